@@ -1,0 +1,70 @@
+/* known_classes.h — Java class names gust understands without a JVM
+ * (private to libgust_topology: used by the model's validation and by the
+ * loaders).
+ *
+ * Each entry says what the class is (spout or bolt), how gust runs it
+ * (BUILTIN: implemented in C by gust; MULTILANG: Flux's shell wrappers,
+ * which become a subprocess), and a configure function that reads the
+ * object definition — {className, constructorArgs, configMethods,
+ * properties, factory, factoryArgs} as JSON, the shape Flux uses — and
+ * turns it into the component's implementation, output streams and conf,
+ * exactly as the Java class would declare them.
+ */
+#ifndef GUST_KNOWN_CLASSES_H
+#define GUST_KNOWN_CLASSES_H
+
+#include <gust/topology.h>
+
+typedef struct {
+  /* Working directory for multilang subprocesses (absolute), or NULL. */
+  const char *resources_dir;
+} gust_known_class_context;
+
+/* Sets the implementation, declares streams, adds component conf.  On
+ * failure sets GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS with a message that
+ * does not repeat the component id (the caller adds it and the location). */
+typedef gboolean (*gust_known_class_configure_fn)(gust_component *component,
+                                                  const json_t *definition,
+                                                  const gust_known_class_context *context,
+                                                  GError **error);
+
+typedef struct {
+  const char *class_name;
+  gust_component_kind kind;
+  gust_impl_kind impl_kind; /* GUST_IMPL_BUILTIN or GUST_IMPL_MULTILANG */
+  gust_known_class_configure_fn configure;
+} gust_known_class;
+
+const gust_known_class *gust_known_class_lookup(const char *class_name); /* or NULL */
+
+/* Checks the kind, then runs the class's configure function. */
+gboolean gust_known_class_apply(const gust_known_class *known, gust_component *component,
+                                const json_t *definition,
+                                const gust_known_class_context *context, GError **error);
+
+/* "a, b, c": the names of the known classes of one kind and one impl kind.
+ * Newly allocated. */
+char *gust_known_class_names(gust_component_kind kind, gust_impl_kind impl_kind);
+
+/* The shell wrappers' configure functions (shell_wrappers.c). */
+gboolean gust_shell_wrapper_configure(gust_component *component, const json_t *definition,
+                                      const gust_known_class_context *context, GError **error);
+
+/* ---- helpers over object definitions (object_def.c) ---- */
+
+/* Short class name for messages: the part after the last '.'. */
+const char *gust_object_def_short_name(const char *class_name);
+/* constructorArgs as an array (borrowed), or NULL when absent: Jansson's
+ * json_array_size()/json_array_get() read NULL as an empty array. */
+json_t *gust_object_def_constructor_args(const json_t *definition);
+/* configMethods, likewise. */
+json_t *gust_object_def_config_methods(const json_t *definition);
+/* Fails when the definition uses properties or a factory, which none of the
+ * known classes accept. */
+gboolean gust_object_def_refuse_properties_and_factory(const json_t *definition,
+                                                       GError **error);
+/* A JSON array of strings as a new NULL-terminated vector; NULL if value is
+ * not an array or holds anything but strings. */
+char **gust_json_to_strv(const json_t *value);
+
+#endif /* GUST_KNOWN_CLASSES_H */

@@ -1,0 +1,392 @@
+/* validate.c — Storm's submission rules, checked on a built topology.
+ *
+ * Loaders build freely; this file decides whether the result may run.  The
+ * rules are the ones Nimbus applies when a topology is submitted (ids,
+ * spouts without inputs, subscriptions to existing components, streams and
+ * fields), plus what gust adds because it hosts components itself: every
+ * component needs an implementation gust can run, custom groupings are not
+ * supported yet, and direct streams must be consumed with DIRECT grouping
+ * (Storm only finds that out when the first tuple is routed).
+ *
+ * Passes run in a fixed order so the first error is stable: topology name,
+ * ids, then per component its implementation, parallelism and conf,
+ * streams, inputs, and last "at least one spout".  Every message starts with
+ * "file:line: " when the definition's location is known, then names the
+ * component ("bolt 'split': ...") or the subscription ("stream from 'a' to
+ * 'b': ..."), then the rule.
+ */
+#include "known_classes.h"
+#include "model_private.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+G_DEFINE_QUARK(gust-topology-error-quark, gust_topology_error)
+
+static const char *const reserved_prefix = "__";
+
+static gboolean is_reserved(const char *id)
+{
+  return g_str_has_prefix(id, reserved_prefix);
+}
+
+static void append_location(GString *message, const gust_location *location)
+{
+  if (location && location->file)
+    g_string_append_printf(message, "%s:%u: ", location->file, location->line);
+}
+
+static gboolean G_GNUC_PRINTF(4, 5)
+  component_error(GError **error, gint code, const gust_component *component, const char *format,
+                  ...)
+{
+  GString *message = g_string_new(NULL);
+  append_location(message, gust_component_location(component));
+  g_string_append_printf(message, "%s '%s': ", gust_component_kind_name(component->kind),
+                         component->id);
+  va_list args;
+  va_start(args, format);
+  g_string_append_vprintf(message, format, args);
+  va_end(args);
+  g_set_error_literal(error, GUST_TOPOLOGY_ERROR, code, message->str);
+  g_string_free(message, TRUE);
+  return FALSE;
+}
+
+static gboolean G_GNUC_PRINTF(5, 6)
+  input_error(GError **error, gint code, const gust_component *component, const gust_input *input,
+              const char *format, ...)
+{
+  GString *message = g_string_new(NULL);
+  const gust_location *location = gust_input_location(input);
+  append_location(message, location ? location : gust_component_location(component));
+  if (g_str_equal(input->stream, GUST_DEFAULT_STREAM))
+    g_string_append_printf(message, "stream from '%s' to '%s': ", input->source, component->id);
+  else
+    g_string_append_printf(message, "stream '%s' from '%s' to '%s': ", input->stream,
+                           input->source, component->id);
+  va_list args;
+  va_start(args, format);
+  g_string_append_vprintf(message, format, args);
+  va_end(args);
+  g_set_error_literal(error, GUST_TOPOLOGY_ERROR, code, message->str);
+  g_string_free(message, TRUE);
+  return FALSE;
+}
+
+static char *join_strv(const char *const *strv)
+{
+  return g_strjoinv(", ", (char **)strv);
+}
+
+/* ---- topology-wide rules ---- */
+
+static gboolean check_name(const gust_topology *topology, GError **error)
+{
+  const char *name = topology->name;
+  if (!name || !*name) {
+    g_set_error_literal(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_NAME,
+                        "the topology has no name");
+    return FALSE;
+  }
+  if (strpbrk(name, "/.:\\")) {
+    g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_NAME,
+                "topology name '%s' may not contain '/', '.', ':' or '\\'", name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean check_id(const gust_topology *topology, const gust_component *component,
+                         GError **error)
+{
+  if (!*component->id)
+    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_ID, component,
+                           "a component id may not be empty");
+  if (is_reserved(component->id))
+    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_ID, component,
+                           "ids starting with \"%s\" are reserved for Storm's system "
+                           "components (__acker, __system, ...)",
+                           reserved_prefix);
+  const gust_component *first = gust_topology_lookup(topology, component->id);
+  if (first != component) {
+    const gust_location *where = gust_component_location(first);
+    if (where)
+      return component_error(error, GUST_TOPOLOGY_ERROR_DUPLICATE_ID, component,
+                             "id already used by the %s defined at %s:%u",
+                             gust_component_kind_name(first->kind), where->file, where->line);
+    return component_error(error, GUST_TOPOLOGY_ERROR_DUPLICATE_ID, component,
+                           "id already used by another %s",
+                           gust_component_kind_name(first->kind));
+  }
+  return TRUE;
+}
+
+/* ---- per-component rules ---- */
+
+static gboolean refuse_java_class(const gust_component *component, const char *class_name,
+                                  GError **error)
+{
+  gboolean spout = component->kind == GUST_COMPONENT_SPOUT;
+  char *shell = gust_known_class_names(component->kind, GUST_IMPL_MULTILANG);
+  char *builtins = gust_known_class_names(component->kind, GUST_IMPL_BUILTIN);
+  component_error(error, GUST_TOPOLOGY_ERROR_UNSUPPORTED_CLASS, component,
+                  "Java class '%s' cannot run in gust (there is no JVM host yet). Instead use "
+                  "a multilang %s (className %s with the command to run), a native C %s "
+                  "(className \"native:PATH:SYMBOL\"), or a built-in %s class: %s",
+                  class_name, spout ? "spout" : "bolt", shell, spout ? "spout" : "bolt",
+                  spout ? "spout" : "bolt", *builtins ? builtins : "(none)");
+  g_free(shell);
+  g_free(builtins);
+  return FALSE;
+}
+
+static gboolean is_c_identifier(const char *s)
+{
+  if (!g_ascii_isalpha(*s) && *s != '_')
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_isalnum(*s) && *s != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean check_implementation(const gust_component *component, GError **error)
+{
+  const gust_impl *impl = component->impl;
+  if (!impl)
+    return component_error(error, GUST_TOPOLOGY_ERROR_MISSING_IMPLEMENTATION, component,
+                           "no implementation (native, multilang or built-in) is given");
+  switch (impl->kind) {
+  case GUST_IMPL_JAVA:
+    return refuse_java_class(component, impl->java.class_name, error);
+  case GUST_IMPL_BUILTIN: {
+    const gust_known_class *known = gust_known_class_lookup(impl->builtin.class_name);
+    if (!known || known->impl_kind != GUST_IMPL_BUILTIN || known->kind != component->kind)
+      return refuse_java_class(component, impl->builtin.class_name, error);
+    return TRUE;
+  }
+  case GUST_IMPL_NATIVE:
+    if (!*impl->native.library || !is_c_identifier(impl->native.symbol))
+      return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS, component,
+                             "a native component needs a library path and a C symbol name "
+                             "(got '%s' and '%s')",
+                             impl->native.library, impl->native.symbol);
+    return TRUE;
+  case GUST_IMPL_MULTILANG:
+    return TRUE;
+  }
+  g_assert_not_reached();
+}
+
+/* Conf keys that must hold integers wherever they are set. */
+static const char *const integer_conf_keys[] = {
+  "topology.tasks",
+  "topology.max.task.parallelism",
+  "topology.tick.tuple.freq.secs",
+};
+
+/* Returns the name of the first integer key holding something else. */
+static const char *first_bad_integer_key(const json_t *conf)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(integer_conf_keys); i++) {
+    json_t *value = json_object_get(conf, integer_conf_keys[i]);
+    gint ignored;
+    if (value && !json_is_null(value) && !gust_conf_get_int(conf, integer_conf_keys[i], &ignored))
+      return integer_conf_keys[i];
+  }
+  return NULL;
+}
+
+static gboolean check_topology_conf(const gust_topology *topology, GError **error)
+{
+  const char *key = first_bad_integer_key(topology->conf);
+  if (key) {
+    g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_CONF,
+                "topology conf: '%s' must be an integer", key);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean check_parallelism_and_conf(const gust_component *component, GError **error)
+{
+  const char *key = first_bad_integer_key(component->conf);
+  if (key)
+    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_CONF, component,
+                           "conf '%s' must be an integer", key);
+  if (component->parallelism < 1)
+    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM, component,
+                           "parallelism must be at least 1 (got %d)", component->parallelism);
+  gint tasks = gust_component_tasks(component);
+  if (tasks < 0)
+    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM, component,
+                           "the number of tasks must be 0 or more (got %d)", tasks);
+  return TRUE;
+}
+
+static gboolean check_stream(const gust_component *component, const gust_stream *stream,
+                             GError **error)
+{
+  if (!*stream->id)
+    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_STREAM, component,
+                           "declares a stream with an empty id");
+  if (is_reserved(stream->id))
+    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_STREAM, component,
+                           "stream id '%s' is reserved (ids starting with \"%s\" belong to "
+                           "Storm's system streams)",
+                           stream->id, reserved_prefix);
+  for (guint i = 0; stream->fields[i]; i++) {
+    if (!*stream->fields[i])
+      return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_STREAM, component,
+                             "stream '%s' has an empty field name", stream->id);
+    for (guint j = 0; j < i; j++)
+      if (g_str_equal(stream->fields[i], stream->fields[j]))
+        return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_STREAM, component,
+                               "stream '%s' declares field '%s' twice", stream->id,
+                               stream->fields[i]);
+  }
+  return TRUE;
+}
+
+static gboolean check_component(const gust_component *component, GError **error)
+{
+  if (!check_implementation(component, error) || !check_parallelism_and_conf(component, error))
+    return FALSE;
+  for (guint i = 0; i < component->streams->len; i++)
+    if (!check_stream(component, g_ptr_array_index(component->streams, i), error))
+      return FALSE;
+  if (component->kind == GUST_COMPONENT_SPOUT && component->inputs->len > 0) {
+    const gust_input *input = g_ptr_array_index(component->inputs, 0);
+    return component_error(error, GUST_TOPOLOGY_ERROR_SPOUT_WITH_INPUTS, component,
+                           "a spout cannot subscribe to streams (it subscribes to '%s' of '%s')",
+                           input->stream, input->source);
+  }
+  return TRUE;
+}
+
+/* ---- inputs ---- */
+
+static gboolean check_grouping_fields(const gust_component *component, const gust_input *input,
+                                      const gust_stream *stream, GError **error)
+{
+  const char *const *fields = gust_grouping_fields(input->grouping, NULL);
+  const char *kind = gust_grouping_kind_name(input->grouping->kind);
+  if (input->grouping->kind == GUST_GROUPING_FIELDS && !fields[0])
+    return input_error(error, GUST_TOPOLOGY_ERROR_UNKNOWN_FIELD, component, input,
+                       "a FIELDS grouping needs at least one field (GLOBAL sends every tuple "
+                       "to one task)");
+  for (guint i = 0; fields[i]; i++) {
+    for (guint j = 0; j < i; j++)
+      if (g_str_equal(fields[i], fields[j]))
+        return input_error(error, GUST_TOPOLOGY_ERROR_UNKNOWN_FIELD, component, input,
+                           "%s grouping names field '%s' twice", kind, fields[i]);
+    if (gust_stream_field_index(stream, fields[i]) < 0) {
+      char *declared = join_strv(gust_stream_fields(stream));
+      input_error(error, GUST_TOPOLOGY_ERROR_UNKNOWN_FIELD, component, input,
+                  "%s grouping on field '%s', which stream '%s' of '%s' does not declare "
+                  "(its fields: %s)",
+                  kind, fields[i], stream->id, input->source, *declared ? declared : "none");
+      g_free(declared);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static gboolean check_direct(const gust_component *component, const gust_input *input,
+                             const gust_stream *stream, GError **error)
+{
+  gboolean direct_grouping = input->grouping->kind == GUST_GROUPING_DIRECT;
+  if (direct_grouping && !stream->direct)
+    return input_error(error, GUST_TOPOLOGY_ERROR_DIRECT_MISMATCH, component, input,
+                       "DIRECT grouping needs a stream declared direct, and stream '%s' of "
+                       "'%s' is not",
+                       stream->id, input->source);
+  if (!direct_grouping && stream->direct)
+    return input_error(error, GUST_TOPOLOGY_ERROR_DIRECT_MISMATCH, component, input,
+                       "stream '%s' of '%s' is declared direct, so it can only be consumed "
+                       "with DIRECT grouping (got %s)",
+                       stream->id, input->source,
+                       gust_grouping_kind_name(input->grouping->kind));
+  return TRUE;
+}
+
+static gboolean check_input(const gust_topology *topology, const gust_component *component,
+                            const gust_input *input, gust_validate_flags flags,
+                            GError **error)
+{
+  const gust_component *source = gust_topology_lookup(topology, input->source);
+  if (!source)
+    return input_error(error, GUST_TOPOLOGY_ERROR_UNKNOWN_COMPONENT, component, input,
+                       "unknown component '%s'", input->source);
+  if (input->grouping->kind == GUST_GROUPING_CUSTOM)
+    return input_error(error, GUST_TOPOLOGY_ERROR_UNSUPPORTED_GROUPING, component, input,
+                       "custom grouping class '%s' is not supported yet; use SHUFFLE, FIELDS, "
+                       "PARTIAL_KEY (org.apache.storm.grouping.PartialKeyGrouping), ALL, "
+                       "GLOBAL, NONE, DIRECT or LOCAL_OR_SHUFFLE",
+                       input->grouping->custom_class);
+  if ((flags & GUST_VALIDATE_SKIP_NATIVE_STREAMS) && source->impl &&
+      source->impl->kind == GUST_IMPL_NATIVE)
+    return TRUE;
+
+  const gust_stream *stream = gust_component_lookup_stream(source, input->stream);
+  if (!stream) {
+    GString *declared = g_string_new(NULL);
+    for (guint i = 0; i < source->streams->len; i++)
+      g_string_append_printf(declared, "%s%s", i ? ", " : "",
+                             ((gust_stream *)g_ptr_array_index(source->streams, i))->id);
+    input_error(error, GUST_TOPOLOGY_ERROR_UNKNOWN_STREAM, component, input,
+                "%s '%s' declares no stream '%s' (%s%s)", gust_component_kind_name(source->kind),
+                input->source, input->stream,
+                declared->len ? "its streams: " : "it declares no streams", declared->str);
+    g_string_free(declared, TRUE);
+    return FALSE;
+  }
+  return check_grouping_fields(component, input, stream, error) &&
+         check_direct(component, input, stream, error);
+}
+
+static gboolean has_spout(const gust_topology *topology)
+{
+  for (guint i = 0; i < topology->components->len; i++)
+    if (((gust_component *)g_ptr_array_index(topology->components, i))->kind ==
+        GUST_COMPONENT_SPOUT)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean gust_topology_validate_with_flags(const gust_topology *topology,
+                                           gust_validate_flags flags, GError **error)
+{
+  g_return_val_if_fail(topology != NULL, FALSE);
+  g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+  GPtrArray *components = topology->components;
+
+  if (!check_name(topology, error) || !check_topology_conf(topology, error))
+    return FALSE;
+  for (guint i = 0; i < components->len; i++)
+    if (!check_id(topology, g_ptr_array_index(components, i), error))
+      return FALSE;
+  for (guint i = 0; i < components->len; i++)
+    if (!check_component(g_ptr_array_index(components, i), error))
+      return FALSE;
+  for (guint i = 0; i < components->len; i++) {
+    const gust_component *component = g_ptr_array_index(components, i);
+    for (guint j = 0; j < component->inputs->len; j++)
+      if (!check_input(topology, component, g_ptr_array_index(component->inputs, j), flags,
+                       error))
+        return FALSE;
+  }
+  if (!has_spout(topology)) {
+    g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_NO_SPOUT,
+                "topology '%s' has no spout", topology->name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean gust_topology_validate(const gust_topology *topology, GError **error)
+{
+  return gust_topology_validate_with_flags(topology, GUST_VALIDATE_DEFAULT, error);
+}

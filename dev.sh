@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# dev.sh — set up a Debian 12 machine for gust, build it, and run it or test it.
+#
+#   ./dev.sh run    install what is missing, build, run the main job on the embedded default
+#   ./dev.sh test   install what is missing, build plain, ASan+UBSan and TSan, run the suites
+#   ./dev.sh build  install what is missing and build (build/)
+#
+# Packages come from Debian only; they are installed only when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev python3)
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "dev.sh: installing ${missing[*]}" >&2
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# build DIR [cmake args...]
+build() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j"$(nproc)"
+}
+
+run_tests() {
+  local dir=$1; shift
+  ctest --test-dir "$dir" --output-on-failure -j2 "$@"
+}
+
+cmd=${1:-}
+case "$cmd" in
+  build)
+    install_missing
+    build build
+    ;;
+  run)
+    install_missing
+    build build
+    shift
+    exec build/tools/gust demo "$@"
+    ;;
+  test)
+    install_missing
+    build build
+    echo "== plain build: whole suite" >&2
+    run_tests build
+    build build-asan -DGUST_SANITIZE=address
+    echo "== ASan+UBSan build: whole suite" >&2
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan -LE nosan
+    build build-tsan -DGUST_SANITIZE=thread
+    echo "== TSan build: scheduler and channel tests" >&2
+    TSAN_OPTIONS=halt_on_error=1 run_tests build-tsan -L tsan
+    ;;
+  *)
+    echo "usage: ./dev.sh run|test|build" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,107 @@
+/* arena.c — bump allocation over a chain of chunks.
+ *
+ * Chunks are linked in allocation order and kept across fc_arena_reset(),
+ * so an arena that is reset and refilled with similar data stops calling
+ * malloc after its first use.  An allocation larger than the chunk size gets
+ * a chunk of its own, placed in the chain like any other.  Single-threaded:
+ * whoever owns the arena (a batch's holder, a task) is the only user.
+ */
+#include <gust/fc_value.h>
+#include <string.h>
+
+struct fc_arena_chunk {
+  fc_arena_chunk *next;
+  size_t size; /* usable bytes in data */
+  size_t used;
+  _Alignas(16) unsigned char data[];
+};
+
+#define FC_ARENA_DEFAULT_CHUNK (16 * 1024)
+
+static fc_arena_chunk *chunk_new(size_t size)
+{
+  fc_arena_chunk *c = g_malloc(sizeof *c + size);
+  c->next = NULL;
+  c->size = size;
+  c->used = 0;
+  return c;
+}
+
+void fc_arena_init(fc_arena *a, size_t chunk_size)
+{
+  a->chunk_size = chunk_size ? chunk_size : FC_ARENA_DEFAULT_CHUNK;
+  a->first = a->cur = NULL;
+  a->bytes_reserved = 0;
+}
+
+void fc_arena_clear(fc_arena *a)
+{
+  fc_arena_chunk *c = a->first;
+  while (c) {
+    fc_arena_chunk *next = c->next;
+    g_free(c);
+    c = next;
+  }
+  a->first = a->cur = NULL;
+  a->bytes_reserved = 0;
+}
+
+void fc_arena_reset(fc_arena *a)
+{
+  for (fc_arena_chunk *c = a->first; c; c = c->next)
+    c->used = 0;
+  a->cur = a->first;
+}
+
+/* Finds (or appends) a chunk after cur with room for size bytes. */
+static void *alloc_slow(fc_arena *a, size_t size)
+{
+  fc_arena_chunk *c = a->cur ? a->cur->next : a->first;
+  /* Chunks after cur are empty; take the first one that fits and move it
+   * right after cur, so that the chunks in use stay a prefix of the chain. */
+  fc_arena_chunk *prev = a->cur;
+  while (c && c->size < size) {
+    prev = c;
+    c = c->next;
+  }
+  if (!c) {
+    c = chunk_new(size > a->chunk_size ? size : a->chunk_size);
+    a->bytes_reserved += c->size;
+    if (prev)
+      prev->next = c;
+    else
+      a->first = c;
+  } else if (a->cur && c != a->cur->next) {
+    /* Move c right after cur so that the used chunks stay a prefix. */
+    prev->next = c->next;
+    c->next = a->cur->next;
+    a->cur->next = c;
+  } else if (!a->cur && c != a->first) {
+    prev->next = c->next;
+    c->next = a->first;
+    a->first = c;
+  }
+  a->cur = c;
+  c->used = size;
+  return c->data;
+}
+
+void *fc_arena_alloc(fc_arena *a, size_t size)
+{
+  size = (size + 7) & ~(size_t)7;
+  fc_arena_chunk *c = a->cur;
+  if (G_LIKELY(c && c->size - c->used >= size)) {
+    void *p = c->data + c->used;
+    c->used += size;
+    return p;
+  }
+  return alloc_slow(a, size ? size : 8);
+}
+
+char *fc_arena_strndup(fc_arena *a, const char *s, size_t n)
+{
+  char *p = fc_arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}

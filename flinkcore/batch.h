@@ -1,0 +1,27 @@
+/* batch.h — a batch of records and the arena that owns their bytes.
+ *
+ * Batches, not records, cross threads.  A batch belongs to exactly one side
+ * of a channel at a time: the producer fills it, the ring carries it, the
+ * consumer reads it, resets it and hands it back.  Appending copies the
+ * record (values and tags) into the batch's arena; the records array grows
+ * only when a batch is overrun (see channel.h), and keeps its size after.
+ */
+#ifndef GUST_FC_BATCH_H
+#define GUST_FC_BATCH_H
+
+#include <gust/fc_record.h>
+
+typedef struct {
+  uint32_t n;          /* records in use */
+  uint32_t cap;        /* records allocated */
+  bool end;            /* the producer's last batch on this channel */
+  fc_record *records;
+  fc_arena arena;
+} fc_batch;
+
+fc_batch *fc_batch_new(uint32_t cap);
+void fc_batch_free(fc_batch *b);
+void fc_batch_reset(fc_batch *b);
+void fc_batch_append(fc_batch *b, const fc_record *rec, int32_t producer);
+
+#endif

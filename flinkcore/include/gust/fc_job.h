@@ -1,0 +1,73 @@
+/* fc_job.h — running a graph: start, wait, drain, cancel, metrics.
+ *
+ * fc_job_new() turns a graph into tasks and channels; fc_job_start() starts
+ * the scheduler pool; fc_job_wait() returns when every task has finished
+ * (end of input drained through the graph), when a task failed, or at the
+ * timeout.  The job functions may be called from any thread but the
+ * scheduler's own (a callback must not wait for its own job).
+ */
+#ifndef GUST_FC_JOB_H
+#define GUST_FC_JOB_H
+
+#include <gust/fc_task.h>
+
+G_BEGIN_DECLS
+
+#define FC_ERROR (fc_error_quark())
+GQuark fc_error_quark(void);
+typedef enum {
+  FC_ERROR_INVALID_GRAPH, /* the graph cannot run: the message says why */
+  FC_ERROR_TASK_FAILED,   /* a task's callback failed; the message names the task */
+  FC_ERROR_TIMEOUT,       /* fc_job_wait() ran out of time */
+  FC_ERROR_CANCELLED,     /* fc_job_cancel() stopped the job */
+} fc_error_code;
+
+typedef struct {
+  int threads;          /* scheduler threads; 0 = number of cores */
+  int channel_batches;  /* batches a channel holds; 0 = 8 */
+  int batch_records;    /* records per batch before it is sent; 0 = 256 */
+  int source_budget;    /* produce() calls per source turn; 0 = batch_records */
+  int idle_backoff_ms;  /* re-run an idle source after this; 0 = 1 */
+} fc_job_options;
+
+/* Takes ownership of g (also on failure). NULL with FC_ERROR_INVALID_GRAPH. */
+fc_job *fc_job_new(fc_graph *g, const fc_job_options *opts, GError **error);
+void fc_job_start(fc_job *job);
+/* TRUE when every task finished cleanly.  FALSE with FC_ERROR_TASK_FAILED
+ * (first failure; the others are stopped), FC_ERROR_CANCELLED or, after
+ * timeout_ms (< 0: no limit), FC_ERROR_TIMEOUT while it keeps running. */
+gboolean fc_job_wait(fc_job *job, int64_t timeout_ms, GError **error);
+/* Asks every source to end as if it had returned FC_PRODUCE_END: what is in
+ * flight drains through the graph and finish() runs everywhere. */
+void fc_job_drain(fc_job *job);
+/* Stops every task at its next turn, dropping what is in flight. */
+void fc_job_cancel(fc_job *job);
+/* Cancels if still running, joins the threads and frees everything. */
+void fc_job_free(fc_job *job);
+/* Posts a message to a task's mailbox. Any thread. */
+void fc_job_post(fc_job *job, int task, const fc_message *msg);
+
+int fc_job_n_tasks(const fc_job *job);
+const char *fc_job_task_name(const fc_job *job, int task);
+fc_task *fc_job_task(fc_job *job, int task);
+
+/* Read while the job runs (relaxed: each counter is exact, the set is not
+ * one instant). */
+typedef struct {
+  uint64_t records_in, records_out;
+  uint64_t batches_in, batches_out;
+  uint64_t busy_ns;           /* time inside this task's turns */
+  uint64_t backpressure_ns;   /* time parked on a full output */
+  uint32_t queued_batches;    /* batches waiting in its input channels now */
+  uint32_t queue_capacity;    /* batches its input channels can hold */
+  uint64_t queued_records;    /* records in those batches now */
+} fc_task_metrics;
+
+void fc_job_task_metrics(fc_job *job, int task, fc_task_metrics *out);
+/* Highest number of records ever queued at once in the input channels of
+ * a task (a bound on what back-pressure let pile up). */
+uint64_t fc_job_task_peak_queued_records(fc_job *job, int task);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,58 @@
+/* fc_task.h — what an operator may do from inside its callbacks.
+ *
+ * Every function here takes the fc_task passed to the running callback and
+ * must be called on that callback's thread (the task's own thread for the
+ * duration of the call), except where it says otherwise.
+ *
+ * Emitting copies the record into the outgoing batch of each target
+ * channel.  An emit never fails and never blocks: if a channel is full the
+ * batch grows by that record and the task is parked after the current
+ * callback returns, until the consumer frees room (back-pressure).  One
+ * callback may therefore overrun a channel's capacity by what it emits
+ * itself, no more.
+ */
+#ifndef GUST_FC_TASK_H
+#define GUST_FC_TASK_H
+
+#include <gust/fc_graph.h>
+
+G_BEGIN_DECLS
+
+typedef struct fc_job fc_job;
+
+int fc_task_id(const fc_task *t);        /* global task id */
+int fc_task_vertex(const fc_task *t);
+int fc_task_subtask(const fc_task *t);   /* index within the vertex, 0-based */
+int fc_task_parallelism(const fc_task *t);
+const char *fc_task_name(const fc_task *t); /* "vertex[subtask]" */
+fc_job *fc_task_job(fc_task *t);
+/* The input edge the record being processed came through (-1 outside process()). */
+int fc_task_current_edge(const fc_task *t);
+
+/* Sends rec along every outgoing edge whose stream matches (direct edges
+ * excepted).  Writes up to max_targets global task ids of the receivers
+ * into targets (may be NULL) and returns how many receivers there were. */
+size_t fc_task_emit(fc_task *t, const fc_record *rec, int32_t *targets, size_t max_targets);
+/* Sends rec to one task through the matching FC_PART_DIRECT edge(s) that
+ * reach it. Returns FALSE, sending nothing, if no such edge reaches target. */
+gboolean fc_task_emit_direct(fc_task *t, const fc_record *rec, int target_task);
+
+/* Scratch memory for building records; rewound after every callback. */
+fc_arena *fc_task_scratch(fc_task *t);
+
+/* Processing-time timers with millisecond resolution.  A periodic timer
+ * fires every period_ms from now (no drift: deadlines are period apart);
+ * a one-shot fires once.  Delivery calls the operator's timer().  Returns
+ * a timer id > 0. */
+uint32_t fc_task_timer_add(fc_task *t, uint32_t period_ms, gboolean periodic);
+void fc_task_timer_cancel(fc_task *t, uint32_t timer_id);
+
+/* Posts a message to another task (or itself). Any thread. */
+void fc_task_post(fc_task *t, int target_task, const fc_message *msg);
+
+/* Monotonic clock in nanoseconds. */
+int64_t fc_now_ns(void);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,150 @@
+/* internal.h — the engine's private structures, shared by its .c files.
+ *
+ * Ownership and threads, in one place:
+ *  - fc_job owns the graph, the tasks, the channels, the scheduler and the
+ *    timer service.  Its mutex guards only the completion state (done
+ *    count, first error); the data path never takes it.
+ *  - An fc_task runs on at most one scheduler thread at a time (the
+ *    scheduler's state machine guarantees it).  Everything in the task not
+ *    marked atomic or "mailbox" belongs to whichever thread runs its turn.
+ *  - The mailbox is the only way other threads (timers, the job's caller,
+ *    other tasks) reach a task: a mutex-guarded queue plus an atomic flag
+ *    that lets the turn skip the lock when it is empty.
+ */
+#ifndef GUST_FC_INTERNAL_H
+#define GUST_FC_INTERNAL_H
+
+#include <gust/flinkcore.h>
+#include <stdatomic.h>
+
+#include "channel.h"
+#include "sync.h"
+
+/* ---- graph (graph.c) ---- */
+
+typedef struct {
+  char *name;
+  int parallelism;
+  fc_operator op;
+  void *data;
+  GDestroyNotify free_data;
+  int *locations; /* per subtask */
+  int first_task; /* global id of subtask 0 (computed by fc_job_new) */
+} fc_vertex;
+
+typedef struct {
+  int from, to;
+  fc_edge_spec spec;
+} fc_edge;
+
+struct fc_graph {
+  GArray *vertices; /* fc_vertex */
+  GArray *edges;    /* fc_edge */
+};
+
+/* ---- tasks (task.c) ---- */
+
+/* One outgoing edge as seen by one producer subtask. */
+typedef struct {
+  const fc_edge *edge;
+  int edge_id;
+  fc_channel **channels; /* one per consumer subtask */
+  int n_channels;
+  int consumer_first_task;
+  uint32_t round_robin;
+  uint64_t rng;
+  int *local; /* consumer subtasks at the producer's location (FC_PART_LOCAL) */
+  int n_local;
+} fc_out_edge;
+
+/* Internal mailbox message kinds (user kinds must stay below). */
+#define FC_MSG_INTERNAL 0x80000000u
+#define FC_MSG_TIMER (FC_MSG_INTERNAL | 1) /* a = timer id */
+#define FC_MSG_WAKE (FC_MSG_INTERNAL | 2)  /* idle back-off elapsed */
+#define FC_MSG_DRAIN (FC_MSG_INTERNAL | 3) /* source: end now */
+
+enum { FC_SCHED_IDLE, FC_SCHED_QUEUED, FC_SCHED_RUNNING, FC_SCHED_RUNNING_WOKEN };
+
+struct fc_task {
+  fc_job *job;
+  int id, vertex, subtask, parallelism;
+  char *name;
+  const fc_vertex *v;
+  void *state;
+
+  fc_out_edge *outs;
+  int n_outs;
+  fc_channel **ins;
+  int n_ins;
+  int n_ins_ended;
+  int next_in;          /* round-robin cursor over inputs */
+  fc_batch *cur;        /* input batch being processed */
+  fc_channel *cur_ch;
+  uint32_t cur_pos;
+  int current_edge;
+
+  bool opened, input_ended, finished_called, done;
+  bool blocked;         /* an output is over its capacity: park after this callback */
+  bool idle_wake_pending;
+  int64_t blocked_since;
+  fc_arena scratch;
+
+  _Atomic int sched_state;
+
+  pthread_mutex_t mailbox_lock;
+  GQueue mailbox;       /* fc_message* */
+  _Atomic int has_mail;
+
+  /* metrics: written by the turn, read by anyone */
+  _Atomic uint64_t m_records_in, m_records_out, m_batches_in, m_batches_out;
+  _Atomic uint64_t m_busy_ns, m_backpressure_ns;
+  _Atomic int64_t m_queued_records, m_peak_queued_records;
+};
+
+void fc_task_init(fc_task *t, fc_job *job, const fc_vertex *v, int vertex, int subtask);
+void fc_task_clear(fc_task *t);
+/* One turn; TRUE if the task wants another turn at once. */
+bool fc_task_run_turn(fc_task *t);
+void fc_task_mailbox_push(fc_task *t, const fc_message *msg);
+
+/* ---- scheduler (scheduler.c) ---- */
+
+typedef struct fc_scheduler fc_scheduler;
+fc_scheduler *fc_scheduler_new(fc_job *job, int threads, int n_tasks);
+void fc_scheduler_start(fc_scheduler *s);
+void fc_scheduler_stop(fc_scheduler *s); /* joins the threads */
+void fc_scheduler_free(fc_scheduler *s);
+/* Makes t runnable; any thread; cheap when it already is. */
+void fc_task_wake(fc_task *t);
+
+/* ---- timers (timers.c) ---- */
+
+typedef struct fc_timers fc_timers;
+fc_timers *fc_timers_new(void);
+void fc_timers_free(fc_timers *tm); /* stops the thread */
+uint32_t fc_timers_add(fc_timers *tm, fc_task *t, uint32_t kind, int64_t period_ns, bool periodic);
+void fc_timers_cancel(fc_timers *tm, uint32_t id);
+
+/* ---- job (job.c) ---- */
+
+struct fc_job {
+  fc_graph *graph;
+  fc_job_options opts;
+  fc_task *tasks;
+  int n_tasks;
+  GPtrArray *channels;
+  fc_scheduler *sched;
+  fc_timers *timers;
+  _Atomic int stopping; /* cancel or failure: turns return at once */
+
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  int n_done;
+  bool cancelled, started, finished;
+  GError *error;
+};
+
+void fc_job_task_done(fc_job *job, fc_task *t);
+void fc_job_task_failed(fc_job *job, fc_task *t, GError *error); /* takes error */
+
+#endif

@@ -1,0 +1,490 @@
+/* task.c — one subtask's turn, and the emit path.
+ *
+ * A turn (fc_task_run_turn) runs on one scheduler thread and does, in order:
+ *   1. open the operator on the first turn;
+ *   2. if parked on a full output, try to send; still full: stay parked;
+ *   3. deliver mailbox messages (timers, user messages, drain);
+ *   4. sources: call produce() up to the source budget; operators: process
+ *      input batches (round-robin over the input channels) up to a budget;
+ *      stop early as soon as an emit overran a full channel;
+ *   5. send every non-empty output batch that fits (low latency: a batch
+ *      never waits for the next turn to fill up);
+ *   6. at end of input: finish(), then an end-marked batch on every output
+ *      channel, then close(); the task is done.
+ *
+ * Parking and waking.  When a send fails the producer sets the channel's
+ * producer_waiting flag and tries once more; the consumer, after giving a
+ * batch back, clears the flag and wakes the producer.  Both sides use an
+ * atomic exchange on the flag, so whichever comes second sees the first
+ * (no lost wake-up).  Consumers are woken by every send.
+ *
+ * Hot-path counters are kept in plain fields during the turn and published
+ * to the atomic metrics at its end.
+ */
+#include "internal.h"
+#include "partition.h"
+
+#include <string.h>
+#include <time.h>
+
+enum { OPERATOR_BATCH_BUDGET = 8 };
+
+int64_t fc_now_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void fc_task_init(fc_task *t, fc_job *job, const fc_vertex *v, int vertex, int subtask)
+{
+  memset(t, 0, sizeof *t);
+  t->job = job;
+  t->v = v;
+  t->vertex = vertex;
+  t->subtask = subtask;
+  t->parallelism = v->parallelism;
+  t->id = v->first_task + subtask;
+  t->name = g_strdup_printf("%s[%d]", v->name, subtask);
+  t->current_edge = -1;
+  fc_arena_init(&t->scratch, 0);
+  fc_mutex_init(&t->mailbox_lock);
+  g_queue_init(&t->mailbox);
+}
+
+static void message_free(fc_message *m)
+{
+  if (m->free_ptr)
+    m->free_ptr(m->ptr);
+  g_free(m);
+}
+
+void fc_task_clear(fc_task *t)
+{
+  g_queue_clear_full(&t->mailbox, (GDestroyNotify)message_free);
+  pthread_mutex_destroy(&t->mailbox_lock);
+  fc_arena_clear(&t->scratch);
+  for (int i = 0; i < t->n_outs; i++) {
+    g_free(t->outs[i].channels);
+    g_free(t->outs[i].local);
+  }
+  g_free(t->outs);
+  g_free(t->ins);
+  g_free(t->name);
+}
+
+/* ---- accessors ---- */
+
+int fc_task_id(const fc_task *t) { return t->id; }
+int fc_task_vertex(const fc_task *t) { return t->vertex; }
+int fc_task_subtask(const fc_task *t) { return t->subtask; }
+int fc_task_parallelism(const fc_task *t) { return t->parallelism; }
+const char *fc_task_name(const fc_task *t) { return t->name; }
+fc_job *fc_task_job(fc_task *t) { return t->job; }
+int fc_task_current_edge(const fc_task *t) { return t->current_edge; }
+fc_arena *fc_task_scratch(fc_task *t) { return &t->scratch; }
+
+uint32_t fc_task_timer_add(fc_task *t, uint32_t period_ms, gboolean periodic)
+{
+  return fc_timers_add(t->job->timers, t, FC_MSG_TIMER, (int64_t)period_ms * 1000000, periodic);
+}
+
+void fc_task_timer_cancel(fc_task *t, uint32_t timer_id)
+{
+  fc_timers_cancel(t->job->timers, timer_id);
+}
+
+void fc_task_post(fc_task *t, int target_task, const fc_message *msg)
+{
+  fc_job_post(t->job, target_task, msg);
+}
+
+/* ---- mailbox ---- */
+
+void fc_task_mailbox_push(fc_task *t, const fc_message *msg)
+{
+  fc_message *copy = g_memdup2(msg, sizeof *msg);
+  pthread_mutex_lock(&t->mailbox_lock);
+  g_queue_push_tail(&t->mailbox, copy);
+  atomic_store_explicit(&t->has_mail, 1, memory_order_release);
+  pthread_mutex_unlock(&t->mailbox_lock);
+  fc_task_wake(t);
+}
+
+/* ---- failing and finishing ---- */
+
+static void task_fail(fc_task *t, GError *error)
+{
+  if (!error)
+    error = g_error_new(FC_ERROR, FC_ERROR_TASK_FAILED, "callback failed without saying why");
+  fc_job_task_failed(t->job, t, error);
+}
+
+static void publish_metrics(fc_task *t, uint64_t in, uint64_t out, uint64_t b_in, uint64_t b_out)
+{
+  if (in)
+    atomic_fetch_add_explicit(&t->m_records_in, in, memory_order_relaxed);
+  if (out)
+    atomic_fetch_add_explicit(&t->m_records_out, out, memory_order_relaxed);
+  if (b_in)
+    atomic_fetch_add_explicit(&t->m_batches_in, b_in, memory_order_relaxed);
+  if (b_out)
+    atomic_fetch_add_explicit(&t->m_batches_out, b_out, memory_order_relaxed);
+}
+
+/* ---- sending ---- */
+
+/* Turn-local counters (one turn runs on one thread: no sharing). */
+typedef struct {
+  uint64_t records_in, records_out, batches_in, batches_out;
+} turn_counts;
+
+static _Thread_local turn_counts *tls_counts;
+
+/* Sends ch's filling batch (if it holds records or the end mark) and
+ * accounts it to the consumer's queue; the records are counted before the
+ * push so the consumer never subtracts what was not yet added.  FALSE if
+ * the ring is full (nothing sent). */
+static bool try_send(fc_channel *ch)
+{
+  uint32_t n = ch->filling->n;
+  bool end = ch->filling->end;
+  if (n == 0 && !end)
+    return true;
+  fc_task *c = ch->consumer;
+  int64_t q = atomic_fetch_add_explicit(&c->m_queued_records, n, memory_order_relaxed) + n;
+  if (!fc_channel_send(ch)) {
+    atomic_fetch_sub_explicit(&c->m_queued_records, n, memory_order_relaxed);
+    return false;
+  }
+  if (end)
+    ch->end_sent = true;
+  int64_t peak = atomic_load_explicit(&c->m_peak_queued_records, memory_order_relaxed);
+  while (q > peak && !atomic_compare_exchange_weak_explicit(&c->m_peak_queued_records, &peak, q,
+                                                            memory_order_relaxed,
+                                                            memory_order_relaxed))
+    ;
+  tls_counts->batches_out++;
+  fc_task_wake(c);
+  return true;
+}
+
+/* Sends ch's filling batch; on a full ring asks to be woken and retries
+ * once.  TRUE when nothing is left to send. */
+static bool channel_flush(fc_channel *ch)
+{
+  if (try_send(ch))
+    return true;
+  atomic_exchange(&ch->producer_waiting, 1); /* an RMW, paired with give_back's */
+  if (!try_send(ch))
+    return false;
+  atomic_store(&ch->producer_waiting, 0);
+  return true;
+}
+
+static void park(fc_task *t)
+{
+  if (!t->blocked) {
+    t->blocked = true;
+    t->blocked_since = fc_now_ns();
+  }
+}
+
+static void unpark(fc_task *t)
+{
+  if (t->blocked) {
+    t->blocked = false;
+    atomic_fetch_add_explicit(&t->m_backpressure_ns, (uint64_t)(fc_now_ns() - t->blocked_since),
+                              memory_order_relaxed);
+  }
+}
+
+/* Sends pending output.  include_partial: also batches that are not full.
+ * Parks the task if a full (or end-marked) batch cannot go; returns FALSE
+ * then. */
+static bool send_outputs(fc_task *t, bool include_partial)
+{
+  bool stuck = false;
+  for (int i = 0; i < t->n_outs; i++) {
+    fc_out_edge *o = &t->outs[i];
+    for (int c = 0; c < o->n_channels; c++) {
+      fc_channel *ch = o->channels[c];
+      bool must = fc_channel_filling_is_full(ch) || ch->filling->end;
+      if (!must && !(include_partial && ch->filling->n))
+        continue;
+      if (!channel_flush(ch) && must)
+        stuck = true;
+    }
+  }
+  if (stuck)
+    park(t);
+  else
+    unpark(t);
+  return !stuck;
+}
+
+static inline void send_to(fc_task *t, fc_out_edge *o, int idx, const fc_record *rec,
+                           int32_t *targets, size_t max_targets, size_t *count)
+{
+  fc_channel *ch = o->channels[idx];
+  fc_batch_append(ch->filling, rec, t->id);
+  tls_counts->records_out++;
+  if (G_UNLIKELY(fc_channel_filling_is_full(ch)) && !try_send(ch))
+    park(t);
+  if (targets && *count < max_targets)
+    targets[*count] = o->consumer_first_task + idx;
+  (*count)++;
+}
+
+size_t fc_task_emit(fc_task *t, const fc_record *rec, int32_t *targets, size_t max_targets)
+{
+  size_t count = 0;
+  for (int i = 0; i < t->n_outs; i++) {
+    fc_out_edge *o = &t->outs[i];
+    const fc_edge_spec *spec = &o->edge->spec;
+    if (spec->stream >= 0 && (uint64_t)spec->stream != rec->stream)
+      continue;
+    if (spec->partitioner == FC_PART_DIRECT)
+      continue;
+    if (spec->partitioner == FC_PART_BROADCAST) {
+      for (int c = 0; c < o->n_channels; c++)
+        send_to(t, o, c, rec, targets, max_targets, &count);
+    } else {
+      send_to(t, o, fc_partition_pick(o, rec, t->subtask), rec, targets, max_targets, &count);
+    }
+  }
+  return count;
+}
+
+gboolean fc_task_emit_direct(fc_task *t, const fc_record *rec, int target_task)
+{
+  size_t count = 0;
+  for (int i = 0; i < t->n_outs; i++) {
+    fc_out_edge *o = &t->outs[i];
+    const fc_edge_spec *spec = &o->edge->spec;
+    if (spec->partitioner != FC_PART_DIRECT)
+      continue;
+    if (spec->stream >= 0 && (uint64_t)spec->stream != rec->stream)
+      continue;
+    int idx = target_task - o->consumer_first_task;
+    if (idx >= 0 && idx < o->n_channels)
+      send_to(t, o, idx, rec, NULL, 0, &count);
+  }
+  return count > 0;
+}
+
+/* ---- receiving ---- */
+
+static bool take_input(fc_task *t)
+{
+  for (int k = 0; k < t->n_ins; k++) {
+    int i = (t->next_in + k) % t->n_ins;
+    fc_channel *ch = t->ins[i];
+    fc_batch *b = fc_ring_pop(&ch->full);
+    if (!b)
+      continue;
+    t->cur = b;
+    t->cur_ch = ch;
+    t->cur_pos = 0;
+    t->next_in = (i + 1) % t->n_ins;
+    atomic_fetch_sub_explicit(&t->m_queued_records, b->n, memory_order_relaxed);
+    tls_counts->batches_in++;
+    return true;
+  }
+  return false;
+}
+
+static void give_back(fc_task *t)
+{
+  fc_channel *ch = t->cur_ch;
+  bool end = t->cur->end;
+  fc_batch_reset(t->cur);
+  fc_ring_push(&ch->empty, t->cur); /* never full: the pool fits */
+  t->cur = NULL;
+  t->cur_ch = NULL;
+  if (atomic_exchange(&ch->producer_waiting, 0))
+    fc_task_wake(ch->producer);
+  if (end && ++t->n_ins_ended == t->n_ins)
+    t->input_ended = true;
+}
+
+/* ---- the turn ---- */
+
+static bool deliver_mail(fc_task *t)
+{
+  if (!atomic_load_explicit(&t->has_mail, memory_order_acquire))
+    return true;
+  GQueue mail = G_QUEUE_INIT;
+  pthread_mutex_lock(&t->mailbox_lock);
+  mail = t->mailbox;
+  g_queue_init(&t->mailbox);
+  atomic_store_explicit(&t->has_mail, 0, memory_order_relaxed);
+  pthread_mutex_unlock(&t->mailbox_lock);
+
+  bool ok = true;
+  fc_message *m;
+  while ((m = g_queue_pop_head(&mail))) {
+    GError *error = NULL;
+    if (ok && !t->done) {
+      const fc_operator *op = &t->v->op;
+      if (m->kind == FC_MSG_TIMER) {
+        if (op->timer && !op->timer(t, t->state, (uint32_t)m->a, &error))
+          ok = false;
+      } else if (m->kind == FC_MSG_WAKE) {
+        t->idle_wake_pending = false;
+      } else if (m->kind == FC_MSG_DRAIN) {
+        if (t->n_ins == 0)
+          t->input_ended = true;
+      } else if (op->message && !op->message(t, t->state, m, &error)) {
+        ok = false;
+      }
+      fc_arena_reset(&t->scratch);
+      if (!ok)
+        task_fail(t, error);
+    }
+    message_free(m);
+  }
+  return ok;
+}
+
+static bool run_source(fc_task *t, bool *more)
+{
+  const fc_operator *op = &t->v->op;
+  int budget = t->job->opts.source_budget;
+  for (int i = 0; i < budget && !t->blocked; i++) {
+    GError *error = NULL;
+    fc_produce_result r = op->produce(t, t->state, &error);
+    fc_arena_reset(&t->scratch);
+    switch (r) {
+    case FC_PRODUCE_MORE:
+      continue;
+    case FC_PRODUCE_IDLE:
+      if (!t->idle_wake_pending) {
+        t->idle_wake_pending = true;
+        fc_timers_add(t->job->timers, t, FC_MSG_WAKE,
+                      (int64_t)t->job->opts.idle_backoff_ms * 1000000, false);
+      }
+      *more = false;
+      return true;
+    case FC_PRODUCE_END:
+      t->input_ended = true;
+      *more = false;
+      return true;
+    case FC_PRODUCE_ERROR:
+      task_fail(t, error);
+      return false;
+    }
+  }
+  *more = !t->blocked;
+  return true;
+}
+
+static bool run_operator(fc_task *t, bool *more)
+{
+  const fc_operator *op = &t->v->op;
+  *more = false;
+  for (int n = 0; n < OPERATOR_BATCH_BUDGET && !t->blocked; n++) {
+    if (!t->cur && !take_input(t))
+      return true; /* inputs empty: nothing more now */
+    fc_batch *b = t->cur;
+    t->current_edge = t->cur_ch->edge;
+    uint32_t start = t->cur_pos;
+    while (t->cur_pos < b->n) {
+      GError *error = NULL;
+      const fc_record *rec = &b->records[t->cur_pos++];
+      if (!op->process(t, t->state, rec, &error)) {
+        task_fail(t, error);
+        return false;
+      }
+      fc_arena_reset(&t->scratch);
+      if (G_UNLIKELY(t->blocked))
+        break;
+    }
+    tls_counts->records_in += t->cur_pos - start;
+    t->current_edge = -1;
+    if (t->cur_pos == b->n)
+      give_back(t);
+    if (t->input_ended)
+      return true;
+  }
+  *more = !t->blocked;
+  return true;
+}
+
+/* End of input: finish(), end markers, close(). */
+static void end_outputs(fc_task *t)
+{
+  const fc_operator *op = &t->v->op;
+  if (!t->finished_called) {
+    t->finished_called = true;
+    GError *error = NULL;
+    if (op->finish && !op->finish(t, t->state, &error)) {
+      task_fail(t, error);
+      return;
+    }
+    fc_arena_reset(&t->scratch);
+    for (int i = 0; i < t->n_outs; i++)
+      for (int c = 0; c < t->outs[i].n_channels; c++)
+        t->outs[i].channels[c]->filling->end = true;
+  }
+  if (!send_outputs(t, true))
+    return; /* parked; the consumer wakes us */
+  for (int i = 0; i < t->n_outs; i++)
+    for (int c = 0; c < t->outs[i].n_channels; c++)
+      if (!t->outs[i].channels[c]->end_sent)
+        return; /* not sent: producer_waiting is set, a wake will come */
+  t->done = true;
+  /* Publish before announcing completion: a waiter may read metrics at once. */
+  publish_metrics(t, tls_counts->records_in, tls_counts->records_out, tls_counts->batches_in,
+                  tls_counts->batches_out);
+  memset(tls_counts, 0, sizeof *tls_counts);
+  if (op->close)
+    op->close(t, t->state);
+  t->state = NULL;
+  fc_job_task_done(t->job, t);
+}
+
+static bool turn(fc_task *t)
+{
+  const fc_operator *op = &t->v->op;
+  if (!t->opened) {
+    GError *error = NULL;
+    t->opened = true;
+    if (op->open && !op->open(t, t->v->data, &t->state, &error)) {
+      t->finished_called = t->done = true; /* close() only after a successful open */
+      task_fail(t, error);
+      return false;
+    }
+  }
+  if (t->blocked && !send_outputs(t, false))
+    return false;
+  if (!deliver_mail(t))
+    return false;
+  bool more = false;
+  if (!t->input_ended) {
+    bool ok = t->n_ins == 0 ? run_source(t, &more) : run_operator(t, &more);
+    if (!ok)
+      return false;
+  }
+  if (t->input_ended) {
+    end_outputs(t);
+    return false;
+  }
+  if (!send_outputs(t, true))
+    return false;
+  return more;
+}
+
+bool fc_task_run_turn(fc_task *t)
+{
+  if (t->done || atomic_load_explicit(&t->job->stopping, memory_order_relaxed))
+    return false;
+  int64_t start = fc_now_ns();
+  turn_counts counts = {0};
+  tls_counts = &counts;
+  bool more = turn(t);
+  tls_counts = NULL;
+  publish_metrics(t, counts.records_in, counts.records_out, counts.batches_in, counts.batches_out);
+  atomic_fetch_add_explicit(&t->m_busy_ns, (uint64_t)(fc_now_ns() - start), memory_order_relaxed);
+  return more;
+}

@@ -1,0 +1,130 @@
+/* test_channel.c — the SPSC ring between two real threads keeps order and
+ * loses nothing; a channel's pool always has a batch for the producer; the
+ * arena reuses its memory after a reset; values copy deeply. */
+#include <gust/flinkcore.h>
+
+#include "channel.h"
+
+#include <string.h>
+
+enum { ITEMS = 200000 };
+
+static gpointer ring_consumer(gpointer data)
+{
+  fc_ring *r = data;
+  uintptr_t expect = 1;
+  while (expect <= ITEMS) {
+    void *p = fc_ring_pop(r);
+    if (!p) {
+      g_thread_yield();
+      continue;
+    }
+    g_assert_cmpuint((uintptr_t)p, ==, expect);
+    expect++;
+  }
+  return NULL;
+}
+
+static void test_ring_keeps_order_across_threads(void)
+{
+  fc_ring r;
+  fc_ring_init(&r, 5); /* rounds to 8 */
+  g_assert_cmpuint(fc_ring_capacity(&r), ==, 8);
+  GThread *th = g_thread_new("consumer", ring_consumer, &r);
+  for (uintptr_t i = 1; i <= ITEMS; i++)
+    while (!fc_ring_push(&r, (void *)i))
+      g_thread_yield();
+  g_thread_join(th);
+  g_assert_null(fc_ring_pop(&r));
+  fc_ring_clear(&r);
+}
+
+static void test_ring_refuses_past_capacity(void)
+{
+  fc_ring r;
+  fc_ring_init(&r, 4);
+  for (uintptr_t i = 1; i <= 4; i++)
+    g_assert_true(fc_ring_push(&r, (void *)i));
+  g_assert_false(fc_ring_push(&r, (void *)5));
+  g_assert_cmpuint(fc_ring_size(&r), ==, 4);
+  g_assert_cmpuint((uintptr_t)fc_ring_pop(&r), ==, 1);
+  g_assert_true(fc_ring_push(&r, (void *)5));
+  fc_ring_clear(&r);
+}
+
+static void test_channel_pool_always_has_a_batch_after_a_send(void)
+{
+  fc_channel *ch = fc_channel_new(4, 2);
+  fc_value v = fc_i64(1);
+  fc_record rec = {.n_values = 1, .values = &v};
+  int sent = 0;
+  for (;;) {
+    fc_batch_append(ch->filling, &rec, 0);
+    fc_batch_append(ch->filling, &rec, 0);
+    if (!fc_channel_send(ch))
+      break;
+    g_assert_nonnull(ch->filling);
+    sent++;
+  }
+  g_assert_cmpint(sent, ==, 4); /* the ring's capacity */
+  /* Consumer takes one and gives it back: the producer can send again. */
+  fc_batch *b = fc_ring_pop(&ch->full);
+  g_assert_cmpuint(b->n, ==, 2);
+  fc_batch_reset(b);
+  fc_ring_push(&ch->empty, b);
+  g_assert_true(fc_channel_send(ch));
+  fc_channel_free(ch);
+}
+
+static void test_arena_reuses_memory_after_reset(void)
+{
+  fc_arena a;
+  fc_arena_init(&a, 1024);
+  for (int round = 0; round < 3; round++) {
+    for (int i = 0; i < 100; i++)
+      fc_arena_alloc(&a, 100);
+    if (round == 0)
+      g_assert_cmpuint(a.bytes_reserved, >=, 100 * 100);
+    size_t reserved = a.bytes_reserved;
+    fc_arena_reset(&a);
+    if (round > 0)
+      g_assert_cmpuint(a.bytes_reserved, ==, reserved);
+  }
+  void *big = fc_arena_alloc(&a, 10000); /* bigger than a chunk */
+  memset(big, 1, 10000);
+  fc_arena_clear(&a);
+}
+
+static void test_values_copy_deeply_and_compare(void)
+{
+  char word[] = "hello";
+  fc_value items[3] = {fc_str(word), fc_f64(2.5), fc_null()};
+  fc_value kv[2] = {fc_str("k"), fc_list(items, 3)};
+  fc_value m = fc_map(kv, 1);
+  fc_arena a;
+  fc_arena_init(&a, 0);
+  fc_value copy = fc_value_copy(&a, &m);
+  word[0] = 'j'; /* the copy must not see this */
+  g_autoptr(GString) text = g_string_new(NULL);
+  fc_value_append_text(&copy, text);
+  g_assert_cmpstr(text->str, ==, "{\"k\":[\"hello\",2.5,null]}");
+  g_assert_false(fc_value_equal(&copy, &m));
+  word[0] = 'h';
+  g_assert_true(fc_value_equal(&copy, &m));
+  g_assert_cmpuint(fc_value_hash(&copy), ==, fc_value_hash(&m));
+  fc_value one_i = fc_i64(1), one_f = fc_f64(1.0);
+  g_assert_false(fc_value_equal(&one_i, &one_f));
+  fc_arena_clear(&a);
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/channel/ring_keeps_order_across_threads", test_ring_keeps_order_across_threads);
+  g_test_add_func("/channel/ring_refuses_past_capacity", test_ring_refuses_past_capacity);
+  g_test_add_func("/channel/pool_always_has_a_batch_after_a_send",
+                  test_channel_pool_always_has_a_batch_after_a_send);
+  g_test_add_func("/channel/arena_reuses_memory_after_reset", test_arena_reuses_memory_after_reset);
+  g_test_add_func("/channel/values_copy_deeply_and_compare", test_values_copy_deeply_and_compare);
+  return g_test_run();
+}

@@ -1,0 +1,37 @@
+/* main.c — `gust SUBCOMMAND ...`: dispatches to the subcommands. */
+#include "commands.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} subcommand;
+
+static const subcommand subcommands[] = {
+    {"demo", gust_cmd_demo, "run a word-count pipeline on the engine and print its metrics"},
+};
+
+static void usage(FILE *out)
+{
+  fprintf(out, "usage: gust SUBCOMMAND [OPTIONS]\n\nsubcommands:\n");
+  for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
+    fprintf(out, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
+    if (!strcmp(argv[1], subcommands[i].name))
+      return subcommands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "gust: unknown subcommand '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}
