@@ -47,7 +47,8 @@ case "$cmd" in
     install_missing
     build build
     shift
-    exec build/tools/gust demo "$@"
+    # The main job: the native WordCount topology from its Flux file.
+    exec build/tools/gust local build/examples/native/wordcount.yaml --duration 10 "$@"
     ;;
   test)
     install_missing

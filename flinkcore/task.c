@@ -142,21 +142,21 @@ typedef struct {
 static _Thread_local turn_counts *tls_counts;
 
 /* Sends ch's filling batch (if it holds records or the end mark) and
- * accounts it to the consumer's queue; the records are counted before the
- * push so the consumer never subtracts what was not yet added.  FALSE if
- * the ring is full (nothing sent). */
+ * accounts it to the consumer's queue.  The count is added after the push
+ * and subtracted when the consumer takes the batch, so it may dip below
+ * zero for a moment, and may include the one batch a consumer has just
+ * taken: its peak is at most (capacity + 1) batches.  FALSE if the ring is
+ * full (nothing sent). */
 static bool try_send(fc_channel *ch)
 {
   uint32_t n = ch->filling->n;
   bool end = ch->filling->end;
   if (n == 0 && !end)
     return true;
+  if (!fc_channel_send(ch))
+    return false;
   fc_task *c = ch->consumer;
   int64_t q = atomic_fetch_add_explicit(&c->m_queued_records, n, memory_order_relaxed) + n;
-  if (!fc_channel_send(ch)) {
-    atomic_fetch_sub_explicit(&c->m_queued_records, n, memory_order_relaxed);
-    return false;
-  }
   if (end)
     ch->end_sent = true;
   int64_t peak = atomic_load_explicit(&c->m_peak_queued_records, memory_order_relaxed);
@@ -273,6 +273,60 @@ gboolean fc_task_emit_direct(fc_task *t, const fc_record *rec, int target_task)
   return count > 0;
 }
 
+size_t fc_task_max_routes(const fc_task *t)
+{
+  size_t n = 0;
+  for (int i = 0; i < t->n_outs; i++)
+    n += (size_t)t->outs[i].n_channels;
+  return n;
+}
+
+size_t fc_task_route(fc_task *t, const fc_record *rec, fc_route *routes, size_t max)
+{
+  size_t n = 0;
+  for (int i = 0; i < t->n_outs; i++) {
+    fc_out_edge *o = &t->outs[i];
+    const fc_edge_spec *spec = &o->edge->spec;
+    if (spec->stream >= 0 && (uint64_t)spec->stream != rec->stream)
+      continue;
+    if (spec->partitioner == FC_PART_DIRECT)
+      continue;
+    if (spec->partitioner == FC_PART_BROADCAST) {
+      for (int c = 0; c < o->n_channels && n < max; c++)
+        routes[n++] = (fc_route){.out = i, .subtask = c, .task = o->consumer_first_task + c};
+    } else if (n < max) {
+      int c = fc_partition_pick(o, rec, t->subtask);
+      routes[n++] = (fc_route){.out = i, .subtask = c, .task = o->consumer_first_task + c};
+    }
+  }
+  return n;
+}
+
+size_t fc_task_route_direct(fc_task *t, const fc_record *rec, int target_task, fc_route *routes,
+                            size_t max)
+{
+  size_t n = 0;
+  for (int i = 0; i < t->n_outs && n < max; i++) {
+    fc_out_edge *o = &t->outs[i];
+    const fc_edge_spec *spec = &o->edge->spec;
+    if (spec->partitioner != FC_PART_DIRECT)
+      continue;
+    if (spec->stream >= 0 && (uint64_t)spec->stream != rec->stream)
+      continue;
+    int c = target_task - o->consumer_first_task;
+    if (c >= 0 && c < o->n_channels)
+      routes[n++] = (fc_route){.out = i, .subtask = c, .task = target_task};
+  }
+  return n;
+}
+
+void fc_task_send(fc_task *t, const fc_record *rec, const fc_route *route)
+{
+  size_t count = 0;
+  g_return_if_fail(route->out >= 0 && route->out < t->n_outs);
+  send_to(t, &t->outs[route->out], route->subtask, rec, NULL, 0, &count);
+}
+
 /* ---- receiving ---- */
 
 static bool take_input(fc_task *t)
@@ -375,7 +429,7 @@ static bool run_source(fc_task *t, bool *more)
       return false;
     }
   }
-  *more = !t->blocked;
+  *more = true;
   return true;
 }
 
@@ -407,7 +461,7 @@ static bool run_operator(fc_task *t, bool *more)
     if (t->input_ended)
       return true;
   }
-  *more = !t->blocked;
+  *more = true;
   return true;
 }
 
@@ -465,6 +519,14 @@ static bool turn(fc_task *t)
     bool ok = t->n_ins == 0 ? run_source(t, &more) : run_operator(t, &more);
     if (!ok)
       return false;
+  }
+  if (op->turn_end) {
+    GError *error = NULL;
+    if (!op->turn_end(t, t->state, &error)) {
+      task_fail(t, error);
+      return false;
+    }
+    fc_arena_reset(&t->scratch);
   }
   if (t->input_ended) {
     end_outputs(t);

@@ -20,10 +20,9 @@ static GHashTable *stream_targets(const flux_doc *doc)
 {
   GHashTable *targets = g_hash_table_new(g_str_hash, g_str_equal);
   for (guint i = 0; i < doc->streams->len; i++) {
-    const flux_node *to = flux_node_get(((flux_entry *)g_ptr_array_index(doc->streams, i))->node,
-                                        "to");
-    if (to && to->type == FLUX_NODE_SCALAR)
-      g_hash_table_add(targets, to->text);
+    const flux_node *to =
+        flux_node_get(((flux_entry *)g_ptr_array_index(doc->streams, i))->node, "to");
+    if (to && to->type == FLUX_NODE_SCALAR) g_hash_table_add(targets, to->text);
   }
   return targets;
 }
@@ -62,8 +61,7 @@ static gboolean build_vertices(const flux_context *context, gust_topology *topol
   return ok;
 }
 
-gust_topology *flux_build_topology(const flux_context *context, const flux_doc *doc,
-                                   GError **error)
+gust_topology *flux_build_topology(const flux_context *context, const flux_doc *doc, GError **error)
 {
   const char *main_file = ((flux_source *)g_ptr_array_index(doc->sources, 0))->file;
   if (!doc->name) {
@@ -83,17 +81,15 @@ gust_topology *flux_build_topology(const flux_context *context, const flux_doc *
     ok = check_entry_refs(topology, g_ptr_array_index(doc->beans, i), "component", error);
   ok = ok && build_vertices(context, topology, doc, dropped, dropped_list, error);
   for (guint i = 0; ok && i < doc->streams->len; i++)
-    ok = flux_build_stream(context, topology, g_ptr_array_index(doc->streams, i), dropped,
-                           error);
+    ok = flux_build_stream(context, topology, g_ptr_array_index(doc->streams, i), dropped, error);
 
   for (guint i = 0; ok && i < dropped_list->len; i++) {
     const flux_entry *entry = g_ptr_array_index(dropped_list, i);
-    g_warning("%s:%u: bolt '%s' is left out of the topology: no stream has it as 'to'",
-              entry->file, entry->node->line, entry->id);
+    g_warning("%s:%u: bolt '%s' is left out of the topology: no stream has it as 'to'", entry->file,
+              entry->node->line, entry->id);
   }
   g_hash_table_unref(dropped);
   g_ptr_array_unref(dropped_list);
-  if (!ok)
-    g_clear_pointer(&topology, gust_topology_free);
+  if (!ok) g_clear_pointer(&topology, gust_topology_free);
   return topology;
 }

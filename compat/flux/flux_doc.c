@@ -15,8 +15,8 @@
 #include "flux_private.h"
 
 static const char *const top_level_keys[] = {
-  "name", "config", "components", "spouts", "bolts", "streams", "includes",
-  "topologySource", "workerHooks", NULL,
+    "name",    "config",   "components",     "spouts",      "bolts",
+    "streams", "includes", "topologySource", "workerHooks", NULL,
 };
 
 static void entry_free(gpointer data)
@@ -49,8 +49,7 @@ flux_doc *flux_doc_new(void)
 
 void flux_doc_free(flux_doc *doc)
 {
-  if (!doc)
-    return;
+  if (!doc) return;
   g_free(doc->name);
   json_decref(doc->config);
   g_ptr_array_unref(doc->beans);
@@ -66,39 +65,34 @@ static const flux_entry *find_entry(GPtrArray *entries, const char *id)
 {
   for (guint i = 0; i < entries->len; i++) {
     const flux_entry *entry = g_ptr_array_index(entries, i);
-    if (g_strcmp0(entry->id, id) == 0)
-      return entry;
+    if (g_strcmp0(entry->id, id) == 0) return entry;
   }
   return NULL;
 }
 
 /* Reads the list under key into entries.  what: "spout", "stream", ... */
 static gboolean read_entries(const flux_node *root, const char *key, const char *what,
-                             gboolean with_id, const char *file, GPtrArray *entries,
-                             GError **error)
+                             gboolean with_id, const char *file, GPtrArray *entries, GError **error)
 {
   const flux_pair *pair = flux_node_get_pair(root, key);
-  if (!pair || flux_node_is_null(pair->value))
-    return TRUE;
+  if (!pair || flux_node_is_null(pair->value)) return TRUE;
   if (pair->value->type != FLUX_NODE_SEQUENCE)
-    return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, pair->line,
-                     "'%s' must be a list, not %s", key, flux_node_type_name(pair->value));
+    return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, pair->line, "'%s' must be a list, not %s",
+                     key, flux_node_type_name(pair->value));
   for (guint i = 0; i < pair->value->items->len; i++) {
     const flux_node *node = g_ptr_array_index(pair->value->items, i);
     if (node->type != FLUX_NODE_MAPPING)
       return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line,
-                       "each entry of '%s' must be a map, not %s", key,
-                       flux_node_type_name(node));
+                       "each entry of '%s' must be a map, not %s", key, flux_node_type_name(node));
     const char *id = NULL;
     if (with_id) {
       char *what_id = g_strdup_printf("the id of a %s", what);
       gboolean ok = flux_node_get(node, "id")
-                      ? flux_node_text(flux_node_get(node, "id"), what_id, file, &id, error)
-                      : flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line,
-                                  "this %s has no 'id'", what);
+                        ? flux_node_text(flux_node_get(node, "id"), what_id, file, &id, error)
+                        : flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line,
+                                    "this %s has no 'id'", what);
       g_free(what_id);
-      if (!ok)
-        return FALSE;
+      if (!ok) return FALSE;
       const flux_entry *first = find_entry(entries, id);
       if (first)
         return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line,
@@ -136,22 +130,19 @@ static gboolean read_name_and_config(const flux_context *context, flux_doc *doc,
   const flux_pair *name = flux_node_get_pair(root, "name");
   if (name && !flux_node_is_null(name->value)) {
     const char *text;
-    if (!flux_node_text(name->value, "the topology name", file, &text, error))
-      return FALSE;
+    if (!flux_node_text(name->value, "the topology name", file, &text, error)) return FALSE;
     doc->name = g_strdup(text);
     doc->name_file = file;
     doc->name_line = name->line;
   }
   const flux_pair *config = flux_node_get_pair(root, "config");
-  if (!config || flux_node_is_null(config->value))
-    return TRUE;
+  if (!config || flux_node_is_null(config->value)) return TRUE;
   if (config->value->type != FLUX_NODE_MAPPING)
     return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, config->line,
                      "'config' must be a map of settings, not %s",
                      flux_node_type_name(config->value));
   json_t *conf = flux_node_to_json(context, config->value, file, error);
-  if (!conf)
-    return FALSE;
+  if (!conf) return FALSE;
   json_decref(doc->config);
   doc->config = conf;
   return TRUE;
@@ -161,8 +152,7 @@ flux_doc *flux_doc_parse(const flux_context *context, const char *text, const ch
                          GError **error)
 {
   char *substituted = flux_substitute(context, text, file, error);
-  if (!substituted)
-    return NULL;
+  if (!substituted) return NULL;
   GError *local = NULL;
   flux_node *root = flux_node_parse(substituted, file, &local);
   g_free(substituted);

@@ -4,10 +4,9 @@
  */
 #include "flux_private.h"
 
-G_DEFINE_QUARK(gust-flux-error-quark, gust_flux_error)
+G_DEFINE_QUARK(gust - flux - error - quark, gust_flux_error)
 
-gboolean flux_fail(GError **error, gint code, const char *file, guint line, const char *format,
-                   ...)
+gboolean flux_fail(GError **error, gint code, const char *file, guint line, const char *format, ...)
 {
   va_list args;
   va_start(args, format);

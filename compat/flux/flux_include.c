@@ -37,8 +37,7 @@ static void merge_entries(GPtrArray *into, GPtrArray *from, gboolean override, c
     const flux_entry *entry = g_ptr_array_index(from, i);
     guint at = into->len;
     for (guint j = 0; j < into->len; j++)
-      if (g_str_equal(((flux_entry *)g_ptr_array_index(into, j))->id, entry->id))
-        at = j;
+      if (g_str_equal(((flux_entry *)g_ptr_array_index(into, j))->id, entry->id)) at = j;
     if (at == into->len) {
       g_ptr_array_add(into, entry_copy(entry));
     } else if (override) {
@@ -89,15 +88,14 @@ static void merge_doc(flux_doc *doc, flux_doc *included, gboolean override)
   for (guint i = 0; i < included->streams->len; i++)
     g_ptr_array_add(doc->streams, entry_copy(g_ptr_array_index(included->streams, i)));
   if (included->includes->len > 0)
-    g_warning("%s: its includes are ignored: Flux processes includes of the main file only",
-              file);
+    g_warning("%s: its includes are ignored: Flux processes includes of the main file only", file);
   /* The trees move to doc: the entries copied above point into them. */
   while (included->sources->len > 0)
     g_ptr_array_add(doc->sources, g_ptr_array_steal_index(included->sources, 0));
 }
 
-static gboolean process_include(const flux_context *context, flux_doc *doc,
-                                const flux_entry *entry, GError **error)
+static gboolean process_include(const flux_context *context, flux_doc *doc, const flux_entry *entry,
+                                GError **error)
 {
   const flux_node *node = entry->node;
   const flux_node *resource = flux_node_get(node, "resource");
@@ -107,16 +105,15 @@ static gboolean process_include(const flux_context *context, flux_doc *doc,
   const char *file;
 
   if (!flux_node_check_keys(node, include_keys, "include", entry->file, error) ||
-      (resource && !flux_node_bool(context, resource, "resource", entry->file, &is_resource,
-                                   error)) ||
-      (override_node && !flux_node_bool(context, override_node, "override", entry->file,
-                                        &override, error)))
+      (resource &&
+       !flux_node_bool(context, resource, "resource", entry->file, &is_resource, error)) ||
+      (override_node &&
+       !flux_node_bool(context, override_node, "override", entry->file, &override, error)))
     return FALSE;
   if (!file_node)
     return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, entry->file, node->line,
                      "an include needs a 'file'");
-  if (!flux_node_text(file_node, "the include's file", entry->file, &file, error))
-    return FALSE;
+  if (!flux_node_text(file_node, "the include's file", entry->file, &file, error)) return FALSE;
   if (is_resource)
     return flux_fail(error, GUST_FLUX_ERROR_UNSUPPORTED, entry->file, node->line,
                      "include '%s' is a classpath resource (resource: true); gust has no "
@@ -136,8 +133,7 @@ static gboolean process_include(const flux_context *context, flux_doc *doc,
   } else {
     flux_doc *included = flux_doc_parse(context, text, path, error);
     ok = included != NULL;
-    if (ok)
-      merge_doc(doc, included, override);
+    if (ok) merge_doc(doc, included, override);
     flux_doc_free(included);
   }
   g_free(text);
@@ -148,7 +144,6 @@ static gboolean process_include(const flux_context *context, flux_doc *doc,
 gboolean flux_doc_process_includes(const flux_context *context, flux_doc *doc, GError **error)
 {
   for (guint i = 0; i < doc->includes->len; i++)
-    if (!process_include(context, doc, g_ptr_array_index(doc->includes, i), error))
-      return FALSE;
+    if (!process_include(context, doc, g_ptr_array_index(doc->includes, i), error)) return FALSE;
   return TRUE;
 }

@@ -17,8 +17,8 @@ static char *default_resources_dir(const char *display_name)
 {
   char *dir = g_path_get_dirname(display_name);
   char *resources = g_build_filename(dir, "resources", NULL);
-  char *chosen = g_canonicalize_filename(
-    g_file_test(resources, G_FILE_TEST_IS_DIR) ? resources : dir, NULL);
+  char *chosen =
+      g_canonicalize_filename(g_file_test(resources, G_FILE_TEST_IS_DIR) ? resources : dir, NULL);
   g_free(resources);
   g_free(dir);
   return chosen;
@@ -28,29 +28,26 @@ static gboolean context_init(flux_context *context, const gust_flux_options *opt
                              const char *display_name, GError **error)
 {
   static const gust_flux_options defaults = {0};
-  if (!options)
-    options = &defaults;
+  if (!options) options = &defaults;
   memset(context, 0, sizeof *context);
   if (options->properties_file) {
     context->properties = gust_properties_load_file(options->properties_file, error);
-    if (!context->properties)
-      return FALSE;
+    if (!context->properties) return FALSE;
     context->properties_file = g_strdup(options->properties_file);
   }
   context->env_filter = options->env_filter;
-  context->environment = options->environment ? g_strdupv((char **)options->environment)
-                                              : g_get_environ();
+  context->environment =
+      options->environment ? g_strdupv((char **)options->environment) : g_get_environ();
   context->resources_dir = options->resources_dir
-                             ? g_canonicalize_filename(options->resources_dir, NULL)
-                             : default_resources_dir(display_name);
+                               ? g_canonicalize_filename(options->resources_dir, NULL)
+                               : default_resources_dir(display_name);
   context->resolver = flux_scalar_resolver_new();
   return TRUE;
 }
 
 static void context_clear(flux_context *context)
 {
-  if (context->properties)
-    g_hash_table_unref(context->properties);
+  if (context->properties) g_hash_table_unref(context->properties);
   g_free(context->properties_file);
   g_strfreev(context->environment);
   g_free(context->resources_dir);
@@ -73,8 +70,8 @@ gust_topology *gust_flux_load_string(const char *text, const char *display_name,
     topology = flux_build_topology(&context, doc, error);
   if (topology) {
     gust_validate_flags flags = gust_topology_has_native_components(topology)
-                                  ? GUST_VALIDATE_SKIP_NATIVE_STREAMS
-                                  : GUST_VALIDATE_DEFAULT;
+                                    ? GUST_VALIDATE_SKIP_NATIVE_STREAMS
+                                    : GUST_VALIDATE_DEFAULT;
     if (!gust_topology_validate_with_flags(topology, flags, error))
       g_clear_pointer(&topology, gust_topology_free);
   }
@@ -83,8 +80,7 @@ gust_topology *gust_flux_load_string(const char *text, const char *display_name,
   return topology;
 }
 
-gust_topology *gust_flux_load_file(const char *path, const gust_flux_options *opts,
-                                   GError **error)
+gust_topology *gust_flux_load_file(const char *path, const gust_flux_options *opts, GError **error)
 {
   g_return_val_if_fail(path != NULL, NULL);
   char *text = NULL;

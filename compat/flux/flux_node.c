@@ -40,35 +40,33 @@ static void pair_free(gpointer data)
 
 void flux_node_free(flux_node *node)
 {
-  if (!node)
-    return;
+  if (!node) return;
   g_free(node->text);
   g_free(node->tag);
-  if (node->pairs)
-    g_ptr_array_unref(node->pairs);
-  if (node->items)
-    g_ptr_array_unref(node->items);
+  if (node->pairs) g_ptr_array_unref(node->pairs);
+  if (node->items) g_ptr_array_unref(node->items);
   g_free(node);
 }
 
 const char *flux_node_type_name(const flux_node *node)
 {
   switch (node->type) {
-  case FLUX_NODE_SCALAR: return "a single value";
-  case FLUX_NODE_MAPPING: return "a map";
-  case FLUX_NODE_SEQUENCE: return "a list";
+  case FLUX_NODE_SCALAR:
+    return "a single value";
+  case FLUX_NODE_MAPPING:
+    return "a map";
+  case FLUX_NODE_SEQUENCE:
+    return "a list";
   }
   return "?";
 }
 
 const flux_pair *flux_node_get_pair(const flux_node *mapping, const char *key)
 {
-  if (!mapping || mapping->type != FLUX_NODE_MAPPING)
-    return NULL;
+  if (!mapping || mapping->type != FLUX_NODE_MAPPING) return NULL;
   for (guint i = 0; i < mapping->pairs->len; i++) {
     const flux_pair *pair = g_ptr_array_index(mapping->pairs, i);
-    if (g_str_equal(pair->key, key))
-      return pair;
+    if (g_str_equal(pair->key, key)) return pair;
   }
   return NULL;
 }
@@ -81,8 +79,7 @@ flux_node *flux_node_get(const flux_node *mapping, const char *key)
 
 gboolean flux_node_is_null(const flux_node *node)
 {
-  if (!node || node->type != FLUX_NODE_SCALAR || !node->plain || node->tag)
-    return FALSE;
+  if (!node || node->type != FLUX_NODE_SCALAR || !node->plain || node->tag) return FALSE;
   const char *t = node->text;
   return !*t || g_str_equal(t, "~") || g_str_equal(t, "null") || g_str_equal(t, "Null") ||
          g_str_equal(t, "NULL");
@@ -93,8 +90,7 @@ gboolean flux_node_check_keys(const flux_node *mapping, const char *const *allow
 {
   for (guint i = 0; i < mapping->pairs->len; i++) {
     const flux_pair *pair = g_ptr_array_index(mapping->pairs, i);
-    if (g_strv_contains(allowed, pair->key))
-      continue;
+    if (g_strv_contains(allowed, pair->key)) continue;
     char *list = g_strjoinv(", ", (char **)allowed);
     flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, pair->line,
               "%s: unknown key '%s' (expected one of: %s)", what, pair->key, list);
@@ -130,12 +126,10 @@ static flux_node *node_new(conversion *conv, flux_node_type type, const yaml_nod
   return out;
 }
 
-static flux_node *convert_scalar(conversion *conv, yaml_node_t *node, guint depth,
-                                 GError **error)
+static flux_node *convert_scalar(conversion *conv, yaml_node_t *node, guint depth, GError **error)
 {
   flux_node *out = node_new(conv, FLUX_NODE_SCALAR, node, depth, error);
-  if (!out)
-    return NULL;
+  if (!out) return NULL;
   out->text = g_strndup((const char *)node->data.scalar.value, node->data.scalar.length);
   out->plain = node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
   if (node->tag && strcmp((const char *)node->tag, YAML_STR_TAG) != 0)
@@ -143,17 +137,15 @@ static flux_node *convert_scalar(conversion *conv, yaml_node_t *node, guint dept
   return out;
 }
 
-static flux_node *convert_sequence(conversion *conv, yaml_node_t *node, guint depth,
-                                   GError **error)
+static flux_node *convert_sequence(conversion *conv, yaml_node_t *node, guint depth, GError **error)
 {
   flux_node *out = node_new(conv, FLUX_NODE_SEQUENCE, node, depth, error);
-  if (!out)
-    return NULL;
+  if (!out) return NULL;
   out->items = g_ptr_array_new_with_free_func((GDestroyNotify)flux_node_free);
   for (yaml_node_item_t *item = node->data.sequence.items.start;
        item < node->data.sequence.items.top; item++) {
-    flux_node *child = convert(conv, yaml_document_get_node(conv->document, *item), depth + 1,
-                               error);
+    flux_node *child =
+        convert(conv, yaml_document_get_node(conv->document, *item), depth + 1, error);
     if (!child) {
       flux_node_free(out);
       return NULL;
@@ -176,8 +168,7 @@ static gboolean add_pairs(conversion *conv, flux_node *out, yaml_node_t *node, g
 static gboolean add_merge(conversion *conv, flux_node *out, yaml_node_t *value, guint depth,
                           GError **error)
 {
-  if (value->type == YAML_MAPPING_NODE)
-    return add_pairs(conv, out, value, TRUE, depth + 1, error);
+  if (value->type == YAML_MAPPING_NODE) return add_pairs(conv, out, value, TRUE, depth + 1, error);
   if (value->type == YAML_SEQUENCE_NODE) {
     for (yaml_node_item_t *item = value->data.sequence.items.start;
          item < value->data.sequence.items.top; item++) {
@@ -185,8 +176,7 @@ static gboolean add_merge(conversion *conv, flux_node *out, yaml_node_t *value, 
       if (source->type != YAML_MAPPING_NODE)
         return flux_fail(error, GUST_FLUX_ERROR_SYNTAX, conv->file, source->start_mark.line + 1,
                          "a merge key (<<) takes a map or a list of maps");
-      if (!add_pairs(conv, out, source, TRUE, depth + 1, error))
-        return FALSE;
+      if (!add_pairs(conv, out, source, TRUE, depth + 1, error)) return FALSE;
     }
     return TRUE;
   }
@@ -206,8 +196,7 @@ static gboolean add_pairs(conversion *conv, flux_node *out, yaml_node_t *node, g
   for (yaml_node_pair_t *p = start; p < top; p++) {
     yaml_node_t *key = yaml_document_get_node(conv->document, p->key);
     guint key_line = key->start_mark.line + 1;
-    if (is_merge_key(key))
-      continue;
+    if (is_merge_key(key)) continue;
     if (key->type != YAML_SCALAR_NODE)
       return flux_fail(error, GUST_FLUX_ERROR_SYNTAX, conv->file, key_line,
                        "map keys must be single values, not lists or maps");
@@ -224,7 +213,7 @@ static gboolean add_pairs(conversion *conv, flux_node *out, yaml_node_t *node, g
       continue;
     }
     flux_node *value =
-      convert(conv, yaml_document_get_node(conv->document, p->value), depth + 1, error);
+        convert(conv, yaml_document_get_node(conv->document, p->value), depth + 1, error);
     if (!value) {
       g_free(text);
       return FALSE;
@@ -244,12 +233,10 @@ static gboolean add_pairs(conversion *conv, flux_node *out, yaml_node_t *node, g
   return TRUE;
 }
 
-static flux_node *convert_mapping(conversion *conv, yaml_node_t *node, guint depth,
-                                  GError **error)
+static flux_node *convert_mapping(conversion *conv, yaml_node_t *node, guint depth, GError **error)
 {
   flux_node *out = node_new(conv, FLUX_NODE_MAPPING, node, depth, error);
-  if (!out)
-    return NULL;
+  if (!out) return NULL;
   out->pairs = g_ptr_array_new_with_free_func(pair_free);
   if (!add_pairs(conv, out, node, FALSE, depth, error)) {
     flux_node_free(out);
@@ -261,10 +248,14 @@ static flux_node *convert_mapping(conversion *conv, yaml_node_t *node, guint dep
 static flux_node *convert(conversion *conv, yaml_node_t *node, guint depth, GError **error)
 {
   switch (node->type) {
-  case YAML_SCALAR_NODE: return convert_scalar(conv, node, depth, error);
-  case YAML_SEQUENCE_NODE: return convert_sequence(conv, node, depth, error);
-  case YAML_MAPPING_NODE: return convert_mapping(conv, node, depth, error);
-  case YAML_NO_NODE: break;
+  case YAML_SCALAR_NODE:
+    return convert_scalar(conv, node, depth, error);
+  case YAML_SEQUENCE_NODE:
+    return convert_sequence(conv, node, depth, error);
+  case YAML_MAPPING_NODE:
+    return convert_mapping(conv, node, depth, error);
+  case YAML_NO_NODE:
+    break;
   }
   flux_fail(error, GUST_FLUX_ERROR_SYNTAX, conv->file, node->start_mark.line + 1,
             "empty YAML node");
@@ -277,13 +268,14 @@ static gboolean parser_failed(yaml_parser_t *parser, const char *file, GError **
   if (parser->error == YAML_READER_ERROR)
     return flux_fail(error, GUST_FLUX_ERROR_SYNTAX, file, 0, "%s at byte %zu", problem,
                      parser->problem_offset);
+  /* "file:line:column: problem (context at line L, column C)" */
   GString *message = g_string_new(NULL);
-  g_string_append_printf(message, "column %zu: %s", parser->problem_mark.column + 1, problem);
+  g_string_append_printf(message, "%s:%zu:%zu: %s", file, parser->problem_mark.line + 1,
+                         parser->problem_mark.column + 1, problem);
   if (parser->context)
     g_string_append_printf(message, " (%s at line %zu, column %zu)", parser->context,
                            parser->context_mark.line + 1, parser->context_mark.column + 1);
-  flux_fail(error, GUST_FLUX_ERROR_SYNTAX, file, parser->problem_mark.line + 1, "%s",
-            message->str);
+  g_set_error_literal(error, GUST_FLUX_ERROR, GUST_FLUX_ERROR_SYNTAX, message->str);
   g_string_free(message, TRUE);
   return FALSE;
 }

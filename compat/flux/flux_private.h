@@ -30,11 +30,11 @@
 typedef struct flux_scalar_resolver flux_scalar_resolver;
 
 typedef struct {
-  GHashTable *properties;     /* --filter values, or NULL */
-  char *properties_file;      /* for messages, or NULL */
-  gboolean env_filter;        /* ${ENV-X} enabled */
-  char **environment;         /* "NAME=VALUE" for ${ENV-X} */
-  char *resources_dir;        /* absolute; multilang working directory */
+  GHashTable *properties; /* --filter values, or NULL */
+  char *properties_file;  /* for messages, or NULL */
+  gboolean env_filter;    /* ${ENV-X} enabled */
+  char **environment;     /* "NAME=VALUE" for ${ENV-X} */
+  char *resources_dir;    /* absolute; multilang working directory */
   flux_scalar_resolver *resolver;
 } flux_context;
 
@@ -42,8 +42,8 @@ typedef struct {
 
 /* Sets "file:line: message" (or "file: message" when line is 0). Returns
  * FALSE so callers can `return flux_fail(...)`. */
-gboolean flux_fail(GError **error, gint code, const char *file, guint line, const char *format,
-                   ...) G_GNUC_PRINTF(5, 6);
+gboolean flux_fail(GError **error, gint code, const char *file, guint line, const char *format, ...)
+    G_GNUC_PRINTF(5, 6);
 
 /* ---- nodes (flux_node.c) ---- */
 
@@ -102,8 +102,8 @@ json_t *flux_node_to_json(const flux_context *context, const flux_node *node, co
                           GError **error);
 
 /* Typed reads of schema fields.  "what" names the field in messages. */
-gboolean flux_node_text(const flux_node *node, const char *what, const char *file,
-                        const char **out, GError **error);
+gboolean flux_node_text(const flux_node *node, const char *what, const char *file, const char **out,
+                        GError **error);
 gboolean flux_node_int(const flux_context *context, const flux_node *node, const char *what,
                        const char *file, gint *out, GError **error);
 gboolean flux_node_bool(const flux_context *context, const flux_node *node, const char *what,
@@ -137,7 +137,7 @@ typedef struct {
   char *name;
   const char *name_file;
   guint name_line;
-  json_t *config; /* topology conf, always an object */
+  json_t *config;                              /* topology conf, always an object */
   GPtrArray *beans, *spouts, *bolts, *streams; /* flux_entry* */
   GPtrArray *includes;                         /* flux_entry* ("includes:" of the main file) */
 } flux_doc;

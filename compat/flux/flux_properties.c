@@ -33,47 +33,53 @@ static gboolean unescape(const char *s, gsize len, GString *out)
 {
   for (gsize i = 0; i < len; i++) {
     if (s[i] != '\\' || i + 1 >= len) {
-      if (s[i] != '\\')
-        g_string_append_c(out, s[i]);
+      if (s[i] != '\\') g_string_append_c(out, s[i]);
       continue;
     }
     char c = s[++i];
     switch (c) {
-    case 't': g_string_append_c(out, '\t'); break;
-    case 'n': g_string_append_c(out, '\n'); break;
-    case 'r': g_string_append_c(out, '\r'); break;
-    case 'f': g_string_append_c(out, '\f'); break;
+    case 't':
+      g_string_append_c(out, '\t');
+      break;
+    case 'n':
+      g_string_append_c(out, '\n');
+      break;
+    case 'r':
+      g_string_append_c(out, '\r');
+      break;
+    case 'f':
+      g_string_append_c(out, '\f');
+      break;
     case 'u': {
       gunichar code = 0;
       for (int k = 0; k < 4; k++) {
-        if (i + 1 >= len || !g_ascii_isxdigit(s[i + 1]))
-          return FALSE;
+        if (i + 1 >= len || !g_ascii_isxdigit(s[i + 1])) return FALSE;
         code = code * 16 + g_ascii_xdigit_value(s[++i]);
       }
       g_string_append_unichar(out, code);
       break;
     }
-    default: g_string_append_c(out, c); break;
+    default:
+      g_string_append_c(out, c);
+      break;
     }
   }
   return TRUE;
 }
 
 /* Splits one logical line into key and value and stores them. */
-static gboolean store_logical_line(GHashTable *table, const char *line, gsize len,
-                                   const char *file, guint line_no, GError **error)
+static gboolean store_logical_line(GHashTable *table, const char *line, gsize len, const char *file,
+                                   guint line_no, GError **error)
 {
   gsize i = 0, key_end;
   while (i < len && !(strchr("=:", line[i]) || is_blank(line[i]))) {
-    if (line[i] == '\\')
-      i++;
+    if (line[i] == '\\') i++;
     i++;
   }
   key_end = MIN(i, len);
   while (i < len && is_blank(line[i]))
     i++;
-  if (i < len && (line[i] == '=' || line[i] == ':'))
-    i++;
+  if (i < len && (line[i] == '=' || line[i] == ':')) i++;
   while (i < len && is_blank(line[i]))
     i++;
 
@@ -81,8 +87,7 @@ static gboolean store_logical_line(GHashTable *table, const char *line, gsize le
   if (!unescape(line, key_end, key) || !unescape(line + i, len - i, value)) {
     g_string_free(key, TRUE);
     g_string_free(value, TRUE);
-    return flux_fail(error, GUST_FLUX_ERROR_PROPERTIES, file, line_no,
-                     "malformed \\uXXXX escape");
+    return flux_fail(error, GUST_FLUX_ERROR_PROPERTIES, file, line_no, "malformed \\uXXXX escape");
   }
   g_hash_table_replace(table, g_string_free(key, FALSE), g_string_free(value, FALSE));
   return TRUE;
@@ -112,22 +117,19 @@ GHashTable *gust_properties_parse(const char *text, const char *display_name, GE
     }
     p = next;
     if (!continuing) {
-      if (len == 0 || *line == '#' || *line == '!')
-        continue;
+      if (len == 0 || *line == '#' || *line == '!') continue;
       logical_start = line_no;
     }
     continuing = trailing_backslashes(line, len) % 2 == 1;
     g_string_append_len(logical, line, continuing ? len - 1 : len);
-    if (continuing)
-      continue;
-    gboolean ok = store_logical_line(table, logical->str, logical->len, display_name,
-                                     logical_start, error);
+    if (continuing) continue;
+    gboolean ok =
+        store_logical_line(table, logical->str, logical->len, display_name, logical_start, error);
     g_string_truncate(logical, 0);
-    if (!ok)
-      goto fail;
+    if (!ok) goto fail;
   }
-  if (continuing && !store_logical_line(table, logical->str, logical->len, display_name,
-                                        logical_start, error))
+  if (continuing &&
+      !store_logical_line(table, logical->str, logical->len, display_name, logical_start, error))
     goto fail;
   g_string_free(logical, TRUE);
   return table;

@@ -10,7 +10,9 @@
  *   float  1.5, .5, 1e3, 1_000.5, sexagesimal 1:30.5; .inf/.nan are refused
  *          (JSON cannot hold them)
  *   string anything else, and every quoted scalar
- * An explicit tag (!!int, !!float, !!bool, !!null) forces that type.  The
+ * An explicit tag (!!int, !!float, !!bool, !!null) forces that type.
+ * (libyaml reports untagged scalars as !!str, so "!!str 12" cannot be told
+ * from 12: quote the value to keep it a string.)  The
  * patterns are SnakeYAML's resolver patterns, compiled once per load into a
  * flux_scalar_resolver that lives in the load's flux_context.
  */
@@ -38,7 +40,7 @@ flux_scalar_resolver *flux_scalar_resolver_new(void)
 {
   flux_scalar_resolver *resolver = g_new0(flux_scalar_resolver, 1);
   resolver->boolean =
-    compile("^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$");
+      compile("^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$");
   resolver->integer = compile("^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)"
                               "|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$");
   resolver->floating = compile("^(?:[-+]?(?:\\.[0-9]+|[0-9_]+(?:\\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
@@ -50,8 +52,7 @@ flux_scalar_resolver *flux_scalar_resolver_new(void)
 
 void flux_scalar_resolver_free(flux_scalar_resolver *resolver)
 {
-  if (!resolver)
-    return;
+  if (!resolver) return;
   g_regex_unref(resolver->boolean);
   g_regex_unref(resolver->integer);
   g_regex_unref(resolver->floating);
@@ -63,8 +64,7 @@ static char *without_underscores(const char *text)
 {
   GString *out = g_string_new(NULL);
   for (const char *c = text; *c; c++)
-    if (*c != '_')
-      g_string_append_c(out, *c);
+    if (*c != '_') g_string_append_c(out, *c);
   return g_string_free(out, FALSE);
 }
 
@@ -74,8 +74,7 @@ static gboolean parse_integer(const char *text, gint64 *out)
   char *digits = without_underscores(text);
   const char *p = digits;
   gboolean negative = *p == '-';
-  if (*p == '-' || *p == '+')
-    p++;
+  if (*p == '-' || *p == '+') p++;
   guint64 magnitude = 0;
   gboolean ok = TRUE;
   if (strchr(p, ':')) {
@@ -100,15 +99,12 @@ static gboolean parse_integer(const char *text, gint64 *out)
     ok = errno == 0 && (!*p || *end == '\0');
   }
   g_free(digits);
-  if (!ok)
-    return FALSE;
+  if (!ok) return FALSE;
   if (negative) {
-    if (magnitude > (guint64)G_MAXINT64 + 1)
-      return FALSE;
+    if (magnitude > (guint64)G_MAXINT64 + 1) return FALSE;
     *out = magnitude == (guint64)G_MAXINT64 + 1 ? G_MININT64 : -(gint64)magnitude;
   } else {
-    if (magnitude > G_MAXINT64)
-      return FALSE;
+    if (magnitude > G_MAXINT64) return FALSE;
     *out = (gint64)magnitude;
   }
   return TRUE;
@@ -122,8 +118,7 @@ static gboolean parse_float(const char *text, double *out)
   if (strchr(digits, ':')) {
     const char *p = digits;
     double sign = *p == '-' ? -1.0 : 1.0;
-    if (*p == '-' || *p == '+')
-      p++;
+    if (*p == '-' || *p == '+') p++;
     char **parts = g_strsplit(p, ":", -1);
     double value = 0;
     for (char **part = parts; *part; part++)
@@ -168,8 +163,8 @@ static json_t *typed_float(const flux_node *node, const char *file, GError **err
   return json_real(value);
 }
 
-static json_t *resolve_tagged(const flux_context *context, const flux_node *node,
-                              const char *file, GError **error)
+static json_t *resolve_tagged(const flux_context *context, const flux_node *node, const char *file,
+                              GError **error)
 {
   const flux_scalar_resolver *r = context->resolver;
   const char *tag = node->tag;
@@ -181,31 +176,24 @@ static json_t *resolve_tagged(const flux_context *context, const flux_node *node
     return typed_float(node, file, error);
   if (g_str_equal(name, "bool") && g_regex_match(r->boolean, node->text, 0, NULL))
     return json_boolean(is_true_word(node->text));
-  if (g_str_equal(name, "null") && g_regex_match(r->null, node->text, 0, NULL))
-    return json_null();
-  flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line,
-            "'%s' cannot be read with the tag %s", node->text, tag);
+  if (g_str_equal(name, "null") && g_regex_match(r->null, node->text, 0, NULL)) return json_null();
+  flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line, "'%s' cannot be read with the tag %s",
+            node->text, tag);
   return NULL;
 }
 
-static json_t *resolve_scalar(const flux_context *context, const flux_node *node,
-                              const char *file, GError **error)
+static json_t *resolve_scalar(const flux_context *context, const flux_node *node, const char *file,
+                              GError **error)
 {
   const flux_scalar_resolver *r = context->resolver;
-  if (node->tag)
-    return resolve_tagged(context, node, file, error);
-  if (!node->plain)
-    return json_string(node->text);
-  if (g_regex_match(r->null, node->text, 0, NULL))
-    return json_null();
-  if (g_regex_match(r->boolean, node->text, 0, NULL))
-    return json_boolean(is_true_word(node->text));
-  if (g_regex_match(r->integer, node->text, 0, NULL))
-    return typed_integer(node, file, error);
+  if (node->tag) return resolve_tagged(context, node, file, error);
+  if (!node->plain) return json_string(node->text);
+  if (g_regex_match(r->null, node->text, 0, NULL)) return json_null();
+  if (g_regex_match(r->boolean, node->text, 0, NULL)) return json_boolean(is_true_word(node->text));
+  if (g_regex_match(r->integer, node->text, 0, NULL)) return typed_integer(node, file, error);
   if (g_regex_match(r->floating, node->text, 0, NULL)) {
     double value;
-    if (parse_float(node->text, &value))
-      return json_real(value);
+    if (parse_float(node->text, &value)) return json_real(value);
     if (strstr(node->text, "inf") || strstr(node->text, "Inf") || strstr(node->text, "INF") ||
         strstr(node->text, "nan") || strstr(node->text, "NaN") || strstr(node->text, "NAN"))
       return typed_float(node, file, error);
@@ -250,8 +238,8 @@ json_t *flux_node_to_json(const flux_context *context, const flux_node *node, co
 
 /* ---- typed schema reads ---- */
 
-gboolean flux_node_text(const flux_node *node, const char *what, const char *file,
-                        const char **out, GError **error)
+gboolean flux_node_text(const flux_node *node, const char *what, const char *file, const char **out,
+                        GError **error)
 {
   if (!node || node->type != FLUX_NODE_SCALAR || flux_node_is_null(node))
     return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node ? node->line : 0,
@@ -266,14 +254,12 @@ gboolean flux_node_int(const flux_context *context, const flux_node *node, const
 {
   flux_node plain = *node;
   plain.plain = TRUE; /* SnakeYAML reads a quoted "4" into an int field too */
-  json_t *value = node->type == FLUX_NODE_SCALAR ? resolve_scalar(context, &plain, file, error)
-                                                  : NULL;
-  if (node->type == FLUX_NODE_SCALAR && !value)
-    return FALSE;
+  json_t *value =
+      node->type == FLUX_NODE_SCALAR ? resolve_scalar(context, &plain, file, error) : NULL;
+  if (node->type == FLUX_NODE_SCALAR && !value) return FALSE;
   gboolean ok = json_is_integer(value) && json_integer_value(value) >= G_MININT &&
                 json_integer_value(value) <= G_MAXINT;
-  if (ok)
-    *out = (gint)json_integer_value(value);
+  if (ok) *out = (gint)json_integer_value(value);
   json_decref(value);
   if (!ok)
     return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line,
@@ -292,24 +278,23 @@ gboolean flux_node_bool(const flux_context *context, const flux_node *node, cons
     *out = is_true_word(node->text);
     return TRUE;
   }
-  return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line,
-                   "%s must be true or false", what);
+  return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line, "%s must be true or false",
+                   what);
 }
 
 gboolean flux_node_strv(const flux_node *node, const char *what, const char *file, char ***out,
                         GError **error)
 {
   if (node->type != FLUX_NODE_SEQUENCE)
-    return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line,
-                     "%s must be a list, not %s", what, flux_node_type_name(node));
+    return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line, "%s must be a list, not %s",
+                     what, flux_node_type_name(node));
   GPtrArray *strings = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < node->items->len; i++) {
     const flux_node *item = g_ptr_array_index(node->items, i);
     if (item->type != FLUX_NODE_SCALAR) {
       g_ptr_array_free(strings, TRUE);
       return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, item->line,
-                       "%s must be a list of names, not of %s", what,
-                       flux_node_type_name(item));
+                       "%s must be a list of names, not of %s", what, flux_node_type_name(item));
     }
     g_ptr_array_add(strings, g_strdup(item->text));
   }

@@ -23,6 +23,9 @@
 
 static const char *const stream_keys[] = {"name", "from", "to", "grouping", NULL};
 static const char *const grouping_keys[] = {"type", "streamId", "args", "customClass", NULL};
+static const char *const custom_class_keys[] = {
+    "className", "constructorArgs", "properties", "configMethods", "factory", "factoryArgs", NULL,
+};
 
 static const char partial_key_class[] = "org.apache.storm.grouping.PartialKeyGrouping";
 static const char fields_class[] = "org.apache.storm.tuple.Fields";
@@ -31,14 +34,14 @@ static const struct {
   const char *name;
   gust_grouping_kind kind;
 } flux_grouping_types[] = {
-  {"ALL", GUST_GROUPING_ALL},
-  {"CUSTOM", GUST_GROUPING_CUSTOM},
-  {"DIRECT", GUST_GROUPING_DIRECT},
-  {"SHUFFLE", GUST_GROUPING_SHUFFLE},
-  {"LOCAL_OR_SHUFFLE", GUST_GROUPING_LOCAL_OR_SHUFFLE},
-  {"FIELDS", GUST_GROUPING_FIELDS},
-  {"GLOBAL", GUST_GROUPING_GLOBAL},
-  {"NONE", GUST_GROUPING_NONE},
+    {"ALL", GUST_GROUPING_ALL},
+    {"CUSTOM", GUST_GROUPING_CUSTOM},
+    {"DIRECT", GUST_GROUPING_DIRECT},
+    {"SHUFFLE", GUST_GROUPING_SHUFFLE},
+    {"LOCAL_OR_SHUFFLE", GUST_GROUPING_LOCAL_OR_SHUFFLE},
+    {"FIELDS", GUST_GROUPING_FIELDS},
+    {"GLOBAL", GUST_GROUPING_GLOBAL},
+    {"NONE", GUST_GROUPING_NONE},
 };
 
 static gboolean grouping_kind_from_name(const char *name, gust_grouping_kind *kind)
@@ -80,8 +83,8 @@ static gboolean partial_key_fields(const flux_context *context, const gust_topol
     return TRUE;
   }
   const flux_node *ref = args->type == FLUX_NODE_SEQUENCE && args->items->len == 1
-                           ? flux_node_get(g_ptr_array_index(args->items, 0), "ref")
-                           : NULL;
+                             ? flux_node_get(g_ptr_array_index(args->items, 0), "ref")
+                             : NULL;
   json_t *json = NULL;
   if (ref && ref->type == FLUX_NODE_SCALAR) {
     const json_t *bean = gust_topology_bean(topology, ref->text);
@@ -94,8 +97,7 @@ static gboolean partial_key_fields(const flux_context *context, const gust_topol
     json = json_incref(json_object_get(bean, "constructorArgs"));
   } else {
     json = flux_node_to_json(context, args, file, error);
-    if (!json)
-      return FALSE;
+    if (!json) return FALSE;
   }
   *fields = fields_from_args(json);
   json_decref(json);
@@ -118,22 +120,20 @@ static gust_grouping *custom_grouping(const flux_context *context, const gust_to
               "%s: a CUSTOM grouping needs a customClass map with a className", what);
     return NULL;
   }
+  if (!flux_node_check_keys(custom, custom_class_keys, what, file, error)) return NULL;
   if (!flux_node_get(custom, "className")) {
-    flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, custom->line, "%s: customClass has no "
-              "className", what);
+    flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, custom->line, "%s: customClass has no className",
+              what);
     return NULL;
   }
-  if (!flux_node_text(flux_node_get(custom, "className"), "className", file, &class_name,
-                      error) ||
+  if (!flux_node_text(flux_node_get(custom, "className"), "className", file, &class_name, error) ||
       !flux_check_refs(custom, what, file, topology, error))
     return NULL;
-  if (!g_str_equal(class_name, partial_key_class))
-    return gust_grouping_new_custom(class_name);
+  if (!g_str_equal(class_name, partial_key_class)) return gust_grouping_new_custom(class_name);
   char **fields = NULL;
-  if (!partial_key_fields(context, topology, custom, what, file, &fields, error))
-    return NULL;
+  if (!partial_key_fields(context, topology, custom, what, file, &fields, error)) return NULL;
   gust_grouping *result =
-    gust_grouping_new_fields(GUST_GROUPING_PARTIAL_KEY, (const char *const *)fields);
+      gust_grouping_new_fields(GUST_GROUPING_PARTIAL_KEY, (const char *const *)fields);
   g_strfreev(fields);
   return result;
 }
@@ -146,8 +146,7 @@ static gust_grouping *read_grouping(const flux_context *context, const gust_topo
   const flux_node *grouping = grouping_pair->value;
   const char *type;
   gust_grouping_kind kind;
-  if (!flux_node_check_keys(grouping, grouping_keys, what, file, error))
-    return NULL;
+  if (!flux_node_check_keys(grouping, grouping_keys, what, file, error)) return NULL;
   if (!flux_node_get(grouping, "type")) {
     flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, grouping_pair->line,
               "%s: the grouping has no type", what);
@@ -164,8 +163,7 @@ static gust_grouping *read_grouping(const flux_context *context, const gust_topo
   }
   if (kind == GUST_GROUPING_CUSTOM)
     return custom_grouping(context, topology, grouping_pair, what, file, error);
-  if (kind != GUST_GROUPING_FIELDS)
-    return gust_grouping_new(kind);
+  if (kind != GUST_GROUPING_FIELDS) return gust_grouping_new(kind);
 
   const flux_node *args = flux_node_get(grouping, "args");
   char **fields = NULL;
@@ -174,21 +172,18 @@ static gust_grouping *read_grouping(const flux_context *context, const gust_topo
               "%s: a FIELDS grouping needs args: [field, ...]", what);
     return NULL;
   }
-  if (!flux_node_strv(args, "args", file, &fields, error))
-    return NULL;
+  if (!flux_node_strv(args, "args", file, &fields, error)) return NULL;
   gust_grouping *result =
-    gust_grouping_new_fields(GUST_GROUPING_FIELDS, (const char *const *)fields);
+      gust_grouping_new_fields(GUST_GROUPING_FIELDS, (const char *const *)fields);
   g_strfreev(fields);
   return result;
 }
 
 static gboolean check_target(const gust_topology *topology, const char *to, const char *what,
-                             const char *file, guint line, gust_component **target,
-                             GError **error)
+                             const char *file, guint line, gust_component **target, GError **error)
 {
   *target = find_component(topology, to, GUST_COMPONENT_BOLT);
-  if (*target)
-    return TRUE;
+  if (*target) return TRUE;
   if (find_component(topology, to, GUST_COMPONENT_SPOUT))
     return flux_fail(error, GUST_FLUX_ERROR_REFERENCE, file, line,
                      "%s: '%s' is a spout; a stream's 'to' must be a bolt", what, to);
@@ -213,8 +208,7 @@ gboolean flux_build_stream(const flux_context *context, gust_topology *topology,
   const char *file = entry->file, *from, *to, *stream_id;
   guint line = node->line;
 
-  if (!flux_node_check_keys(node, stream_keys, "stream", file, error))
-    return FALSE;
+  if (!flux_node_check_keys(node, stream_keys, "stream", file, error)) return FALSE;
   if (!(from_node = flux_node_get(node, "from")) || !(to_node = flux_node_get(node, "to")))
     return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, line, "a stream needs 'from' and 'to'");
   if (!flux_node_text(from_node, "a stream's 'from'", file, &from, error) ||
@@ -234,8 +228,7 @@ gboolean flux_build_stream(const flux_context *context, gust_topology *topology,
              grouping_pair->value->type != FLUX_NODE_MAPPING))
     ok = flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, line,
                    "%s: needs a grouping map, e.g. grouping: {type: SHUFFLE}", what);
-  if (ok && !(stream_id = stream_id_of(grouping_pair->value, file, error)))
-    ok = FALSE;
+  if (ok && !(stream_id = stream_id_of(grouping_pair->value, file, error))) ok = FALSE;
   if (ok && !(grouping = read_grouping(context, topology, grouping_pair, what, file, error)))
     ok = FALSE;
   if (ok) {
@@ -243,8 +236,8 @@ gboolean flux_build_stream(const flux_context *context, gust_topology *topology,
     if (previous) {
       const gust_location *where = gust_input_location(previous);
       ok = flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, line,
-                     "%s: bolt '%s' already subscribes to stream '%s' of '%s' (at %s:%u)", what,
-                     to, stream_id, from, where ? where->file : "?", where ? where->line : 0);
+                     "%s: bolt '%s' already subscribes to stream '%s' of '%s' (at %s:%u)", what, to,
+                     stream_id, from, where ? where->file : "?", where ? where->line : 0);
       gust_grouping_free(grouping);
     } else {
       gust_input *input = gust_component_add_input(target, from, stream_id, grouping, error);

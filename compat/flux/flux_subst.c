@@ -32,8 +32,7 @@ static gboolean unresolved(GError **error, const char *file, guint line, const c
 
 static char *missing_property_reason(const flux_context *context, const char *key)
 {
-  if (!context->properties)
-    return g_strdup("no properties file was given (--filter)");
+  if (!context->properties) return g_strdup("no properties file was given (--filter)");
   return g_strdup_printf("'%s' is not defined in %s", key, context->properties_file);
 }
 
@@ -66,11 +65,11 @@ static gboolean parse_indexed(const char *placeholder, char **key, guint64 *inde
 {
   gsize len = strlen(placeholder);
   const char *open = strrchr(placeholder, '[');
-  if (!open || open == placeholder || placeholder[len - 1] != ']' || open + 1 == placeholder + len - 1)
+  if (!open || open == placeholder || placeholder[len - 1] != ']' ||
+      open + 1 == placeholder + len - 1)
     return FALSE;
   for (const char *c = open + 1; c < placeholder + len - 1; c++)
-    if (!g_ascii_isdigit(*c))
-      return FALSE;
+    if (!g_ascii_isdigit(*c)) return FALSE;
   *index = g_ascii_strtoull(open + 1, NULL, 10);
   *key = g_strndup(placeholder, open - placeholder);
   return TRUE;
@@ -90,12 +89,10 @@ static char *resolve(const flux_context *context, const char *placeholder, const
     const char *name = placeholder + strlen(env_prefix);
     if (context->env_filter) {
       value = g_environ_getenv(context->environment, name);
-      if (!value)
-        unresolved(error, file, line, placeholder, "the environment variable is not set");
+      if (!value) unresolved(error, file, line, placeholder, "the environment variable is not set");
       return g_strdup(value);
     }
-    if ((value = lookup_property(context, placeholder)))
-      return g_strdup(value);
+    if ((value = lookup_property(context, placeholder))) return g_strdup(value);
     unresolved(error, file, line, placeholder,
                "environment substitution is off (enable it with --env-filter)");
     return NULL;
@@ -111,8 +108,8 @@ static char *resolve(const flux_context *context, const char *placeholder, const
       unresolved(error, file, line, placeholder, why);
       g_free(why);
     } else if (!element) {
-      char *why = g_strdup_printf("property '%s' (%s) is not a list with an element %" G_GUINT64_FORMAT,
-                                  key, list, index);
+      char *why = g_strdup_printf(
+          "property '%s' (%s) is not a list with an element %" G_GUINT64_FORMAT, key, list, index);
       unresolved(error, file, line, placeholder, why);
       g_free(why);
     }
@@ -120,8 +117,7 @@ static char *resolve(const flux_context *context, const char *placeholder, const
     return element;
   }
 
-  if ((value = lookup_property(context, placeholder)))
-    return g_strdup(value);
+  if ((value = lookup_property(context, placeholder))) return g_strdup(value);
   char *why = missing_property_reason(context, placeholder);
   unresolved(error, file, line, placeholder, why);
   g_free(why);
@@ -155,8 +151,7 @@ static gboolean substitute_line(const flux_context *context, const char *line, g
       char *placeholder = g_strndup(open + 2, close - (open + 2));
       char *value = resolve(context, placeholder, file, line_no, error);
       g_free(placeholder);
-      if (!value)
-        return FALSE;
+      if (!value) return FALSE;
       g_string_append(out, value);
       g_free(value);
     }

@@ -23,17 +23,29 @@
 #include <string.h>
 
 static const char *const bean_keys[] = {
-  "id", "className", "constructorArgs", "properties", "configMethods", "factory", "factoryArgs",
-  NULL,
+    "id",          "className", "constructorArgs", "properties", "configMethods", "factory",
+    "factoryArgs", NULL,
 };
 
 static const char *const vertex_keys[] = {
-  "id", "className", "constructorArgs", "properties", "configMethods", "factory", "factoryArgs",
-  "parallelism", "numTasks", "onHeapMemoryLoad", "offHeapMemoryLoad", "cpuLoad", "config", NULL,
+    "id",
+    "className",
+    "constructorArgs",
+    "properties",
+    "configMethods",
+    "factory",
+    "factoryArgs",
+    "parallelism",
+    "numTasks",
+    "onHeapMemoryLoad",
+    "offHeapMemoryLoad",
+    "cpuLoad",
+    "config",
+    NULL,
 };
 
 static const char *const object_def_keys[] = {
-  "constructorArgs", "properties", "configMethods", "factory", "factoryArgs", NULL,
+    "constructorArgs", "properties", "configMethods", "factory", "factoryArgs", NULL,
 };
 
 static const char *const property_keys[] = {"name", "value", "ref", NULL};
@@ -44,37 +56,33 @@ static const char native_prefix[] = "native:";
 static gboolean check_list(const flux_node *node, const char *key, const char *what,
                            const char *file, GError **error)
 {
-  if (node->type == FLUX_NODE_SEQUENCE)
-    return TRUE;
-  return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line, "%s: %s must be a list",
-                   what, key);
+  if (node->type == FLUX_NODE_SEQUENCE) return TRUE;
+  return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, node->line, "%s: %s must be a list", what,
+                   key);
 }
 
 /* Checks a list of maps, each with a 'name' and only the allowed keys. */
-static gboolean check_named_maps(const flux_node *list, const char *key,
-                                 const char *const *allowed, const char *what, const char *file,
-                                 GError **error)
+static gboolean check_named_maps(const flux_node *list, const char *key, const char *const *allowed,
+                                 const char *what, const char *file, GError **error)
 {
-  if (!check_list(list, key, what, file, error))
-    return FALSE;
-  for (guint i = 0; i < list->items->len; i++) {
+  if (!check_list(list, key, what, file, error)) return FALSE;
+  char *list_what = g_strdup_printf("%s: %s", what, key);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < list->items->len; i++) {
     const flux_node *item = g_ptr_array_index(list->items, i);
     const char *name;
-    char *item_what = g_strdup_printf("%s: %s", what, key);
-    gboolean ok =
-      item->type == FLUX_NODE_MAPPING
-        ? flux_node_check_keys(item, allowed, item_what, file, error) &&
-            (flux_node_get(item, "name")
-               ? flux_node_text(flux_node_get(item, "name"), "a name", file, &name, error)
-               : flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, item->line,
-                           "%s: each entry needs a 'name'", item_what))
-        : flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, item->line,
-                    "%s: each entry must be a map", item_what);
-    g_free(item_what);
-    if (!ok)
-      return FALSE;
+    if (item->type != FLUX_NODE_MAPPING)
+      ok = flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, item->line,
+                     "%s: each entry must be a map", list_what);
+    else if (!flux_node_get(item, "name"))
+      ok = flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, item->line,
+                     "%s: each entry needs a 'name'", list_what);
+    else
+      ok = flux_node_check_keys(item, allowed, list_what, file, error) &&
+           flux_node_text(flux_node_get(item, "name"), "a name", file, &name, error);
   }
-  return TRUE;
+  g_free(list_what);
+  return ok;
 }
 
 static gboolean check_object_def_shape(const flux_node *node, const char *what, const char *file,
@@ -92,8 +100,7 @@ static gboolean check_object_def_shape(const flux_node *node, const char *what, 
       !flux_node_text(value, "factory", file, &text, error))
     return FALSE;
   if ((value = flux_node_get(node, "properties")) && !flux_node_is_null(value)) {
-    if (!check_named_maps(value, "properties", property_keys, what, file, error))
-      return FALSE;
+    if (!check_named_maps(value, "properties", property_keys, what, file, error)) return FALSE;
     for (guint i = 0; i < value->items->len; i++) {
       const flux_node *property = g_ptr_array_index(value->items, i);
       if (!flux_node_get(property, "value") == !flux_node_get(property, "ref"))
@@ -129,8 +136,7 @@ static json_t *object_definition(const flux_context *context, const flux_node *n
   json_t *definition = json_pack("{ss}", "className", class_name);
   for (const char *const *key = object_def_keys; *key; key++) {
     const flux_node *value = flux_node_get(node, *key);
-    if (!value || flux_node_is_null(value))
-      continue;
+    if (!value || flux_node_is_null(value)) continue;
     json_t *json = flux_node_to_json(context, value, file, error);
     if (!json) {
       json_decref(definition);
@@ -148,22 +154,20 @@ gboolean flux_build_bean(const flux_context *context, gust_topology *topology,
   json_t *definition = NULL;
   gboolean ok = flux_node_check_keys(entry->node, bean_keys, what, entry->file, error) &&
                 (definition = object_definition(context, entry->node, what, entry->file, error));
-  if (ok)
-    gust_topology_add_bean(topology, entry->id, definition);
+  if (ok) gust_topology_add_bean(topology, entry->id, definition);
   g_free(what);
   return ok;
 }
 
 /* "native:PATH:SYMBOL" -> NATIVE implementation. */
-static gboolean set_native_impl(gust_component *component, const char *class_name,
-                                const char *what, const char *file, guint line, GError **error)
+static gboolean set_native_impl(gust_component *component, const char *class_name, const char *what,
+                                const char *file, guint line, GError **error)
 {
   const char *spec = class_name + strlen(native_prefix);
   const char *colon = strrchr(spec, ':');
   if (!colon || colon == spec || !colon[1])
     return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, line,
-                     "%s: className '%s' must have the form native:PATH:SYMBOL", what,
-                     class_name);
+                     "%s: className '%s' must have the form native:PATH:SYMBOL", what, class_name);
   char *path = g_strndup(spec, colon - spec);
   char *dir = g_path_get_dirname(file);
   char *base = g_canonicalize_filename(dir, NULL); /* relative to the working directory */
@@ -176,9 +180,9 @@ static gboolean set_native_impl(gust_component *component, const char *class_nam
   return TRUE;
 }
 
-static gboolean set_implementation(const flux_context *context, gust_component *component,
-                                   const json_t *definition, const char *what, const char *file,
-                                   guint line, GError **error)
+static gboolean set_implementation(const flux_context *context, const gust_topology *topology,
+                                   gust_component *component, const json_t *definition,
+                                   const char *what, const char *file, guint line, GError **error)
 {
   const char *class_name = json_string_value(json_object_get(definition, "className"));
   if (g_str_has_prefix(class_name, native_prefix))
@@ -188,7 +192,10 @@ static gboolean set_implementation(const flux_context *context, gust_component *
     gust_component_set_impl(component, gust_impl_new_java(class_name));
     return TRUE;
   }
-  gust_known_class_context known_context = {.resources_dir = context->resources_dir};
+  gust_known_class_context known_context = {
+      .topology = topology,
+      .resources_dir = context->resources_dir,
+  };
   if (!gust_known_class_apply(known, component, definition, &known_context, error)) {
     g_prefix_error(error, "%s:%u: %s: ", file, line, what);
     return FALSE;
@@ -196,23 +203,30 @@ static gboolean set_implementation(const flux_context *context, gust_component *
   return TRUE;
 }
 
+/* Reads the optional integer setting key of the definition "what". */
 static gboolean read_int(const flux_context *context, const flux_node *node, const char *key,
-                         const char *file, gint *out, gboolean *present, GError **error)
+                         const char *what, const char *file, gint *out, gboolean *present,
+                         GError **error)
 {
   const flux_node *value = flux_node_get(node, key);
   *present = value && !flux_node_is_null(value);
-  return !*present || flux_node_int(context, value, key, file, out, error);
+  if (!*present) return TRUE;
+  char *label = g_strdup_printf("%s: %s", what, key);
+  gboolean ok = flux_node_int(context, value, label, file, out, error);
+  g_free(label);
+  return ok;
 }
 
 /* onHeapMemoryLoad, offHeapMemoryLoad, cpuLoad: -1 (or absent) = unset. */
 static gboolean apply_resources(const flux_context *context, gust_component *component,
-                                const flux_node *node, const char *file, GError **error)
+                                const flux_node *node, const char *what, const char *file,
+                                GError **error)
 {
   gint on_heap = -1, off_heap = -1, cpu = -1;
   gboolean present;
-  if (!read_int(context, node, "onHeapMemoryLoad", file, &on_heap, &present, error) ||
-      !read_int(context, node, "offHeapMemoryLoad", file, &off_heap, &present, error) ||
-      !read_int(context, node, "cpuLoad", file, &cpu, &present, error))
+  if (!read_int(context, node, "onHeapMemoryLoad", what, file, &on_heap, &present, error) ||
+      !read_int(context, node, "offHeapMemoryLoad", what, file, &off_heap, &present, error) ||
+      !read_int(context, node, "cpuLoad", what, file, &cpu, &present, error))
     return FALSE;
   if (on_heap > -1) {
     gust_component_set_conf_value(component, "topology.component.resources.onheap.memory.mb",
@@ -233,26 +247,19 @@ static gboolean apply_settings(const flux_context *context, gust_component *comp
 {
   gint value;
   gboolean present;
-  if (!apply_resources(context, component, node, file, error))
-    return FALSE;
-  if (!read_int(context, node, "numTasks", file, &value, &present, error))
-    return FALSE;
-  if (present)
-    gust_component_set_tasks(component, value);
-  if (!read_int(context, node, "parallelism", file, &value, &present, error))
-    return FALSE;
-  if (present)
-    gust_component_set_parallelism(component, value);
+  if (!apply_resources(context, component, node, what, file, error)) return FALSE;
+  if (!read_int(context, node, "numTasks", what, file, &value, &present, error)) return FALSE;
+  if (present) gust_component_set_tasks(component, value);
+  if (!read_int(context, node, "parallelism", what, file, &value, &present, error)) return FALSE;
+  if (present) gust_component_set_parallelism(component, value);
 
   const flux_pair *config = flux_node_get_pair(node, "config");
-  if (!config || flux_node_is_null(config->value))
-    return TRUE;
+  if (!config || flux_node_is_null(config->value)) return TRUE;
   if (config->value->type != FLUX_NODE_MAPPING)
     return flux_fail(error, GUST_FLUX_ERROR_SCHEMA, file, config->line,
                      "%s: 'config' must be a map of settings", what);
   json_t *conf = flux_node_to_json(context, config->value, file, error);
-  if (!conf)
-    return FALSE;
+  if (!conf) return FALSE;
   json_object_update(gust_component_conf(component), conf);
   json_decref(conf);
   return TRUE;
@@ -270,7 +277,7 @@ gboolean flux_build_vertex(const flux_context *context, gust_topology *topology,
     gust_component *component = gust_topology_add_component(topology, entry->id, kind);
     gust_component_set_location(component, entry->file, node->line);
     gust_component_set_definition(component, definition);
-    ok = set_implementation(context, component, definition, what, entry->file, node->line,
+    ok = set_implementation(context, topology, component, definition, what, entry->file, node->line,
                             error) &&
          apply_settings(context, component, node, what, entry->file, error);
   }

@@ -21,8 +21,7 @@
 static gboolean refuse_config_methods(const json_t *definition, const char *name, GError **error)
 {
   json_t *methods = gust_object_def_config_methods(definition);
-  if (json_array_size(methods) == 0)
-    return TRUE;
+  if (json_array_size(methods) == 0) return TRUE;
   const char *method = json_string_value(json_object_get(json_array_get(methods, 0), "name"));
   g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS,
               "%s has no config method '%s'", name, method ? method : "?");
@@ -49,14 +48,12 @@ static gboolean check_plain_builtin(const json_t *definition, const char *class_
 }
 
 static gboolean configure_test_word_spout(gust_component *component, const json_t *definition,
-                                          const gust_known_class_context *context,
-                                          GError **error)
+                                          const gust_known_class_context *context, GError **error)
 {
   static const char *const class_name = "org.apache.storm.testing.TestWordSpout";
   static const char *const fields[] = {"word", NULL};
   const char *constructors = "() and (boolean isDistributed)";
-  if (!check_plain_builtin(definition, class_name, 1, constructors, error))
-    return FALSE;
+  if (!check_plain_builtin(definition, class_name, 1, constructors, error)) return FALSE;
   json_t *is_distributed = json_array_get(gust_object_def_constructor_args(definition), 0);
   if (is_distributed && !json_is_boolean(is_distributed)) {
     g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS,
@@ -72,13 +69,11 @@ static gboolean configure_test_word_spout(gust_component *component, const json_
 }
 
 static gboolean configure_test_word_counter(gust_component *component, const json_t *definition,
-                                            const gust_known_class_context *context,
-                                            GError **error)
+                                            const gust_known_class_context *context, GError **error)
 {
   static const char *const class_name = "org.apache.storm.testing.TestWordCounter";
   static const char *const fields[] = {"word", "count", NULL};
-  if (!check_plain_builtin(definition, class_name, 0, "()", error))
-    return FALSE;
+  if (!check_plain_builtin(definition, class_name, 0, "()", error)) return FALSE;
   gust_component_set_impl(component, gust_impl_new_builtin(class_name));
   return gust_component_declare_stream(component, GUST_DEFAULT_STREAM, fields, FALSE, error);
 }
@@ -87,36 +82,34 @@ static gboolean configure_log_info_bolt(gust_component *component, const json_t 
                                         const gust_known_class_context *context, GError **error)
 {
   static const char *const class_name = "org.apache.storm.flux.wrappers.bolts.LogInfoBolt";
-  if (!check_plain_builtin(definition, class_name, 0, "()", error))
-    return FALSE;
+  if (!check_plain_builtin(definition, class_name, 0, "()", error)) return FALSE;
   gust_component_set_impl(component, gust_impl_new_builtin(class_name));
   return TRUE; /* logs every tuple, declares no output */
 }
 
 static const gust_known_class known_classes[] = {
-  {"org.apache.storm.testing.TestWordSpout", GUST_COMPONENT_SPOUT, GUST_IMPL_BUILTIN,
-   configure_test_word_spout},
-  {"org.apache.storm.testing.TestWordCounter", GUST_COMPONENT_BOLT, GUST_IMPL_BUILTIN,
-   configure_test_word_counter},
-  {"org.apache.storm.flux.wrappers.bolts.LogInfoBolt", GUST_COMPONENT_BOLT, GUST_IMPL_BUILTIN,
-   configure_log_info_bolt},
-  {"org.apache.storm.flux.wrappers.spouts.FluxShellSpout", GUST_COMPONENT_SPOUT,
-   GUST_IMPL_MULTILANG, gust_shell_wrapper_configure},
-  {"org.apache.storm.flux.wrappers.bolts.FluxShellBolt", GUST_COMPONENT_BOLT,
-   GUST_IMPL_MULTILANG, gust_shell_wrapper_configure},
+    {"org.apache.storm.testing.TestWordSpout", GUST_COMPONENT_SPOUT, GUST_IMPL_BUILTIN,
+     configure_test_word_spout},
+    {"org.apache.storm.testing.TestWordCounter", GUST_COMPONENT_BOLT, GUST_IMPL_BUILTIN,
+     configure_test_word_counter},
+    {"org.apache.storm.flux.wrappers.bolts.LogInfoBolt", GUST_COMPONENT_BOLT, GUST_IMPL_BUILTIN,
+     configure_log_info_bolt},
+    {"org.apache.storm.flux.wrappers.spouts.FluxShellSpout", GUST_COMPONENT_SPOUT,
+     GUST_IMPL_MULTILANG, gust_shell_wrapper_configure},
+    {"org.apache.storm.flux.wrappers.bolts.FluxShellBolt", GUST_COMPONENT_BOLT, GUST_IMPL_MULTILANG,
+     gust_shell_wrapper_configure},
 };
 
 const gust_known_class *gust_known_class_lookup(const char *class_name)
 {
   for (gsize i = 0; i < G_N_ELEMENTS(known_classes); i++)
-    if (g_str_equal(known_classes[i].class_name, class_name))
-      return &known_classes[i];
+    if (g_str_equal(known_classes[i].class_name, class_name)) return &known_classes[i];
   return NULL;
 }
 
 gboolean gust_known_class_apply(const gust_known_class *known, gust_component *component,
-                                const json_t *definition,
-                                const gust_known_class_context *context, GError **error)
+                                const json_t *definition, const gust_known_class_context *context,
+                                GError **error)
 {
   if (known->kind != gust_component_get_kind(component)) {
     g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS,
@@ -132,10 +125,8 @@ char *gust_known_class_names(gust_component_kind kind, gust_impl_kind impl_kind)
 {
   GString *names = g_string_new(NULL);
   for (gsize i = 0; i < G_N_ELEMENTS(known_classes); i++) {
-    if (known_classes[i].kind != kind || known_classes[i].impl_kind != impl_kind)
-      continue;
-    if (names->len)
-      g_string_append(names, ", ");
+    if (known_classes[i].kind != kind || known_classes[i].impl_kind != impl_kind) continue;
+    if (names->len) g_string_append(names, ", ");
     g_string_append(names, known_classes[i].class_name);
   }
   return g_string_free(names, FALSE);

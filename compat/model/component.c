@@ -14,8 +14,8 @@
 #include "model_private.h"
 
 static const char *const component_kind_names[] = {
-  [GUST_COMPONENT_SPOUT] = "spout",
-  [GUST_COMPONENT_BOLT] = "bolt",
+    [GUST_COMPONENT_SPOUT] = "spout",
+    [GUST_COMPONENT_BOLT] = "bolt",
 };
 
 const char *gust_component_kind_name(gust_component_kind kind)
@@ -41,11 +41,9 @@ void gust_location_clear(gust_location *location)
 gboolean gust_conf_get_int(const json_t *conf, const char *key, gint *out)
 {
   json_t *value = json_object_get(conf, key);
-  if (!json_is_integer(value))
-    return FALSE;
+  if (!json_is_integer(value)) return FALSE;
   json_int_t v = json_integer_value(value);
-  if (v < G_MININT || v > G_MAXINT)
-    return FALSE;
+  if (v < G_MININT || v > G_MAXINT) return FALSE;
   *out = (gint)v;
   return TRUE;
 }
@@ -82,8 +80,7 @@ gust_component *gust_component_new_internal(const char *id, gust_component_kind 
 
 void gust_component_free_internal(gust_component *component)
 {
-  if (!component)
-    return;
+  if (!component) return;
   g_free(component->id);
   json_decref(component->conf);
   g_ptr_array_unref(component->streams);
@@ -117,8 +114,7 @@ void gust_component_set_parallelism(gust_component *component, gint parallelism)
 gint gust_component_tasks(const gust_component *component)
 {
   gint tasks;
-  if (gust_conf_get_int(component->conf, "topology.tasks", &tasks))
-    return tasks;
+  if (gust_conf_get_int(component->conf, "topology.tasks", &tasks)) return tasks;
   return component->parallelism;
 }
 
@@ -172,8 +168,7 @@ void gust_component_set_location(gust_component *component, const char *file, gu
 /* ---- streams ---- */
 
 gboolean gust_component_declare_stream(gust_component *component, const char *stream_id,
-                                       const char *const *fields, gboolean direct,
-                                       GError **error)
+                                       const char *const *fields, gboolean direct, GError **error)
 {
   static const char *const no_fields[] = {NULL};
   g_return_val_if_fail(stream_id != NULL, FALSE);
@@ -206,8 +201,7 @@ const gust_stream *gust_component_lookup_stream(const gust_component *component,
 {
   for (guint i = 0; i < component->streams->len; i++) {
     const gust_stream *stream = g_ptr_array_index(component->streams, i);
-    if (g_str_equal(stream->id, stream_id))
-      return stream;
+    if (g_str_equal(stream->id, stream_id)) return stream;
   }
   return NULL;
 }
@@ -230,8 +224,7 @@ guint gust_stream_n_fields(const gust_stream *stream)
 gint gust_stream_field_index(const gust_stream *stream, const char *field)
 {
   for (gint i = 0; stream->fields[i]; i++)
-    if (g_str_equal(stream->fields[i], field))
-      return i;
+    if (g_str_equal(stream->fields[i], field)) return i;
   return -1;
 }
 
@@ -243,14 +236,13 @@ gboolean gust_stream_is_direct(const gust_stream *stream)
 /* ---- inputs ---- */
 
 gust_input *gust_component_add_input(gust_component *component, const char *source_id,
-                                     const char *stream_id, gust_grouping *grouping,
-                                     GError **error)
+                                     const char *stream_id, gust_grouping *grouping, GError **error)
 {
   g_return_val_if_fail(source_id != NULL && stream_id != NULL && grouping != NULL, NULL);
   if (gust_component_lookup_input(component, source_id, stream_id)) {
     g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_DUPLICATE_INPUT,
-                "component '%s' subscribes to stream '%s' of '%s' twice", component->id,
-                stream_id, source_id);
+                "component '%s' subscribes to stream '%s' of '%s' twice", component->id, stream_id,
+                source_id);
     gust_grouping_free(grouping);
     return NULL;
   }

@@ -10,15 +10,15 @@
 #include "model_private.h"
 
 static const char *const grouping_kind_names[] = {
-  [GUST_GROUPING_SHUFFLE] = "SHUFFLE",
-  [GUST_GROUPING_FIELDS] = "FIELDS",
-  [GUST_GROUPING_ALL] = "ALL",
-  [GUST_GROUPING_GLOBAL] = "GLOBAL",
-  [GUST_GROUPING_NONE] = "NONE",
-  [GUST_GROUPING_DIRECT] = "DIRECT",
-  [GUST_GROUPING_LOCAL_OR_SHUFFLE] = "LOCAL_OR_SHUFFLE",
-  [GUST_GROUPING_PARTIAL_KEY] = "PARTIAL_KEY",
-  [GUST_GROUPING_CUSTOM] = "CUSTOM",
+    [GUST_GROUPING_SHUFFLE] = "SHUFFLE",
+    [GUST_GROUPING_FIELDS] = "FIELDS",
+    [GUST_GROUPING_ALL] = "ALL",
+    [GUST_GROUPING_GLOBAL] = "GLOBAL",
+    [GUST_GROUPING_NONE] = "NONE",
+    [GUST_GROUPING_DIRECT] = "DIRECT",
+    [GUST_GROUPING_LOCAL_OR_SHUFFLE] = "LOCAL_OR_SHUFFLE",
+    [GUST_GROUPING_PARTIAL_KEY] = "PARTIAL_KEY",
+    [GUST_GROUPING_CUSTOM] = "CUSTOM",
 };
 
 const char *gust_grouping_kind_name(gust_grouping_kind kind)
@@ -70,8 +70,7 @@ gust_grouping *gust_grouping_copy(const gust_grouping *grouping)
 
 void gust_grouping_free(gust_grouping *grouping)
 {
-  if (!grouping)
-    return;
+  if (!grouping) return;
   g_strfreev(grouping->fields);
   g_free(grouping->custom_class);
   g_free(grouping);
@@ -84,8 +83,7 @@ gust_grouping_kind gust_grouping_get_kind(const gust_grouping *grouping)
 
 const char *const *gust_grouping_fields(const gust_grouping *grouping, guint *n_fields)
 {
-  if (n_fields)
-    *n_fields = g_strv_length(grouping->fields);
+  if (n_fields) *n_fields = g_strv_length(grouping->fields);
   return (const char *const *)grouping->fields;
 }
 

@@ -11,10 +11,10 @@
 #include "model_private.h"
 
 static const char *const impl_kind_names[] = {
-  [GUST_IMPL_NATIVE] = "native",
-  [GUST_IMPL_MULTILANG] = "multilang",
-  [GUST_IMPL_BUILTIN] = "built-in",
-  [GUST_IMPL_JAVA] = "java",
+    [GUST_IMPL_NATIVE] = "native",
+    [GUST_IMPL_MULTILANG] = "multilang",
+    [GUST_IMPL_BUILTIN] = "built-in",
+    [GUST_IMPL_JAVA] = "java",
 };
 
 const char *gust_impl_kind_name(gust_impl_kind kind)
@@ -83,8 +83,7 @@ gust_impl *gust_impl_copy(const gust_impl *impl)
 
 void gust_impl_free(gust_impl *impl)
 {
-  if (!impl)
-    return;
+  if (!impl) return;
   switch (impl->kind) {
   case GUST_IMPL_NATIVE:
     g_free(impl->native.library);

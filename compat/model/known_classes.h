@@ -16,6 +16,9 @@
 #include <gust/topology.h>
 
 typedef struct {
+  /* The topology being built: its beans resolve {ref: id} arguments
+   * (gust_topology_bean), e.g. a Kafka spout's config builder. */
+  const gust_topology *topology;
   /* Working directory for multilang subprocesses (absolute), or NULL. */
   const char *resources_dir;
 } gust_known_class_context;
@@ -39,8 +42,8 @@ const gust_known_class *gust_known_class_lookup(const char *class_name); /* or N
 
 /* Checks the kind, then runs the class's configure function. */
 gboolean gust_known_class_apply(const gust_known_class *known, gust_component *component,
-                                const json_t *definition,
-                                const gust_known_class_context *context, GError **error);
+                                const json_t *definition, const gust_known_class_context *context,
+                                GError **error);
 
 /* "a, b, c": the names of the known classes of one kind and one impl kind.
  * Newly allocated. */
@@ -61,8 +64,7 @@ json_t *gust_object_def_constructor_args(const json_t *definition);
 json_t *gust_object_def_config_methods(const json_t *definition);
 /* Fails when the definition uses properties or a factory, which none of the
  * known classes accept. */
-gboolean gust_object_def_refuse_properties_and_factory(const json_t *definition,
-                                                       GError **error);
+gboolean gust_object_def_refuse_properties_and_factory(const json_t *definition, GError **error);
 /* A JSON array of strings as a new NULL-terminated vector; NULL if value is
  * not an array or holds anything but strings. */
 char **gust_json_to_strv(const json_t *value);

@@ -40,7 +40,8 @@ gboolean gust_object_def_refuse_properties_and_factory(const json_t *definition,
   const char *name = gust_object_def_short_name(class_name ? class_name : "?");
   json_t *properties = json_object_get(definition, "properties");
   if (json_array_size(properties) > 0) {
-    const char *property = json_string_value(json_object_get(json_array_get(properties, 0), "name"));
+    const char *property =
+        json_string_value(json_object_get(json_array_get(properties, 0), "name"));
     g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS,
                 "%s has no settable property '%s'", name, property ? property : "?");
     return FALSE;
@@ -57,8 +58,7 @@ gboolean gust_object_def_refuse_properties_and_factory(const json_t *definition,
 
 char **gust_json_to_strv(const json_t *value)
 {
-  if (!json_is_array(value))
-    return NULL;
+  if (!json_is_array(value)) return NULL;
   gsize n = json_array_size(value);
   char **strv = g_new0(char *, n + 1);
   for (gsize i = 0; i < n; i++) {

@@ -90,8 +90,7 @@ static gboolean apply_config_method(shell_settings *settings, gust_component *co
   json_t *args = json_object_get(call, "args");
   gsize n = json_array_size(args);
   json_t *arg0 = json_array_get(args, 0), *arg1 = json_array_get(args, 1);
-  if (!method)
-    return bad_method(settings, "?", n, "a config method needs a name", error);
+  if (!method) return bad_method(settings, "?", n, "a config method needs a name", error);
   for (gsize i = 0; i < n; i++)
     if (is_reference(json_array_get(args, i)))
       return bad_method(settings, method, n, "references (ref/reflist) are not supported here",
@@ -99,8 +98,7 @@ static gboolean apply_config_method(shell_settings *settings, gust_component *co
 
   if (g_str_equal(method, "setDefaultStream") && n == 1) {
     char **fields = gust_json_to_strv(arg0);
-    if (!fields)
-      return bad_method(settings, method, n, "expects a list of field names", error);
+    if (!fields) return bad_method(settings, method, n, "expects a list of field names", error);
     set_stream(settings, GUST_DEFAULT_STREAM, fields);
   } else if (g_str_equal(method, "setNamedStream") && n == 2) {
     char **fields = gust_json_to_strv(arg1);
@@ -130,8 +128,8 @@ static gboolean apply_config_method(shell_settings *settings, gust_component *co
   return TRUE;
 }
 
-static gboolean read_constructor(shell_settings *settings, const json_t *definition,
-                                 char ***argv, GError **error)
+static gboolean read_constructor(shell_settings *settings, const json_t *definition, char ***argv,
+                                 GError **error)
 {
   json_t *args = gust_object_def_constructor_args(definition);
   gsize n = json_array_size(args);
@@ -171,10 +169,10 @@ gboolean gust_shell_wrapper_configure(gust_component *component, const json_t *d
 {
   const char *class_name = json_string_value(json_object_get(definition, "className"));
   shell_settings settings = {
-    .name = gust_object_def_short_name(class_name ? class_name : "FluxShell"),
-    .streams = g_array_new(FALSE, FALSE, sizeof(pending_stream)),
-    .change_cwd = TRUE,
-    .env = g_ptr_array_new_with_free_func(g_free),
+      .name = gust_object_def_short_name(class_name ? class_name : "FluxShell"),
+      .streams = g_array_new(FALSE, FALSE, sizeof(pending_stream)),
+      .change_cwd = TRUE,
+      .env = g_ptr_array_new_with_free_func(g_free),
   };
   g_array_set_clear_func(settings.streams, pending_stream_clear);
   char **argv = NULL;
@@ -187,17 +185,16 @@ gboolean gust_shell_wrapper_configure(gust_component *component, const json_t *d
 
   for (guint i = 0; ok && i < settings.streams->len; i++) {
     const pending_stream *stream = &g_array_index(settings.streams, pending_stream, i);
-    ok = gust_component_declare_stream(component, stream->id,
-                                       (const char *const *)stream->fields, FALSE, error);
+    ok = gust_component_declare_stream(component, stream->id, (const char *const *)stream->fields,
+                                       FALSE, error);
   }
   if (ok) {
     g_ptr_array_add(settings.env, NULL);
     gust_component_set_impl(
-      component, gust_impl_new_multilang((const char *const *)argv,
-                                         settings.change_cwd ? context->resources_dir : NULL,
-                                         settings.env->len > 1
-                                           ? (const char *const *)settings.env->pdata
-                                           : NULL));
+        component,
+        gust_impl_new_multilang(
+            (const char *const *)argv, settings.change_cwd ? context->resources_dir : NULL,
+            settings.env->len > 1 ? (const char *const *)settings.env->pdata : NULL));
   }
   g_strfreev(argv);
   g_array_unref(settings.streams);

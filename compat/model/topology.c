@@ -23,7 +23,7 @@ gust_topology *gust_topology_new(const char *name)
   topology->name = g_strdup(name);
   topology->conf = json_object();
   topology->components =
-    g_ptr_array_new_with_free_func((GDestroyNotify)gust_component_free_internal);
+      g_ptr_array_new_with_free_func((GDestroyNotify)gust_component_free_internal);
   topology->by_id = g_hash_table_new(g_str_hash, g_str_equal);
   topology->beans = json_object();
   return topology;
@@ -31,8 +31,7 @@ gust_topology *gust_topology_new(const char *name)
 
 void gust_topology_free(gust_topology *topology)
 {
-  if (!topology)
-    return;
+  if (!topology) return;
   g_free(topology->name);
   json_decref(topology->conf);
   g_hash_table_unref(topology->by_id);
@@ -100,8 +99,7 @@ gboolean gust_topology_has_native_components(const gust_topology *topology)
 {
   for (guint i = 0; i < topology->components->len; i++) {
     const gust_component *component = g_ptr_array_index(topology->components, i);
-    if (component->impl && component->impl->kind == GUST_IMPL_NATIVE)
-      return TRUE;
+    if (component->impl && component->impl->kind == GUST_IMPL_NATIVE) return TRUE;
   }
   return FALSE;
 }
@@ -116,16 +114,14 @@ static gunichar first_utf16_unit(gunichar c)
 /* Java String.compareTo order for valid UTF-8; byte order otherwise. */
 static gint java_order_compare(const char *a, const char *b)
 {
-  if (!g_utf8_validate(a, -1, NULL) || !g_utf8_validate(b, -1, NULL))
-    return strcmp(a, b);
+  if (!g_utf8_validate(a, -1, NULL) || !g_utf8_validate(b, -1, NULL)) return strcmp(a, b);
   while (*a && *b) {
     gunichar ca = g_utf8_get_char(a), cb = g_utf8_get_char(b);
     if (ca != cb) {
       gunichar ua = first_utf16_unit(ca), ub = first_utf16_unit(cb);
       /* Equal first units means both are outside the BMP with the same high
        * surrogate: the low surrogates then order like the code points. */
-      if (ua != ub)
-        return ua < ub ? -1 : 1;
+      if (ua != ub) return ua < ub ? -1 : 1;
       return ca < cb ? -1 : 1;
     }
     a = g_utf8_next_char(a);
@@ -153,13 +149,11 @@ const char **gust_topology_component_ids_sorted(const gust_topology *topology)
 static gboolean merged_conf_int(const gust_topology *topology, const gust_component *component,
                                 const char *key, gint *out)
 {
-  if (json_object_get(component->conf, key))
-    return gust_conf_get_int(component->conf, key, out);
+  if (json_object_get(component->conf, key)) return gust_conf_get_int(component->conf, key, out);
   return gust_conf_get_int(topology->conf, key, out);
 }
 
-gint gust_topology_component_tasks(const gust_topology *topology,
-                                   const gust_component *component)
+gint gust_topology_component_tasks(const gust_topology *topology, const gust_component *component)
 {
   gint tasks, max_parallelism;
   if (!merged_conf_int(topology, component, "topology.tasks", &tasks))
@@ -185,7 +179,6 @@ const char **gust_topology_bean_ids(const gust_topology *topology)
   const char *key;
   json_t *value;
   guint i = 0;
-  json_object_foreach(topology->beans, key, value)
-    ids[i++] = key;
+  json_object_foreach(topology->beans, key, value) ids[i++] = key;
   return ids;
 }

@@ -21,7 +21,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-G_DEFINE_QUARK(gust-topology-error-quark, gust_topology_error)
+G_DEFINE_QUARK(gust - topology - error - quark, gust_topology_error)
 
 static const char *const reserved_prefix = "__";
 
@@ -37,8 +37,8 @@ static void append_location(GString *message, const gust_location *location)
 }
 
 static gboolean G_GNUC_PRINTF(4, 5)
-  component_error(GError **error, gint code, const gust_component *component, const char *format,
-                  ...)
+    component_error(GError **error, gint code, const gust_component *component, const char *format,
+                    ...)
 {
   GString *message = g_string_new(NULL);
   append_location(message, gust_component_location(component));
@@ -54,8 +54,8 @@ static gboolean G_GNUC_PRINTF(4, 5)
 }
 
 static gboolean G_GNUC_PRINTF(5, 6)
-  input_error(GError **error, gint code, const gust_component *component, const gust_input *input,
-              const char *format, ...)
+    input_error(GError **error, gint code, const gust_component *component, const gust_input *input,
+                const char *format, ...)
 {
   GString *message = g_string_new(NULL);
   const gust_location *location = gust_input_location(input);
@@ -63,8 +63,8 @@ static gboolean G_GNUC_PRINTF(5, 6)
   if (g_str_equal(input->stream, GUST_DEFAULT_STREAM))
     g_string_append_printf(message, "stream from '%s' to '%s': ", input->source, component->id);
   else
-    g_string_append_printf(message, "stream '%s' from '%s' to '%s': ", input->stream,
-                           input->source, component->id);
+    g_string_append_printf(message, "stream '%s' from '%s' to '%s': ", input->stream, input->source,
+                           component->id);
   va_list args;
   va_start(args, format);
   g_string_append_vprintf(message, format, args);
@@ -116,8 +116,7 @@ static gboolean check_id(const gust_topology *topology, const gust_component *co
                              "id already used by the %s defined at %s:%u",
                              gust_component_kind_name(first->kind), where->file, where->line);
     return component_error(error, GUST_TOPOLOGY_ERROR_DUPLICATE_ID, component,
-                           "id already used by another %s",
-                           gust_component_kind_name(first->kind));
+                           "id already used by another %s", gust_component_kind_name(first->kind));
   }
   return TRUE;
 }
@@ -143,11 +142,9 @@ static gboolean refuse_java_class(const gust_component *component, const char *c
 
 static gboolean is_c_identifier(const char *s)
 {
-  if (!g_ascii_isalpha(*s) && *s != '_')
-    return FALSE;
+  if (!g_ascii_isalpha(*s) && *s != '_') return FALSE;
   for (; *s; s++)
-    if (!g_ascii_isalnum(*s) && *s != '_')
-      return FALSE;
+    if (!g_ascii_isalnum(*s) && *s != '_') return FALSE;
   return TRUE;
 }
 
@@ -181,9 +178,9 @@ static gboolean check_implementation(const gust_component *component, GError **e
 
 /* Conf keys that must hold integers wherever they are set. */
 static const char *const integer_conf_keys[] = {
-  "topology.tasks",
-  "topology.max.task.parallelism",
-  "topology.tick.tuple.freq.secs",
+    "topology.tasks",
+    "topology.max.task.parallelism",
+    "topology.tick.tuple.freq.secs",
 };
 
 /* Returns the name of the first integer key holding something else. */
@@ -254,8 +251,7 @@ static gboolean check_component(const gust_component *component, GError **error)
   if (!check_implementation(component, error) || !check_parallelism_and_conf(component, error))
     return FALSE;
   for (guint i = 0; i < component->streams->len; i++)
-    if (!check_stream(component, g_ptr_array_index(component->streams, i), error))
-      return FALSE;
+    if (!check_stream(component, g_ptr_array_index(component->streams, i), error)) return FALSE;
   if (component->kind == GUST_COMPONENT_SPOUT && component->inputs->len > 0) {
     const gust_input *input = g_ptr_array_index(component->inputs, 0);
     return component_error(error, GUST_TOPOLOGY_ERROR_SPOUT_WITH_INPUTS, component,
@@ -307,14 +303,12 @@ static gboolean check_direct(const gust_component *component, const gust_input *
     return input_error(error, GUST_TOPOLOGY_ERROR_DIRECT_MISMATCH, component, input,
                        "stream '%s' of '%s' is declared direct, so it can only be consumed "
                        "with DIRECT grouping (got %s)",
-                       stream->id, input->source,
-                       gust_grouping_kind_name(input->grouping->kind));
+                       stream->id, input->source, gust_grouping_kind_name(input->grouping->kind));
   return TRUE;
 }
 
 static gboolean check_input(const gust_topology *topology, const gust_component *component,
-                            const gust_input *input, gust_validate_flags flags,
-                            GError **error)
+                            const gust_input *input, gust_validate_flags flags, GError **error)
 {
   const gust_component *source = gust_topology_lookup(topology, input->source);
   if (!source)
@@ -356,26 +350,22 @@ static gboolean has_spout(const gust_topology *topology)
   return FALSE;
 }
 
-gboolean gust_topology_validate_with_flags(const gust_topology *topology,
-                                           gust_validate_flags flags, GError **error)
+gboolean gust_topology_validate_with_flags(const gust_topology *topology, gust_validate_flags flags,
+                                           GError **error)
 {
   g_return_val_if_fail(topology != NULL, FALSE);
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
   GPtrArray *components = topology->components;
 
-  if (!check_name(topology, error) || !check_topology_conf(topology, error))
-    return FALSE;
+  if (!check_name(topology, error) || !check_topology_conf(topology, error)) return FALSE;
   for (guint i = 0; i < components->len; i++)
-    if (!check_id(topology, g_ptr_array_index(components, i), error))
-      return FALSE;
+    if (!check_id(topology, g_ptr_array_index(components, i), error)) return FALSE;
   for (guint i = 0; i < components->len; i++)
-    if (!check_component(g_ptr_array_index(components, i), error))
-      return FALSE;
+    if (!check_component(g_ptr_array_index(components, i), error)) return FALSE;
   for (guint i = 0; i < components->len; i++) {
     const gust_component *component = g_ptr_array_index(components, i);
     for (guint j = 0; j < component->inputs->len; j++)
-      if (!check_input(topology, component, g_ptr_array_index(component->inputs, j), flags,
-                       error))
+      if (!check_input(topology, component, g_ptr_array_index(component->inputs, j), flags, error))
         return FALSE;
   }
   if (!has_spout(topology)) {

@@ -10,19 +10,19 @@
 #include <glib.h>
 #include <string.h>
 
-#define assert_contains(haystack, needle)                                                        \
-  do {                                                                                           \
-    const char *h_ = (haystack), *n_ = (needle);                                                 \
-    if (!h_ || !strstr(h_, n_)) {                                                                \
-      g_printerr("\n\"%s\"\n  does not contain\n\"%s\"\n", h_ ? h_ : "(null)", n_);             \
-      g_assert_not_reached();                                                                    \
-    }                                                                                            \
+#define assert_contains(haystack, needle)                                                          \
+  do {                                                                                             \
+    const char *h_ = (haystack), *n_ = (needle);                                                   \
+    if (!h_ || !strstr(h_, n_)) {                                                                  \
+      g_printerr("\n\"%s\"\n  does not contain\n\"%s\"\n", h_ ? h_ : "(null)", n_);                \
+      g_assert_not_reached();                                                                      \
+    }                                                                                              \
   } while (0)
 
-#define assert_error_contains(error, domain, code, needle)                                       \
-  do {                                                                                           \
-    g_assert_error((error), (domain), (code));                                                   \
-    assert_contains((error)->message, (needle));                                                 \
+#define assert_error_contains(error, domain, code, needle)                                         \
+  do {                                                                                             \
+    g_assert_error((error), (domain), (code));                                                     \
+    assert_contains((error)->message, (needle));                                                   \
   } while (0)
 
 static inline char *example_path(const char *relative)

@@ -9,14 +9,14 @@
 
 #include "compat_test.h"
 
-#define SPOUT_WORDS                                                                              \
-  "spouts:\n"                                                                                    \
-  "  - id: \"words\"\n"                                                                          \
+#define SPOUT_WORDS                                                                                \
+  "spouts:\n"                                                                                      \
+  "  - id: \"words\"\n"                                                                            \
   "    className: \"org.apache.storm.testing.TestWordSpout\"\n"
 
-#define BOLT_COUNTER                                                                             \
-  "bolts:\n"                                                                                     \
-  "  - id: \"counter\"\n"                                                                        \
+#define BOLT_COUNTER                                                                               \
+  "bolts:\n"                                                                                       \
+  "  - id: \"counter\"\n"                                                                          \
   "    className: \"org.apache.storm.testing.TestWordCounter\"\n"
 
 /* Loads text as "broken.yaml", expects failure; returns the error. */
@@ -24,8 +24,7 @@ static GError *load_broken(const char *text, const gust_flux_options *options)
 {
   GError *error = NULL;
   gust_topology *t = gust_flux_load_string(text, "broken.yaml", options, &error);
-  if (t)
-    g_error("a broken file loaded:\n%s", text);
+  if (t) g_error("a broken file loaded:\n%s", text);
   g_assert_nonnull(error);
   return error;
 }
@@ -39,25 +38,26 @@ static void expect(const char *text, GQuark domain, gint code, const char *const
   g_error_free(error);
 }
 
-#define EXPECT(text, domain, code, ...)                                                          \
-  do {                                                                                           \
-    const char *needles_[] = {__VA_ARGS__, NULL};                                                \
-    expect(text, domain, code, needles_);                                                        \
+#define EXPECT(text, domain, code, ...)                                                            \
+  do {                                                                                             \
+    const char *needles_[] = {__VA_ARGS__, NULL};                                                  \
+    expect(text, domain, code, needles_);                                                          \
   } while (0)
 
 static void test_bad_yaml_reports_the_libyaml_problem_and_position(void)
 {
-  EXPECT("name: \"wc\"\n"               /* 1 */
-         "spouts:\n"                    /* 2 */
-         "  - id: \"words\"\n"          /* 3 */
-         "    className: [unclosed\n"   /* 4 */
-         "bolts: {}\n",                 /* 5 */
-         GUST_FLUX_ERROR, GUST_FLUX_ERROR_SYNTAX, "broken.yaml:5:", "column",
-         "flow sequence");
+  EXPECT("name: \"wc\"\n"             /* 1 */
+         "spouts:\n"                  /* 2 */
+         "  - id: \"words\"\n"        /* 3 */
+         "    className: [unclosed\n" /* 4 */
+         "bolts: {}\n",               /* 5 */
+         GUST_FLUX_ERROR, GUST_FLUX_ERROR_SYNTAX,
+         "broken.yaml:5:6: did not find expected ',' or ']'",
+         "(while parsing a flow sequence at line 4, column 16)");
   EXPECT("name: wc\n"
          "  bad: indentation: here\n",
-         GUST_FLUX_ERROR, GUST_FLUX_ERROR_SYNTAX, "broken.yaml:2:",
-         "mapping values are not allowed");
+         GUST_FLUX_ERROR, GUST_FLUX_ERROR_SYNTAX,
+         "broken.yaml:2:6: mapping values are not allowed in this context");
 }
 
 static void test_stream_from_unknown_component_is_refused(void)
@@ -73,8 +73,7 @@ static void test_stream_from_unknown_component_is_refused(void)
 
 static void test_stream_to_undefined_bolt_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - from: \"words\"\n"
          "    to: \"counter\"\n"
          "    grouping: {type: SHUFFLE}\n"
@@ -87,8 +86,7 @@ static void test_stream_to_undefined_bolt_is_refused(void)
 
 static void test_stream_to_a_spout_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - from: \"counter\"\n" /* 9 */
          "    to: \"words\"\n"
          "    grouping: {type: SHUFFLE}\n",
@@ -98,8 +96,7 @@ static void test_stream_to_a_spout_is_refused(void)
 
 static void test_stream_from_a_bolt_left_out_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "  - id: \"orphan\"\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "  - id: \"orphan\"\n"
          "    className: \"org.apache.storm.testing.TestWordCounter\"\n"
          "streams:\n"
          "  - from: \"orphan\"\n" /* 11 */
@@ -112,8 +109,7 @@ static void test_stream_from_a_bolt_left_out_is_refused(void)
 
 static void test_stream_from_undeclared_stream_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - from: \"words\"\n" /* 9 */
          "    to: \"counter\"\n"
          "    grouping:\n"
@@ -126,22 +122,20 @@ static void test_stream_from_undeclared_stream_is_refused(void)
 
 static void test_fields_grouping_on_undeclared_field_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - from: \"words\"\n" /* 9 */
          "    to: \"counter\"\n"
          "    grouping:\n"
          "      type: FIELDS\n"
          "      args: [\"sentence\"]\n",
          GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_UNKNOWN_FIELD,
-         "broken.yaml:9: stream from 'words' to 'counter': ",
-         "FIELDS grouping on field 'sentence'", "(its fields: word)");
+         "broken.yaml:9: stream from 'words' to 'counter': ", "FIELDS grouping on field 'sentence'",
+         "(its fields: word)");
 }
 
 static void test_direct_grouping_on_non_direct_stream_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - from: \"words\"\n" /* 9 */
          "    to: \"counter\"\n"
          "    grouping: {type: DIRECT}\n",
@@ -152,8 +146,7 @@ static void test_direct_grouping_on_non_direct_stream_is_refused(void)
 
 static void test_custom_grouping_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - from: \"words\"\n" /* 9 */
          "    to: \"counter\"\n"
          "    grouping:\n"
@@ -165,10 +158,23 @@ static void test_custom_grouping_is_refused(void)
          "'com.example.RackAware' is not supported yet");
 }
 
+static void test_custom_class_with_an_unknown_key_is_refused(void)
+{
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
+         "  - from: \"words\"\n"
+         "    to: \"counter\"\n"
+         "    grouping:\n"
+         "      type: CUSTOM\n"
+         "      customClass:\n"
+         "        className: \"org.apache.storm.grouping.PartialKeyGrouping\"\n"
+         "        constructorArg: [[\"word\"]]\n", /* 15 */
+         GUST_FLUX_ERROR, GUST_FLUX_ERROR_SCHEMA,
+         "broken.yaml:15: stream from 'words' to 'counter': unknown key 'constructorArg'");
+}
+
 static void test_unknown_java_class_is_refused_with_alternatives(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "bolts:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "bolts:\n"
          "  - id: \"split\"\n" /* 6 */
          "    className: \"com.example.SplitSentenceBolt\"\n"
          "streams:\n"
@@ -180,8 +186,7 @@ static void test_unknown_java_class_is_refused_with_alternatives(void)
 
 static void test_component_id_starting_with_double_underscore_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "bolts:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "bolts:\n"
          "  - id: \"__counter\"\n" /* 6 */
          "    className: \"org.apache.storm.testing.TestWordCounter\"\n"
          "streams:\n"
@@ -192,8 +197,7 @@ static void test_component_id_starting_with_double_underscore_is_refused(void)
 
 static void test_unresolved_placeholder_is_refused_naming_line_and_placeholder(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "    parallelism: ${spout.parallelism}\n" /* 5 */
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "    parallelism: ${spout.parallelism}\n" /* 5 */
          BOLT_COUNTER,
          GUST_FLUX_ERROR, GUST_FLUX_ERROR_SUBSTITUTION,
          "broken.yaml:5: unresolved placeholder ${spout.parallelism}",
@@ -202,8 +206,7 @@ static void test_unresolved_placeholder_is_refused_naming_line_and_placeholder(v
 
 static void test_environment_placeholder_without_env_filter_is_refused(void)
 {
-  EXPECT("name: \"${ENV-TOPOLOGY_NAME}\"\n",
-         GUST_FLUX_ERROR, GUST_FLUX_ERROR_SUBSTITUTION,
+  EXPECT("name: \"${ENV-TOPOLOGY_NAME}\"\n", GUST_FLUX_ERROR, GUST_FLUX_ERROR_SUBSTITUTION,
          "broken.yaml:1: unresolved placeholder ${ENV-TOPOLOGY_NAME}", "--env-filter");
 }
 
@@ -250,8 +253,7 @@ static void test_missing_properties_file_is_refused(void)
 
 static void test_unknown_key_is_refused_with_its_line(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "    paralelism: 2\n" /* 5 */
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "    paralelism: 2\n" /* 5 */
          BOLT_COUNTER,
          GUST_FLUX_ERROR, GUST_FLUX_ERROR_SCHEMA,
          "broken.yaml:5: spout 'words': unknown key 'paralelism'", "parallelism");
@@ -261,8 +263,7 @@ static void test_unknown_key_is_refused_with_its_line(void)
 
 static void test_duplicate_id_in_one_list_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "  - id: \"words\"\n" /* 5 */
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "  - id: \"words\"\n" /* 5 */
          "    className: \"org.apache.storm.testing.TestWordSpout\"\n",
          GUST_FLUX_ERROR, GUST_FLUX_ERROR_SCHEMA,
          "broken.yaml:5: spout id 'words' is defined twice (first at line 3)");
@@ -270,8 +271,7 @@ static void test_duplicate_id_in_one_list_is_refused(void)
 
 static void test_spout_and_bolt_sharing_an_id_are_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "bolts:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "bolts:\n"
          "  - id: \"words\"\n" /* 6 */
          "    className: \"org.apache.storm.testing.TestWordCounter\"\n"
          "streams:\n"
@@ -282,8 +282,7 @@ static void test_spout_and_bolt_sharing_an_id_are_refused(void)
 
 static void test_duplicate_stream_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - {from: \"words\", to: \"counter\", grouping: {type: SHUFFLE}}\n" /* 9 */
          "  - {from: \"words\", to: \"counter\", grouping: {type: ALL}}\n",    /* 10 */
          GUST_FLUX_ERROR, GUST_FLUX_ERROR_SCHEMA,
@@ -293,24 +292,21 @@ static void test_duplicate_stream_is_refused(void)
 
 static void test_bad_grouping_type_and_missing_fields_are_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - from: \"words\"\n"
          "    to: \"counter\"\n"
          "    grouping:\n"
          "      type: shuffle\n", /* 12 */
          GUST_FLUX_ERROR, GUST_FLUX_ERROR_SCHEMA,
          "broken.yaml:12: stream from 'words' to 'counter': unknown grouping type 'shuffle'");
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - from: \"words\"\n"
          "    to: \"counter\"\n"
          "    grouping:\n" /* 11 */
          "      type: FIELDS\n",
          GUST_FLUX_ERROR, GUST_FLUX_ERROR_SCHEMA,
          "broken.yaml:11: stream from 'words' to 'counter': a FIELDS grouping needs args");
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-         "streams:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
          "  - from: \"words\"\n" /* 9 */
          "    to: \"counter\"\n",
          GUST_FLUX_ERROR, GUST_FLUX_ERROR_SCHEMA,
@@ -325,24 +321,20 @@ static void test_missing_name_is_refused(void)
 
 static void test_bad_parallelism_values_are_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "    parallelism: lots\n", /* 5 */
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "    parallelism: lots\n", /* 5 */
          GUST_FLUX_ERROR, GUST_FLUX_ERROR_SCHEMA,
-         "broken.yaml:5: parallelism must be a whole number, got 'lots'");
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "    parallelism: 0\n",
-         GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,
+         "broken.yaml:5: spout 'words': parallelism must be a whole number, got 'lots'");
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "    parallelism: 0\n", GUST_TOPOLOGY_ERROR,
+         GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,
          "broken.yaml:3: spout 'words': parallelism must be at least 1 (got 0)");
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "    numTasks: -2\n",
-         GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "    numTasks: -2\n", GUST_TOPOLOGY_ERROR,
+         GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,
          "broken.yaml:3: spout 'words': the number of tasks must be 0 or more (got -2)");
 }
 
 static void test_shell_bolt_with_bad_arguments_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "bolts:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "bolts:\n"
          "  - id: \"split\"\n" /* 6 */
          "    className: \"org.apache.storm.flux.wrappers.bolts.FluxShellBolt\"\n"
          "    constructorArgs: [\"python3 split.py\"]\n"
@@ -351,8 +343,7 @@ static void test_shell_bolt_with_bad_arguments_is_refused(void)
          GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS,
          "broken.yaml:6: bolt 'split': FluxShellBolt: the command (first constructor argument) "
          "must be a non-empty list of strings");
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "bolts:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "bolts:\n"
          "  - id: \"split\"\n" /* 6 */
          "    className: \"org.apache.storm.flux.wrappers.bolts.FluxShellBolt\"\n"
          "    constructorArgs: [[\"python3\", \"split.py\"]]\n"
@@ -367,8 +358,7 @@ static void test_shell_bolt_with_bad_arguments_is_refused(void)
 
 static void test_builtin_spout_class_used_as_bolt_is_refused(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS
-         "bolts:\n"
+  EXPECT("name: \"wc\"\n" SPOUT_WORDS "bolts:\n"
          "  - id: \"again\"\n" /* 6 */
          "    className: \"org.apache.storm.testing.TestWordSpout\"\n"
          "streams:\n"
@@ -482,12 +472,12 @@ static void test_bolt_without_incoming_stream_is_left_out_with_a_warning(void)
   g_test_expect_message("gust-flux", G_LOG_LEVEL_WARNING,
                         "broken.yaml:8: bolt 'orphan' is left out of the topology*");
   GError *error = NULL;
-  gust_topology *t = gust_flux_load_string("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER
-                                           "  - id: \"orphan\"\n" /* 8 */
-                                           "    className: \"com.example.NeverBuilt\"\n"
-                                           "streams:\n"
-                                           "  - {from: words, to: counter, grouping: {type: ALL}}\n",
-                                           "broken.yaml", NULL, &error);
+  gust_topology *t =
+      gust_flux_load_string("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "  - id: \"orphan\"\n" /* 8 */
+                            "    className: \"com.example.NeverBuilt\"\n"
+                            "streams:\n"
+                            "  - {from: words, to: counter, grouping: {type: ALL}}\n",
+                            "broken.yaml", NULL, &error);
   g_test_assert_expected_messages();
   g_assert_no_error(error);
   g_assert_nonnull(t);
@@ -502,7 +492,8 @@ int main(int argc, char **argv)
   g_test_add_func("/flux/errors/bad-yaml", test_bad_yaml_reports_the_libyaml_problem_and_position);
   g_test_add_func("/flux/errors/stream-from-unknown-component",
                   test_stream_from_unknown_component_is_refused);
-  g_test_add_func("/flux/errors/stream-to-undefined-bolt", test_stream_to_undefined_bolt_is_refused);
+  g_test_add_func("/flux/errors/stream-to-undefined-bolt",
+                  test_stream_to_undefined_bolt_is_refused);
   g_test_add_func("/flux/errors/stream-to-spout", test_stream_to_a_spout_is_refused);
   g_test_add_func("/flux/errors/stream-from-left-out-bolt",
                   test_stream_from_a_bolt_left_out_is_refused);
@@ -512,6 +503,8 @@ int main(int argc, char **argv)
   g_test_add_func("/flux/errors/direct-grouping-non-direct-stream",
                   test_direct_grouping_on_non_direct_stream_is_refused);
   g_test_add_func("/flux/errors/custom-grouping", test_custom_grouping_is_refused);
+  g_test_add_func("/flux/errors/custom-class-unknown-key",
+                  test_custom_class_with_an_unknown_key_is_refused);
   g_test_add_func("/flux/errors/unknown-java-class",
                   test_unknown_java_class_is_refused_with_alternatives);
   g_test_add_func("/flux/errors/reserved-id",
@@ -529,13 +522,17 @@ int main(int argc, char **argv)
   g_test_add_func("/flux/errors/spout-and-bolt-same-id",
                   test_spout_and_bolt_sharing_an_id_are_refused);
   g_test_add_func("/flux/errors/duplicate-stream", test_duplicate_stream_is_refused);
-  g_test_add_func("/flux/errors/bad-grouping", test_bad_grouping_type_and_missing_fields_are_refused);
+  g_test_add_func("/flux/errors/bad-grouping",
+                  test_bad_grouping_type_and_missing_fields_are_refused);
   g_test_add_func("/flux/errors/missing-name", test_missing_name_is_refused);
   g_test_add_func("/flux/errors/bad-parallelism", test_bad_parallelism_values_are_refused);
-  g_test_add_func("/flux/errors/shell-bolt-arguments", test_shell_bolt_with_bad_arguments_is_refused);
-  g_test_add_func("/flux/errors/builtin-wrong-use", test_builtin_spout_class_used_as_bolt_is_refused);
+  g_test_add_func("/flux/errors/shell-bolt-arguments",
+                  test_shell_bolt_with_bad_arguments_is_refused);
+  g_test_add_func("/flux/errors/builtin-wrong-use",
+                  test_builtin_spout_class_used_as_bolt_is_refused);
   g_test_add_func("/flux/errors/unknown-reference", test_reference_to_unknown_component_is_refused);
-  g_test_add_func("/flux/errors/malformed-native-class", test_malformed_native_class_name_is_refused);
+  g_test_add_func("/flux/errors/malformed-native-class",
+                  test_malformed_native_class_name_is_refused);
   g_test_add_func("/flux/errors/java-only-features", test_java_only_features_are_refused);
   g_test_add_func("/flux/errors/missing-include", test_missing_include_file_is_refused);
   g_test_add_func("/flux/errors/not-a-flux-document",

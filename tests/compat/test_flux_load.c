@@ -21,8 +21,7 @@ static gust_topology *load_example(const char *relative, const gust_flux_options
 static gust_component *component(const gust_topology *t, const char *id)
 {
   gust_component *c = gust_topology_lookup(t, id);
-  if (!c)
-    g_error("component '%s' missing", id);
+  if (!c) g_error("component '%s' missing", id);
   return c;
 }
 
@@ -118,9 +117,9 @@ static void test_shell_example_builds_multilang_components(void)
   const char *word_count[] = {"word", "count", NULL}, *seen[] = {"words_seen", NULL};
   assert_strv(gust_stream_fields(gust_component_lookup_stream(count, "default")), word_count);
   assert_strv(gust_stream_fields(gust_component_lookup_stream(count, "totals")), seen);
-  g_assert_cmpint(
-    json_integer_value(json_object_get(gust_component_conf(count), "topology.tick.tuple.freq.secs")),
-    ==, 5);
+  g_assert_cmpint(json_integer_value(
+                      json_object_get(gust_component_conf(count), "topology.tick.tuple.freq.secs")),
+                  ==, 5);
 
   const gust_component *log = component(t, "log");
   g_assert_cmpuint(gust_component_n_inputs(log), ==, 2);
@@ -138,9 +137,9 @@ static void test_include_example_merges_files_and_substitutes_values(void)
   char *properties = example_path("include/dev.properties");
   const char *environment[] = {"GUST_EXAMPLE_OWNER=team-a", NULL};
   gust_flux_options options = {
-    .properties_file = properties,
-    .env_filter = TRUE,
-    .environment = environment,
+      .properties_file = properties,
+      .env_filter = TRUE,
+      .environment = environment,
   };
   /* common.yaml's topology.debug loses against the including file */
   g_test_expect_message("gust-flux", G_LOG_LEVEL_WARNING, "*config 'topology.debug' is ignored*");
@@ -177,14 +176,14 @@ static void test_each_grouping_example_loads_with_its_grouping(void)
     gust_grouping_kind kind;
     const char *field; /* first grouping field, or NULL */
   } cases[] = {
-    {"groupings/shuffle.yaml", GUST_GROUPING_SHUFFLE, NULL},
-    {"groupings/fields.yaml", GUST_GROUPING_FIELDS, "word"},
-    {"groupings/all.yaml", GUST_GROUPING_ALL, NULL},
-    {"groupings/global.yaml", GUST_GROUPING_GLOBAL, NULL},
-    {"groupings/none.yaml", GUST_GROUPING_NONE, NULL},
-    {"groupings/local_or_shuffle.yaml", GUST_GROUPING_LOCAL_OR_SHUFFLE, NULL},
-    {"groupings/partial_key.yaml", GUST_GROUPING_PARTIAL_KEY, "word"},
-    {"groupings/direct.yaml", GUST_GROUPING_DIRECT, NULL},
+      {"groupings/shuffle.yaml", GUST_GROUPING_SHUFFLE, NULL},
+      {"groupings/fields.yaml", GUST_GROUPING_FIELDS, "word"},
+      {"groupings/all.yaml", GUST_GROUPING_ALL, NULL},
+      {"groupings/global.yaml", GUST_GROUPING_GLOBAL, NULL},
+      {"groupings/none.yaml", GUST_GROUPING_NONE, NULL},
+      {"groupings/local_or_shuffle.yaml", GUST_GROUPING_LOCAL_OR_SHUFFLE, NULL},
+      {"groupings/partial_key.yaml", GUST_GROUPING_PARTIAL_KEY, "word"},
+      {"groupings/direct.yaml", GUST_GROUPING_DIRECT, NULL},
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     gust_topology *t = load_example(cases[i].file, NULL);
@@ -254,11 +253,13 @@ int main(int argc, char **argv)
   g_test_add_func("/flux/load/shell-example", test_shell_example_builds_multilang_components);
   g_test_add_func("/flux/load/include-example",
                   test_include_example_merges_files_and_substitutes_values);
-  g_test_add_func("/flux/load/grouping-examples", test_each_grouping_example_loads_with_its_grouping);
+  g_test_add_func("/flux/load/grouping-examples",
+                  test_each_grouping_example_loads_with_its_grouping);
   g_test_add_func("/flux/load/partial-key-bean",
                   test_partial_key_example_keeps_the_fields_component_as_a_bean);
   g_test_add_func("/flux/load/direct-example-native",
                   test_direct_example_leaves_native_streams_to_the_runtime);
-  g_test_add_func("/flux/load/sorted-ids", test_component_ids_of_an_example_sort_for_task_numbering);
+  g_test_add_func("/flux/load/sorted-ids",
+                  test_component_ids_of_an_example_sort_for_task_numbering);
   return g_test_run();
 }

@@ -53,9 +53,9 @@ static const char *conf_string(const gust_topology *t, const char *key)
   return json_string_value(json_object_get(gust_topology_conf(t), key));
 }
 
-#define WORDS_SPOUT                                                                              \
-  "spouts:\n"                                                                                    \
-  "  - id: words\n"                                                                              \
+#define WORDS_SPOUT                                                                                \
+  "spouts:\n"                                                                                      \
+  "  - id: words\n"                                                                                \
   "    className: org.apache.storm.testing.TestWordSpout\n"
 
 /* ---- properties files ---- */
@@ -123,16 +123,16 @@ static void test_every_placeholder_on_a_line_is_replaced(scratch *s, gconstpoint
   const char *props = write_file(s, "p.properties",
                                  "name=subst\nfirst=alpha\nsecond=beta\nn=3\n"
                                  "hosts=[\"h1\", 'h2', h3]\n");
-  const char *yaml = write_file(s, "t.yaml",
-                                "name: ${name}\n"
-                                "config:\n"
-                                "  pair: \"${first}-${second}\"\n"
-                                "  host: ${hosts[1]}\n"
-                                "  last: ${hosts[2]}\n"
-                                "  kept: \"${unterminated\"\n"
-                                "  empty: \"${}\"\n"
-                                "# ${not_defined} is fine in a comment\n" WORDS_SPOUT
-                                "    parallelism: ${n}\n");
+  const char *yaml =
+      write_file(s, "t.yaml",
+                 "name: ${name}\n"
+                 "config:\n"
+                 "  pair: \"${first}-${second}\"\n"
+                 "  host: ${hosts[1]}\n"
+                 "  last: ${hosts[2]}\n"
+                 "  kept: \"${unterminated\"\n"
+                 "  empty: \"${}\"\n"
+                 "# ${not_defined} is fine in a comment\n" WORDS_SPOUT "    parallelism: ${n}\n");
   gust_flux_options options = {.properties_file = props};
   gust_topology *t = load(yaml, &options);
   g_assert_cmpstr(gust_topology_name(t), ==, "subst");
@@ -162,10 +162,10 @@ static void test_substituted_values_are_typed_after_substitution(scratch *s, gco
 
 static void test_environment_placeholders_need_the_env_filter(scratch *s, gconstpointer data)
 {
-  const char *yaml = write_file(s, "t.yaml",
-                                "name: env\n"
-                                "config: {owner: \"${ENV-OWNER}\", home: \"${ENV-HOME_DIR}\"}\n"
-                                WORDS_SPOUT);
+  const char *yaml =
+      write_file(s, "t.yaml",
+                 "name: env\n"
+                 "config: {owner: \"${ENV-OWNER}\", home: \"${ENV-HOME_DIR}\"}\n" WORDS_SPOUT);
   const char *environment[] = {"OWNER=team-a", "HOME_DIR=/home/a", NULL};
   gust_flux_options options = {.env_filter = TRUE, .environment = environment};
   gust_topology *t = load(yaml, &options);
@@ -182,11 +182,11 @@ static void test_environment_placeholders_need_the_env_filter(scratch *s, gconst
 }
 
 static void test_env_style_property_is_used_when_the_env_filter_is_off(scratch *s,
-                                                                      gconstpointer data)
+                                                                       gconstpointer data)
 {
   const char *props = write_file(s, "p.properties", "ENV-OWNER=from-properties\n");
-  const char *yaml = write_file(s, "t.yaml",
-                                "name: env\nconfig: {owner: \"${ENV-OWNER}\"}\n" WORDS_SPOUT);
+  const char *yaml =
+      write_file(s, "t.yaml", "name: env\nconfig: {owner: \"${ENV-OWNER}\"}\n" WORDS_SPOUT);
   gust_flux_options options = {.properties_file = props};
   gust_topology *t = load(yaml, &options);
   g_assert_cmpstr(conf_string(t, "owner"), ==, "from-properties");
@@ -226,8 +226,7 @@ static void test_include_without_override_keeps_the_including_definitions(scratc
   const char *yaml = write_file(s, "main.yaml",
                                 "name: main\n"
                                 "includes: [{file: base.yaml}]\n"
-                                "config: {shared: main}\n" WORDS_SPOUT
-                                "    parallelism: 2\n");
+                                "config: {shared: main}\n" WORDS_SPOUT "    parallelism: 2\n");
   g_test_expect_message("gust-flux", G_LOG_LEVEL_WARNING, "*name 'from-include' is ignored*");
   g_test_expect_message("gust-flux", G_LOG_LEVEL_WARNING, "*config 'shared' is ignored*");
   g_test_expect_message("gust-flux", G_LOG_LEVEL_WARNING, "*spout 'words' is ignored*");
@@ -245,8 +244,7 @@ static void test_include_without_override_keeps_the_including_definitions(scratc
   gust_topology_free(t);
 }
 
-static void test_include_with_override_replaces_definitions_in_place(scratch *s,
-                                                                    gconstpointer data)
+static void test_include_with_override_replaces_definitions_in_place(scratch *s, gconstpointer data)
 {
   write_file(s, "override.yaml",
              "name: overridden\n"
@@ -259,8 +257,7 @@ static void test_include_with_override_replaces_definitions_in_place(scratch *s,
                                 "name: main\n"
                                 "includes:\n"
                                 "  - {file: override.yaml, override: true}\n"
-                                "config: {shared: main}\n" WORDS_SPOUT
-                                "  - id: numbers\n"
+                                "config: {shared: main}\n" WORDS_SPOUT "  - id: numbers\n"
                                 "    className: native:libnumbers.so:numbers_spout\n");
   gust_topology *t = load(yaml, NULL);
   g_assert_cmpstr(gust_topology_name(t), ==, "overridden");
@@ -272,14 +269,14 @@ static void test_include_with_override_replaces_definitions_in_place(scratch *s,
 }
 
 static void test_includes_are_substituted_and_relative_to_the_including_file(scratch *s,
-                                                                            gconstpointer data)
+                                                                             gconstpointer data)
 {
   char *sub = g_build_filename(s->dir, "sub", NULL);
   g_assert_cmpint(g_mkdir(sub, 0700), ==, 0);
   write_file(s, "sub/inner.yaml", "config: {who: \"${who}\"}\n");
   const char *props = write_file(s, "p.properties", "who=included\n");
-  const char *yaml = write_file(s, "main.yaml",
-                                "name: main\nincludes: [{file: sub/inner.yaml}]\n" WORDS_SPOUT);
+  const char *yaml =
+      write_file(s, "main.yaml", "name: main\nincludes: [{file: sub/inner.yaml}]\n" WORDS_SPOUT);
   gust_flux_options options = {.properties_file = props};
   gust_topology *t = load(yaml, &options);
   g_assert_cmpstr(conf_string(t, "who"), ==, "included");
@@ -289,12 +286,12 @@ static void test_includes_are_substituted_and_relative_to_the_including_file(scr
 }
 
 static void test_includes_inside_an_include_are_ignored_with_a_warning(scratch *s,
-                                                                      gconstpointer data)
+                                                                       gconstpointer data)
 {
   write_file(s, "second.yaml", "config: {second: true}\n");
   write_file(s, "first.yaml", "config: {first: true}\nincludes: [{file: second.yaml}]\n");
-  const char *yaml = write_file(s, "main.yaml",
-                                "name: main\nincludes: [{file: first.yaml}]\n" WORDS_SPOUT);
+  const char *yaml =
+      write_file(s, "main.yaml", "name: main\nincludes: [{file: first.yaml}]\n" WORDS_SPOUT);
   g_test_expect_message("gust-flux", G_LOG_LEVEL_WARNING, "*first.yaml: its includes are ignored*");
   gust_topology *t = load(yaml, NULL);
   g_test_assert_expected_messages();
@@ -306,8 +303,8 @@ static void test_includes_inside_an_include_are_ignored_with_a_warning(scratch *
 static void test_errors_in_an_include_name_the_included_file(scratch *s, gconstpointer data)
 {
   write_file(s, "bad.yaml", "config:\n  a: 1\n  a: 2\n");
-  const char *yaml = write_file(s, "main.yaml",
-                                "name: main\nincludes: [{file: bad.yaml}]\n" WORDS_SPOUT);
+  const char *yaml =
+      write_file(s, "main.yaml", "name: main\nincludes: [{file: bad.yaml}]\n" WORDS_SPOUT);
   GError *error = NULL;
   g_assert_null(gust_flux_load_file(yaml, NULL, &error));
   assert_error_contains(error, GUST_FLUX_ERROR, GUST_FLUX_ERROR_SYNTAX,
@@ -338,12 +335,13 @@ static void test_native_paths_are_relative_to_the_defining_file(scratch *s, gcon
 
 static void test_resources_directory_defaults_and_can_be_chosen(scratch *s, gconstpointer data)
 {
-  const char *yaml = write_file(s, "shell.yaml",
-                                "name: shell\n"
-                                "spouts:\n"
-                                "  - id: s\n"
-                                "    className: org.apache.storm.flux.wrappers.spouts.FluxShellSpout\n"
-                                "    constructorArgs: [[python3, s.py], [line]]\n");
+  const char *yaml =
+      write_file(s, "shell.yaml",
+                 "name: shell\n"
+                 "spouts:\n"
+                 "  - id: s\n"
+                 "    className: org.apache.storm.flux.wrappers.spouts.FluxShellSpout\n"
+                 "    constructorArgs: [[python3, s.py], [line]]\n");
   /* no resources/ beside the file: the file's directory */
   gust_topology *t = load(yaml, NULL);
   char *dir = g_canonicalize_filename(s->dir, NULL);
@@ -361,19 +359,20 @@ static void test_resources_directory_defaults_and_can_be_chosen(scratch *s, gcon
 
 static void test_shell_config_methods_set_cwd_env_and_conf(scratch *s, gconstpointer data)
 {
-  const char *yaml = write_file(s, "shell.yaml",
-                                "name: shell\n"
-                                "spouts:\n"
-                                "  - id: s\n"
-                                "    className: org.apache.storm.flux.wrappers.spouts.FluxShellSpout\n"
-                                "    constructorArgs: [[python3, s.py]]\n"
-                                "    configMethods:\n"
-                                "      - {name: setNamedStream, args: [lines, [line]]}\n"
-                                "      - {name: setNamedStream, args: [lines, [line, n]]}\n"
-                                "      - {name: changeChildCWD, args: [false]}\n"
-                                "      - {name: setEnv, args: [{PYTHONPATH: lib, LEVEL: 3}]}\n"
-                                "      - {name: addComponentConfig, args: [paths, [a, b]]}\n"
-                                "    config: {topology.debug: true}\n");
+  const char *yaml =
+      write_file(s, "shell.yaml",
+                 "name: shell\n"
+                 "spouts:\n"
+                 "  - id: s\n"
+                 "    className: org.apache.storm.flux.wrappers.spouts.FluxShellSpout\n"
+                 "    constructorArgs: [[python3, s.py]]\n"
+                 "    configMethods:\n"
+                 "      - {name: setNamedStream, args: [lines, [line]]}\n"
+                 "      - {name: setNamedStream, args: [lines, [line, n]]}\n"
+                 "      - {name: changeChildCWD, args: [false]}\n"
+                 "      - {name: setEnv, args: [{PYTHONPATH: lib, LEVEL: 3}]}\n"
+                 "      - {name: addComponentConfig, args: [paths, [a, b]]}\n"
+                 "    config: {topology.debug: true}\n");
   gust_topology *t = load(yaml, NULL);
   gust_component *c = gust_topology_lookup(t, "s");
   const gust_impl *impl = gust_component_impl(c);
@@ -407,10 +406,11 @@ static void test_component_settings_follow_storm_builder_order(scratch *s, gcons
   json_t *conf = gust_component_conf(c);
   /* the per-component config map is applied after numTasks, as in Storm */
   g_assert_cmpint(gust_component_tasks(c), ==, 8);
-  g_assert_cmpfloat(json_real_value(json_object_get(
-                      conf, "topology.component.resources.onheap.memory.mb")), ==, 256.0);
   g_assert_cmpfloat(
-    json_real_value(json_object_get(conf, "topology.component.cpu.pcore.percent")), ==, 50.0);
+      json_real_value(json_object_get(conf, "topology.component.resources.onheap.memory.mb")), ==,
+      256.0);
+  g_assert_cmpfloat(json_real_value(json_object_get(conf, "topology.component.cpu.pcore.percent")),
+                    ==, 50.0);
   g_assert_null(json_object_get(conf, "topology.component.resources.offheap.memory.mb"));
   g_assert_cmpstr(json_string_value(json_object_get(conf, "custom.key")), ==, "x");
   /* TestWordSpout(false) asks for at most one task */
@@ -420,7 +420,8 @@ static void test_component_settings_follow_storm_builder_order(scratch *s, gcons
   gust_topology_free(t);
 }
 
-#define ADD(path, fn) g_test_add("/flux/" path, scratch, NULL, scratch_set_up, fn, scratch_tear_down)
+#define ADD(path, fn)                                                                              \
+  g_test_add("/flux/" path, scratch, NULL, scratch_set_up, fn, scratch_tear_down)
 
 int main(int argc, char **argv)
 {
@@ -432,9 +433,11 @@ int main(int argc, char **argv)
   g_test_add_func("/flux/properties/bad-unicode-escape",
                   test_properties_with_a_bad_unicode_escape_are_refused);
   ADD("substitution/every-placeholder-on-a-line", test_every_placeholder_on_a_line_is_replaced);
-  ADD("substitution/typed-after-substitution", test_substituted_values_are_typed_after_substitution);
+  ADD("substitution/typed-after-substitution",
+      test_substituted_values_are_typed_after_substitution);
   ADD("substitution/env-needs-filter", test_environment_placeholders_need_the_env_filter);
-  ADD("substitution/env-style-property", test_env_style_property_is_used_when_the_env_filter_is_off);
+  ADD("substitution/env-style-property",
+      test_env_style_property_is_used_when_the_env_filter_is_off);
   ADD("substitution/missing-property", test_missing_property_names_the_properties_file);
   ADD("includes/no-override", test_include_without_override_keeps_the_including_definitions);
   ADD("includes/override", test_include_with_override_replaces_definitions_in_place);

@@ -7,9 +7,9 @@
 
 #include "compat_test.h"
 
-#define WORDS_SPOUT                                                                              \
-  "spouts:\n"                                                                                    \
-  "  - id: words\n"                                                                              \
+#define WORDS_SPOUT                                                                                \
+  "spouts:\n"                                                                                      \
+  "  - id: words\n"                                                                                \
   "    className: org.apache.storm.testing.TestWordSpout\n"
 
 /* Loads a topology whose config is the given YAML (indented by 2). */
@@ -26,8 +26,7 @@ static gust_topology *load_config(const char *config_lines)
 static json_t *get(const gust_topology *t, const char *key)
 {
   json_t *value = json_object_get(gust_topology_conf(t), key);
-  if (!value)
-    g_error("config key '%s' missing", key);
+  if (!value) g_error("config key '%s' missing", key);
   return value;
 }
 
@@ -201,8 +200,8 @@ static void test_quoted_numbers_are_accepted_for_integer_fields(void)
 static void test_unrepresentable_numbers_are_refused(void)
 {
   GError *error = NULL;
-  g_assert_null(gust_flux_load_string("name: big\nconfig:\n  n: 9223372036854775808\n",
-                                      "big.yaml", NULL, &error));
+  g_assert_null(gust_flux_load_string("name: big\nconfig:\n  n: 9223372036854775808\n", "big.yaml",
+                                      NULL, &error));
   assert_error_contains(error, GUST_FLUX_ERROR, GUST_FLUX_ERROR_SCHEMA,
                         "big.yaml:3: '9223372036854775808' is an integer outside the 64-bit");
   g_clear_error(&error);
@@ -222,7 +221,8 @@ int main(int argc, char **argv)
   g_test_add_func("/flux/yaml/explicit-tags", test_explicit_tags_force_a_type);
   g_test_add_func("/flux/yaml/collections-anchors-merge", test_lists_maps_anchors_and_merge_keys);
   g_test_add_func("/flux/yaml/merge-in-definitions", test_merge_keys_work_in_component_definitions);
-  g_test_add_func("/flux/yaml/quoted-integer-fields", test_quoted_numbers_are_accepted_for_integer_fields);
+  g_test_add_func("/flux/yaml/quoted-integer-fields",
+                  test_quoted_numbers_are_accepted_for_integer_fields);
   g_test_add_func("/flux/yaml/unrepresentable-numbers", test_unrepresentable_numbers_are_refused);
   return g_test_run();
 }

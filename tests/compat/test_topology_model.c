@@ -67,8 +67,8 @@ static void test_set_tasks_writes_topology_tasks_into_component_conf(void)
   gust_component_set_parallelism(c, 2);
   gust_component_set_tasks(c, 6);
   g_assert_cmpint(gust_component_tasks(c), ==, 6);
-  g_assert_cmpint(json_integer_value(json_object_get(gust_component_conf(c), "topology.tasks")),
-                  ==, 6);
+  g_assert_cmpint(json_integer_value(json_object_get(gust_component_conf(c), "topology.tasks")), ==,
+                  6);
   gust_topology_free(t);
 }
 
@@ -160,7 +160,7 @@ static void test_inputs_keep_grouping_and_location(void)
   gust_component *c = gust_topology_add_component(t, "c", GUST_COMPONENT_BOLT);
   const char *fields[] = {"word", NULL};
   gust_input *in = gust_component_add_input(
-    c, "s", "default", gust_grouping_new_fields(GUST_GROUPING_FIELDS, fields), NULL);
+      c, "s", "default", gust_grouping_new_fields(GUST_GROUPING_FIELDS, fields), NULL);
   g_assert_nonnull(in);
   gust_input_set_location(in, "wc.yaml", 12);
   g_assert_cmpuint(gust_component_n_inputs(c), ==, 1);
@@ -184,9 +184,9 @@ static void test_subscribing_twice_to_one_stream_is_refused(void)
   gust_component *c = gust_topology_add_component(t, "c", GUST_COMPONENT_BOLT);
   GError *error = NULL;
   g_assert_nonnull(
-    gust_component_add_input(c, "s", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE), NULL));
+      gust_component_add_input(c, "s", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE), NULL));
   g_assert_null(
-    gust_component_add_input(c, "s", "default", gust_grouping_new(GUST_GROUPING_ALL), &error));
+      gust_component_add_input(c, "s", "default", gust_grouping_new(GUST_GROUPING_ALL), &error));
   assert_error_contains(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_DUPLICATE_INPUT,
                         "subscribes to stream 'default' of 's' twice");
   g_error_free(error);
@@ -194,7 +194,7 @@ static void test_subscribing_twice_to_one_stream_is_refused(void)
                   GUST_GROUPING_SHUFFLE);
   /* another stream of the same source is a different subscription */
   g_assert_nonnull(
-    gust_component_add_input(c, "s", "other", gust_grouping_new(GUST_GROUPING_ALL), NULL));
+      gust_component_add_input(c, "s", "other", gust_grouping_new(GUST_GROUPING_ALL), NULL));
   gust_topology_free(t);
 }
 
@@ -205,8 +205,7 @@ static void test_groupings_describe_their_kind_fields_and_class(void)
   g_assert_null(gust_grouping_fields(shuffle, &n)[0]);
   g_assert_cmpuint(n, ==, 0);
   g_assert_null(gust_grouping_custom_class(shuffle));
-  g_assert_cmpstr(gust_grouping_kind_name(gust_grouping_get_kind(shuffle)), ==,
-                  "LOCAL_OR_SHUFFLE");
+  g_assert_cmpstr(gust_grouping_kind_name(gust_grouping_get_kind(shuffle)), ==, "LOCAL_OR_SHUFFLE");
 
   gust_grouping *whole_tuple = gust_grouping_new_fields(GUST_GROUPING_PARTIAL_KEY, NULL);
   g_assert_null(gust_grouping_fields(whole_tuple, NULL)[0]);
@@ -253,8 +252,8 @@ static void test_beans_are_kept_by_id_in_insertion_order(void)
   gust_topology *t = gust_topology_new("wc");
   gust_topology_add_bean(t, "zk", json_pack("{ss}", "className", "a.Z"));
   gust_topology_add_bean(t, "brokers", json_pack("{ss}", "className", "a.B"));
-  g_assert_cmpstr(json_string_value(json_object_get(gust_topology_bean(t, "zk"), "className")),
-                  ==, "a.Z");
+  g_assert_cmpstr(json_string_value(json_object_get(gust_topology_bean(t, "zk"), "className")), ==,
+                  "a.Z");
   g_assert_null(gust_topology_bean(t, "nope"));
   const char **ids = gust_topology_bean_ids(t);
   g_assert_cmpstr(ids[0], ==, "zk");
@@ -292,8 +291,10 @@ int main(int argc, char **argv)
                   test_task_count_merges_topology_conf_and_caps_at_max_task_parallelism);
   g_test_add_func("/topology/model/ids-sorted-java-order",
                   test_component_ids_sort_in_java_string_order);
-  g_test_add_func("/topology/model/streams", test_streams_are_declared_in_order_with_fields_and_direct_flag);
-  g_test_add_func("/topology/model/duplicate-stream-refused", test_declaring_a_stream_twice_is_refused);
+  g_test_add_func("/topology/model/streams",
+                  test_streams_are_declared_in_order_with_fields_and_direct_flag);
+  g_test_add_func("/topology/model/duplicate-stream-refused",
+                  test_declaring_a_stream_twice_is_refused);
   g_test_add_func("/topology/model/inputs", test_inputs_keep_grouping_and_location);
   g_test_add_func("/topology/model/duplicate-input-refused",
                   test_subscribing_twice_to_one_stream_is_refused);

@@ -35,11 +35,10 @@ static void fixture_set_up(fixture *f, gconstpointer data)
   f->bolt = gust_topology_add_component(f->topology, "counter", GUST_COMPONENT_BOLT);
   gust_component_set_impl(f->bolt,
                           gust_impl_new_builtin("org.apache.storm.testing.TestWordCounter"));
-  g_assert_true(
-    gust_component_declare_stream(f->bolt, "default", word_count_fields, FALSE, NULL));
+  g_assert_true(gust_component_declare_stream(f->bolt, "default", word_count_fields, FALSE, NULL));
   gust_component_set_location(f->bolt, "wc.yaml", 10);
   gust_input *input =
-    gust_component_add_input(f->bolt, "words", "default", fields_grouping("word"), NULL);
+      gust_component_add_input(f->bolt, "words", "default", fields_grouping("word"), NULL);
   gust_input_set_location(input, "wc.yaml", 20);
   f->error = NULL;
 }
@@ -62,8 +61,8 @@ static const char *expect_invalid(fixture *f, gust_topology_error code)
 static gust_input *add_consumer(fixture *f, const char *stream, gust_grouping *grouping)
 {
   gust_component *bolt = gust_topology_add_component(f->topology, "sink", GUST_COMPONENT_BOLT);
-  gust_component_set_impl(bolt,
-                          gust_impl_new_builtin("org.apache.storm.flux.wrappers.bolts.LogInfoBolt"));
+  gust_component_set_impl(
+      bolt, gust_impl_new_builtin("org.apache.storm.flux.wrappers.bolts.LogInfoBolt"));
   gust_input *input = gust_component_add_input(bolt, "words", stream, grouping, NULL);
   gust_input_set_location(input, "wc.yaml", 30);
   return input;
@@ -109,7 +108,7 @@ static void test_component_id_starting_with_double_underscore_is_refused(fixture
 static void test_ids_starting_with_dollar_are_allowed(fixture *f, gconstpointer data)
 {
   gust_component *c =
-    gust_topology_add_component(f->topology, "$checkpointspout", GUST_COMPONENT_SPOUT);
+      gust_topology_add_component(f->topology, "$checkpointspout", GUST_COMPONENT_SPOUT);
   gust_component_set_impl(c, gust_impl_new_native("/x.so", "spout_ops"));
   g_assert_true(gust_topology_validate(f->topology, &f->error));
 }
@@ -118,8 +117,7 @@ static void test_duplicate_component_id_is_refused_naming_both_places(fixture *f
                                                                       gconstpointer data)
 {
   gust_component *again = gust_topology_add_component(f->topology, "words", GUST_COMPONENT_BOLT);
-  gust_component_set_impl(again,
-                          gust_impl_new_builtin("org.apache.storm.testing.TestWordCounter"));
+  gust_component_set_impl(again, gust_impl_new_builtin("org.apache.storm.testing.TestWordCounter"));
   gust_component_set_location(again, "other.yaml", 3);
   const char *message = expect_invalid(f, GUST_TOPOLOGY_ERROR_DUPLICATE_ID);
   assert_contains(message, "other.yaml:3: bolt 'words': ");
@@ -130,8 +128,8 @@ static void test_topology_without_spout_is_refused(void)
 {
   gust_topology *t = gust_topology_new("lonely");
   gust_component *bolt = gust_topology_add_component(t, "log", GUST_COMPONENT_BOLT);
-  gust_component_set_impl(bolt,
-                          gust_impl_new_builtin("org.apache.storm.flux.wrappers.bolts.LogInfoBolt"));
+  gust_component_set_impl(
+      bolt, gust_impl_new_builtin("org.apache.storm.flux.wrappers.bolts.LogInfoBolt"));
   GError *error = NULL;
   g_assert_false(gust_topology_validate(t, &error));
   assert_error_contains(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_NO_SPOUT,
@@ -177,7 +175,7 @@ static void test_non_integer_task_count_in_conf_is_refused(fixture *f, gconstpoi
 }
 
 static void test_non_integer_tick_frequency_in_topology_conf_is_refused(fixture *f,
-                                                                      gconstpointer data)
+                                                                        gconstpointer data)
 {
   gust_topology_set_conf_value(f->topology, "topology.tick.tuple.freq.secs", json_real(0.5));
   assert_contains(expect_invalid(f, GUST_TOPOLOGY_ERROR_INVALID_CONF),
@@ -258,12 +256,12 @@ static void test_partial_key_grouping_checks_its_fields(fixture *f, gconstpointe
 }
 
 static void test_partial_key_grouping_on_declared_or_no_fields_passes(fixture *f,
-                                                                     gconstpointer data)
+                                                                      gconstpointer data)
 {
   add_consumer(f, "default", gust_grouping_new_fields(GUST_GROUPING_PARTIAL_KEY, word_fields));
   gust_component *whole = gust_topology_add_component(f->topology, "whole", GUST_COMPONENT_BOLT);
-  gust_component_set_impl(whole,
-                          gust_impl_new_builtin("org.apache.storm.flux.wrappers.bolts.LogInfoBolt"));
+  gust_component_set_impl(
+      whole, gust_impl_new_builtin("org.apache.storm.flux.wrappers.bolts.LogInfoBolt"));
   gust_component_add_input(whole, "words", "default",
                            gust_grouping_new_fields(GUST_GROUPING_PARTIAL_KEY, NULL), NULL);
   g_assert_true(gust_topology_validate(f->topology, &f->error));
@@ -294,12 +292,13 @@ static void test_direct_grouping_on_direct_stream_passes(fixture *f, gconstpoint
 }
 
 static void test_custom_grouping_is_refused_naming_class_and_subscription(fixture *f,
-                                                                         gconstpointer data)
+                                                                          gconstpointer data)
 {
   add_consumer(f, "default", gust_grouping_new_custom("com.example.RackAwareGrouping"));
   const char *message = expect_invalid(f, GUST_TOPOLOGY_ERROR_UNSUPPORTED_GROUPING);
   assert_contains(message, "stream from 'words' to 'sink': ");
-  assert_contains(message, "custom grouping class 'com.example.RackAwareGrouping' is not supported");
+  assert_contains(message,
+                  "custom grouping class 'com.example.RackAwareGrouping' is not supported");
 }
 
 static void test_java_class_is_refused_with_the_alternatives(fixture *f, gconstpointer data)
@@ -352,13 +351,13 @@ static void test_multilang_components_pass(fixture *f, gconstpointer data)
 }
 
 static void test_native_source_streams_are_checked_only_without_the_skip_flag(fixture *f,
-                                                                             gconstpointer data)
+                                                                              gconstpointer data)
 {
   gust_component_set_impl(f->spout, gust_impl_new_native("/lib/words.so", "words_spout"));
   add_consumer(f, "routed", gust_grouping_new(GUST_GROUPING_DIRECT));
 
-  g_assert_true(gust_topology_validate_with_flags(f->topology, GUST_VALIDATE_SKIP_NATIVE_STREAMS,
-                                                  &f->error));
+  g_assert_true(
+      gust_topology_validate_with_flags(f->topology, GUST_VALIDATE_SKIP_NATIVE_STREAMS, &f->error));
   assert_contains(expect_invalid(f, GUST_TOPOLOGY_ERROR_UNKNOWN_STREAM), "no stream 'routed'");
   g_clear_error(&f->error);
 
@@ -367,13 +366,12 @@ static void test_native_source_streams_are_checked_only_without_the_skip_flag(fi
   g_assert_true(gust_topology_validate(f->topology, &f->error));
 }
 
-static void test_skip_flag_still_requires_the_native_source_to_exist(fixture *f,
-                                                                    gconstpointer data)
+static void test_skip_flag_still_requires_the_native_source_to_exist(fixture *f, gconstpointer data)
 {
   gust_component_add_input(f->bolt, "ghost", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE),
                            NULL);
-  g_assert_false(gust_topology_validate_with_flags(f->topology, GUST_VALIDATE_SKIP_NATIVE_STREAMS,
-                                                   &f->error));
+  g_assert_false(
+      gust_topology_validate_with_flags(f->topology, GUST_VALIDATE_SKIP_NATIVE_STREAMS, &f->error));
   g_assert_error(f->error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_UNKNOWN_COMPONENT);
 }
 
@@ -389,7 +387,8 @@ static void test_message_has_no_location_when_none_is_known(void)
   gust_topology_free(t);
 }
 
-#define ADD(path, fn) g_test_add("/topology/validate/" path, fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+#define ADD(path, fn)                                                                              \
+  g_test_add("/topology/validate/" path, fixture, NULL, fixture_set_up, fn, fixture_tear_down)
 
 int main(int argc, char **argv)
 {
@@ -407,13 +406,15 @@ int main(int argc, char **argv)
   ADD("negative-tasks-refused", test_negative_tasks_are_refused);
   ADD("zero-tasks-allowed", test_zero_tasks_are_allowed_as_in_storm);
   ADD("non-integer-tasks-refused", test_non_integer_task_count_in_conf_is_refused);
-  ADD("non-integer-topology-conf-refused", test_non_integer_tick_frequency_in_topology_conf_is_refused);
+  ADD("non-integer-topology-conf-refused",
+      test_non_integer_tick_frequency_in_topology_conf_is_refused);
   ADD("reserved-stream-id-refused", test_stream_id_starting_with_double_underscore_is_refused);
   ADD("duplicate-field-refused", test_stream_declaring_a_field_twice_is_refused);
   ADD("unknown-source-refused", test_input_from_unknown_component_is_refused);
   ADD("input-location-falls-back", test_input_location_falls_back_to_the_component);
   ADD("undeclared-stream-refused", test_input_from_undeclared_stream_is_refused);
-  ADD("fields-grouping-undeclared-field-refused", test_fields_grouping_on_undeclared_field_is_refused);
+  ADD("fields-grouping-undeclared-field-refused",
+      test_fields_grouping_on_undeclared_field_is_refused);
   ADD("fields-grouping-without-fields-refused", test_fields_grouping_without_fields_is_refused);
   ADD("grouping-field-twice-refused", test_grouping_naming_a_field_twice_is_refused);
   ADD("partial-key-undeclared-field-refused", test_partial_key_grouping_checks_its_fields);
@@ -428,7 +429,8 @@ int main(int argc, char **argv)
   ADD("missing-implementation-refused", test_component_without_implementation_is_refused);
   ADD("native-symbol-checked", test_native_symbol_must_be_a_c_identifier);
   ADD("multilang-passes", test_multilang_components_pass);
-  ADD("native-streams-skipped-with-flag", test_native_source_streams_are_checked_only_without_the_skip_flag);
+  ADD("native-streams-skipped-with-flag",
+      test_native_source_streams_are_checked_only_without_the_skip_flag);
   ADD("skip-flag-still-needs-source", test_skip_flag_still_requires_the_native_source_to_exist);
   g_test_add_func("/topology/validate/no-location-prefix-when-unknown",
                   test_message_has_no_location_when_none_is_known);

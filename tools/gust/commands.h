@@ -4,5 +4,6 @@
 #define GUST_COMMANDS_H
 
 int gust_cmd_demo(int argc, char **argv);
+int gust_cmd_local(int argc, char **argv);
 
 #endif

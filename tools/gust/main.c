@@ -12,6 +12,7 @@ typedef struct {
 } subcommand;
 
 static const subcommand subcommands[] = {
+    {"local", gust_cmd_local, "run a Flux topology in this process, as `storm local` does"},
     {"demo", gust_cmd_demo, "run a word-count pipeline on the engine and print its metrics"},
 };
 
@@ -24,6 +25,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+  g_log_writer_default_set_use_stderr(TRUE); /* every log line to stderr; stdout is for results */
   if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

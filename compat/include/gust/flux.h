@@ -41,9 +41,11 @@
  *     working directory); includes with resource: true are refused (there
  *     is no classpath); includes inside an included file are ignored with
  *     a warning, as in Flux.
- *   - Unknown keys, duplicate ids within one list, duplicate mapping keys
- *     and two streams with the same from/to/streamId are errors (Flux
- *     ignores them or keeps the last one).
+ *   - Duplicate ids within one list, duplicate keys in a map and two
+ *     streams with the same from/to/streamId are errors (Flux keeps the
+ *     last one).  Unknown keys are errors, as they are for Flux.
+ *   - numTasks below 0 is an error (Flux treats it as unset); numTasks 0
+ *     is allowed, as in Storm.
  *   - topologySource and workerHooks are refused: they are Java code.
  *   - A bolt that is no stream's "to" is left out, as Flux does, but with
  *     a g_warning naming it (log domain "gust-flux").
@@ -95,8 +97,7 @@ typedef struct {
 
 /* Loads and validates a Flux file.  opts may be NULL (all defaults).
  * Returns a new topology (gust_topology_free()) or NULL with *error set. */
-gust_topology *gust_flux_load_file(const char *path, const gust_flux_options *opts,
-                                   GError **error);
+gust_topology *gust_flux_load_file(const char *path, const gust_flux_options *opts, GError **error);
 
 /* Same for text already in memory.  display_name is used in messages, and
  * its directory resolves relative paths (includes, native libraries,

@@ -108,11 +108,11 @@ void gust_impl_free(gust_impl *impl); /* NULL is fine */
 
 typedef enum {
   GUST_GROUPING_SHUFFLE,
-  GUST_GROUPING_FIELDS,      /* at least one field */
+  GUST_GROUPING_FIELDS, /* at least one field */
   GUST_GROUPING_ALL,
-  GUST_GROUPING_GLOBAL,      /* Thrift: fields with an empty list */
+  GUST_GROUPING_GLOBAL, /* Thrift: fields with an empty list */
   GUST_GROUPING_NONE,
-  GUST_GROUPING_DIRECT,      /* the source stream must be declared direct */
+  GUST_GROUPING_DIRECT, /* the source stream must be declared direct */
   GUST_GROUPING_LOCAL_OR_SHUFFLE,
   GUST_GROUPING_PARTIAL_KEY, /* fields; an empty list keys on the whole tuple, as Storm does */
   GUST_GROUPING_CUSTOM,      /* a Java CustomStreamGrouping: refused by validation for now */
@@ -161,16 +161,17 @@ gust_component *gust_topology_lookup(const gust_topology *topology, const char *
 gboolean gust_topology_has_native_components(const gust_topology *topology);
 
 /* Component ids in Java String order (UTF-16 code units; byte order for
- * ASCII), the order in which Storm hands out task ids 1..N.  Returns a new
- * NULL-terminated array of borrowed strings: free it with g_free() only. */
+ * ASCII), the order in which Storm hands out task ids 1..N, each component
+ * a contiguous block.  System components the runtime adds (__acker, ...)
+ * take part in that numbering too; they are not in the model.  Returns a
+ * new NULL-terminated array of borrowed strings: free it with g_free(). */
 const char **gust_topology_component_ids_sorted(const gust_topology *topology);
 
 /* Task count as Nimbus computes it: "topology.tasks" from the topology conf
  * merged with the component conf (component wins), else the parallelism;
  * capped by "topology.max.task.parallelism" from the same merge.  Values
  * that are not integers are ignored here (validation reports them). */
-gint gust_topology_component_tasks(const gust_topology *topology,
-                                   const gust_component *component);
+gint gust_topology_component_tasks(const gust_topology *topology, const gust_component *component);
 
 /* Named object definitions (Flux "components:", addressed by {ref: id}),
  * kept as their parsed JSON so that built-in classes can interpret them
@@ -201,7 +202,7 @@ json_t *gust_component_conf(const gust_component *component);
 void gust_component_set_conf_value(gust_component *component, const char *key,
                                    json_t *value); /* (steals value) */
 
-const gust_impl *gust_component_impl(const gust_component *component); /* or NULL */
+const gust_impl *gust_component_impl(const gust_component *component);    /* or NULL */
 void gust_component_set_impl(gust_component *component, gust_impl *impl); /* (steals) */
 
 /* The object definition the component was declared with (Flux: className,
@@ -218,8 +219,7 @@ void gust_component_set_location(gust_component *component, const char *file, gu
  * already declares stream_id.  Field and id rules are checked by
  * validation, not here. */
 gboolean gust_component_declare_stream(gust_component *component, const char *stream_id,
-                                       const char *const *fields, gboolean direct,
-                                       GError **error);
+                                       const char *const *fields, gboolean direct, GError **error);
 guint gust_component_n_streams(const gust_component *component);
 const gust_stream *gust_component_stream(const gust_component *component, guint index);
 const gust_stream *gust_component_lookup_stream(const gust_component *component,
@@ -256,24 +256,24 @@ void gust_input_set_location(gust_input *input, const char *file, guint line);
 GQuark gust_topology_error_quark(void);
 
 typedef enum {
-  GUST_TOPOLOGY_ERROR_INVALID_NAME,          /* topology name missing or with / . : \ */
-  GUST_TOPOLOGY_ERROR_INVALID_ID,            /* empty component id, or one starting with "__" */
-  GUST_TOPOLOGY_ERROR_DUPLICATE_ID,          /* two components share an id */
-  GUST_TOPOLOGY_ERROR_NO_SPOUT,              /* a topology needs at least one spout */
-  GUST_TOPOLOGY_ERROR_SPOUT_WITH_INPUTS,     /* spouts may not subscribe to streams */
-  GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,   /* parallelism < 1 or tasks < 0 */
-  GUST_TOPOLOGY_ERROR_INVALID_CONF,          /* a conf value of the wrong type */
-  GUST_TOPOLOGY_ERROR_INVALID_STREAM,        /* reserved/empty stream id, bad field list */
-  GUST_TOPOLOGY_ERROR_DUPLICATE_STREAM,      /* gust_component_declare_stream() twice */
-  GUST_TOPOLOGY_ERROR_DUPLICATE_INPUT,       /* gust_component_add_input() twice */
-  GUST_TOPOLOGY_ERROR_UNKNOWN_COMPONENT,     /* input from a component that does not exist */
-  GUST_TOPOLOGY_ERROR_UNKNOWN_STREAM,        /* input from a stream the source does not declare */
-  GUST_TOPOLOGY_ERROR_UNKNOWN_FIELD,         /* grouping on a field the stream does not declare */
-  GUST_TOPOLOGY_ERROR_DIRECT_MISMATCH,       /* DIRECT on a plain stream or vice versa */
-  GUST_TOPOLOGY_ERROR_UNSUPPORTED_GROUPING,  /* CUSTOM groupings */
-  GUST_TOPOLOGY_ERROR_UNSUPPORTED_CLASS,     /* a Java class gust cannot run */
-  GUST_TOPOLOGY_ERROR_MISSING_IMPLEMENTATION,/* a component without a gust_impl */
-  GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS,     /* arguments a known class does not accept */
+  GUST_TOPOLOGY_ERROR_INVALID_NAME,           /* topology name missing or with / . : \ */
+  GUST_TOPOLOGY_ERROR_INVALID_ID,             /* empty component id, or one starting with "__" */
+  GUST_TOPOLOGY_ERROR_DUPLICATE_ID,           /* two components share an id */
+  GUST_TOPOLOGY_ERROR_NO_SPOUT,               /* a topology needs at least one spout */
+  GUST_TOPOLOGY_ERROR_SPOUT_WITH_INPUTS,      /* spouts may not subscribe to streams */
+  GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,    /* parallelism < 1 or tasks < 0 */
+  GUST_TOPOLOGY_ERROR_INVALID_CONF,           /* a conf value of the wrong type */
+  GUST_TOPOLOGY_ERROR_INVALID_STREAM,         /* reserved/empty stream id, bad field list */
+  GUST_TOPOLOGY_ERROR_DUPLICATE_STREAM,       /* gust_component_declare_stream() twice */
+  GUST_TOPOLOGY_ERROR_DUPLICATE_INPUT,        /* gust_component_add_input() twice */
+  GUST_TOPOLOGY_ERROR_UNKNOWN_COMPONENT,      /* input from a component that does not exist */
+  GUST_TOPOLOGY_ERROR_UNKNOWN_STREAM,         /* input from a stream the source does not declare */
+  GUST_TOPOLOGY_ERROR_UNKNOWN_FIELD,          /* grouping on a field the stream does not declare */
+  GUST_TOPOLOGY_ERROR_DIRECT_MISMATCH,        /* DIRECT on a plain stream or vice versa */
+  GUST_TOPOLOGY_ERROR_UNSUPPORTED_GROUPING,   /* CUSTOM groupings */
+  GUST_TOPOLOGY_ERROR_UNSUPPORTED_CLASS,      /* a Java class gust cannot run */
+  GUST_TOPOLOGY_ERROR_MISSING_IMPLEMENTATION, /* a component without a gust_impl */
+  GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS,      /* arguments a known class does not accept */
 } gust_topology_error;
 
 typedef enum {
@@ -303,8 +303,8 @@ typedef enum {
  * Stops at the first broken rule: returns FALSE and sets an error in
  * GUST_TOPOLOGY_ERROR naming the component (and file:line when known). */
 gboolean gust_topology_validate(const gust_topology *topology, GError **error);
-gboolean gust_topology_validate_with_flags(const gust_topology *topology,
-                                           gust_validate_flags flags, GError **error);
+gboolean gust_topology_validate_with_flags(const gust_topology *topology, gust_validate_flags flags,
+                                           GError **error);
 
 G_END_DECLS
 

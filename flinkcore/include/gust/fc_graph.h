@@ -75,6 +75,9 @@ typedef struct {
   gboolean (*timer)(fc_task *task, void *state, uint32_t timer_id, GError **error);
   /* A mailbox message arrived. */
   gboolean (*message)(fc_task *task, void *state, const fc_message *msg, GError **error);
+  /* End of every turn that ran the operator (after its records, before
+   * the outputs are sent): a place to flush what it gathered. May emit. */
+  gboolean (*turn_end)(fc_task *task, void *state, GError **error);
   /* Every input has ended (sources: produce returned END). May emit. */
   gboolean (*finish)(fc_task *task, void *state, GError **error);
   /* Last call, if open succeeded: free the state. */

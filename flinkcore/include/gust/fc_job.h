@@ -65,7 +65,9 @@ typedef struct {
 
 void fc_job_task_metrics(fc_job *job, int task, fc_task_metrics *out);
 /* Highest number of records ever queued at once in the input channels of
- * a task (a bound on what back-pressure let pile up). */
+ * a task, counting a batch the task has just taken off a channel (a bound
+ * on what back-pressure let pile up: per channel at most its capacity
+ * plus one batch). */
 uint64_t fc_job_task_peak_queued_records(fc_job *job, int task);
 
 G_END_DECLS

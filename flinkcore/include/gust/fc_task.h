@@ -37,6 +37,26 @@ size_t fc_task_emit(fc_task *t, const fc_record *rec, int32_t *targets, size_t m
  * reach it. Returns FALSE, sending nothing, if no such edge reaches target. */
 gboolean fc_task_emit_direct(fc_task *t, const fc_record *rec, int target_task);
 
+/* Routing and sending in two steps, for a caller that must give each
+ * receiver its own copy (for example its own tracking tags).  A route
+ * names one receiver through one outgoing edge. */
+typedef struct {
+  int32_t out;     /* outgoing edge index within this task */
+  int32_t subtask; /* consumer subtask on that edge */
+  int32_t task;    /* its global task id */
+} fc_route;
+
+/* The largest number of routes one record can have from this task. */
+size_t fc_task_max_routes(const fc_task *t);
+/* Where fc_task_emit() would send rec (advancing the partitioners' cursors
+ * as it would): fills routes (room for max routes) and returns the count. */
+size_t fc_task_route(fc_task *t, const fc_record *rec, fc_route *routes, size_t max);
+/* Routes for a direct emit to target_task: 0 if no direct edge reaches it. */
+size_t fc_task_route_direct(fc_task *t, const fc_record *rec, int target_task, fc_route *routes,
+                            size_t max);
+/* Sends rec along one route (copying it). */
+void fc_task_send(fc_task *t, const fc_record *rec, const fc_route *route);
+
 /* Scratch memory for building records; rewound after every callback. */
 fc_arena *fc_task_scratch(fc_task *t);
 

@@ -1,0 +1,83 @@
+/* runtime.h — running a Storm topology on the engine.
+ *
+ * gust_runtime_new() resolves every component (native shared objects,
+ * built-in classes), lets them declare their streams, validates the
+ * topology as Storm would, and translates it into an engine job: one
+ * engine subtask per Storm task, one edge per subscription with the
+ * grouping's partitioner, plus acker tasks when the topology tracks tuple
+ * trees.  gust_runtime_start() runs it; stop drains it (spouts deactivate,
+ * in-flight tuples finish); the summary reads what each component did.
+ *
+ * Reliability (topology.gust.reliability):
+ *   "acker"      Storm's own XOR tracking in topology.acker.executors acker
+ *                tasks (0: no tracking, spouts are acked at emit), with
+ *                topology.message.timeout.secs;
+ *   "checkpoint" the engine's checkpoints decide acks (see runtime.c for
+ *                what is implemented).
+ */
+#ifndef GUST_RUNTIME_H
+#define GUST_RUNTIME_H
+
+#include <gust/topology.h>
+#include <stdint.h>
+#include <stdio.h>
+
+G_BEGIN_DECLS
+
+#define GUST_RUNTIME_ERROR (gust_runtime_error_quark())
+GQuark gust_runtime_error_quark(void);
+typedef enum {
+  GUST_RUNTIME_ERROR_COMPONENT, /* a component cannot be loaded or hosted */
+  GUST_RUNTIME_ERROR_CONFIG,    /* a configuration value is not usable */
+  GUST_RUNTIME_ERROR_FAILED,    /* the running topology failed */
+} gust_runtime_error_code;
+
+typedef struct gust_runtime gust_runtime;
+
+#include <gust/storm.h>
+
+/* Finds a native component's definition without dlopen (for programs that
+ * embed gust and link their components in, and for tests).  Return NULL to
+ * fall back to loading library with dlopen. */
+typedef const gust_component_def *(*gust_native_lookup)(const char *library, const char *symbol,
+                                                        void *user_data);
+
+typedef struct {
+  int threads;       /* scheduler threads; 0 = cores */
+  const char *base_dir; /* where relative native library paths start; NULL = "." */
+  gust_native_lookup native_lookup; /* may be NULL */
+  void *native_lookup_data;
+} gust_runtime_options;
+
+/* Borrows topology (it must outlive the runtime; native streams are
+ * declared into it).  NULL + error naming the component on failure. */
+gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_options *options,
+                               GError **error);
+void gust_runtime_start(gust_runtime *rt);
+/* Waits up to timeout_ms (< 0: forever) for the topology to end or fail.
+ * TRUE when it ended cleanly; FALSE with FC_ERROR_TIMEOUT while it keeps
+ * running, or the failure. */
+gboolean gust_runtime_wait(gust_runtime *rt, int64_t timeout_ms, GError **error);
+/* Deactivates the spouts and drains: in-flight tuples are processed and
+ * acked before the tasks close.  Returns as gust_runtime_wait(). */
+gboolean gust_runtime_stop(gust_runtime *rt, int64_t timeout_ms, GError **error);
+void gust_runtime_free(gust_runtime *rt);
+
+typedef struct {
+  const char *component;
+  gboolean is_spout;
+  int tasks;
+  uint64_t emitted, acked, failed, executed, errors;
+  double latency_ms; /* spouts: complete latency; bolts: execute latency (means) */
+} gust_component_summary;
+
+/* Fills one summary per user component (in id order); returns how many. */
+guint gust_runtime_summary(gust_runtime *rt, gust_component_summary **summary);
+/* Writes every engine task's metrics (records, queues, back-pressure). */
+void gust_runtime_dump_tasks(gust_runtime *rt, FILE *out);
+/* Storm task ids of a component (NULL if unknown). */
+const int *gust_runtime_component_tasks(gust_runtime *rt, const char *component, size_t *n);
+
+G_END_DECLS
+
+#endif

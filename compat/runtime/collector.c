@@ -1,0 +1,383 @@
+/* collector.c — what a component calls: emits, acks, fails, and the
+ * input tuple's accessors.
+ *
+ * Runs on the calling task's thread, inside one of its callbacks.  In
+ * acker mode every emit to a receiver carries its own edge id (so the
+ * emit is routed first, then sent receiver by receiver with that
+ * receiver's tags); without tracking an emit is one fc_task_emit().
+ *
+ * Acker-mode bookkeeping, as Storm does it:
+ *   spout emit (msg id): root r; per receiver an edge e, tags {r: e};
+ *                        then ACK_INIT [r, XOR of the e's, spout task];
+ *   bolt emit anchored:  per receiver and anchor a new edge e; a.ack_val ^= e;
+ *                        the receiver's tags map every root of a to e (XOR);
+ *   bolt ack(t):         per root r of t: ACK_ACK [r, t.edge(r) ^ t.ack_val];
+ *   bolt fail(t):        per root r of t: ACK_FAIL [r].
+ */
+#include "runtime_private.h"
+
+#include <string.h>
+
+/* ---- values kept on the heap (message ids) ---- */
+
+fc_value rt_value_dup_heap(const fc_value *v)
+{
+  fc_value out = *v;
+  switch ((fc_type)v->type) {
+  case FC_STR:
+  case FC_BYTES: {
+    char *s = g_malloc(v->len + 1);
+    memcpy(s, v->u.str, v->len);
+    s[v->len] = '\0';
+    out.u.str = s;
+    break;
+  }
+  case FC_LIST:
+  case FC_MAP: {
+    uint32_t n = v->type == FC_MAP ? 2 * v->len : v->len;
+    fc_value *items = g_new(fc_value, n ? n : 1);
+    for (uint32_t i = 0; i < n; i++)
+      items[i] = rt_value_dup_heap(&v->u.items[i]);
+    out.u.items = items;
+    break;
+  }
+  default:
+    break;
+  }
+  return out;
+}
+
+void rt_value_free_heap(fc_value *v)
+{
+  switch ((fc_type)v->type) {
+  case FC_STR:
+  case FC_BYTES:
+    g_free((void *)v->u.str);
+    break;
+  case FC_LIST:
+  case FC_MAP: {
+    uint32_t n = v->type == FC_MAP ? 2 * v->len : v->len;
+    for (uint32_t i = 0; i < n; i++)
+      rt_value_free_heap((fc_value *)&v->u.items[i]);
+    g_free((void *)v->u.items);
+    break;
+  }
+  default:
+    break;
+  }
+  *v = fc_null();
+}
+
+/* ---- collector set-up ---- */
+
+static void pending_free(gpointer p)
+{
+  pending_msg *m = p;
+  rt_value_free_heap(&m->msg_id);
+  g_free(m);
+}
+
+void rt_collector_init(gust_collector *c, gust_runtime *rt, rt_component *comp, fc_task *task)
+{
+  memset(c, 0, sizeof *c);
+  c->rt = rt;
+  c->comp = comp;
+  c->task = task;
+  c->rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(fc_task_id(task) + 1) ^ (uint64_t)fc_now_ns();
+  c->max_routes = fc_task_max_routes(task) + 1;
+  c->routes = g_new(fc_route, c->max_routes);
+  if (comp->is_spout) {
+    c->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, pending_free);
+    c->ack_now = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+  }
+}
+
+void rt_collector_clear(gust_collector *c)
+{
+  g_free(c->routes);
+  if (c->pending)
+    g_hash_table_destroy(c->pending);
+  if (c->ack_now)
+    g_array_free(c->ack_now, TRUE);
+}
+
+uint64_t rt_next_id(gust_collector *c)
+{
+  uint64_t z;
+  do {
+    z = (c->rng += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+  } while (z == 0);
+  return z;
+}
+
+const rt_stream *rt_stream_of(const rt_component *comp, const char *name)
+{
+  return g_hash_table_lookup(comp->streams, name ? name : GUST_DEFAULT_STREAM);
+}
+
+int rt_storm_task(const gust_runtime *rt, int engine_task)
+{
+  return engine_task + 1;
+}
+
+/* ---- acker messages ---- */
+
+static void send_to_acker(gust_collector *c, int kind, uint64_t root, uint64_t value)
+{
+  fc_value v[4] = {fc_i64(kind), fc_i64((int64_t)root), fc_i64((int64_t)value),
+                   fc_i64(fc_task_id(c->task))};
+  fc_record rec = {.stream = c->rt->ack_stream, .n_values = 4, .values = v};
+  fc_task_emit(c->task, &rec, NULL, 0);
+}
+
+/* ---- emitting ---- */
+
+static void copy_task_ids(const fc_route *routes, size_t n, int *task_ids, size_t max)
+{
+  for (size_t i = 0; i < n && i < max; i++)
+    task_ids[i] = routes[i].task + 1;
+}
+
+static const rt_stream *stream_or_complain(gust_collector *c, const char *stream, bool direct)
+{
+  const rt_stream *s = rt_stream_of(c->comp, stream);
+  if (!s) {
+    g_warning("%s: emit on undeclared stream '%s' dropped", c->comp->id,
+              stream ? stream : GUST_DEFAULT_STREAM);
+    atomic_fetch_add(&c->comp->errors, 1);
+    return NULL;
+  }
+  if (s->direct != direct) {
+    g_warning("%s: %s emit on %s stream '%s' dropped", c->comp->id, direct ? "direct" : "plain",
+              s->direct ? "direct" : "non-direct", s->name);
+    atomic_fetch_add(&c->comp->errors, 1);
+    return NULL;
+  }
+  return s;
+}
+
+/* Bolt emit, tracked or not.  target >= 0: direct to that engine task. */
+static size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
+                        const gust_tuple *const *anchors, size_t n_anchors, const fc_value *values,
+                        size_t n_values, int *task_ids, size_t max_task_ids)
+{
+  fc_record rec = {.stream = s->id, .n_values = (uint32_t)n_values, .values = values,
+                   .created_ns = 0};
+  bool tracked = c->rt->reliability == RELIABILITY_ACKER && n_anchors > 0;
+  size_t n;
+  if (target >= 0)
+    n = fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes);
+  else if (!tracked && !task_ids) { /* the fast path: one copy per receiver, no routing table */
+    atomic_fetch_add_explicit(&c->comp->emitted, 1, memory_order_relaxed);
+    return fc_task_emit(c->task, &rec, NULL, 0);
+  } else
+    n = fc_task_route(c->task, &rec, c->routes, c->max_routes);
+  size_t max_roots = 0;
+  for (size_t a = 0; a < n_anchors; a++)
+    max_roots += anchors[a]->n_tags / 2;
+  uint64_t *tags =
+      tracked ? fc_arena_alloc(fc_task_scratch(c->task), (2 * max_roots + 1) * sizeof *tags) : NULL;
+  for (size_t r = 0; r < n; r++) {
+    if (tracked) {
+      uint32_t n_tags = 0;
+      for (size_t a = 0; a < n_anchors; a++) {
+        gust_tuple *anchor = (gust_tuple *)anchors[a];
+        if (!anchor->n_tags)
+          continue;
+        uint64_t edge = rt_next_id(c);
+        anchor->ack_val ^= edge;
+        for (uint32_t k = 0; k < anchor->n_tags; k += 2) {
+          uint64_t root = anchor->tags[k];
+          uint32_t j = 0;
+          while (j < n_tags && tags[j] != root)
+            j += 2;
+          if (j == n_tags) {
+            tags[n_tags] = root;
+            tags[n_tags + 1] = 0;
+            n_tags += 2;
+          }
+          tags[j + 1] ^= edge;
+        }
+      }
+      rec.tags = tags;
+      rec.n_tags = n_tags;
+    }
+    fc_task_send(c->task, &rec, &c->routes[r]);
+  }
+  if (task_ids)
+    copy_task_ids(c->routes, n, task_ids, max_task_ids);
+  atomic_fetch_add_explicit(&c->comp->emitted, 1, memory_order_relaxed);
+  return n;
+}
+
+size_t gust_emit(gust_collector *out, const char *stream, const gust_tuple *const *anchors,
+                 size_t n_anchors, const fc_value *values, size_t n_values, int *task_ids,
+                 size_t max_task_ids)
+{
+  const rt_stream *s = stream_or_complain(out, stream, false);
+  if (!s)
+    return 0;
+  return bolt_emit(out, s, -1, anchors, n_anchors, values, n_values, task_ids, max_task_ids);
+}
+
+gboolean gust_emit_direct(gust_collector *out, int task_id, const char *stream,
+                          const gust_tuple *const *anchors, size_t n_anchors,
+                          const fc_value *values, size_t n_values)
+{
+  const rt_stream *s = stream_or_complain(out, stream, true);
+  if (!s)
+    return FALSE;
+  return bolt_emit(out, s, task_id - 1, anchors, n_anchors, values, n_values, NULL, 0) > 0;
+}
+
+void gust_ack(gust_collector *out, const gust_tuple *input)
+{
+  atomic_fetch_add_explicit(&out->comp->acked, 1, memory_order_relaxed);
+  if (out->rt->reliability != RELIABILITY_ACKER)
+    return;
+  for (uint32_t k = 0; k < input->n_tags; k += 2)
+    send_to_acker(out, ACK_ACK, input->tags[k], input->tags[k + 1] ^ input->ack_val);
+}
+
+void gust_fail(gust_collector *out, const gust_tuple *input)
+{
+  atomic_fetch_add_explicit(&out->comp->failed, 1, memory_order_relaxed);
+  if (out->rt->reliability != RELIABILITY_ACKER)
+    return;
+  for (uint32_t k = 0; k < input->n_tags; k += 2)
+    send_to_acker(out, ACK_FAIL, input->tags[k], 0);
+}
+
+void gust_report_error(gust_collector *out, const char *format, ...)
+{
+  va_list ap;
+  va_start(ap, format);
+  g_autofree char *msg = g_strdup_vprintf(format, ap);
+  va_end(ap);
+  atomic_fetch_add(&out->comp->errors, 1);
+  g_warning("%s (task %d) reported an error: %s", out->comp->id, fc_task_id(out->task) + 1, msg);
+}
+
+/* Spout emit.  target >= 0: direct to that engine task. */
+static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, const fc_value *values,
+                         size_t n_values, const fc_value *msg_id, int *task_ids,
+                         size_t max_task_ids)
+{
+  int64_t now = msg_id ? fc_now_ns() : 0;
+  fc_record rec = {.stream = s->id, .n_values = (uint32_t)n_values, .values = values,
+                   .created_ns = now};
+  size_t n = target >= 0 ? fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes)
+                         : fc_task_route(c->task, &rec, c->routes, c->max_routes);
+  c->emitted_now++;
+  atomic_fetch_add_explicit(&c->comp->emitted, 1, memory_order_relaxed);
+  if (!msg_id || c->rt->reliability == RELIABILITY_NONE) {
+    for (size_t r = 0; r < n; r++)
+      fc_task_send(c->task, &rec, &c->routes[r]);
+    if (msg_id) { /* no ackers: acked at emit (after the callback) */
+      uint64_t root = rt_next_id(c);
+      pending_msg *m = g_new0(pending_msg, 1);
+      m->root = root;
+      m->msg_id = rt_value_dup_heap(msg_id);
+      m->emitted_ns = now;
+      g_hash_table_insert(c->pending, &m->root, m);
+      g_array_append_val(c->ack_now, root);
+    }
+  } else {
+    uint64_t root = rt_next_id(c), xor_all = 0;
+    uint64_t tags[2] = {root, 0};
+    rec.tags = tags;
+    rec.n_tags = 2;
+    for (size_t r = 0; r < n; r++) {
+      tags[1] = rt_next_id(c);
+      xor_all ^= tags[1];
+      fc_task_send(c->task, &rec, &c->routes[r]);
+    }
+    pending_msg *m = g_new0(pending_msg, 1);
+    m->root = root;
+    m->msg_id = rt_value_dup_heap(msg_id);
+    m->emitted_ns = now;
+    g_hash_table_insert(c->pending, &m->root, m);
+    if (c->rt->reliability == RELIABILITY_ACKER)
+      send_to_acker(c, ACK_INIT, root, xor_all);
+  }
+  if (task_ids)
+    copy_task_ids(c->routes, n, task_ids, max_task_ids);
+  return n;
+}
+
+size_t gust_spout_emit(gust_collector *out, const char *stream, const fc_value *values,
+                       size_t n_values, const fc_value *msg_id, int *task_ids, size_t max_task_ids)
+{
+  const rt_stream *s = stream_or_complain(out, stream, false);
+  if (!s)
+    return 0;
+  return spout_emit(out, s, -1, values, n_values, msg_id, task_ids, max_task_ids);
+}
+
+gboolean gust_spout_emit_direct(gust_collector *out, int task_id, const char *stream,
+                                const fc_value *values, size_t n_values, const fc_value *msg_id)
+{
+  const rt_stream *s = stream_or_complain(out, stream, true);
+  if (!s)
+    return FALSE;
+  return spout_emit(out, s, task_id - 1, values, n_values, msg_id, NULL, 0) > 0;
+}
+
+/* ---- input tuples ---- */
+
+const char *gust_tuple_source_component(const gust_tuple *t)
+{
+  return t->stream->comp ? t->stream->comp->id : "__system";
+}
+int gust_tuple_source_task(const gust_tuple *t) { return t->source_task; }
+const char *gust_tuple_stream(const gust_tuple *t) { return t->stream->name; }
+size_t gust_tuple_size(const gust_tuple *t) { return t->n_values; }
+const char *const *gust_tuple_fields(const gust_tuple *t)
+{
+  return (const char *const *)t->stream->fields;
+}
+
+const fc_value *gust_tuple_get(const gust_tuple *t, size_t index)
+{
+  return index < t->n_values ? &t->values[index] : NULL;
+}
+
+const fc_value *gust_tuple_get_by_field(const gust_tuple *t, const char *field)
+{
+  for (guint i = 0; i < t->stream->n_fields && i < t->n_values; i++)
+    if (!strcmp(t->stream->fields[i], field))
+      return &t->values[i];
+  return NULL;
+}
+
+gboolean gust_tuple_is_tick(const gust_tuple *t)
+{
+  return t->stream->comp == NULL && !strcmp(t->stream->name, "__tick");
+}
+
+gust_tuple *gust_tuple_copy(const gust_tuple *t)
+{
+  gust_tuple *c = g_new0(gust_tuple, 1);
+  *c = *t;
+  c->owned = true;
+  fc_arena_init(&c->arena, 256);
+  c->values = fc_values_copy(&c->arena, t->values, t->n_values);
+  if (t->n_tags) {
+    uint64_t *tags = fc_arena_alloc(&c->arena, t->n_tags * sizeof *tags);
+    memcpy(tags, t->tags, t->n_tags * sizeof *tags);
+    c->tags = tags;
+  }
+  return c;
+}
+
+void gust_tuple_free(gust_tuple *t)
+{
+  if (!t)
+    return;
+  g_return_if_fail(t->owned);
+  fc_arena_clear(&t->arena);
+  g_free(t);
+}

@@ -1,0 +1,119 @@
+/* component_resolve.c — finding the code behind a component: a native
+ * shared object (dlopen through GModule), a built-in class, or a refusal
+ * that names the component and says what the user can do.  Native
+ * components declare their streams here, into the topology model, before
+ * the topology is validated.  Runs once, on the thread that builds the
+ * runtime.
+ */
+#include "runtime_private.h"
+#include "builtin_components.h"
+
+#include <gmodule.h>
+
+struct gust_declarer {
+  gust_component *model;
+  GError *error;
+};
+
+void gust_declare_stream(gust_declarer *d, const char *stream, const char *const *fields,
+                         gboolean direct)
+{
+  if (d->error)
+    return;
+  gust_component_declare_stream(d->model, stream ? stream : GUST_DEFAULT_STREAM, fields, direct,
+                                &d->error);
+}
+
+/* dlopen()s the library and finds the symbol; sets c->def. */
+static gboolean open_library(gust_runtime *rt, rt_component *c, const char *path,
+                             const char *symbol, GError **error)
+{
+  GModule *module = g_module_open(path, G_MODULE_BIND_LOCAL);
+  if (!module) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "component '%s': cannot load native library %s: %s", c->id, path,
+                g_module_error());
+    return FALSE;
+  }
+  g_ptr_array_add(rt->libraries, module);
+  gpointer def = NULL;
+  if (!g_module_symbol(module, symbol, &def) || !def) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "component '%s': %s has no symbol '%s'", c->id, path, symbol);
+    return FALSE;
+  }
+  c->def = def;
+  return TRUE;
+}
+
+static gboolean load_native(gust_runtime *rt, rt_component *c, const gust_impl *impl,
+                            GError **error)
+{
+  const char *library = impl->native.library;
+  const char *symbol = impl->native.symbol;
+  g_autofree char *path = g_path_is_absolute(library)
+                              ? g_strdup(library)
+                              : g_build_filename(rt->base_dir, library, NULL);
+  c->def = rt->native_lookup ? rt->native_lookup(library, symbol, rt->native_lookup_data) : NULL;
+  if (!c->def && !open_library(rt, c, path, symbol, error))
+    return FALSE;
+  if (c->def->abi != GUST_NATIVE_ABI) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "component '%s': %s:%s was built for native ABI %u, this gust speaks %u", c->id,
+                path, symbol, c->def->abi, GUST_NATIVE_ABI);
+    return FALSE;
+  }
+  gust_def_kind want = c->is_spout ? GUST_DEF_SPOUT : GUST_DEF_BOLT;
+  if (c->def->kind != want || (want == GUST_DEF_BOLT && !c->def->execute) ||
+      (want == GUST_DEF_SPOUT && !c->def->next_tuple)) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "component '%s' is a %s but %s:%s does not define one", c->id,
+                c->is_spout ? "spout" : "bolt", path, symbol);
+    return FALSE;
+  }
+  if (c->def->declare_outputs) {
+    gust_declarer d = {.model = c->model};
+    c->def->declare_outputs(&d, c->conf);
+    if (d.error) {
+      g_propagate_prefixed_error(error, d.error, "component '%s': declaring outputs: ", c->id);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error)
+{
+  const gust_impl *impl = gust_component_impl(c->model);
+  if (!impl) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "component '%s' has no implementation", c->id);
+    return FALSE;
+  }
+  switch (impl->kind) {
+  case GUST_IMPL_NATIVE:
+    return load_native(rt, c, impl, error);
+  case GUST_IMPL_BUILTIN:
+    c->def = rt_builtin_component(impl->builtin.class_name);
+    if (!c->def) {
+      g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                  "component '%s': built-in class %s has no implementation yet", c->id,
+                  impl->builtin.class_name);
+      return FALSE;
+    }
+    return TRUE;
+  case GUST_IMPL_MULTILANG:
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "component '%s' is a multilang (shell) component: running those is not "
+                "implemented yet; use a native component meanwhile",
+                c->id);
+    return FALSE;
+  case GUST_IMPL_JAVA:
+  default:
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "component '%s': Java class %s cannot run on gust; write it as a native "
+                "component (className \"native:LIB.so:SYMBOL\") or a multilang one",
+                c->id, impl->java.class_name);
+    return FALSE;
+  }
+}

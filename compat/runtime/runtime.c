@@ -1,0 +1,367 @@
+/* runtime.c — translating a Storm topology into an engine job, and the
+ * runtime's life (see gust/runtime.h).
+ *
+ * Translation: components in Storm's task-id order (sorted ids) become
+ * vertices with one subtask per Storm task; every declared stream gets a
+ * number; every subscription becomes an edge filtered on that stream with
+ * the grouping's partitioner (shuffle -> round-robin, fields/partial-key ->
+ * hash of the grouping fields, all -> broadcast, global -> subtask 0 (the
+ * lowest task id), none -> random, direct -> direct, local-or-shuffle ->
+ * local).  In acker mode an __acker vertex takes every component's ack
+ * stream, hashed on the root id.
+ *
+ * Reliability: "acker" is Storm's algorithm.  "checkpoint" is accepted
+ * but runs as acker mode until the engine's checkpoints drive acks (the
+ * checkpoint work): a warning says so.
+ */
+#include "runtime_private.h"
+
+#include <gmodule.h>
+#include <stdio.h>
+#include <string.h>
+
+G_DEFINE_QUARK(gust-runtime-error-quark, gust_runtime_error)
+
+typedef struct {
+  guint *indexes;
+  guint n;
+} fields_key;
+
+static uint64_t fields_key_hash(const fc_record *rec, void *data)
+{
+  const fields_key *k = data;
+  uint64_t h = 0x51ed27;
+  for (guint i = 0; i < k->n; i++)
+    if (k->indexes[i] < rec->n_values)
+      h = h * 0x100000001b3ULL ^ fc_value_hash(&rec->values[k->indexes[i]]);
+  return h;
+}
+
+static uint64_t ack_root_hash(const fc_record *rec, void *data)
+{
+  return rec->n_values > 1 ? (uint64_t)rec->values[1].u.i * 0x9e3779b97f4a7c15ULL : 0;
+}
+
+static void library_close(gpointer module)
+{
+  g_module_close(module);
+}
+
+static void fields_key_free(gpointer p)
+{
+  fields_key *k = p;
+  g_free(k->indexes);
+  g_free(k);
+}
+
+static void stream_free(gpointer p)
+{
+  rt_stream *s = p;
+  g_free(s->name);
+  g_strfreev(s->fields);
+  g_free(s);
+}
+
+static rt_stream *add_stream(gust_runtime *rt, rt_component *comp, const char *name,
+                             const char *const *fields, bool direct)
+{
+  rt_stream *s = g_new0(rt_stream, 1);
+  s->id = rt->streams->len;
+  s->comp = comp;
+  s->name = g_strdup(name);
+  s->fields = g_strdupv((char **)fields);
+  s->n_fields = s->fields ? g_strv_length(s->fields) : 0;
+  if (!s->fields)
+    s->fields = g_new0(char *, 1);
+  s->direct = direct;
+  g_ptr_array_add(rt->streams, s);
+  if (comp)
+    g_hash_table_insert(comp->streams, s->name, s);
+  return s;
+}
+
+static int64_t conf_int(const json_t *conf, const char *key, int64_t fallback)
+{
+  json_t *v = json_object_get(conf, key);
+  if (json_is_integer(v))
+    return json_integer_value(v);
+  if (json_is_real(v))
+    return (int64_t)json_real_value(v);
+  return fallback;
+}
+
+static gboolean choose_reliability(gust_runtime *rt, GError **error)
+{
+  const char *mode = json_string_value(json_object_get(rt->conf, "topology.gust.reliability"));
+  json_t *ackers = json_object_get(rt->conf, "topology.acker.executors");
+  rt->n_ackers = json_is_integer(ackers) ? (int)json_integer_value(ackers) : 1;
+  if (rt->n_ackers < 0) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
+                "topology.acker.executors must be 0 or more (got %d)", rt->n_ackers);
+    return FALSE;
+  }
+  if (mode && strcmp(mode, "acker") && strcmp(mode, "checkpoint")) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
+                "topology.gust.reliability must be \"acker\" or \"checkpoint\" (got \"%s\")", mode);
+    return FALSE;
+  }
+  if (!mode || !strcmp(mode, "checkpoint"))
+    g_message("reliability \"checkpoint\" runs as \"acker\" until checkpoints drive acks");
+  rt->reliability = rt->n_ackers > 0 ? RELIABILITY_ACKER : RELIABILITY_NONE;
+  int64_t timeout = conf_int(rt->conf, "topology.message.timeout.secs", 30);
+  rt->timeout_ns = (timeout > 0 ? timeout : 30) * G_GINT64_CONSTANT(1000000000);
+  return TRUE;
+}
+
+static gboolean setup_component(gust_runtime *rt, rt_component *c, gust_component *model,
+                                GError **error)
+{
+  c->rt = rt;
+  c->model = model;
+  c->id = gust_component_id(model);
+  c->is_spout = gust_component_get_kind(model) == GUST_COMPONENT_SPOUT;
+  c->streams = g_hash_table_new(g_str_hash, g_str_equal);
+  c->conf = json_deep_copy(rt->conf);
+  json_object_update(c->conf, gust_component_conf(model));
+  c->n_tasks = gust_topology_component_tasks(rt->topology, model);
+  c->tick_secs = (int)conf_int(c->conf, "topology.tick.tuple.freq.secs", 0);
+  c->max_pending = conf_int(c->conf, "topology.max.spout.pending", 0);
+  if (c->n_tasks < 1) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
+                "component '%s' has %d tasks: gust needs at least one", c->id, c->n_tasks);
+    return FALSE;
+  }
+  return rt_resolve_component(rt, c, error);
+}
+
+static fc_edge_spec grouping_edge(gust_runtime *rt, const rt_stream *s, const gust_grouping *g)
+{
+  fc_edge_spec spec = {.stream = s->id};
+  switch (gust_grouping_get_kind(g)) {
+  case GUST_GROUPING_SHUFFLE:
+    spec.partitioner = FC_PART_SHUFFLE;
+    break;
+  case GUST_GROUPING_FIELDS:
+  case GUST_GROUPING_PARTIAL_KEY: {
+    guint n = 0;
+    const char *const *fields = gust_grouping_fields(g, &n);
+    fields_key *k = g_new0(fields_key, 1);
+    k->indexes = g_new0(guint, n ? n : 1);
+    for (guint i = 0; i < n; i++)
+      for (guint j = 0; j < s->n_fields; j++)
+        if (!strcmp(s->fields[j], fields[i]))
+          k->indexes[k->n++] = j;
+    g_ptr_array_add(rt->key_data, k);
+    spec.partitioner = n ? FC_PART_HASH : FC_PART_GLOBAL;
+    spec.key = fields_key_hash;
+    spec.key_data = k;
+    break;
+  }
+  case GUST_GROUPING_ALL:
+    spec.partitioner = FC_PART_BROADCAST;
+    break;
+  case GUST_GROUPING_GLOBAL:
+    spec.partitioner = FC_PART_GLOBAL;
+    break;
+  case GUST_GROUPING_NONE:
+    spec.partitioner = FC_PART_RANDOM;
+    break;
+  case GUST_GROUPING_DIRECT:
+    spec.partitioner = FC_PART_DIRECT;
+    break;
+  case GUST_GROUPING_LOCAL_OR_SHUFFLE:
+  default:
+    spec.partitioner = FC_PART_LOCAL;
+    break;
+  }
+  return spec;
+}
+
+static fc_graph *build_graph(gust_runtime *rt)
+{
+  fc_graph *g = fc_graph_new();
+  for (guint i = 0; i < rt->n_comps; i++) {
+    rt_component *c = &rt->comps[i];
+    c->vertex = fc_graph_add_vertex(g, c->id, c->n_tasks,
+                                    c->is_spout ? &rt_spout_operator : &rt_bolt_operator, c, NULL);
+    c->first_task = fc_graph_task_id(g, c->vertex, 0);
+  }
+  for (guint i = 0; i < rt->n_comps; i++) {
+    rt_component *c = &rt->comps[i];
+    for (guint k = 0; k < gust_component_n_inputs(c->model); k++) {
+      const gust_input *in = gust_component_input(c->model, k);
+      rt_component *src = g_hash_table_lookup(rt->comp_by_id, gust_input_source(in));
+      const rt_stream *s = rt_stream_of(src, gust_input_stream(in));
+      fc_edge_spec spec = grouping_edge(rt, s, gust_input_grouping(in));
+      fc_graph_add_edge(g, src->vertex, c->vertex, &spec);
+    }
+  }
+  if (rt->reliability == RELIABILITY_ACKER) {
+    rt->acker_vertex = fc_graph_add_vertex(g, "__acker", rt->n_ackers, &rt_acker_operator, rt, NULL);
+    rt->acker_first_task = fc_graph_task_id(g, rt->acker_vertex, 0);
+    fc_edge_spec spec = {.partitioner = FC_PART_HASH, .stream = rt->ack_stream, .key = ack_root_hash};
+    for (guint i = 0; i < rt->n_comps; i++)
+      fc_graph_add_edge(g, rt->comps[i].vertex, rt->acker_vertex, &spec);
+  }
+  return g;
+}
+
+gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_options *options,
+                               GError **error)
+{
+  g_autofree const char **ids = NULL;
+  gust_runtime *rt = g_new0(gust_runtime, 1);
+  rt->topology = topology;
+  rt->conf = json_deep_copy(gust_topology_conf(topology));
+  if (!rt->conf)
+    rt->conf = json_object();
+  rt->base_dir = g_strdup(options && options->base_dir ? options->base_dir : ".");
+  if (options) {
+    rt->native_lookup = options->native_lookup;
+    rt->native_lookup_data = options->native_lookup_data;
+  }
+  rt->streams = g_ptr_array_new_with_free_func(stream_free);
+  rt->comp_by_id = g_hash_table_new(g_str_hash, g_str_equal);
+  rt->libraries = g_ptr_array_new_with_free_func(library_close);
+  rt->key_data = g_ptr_array_new_with_free_func(fields_key_free);
+  if (!choose_reliability(rt, error))
+    goto fail;
+
+  ids = gust_topology_component_ids_sorted(topology);
+  rt->n_comps = gust_topology_n_components(topology);
+  rt->comps = g_new0(rt_component, rt->n_comps);
+  for (guint i = 0; i < rt->n_comps; i++) {
+    gust_component *model = gust_topology_lookup(topology, ids[i]);
+    if (!setup_component(rt, &rt->comps[i], model, error))
+      goto fail;
+    g_hash_table_insert(rt->comp_by_id, (gpointer)rt->comps[i].id, &rt->comps[i]);
+  }
+  if (!gust_topology_validate(topology, error))
+    goto fail;
+
+  const char *const tick_fields[] = {"rate_secs", NULL};
+  rt->tick_stream = add_stream(rt, NULL, "__tick", tick_fields, false);
+  const char *const ack_fields[] = {"kind", "id", "val", "task", NULL};
+  rt->ack_stream = add_stream(rt, NULL, "__ack", ack_fields, false)->id;
+  for (guint i = 0; i < rt->n_comps; i++) {
+    rt_component *c = &rt->comps[i];
+    for (guint k = 0; k < gust_component_n_streams(c->model); k++) {
+      const gust_stream *s = gust_component_stream(c->model, k);
+      add_stream(rt, c, gust_stream_id(s), gust_stream_fields(s), gust_stream_is_direct(s));
+    }
+  }
+
+  fc_graph *g = build_graph(rt);
+  rt->n_tasks = 0;
+  for (int v = 0; v < fc_graph_n_vertices(g); v++)
+    rt->n_tasks += fc_graph_parallelism(g, v);
+  rt->comp_of_task = g_new0(rt_component *, rt->n_tasks);
+  for (guint i = 0; i < rt->n_comps; i++) {
+    rt_component *c = &rt->comps[i];
+    c->storm_task_ids = g_new(int, c->n_tasks);
+    for (int t = 0; t < c->n_tasks; t++) {
+      c->storm_task_ids[t] = rt_storm_task(rt, c->first_task + t);
+      rt->comp_of_task[c->first_task + t] = c;
+    }
+  }
+  fc_job_options opts = {.threads = options ? options->threads : 0};
+  rt->job = fc_job_new(g, &opts, error);
+  if (!rt->job)
+    goto fail;
+  return rt;
+
+fail:
+  gust_runtime_free(rt);
+  return NULL;
+}
+
+void gust_runtime_start(gust_runtime *rt)
+{
+  g_return_if_fail(!rt->started);
+  rt->started = TRUE;
+  fc_job_start(rt->job);
+}
+
+gboolean gust_runtime_wait(gust_runtime *rt, int64_t timeout_ms, GError **error)
+{
+  return fc_job_wait(rt->job, timeout_ms, error);
+}
+
+gboolean gust_runtime_stop(gust_runtime *rt, int64_t timeout_ms, GError **error)
+{
+  fc_message deactivate = {.kind = MSG_SPOUT_DEACTIVATE};
+  for (guint i = 0; i < rt->n_comps; i++)
+    if (rt->comps[i].is_spout)
+      for (int t = 0; t < rt->comps[i].n_tasks; t++)
+        fc_job_post(rt->job, rt->comps[i].first_task + t, &deactivate);
+  return fc_job_wait(rt->job, timeout_ms, error);
+}
+
+void gust_runtime_free(gust_runtime *rt)
+{
+  if (!rt)
+    return;
+  fc_job_free(rt->job); /* closes the components before their code is unloaded */
+  for (guint i = 0; i < rt->n_comps; i++) {
+    rt_component *c = &rt->comps[i];
+    if (c->streams)
+      g_hash_table_destroy(c->streams);
+    json_decref(c->conf);
+    g_free(c->storm_task_ids);
+  }
+  g_free(rt->comps);
+  g_free(rt->comp_of_task);
+  g_ptr_array_free(rt->streams, TRUE);
+  g_hash_table_destroy(rt->comp_by_id);
+  g_ptr_array_free(rt->key_data, TRUE);
+  g_ptr_array_free(rt->libraries, TRUE);
+  json_decref(rt->conf);
+  g_free(rt->base_dir);
+  g_free(rt);
+}
+
+guint gust_runtime_summary(gust_runtime *rt, gust_component_summary **summary)
+{
+  gust_component_summary *s = g_new0(gust_component_summary, rt->n_comps ? rt->n_comps : 1);
+  for (guint i = 0; i < rt->n_comps; i++) {
+    rt_component *c = &rt->comps[i];
+    uint64_t n = atomic_load(&c->latency_count);
+    s[i] = (gust_component_summary){
+        .component = c->id,
+        .is_spout = c->is_spout,
+        .tasks = c->n_tasks,
+        .emitted = atomic_load(&c->emitted),
+        .acked = atomic_load(&c->acked),
+        .failed = atomic_load(&c->failed),
+        .executed = atomic_load(&c->executed),
+        .errors = atomic_load(&c->errors),
+        .latency_ms = n ? atomic_load(&c->latency_ns) / 1e6 / (double)n : 0,
+    };
+  }
+  *summary = s;
+  return rt->n_comps;
+}
+
+const int *gust_runtime_component_tasks(gust_runtime *rt, const char *component, size_t *n)
+{
+  rt_component *c = g_hash_table_lookup(rt->comp_by_id, component);
+  if (!c) {
+    *n = 0;
+    return NULL;
+  }
+  *n = (size_t)c->n_tasks;
+  return c->storm_task_ids;
+}
+
+void gust_runtime_dump_tasks(gust_runtime *rt, FILE *out)
+{
+  for (int i = 0; i < fc_job_n_tasks(rt->job); i++) {
+    fc_task_metrics m;
+    fc_job_task_metrics(rt->job, i, &m);
+    fprintf(out,
+            "  task %d %-16s in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT
+            " queued %u/%u batches (%" G_GUINT64_FORMAT " records) back-pressured %.3f s\n",
+            i + 1, fc_job_task_name(rt->job, i), m.records_in, m.records_out, m.queued_batches,
+            m.queue_capacity, m.queued_records, m.backpressure_ns / 1e9);
+  }
+}
