@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev python3)
+PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev libyajl-dev librdkafka-dev librocksdb-dev python3)
 
 install_missing() {
   local missing=()

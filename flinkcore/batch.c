@@ -24,6 +24,7 @@ void fc_batch_reset(fc_batch *b)
 {
   b->n = 0;
   b->end = false;
+  b->barrier = 0;
   fc_arena_reset(&b->arena);
 }
 

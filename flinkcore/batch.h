@@ -5,6 +5,13 @@
  * consumer reads it, resets it and hands it back.  Appending copies the
  * record (values and tags) into the batch's arena; the records array grows
  * only when a batch is overrun (see channel.h), and keeps its size after.
+ *
+ * Two in-band marks travel with a batch and take effect after its records:
+ * `barrier` (checkpoint barrier n; 0 = none) and `end` (the channel's last
+ * batch).  The producer sets a mark on its filling batch and sends the
+ * batch at once; it appends nothing to a batch after marking it (task.c
+ * keeps the task from running callbacks while a marked batch waits), so
+ * every record in the batch came before the mark.
  */
 #ifndef GUST_FC_BATCH_H
 #define GUST_FC_BATCH_H
@@ -15,6 +22,7 @@ typedef struct {
   uint32_t n;          /* records in use */
   uint32_t cap;        /* records allocated */
   bool end;            /* the producer's last batch on this channel */
+  uint64_t barrier;    /* checkpoint barrier after the records; 0 = none */
   fc_record *records;
   fc_arena arena;
 } fc_batch;

@@ -35,7 +35,7 @@ void fc_channel_free(fc_channel *ch)
 bool fc_channel_send(fc_channel *ch)
 {
   fc_batch *b = ch->filling;
-  if (b->n == 0 && !b->end)
+  if (b->n == 0 && !b->end && !b->barrier)
     return true;
   if (!fc_ring_push(&ch->full, b))
     return false;

@@ -45,8 +45,9 @@ typedef struct {
 fc_channel *fc_channel_new(uint32_t capacity, uint32_t batch_records);
 void fc_channel_free(fc_channel *ch);
 
-/* Producer: sends the filling batch (if it holds records, or `end` is
- * set) and takes a fresh one.  FALSE if the full ring has no room. */
+/* Producer: sends the filling batch (if it holds records, or `end` or a
+ * barrier is set) and takes a fresh one.  FALSE if the full ring has no
+ * room. */
 bool fc_channel_send(fc_channel *ch);
 static inline bool fc_channel_filling_is_full(const fc_channel *ch)
 {

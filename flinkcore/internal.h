@@ -8,8 +8,12 @@
  *    scheduler's state machine guarantees it).  Everything in the task not
  *    marked atomic or "mailbox" belongs to whichever thread runs its turn.
  *  - The mailbox is the only way other threads (timers, the job's caller,
- *    other tasks) reach a task: a mutex-guarded queue plus an atomic flag
- *    that lets the turn skip the lock when it is empty.
+ *    other tasks, the checkpoint coordinator) reach a task: a
+ *    mutex-guarded queue plus an atomic flag that lets the turn skip the
+ *    lock when it is empty.
+ *  - The checkpoint coordinator (checkpoint.c) has its own mutex and
+ *    thread.  Lock order: coordinator -> task mailbox -> scheduler queue;
+ *    the job mutex is never held while taking the coordinator's.
  */
 #ifndef GUST_FC_INTERNAL_H
 #define GUST_FC_INTERNAL_H
@@ -62,6 +66,9 @@ typedef struct {
 #define FC_MSG_TIMER (FC_MSG_INTERNAL | 1) /* a = timer id */
 #define FC_MSG_WAKE (FC_MSG_INTERNAL | 2)  /* idle back-off elapsed */
 #define FC_MSG_DRAIN (FC_MSG_INTERNAL | 3) /* source: end now */
+#define FC_MSG_CKPT_TRIGGER (FC_MSG_INTERNAL | 4)  /* source: a = checkpoint id */
+#define FC_MSG_CKPT_COMPLETE (FC_MSG_INTERNAL | 5) /* a = checkpoint id */
+#define FC_MSG_CKPT_ABORT (FC_MSG_INTERNAL | 6)    /* a = checkpoint id */
 
 enum { FC_SCHED_IDLE, FC_SCHED_QUEUED, FC_SCHED_RUNNING, FC_SCHED_RUNNING_WOKEN };
 
@@ -89,7 +96,23 @@ struct fc_task {
   int64_t blocked_since;
   fc_arena scratch;
 
+  /* Checkpoint barriers (task.c, "barriers").  in_barrier[i] is the
+   * highest barrier that input i delivered (UINT64_MAX once it ended: an
+   * ended input has delivered every barrier).  Aligned mode holds input i
+   * while in_barrier[i] > ckpt_done; n_held counts such inputs (not ended)
+   * so that reading skips the test when none is held. */
+  uint64_t *in_barrier; /* n_ins */
+  int n_held;
+  bool ckpt_aligned;       /* FC_CHECKPOINT_ALIGNED */
+  bool barrier_stuck;      /* a barrier-marked batch waits in an output: no callbacks */
+  bool ckpt_finished_sent; /* told the coordinator this task finished */
+  uint64_t ckpt_seen;      /* highest barrier seen on any input */
+  uint64_t ckpt_done;      /* highest checkpoint snapshotted and forwarded */
+  uint64_t ckpt_aborted;   /* highest checkpoint known to be aborted */
+  int64_t held_since;      /* when n_held last became > 0 */
+
   _Atomic int sched_state;
+  GBytes *restored;     /* set before start; read by open() */
 
   pthread_mutex_t mailbox_lock;
   GQueue mailbox;       /* fc_message* */
@@ -97,7 +120,7 @@ struct fc_task {
 
   /* metrics: written by the turn, read by anyone */
   _Atomic uint64_t m_records_in, m_records_out, m_batches_in, m_batches_out;
-  _Atomic uint64_t m_busy_ns, m_backpressure_ns;
+  _Atomic uint64_t m_busy_ns, m_backpressure_ns, m_alignment_ns;
   _Atomic int64_t m_queued_records, m_peak_queued_records;
 };
 
@@ -125,6 +148,56 @@ void fc_timers_free(fc_timers *tm); /* stops the thread */
 uint32_t fc_timers_add(fc_timers *tm, fc_task *t, uint32_t kind, int64_t period_ns, bool periodic);
 void fc_timers_cancel(fc_timers *tm, uint32_t id);
 
+/* ---- checkpoints (checkpoint.c) ---- */
+
+/* What a task's snapshot() writes into; lives for one snapshot. */
+struct fc_snapshot {
+  uint64_t id;
+  GByteArray *bytes;
+  int task;
+  char *dir; /* dir/chk-<id>, or NULL without a checkpoint directory */
+};
+/* Sets up snap for task's snapshot of checkpoint id (root: the job's
+ * checkpoint directory or NULL); fc_snapshot_clear() frees what it made
+ * except the bytes, which the caller takes. */
+void fc_snapshot_init(fc_snapshot *snap, const char *root, uint64_t id, int task);
+void fc_snapshot_clear(fc_snapshot *snap);
+
+typedef struct fc_coordinator fc_coordinator;
+/* Reads the options from job->opts; creates and scans the directory.
+ * NULL with FC_ERROR_CHECKPOINT_IO. */
+fc_coordinator *fc_coordinator_new(fc_job *job, GError **error);
+/* Starts the coordinator thread if periodic checkpoints are configured or
+ * one was requested already (else the first request starts it). */
+void fc_coordinator_start(fc_coordinator *c);
+/* Stops and joins the thread; pending checkpoints are dropped. */
+void fc_coordinator_stop(fc_coordinator *c);
+void fc_coordinator_free(fc_coordinator *c);
+/* The job is stopping (failure or cancel): wake the thread and waiters. */
+void fc_coordinator_job_stopping(fc_coordinator *c);
+/* Task thread: task acknowledges checkpoint id with its state (taken). */
+void fc_coordinator_ack(fc_coordinator *c, int task, uint64_t id, GBytes *state);
+/* Task thread: task's input ended; it acknowledges every pending and
+ * future checkpoint as finished. */
+void fc_coordinator_task_finished(fc_coordinator *c, int task);
+
+/* checkpoint_dir.c: the directory (coordinator thread, except reading). */
+/* Creates dir if needed; *max_id = highest chk-<id> in it (0 if none). */
+gboolean fc_checkpoint_dir_prepare(const char *dir, uint64_t *max_id, GError **error);
+/* Writes states[i] (NULL or empty: no file) and the metadata durably as
+ * dir/chk-<info->id>; fills info's path and task files and digests.  On
+ * failure the partial directory is removed; FC_ERROR_CHECKPOINT_IO. */
+gboolean fc_checkpoint_dir_write(const char *dir, fc_checkpoint_info *info, GBytes *const *states,
+                                 GError **error);
+/* Deletes checkpoints older than the newest `retention` complete ones (up
+ * to newest_id).  Failures are logged as warnings. */
+void fc_checkpoint_dir_retain(const char *dir, int retention, uint64_t newest_id);
+fc_checkpoint_info *fc_checkpoint_info_copy(const fc_checkpoint_info *info);
+/* Deletes path and everything under it (not following symbolic links).
+ * Missing is fine.  FALSE with FC_ERROR_CHECKPOINT_IO naming the entry that
+ * could not be deleted. */
+gboolean fc_remove_tree(const char *path, GError **error);
+
 /* ---- job (job.c) ---- */
 
 struct fc_job {
@@ -135,6 +208,7 @@ struct fc_job {
   GPtrArray *channels;
   fc_scheduler *sched;
   fc_timers *timers;
+  fc_coordinator *coord;
   _Atomic int stopping; /* cancel or failure: turns return at once */
 
   pthread_mutex_t lock;

@@ -31,9 +31,18 @@ static gboolean check_graph(const fc_graph *g, GError **error)
     }
     const fc_vertex *from = &g_array_index(g->vertices, fc_vertex, e->from);
     const fc_vertex *to = &g_array_index(g->vertices, fc_vertex, e->to);
-    if (e->spec.partitioner == FC_PART_HASH && !e->spec.key) {
+    if ((e->spec.partitioner == FC_PART_HASH || e->spec.partitioner == FC_PART_KEY_GROUPS) &&
+        !e->spec.key) {
       g_set_error(error, FC_ERROR, FC_ERROR_INVALID_GRAPH,
-                  "edge %s -> %s: hash partitioning needs a key function", from->name, to->name);
+                  "edge %s -> %s: %s partitioning needs a key function", from->name, to->name,
+                  fc_partitioner_name(e->spec.partitioner));
+      return FALSE;
+    }
+    if (e->spec.partitioner == FC_PART_KEY_GROUPS && to->parallelism > FC_STATE_KEY_GROUPS) {
+      g_set_error(error, FC_ERROR, FC_ERROR_INVALID_GRAPH,
+                  "edge %s -> %s: key-group partitioning allows at most %d consumer subtasks, "
+                  "not %d",
+                  from->name, to->name, FC_STATE_KEY_GROUPS, to->parallelism);
       return FALSE;
     }
     if (e->spec.partitioner == FC_PART_FORWARD && from->parallelism != to->parallelism) {
@@ -110,6 +119,14 @@ static void apply_defaults(fc_job_options *o)
     o->source_budget = o->batch_records;
   if (o->idle_backoff_ms <= 0)
     o->idle_backoff_ms = 1;
+  if (o->checkpoint_interval_ms < 0)
+    o->checkpoint_interval_ms = 0;
+  if (o->checkpoint_timeout_ms <= 0)
+    o->checkpoint_timeout_ms = 600000;
+  if (o->checkpoint_max_concurrent <= 0)
+    o->checkpoint_max_concurrent = 1;
+  if (o->checkpoint_retention <= 0)
+    o->checkpoint_retention = 2;
 }
 
 fc_job *fc_job_new(fc_graph *g, const fc_job_options *opts, GError **error)
@@ -149,11 +166,18 @@ fc_job *fc_job_new(fc_graph *g, const fc_job_options *opts, GError **error)
       fc_task_init(t, job, v, (int)i, s);
       t->outs = g_new0(fc_out_edge, n_out[i] ? n_out[i] : 1);
       t->ins = g_new0(fc_channel *, n_in[i] ? n_in[i] : 1);
+      t->in_barrier = g_new0(uint64_t, n_in[i] ? n_in[i] : 1);
+      t->ckpt_aligned = job->opts.checkpoint_mode == FC_CHECKPOINT_ALIGNED;
     }
   }
   for (guint i = 0; i < g->edges->len; i++)
     wire_edge(job, (int)i);
   job->sched = fc_scheduler_new(job, job->opts.threads, n);
+  job->coord = fc_coordinator_new(job, error);
+  if (!job->coord) {
+    fc_job_free(job);
+    return NULL;
+  }
   return job;
 }
 
@@ -162,6 +186,7 @@ void fc_job_start(fc_job *job)
   g_return_if_fail(!job->started);
   job->started = true;
   job->timers = fc_timers_new();
+  fc_coordinator_start(job->coord);
   fc_scheduler_start(job->sched);
   for (int i = 0; i < job->n_tasks; i++)
     fc_task_wake(&job->tasks[i]);
@@ -211,6 +236,8 @@ void fc_job_cancel(fc_job *job)
   }
   pthread_cond_broadcast(&job->cond);
   pthread_mutex_unlock(&job->lock);
+  if (job->coord)
+    fc_coordinator_job_stopping(job->coord);
 }
 
 void fc_job_free(fc_job *job)
@@ -218,6 +245,8 @@ void fc_job_free(fc_job *job)
   if (!job)
     return;
   fc_job_cancel(job);
+  if (job->coord)
+    fc_coordinator_stop(job->coord); /* before the tasks it posts to go away */
   fc_scheduler_stop(job->sched);
   fc_timers_free(job->timers);
   for (int i = 0; i < job->n_tasks; i++) {
@@ -226,6 +255,7 @@ void fc_job_free(fc_job *job)
       t->v->op.close(t, t->state);
     fc_task_clear(t);
   }
+  fc_coordinator_free(job->coord);
   fc_scheduler_free(job->sched);
   g_ptr_array_free(job->channels, TRUE);
   g_free(job->tasks);
@@ -264,6 +294,7 @@ void fc_job_task_failed(fc_job *job, fc_task *t, GError *error)
   }
   pthread_mutex_unlock(&job->lock);
   g_error_free(error);
+  fc_coordinator_job_stopping(job->coord);
 }
 
 int fc_job_n_tasks(const fc_job *job) { return job->n_tasks; }
@@ -280,6 +311,7 @@ void fc_job_task_metrics(fc_job *job, int task, fc_task_metrics *out)
   out->batches_out = atomic_load_explicit(&t->m_batches_out, memory_order_relaxed);
   out->busy_ns = atomic_load_explicit(&t->m_busy_ns, memory_order_relaxed);
   out->backpressure_ns = atomic_load_explicit(&t->m_backpressure_ns, memory_order_relaxed);
+  out->alignment_ns = atomic_load_explicit(&t->m_alignment_ns, memory_order_relaxed);
   int64_t queued = atomic_load_explicit(&t->m_queued_records, memory_order_relaxed);
   out->queued_records = queued > 0 ? (uint64_t)queued : 0;
   for (int i = 0; i < t->n_ins; i++) {
@@ -292,4 +324,13 @@ uint64_t fc_job_task_peak_queued_records(fc_job *job, int task)
 {
   return (uint64_t)atomic_load_explicit(&job->tasks[task].m_peak_queued_records,
                                        memory_order_relaxed);
+}
+
+void fc_job_set_restored_state(fc_job *job, int task, GBytes *state)
+{
+  g_return_if_fail(task >= 0 && task < job->n_tasks && !job->started);
+  fc_task *t = &job->tasks[task];
+  if (t->restored)
+    g_bytes_unref(t->restored);
+  t->restored = state ? g_bytes_ref(state) : NULL;
 }

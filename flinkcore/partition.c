@@ -28,6 +28,9 @@ int fc_partition_pick(fc_out_edge *o, const fc_record *rec, int producer_subtask
     return (int)(xorshift64(&o->rng) % n);
   case FC_PART_HASH:
     return (int)(o->edge->spec.key(rec, o->edge->spec.key_data) % n);
+  case FC_PART_KEY_GROUPS:
+    return fc_state_key_group_owner(
+        fc_state_key_group_of_hash(o->edge->spec.key(rec, o->edge->spec.key_data)), (int)n);
   case FC_PART_GLOBAL:
     return 0;
   case FC_PART_LOCAL:

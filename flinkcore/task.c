@@ -12,6 +12,15 @@
  *   6. at end of input: finish(), then an end-marked batch on every output
  *      channel, then close(); the task is done.
  *
+ * Checkpoint barriers (see fc_checkpoint.h and "barriers" below) ride the
+ * same path: a source snapshots when the coordinator's trigger reaches its
+ * mailbox (step 3); an operator when, after a batch, barrier n has arrived
+ * on all its live inputs (step 4).  Either then marks every output's
+ * filling batch with the barrier and sends it.  Invariant: while a marked
+ * batch cannot be sent (barrier_stuck) no callback runs, because anything
+ * emitted would land in that batch, ahead of the barrier; the turn returns
+ * and the consumer's wake-up resumes it.
+ *
  * Parking and waking.  When a send fails the producer sets the channel's
  * producer_waiting flag and tries once more; the consumer, after giving a
  * batch back, clears the flag and wakes the producer.  Both sides use an
@@ -61,6 +70,8 @@ static void message_free(fc_message *m)
 
 void fc_task_clear(fc_task *t)
 {
+  if (t->restored)
+    g_bytes_unref(t->restored);
   g_queue_clear_full(&t->mailbox, (GDestroyNotify)message_free);
   pthread_mutex_destroy(&t->mailbox_lock);
   fc_arena_clear(&t->scratch);
@@ -70,6 +81,7 @@ void fc_task_clear(fc_task *t)
   }
   g_free(t->outs);
   g_free(t->ins);
+  g_free(t->in_barrier);
   g_free(t->name);
 }
 
@@ -82,6 +94,7 @@ int fc_task_parallelism(const fc_task *t) { return t->parallelism; }
 const char *fc_task_name(const fc_task *t) { return t->name; }
 fc_job *fc_task_job(fc_task *t) { return t->job; }
 int fc_task_current_edge(const fc_task *t) { return t->current_edge; }
+GBytes *fc_task_restored_state(const fc_task *t) { return t->restored; }
 fc_arena *fc_task_scratch(fc_task *t) { return &t->scratch; }
 
 uint32_t fc_task_timer_add(fc_task *t, uint32_t period_ms, gboolean periodic)
@@ -141,17 +154,17 @@ typedef struct {
 
 static _Thread_local turn_counts *tls_counts;
 
-/* Sends ch's filling batch (if it holds records or the end mark) and
- * accounts it to the consumer's queue.  The count is added after the push
- * and subtracted when the consumer takes the batch, so it may dip below
- * zero for a moment, and may include the one batch a consumer has just
- * taken: its peak is at most (capacity + 1) batches.  FALSE if the ring is
- * full (nothing sent). */
+/* Sends ch's filling batch (if it holds records, the end mark or a
+ * barrier) and accounts it to the consumer's queue.  The count is added
+ * after the push and subtracted when the consumer takes the batch, so it
+ * may dip below zero for a moment, and may include the one batch a
+ * consumer has just taken: its peak is at most (capacity + 1) batches.
+ * FALSE if the ring is full (nothing sent). */
 static bool try_send(fc_channel *ch)
 {
   uint32_t n = ch->filling->n;
   bool end = ch->filling->end;
-  if (n == 0 && !end)
+  if (n == 0 && !end && !ch->filling->barrier)
     return true;
   if (!fc_channel_send(ch))
     return false;
@@ -200,8 +213,8 @@ static void unpark(fc_task *t)
 }
 
 /* Sends pending output.  include_partial: also batches that are not full.
- * Parks the task if a full (or end-marked) batch cannot go; returns FALSE
- * then. */
+ * Parks the task if a full (or end- or barrier-marked) batch cannot go;
+ * returns FALSE then. */
 static bool send_outputs(fc_task *t, bool include_partial)
 {
   bool stuck = false;
@@ -209,7 +222,7 @@ static bool send_outputs(fc_task *t, bool include_partial)
     fc_out_edge *o = &t->outs[i];
     for (int c = 0; c < o->n_channels; c++) {
       fc_channel *ch = o->channels[c];
-      bool must = fc_channel_filling_is_full(ch) || ch->filling->end;
+      bool must = fc_channel_filling_is_full(ch) || ch->filling->end || ch->filling->barrier;
       if (!must && !(include_partial && ch->filling->n))
         continue;
       if (!channel_flush(ch) && must)
@@ -236,17 +249,23 @@ static inline void send_to(fc_task *t, fc_out_edge *o, int idx, const fc_record 
   (*count)++;
 }
 
+/* Whether rec travels on edge o: its stream matches, and the edge is
+ * direct exactly when the emit is. */
+static inline bool edge_takes(const fc_out_edge *o, const fc_record *rec, bool direct)
+{
+  const fc_edge_spec *spec = &o->edge->spec;
+  return (spec->stream < 0 || (uint64_t)spec->stream == rec->stream) &&
+         (spec->partitioner == FC_PART_DIRECT) == direct;
+}
+
 size_t fc_task_emit(fc_task *t, const fc_record *rec, int32_t *targets, size_t max_targets)
 {
   size_t count = 0;
   for (int i = 0; i < t->n_outs; i++) {
     fc_out_edge *o = &t->outs[i];
-    const fc_edge_spec *spec = &o->edge->spec;
-    if (spec->stream >= 0 && (uint64_t)spec->stream != rec->stream)
+    if (!edge_takes(o, rec, false))
       continue;
-    if (spec->partitioner == FC_PART_DIRECT)
-      continue;
-    if (spec->partitioner == FC_PART_BROADCAST) {
+    if (o->edge->spec.partitioner == FC_PART_BROADCAST) {
       for (int c = 0; c < o->n_channels; c++)
         send_to(t, o, c, rec, targets, max_targets, &count);
     } else {
@@ -261,10 +280,7 @@ gboolean fc_task_emit_direct(fc_task *t, const fc_record *rec, int target_task)
   size_t count = 0;
   for (int i = 0; i < t->n_outs; i++) {
     fc_out_edge *o = &t->outs[i];
-    const fc_edge_spec *spec = &o->edge->spec;
-    if (spec->partitioner != FC_PART_DIRECT)
-      continue;
-    if (spec->stream >= 0 && (uint64_t)spec->stream != rec->stream)
+    if (!edge_takes(o, rec, true))
       continue;
     int idx = target_task - o->consumer_first_task;
     if (idx >= 0 && idx < o->n_channels)
@@ -286,12 +302,9 @@ size_t fc_task_route(fc_task *t, const fc_record *rec, fc_route *routes, size_t 
   size_t n = 0;
   for (int i = 0; i < t->n_outs; i++) {
     fc_out_edge *o = &t->outs[i];
-    const fc_edge_spec *spec = &o->edge->spec;
-    if (spec->stream >= 0 && (uint64_t)spec->stream != rec->stream)
+    if (!edge_takes(o, rec, false))
       continue;
-    if (spec->partitioner == FC_PART_DIRECT)
-      continue;
-    if (spec->partitioner == FC_PART_BROADCAST) {
+    if (o->edge->spec.partitioner == FC_PART_BROADCAST) {
       for (int c = 0; c < o->n_channels && n < max; c++)
         routes[n++] = (fc_route){.out = i, .subtask = c, .task = o->consumer_first_task + c};
     } else if (n < max) {
@@ -308,10 +321,7 @@ size_t fc_task_route_direct(fc_task *t, const fc_record *rec, int target_task, f
   size_t n = 0;
   for (int i = 0; i < t->n_outs && n < max; i++) {
     fc_out_edge *o = &t->outs[i];
-    const fc_edge_spec *spec = &o->edge->spec;
-    if (spec->partitioner != FC_PART_DIRECT)
-      continue;
-    if (spec->stream >= 0 && (uint64_t)spec->stream != rec->stream)
+    if (!edge_takes(o, rec, true))
       continue;
     int c = target_task - o->consumer_first_task;
     if (c >= 0 && c < o->n_channels)
@@ -333,6 +343,8 @@ static bool take_input(fc_task *t)
 {
   for (int k = 0; k < t->n_ins; k++) {
     int i = (t->next_in + k) % t->n_ins;
+    if (G_UNLIKELY(t->n_held) && t->in_barrier[i] > t->ckpt_done)
+      continue; /* aligning: this input delivered a barrier not yet passed on */
     fc_channel *ch = t->ins[i];
     fc_batch *b = fc_ring_pop(&ch->full);
     if (!b)
@@ -348,18 +360,156 @@ static bool take_input(fc_task *t)
   return false;
 }
 
-static void give_back(fc_task *t)
+/* Returns the finished input batch to its producer.  TRUE if it carried a
+ * mark (barrier or end) the caller must pass to align_inputs(). */
+static bool give_back(fc_task *t)
 {
   fc_channel *ch = t->cur_ch;
   bool end = t->cur->end;
+  uint64_t barrier = t->cur->barrier;
   fc_batch_reset(t->cur);
   fc_ring_push(&ch->empty, t->cur); /* never full: the pool fits */
   t->cur = NULL;
   t->cur_ch = NULL;
   if (atomic_exchange(&ch->producer_waiting, 0))
     fc_task_wake(ch->producer);
-  if (end && ++t->n_ins_ended == t->n_ins)
-    t->input_ended = true;
+  if (G_LIKELY(!end && !barrier))
+    return false;
+  uint64_t *seen = &t->in_barrier[ch->consumer_input];
+  if (barrier > *seen)
+    *seen = barrier;
+  if (barrier > t->ckpt_seen)
+    t->ckpt_seen = barrier;
+  if (end) {
+    *seen = UINT64_MAX; /* an ended input has delivered every barrier */
+    if (++t->n_ins_ended == t->n_ins)
+      t->input_ended = true;
+  }
+  return true;
+}
+
+/* ---- barriers ----
+ *
+ * A task passes checkpoint n on exactly once, in id order: snapshot()
+ * (skipped when n is known to be aborted), acknowledge to the coordinator,
+ * then barrier n on every output channel.  ckpt_done is the last one passed
+ * on; ids are consecutive from the coordinator's first (it sets ckpt_done
+ * to the one before), so "inputs reached n" is min(in_barrier) >= n.
+ * Aborted checkpoints are still passed on (without a snapshot): barriers
+ * are never dropped, so no input waits for one that will not come. */
+
+/* The task's input ended: it will take no more snapshots, and counts as
+ * having acknowledged every checkpoint from now on. */
+static void report_finished(fc_task *t)
+{
+  if (!t->ckpt_finished_sent) {
+    t->ckpt_finished_sent = true;
+    fc_coordinator_task_finished(t->job->coord, t->id);
+  }
+}
+
+/* Marks every output's filling batch with barrier id and sends it.  One
+ * that cannot go parks the task with barrier_stuck set (see the top). */
+static void emit_barrier(fc_task *t, uint64_t id)
+{
+  bool stuck = false;
+  for (int i = 0; i < t->n_outs; i++) {
+    fc_out_edge *o = &t->outs[i];
+    for (int c = 0; c < o->n_channels; c++) {
+      fc_channel *ch = o->channels[c];
+      g_assert(!ch->filling->barrier && !ch->filling->end);
+      ch->filling->barrier = id;
+      if (!channel_flush(ch))
+        stuck = true;
+    }
+  }
+  if (stuck) {
+    park(t);
+    t->barrier_stuck = true;
+  }
+}
+
+/* Snapshots, acknowledges and forwards checkpoint id.  FALSE (with *error)
+ * when the operator's snapshot() failed; nothing is sent then. */
+static bool pass_checkpoint(fc_task *t, uint64_t id, GError **error)
+{
+  const fc_operator *op = &t->v->op;
+  if (id > t->ckpt_aborted) {
+    fc_snapshot snap;
+    fc_snapshot_init(&snap, t->job->opts.checkpoint_dir, id, t->id);
+    if (op->snapshot) {
+      bool ok = op->snapshot(t, t->state, id, &snap, error);
+      fc_arena_reset(&t->scratch);
+      if (!ok) {
+        g_byte_array_unref(snap.bytes);
+        fc_snapshot_clear(&snap);
+        return false;
+      }
+    }
+    fc_snapshot_clear(&snap);
+    fc_coordinator_ack(t->job->coord, t->id, id, g_byte_array_free_to_bytes(snap.bytes));
+  }
+  emit_barrier(t, id);
+  t->ckpt_done = id;
+  return true;
+}
+
+/* An input delivered a barrier or ended, or an earlier forward was stuck:
+ * passes on every checkpoint that all live inputs have now reached, and
+ * (aligned mode) recounts the inputs to hold.  FALSE if the task failed. */
+static bool align_inputs(fc_task *t)
+{
+  uint64_t low = t->ckpt_seen;
+  for (int i = 0; i < t->n_ins; i++)
+    low = MIN(low, t->in_barrier[i]);
+  while (t->ckpt_done < low && !t->barrier_stuck) {
+    GError *error = NULL;
+    if (!pass_checkpoint(t, t->ckpt_done + 1, &error)) {
+      task_fail(t, error);
+      return false;
+    }
+  }
+  if (t->ckpt_aligned) {
+    int held = 0;
+    for (int i = 0; i < t->n_ins; i++)
+      if (t->in_barrier[i] > t->ckpt_done && t->in_barrier[i] != UINT64_MAX)
+        held++;
+    if (held && !t->n_held)
+      t->held_since = fc_now_ns();
+    else if (!held && t->n_held)
+      atomic_fetch_add_explicit(&t->m_alignment_ns, (uint64_t)(fc_now_ns() - t->held_since),
+                                memory_order_relaxed);
+    t->n_held = held;
+  }
+  return true;
+}
+
+/* A source's trigger arrived (mailbox).  FALSE with *error if snapshot()
+ * failed. */
+static bool source_triggered(fc_task *t, uint64_t id, GError **error)
+{
+  if (t->input_ended) {
+    report_finished(t);
+    return true;
+  }
+  if (id <= t->ckpt_done)
+    return true;
+  t->ckpt_seen = id;
+  return pass_checkpoint(t, id, error);
+}
+
+/* Puts undelivered messages back at the head of the mailbox, ahead of any
+ * that arrived meanwhile. */
+static void requeue_mail(fc_task *t, GQueue *mail)
+{
+  if (g_queue_is_empty(mail))
+    return;
+  pthread_mutex_lock(&t->mailbox_lock);
+  fc_message *m;
+  while ((m = g_queue_pop_tail(mail)))
+    g_queue_push_head(&t->mailbox, m);
+  atomic_store_explicit(&t->has_mail, 1, memory_order_release);
+  pthread_mutex_unlock(&t->mailbox_lock);
 }
 
 /* ---- the turn ---- */
@@ -389,6 +539,16 @@ static bool deliver_mail(fc_task *t)
       } else if (m->kind == FC_MSG_DRAIN) {
         if (t->n_ins == 0)
           t->input_ended = true;
+      } else if (m->kind == FC_MSG_CKPT_TRIGGER) {
+        if (t->n_ins == 0 && !source_triggered(t, m->a, &error))
+          ok = false;
+      } else if (m->kind == FC_MSG_CKPT_COMPLETE) {
+        if (op->checkpoint_complete)
+          op->checkpoint_complete(t, t->state, m->a);
+      } else if (m->kind == FC_MSG_CKPT_ABORT) {
+        t->ckpt_aborted = MAX(t->ckpt_aborted, m->a);
+        if (op->checkpoint_aborted)
+          op->checkpoint_aborted(t, t->state, m->a);
       } else if (op->message && !op->message(t, t->state, m, &error)) {
         ok = false;
       }
@@ -397,6 +557,10 @@ static bool deliver_mail(fc_task *t)
         task_fail(t, error);
     }
     message_free(m);
+    if (G_UNLIKELY(t->barrier_stuck)) {
+      requeue_mail(t, &mail); /* delivered once the barrier has gone */
+      break;
+    }
   }
   return ok;
 }
@@ -456,8 +620,8 @@ static bool run_operator(fc_task *t, bool *more)
     }
     tls_counts->records_in += t->cur_pos - start;
     t->current_edge = -1;
-    if (t->cur_pos == b->n)
-      give_back(t);
+    if (t->cur_pos == b->n && give_back(t) && !align_inputs(t))
+      return false;
     if (t->input_ended)
       return true;
   }
@@ -471,6 +635,7 @@ static void end_outputs(fc_task *t)
   const fc_operator *op = &t->v->op;
   if (!t->finished_called) {
     t->finished_called = true;
+    report_finished(t);
     GError *error = NULL;
     if (op->finish && !op->finish(t, t->state, &error)) {
       task_fail(t, error);
@@ -512,7 +677,16 @@ static bool turn(fc_task *t)
   }
   if (t->blocked && !send_outputs(t, false))
     return false;
+  t->barrier_stuck = false; /* whatever was marked has gone */
+  if (G_UNLIKELY(t->ckpt_seen > t->ckpt_done) && t->n_ins > 0) {
+    if (!align_inputs(t))
+      return false; /* resumes forwarding after a stuck barrier */
+    if (t->barrier_stuck)
+      return false;
+  }
   if (!deliver_mail(t))
+    return false;
+  if (t->barrier_stuck)
     return false;
   bool more = false;
   if (!t->input_ended) {
@@ -520,6 +694,8 @@ static bool turn(fc_task *t)
     if (!ok)
       return false;
   }
+  if (t->barrier_stuck)
+    return false; /* turn_end and finish() run once the barrier has gone */
   if (op->turn_end) {
     GError *error = NULL;
     if (!op->turn_end(t, t->state, &error)) {

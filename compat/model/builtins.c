@@ -8,7 +8,7 @@
  * Any other class becomes a GUST_IMPL_JAVA component that validation
  * refuses, listing the alternatives from this table.
  *
- * To add a class (the Kafka spout is next): write its configure function —
+ * To add a class: write its configure function —
  * check the constructor arguments the Java class accepts, set the
  * implementation, declare the streams its declareOutputFields() declares,
  * add what its getComponentConfiguration() returns — and add a row to
@@ -94,6 +94,10 @@ static const gust_known_class known_classes[] = {
      configure_test_word_counter},
     {"org.apache.storm.flux.wrappers.bolts.LogInfoBolt", GUST_COMPONENT_BOLT, GUST_IMPL_BUILTIN,
      configure_log_info_bolt},
+    {"org.apache.storm.kafka.spout.KafkaSpout", GUST_COMPONENT_SPOUT, GUST_IMPL_BUILTIN,
+     gust_kafka_spout_configure},
+    {"org.apache.storm.kafka.bolt.KafkaBolt", GUST_COMPONENT_BOLT, GUST_IMPL_BUILTIN,
+     gust_kafka_bolt_configure},
     {"org.apache.storm.flux.wrappers.spouts.FluxShellSpout", GUST_COMPONENT_SPOUT,
      GUST_IMPL_MULTILANG, gust_shell_wrapper_configure},
     {"org.apache.storm.flux.wrappers.bolts.FluxShellBolt", GUST_COMPONENT_BOLT, GUST_IMPL_MULTILANG,

@@ -13,6 +13,7 @@
 #ifndef GUST_KNOWN_CLASSES_H
 #define GUST_KNOWN_CLASSES_H
 
+#include <gust/kafka.h>
 #include <gust/topology.h>
 
 typedef struct {
@@ -52,6 +53,42 @@ char *gust_known_class_names(gust_component_kind kind, gust_impl_kind impl_kind)
 /* The shell wrappers' configure functions (shell_wrappers.c). */
 gboolean gust_shell_wrapper_configure(gust_component *component, const json_t *definition,
                                       const gust_known_class_context *context, GError **error);
+
+/* The Kafka classes (kafka_spout_class.c, kafka_bolt_class.c): they read
+ * their bean graph into one normalized JSON object in the component conf
+ * under GUST_KAFKA_SPOUT_CONF / GUST_KAFKA_BOLT_CONF, which the runtime's
+ * Kafka spout and bolt read (compat/kafka/). */
+gboolean gust_kafka_spout_configure(gust_component *component, const json_t *definition,
+                                    const gust_known_class_context *context, GError **error);
+gboolean gust_kafka_bolt_configure(gust_component *component, const json_t *definition,
+                                   const gust_known_class_context *context, GError **error);
+
+/* ---- object definitions read as Flux builds them (object_calls.c) ---- */
+
+/* TRUE when value is {ref: id}. */
+gboolean gust_object_def_is_ref(const json_t *value);
+/* The bean {ref: id} names (borrowed); *id (may be NULL) gets the id.  NULL
+ * and an error when no such bean exists. */
+const json_t *gust_object_def_deref(const gust_known_class_context *context, const json_t *value,
+                                    const char **id, GError **error);
+/* The className, "" when absent. */
+const char *gust_object_def_class(const json_t *definition);
+/* TRUE when the class's short name (after the last '.') is short_name;
+ * nested classes keep their '$' ("KafkaSpoutConfig$Builder"). */
+gboolean gust_object_def_class_is(const json_t *definition, const char *short_name);
+/* properties (as setter calls) then configMethods: a new JSON array of
+ * {name, args}, in the order Flux applies them.  The caller decrefs it. */
+json_t *gust_object_def_calls(const json_t *definition);
+/* An enum constant's name ("EARLIEST" for "X.EARLIEST"), or NULL when not
+ * a string. */
+const char *gust_json_enum_name(const json_t *value);
+/* A scalar as text (newly allocated), NULL for arrays, objects, null. */
+char *gust_json_scalar_text(const json_t *value);
+/* Reads a Java map argument into out (string values): an inline map, or a
+ * {ref} to a java.util.Properties / HashMap bean filled with put(k, v),
+ * setProperty(k, v) or putAll(map).  what prefixes error messages. */
+gboolean gust_object_def_read_map(const gust_known_class_context *context, const json_t *value,
+                                  json_t *out, const char *what, GError **error);
 
 /* ---- helpers over object definitions (object_def.c) ---- */
 

@@ -8,6 +8,7 @@
  * runs on the task's own turn.
  */
 #include "context.h"
+#include "state_host.h"
 
 #include <string.h>
 
@@ -29,9 +30,14 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
   rt_context_init(&h->ctx, comp->rt, comp, fc_task_subtask(task));
   rt_collector_init(&h->out, comp->rt, comp, task);
   *state = h;
-  if (comp->def->open && !comp->def->open(&h->ctx, &h->instance, error)) {
+  h->ctx.state = rt_state_new(comp->conf, fc_task_name(task), fc_task_subtask(task),
+                              fc_task_parallelism(task), error);
+  if (!h->ctx.state || !rt_context_restore(&h->ctx, error) ||
+      (comp->def->open && !comp->def->open(&h->ctx, &h->instance, error))) {
     g_prefix_error(error, "bolt %s (task %d) failed to prepare: ", comp->id,
                    gust_context_task_id(&h->ctx));
+    rt_state_free(h->ctx.state);
+    rt_context_clear(&h->ctx);
     rt_collector_clear(&h->out);
     g_free(h);
     *state = NULL;
@@ -86,6 +92,27 @@ static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError
   return execute(h, &tick, error);
 }
 
+static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id,
+                              fc_snapshot *out, GError **error)
+{
+  bolt_host *h = state;
+  g_autoptr(GByteArray) bytes = g_byte_array_new();
+  if ((h->comp->def->snapshot && !h->comp->def->snapshot(h->instance, checkpoint_id, bytes, error)) ||
+      !rt_state_write_task_snapshot(h->ctx.state, bytes->data, bytes->len, out, error)) {
+    g_prefix_error(error, "bolt %s (task %d) snapshot failed: ", h->comp->id,
+                   gust_context_task_id(&h->ctx));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void bolt_checkpoint_complete(fc_task *task, void *state, uint64_t checkpoint_id)
+{
+  bolt_host *h = state;
+  if (h->comp->def->checkpoint_complete)
+    h->comp->def->checkpoint_complete(h->instance, &h->out, checkpoint_id);
+}
+
 static void bolt_close(fc_task *task, void *state)
 {
   bolt_host *h = state;
@@ -93,6 +120,8 @@ static void bolt_close(fc_task *task, void *state)
     return;
   if (h->comp->def->close && h->instance)
     h->comp->def->close(h->instance);
+  rt_state_free(h->ctx.state);
+  rt_context_clear(&h->ctx);
   rt_collector_clear(&h->out);
   g_free(h);
 }
@@ -102,4 +131,6 @@ const fc_operator rt_bolt_operator = {
     .process = bolt_process,
     .timer = bolt_timer,
     .close = bolt_close,
+    .snapshot = bolt_snapshot,
+    .checkpoint_complete = bolt_checkpoint_complete,
 };

@@ -7,11 +7,14 @@
  *    (a BasicBolt).
  *  org.apache.storm.flux.wrappers.bolts.LogInfoBolt: logs every tuple at
  *    INFO level and acks it; declares no output.
+ *  org.apache.storm.kafka.spout.KafkaSpout, org.apache.storm.kafka.bolt.KafkaBolt:
+ *    on librdkafka, in compat/kafka/.
  *
  * Their output streams are declared by the topology model (its table of
  * built-in classes), not here.  State per instance; no globals.
  */
 #include "builtin_components.h"
+#include "kafka_builtins.h" /* KafkaSpout, KafkaBolt: compat/kafka/ */
 
 #include <string.h>
 
@@ -139,6 +142,8 @@ const gust_component_def *rt_builtin_component(const char *class_name)
       {"org.apache.storm.testing.TestWordSpout", &test_word_spout},
       {"org.apache.storm.testing.TestWordCounter", &test_word_counter},
       {"org.apache.storm.flux.wrappers.bolts.LogInfoBolt", &log_info_bolt},
+      {"org.apache.storm.kafka.spout.KafkaSpout", &gust_kafka_spout_def},
+      {"org.apache.storm.kafka.bolt.KafkaBolt", &gust_kafka_bolt_def},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(table); i++)
     if (!strcmp(table[i].class_name, class_name))

@@ -115,7 +115,9 @@ uint64_t rt_next_id(gust_collector *c)
 
 const rt_stream *rt_stream_of(const rt_component *comp, const char *name)
 {
-  return g_hash_table_lookup(comp->streams, name ? name : GUST_DEFAULT_STREAM);
+  if (!name || !strcmp(name, GUST_DEFAULT_STREAM))
+    return comp->default_stream; /* no hash lookup on the common path */
+  return g_hash_table_lookup(comp->streams, name);
 }
 
 int rt_storm_task(const gust_runtime *rt, int engine_task)
@@ -139,6 +141,34 @@ static void copy_task_ids(const fc_route *routes, size_t n, int *task_ids, size_
 {
   for (size_t i = 0; i < n && i < max; i++)
     task_ids[i] = routes[i].task + 1;
+}
+
+/* Checkpoint mode: a bolt's fail goes straight to the spout task that
+ * owns each root. */
+static void fail_to_owners(gust_collector *c, const gust_tuple *input)
+{
+  for (uint32_t k = 0; k < input->n_tags; k++) {
+    GArray *acks = g_array_sized_new(FALSE, FALSE, sizeof(spout_ack), 1);
+    spout_ack a = {.root = input->tags[k], .failed = true};
+    g_array_append_val(acks, a);
+    fc_message msg = {.kind = MSG_SPOUT_ACKS, .ptr = acks, .free_ptr = (GDestroyNotify)g_array_unref};
+    fc_task_post(c->task, rt_root_owner(input->tags[k]), &msg);
+  }
+}
+
+/* Checkpoint mode: the roots of every anchor, once each, into tags. */
+static uint32_t union_of_roots(const gust_tuple *const *anchors, size_t n_anchors, uint64_t *tags)
+{
+  uint32_t n = 0;
+  for (size_t a = 0; a < n_anchors; a++)
+    for (uint32_t k = 0; k < anchors[a]->n_tags; k++) {
+      uint32_t j = 0;
+      while (j < n && tags[j] != anchors[a]->tags[k])
+        j++;
+      if (j == n)
+        tags[n++] = anchors[a]->tags[k];
+    }
+  return n;
 }
 
 static const rt_stream *stream_or_complain(gust_collector *c, const char *stream, bool direct)
@@ -167,6 +197,14 @@ static size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
   fc_record rec = {.stream = s->id, .n_values = (uint32_t)n_values, .values = values,
                    .created_ns = 0};
   bool tracked = c->rt->reliability == RELIABILITY_ACKER && n_anchors > 0;
+  if (c->rt->reliability == RELIABILITY_CHECKPOINT && n_anchors > 0) {
+    size_t max_roots = 0;
+    for (size_t a = 0; a < n_anchors; a++)
+      max_roots += anchors[a]->n_tags;
+    uint64_t *roots = fc_arena_alloc(fc_task_scratch(c->task), (max_roots + 1) * sizeof *roots);
+    rec.n_tags = union_of_roots(anchors, n_anchors, roots);
+    rec.tags = roots;
+  }
   size_t n;
   if (target >= 0)
     n = fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes);
@@ -245,6 +283,10 @@ void gust_ack(gust_collector *out, const gust_tuple *input)
 void gust_fail(gust_collector *out, const gust_tuple *input)
 {
   atomic_fetch_add_explicit(&out->comp->failed, 1, memory_order_relaxed);
+  if (out->rt->reliability == RELIABILITY_CHECKPOINT) {
+    fail_to_owners(out, input);
+    return;
+  }
   if (out->rt->reliability != RELIABILITY_ACKER)
     return;
   for (uint32_t k = 0; k < input->n_tags; k += 2)
@@ -285,6 +327,19 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
       g_hash_table_insert(c->pending, &m->root, m);
       g_array_append_val(c->ack_now, root);
     }
+  } else if (c->rt->reliability == RELIABILITY_CHECKPOINT) {
+    /* acked when the first checkpoint whose barrier follows this emit completes */
+    uint64_t root = ((uint64_t)(fc_task_id(c->task) + 1) << RT_ROOT_TASK_SHIFT) | ++c->root_seq;
+    rec.tags = &root;
+    rec.n_tags = 1;
+    for (size_t r = 0; r < n; r++)
+      fc_task_send(c->task, &rec, &c->routes[r]);
+    pending_msg *m = g_new0(pending_msg, 1);
+    m->root = root;
+    m->msg_id = rt_value_dup_heap(msg_id);
+    m->emitted_ns = now;
+    m->epoch = c->epoch;
+    g_hash_table_insert(c->pending, &m->root, m);
   } else {
     uint64_t root = rt_next_id(c), xor_all = 0;
     uint64_t tags[2] = {root, 0};

@@ -10,9 +10,15 @@
  * local).  In acker mode an __acker vertex takes every component's ack
  * stream, hashed on the root id.
  *
- * Reliability: "acker" is Storm's algorithm.  "checkpoint" is accepted
- * but runs as acker mode until the engine's checkpoints drive acks (the
- * checkpoint work): a warning says so.
+ * Reliability: "acker" is Storm's algorithm (an __acker vertex).
+ * "checkpoint" (the default) has no ackers: the engine checkpoints every
+ * topology.gust.checkpoint.interval.ms (default 1000) and spouts ack what
+ * a completed checkpoint covers (see spout_host.c).  Either way
+ * topology.acker.executors 0 turns tracking off: spouts are acked at emit.
+ * Checkpoint settings: topology.gust.checkpoint.dir (none: in memory),
+ * topology.gust.checkpoint.mode ("at_least_once", the default, or
+ * "exactly_once": aligned barriers), the timeout being
+ * topology.message.timeout.secs.
  */
 #include "runtime_private.h"
 
@@ -27,9 +33,15 @@ typedef struct {
   guint n;
 } fields_key;
 
+/* A fields grouping's key: with one field, exactly fc_value_hash() of its
+ * value, which is also the key group keyed state files it under (so that
+ * a restore with another parallelism finds each key's state where its
+ * tuples go). */
 static uint64_t fields_key_hash(const fc_record *rec, void *data)
 {
   const fields_key *k = data;
+  if (k->n == 1)
+    return k->indexes[0] < rec->n_values ? fc_value_hash(&rec->values[k->indexes[0]]) : 0;
   uint64_t h = 0x51ed27;
   for (guint i = 0; i < k->n; i++)
     if (k->indexes[i] < rec->n_values)
@@ -75,8 +87,11 @@ static rt_stream *add_stream(gust_runtime *rt, rt_component *comp, const char *n
     s->fields = g_new0(char *, 1);
   s->direct = direct;
   g_ptr_array_add(rt->streams, s);
-  if (comp)
+  if (comp) {
     g_hash_table_insert(comp->streams, s->name, s);
+    if (!strcmp(s->name, GUST_DEFAULT_STREAM))
+      comp->default_stream = s;
+  }
   return s;
 }
 
@@ -105,11 +120,43 @@ static gboolean choose_reliability(gust_runtime *rt, GError **error)
                 "topology.gust.reliability must be \"acker\" or \"checkpoint\" (got \"%s\")", mode);
     return FALSE;
   }
-  if (!mode || !strcmp(mode, "checkpoint"))
-    g_message("reliability \"checkpoint\" runs as \"acker\" until checkpoints drive acks");
-  rt->reliability = rt->n_ackers > 0 ? RELIABILITY_ACKER : RELIABILITY_NONE;
+  if (rt->n_ackers == 0)
+    rt->reliability = RELIABILITY_NONE;
+  else if (mode && !strcmp(mode, "acker"))
+    rt->reliability = RELIABILITY_ACKER;
+  else
+    rt->reliability = RELIABILITY_CHECKPOINT;
   int64_t timeout = conf_int(rt->conf, "topology.message.timeout.secs", 30);
   rt->timeout_ns = (timeout > 0 ? timeout : 30) * G_GINT64_CONSTANT(1000000000);
+  return TRUE;
+}
+
+/* Engine checkpoint settings from the topology conf.  Strings in opts
+ * point into rt->conf, which outlives the job's creation. */
+static gboolean checkpoint_options(gust_runtime *rt, fc_job_options *opts, GError **error)
+{
+  if (rt->reliability != RELIABILITY_CHECKPOINT)
+    return TRUE;
+  int64_t interval = conf_int(rt->conf, "topology.gust.checkpoint.interval.ms", 1000);
+  if (interval <= 0) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
+                "topology.gust.checkpoint.interval.ms must be positive (got %" G_GINT64_FORMAT ")",
+                interval);
+    return FALSE;
+  }
+  const char *mode = json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.mode"));
+  if (mode && strcmp(mode, "at_least_once") && strcmp(mode, "exactly_once")) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
+                "topology.gust.checkpoint.mode must be \"at_least_once\" or \"exactly_once\" "
+                "(got \"%s\")",
+                mode);
+    return FALSE;
+  }
+  opts->checkpoint_interval_ms = (int)interval;
+  opts->checkpoint_mode = mode && !strcmp(mode, "exactly_once") ? FC_CHECKPOINT_ALIGNED
+                                                                 : FC_CHECKPOINT_AT_LEAST_ONCE;
+  opts->checkpoint_dir = json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.dir"));
+  opts->checkpoint_timeout_ms = (int)(rt->timeout_ns / 1000000);
   return TRUE;
 }
 
@@ -134,7 +181,8 @@ static gboolean setup_component(gust_runtime *rt, rt_component *c, gust_componen
   return rt_resolve_component(rt, c, error);
 }
 
-static fc_edge_spec grouping_edge(gust_runtime *rt, const rt_stream *s, const gust_grouping *g)
+static fc_edge_spec grouping_edge(gust_runtime *rt, const rt_stream *s, const gust_grouping *g,
+                                  int consumer_tasks)
 {
   fc_edge_spec spec = {.stream = s->id};
   switch (gust_grouping_get_kind(g)) {
@@ -152,7 +200,10 @@ static fc_edge_spec grouping_edge(gust_runtime *rt, const rt_stream *s, const gu
         if (!strcmp(s->fields[j], fields[i]))
           k->indexes[k->n++] = j;
     g_ptr_array_add(rt->key_data, k);
-    spec.partitioner = n ? FC_PART_HASH : FC_PART_GLOBAL;
+    /* key groups: a key keeps its task's state across a change of parallelism */
+    spec.partitioner = !n ? FC_PART_GLOBAL
+                       : consumer_tasks <= FC_STATE_KEY_GROUPS ? FC_PART_KEY_GROUPS
+                                                               : FC_PART_HASH;
     spec.key = fields_key_hash;
     spec.key_data = k;
     break;
@@ -182,8 +233,11 @@ static fc_graph *build_graph(gust_runtime *rt)
   fc_graph *g = fc_graph_new();
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
-    c->vertex = fc_graph_add_vertex(g, c->id, c->n_tasks,
-                                    c->is_spout ? &rt_spout_operator : &rt_bolt_operator, c, NULL);
+    bool multilang = gust_component_impl(c->model)->kind == GUST_IMPL_MULTILANG;
+    const fc_operator *op = c->is_spout ? &rt_spout_operator
+                            : multilang ? &rt_multilang_bolt_operator
+                                        : &rt_bolt_operator;
+    c->vertex = fc_graph_add_vertex(g, c->id, c->n_tasks, op, c, NULL);
     c->first_task = fc_graph_task_id(g, c->vertex, 0);
   }
   for (guint i = 0; i < rt->n_comps; i++) {
@@ -192,7 +246,7 @@ static fc_graph *build_graph(gust_runtime *rt)
       const gust_input *in = gust_component_input(c->model, k);
       rt_component *src = g_hash_table_lookup(rt->comp_by_id, gust_input_source(in));
       const rt_stream *s = rt_stream_of(src, gust_input_stream(in));
-      fc_edge_spec spec = grouping_edge(rt, s, gust_input_grouping(in));
+      fc_edge_spec spec = grouping_edge(rt, s, gust_input_grouping(in), c->n_tasks);
       fc_graph_add_edge(g, src->vertex, c->vertex, &spec);
     }
   }
@@ -215,6 +269,12 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   rt->conf = json_deep_copy(gust_topology_conf(topology));
   if (!rt->conf)
     rt->conf = json_object();
+  /* Keyed state's working directories (RocksDB): decided here, once, so
+   * tasks need not ask GLib for the temporary directory from many threads. */
+  if (!json_object_get(rt->conf, "topology.gust.state.dir")) {
+    g_autofree char *state_dir = g_build_filename(g_get_tmp_dir(), "gust-state", NULL);
+    json_object_set_new(rt->conf, "topology.gust.state.dir", json_string(state_dir));
+  }
   rt->base_dir = g_strdup(options && options->base_dir ? options->base_dir : ".");
   if (options) {
     rt->native_lookup = options->native_lookup;
@@ -224,6 +284,8 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   rt->comp_by_id = g_hash_table_new(g_str_hash, g_str_equal);
   rt->libraries = g_ptr_array_new_with_free_func(library_close);
   rt->key_data = g_ptr_array_new_with_free_func(fields_key_free);
+  pthread_mutex_init(&rt->lock, NULL);
+  pthread_cond_init(&rt->cond, NULL);
   if (!choose_reliability(rt, error))
     goto fail;
 
@@ -251,22 +313,19 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
     }
   }
 
-  fc_graph *g = build_graph(rt);
-  rt->n_tasks = 0;
-  for (int v = 0; v < fc_graph_n_vertices(g); v++)
-    rt->n_tasks += fc_graph_parallelism(g, v);
-  rt->comp_of_task = g_new0(rt_component *, rt->n_tasks);
-  for (guint i = 0; i < rt->n_comps; i++) {
-    rt_component *c = &rt->comps[i];
-    c->storm_task_ids = g_new(int, c->n_tasks);
-    for (int t = 0; t < c->n_tasks; t++) {
-      c->storm_task_ids[t] = rt_storm_task(rt, c->first_task + t);
-      rt->comp_of_task[c->first_task + t] = c;
-    }
+  rt->threads = options ? options->threads : 0;
+  rt->restarts_left = (int)conf_int(rt->conf, "topology.gust.restart.attempts", 3);
+  rt->restart_delay_ms = conf_int(rt->conf, "topology.gust.restart.delay.ms", 1000);
+  const char *dir = json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.dir"));
+  json_t *resume = json_object_get(rt->conf, "topology.gust.checkpoint.resume");
+  if (rt->reliability == RELIABILITY_CHECKPOINT && dir && !json_is_false(resume)) {
+    if (!rt_restore_from_directory(rt, dir, error))
+      goto fail;
+    if (rt->restored_from)
+      g_message("topology %s resumes from checkpoint %" G_GUINT64_FORMAT " in %s",
+                gust_topology_name(topology), rt->restored_from, dir);
   }
-  fc_job_options opts = {.threads = options ? options->threads : 0};
-  rt->job = fc_job_new(g, &opts, error);
-  if (!rt->job)
+  if (!rt_make_job(rt, error))
     goto fail;
   return rt;
 
@@ -275,33 +334,41 @@ fail:
   return NULL;
 }
 
-void gust_runtime_start(gust_runtime *rt)
+/* Builds the engine job (again, after a failure) from the translated
+ * topology; the hosts find what to resume from in the components. */
+gboolean rt_make_job(gust_runtime *rt, GError **error)
 {
-  g_return_if_fail(!rt->started);
-  rt->started = TRUE;
-  fc_job_start(rt->job);
-}
-
-gboolean gust_runtime_wait(gust_runtime *rt, int64_t timeout_ms, GError **error)
-{
-  return fc_job_wait(rt->job, timeout_ms, error);
-}
-
-gboolean gust_runtime_stop(gust_runtime *rt, int64_t timeout_ms, GError **error)
-{
-  fc_message deactivate = {.kind = MSG_SPOUT_DEACTIVATE};
-  for (guint i = 0; i < rt->n_comps; i++)
-    if (rt->comps[i].is_spout)
-      for (int t = 0; t < rt->comps[i].n_tasks; t++)
-        fc_job_post(rt->job, rt->comps[i].first_task + t, &deactivate);
-  return fc_job_wait(rt->job, timeout_ms, error);
+  fc_graph *g = build_graph(rt);
+  rt->n_tasks = 0;
+  for (int v = 0; v < fc_graph_n_vertices(g); v++)
+    rt->n_tasks += fc_graph_parallelism(g, v);
+  g_free(rt->comp_of_task);
+  rt->comp_of_task = g_new0(rt_component *, rt->n_tasks);
+  for (guint i = 0; i < rt->n_comps; i++) {
+    rt_component *c = &rt->comps[i];
+    g_free(c->storm_task_ids);
+    c->storm_task_ids = g_new(int, c->n_tasks);
+    for (int t = 0; t < c->n_tasks; t++) {
+      c->storm_task_ids[t] = rt_storm_task(rt, c->first_task + t);
+      rt->comp_of_task[c->first_task + t] = c;
+    }
+  }
+  fc_job_options opts = {.threads = rt->threads};
+  if (!checkpoint_options(rt, &opts, error)) {
+    fc_graph_free(g);
+    return FALSE;
+  }
+  rt->job = fc_job_new(g, &opts, error);
+  return rt->job != NULL;
 }
 
 void gust_runtime_free(gust_runtime *rt)
 {
   if (!rt)
     return;
+  rt_supervisor_stop(rt);
   fc_job_free(rt->job); /* closes the components before their code is unloaded */
+  rt_restore_clear(rt);
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
     if (c->streams)
@@ -317,6 +384,10 @@ void gust_runtime_free(gust_runtime *rt)
   g_ptr_array_free(rt->libraries, TRUE);
   json_decref(rt->conf);
   g_free(rt->base_dir);
+  if (rt->failure)
+    g_error_free(rt->failure);
+  pthread_mutex_destroy(&rt->lock);
+  pthread_cond_destroy(&rt->cond);
   g_free(rt);
 }
 
@@ -355,7 +426,8 @@ const int *gust_runtime_component_tasks(gust_runtime *rt, const char *component,
 
 void gust_runtime_dump_tasks(gust_runtime *rt, FILE *out)
 {
-  for (int i = 0; i < fc_job_n_tasks(rt->job); i++) {
+  pthread_mutex_lock(&rt->lock);
+  for (int i = 0; rt->job && i < fc_job_n_tasks(rt->job); i++) {
     fc_task_metrics m;
     fc_job_task_metrics(rt->job, i, &m);
     fprintf(out,
@@ -364,4 +436,5 @@ void gust_runtime_dump_tasks(gust_runtime *rt, FILE *out)
             i + 1, fc_job_task_name(rt->job, i), m.records_in, m.records_out, m.queued_batches,
             m.queue_capacity, m.queued_records, m.backpressure_ns / 1e9);
   }
+  pthread_mutex_unlock(&rt->lock);
 }

@@ -6,8 +6,10 @@
  * and the job.  Engine task ids are Storm task ids minus one: user
  * components come first, in sorted id order, then the acker tasks.
  *
- * Tracking tags on records (acker mode): pairs (root id, edge id), the
- * tuple's anchorsToIds map of Storm.
+ * Tracking tags on records.  Acker mode: pairs (root id, edge id), the
+ * tuple's anchorsToIds map of Storm.  Checkpoint mode: the root ids alone,
+ * each naming the spout task that owns it (rt_root_owner), so that a fail
+ * reaches that task at once.
  */
 #ifndef GUST_RUNTIME_PRIVATE_H
 #define GUST_RUNTIME_PRIVATE_H
@@ -15,6 +17,7 @@
 #include <gust/flinkcore.h>
 #include <gust/runtime.h>
 #include <gust/storm.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 typedef enum {
@@ -48,6 +51,8 @@ struct rt_component {
   int tick_secs;               /* 0 = no ticks */
   int64_t max_pending;         /* spouts: 0 = unlimited */
   GHashTable *streams;         /* name -> rt_stream* (owned by rt->streams) */
+  const rt_stream *default_stream; /* "default", or NULL if not declared (most emits) */
+  GPtrArray *restored;         /* GBytes per old subtask to resume from, or NULL (restore.c) */
   _Atomic uint64_t emitted, acked, failed, executed, errors;
   _Atomic uint64_t latency_ns, latency_count;
 };
@@ -74,12 +79,26 @@ struct gust_runtime {
   GPtrArray *key_data;         /* fields-grouping key data */
   fc_job *job;
   gboolean started;
+  uint64_t restored_from;      /* checkpoint id the current job resumed from; 0 = none */
+  int restarts_left;           /* topology.gust.restart.attempts, counting down */
+  int64_t restart_delay_ms;    /* topology.gust.restart.delay.ms */
+  int threads;
+  /* supervision (supervisor.c): the lock guards job replacement, the
+   * outcome and the flags below; the supervisor thread waits on the job */
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  GThread *supervisor;
+  int outcome;                 /* RT_RUNNING, RT_DONE, RT_FAILED */
+  GError *failure;             /* RT_FAILED: why */
+  bool stopping;               /* stop or free asked: no more restarts */
 };
 
 /* kinds on the ack stream */
 enum { ACK_INIT = 1, ACK_ACK = 2, ACK_FAIL = 3 };
 /* mailbox kinds: acker -> spout (ptr: GArray of spout_ack) */
 enum { MSG_SPOUT_ACKS = 1, MSG_SPOUT_DEACTIVATE = 2 };
+/* mailbox kind: a multilang subprocess's reader -> its task (compat/multilang/) */
+enum { MSG_MULTILANG_WAKE = 3 };
 typedef struct {
   uint64_t root;
   bool failed;
@@ -92,6 +111,10 @@ gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error)
 extern const fc_operator rt_bolt_operator;
 extern const fc_operator rt_spout_operator;
 extern const fc_operator rt_acker_operator;
+/* multilang components (compat/multilang/): bolts have their own operator,
+ * spouts run in rt_spout_operator through this definition */
+extern const fc_operator rt_multilang_bolt_operator;
+extern const gust_component_def rt_multilang_spout_def;
 
 /* the collector and tuple view the hosts hand to components (collector.c) */
 struct gust_tuple {
@@ -117,13 +140,23 @@ struct gust_collector {
   GHashTable *pending;         /* root -> pending_msg* (reliable emits in flight) */
   GArray *ack_now;             /* NONE mode: roots to ack after next_tuple */
   uint64_t emitted_now;        /* tuples emitted during the current callback */
+  uint64_t epoch;              /* checkpoint mode: emits since the last snapshot belong here */
+  uint64_t root_seq;           /* checkpoint mode: root ids are (task + 1) << 40 | seq */
 };
 
 typedef struct {
   uint64_t root;
   fc_value msg_id;             /* heap copy: rt_value_free_heap */
   int64_t emitted_ns;
+  uint64_t epoch;              /* checkpoint mode: acked when a snapshot of this epoch completes */
 } pending_msg;
+
+/* Checkpoint mode: the spout task that owns a root id. */
+#define RT_ROOT_TASK_SHIFT 40
+static inline int rt_root_owner(uint64_t root)
+{
+  return (int)(root >> RT_ROOT_TASK_SHIFT) - 1;
+}
 
 void rt_collector_init(gust_collector *c, gust_runtime *rt, rt_component *comp, fc_task *task);
 void rt_collector_clear(gust_collector *c);
@@ -135,5 +168,24 @@ fc_value rt_value_dup_heap(const fc_value *v);
 void rt_value_free_heap(fc_value *v);
 
 int rt_storm_task(const gust_runtime *rt, int engine_task);
+
+/* supervision (supervisor.c) */
+enum { RT_RUNNING, RT_DONE, RT_FAILED };
+gboolean rt_make_job(gust_runtime *rt, GError **error); /* runtime.c */
+void rt_supervisor_stop(gust_runtime *rt); /* cancels the job, joins the thread */
+
+/* resuming (restore.c) */
+gboolean rt_restore_from_directory(gust_runtime *rt, const char *dir, GError **error);
+/* A restart: read the failed job's latest checkpoint (NULL + error when it
+ * cannot be read), free that job, then install what was read. */
+typedef struct rt_restore_stage rt_restore_stage;
+rt_restore_stage *rt_restore_stage_from_job(fc_job *job, GError **error);
+void rt_restore_install(gust_runtime *rt, rt_restore_stage *stage);
+void rt_restore_stage_free(rt_restore_stage *stage);
+void rt_restore_clear(gust_runtime *rt);
+/* The bytes subtask resumes from when the parallelism is unchanged, or NULL. */
+GBytes *rt_restored_bytes(const rt_component *c, int subtask);
+/* TRUE when the component resumes with another parallelism than it had. */
+gboolean rt_restored_rescaled(const rt_component *c);
 
 #endif

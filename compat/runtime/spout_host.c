@@ -8,12 +8,25 @@
  * than topology.message.timeout.secs.  With no ackers a reliable emit is
  * acked right after the next_tuple() that made it.
  *
+ * Checkpoint mode: emits carry their root only; every snapshot closes an
+ * epoch (the emits since the previous snapshot), and when that checkpoint
+ * completes, the epoch's messages are acked; when it is aborted (it could
+ * not complete within the message timeout), they fail, so the spout
+ * replays them as on Storm.  A bolt's fail arrives at once from the bolt.
+ * A spout at its max.spout.pending cap asks for an early checkpoint
+ * instead of waiting for the next interval.
+ *
  * Stopping: MSG_SPOUT_DEACTIVATE calls deactivate(), stops next_tuple(),
  * and ends the task's input once nothing is pending (acked, failed or
- * timed out), so what was in flight is settled before close().
+ * timed out), so what was in flight is settled before close().  In
+ * checkpoint mode it also waits for a checkpoint taken after the
+ * deactivation to complete: that final checkpoint holds the spout's last
+ * position and every bolt's state after the last tuple, so a topology
+ * resumed from it (a savepoint) neither loses nor repeats anything.
  * Everything here runs on the task's own turn.
  */
 #include "context.h"
+#include "state_host.h"
 
 enum { SWEEP_MS = 200 };
 
@@ -24,6 +37,10 @@ typedef struct {
   void *instance;
   bool active;
   bool stopping;
+  bool asked_checkpoint; /* at the pending cap: asked for an early one since the last snapshot */
+  GArray *epoch_of;      /* checkpoint mode: (checkpoint id, last epoch it covers) pairs, in order */
+  uint64_t final_checkpoint; /* stopping, checkpoint mode: the first snapshot after deactivate */
+  bool final_done;           /* ... and it completed */
 } spout_host;
 
 static gboolean spout_open(fc_task *task, void *data, void **state, GError **error)
@@ -33,18 +50,21 @@ static gboolean spout_open(fc_task *task, void *data, void **state, GError **err
   h->comp = comp;
   rt_context_init(&h->ctx, comp->rt, comp, fc_task_subtask(task));
   rt_collector_init(&h->out, comp->rt, comp, task);
-  if (comp->def->open && !comp->def->open(&h->ctx, &h->instance, error)) {
+  if (!rt_context_restore(&h->ctx, error) ||
+      (comp->def->open && !comp->def->open(&h->ctx, &h->instance, error))) {
     g_prefix_error(error, "spout %s (task %d) failed to open: ", comp->id,
                    gust_context_task_id(&h->ctx));
+    rt_context_clear(&h->ctx);
     rt_collector_clear(&h->out);
     g_free(h);
     return FALSE;
   }
   *state = h;
+  h->epoch_of = g_array_new(FALSE, FALSE, 2 * sizeof(uint64_t));
   if (comp->def->activate)
     comp->def->activate(h->instance);
   h->active = true;
-  if (comp->rt->reliability != RELIABILITY_NONE)
+  if (comp->rt->reliability == RELIABILITY_ACKER)
     fc_task_timer_add(task, SWEEP_MS, TRUE);
   return TRUE;
 }
@@ -74,12 +94,21 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
 {
   spout_host *h = state;
   rt_component *comp = h->comp;
-  if (h->stopping)
-    return g_hash_table_size(h->out.pending) ? FC_PRODUCE_IDLE : FC_PRODUCE_END;
+  if (h->stopping) {
+    bool settled = g_hash_table_size(h->out.pending) == 0;
+    if (comp->rt->reliability == RELIABILITY_CHECKPOINT)
+      settled = settled && h->final_done;
+    return settled ? FC_PRODUCE_END : FC_PRODUCE_IDLE;
+  }
   if (!h->active)
     return FC_PRODUCE_IDLE;
-  if (comp->max_pending > 0 && g_hash_table_size(h->out.pending) >= (guint)comp->max_pending)
-    return FC_PRODUCE_IDLE; /* an ack or the timeout sweep wakes us */
+  if (comp->max_pending > 0 && g_hash_table_size(h->out.pending) >= (guint)comp->max_pending) {
+    if (comp->rt->reliability == RELIABILITY_CHECKPOINT && !h->asked_checkpoint) {
+      h->asked_checkpoint = true;
+      fc_job_trigger_checkpoint(fc_task_job(task));
+    }
+    return FC_PRODUCE_IDLE; /* an ack, a completed checkpoint or the timeout sweep wakes us */
+  }
   h->out.emitted_now = 0;
   if (!comp->def->next_tuple(h->instance, &h->out, error)) {
     g_prefix_error(error, "spout %s (task %d) failed: ", comp->id, gust_context_task_id(&h->ctx));
@@ -107,6 +136,8 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
     if (h->active && h->comp->def->deactivate)
       h->comp->def->deactivate(h->instance);
     h->active = false;
+    if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT)
+      fc_job_trigger_checkpoint(fc_task_job(task)); /* the final checkpoint: settles the rest */
   }
   return TRUE;
 }
@@ -131,6 +162,87 @@ static gboolean spout_timer(fc_task *task, void *state, uint32_t timer_id, GErro
   return TRUE;
 }
 
+/* ---- checkpoint mode ---- */
+
+static gboolean spout_snapshot(fc_task *task, void *state, uint64_t checkpoint_id,
+                               fc_snapshot *out, GError **error)
+{
+  spout_host *h = state;
+  g_autoptr(GByteArray) bytes = g_byte_array_new();
+  if ((h->comp->def->snapshot && !h->comp->def->snapshot(h->instance, checkpoint_id, bytes, error)) ||
+      !rt_state_write_task_snapshot(NULL, bytes->data, bytes->len, out, error)) {
+    g_prefix_error(error, "spout %s (task %d) snapshot failed: ", h->comp->id,
+                   gust_context_task_id(&h->ctx));
+    return FALSE;
+  }
+  uint64_t pair[2] = {checkpoint_id, h->out.epoch++};
+  g_array_append_vals(h->epoch_of, pair, 1);
+  h->asked_checkpoint = false;
+  if (h->stopping && !h->final_checkpoint)
+    h->final_checkpoint = checkpoint_id;
+  return TRUE;
+}
+
+/* Settles every pending message of an epoch up to `last` (acked or failed). */
+static void settle_epochs(spout_host *h, uint64_t last, bool failed)
+{
+  GArray *roots = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, h->out.pending);
+  while (g_hash_table_iter_next(&it, &key, &value))
+    if (((pending_msg *)value)->epoch <= last)
+      g_array_append_val(roots, ((pending_msg *)value)->root);
+  for (guint i = 0; i < roots->len; i++)
+    settle(h, g_array_index(roots, uint64_t, i), failed);
+  g_array_free(roots, TRUE);
+}
+
+/* The epoch checkpoint_id closed, dropping it and older entries. -1: none. */
+static int64_t take_epoch(spout_host *h, uint64_t checkpoint_id)
+{
+  int64_t last = -1;
+  guint drop = 0;
+  for (guint i = 0; i < h->epoch_of->len; i++) {
+    uint64_t *pair = &g_array_index(h->epoch_of, uint64_t, 2 * i);
+    if (pair[0] > checkpoint_id)
+      break;
+    if (pair[0] == checkpoint_id)
+      last = (int64_t)pair[1];
+    drop = i + 1;
+  }
+  g_array_remove_range(h->epoch_of, 0, drop);
+  return last;
+}
+
+static void spout_checkpoint_complete(fc_task *task, void *state, uint64_t checkpoint_id)
+{
+  spout_host *h = state;
+  int64_t last = take_epoch(h, checkpoint_id);
+  if (last >= 0)
+    settle_epochs(h, (uint64_t)last, false);
+  if (h->final_checkpoint && checkpoint_id >= h->final_checkpoint)
+    h->final_done = true;
+  if (h->comp->def->checkpoint_complete)
+    h->comp->def->checkpoint_complete(h->instance, &h->out, checkpoint_id);
+}
+
+static void spout_checkpoint_aborted(fc_task *task, void *state, uint64_t checkpoint_id)
+{
+  spout_host *h = state;
+  int64_t last = take_epoch(h, checkpoint_id);
+  if (last >= 0) {
+    g_warning("spout %s (task %d): checkpoint %" G_GUINT64_FORMAT
+              " was aborted; failing the messages it covered",
+              h->comp->id, gust_context_task_id(&h->ctx), checkpoint_id);
+    settle_epochs(h, (uint64_t)last, true);
+  }
+  if (h->final_checkpoint == checkpoint_id) { /* try again for a final one */
+    h->final_checkpoint = 0;
+    fc_job_trigger_checkpoint(fc_task_job(task));
+  }
+}
+
 static void spout_close(fc_task *task, void *state)
 {
   spout_host *h = state;
@@ -138,7 +250,9 @@ static void spout_close(fc_task *task, void *state)
     return;
   if (h->comp->def->close && h->instance)
     h->comp->def->close(h->instance);
+  rt_context_clear(&h->ctx);
   rt_collector_clear(&h->out);
+  g_array_free(h->epoch_of, TRUE);
   g_free(h);
 }
 
@@ -148,4 +262,7 @@ const fc_operator rt_spout_operator = {
     .message = spout_message,
     .timer = spout_timer,
     .close = spout_close,
+    .snapshot = spout_snapshot,
+    .checkpoint_complete = spout_checkpoint_complete,
+    .checkpoint_aborted = spout_checkpoint_aborted,
 };

@@ -31,6 +31,9 @@ typedef struct {
 
 static observations seen;
 
+/* The reliability mode the current test runs in ("acker" or "checkpoint"). */
+static const char *reliability = "acker";
+
 static void seen_reset(void)
 {
   pthread_mutex_init(&seen.lock, NULL);
@@ -292,6 +295,8 @@ static void conf_set(gust_topology *t, const char *key, json_t *value)
 static void run(gust_topology *t, double seconds, int64_t expect_settled)
 {
   GError *error = NULL;
+  if (!json_object_get(gust_topology_conf(t), "topology.gust.reliability"))
+    conf_set(t, "topology.gust.reliability", json_string(reliability));
   gust_runtime_options opts = {.threads = 2, .native_lookup = lookup};
   gust_runtime *rt = gust_runtime_new(t, &opts, &error);
   g_assert_no_error(error);
@@ -495,6 +500,7 @@ static void test_bolt_that_never_acks_causes_timeout_fails(void)
   enum { N = 50 };
   seen_reset();
   gust_topology *t = gust_topology_new("timeouts");
+  conf_set(t, "topology.gust.reliability", json_string("acker"));
   conf_set(t, "topology.message.timeout.secs", json_integer(1));
   gust_component *spout = add(t, "numbers", "number_spout", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
@@ -618,19 +624,147 @@ static void test_java_class_is_refused_with_advice(void)
   gust_topology_free(t);
 }
 
+static void test_checkpoint_acks_what_a_completed_checkpoint_covers(void)
+{
+  enum { N = 200 };
+  seen_reset();
+  gust_topology *t = gust_topology_new("checkpoint_acks");
+  conf_set(t, "topology.gust.checkpoint.interval.ms", json_integer(200));
+  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
+  gust_component *lazy = add(t, "lazy", "record_bolt", 2);
+  gust_component_set_conf_value(lazy, "test.never_ack", json_integer(1)); /* acks do not matter here */
+  subscribe(lazy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  run(t, 20, N);
+  g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
+  g_assert_cmpuint(g_hash_table_size(seen.failed), ==, 0);
+  g_assert_cmpuint(received("lazy")->len, ==, N); /* processed before acked */
+  gust_topology_free(t);
+  seen_clear();
+}
+
+static void test_checkpoint_pending_cap_asks_for_early_checkpoints(void)
+{
+  enum { N = 2000, CAP = 50 };
+  seen_reset();
+  gust_topology *t = gust_topology_new("early_checkpoints");
+  conf_set(t, "topology.gust.checkpoint.interval.ms", json_integer(60000)); /* never by interval */
+  conf_set(t, "topology.max.spout.pending", json_integer(CAP));
+  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
+  subscribe(add(t, "sink", "record_bolt", 2), "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  int64_t start = g_get_monotonic_time();
+  run(t, 30, N);
+  double took = (g_get_monotonic_time() - start) / 1e6;
+  g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
+  g_assert_cmpint(seen.max_in_flight, <=, CAP);
+  g_assert_cmpfloat(took, <, 20.0); /* not one interval (60 s) per CAP tuples */
+  gust_topology_free(t);
+  seen_clear();
+}
+
+/* A bolt that sleeps past the message timeout: the checkpoint cannot
+ * complete in time, is aborted, and the spout fails what it covered. */
+static gboolean sleepy_execute(void *state, const gust_tuple *input, gust_collector *out,
+                               GError **error)
+{
+  if (gust_tuple_get(input, 0)->u.i == 0)
+    g_usleep(2500000);
+  return TRUE;
+}
+
+static const gust_component_def sleepy_bolt_def = {
+    .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_BOLT, .execute = sleepy_execute};
+
+static const gust_component_def *lookup_with_sleepy(const char *library, const char *symbol,
+                                                    void *data)
+{
+  return !strcmp(symbol, "sleepy_bolt") ? &sleepy_bolt_def : lookup(library, symbol, data);
+}
+
+static void test_checkpoint_that_times_out_fails_its_messages(void)
+{
+  enum { N = 5 };
+  seen_reset();
+  gust_topology *t = gust_topology_new("aborted");
+  conf_set(t, "topology.gust.reliability", json_string("checkpoint"));
+  conf_set(t, "topology.message.timeout.secs", json_integer(1));
+  conf_set(t, "topology.gust.checkpoint.interval.ms", json_integer(100));
+  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
+  gust_component *sleepy = gust_topology_add_component(t, "sleepy", GUST_COMPONENT_BOLT);
+  gust_component_set_impl(sleepy, gust_impl_new_native("in-process", "sleepy_bolt"));
+  subscribe(sleepy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  GError *error = NULL;
+  gust_runtime_options opts = {.threads = 2, .native_lookup = lookup_with_sleepy};
+  gust_runtime *rt = gust_runtime_new(t, &opts, &error);
+  g_assert_no_error(error);
+  gust_runtime_start(rt);
+  g_usleep(4000000);
+  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  gust_runtime_free(rt);
+  /* every message settled exactly once; those the aborted checkpoint
+   * covered were failed */
+  g_assert_cmpuint(g_hash_table_size(seen.failed), >, 0);
+  g_assert_cmpuint(g_hash_table_size(seen.acked) + g_hash_table_size(seen.failed), ==, N);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, seen.failed);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    g_assert_cmpuint(GPOINTER_TO_SIZE(v), ==, 1);
+    g_assert_null(g_hash_table_lookup(seen.acked, k));
+  }
+  gust_topology_free(t);
+  seen_clear();
+}
+
+typedef struct {
+  const char *mode;
+  void (*test)(void);
+} variant;
+
+static void run_variant(gconstpointer data)
+{
+  const variant *v = data;
+  reliability = v->mode;
+  v->test();
+}
+
+/* Registers a test in both reliability modes. */
+static void add_both(const char *name, void (*test)(void))
+{
+  static variant variants[32]; /* the test data must outlive g_test_run() */
+  static int n_variants;
+  static const char *const modes[] = {"acker", "checkpoint"};
+  for (int i = 0; i < 2; i++) {
+    g_assert_cmpint(n_variants, <, (int)G_N_ELEMENTS(variants));
+    variant *v = &variants[n_variants++];
+    v->mode = modes[i];
+    v->test = test;
+    g_autofree char *path = g_strdup_printf("/runtime/%s/%s", modes[i], name);
+    g_test_add_data_func(path, v, run_variant);
+  }
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
-  g_test_add_func("/runtime/every_grouping_routes_as_storm_does", test_every_grouping_routes_as_storm_does);
-  g_test_add_func("/runtime/direct_grouping_reaches_the_named_task", test_direct_grouping_reaches_the_named_task);
-  g_test_add_func("/runtime/anchored_tuple_trees_are_acked_exactly_once", test_anchored_tuple_trees_are_acked_exactly_once);
-  g_test_add_func("/runtime/failed_tuples_fail_exactly_once", test_failed_tuples_fail_exactly_once);
-  g_test_add_func("/runtime/bolt_that_never_acks_causes_timeout_fails", test_bolt_that_never_acks_causes_timeout_fails);
-  g_test_add_func("/runtime/max_spout_pending_caps_in_flight_tuples", test_max_spout_pending_caps_in_flight_tuples);
-  g_test_add_func("/runtime/no_ackers_acks_at_emit", test_no_ackers_acks_at_emit);
-  g_test_add_func("/runtime/tick_tuples_arrive_at_each_components_frequency", test_tick_tuples_arrive_at_each_components_frequency);
-  g_test_add_func("/runtime/context_gives_storm_task_ids", test_context_gives_storm_task_ids);
+  add_both("every_grouping_routes_as_storm_does", test_every_grouping_routes_as_storm_does);
+  add_both("direct_grouping_reaches_the_named_task", test_direct_grouping_reaches_the_named_task);
+  add_both("anchored_tuple_trees_are_acked_exactly_once", test_anchored_tuple_trees_are_acked_exactly_once);
+  add_both("failed_tuples_fail_exactly_once", test_failed_tuples_fail_exactly_once);
+  add_both("max_spout_pending_caps_in_flight_tuples", test_max_spout_pending_caps_in_flight_tuples);
+  add_both("no_ackers_acks_at_emit", test_no_ackers_acks_at_emit);
+  add_both("tick_tuples_arrive_at_each_components_frequency", test_tick_tuples_arrive_at_each_components_frequency);
+  add_both("context_gives_storm_task_ids", test_context_gives_storm_task_ids);
+  g_test_add_func("/runtime/acker/bolt_that_never_acks_causes_timeout_fails", test_bolt_that_never_acks_causes_timeout_fails);
+  g_test_add_func("/runtime/checkpoint/acks_what_a_completed_checkpoint_covers",
+                  test_checkpoint_acks_what_a_completed_checkpoint_covers);
+  g_test_add_func("/runtime/checkpoint/pending_cap_asks_for_early_checkpoints",
+                  test_checkpoint_pending_cap_asks_for_early_checkpoints);
+  g_test_add_func("/runtime/checkpoint/checkpoint_that_times_out_fails_its_messages",
+                  test_checkpoint_that_times_out_fails_its_messages);
   g_test_add_func("/runtime/java_class_is_refused_with_advice", test_java_class_is_refused_with_advice);
   return g_test_run();
 }

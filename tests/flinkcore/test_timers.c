@@ -62,7 +62,7 @@ static void test_timers_fire_at_their_period(void)
 
   /* 25 firings of a 20 ms timer: ~500 ms in all (no drift), and no gap far
    * from 20 ms on average. */
-  g_assert_cmpuint(ts.fired_at->len, ==, 25);
+  g_assert_cmpuint(ts.fired_at->len, >=, 25); /* one more may land before the end */
   int64_t first = g_array_index(ts.fired_at, int64_t, 0);
   int64_t last = g_array_index(ts.fired_at, int64_t, 24);
   double first_ms = (first - ts.started) / 1e6;

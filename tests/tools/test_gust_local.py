@@ -1,7 +1,8 @@
 """`gust local` as a user runs it: a real subprocess on real Flux files.
 
 Checks the native WordCount runs from its Flux file and prints a summary
-where every sentence was acked; the built-in classes run; Ctrl-C stops a
+where every sentence was acked; so does the WordCount whose components are
+Python subprocesses (multilang); the built-in classes run; Ctrl-C stops a
 topology cleanly; broken Flux files and unloadable components fail with a
 message naming the file, line or component, and a non-zero exit.
 """
@@ -48,6 +49,23 @@ class GustLocal(unittest.TestCase):
         self.assertEqual(count["executed"], split["emitted"])
         self.assertEqual(count["acked"], count["executed"])
         self.assertEqual(split["tasks"], 2)
+
+    def test_shell_wordcount_runs_python_components_from_flux(self):
+        yaml = os.path.join(SOURCE, "examples", "flux", "shell", "shell_wordcount.yaml")
+        r = run("local", yaml, "--duration", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = summary(r.stdout)
+        self.assertEqual(set(rows), {"sentences", "split", "count", "log"})
+        s, split, count = rows["sentences"], rows["split"], rows["count"]
+        self.assertGreater(s["emitted"], 100)
+        self.assertEqual(s["acked"], s["emitted"])  # drained: every tree completed
+        self.assertEqual(s["failed"], 0)
+        self.assertEqual(split["executed"], s["emitted"])
+        self.assertEqual(split["acked"], split["executed"])
+        self.assertGreaterEqual(count["executed"], split["emitted"])  # + tick tuples
+        self.assertEqual(sum(row["errors"] for row in rows.values()), 0, r.stderr)
+        self.assertEqual(r.stderr.count("launched subprocess with pid"), 5)
+        self.assertRegex(r.stderr, r"source: count:\d+, stream: default, values: \[\"\w+\", \d+\]")
 
     def test_builtin_classes_run_and_log(self):
         r = run("local", os.path.join(SOURCE, "examples", "flux", "wordcount.yaml"), "--duration", "1.5")

@@ -14,13 +14,15 @@ typedef struct {
 static const subcommand subcommands[] = {
     {"local", gust_cmd_local, "run a Flux topology in this process, as `storm local` does"},
     {"demo", gust_cmd_demo, "run a word-count pipeline on the engine and print its metrics"},
+    {"kafka-mock", gust_cmd_kafka_mock, "run an embedded Kafka broker (librdkafka's mock cluster)"},
+    {"kafka-console", gust_cmd_kafka_console, "produce, consume or read committed offsets of a topic"},
 };
 
 static void usage(FILE *out)
 {
   fprintf(out, "usage: gust SUBCOMMAND [OPTIONS]\n\nsubcommands:\n");
   for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
-    fprintf(out, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+    fprintf(out, "  %-13s %s\n", subcommands[i].name, subcommands[i].summary);
 }
 
 int main(int argc, char **argv)

@@ -9,11 +9,13 @@
  * in-flight tuples finish); the summary reads what each component did.
  *
  * Reliability (topology.gust.reliability):
+ *   "checkpoint" (default) the engine's checkpoints decide acks: a spout's
+ *                message is acked when the first checkpoint after it
+ *                completes; a bolt's fail reaches the spout at once;
  *   "acker"      Storm's own XOR tracking in topology.acker.executors acker
- *                tasks (0: no tracking, spouts are acked at emit), with
- *                topology.message.timeout.secs;
- *   "checkpoint" the engine's checkpoints decide acks (see runtime.c for
- *                what is implemented).
+ *                tasks, with topology.message.timeout.secs.
+ * topology.acker.executors 0 turns tracking off in both: spouts are acked
+ * at emit.
  */
 #ifndef GUST_RUNTIME_H
 #define GUST_RUNTIME_H

@@ -63,6 +63,17 @@ typedef struct {
   void (*activate)(void *state);
   void (*deactivate)(void *state);
   void (*close)(void *state);
+
+  /* Checkpoints (reliability "checkpoint"); each may be NULL.
+   * snapshot: append to out what a restart needs to resume (a spout: its
+   * position, e.g. Kafka offsets; a stateful bolt: its state); called on
+   * the task's thread when checkpoint_id reaches the task.  After a
+   * restart, open() finds those bytes with gust_context_restored_state().
+   * checkpoint_complete: checkpoint_id is complete and durable; side
+   * effects that must wait for it (committing offsets, flushing a sink)
+   * happen now. */
+  gboolean (*snapshot)(void *state, uint64_t checkpoint_id, GByteArray *out, GError **error);
+  void (*checkpoint_complete)(void *state, gust_collector *out, uint64_t checkpoint_id);
 } gust_component_def;
 
 /* ---- declaring outputs ---- */
@@ -84,6 +95,17 @@ const int *gust_context_component_tasks(const gust_context *context, const char 
 const char *gust_context_task_component(const gust_context *context, int task_id);
 /* The component's configuration (topology conf overlaid with its own). */
 const json_t *gust_context_conf(const gust_context *context);
+/* The bytes this task's snapshot() wrote into the checkpoint the topology
+ * was restored from, or NULL (a fresh start, nothing was written, or the
+ * component's parallelism changed: see below). */
+const uint8_t *gust_context_restored_state(const gust_context *context, size_t *len);
+/* When the component resumes with another number of tasks than it had:
+ * how many tasks it had (0 otherwise), and what each of them wrote, so that
+ * every new task can take its share (a Kafka spout: the offsets of the
+ * partitions it now reads). */
+size_t gust_context_restored_task_count(const gust_context *context);
+const uint8_t *gust_context_restored_task_state(const gust_context *context, size_t old_index,
+                                                size_t *len);
 
 /* ---- input tuples ---- */
 

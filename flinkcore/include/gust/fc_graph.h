@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 
 typedef struct fc_graph fc_graph;
 typedef struct fc_task fc_task;
+typedef struct fc_snapshot fc_snapshot; /* see fc_checkpoint.h */
 
 typedef enum {
   FC_PART_FORWARD,   /* subtask i -> subtask i; parallelisms must match */
@@ -27,6 +28,10 @@ typedef enum {
   FC_PART_GLOBAL,    /* always subtask 0 */
   FC_PART_DIRECT,    /* the producer names the subtask: fc_task_emit_direct() */
   FC_PART_LOCAL,     /* round-robin over subtasks at the producer's location, else all */
+  FC_PART_KEY_GROUPS, /* key(record) -> key group -> the subtask owning that group's
+                         range (fc_state.h): where keyed state must follow its key
+                         across a change of parallelism; at most FC_STATE_KEY_GROUPS
+                         consumer subtasks */
 } fc_partitioner;
 
 const char *fc_partitioner_name(fc_partitioner p);
@@ -37,7 +42,7 @@ typedef uint64_t (*fc_key_fn)(const fc_record *rec, void *key_data);
 typedef struct {
   fc_partitioner partitioner;
   int64_t stream;      /* only records of this stream use the edge; -1 = all */
-  fc_key_fn key;       /* FC_PART_HASH only */
+  fc_key_fn key;       /* FC_PART_HASH and FC_PART_KEY_GROUPS only */
   void *key_data;      /* owned by the caller; must outlive the job */
 } fc_edge_spec;
 
@@ -82,6 +87,27 @@ typedef struct {
   gboolean (*finish)(fc_task *task, void *state, GError **error);
   /* Last call, if open succeeded: free the state. */
   void (*close)(fc_task *task, void *state);
+
+  /* Checkpoints (see fc_checkpoint.h); all three may be NULL.
+   *
+   * snapshot: checkpoint checkpoint_id reached this task (a source: it was
+   * triggered; others: its barrier arrived on every live input).  Write
+   * what restoring needs with fc_snapshot_write(out, ...); a source writes
+   * its position.  Records emitted here go out before the barrier (a place
+   * to flush output gathered for turn_end, which runs after it).  FALSE
+   * (with *error) fails the task.  Called once per checkpoint, in id order;
+   * not called for a checkpoint already known to be aborted, nor after the
+   * task's input ended (it then counts as finished). */
+  gboolean (*snapshot)(fc_task *task, void *state, uint64_t checkpoint_id, fc_snapshot *out,
+                       GError **error);
+  /* Checkpoint checkpoint_id completed everywhere (and, with a directory,
+   * is durable): side effects that wait for it may happen now.  On the
+   * task's own thread, in id order.  After the task's input ended it comes
+   * only for checkpoints it had snapshotted, and never once it is done. */
+  void (*checkpoint_complete)(fc_task *task, void *state, uint64_t checkpoint_id);
+  /* Checkpoint checkpoint_id was aborted (timeout, failure to write it),
+   * whether or not this task had snapshotted it.  Same rules. */
+  void (*checkpoint_aborted)(fc_task *task, void *state, uint64_t checkpoint_id);
 } fc_operator;
 
 fc_graph *fc_graph_new(void);

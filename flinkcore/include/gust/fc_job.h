@@ -10,6 +10,7 @@
 #define GUST_FC_JOB_H
 
 #include <gust/fc_task.h>
+#include <gust/fc_checkpoint.h>
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,10 @@ typedef enum {
   FC_ERROR_TASK_FAILED,   /* a task's callback failed; the message names the task */
   FC_ERROR_TIMEOUT,       /* fc_job_wait() ran out of time */
   FC_ERROR_CANCELLED,     /* fc_job_cancel() stopped the job */
+  FC_ERROR_CHECKPOINT_IO,        /* reading or writing a checkpoint directory failed */
+  FC_ERROR_CHECKPOINT_CORRUPT,   /* a checkpoint's metadata or state fails its checksum */
+  FC_ERROR_CHECKPOINT_NOT_FOUND, /* no such (usable) checkpoint */
+  FC_ERROR_CHECKPOINT_ABORTED,   /* the checkpoint timed out or could not be written */
 } fc_error_code;
 
 typedef struct {
@@ -28,9 +33,21 @@ typedef struct {
   int batch_records;    /* records per batch before it is sent; 0 = 256 */
   int source_budget;    /* produce() calls per source turn; 0 = batch_records */
   int idle_backoff_ms;  /* re-run an idle source after this; 0 = 1 */
+
+  /* Checkpoints (fc_checkpoint.h).  All zero: no periodic checkpoints and
+   * nothing written; fc_job_trigger_checkpoint() still works, in memory. */
+  int checkpoint_interval_ms;         /* start one this often; 0 = only on request */
+  const char *checkpoint_dir;         /* where to write them (created; copied);
+                                         NULL = kept in memory only */
+  fc_checkpoint_mode checkpoint_mode; /* 0 = FC_CHECKPOINT_ALIGNED (exactly-once) */
+  int checkpoint_timeout_ms;          /* abort one not complete by then; 0 = 600000 */
+  int checkpoint_max_concurrent;      /* in flight at once; 0 = 1 */
+  int checkpoint_retention;           /* complete ones kept: 0 = 2 (the newest may be
+                                         unreadable; recovery falls back to the other) */
 } fc_job_options;
 
-/* Takes ownership of g (also on failure). NULL with FC_ERROR_INVALID_GRAPH. */
+/* Takes ownership of g (also on failure). NULL with FC_ERROR_INVALID_GRAPH,
+ * or FC_ERROR_CHECKPOINT_IO when checkpoint_dir cannot be created or read. */
 fc_job *fc_job_new(fc_graph *g, const fc_job_options *opts, GError **error);
 void fc_job_start(fc_job *job);
 /* TRUE when every task finished cleanly.  FALSE with FC_ERROR_TASK_FAILED
@@ -46,6 +63,11 @@ void fc_job_cancel(fc_job *job);
 void fc_job_free(fc_job *job);
 /* Posts a message to a task's mailbox. Any thread. */
 void fc_job_post(fc_job *job, int task, const fc_message *msg);
+/* Before fc_job_start(): the snapshot bytes task resumes from (a ref is
+ * taken; NULL clears).  The caller decides which bytes go to which task
+ * (the same task of a restored checkpoint, or a redistribution when the
+ * parallelism changed). */
+void fc_job_set_restored_state(fc_job *job, int task, GBytes *state);
 
 int fc_job_n_tasks(const fc_job *job);
 const char *fc_job_task_name(const fc_job *job, int task);
@@ -61,6 +83,7 @@ typedef struct {
   uint32_t queued_batches;    /* batches waiting in its input channels now */
   uint32_t queue_capacity;    /* batches its input channels can hold */
   uint64_t queued_records;    /* records in those batches now */
+  uint64_t alignment_ns;      /* time inputs were held for checkpoint alignment */
 } fc_task_metrics;
 
 void fc_job_task_metrics(fc_job *job, int task, fc_task_metrics *out);

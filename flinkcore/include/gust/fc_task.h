@@ -70,6 +70,12 @@ void fc_task_timer_cancel(fc_task *t, uint32_t timer_id);
 /* Posts a message to another task (or itself). Any thread. */
 void fc_task_post(fc_task *t, int target_task, const fc_message *msg);
 
+/* The state this task resumes from (what its snapshot() wrote into the
+ * checkpoint the job was restored from, as given to
+ * fc_job_set_restored_state()), or NULL on a fresh start.  Valid for the
+ * job's life; read it in open(). */
+GBytes *fc_task_restored_state(const fc_task *t);
+
 /* Monotonic clock in nanoseconds. */
 int64_t fc_now_ns(void);
 

@@ -8,5 +8,7 @@
 #include <gust/fc_graph.h>
 #include <gust/fc_task.h>
 #include <gust/fc_job.h>
+#include <gust/fc_checkpoint.h>
+#include <gust/fc_state.h>
 
 #endif

@@ -7,13 +7,13 @@ import multilang
 counts = collections.Counter()
 
 
-def process(message):
-    if multilang.is_tick(message):
+def process(tup):
+    if multilang.is_tick(tup):
         multilang.emit([sum(counts.values())], stream="totals")
         return
-    word = message["tuple"][0]
+    word = tup.values[0]
     counts[word] += 1
-    multilang.emit([word, counts[word]], anchors=[message["id"]])
+    multilang.emit([word, counts[word]])
 
 
 multilang.run_bolt(process)

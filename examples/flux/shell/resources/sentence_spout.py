@@ -1,6 +1,6 @@
-"""Emits sentences from a fixed list, reliably (each with a message id)."""
+"""Emits sentences from a fixed list, reliably (each with a message id);
+replays the ones that fail."""
 import itertools
-import time
 
 import multilang
 
@@ -11,12 +11,16 @@ SENTENCES = [
 ]
 
 counter = itertools.count()
+failed = []
 
 
 def next_tuple():
-    n = next(counter)
-    multilang.emit([SENTENCES[n % len(SENTENCES)]], message_id=n)
-    time.sleep(0.01)
+    n = failed.pop() if failed else next(counter)
+    multilang.emit([SENTENCES[n % len(SENTENCES)]], id=n)
 
 
-multilang.run_spout(next_tuple)
+def fail(n):
+    failed.append(n)
+
+
+multilang.run_spout(next_tuple, fail=fail)

@@ -1,10 +1,11 @@
-"""Splits each sentence into words, anchored to the sentence."""
+"""Splits each sentence into words (anchored to the sentence, which is
+acked after)."""
 import multilang
 
 
-def process(message):
-    for word in message["tuple"][0].split():
-        multilang.emit([word], anchors=[message["id"]])
+def process(tup):
+    for word in tup.values[0].split():
+        multilang.emit([word])
 
 
 multilang.run_bolt(process)

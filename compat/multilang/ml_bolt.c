@@ -1,0 +1,431 @@
+/* ml_bolt.c — the engine operator hosting one multilang bolt task
+ * (Storm's ShellBolt): asynchronous, tuples in, emits/acks/fails out.
+ *
+ * process(): each input gets a fresh id (a decimal string on the wire;
+ * ids count up and are never reused, even across restarts), is kept in
+ * `inflight` with what acking and anchoring need (its stream, source task
+ * and tracking tags; not its values), and is encoded into the write
+ * buffer.  Tick tuples are sent the same way (comp "__system", task -1,
+ * stream "__tick"); a heartbeat tuple (stream "__heartbeat", comp null)
+ * goes out every second and is not kept.  turn_end() writes the buffer in
+ * one go (ml_child_flush).
+ *
+ * The child's messages arrive through the mailbox (MSG_MULTILANG_WAKE)
+ * and are applied on the task's turn: emit (anchored to any kept ids,
+ * direct or not; the receivers' task ids are written back unless
+ * need_task_ids is false or the emit is direct), ack and fail (through
+ * the collector, so tracking works as for native bolts), sync (nothing:
+ * any output counts as a heartbeat).  An ack, fail or anchor naming an id
+ * the bolt does not hold is reported as an error and skipped (Storm would
+ * kill the worker).
+ *
+ * When the process dies every kept tuple is failed (acker mode: the
+ * spouts see fail), and until its successor runs, inputs are failed at
+ * once.  A checkpoint barrier waits until the child has settled every
+ * tracked tuple sent before it (so a completed checkpoint never covers a
+ * tuple still inside the child); tuples it still holds at the timeout are
+ * failed.  At end of input the bolt waits briefly for the child to finish
+ * what it holds.  Everything here runs on the task's turn.
+ */
+#define G_LOG_DOMAIN "gust-multilang"
+
+#include "context.h"
+#include "ml_private.h"
+
+#include <string.h>
+
+enum { HEARTBEAT_MS = 1000, LATENCY_SAMPLE = 16 };
+#define FINISH_WAIT_NS (G_GINT64_CONSTANT(5) * 1000000000)
+#define HOLD_PATIENCE_NS (G_GINT64_CONSTANT(1000) * 1000000)
+
+typedef struct {
+  uint64_t id;
+  gust_tuple tuple;   /* tracking view: stream, source task, tags; no values */
+  int64_t started_ns; /* 0 unless sampled for latency */
+  bool settled;       /* failed by a checkpoint that could not wait; the child may still answer */
+  uint64_t tags[];
+} inflight;
+
+typedef struct {
+  rt_component *comp;
+  fc_task *task;
+  gust_context ctx;
+  gust_collector out;
+  ml_child child;
+  GHashTable *inflight; /* &id -> inflight* */
+  inflight *last;       /* the entry lookup() found last, or NULL */
+  uint64_t next_id;
+  uint64_t drain_below; /* waiting for tuples with smaller ids to settle */
+  uint32_t heartbeat_timer, tick_timer, restart_timer;
+  int *task_ids;
+  size_t max_task_ids;
+  bool warned_held; /* said once that the child holds tuples across checkpoints */
+} ml_bolt;
+
+/* ---- ids ---- */
+
+/* The tuple id in an ack, fail or anchor: "123" (as sent) or 123. */
+static bool tuple_id_of(const ml_raw *raw, uint64_t *id)
+{
+  if (!raw->text || raw->len == 0 || raw->len > 20) return false;
+  uint64_t v = 0;
+  for (uint32_t i = 0; i < raw->len; i++) {
+    unsigned d = (unsigned)(unsigned char)raw->text[i] - '0';
+    if (d > 9 || v > (G_MAXUINT64 - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *id = v;
+  return true;
+}
+
+/* Emits of one input usually name it one after the other: the last entry
+ * found is tried first. */
+static inflight *lookup(ml_bolt *h, const ml_raw *raw)
+{
+  uint64_t id;
+  if (!tuple_id_of(raw, &id)) return NULL;
+  if (h->last && h->last->id == id) return h->last;
+  h->last = g_hash_table_lookup(h->inflight, &id);
+  return h->last;
+}
+
+static void forget(ml_bolt *h, inflight *e)
+{
+  if (h->last == e) h->last = NULL;
+  g_hash_table_remove(h->inflight, &e->id);
+}
+
+static char *raw_json(const ml_raw *raw)
+{
+  GString *s = g_string_new(NULL);
+  ml_raw_append_json(s, raw);
+  return g_string_free(s, FALSE);
+}
+
+static inflight *keep(ml_bolt *h, const gust_tuple *view)
+{
+  inflight *e = g_malloc(sizeof *e + view->n_tags * sizeof(uint64_t));
+  e->id = ++h->next_id;
+  e->tuple = *view;
+  e->tuple.values = NULL;
+  e->tuple.n_values = 0;
+  e->tuple.tags = e->tags;
+  e->tuple.ack_val = 0;
+  if (view->n_tags) memcpy(e->tags, view->tags, view->n_tags * sizeof(uint64_t));
+  e->started_ns = e->id % LATENCY_SAMPLE == 0 ? fc_now_ns() : 0;
+  e->settled = false;
+  g_hash_table_insert(h->inflight, &e->id, e);
+  return e;
+}
+
+/* ---- applying the child's messages ---- */
+
+static void emit(ml_bolt *h, const ml_msg *m)
+{
+  const gust_tuple **anchors =
+      fc_arena_alloc(fc_task_scratch(h->task), (m->n_anchors + 1) * sizeof *anchors);
+  size_t n_anchors = 0;
+  for (uint32_t i = 0; i < m->n_anchors; i++) {
+    inflight *e = lookup(h, &m->anchors[i]);
+    if (e) {
+      anchors[n_anchors++] = &e->tuple;
+    } else {
+      g_autofree char *id = raw_json(&m->anchors[i]);
+      gust_report_error(&h->out,
+                        "emit anchored to tuple id %s, which the bolt does not hold "
+                        "(already acked or failed, or never sent): anchor dropped",
+                        id);
+    }
+  }
+  if (m->direct) {
+    if (m->task < 1 || m->task > G_MAXINT ||
+        !gust_emit_direct(&h->out, (int)m->task, m->stream, anchors, n_anchors, m->values,
+                          m->n_values))
+      gust_report_error(&h->out,
+                        "direct emit on stream '%s' to task %" G_GINT64_FORMAT
+                        ", which does not subscribe to it directly: dropped",
+                        m->stream ? m->stream : GUST_DEFAULT_STREAM, m->task);
+    return;
+  }
+  size_t n = gust_emit(&h->out, m->stream, anchors, n_anchors, m->values, m->n_values,
+                       m->need_task_ids ? h->task_ids : NULL, h->max_task_ids);
+  if (m->need_task_ids) ml_encode_task_ids(h->child.wbuf, h->task_ids, MIN(n, h->max_task_ids));
+}
+
+static void settle(ml_bolt *h, const ml_msg *m)
+{
+  inflight *e = lookup(h, &m->id);
+  if (!e) {
+    g_autofree char *id = raw_json(&m->id);
+    gust_report_error(&h->out,
+                      "%s of tuple id %s, which the bolt does not hold (already acked "
+                      "or failed, or never sent): ignored",
+                      m->kind == ML_MSG_ACK ? "ack" : "fail", id);
+    return;
+  }
+  if (!e->settled) {
+    if (m->kind == ML_MSG_ACK)
+      gust_ack(&h->out, &e->tuple);
+    else
+      gust_fail(&h->out, &e->tuple);
+    if (e->started_ns) {
+      atomic_fetch_add_explicit(&h->comp->latency_ns, (uint64_t)(fc_now_ns() - e->started_ns),
+                                memory_order_relaxed);
+      atomic_fetch_add_explicit(&h->comp->latency_count, 1, memory_order_relaxed);
+    }
+  }
+  forget(h, e);
+}
+
+static gboolean bolt_apply(void *host, const ml_msg *m, GError **error)
+{
+  ml_bolt *h = host;
+  switch (m->kind) {
+  case ML_MSG_EMIT:
+    emit(h, m);
+    return TRUE;
+  case ML_MSG_ACK:
+  case ML_MSG_FAIL:
+    settle(h, m);
+    return TRUE;
+  default: /* sync: its arrival was the point */
+    return TRUE;
+  }
+}
+
+/* The process died: fail everything it held. */
+static void bolt_lost(void *host)
+{
+  ml_bolt *h = host;
+  GHashTableIter it;
+  gpointer value;
+  h->last = NULL;
+  g_hash_table_iter_init(&it, h->inflight);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    inflight *e = value;
+    if (!e->settled) gust_fail(&h->out, &e->tuple);
+    g_hash_table_iter_remove(&it);
+  }
+}
+
+static const ml_host_ops bolt_ops = {
+    .apply = bolt_apply,
+    .lost = bolt_lost,
+};
+
+/* ---- restarts ---- */
+
+static void schedule_restart(ml_bolt *h)
+{
+  int64_t delay = ml_child_restart_delay_ns(&h->child);
+  if (!ml_child_is_up(&h->child) && delay > 0 && !h->restart_timer)
+    h->restart_timer = fc_task_timer_add(h->task, (uint32_t)(delay / 1000000) + 1, FALSE);
+}
+
+static gboolean pump(ml_bolt *h, GError **error)
+{
+  gboolean ok = ml_child_pump(&h->child, error);
+  schedule_restart(h);
+  return ok;
+}
+
+/* ---- the operator ---- */
+
+static void bolt_free(ml_bolt *h)
+{
+  ml_child_clear(&h->child);
+  g_hash_table_destroy(h->inflight);
+  rt_collector_clear(&h->out);
+  g_free(h->task_ids);
+  g_free(h);
+}
+
+static gboolean bolt_open(fc_task *task, void *data, void **state, GError **error)
+{
+  rt_component *comp = data;
+  ml_bolt *h = g_new0(ml_bolt, 1);
+  h->comp = comp;
+  h->task = task;
+  rt_context_init(&h->ctx, comp->rt, comp, fc_task_subtask(task));
+  rt_collector_init(&h->out, comp->rt, comp, task);
+  h->inflight = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+  h->max_task_ids = fc_task_max_routes(task) + 1;
+  h->task_ids = g_new(int, h->max_task_ids);
+  if (!ml_child_init(&h->child, comp, fc_task_subtask(task), fc_task_job(task), fc_task_id(task),
+                     &bolt_ops, h, error)) {
+    bolt_free(h);
+    return FALSE;
+  }
+  h->child.out = &h->out;
+  h->heartbeat_timer = fc_task_timer_add(task, HEARTBEAT_MS, TRUE);
+  if (comp->tick_secs > 0)
+    h->tick_timer = fc_task_timer_add(task, (uint32_t)comp->tick_secs * 1000, TRUE);
+  *state = h;
+  return TRUE;
+}
+
+static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, GError **error)
+{
+  ml_bolt *h = state;
+  gust_tuple view = {
+      .stream = g_ptr_array_index(h->comp->rt->streams, rec->stream),
+      .source_task = rec->producer + 1,
+      .n_values = rec->n_values,
+      .values = rec->values,
+      .n_tags = rec->n_tags,
+      .tags = rec->tags,
+  };
+  atomic_fetch_add_explicit(&h->comp->executed, 1, memory_order_relaxed);
+  if (!ml_child_is_up(&h->child)) {
+    gust_fail(&h->out, &view); /* no process to give it to: the spout may replay it */
+    return TRUE;
+  }
+  inflight *e = keep(h, &view);
+  ml_encode_tuple(h->child.wbuf, e->id, gust_tuple_source_component(&view), view.source_task,
+                  view.stream->name, rec->values, rec->n_values);
+  return TRUE;
+}
+
+static void send_tick(ml_bolt *h)
+{
+  if (!ml_child_is_up(&h->child)) return;
+  fc_value freq = fc_i64(h->comp->tick_secs);
+  gust_tuple view = {.stream = h->comp->rt->tick_stream, .source_task = -1};
+  inflight *e = keep(h, &view); /* the child may ack it, as storm.py does */
+  ml_encode_tuple(h->child.wbuf, e->id, "__system", -1, "__tick", &freq, 1);
+  atomic_fetch_add_explicit(&h->comp->executed, 1, memory_order_relaxed);
+}
+
+static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError **error)
+{
+  ml_bolt *h = state;
+  if (timer_id == h->tick_timer) {
+    send_tick(h);
+  } else if (timer_id == h->restart_timer) {
+    h->restart_timer = 0;
+    ml_child_check(&h->child, -1);
+  } else if (timer_id == h->heartbeat_timer) {
+    ml_child_check(&h->child, 0);
+    if (ml_child_is_up(&h->child) && h->child.handshake_done)
+      ml_encode_heartbeat(h->child.wbuf, ++h->next_id);
+  }
+  return pump(h, error);
+}
+
+static gboolean bolt_message(fc_task *task, void *state, const fc_message *msg, GError **error)
+{
+  ml_bolt *h = state;
+  return msg->kind == MSG_MULTILANG_WAKE ? pump(h, error) : TRUE;
+}
+
+static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
+{
+  ml_bolt *h = state;
+  gboolean ok = ml_child_flush(&h->child, error);
+  schedule_restart(h);
+  return ok;
+}
+
+/* Tracked tuples sent before drain_below that the child still holds. */
+static guint held_before_barrier(ml_bolt *h)
+{
+  guint held = 0;
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, h->inflight);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    inflight *e = value;
+    if (e->id < h->drain_below && !e->settled && e->tuple.n_tags) held++;
+  }
+  return held;
+}
+
+static gboolean drained(void *host)
+{
+  return held_before_barrier(host) == 0;
+}
+
+/* A checkpoint's barrier reached the bolt: it may pass once the child has
+ * settled every tracked tuple sent before it, or a completed checkpoint
+ * would cover tuples a crash could still lose.  Waits while the child
+ * keeps settling them (up to the subprocess timeout); tuples it holds
+ * without progress for HOLD_PATIENCE_NS (a join, a batch waiting for a
+ * tick) are failed, so that their spouts replay them. */
+static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id, fc_snapshot *out,
+                              GError **error)
+{
+  ml_bolt *h = state;
+  h->drain_below = h->next_id + 1;
+  int64_t start = fc_now_ns(), deadline = start + h->child.timeout_ns;
+  guint held = held_before_barrier(h);
+  while (held) {
+    int64_t patience = MIN(fc_now_ns() + HOLD_PATIENCE_NS, deadline);
+    if (!ml_child_wait_until(&h->child, drained, patience, error)) return FALSE;
+    guint now_held = held_before_barrier(h);
+    if (now_held == held || fc_now_ns() >= deadline) break; /* no progress: the child holds them */
+    held = now_held;
+  }
+  held = 0;
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, h->inflight);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    inflight *e = value;
+    if (e->id < h->drain_below && !e->settled && e->tuple.n_tags) {
+      gust_fail(&h->out, &e->tuple);
+      e->settled = true;
+      held++;
+    }
+  }
+  if (held && !h->warned_held) {
+    h->warned_held = true; /* once per task: a bolt that holds tuples does so at every checkpoint */
+    g_warning("multilang %s: %u tuples were still held by the subprocess %.1f s after checkpoint "
+              "%" G_GUINT64_FORMAT " reached the bolt; failed them so that their spouts replay "
+              "them (a bolt that holds tuples across checkpoints runs better with "
+              "topology.gust.reliability: acker)",
+              h->child.label, held, (fc_now_ns() - start) / 1e9, checkpoint_id);
+  }
+  schedule_restart(h);
+  return TRUE;
+}
+
+/* Nothing but tick tuples is left in the child. */
+static gboolean emptied(void *host)
+{
+  ml_bolt *h = host;
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, h->inflight);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    inflight *e = value;
+    if (!e->settled && e->tuple.stream != h->comp->rt->tick_stream) return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean bolt_finish(fc_task *task, void *state, GError **error)
+{
+  ml_bolt *h = state;
+  int64_t wait = MIN(h->child.timeout_ns, FINISH_WAIT_NS);
+  g_debug("%s: end of input; waiting for the subprocess to settle %u tuples", h->child.label,
+          g_hash_table_size(h->inflight));
+  return ml_child_wait_until(&h->child, emptied, fc_now_ns() + wait, error);
+}
+
+static void bolt_close(fc_task *task, void *state)
+{
+  ml_bolt *h = state;
+  if (h) /* (its timers stop with the job; after a cancel they are gone already) */
+    bolt_free(h);
+}
+
+const fc_operator rt_multilang_bolt_operator = {
+    .open = bolt_open,
+    .process = bolt_process,
+    .timer = bolt_timer,
+    .message = bolt_message,
+    .turn_end = bolt_turn_end,
+    .finish = bolt_finish,
+    .close = bolt_close,
+    .snapshot = bolt_snapshot,
+};

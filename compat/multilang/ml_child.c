@@ -1,0 +1,362 @@
+/* ml_child.c — a task's multilang subprocess over the task's life: the
+ * part that spouts and bolts share.
+ *
+ * Start: a per-task pid directory, the environment (the extra entries;
+ * a PATH entry is appended to the inherited PATH, as Storm does), the
+ * process in the component's resources directory, and the handshake at
+ * the head of the write buffer.  Everything the host writes goes into
+ * that buffer and out in one write per turn (ml_child_flush); a full pipe
+ * makes the flush wait, applying what the child sends meanwhile, so the
+ * two sides never wait on each other.
+ *
+ * Messages: the reader thread's batches are applied in order on the
+ * task's turn (ml_child_pump).  pid, log, error and metrics are handled
+ * here, the rest by the host (ml_host_ops.apply).
+ *
+ * Death: end of stdout, a malformed message, a protocol violation the
+ * host reports, or silence past topology.subprocess.timeout.secs (else
+ * supervisor.worker.timeout.secs, else 30 s).  The process is killed if
+ * needed and reaped, the death is logged (g_warning) with the component,
+ * the task, how it ended and the last lines of its stderr, and counted as
+ * an error; the host fails what the process held (ml_host_ops.lost); a
+ * new process starts at once, or after a back-off (100 ms doubling to
+ * 5 s) when processes keep dying within RESTART_RESET_NS.  If the task's
+ * first process dies before answering the handshake, the component cannot
+ * run at all: the task fails with that report instead.
+ *
+ * Everything here runs on the task's thread.
+ */
+#define G_LOG_DOMAIN "gust-multilang"
+
+#include "ml_private.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { REAP_GRACE_MS = 100, CLOSE_GRACE_MS = 300, WRITE_POLL_MS = 10 };
+#define RESTART_RESET_NS (G_GINT64_CONSTANT(10) * 1000000000)
+#define BACKOFF_MIN_NS (G_GINT64_CONSTANT(100) * 1000000)
+#define BACKOFF_MAX_NS (G_GINT64_CONSTANT(5) * 1000000000)
+
+static int64_t timeout_ns_of(const json_t *conf)
+{
+  const char *keys[] = {"topology.subprocess.timeout.secs", "supervisor.worker.timeout.secs"};
+  for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+    json_t *v = json_object_get(conf, keys[i]);
+    if (json_is_number(v) && json_number_value(v) > 0) return (int64_t)(json_number_value(v) * 1e9);
+  }
+  return G_GINT64_CONSTANT(30) * 1000000000;
+}
+
+static char **environment(const gust_impl *impl)
+{
+  char **envp = g_get_environ();
+  for (char **e = impl->multilang.env; e && *e; e++) {
+    const char *eq = strchr(*e, '=');
+    if (!eq || eq == *e) continue;
+    g_autofree char *name = g_strndup(*e, (gsize)(eq - *e));
+    const char *value = eq + 1;
+    const char *path = g_str_equal(name, "PATH") ? g_environ_getenv(envp, "PATH") : NULL;
+    g_autofree char *joined = path && *path ? g_strconcat(path, ":", value, NULL) : NULL;
+    envp = g_environ_setenv(envp, name, joined ? joined : value, TRUE);
+  }
+  return envp;
+}
+
+static const gust_impl *impl_of(const ml_child *c)
+{
+  return gust_component_impl(c->comp->model);
+}
+
+static gboolean start(ml_child *c, GError **error)
+{
+  const gust_impl *impl = impl_of(c);
+  ml_spawn_spec spec = {
+      .argv = impl->multilang.argv,
+      .cwd = impl->multilang.resources_dir,
+      .envp = c->envp,
+      .label = c->label,
+      .job = c->job,
+      .task = c->engine_task,
+  };
+  c->proc = ml_process_spawn(&spec, error);
+  if (!c->proc) {
+    g_autofree char *command = g_strjoinv(" ", impl->multilang.argv);
+    g_prefix_error(error, "multilang %s: cannot start [%s] in %s: ", c->label, command,
+                   spec.cwd ? spec.cwd : "the current directory");
+    return FALSE;
+  }
+  c->generation++;
+  c->handshake_done = false;
+  c->child_pid = ml_process_pid(c->proc);
+  g_string_truncate(c->wbuf, 0);
+  g_string_append(c->wbuf, c->handshake);
+  if (c->ops->started) c->ops->started(c->host);
+  return TRUE;
+}
+
+gboolean ml_child_init(ml_child *c, rt_component *comp, int task_index, fc_job *job,
+                       int engine_task, const ml_host_ops *ops, void *host, GError **error)
+{
+  memset(c, 0, sizeof *c);
+  c->comp = comp;
+  c->task_index = task_index;
+  c->ops = ops;
+  c->host = host;
+  c->job = job;
+  c->engine_task = engine_task;
+  c->label = g_strdup_printf("%s (task %d)", comp->id, comp->storm_task_ids[task_index]);
+  c->timeout_ns = timeout_ns_of(comp->conf);
+  c->wbuf = g_string_sized_new(64 * 1024);
+  c->envp = environment(impl_of(c));
+  c->pid_dir = g_dir_make_tmp("gust-pids-XXXXXX", error);
+  if (!c->pid_dir) {
+    g_prefix_error(error, "%s: cannot make a pid directory: ", c->label);
+    return FALSE;
+  }
+  c->handshake = ml_handshake_text(comp, task_index, c->pid_dir);
+  return start(c, error);
+}
+
+gboolean ml_child_is_up(const ml_child *c)
+{
+  return c->proc != NULL;
+}
+
+static void remove_pid_file(ml_child *c, int64_t pid)
+{
+  char name[32];
+  g_snprintf(name, sizeof name, "%" G_GINT64_FORMAT, pid);
+  g_autofree char *path = g_build_filename(c->pid_dir, name, NULL);
+  g_unlink(path);
+}
+
+/* ---- deaths and restarts ---- */
+
+static void try_restart(ml_child *c)
+{
+  GError *error = NULL;
+  if (start(c, &error)) return;
+  atomic_fetch_add(&c->comp->errors, 1);
+  int64_t delay = MIN(BACKOFF_MIN_NS << MIN(c->failures_in_a_row, 10), BACKOFF_MAX_NS);
+  c->failures_in_a_row++;
+  c->restart_at_ns = fc_now_ns() + delay;
+  g_warning("multilang %s: %s; trying again in %.1f s", c->label, error->message, delay / 1e9);
+  g_error_free(error);
+}
+
+/* The current process is dead or being killed: reap it, report, let the
+ * host fail what it held, and start another (now or after a back-off). */
+static void died(ml_child *c, const char *reason)
+{
+  ml_process *p = c->proc;
+  c->proc = NULL;
+  g_string_truncate(c->wbuf, 0);
+  g_autofree char *how = ml_process_reap(p, REAP_GRACE_MS);
+  const char *tail = ml_process_stderr_tail(p);
+  int64_t lived = fc_now_ns() - ml_process_started_ns(p);
+  g_autofree char *command = g_strjoinv(" ", impl_of(c)->multilang.argv);
+  g_autofree char *report = g_strdup_printf("subprocess [%s] (pid %" G_GINT64_FORMAT ") %s; it %s",
+                                            command, c->child_pid, reason, how);
+  g_autofree char *stderr_note = *tail ? g_strdup_printf("; last lines of its stderr:\n%s", tail)
+                                       : g_strdup("; it wrote nothing on stderr");
+  remove_pid_file(c, c->child_pid);
+  ml_process_free(p);
+  if (!c->ever_ready) {
+    g_set_error(&c->fatal, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "multilang %s: %s before answering the handshake%s", c->label, report, stderr_note);
+    return;
+  }
+  atomic_fetch_add(&c->comp->errors, 1);
+  if (lived > RESTART_RESET_NS) c->failures_in_a_row = 0;
+  int64_t delay = c->failures_in_a_row
+                      ? MIN(BACKOFF_MIN_NS << MIN(c->failures_in_a_row - 1, 10), BACKOFF_MAX_NS)
+                      : 0;
+  c->failures_in_a_row++;
+  g_autofree char *when = delay ? g_strdup_printf(" in %.1f s", delay / 1e9) : g_strdup("");
+  g_warning("multilang %s: %s; restarting it%s%s", c->label, report, when, stderr_note);
+  if (c->ops->lost) c->ops->lost(c->host);
+  c->restart_at_ns = fc_now_ns() + delay;
+  if (!delay && !c->closing) try_restart(c);
+}
+
+void ml_child_kill(ml_child *c, const char *reason)
+{
+  if (!c->proc) return;
+  ml_process_kill(c->proc);
+  died(c, reason);
+}
+
+int64_t ml_child_restart_delay_ns(const ml_child *c)
+{
+  if (c->proc || c->fatal) return 0;
+  return MAX(c->restart_at_ns - fc_now_ns(), 0);
+}
+
+void ml_child_check(ml_child *c, int64_t since_ns)
+{
+  if (!c->proc) {
+    if (!c->fatal && !c->closing && fc_now_ns() >= c->restart_at_ns) try_restart(c);
+    return;
+  }
+  if (since_ns < 0) return;
+  int64_t quiet_since = MAX(ml_process_last_output_ns(c->proc), since_ns);
+  if (fc_now_ns() - quiet_since > c->timeout_ns) {
+    g_autofree char *reason =
+        g_strdup_printf("sent nothing for %.1f s (timeout %.1f s)",
+                        (fc_now_ns() - quiet_since) / 1e9, c->timeout_ns / 1e9);
+    ml_child_kill(c, reason);
+  }
+}
+
+/* ---- applying messages ---- */
+
+static void log_message(ml_child *c, const ml_msg *m)
+{
+  static const GLogLevelFlags levels[] = {G_LOG_LEVEL_DEBUG, G_LOG_LEVEL_DEBUG, G_LOG_LEVEL_INFO,
+                                          G_LOG_LEVEL_WARNING, G_LOG_LEVEL_WARNING};
+  static const char *const names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
+  g_log(G_LOG_DOMAIN, levels[m->level], "ShellLog pid:%" G_GINT64_FORMAT ", name:%s %s%s%s",
+        c->child_pid, c->comp->id, m->level >= 3 ? names[m->level] : "", m->level >= 3 ? " " : "",
+        m->text ? m->text : "");
+}
+
+/* FALSE + error: a protocol violation (the process is killed). */
+static gboolean apply(ml_child *c, const ml_msg *m, GError **error)
+{
+  switch (m->kind) {
+  case ML_MSG_PID:
+    if (c->handshake_done) return TRUE;
+    c->handshake_done = c->ever_ready = true;
+    if (m->pid > 0 && m->pid != c->child_pid)
+      g_debug("%s: the subprocess says its pid is %" G_GINT64_FORMAT
+              " (started as %" G_GINT64_FORMAT ")",
+              c->label, m->pid, c->child_pid);
+    g_info("%s: launched subprocess with pid %" G_GINT64_FORMAT, c->label, c->child_pid);
+    return TRUE;
+  case ML_MSG_LOG:
+    log_message(c, m);
+    return TRUE;
+  case ML_MSG_ERROR:
+    gust_report_error(c->out, "Shell Process Exception: %s", m->text ? m->text : "");
+    return TRUE;
+  case ML_MSG_METRICS:
+    g_debug("%s: metrics update for '%s' (not kept)", c->label, m->text);
+    return TRUE;
+  default:
+    return c->ops->apply(c->host, m, error);
+  }
+}
+
+gboolean ml_child_pump(ml_child *c, GError **error)
+{
+  if (!c->proc) ml_child_check(c, -1);
+  if (c->proc) {
+    GQueue batches = G_QUEUE_INIT;
+    ml_process_take(c->proc, &batches);
+    unsigned generation = c->generation;
+    ml_batch *b;
+    while ((b = g_queue_pop_head(&batches))) {
+      for (guint i = 0; i < b->msgs->len && c->generation == generation && c->proc; i++) {
+        GError *violation = NULL;
+        if (!apply(c, &g_array_index(b->msgs, ml_msg, i), &violation)) {
+          ml_child_kill(c, violation->message);
+          g_error_free(violation);
+        }
+      }
+      if (c->generation == generation && c->proc) {
+        if (b->end == ML_END_EOF)
+          died(c, "closed its output");
+        else if (b->end == ML_END_PROTOCOL)
+          ml_child_kill(c, b->error);
+      }
+      if (c->generation == generation && c->proc && b->end == ML_END_NONE)
+        ml_process_recycle(c->proc, b);
+      else
+        ml_batch_free(b);
+    }
+  }
+  if (c->fatal) {
+    g_propagate_error(error, g_error_copy(c->fatal));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* ---- writing ---- */
+
+gboolean ml_child_flush(ml_child *c, GError **error)
+{
+  size_t off = 0;
+  unsigned generation = c->generation;
+  int64_t progress_ns = fc_now_ns();
+  while (c->proc && off < c->wbuf->len) {
+    gssize n = ml_process_write(c->proc, c->wbuf->str + off, c->wbuf->len - off);
+    if (n > 0) {
+      off += (size_t)n;
+      progress_ns = fc_now_ns();
+      continue;
+    }
+    if (n < 0) break; /* its stdin is gone: the end of its stdout tells why */
+    ml_process_wait_writable(c->proc, WRITE_POLL_MS);
+    if (!ml_child_pump(c, error)) return FALSE;
+    if (c->generation != generation) { /* restarted meanwhile: a new buffer */
+      off = 0;
+      generation = c->generation;
+      continue;
+    }
+    if (c->proc) ml_child_check(c, progress_ns);
+  }
+  if (c->generation == generation) g_string_truncate(c->wbuf, 0);
+  return TRUE;
+}
+
+gboolean ml_child_wait_until(ml_child *c, gboolean (*done)(void *host), int64_t deadline_ns,
+                             GError **error)
+{
+  for (;;) {
+    if (!ml_child_pump(c, error)) return FALSE;
+    gboolean finished = done(c->host); /* may queue more to write */
+    if (!ml_child_flush(c, error)) return FALSE;
+    int64_t now = fc_now_ns();
+    if (finished || !c->proc || now >= deadline_ns) return TRUE;
+    ml_process_wait(c->proc, MIN(deadline_ns, now + 100 * 1000000));
+    ml_child_check(c, 0);
+  }
+}
+
+/* ---- the end ---- */
+
+static void remove_dir(const char *dir)
+{
+  GDir *d = g_dir_open(dir, 0, NULL);
+  if (d) {
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+      g_autofree char *path = g_build_filename(dir, name, NULL);
+      g_unlink(path);
+    }
+    g_dir_close(d);
+  }
+  g_rmdir(dir);
+}
+
+void ml_child_clear(ml_child *c)
+{
+  c->closing = true;
+  if (c->label) g_debug("%s: stopping its subprocess", c->label);
+  if (c->proc) {
+    g_free(ml_process_reap(c->proc, CLOSE_GRACE_MS));
+    remove_pid_file(c, c->child_pid);
+    ml_process_free(c->proc);
+    c->proc = NULL;
+  }
+  if (c->pid_dir) remove_dir(c->pid_dir);
+  g_free(c->pid_dir);
+  g_free(c->handshake);
+  g_strfreev(c->envp);
+  g_free(c->label);
+  if (c->wbuf) g_string_free(c->wbuf, TRUE);
+  g_clear_error(&c->fatal);
+}

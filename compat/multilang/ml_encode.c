@@ -1,0 +1,197 @@
+/* ml_encode.c — messages to the child, appended to a write buffer as
+ * "<json>\nend\n" (Storm's framing; the JSON is always one line).
+ *
+ * Values map onto JSON as multilang libraries expect: null, booleans,
+ * integers, reals (non-finite ones, which JSON lacks, become null), UTF-8
+ * strings (invalid sequences replaced), bytes as a base64 string, lists,
+ * and maps as objects (a key that is not a string is written as its JSON
+ * text).  Plain appends to a GString: no allocation per message once the
+ * buffer has grown.  Runs on the task's thread; can't fail.
+ */
+#include "ml_private.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char frame_end[] = "\nend\n";
+
+/* Decimal digits of v (no printf: this runs for every tuple). */
+static void append_int(GString *out, int64_t v)
+{
+  char buf[24], *end = buf + sizeof buf, *p = end;
+  uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+  do
+    *--p = (char)('0' + u % 10);
+  while (u /= 10);
+  if (v < 0) *--p = '-';
+  g_string_append_len(out, p, end - p);
+}
+
+static void append_uint(GString *out, uint64_t u)
+{
+  char buf[24], *end = buf + sizeof buf, *p = end;
+  do
+    *--p = (char)('0' + u % 10);
+  while (u /= 10);
+  g_string_append_len(out, p, end - p);
+}
+
+void ml_encode_string(GString *out, const char *s, size_t len)
+{
+  g_autofree char *valid = NULL;
+  bool ascii = true;
+  for (size_t i = 0; i < len && ascii; i++)
+    ascii = (unsigned char)s[i] < 0x80;
+  if (!ascii && !g_utf8_validate_len(s, len, NULL)) {
+    valid = g_utf8_make_valid(s, (gssize)len);
+    s = valid;
+    len = strlen(valid);
+  }
+  g_string_append_c(out, '"');
+  size_t run = 0; /* start of the bytes not yet appended */
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    g_string_append_len(out, s + run, (gssize)(i - run));
+    run = i + 1;
+    switch (c) {
+    case '"':
+      g_string_append(out, "\\\"");
+      break;
+    case '\\':
+      g_string_append(out, "\\\\");
+      break;
+    case '\n':
+      g_string_append(out, "\\n");
+      break;
+    case '\r':
+      g_string_append(out, "\\r");
+      break;
+    case '\t':
+      g_string_append(out, "\\t");
+      break;
+    default:
+      g_string_append_printf(out, "\\u%04x", c);
+      break;
+    }
+  }
+  g_string_append_len(out, s + run, (gssize)(len - run));
+  g_string_append_c(out, '"');
+}
+
+static void encode_real(GString *out, double f)
+{
+  if (!isfinite(f)) {
+    g_string_append(out, "null");
+    return;
+  }
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  static const char *const formats[] = {"%.15g", "%.16g", "%.17g"};
+  for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) /* the shortest that reads back as f */
+    if (g_ascii_strtod(g_ascii_formatd(buf, sizeof buf, formats[i], f), NULL) == f) break;
+  g_string_append(out, buf);
+  if (!strpbrk(buf, ".eE")) g_string_append(out, ".0"); /* stays a real on the other side */
+}
+
+void ml_encode_value(GString *out, const fc_value *v)
+{
+  switch ((fc_type)v->type) {
+  case FC_NULL:
+    g_string_append(out, "null");
+    break;
+  case FC_BOOL:
+    g_string_append(out, v->u.b ? "true" : "false");
+    break;
+  case FC_I64:
+    append_int(out, v->u.i);
+    break;
+  case FC_F64:
+    encode_real(out, v->u.f);
+    break;
+  case FC_STR:
+    ml_encode_string(out, v->u.str, v->len);
+    break;
+  case FC_BYTES: {
+    g_autofree char *b64 = g_base64_encode(v->u.bytes, v->len);
+    g_string_append_c(out, '"');
+    g_string_append(out, b64);
+    g_string_append_c(out, '"');
+    break;
+  }
+  case FC_LIST:
+    g_string_append_c(out, '[');
+    for (uint32_t i = 0; i < v->len; i++) {
+      if (i) g_string_append_c(out, ',');
+      ml_encode_value(out, &v->u.items[i]);
+    }
+    g_string_append_c(out, ']');
+    break;
+  case FC_MAP:
+    g_string_append_c(out, '{');
+    for (uint32_t i = 0; i < v->len; i++) {
+      const fc_value *key = &v->u.items[2 * i];
+      if (i) g_string_append_c(out, ',');
+      if (key->type == FC_STR) {
+        ml_encode_value(out, key);
+      } else {
+        GString *text = g_string_new(NULL);
+        ml_encode_value(text, key);
+        ml_encode_string(out, text->str, text->len);
+        g_string_free(text, TRUE);
+      }
+      g_string_append_c(out, ':');
+      ml_encode_value(out, &v->u.items[2 * i + 1]);
+    }
+    g_string_append_c(out, '}');
+    break;
+  }
+}
+
+void ml_encode_tuple(GString *out, uint64_t id, const char *comp, int task, const char *stream,
+                     const fc_value *values, uint32_t n_values)
+{
+  g_string_append(out, "{\"id\":\"");
+  append_uint(out, id);
+  g_string_append(out, "\",\"comp\":");
+  if (comp)
+    ml_encode_string(out, comp, strlen(comp));
+  else
+    g_string_append(out, "null");
+  g_string_append(out, ",\"stream\":");
+  ml_encode_string(out, stream, strlen(stream));
+  g_string_append(out, ",\"task\":");
+  append_int(out, task);
+  g_string_append(out, ",\"tuple\":[");
+  for (uint32_t i = 0; i < n_values; i++) {
+    if (i) g_string_append_c(out, ',');
+    ml_encode_value(out, &values[i]);
+  }
+  g_string_append(out, "]}");
+  g_string_append(out, frame_end);
+}
+
+void ml_encode_heartbeat(GString *out, uint64_t id)
+{
+  ml_encode_tuple(out, id, NULL, -1, "__heartbeat", NULL, 0);
+}
+
+void ml_encode_command(GString *out, const char *command, const char *id_json)
+{
+  g_string_append(out, "{\"command\":\"");
+  g_string_append(out, command);
+  g_string_append(out, "\",\"id\":");
+  g_string_append(out, id_json ? id_json : "\"\"");
+  g_string_append_c(out, '}');
+  g_string_append(out, frame_end);
+}
+
+void ml_encode_task_ids(GString *out, const int *task_ids, size_t n)
+{
+  g_string_append_c(out, '[');
+  for (size_t i = 0; i < n; i++) {
+    if (i) g_string_append_c(out, ',');
+    append_int(out, task_ids[i]);
+  }
+  g_string_append_c(out, ']');
+  g_string_append(out, frame_end);
+}

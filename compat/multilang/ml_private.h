@@ -1,0 +1,228 @@
+/* ml_private.h — the multilang host's pieces, shared by the files of
+ * compat/multilang/ (Storm's ShellBolt / ShellSpout / ShellProcess).
+ *
+ *   ml_parse.c      child -> parent: one message's JSON text -> ml_msg (YAJL, SAX)
+ *   ml_encode.c     parent -> child: tuples, commands, task ids, as JSON text
+ *   ml_handshake.c  the first message: conf, pidDir, context
+ *   ml_process.c    one subprocess: spawn (argv, cwd, env), its reader thread
+ *                   (stdout -> parsed batches, stderr -> log + tail), reaping
+ *   ml_child.c      a task's subprocess over its life: writes, applying the
+ *                   messages common to spouts and bolts, deaths, restarts
+ *   ml_bolt.c       the engine operator for multilang bolts
+ *   ml_spout.c      the component definition for multilang spouts (hosted by
+ *                   spout_host.c, which keeps the reliability bookkeeping)
+ *
+ * Threads.  Everything but the reader thread runs on the task's own turn.
+ * The reader thread owns the stdout/stderr descriptors, the parser and the
+ * stderr tail; it hands parsed batches to the task through the process's
+ * queue (pthread mutex + condition) and wakes the task with one mailbox
+ * message (MSG_MULTILANG_WAKE) per empty -> non-empty transition.  The
+ * task reads the stderr tail only after joining the reader.
+ */
+#ifndef GUST_ML_PRIVATE_H
+#define GUST_ML_PRIVATE_H
+
+#include "runtime_private.h"
+
+#include <pthread.h>
+
+/* ---- messages from the child (ml_parse.c) ---- */
+
+/* An id as the child wrote it: a string (its text, unescaped), or any
+ * other JSON value as JSON text (numbers keep every digit). */
+typedef struct {
+  const char *text; /* NUL-terminated; NULL: absent or null */
+  uint32_t len;
+  bool is_string;
+} ml_raw;
+
+/* The id as JSON text (strings quoted), appended to out. */
+void ml_raw_append_json(GString *out, const ml_raw *raw);
+
+typedef enum {
+  ML_MSG_EMIT,
+  ML_MSG_ACK,
+  ML_MSG_FAIL,
+  ML_MSG_LOG,
+  ML_MSG_ERROR,
+  ML_MSG_SYNC,
+  ML_MSG_METRICS,
+  ML_MSG_PID, /* the handshake's answer */
+} ml_msg_kind;
+
+typedef struct {
+  ml_msg_kind kind;
+  ml_raw id;          /* emit: spout message id; ack/fail: the tuple id */
+  const char *stream; /* emit; NULL = "default" */
+  bool direct;        /* emit: "task" was given */
+  int64_t task;       /* emit: the direct target (-1 if not an int64) */
+  bool need_task_ids; /* emit; default true */
+  uint32_t n_anchors;
+  const ml_raw *anchors; /* emit (bolts) */
+  uint32_t n_values;
+  const fc_value *values; /* emit: the tuple */
+  const char *text;       /* log / error: msg; metrics: name */
+  int level;              /* log: 0 trace .. 4 error; default 2 */
+  int64_t pid;            /* pid */
+} ml_msg;
+
+/* What the reader hands over: the messages of one read, or the end. */
+typedef enum {
+  ML_END_NONE,
+  ML_END_EOF,      /* stdout closed: the child exited or closed it */
+  ML_END_PROTOCOL, /* the child broke the protocol; error says how */
+} ml_end;
+
+typedef struct {
+  GArray *msgs;   /* ml_msg */
+  GString *text;  /* the messages' text: most strings point into it */
+  fc_arena arena; /* what else the messages point to */
+  size_t bytes;   /* input bytes they came from */
+  ml_end end;
+  char *error; /* ML_END_PROTOCOL */
+} ml_batch;
+
+ml_batch *ml_batch_new(void);
+void ml_batch_free(ml_batch *b);
+
+typedef struct ml_parser ml_parser;
+ml_parser *ml_parser_new(void);
+void ml_parser_free(ml_parser *p);
+/* Parses one message (the text before its "end" line) and appends it to
+ * batch.  FALSE + *error (a sentence naming what is wrong) on malformed
+ * JSON or a message the protocol does not have; the parser is unusable
+ * after that.  text must stay as long as the batch: strings without
+ * escapes point into it (the parser ends them with a NUL in place of
+ * their closing quote). */
+gboolean ml_parse_message(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error);
+
+/* ---- messages to the child (ml_encode.c) ---- */
+
+/* Each appends one framed message ("<json>\nend\n") to out. */
+void ml_encode_tuple(GString *out, uint64_t id, const char *comp, int task, const char *stream,
+                     const fc_value *values, uint32_t n_values);
+/* comp NULL writes "comp": null (heartbeats). */
+void ml_encode_heartbeat(GString *out, uint64_t id);
+/* id: raw JSON (NULL: ""). */
+void ml_encode_command(GString *out, const char *command, const char *id_json);
+void ml_encode_task_ids(GString *out, const int *task_ids, size_t n);
+/* A JSON string literal of s (len bytes), escaped; invalid UTF-8 is replaced. */
+void ml_encode_string(GString *out, const char *s, size_t len);
+void ml_encode_value(GString *out, const fc_value *v);
+
+/* ---- the handshake (ml_handshake.c) ---- */
+
+/* The framed first message for a task of comp.  Cannot fail. */
+char *ml_handshake_text(rt_component *comp, int task_index, const char *pid_dir);
+
+/* ---- one subprocess (ml_process.c) ---- */
+
+typedef struct ml_process ml_process;
+
+typedef struct {
+  char **argv;
+  const char *cwd;   /* NULL: ours */
+  char **envp;       /* the whole environment */
+  const char *label; /* "component (task N)", for logs */
+  fc_job *job;       /* woken: MSG_MULTILANG_WAKE to engine task `task` */
+  int task;
+} ml_spawn_spec;
+
+/* Starts argv with pipes and its reader thread.  NULL + error if it cannot
+ * be started.  Owned by the caller: ml_process_free(). */
+ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error);
+GPid ml_process_pid(const ml_process *p);
+int64_t ml_process_started_ns(const ml_process *p);
+/* Monotonic time of the child's last output on stdout (start time before). */
+int64_t ml_process_last_output_ns(ml_process *p);
+/* Takes every batch the reader queued (oldest first) into out. */
+void ml_process_take(ml_process *p, GQueue *out);
+/* Gives an applied batch back for the reader to fill again (or frees it). */
+void ml_process_recycle(ml_process *p, ml_batch *b);
+/* Waits until a batch is queued, the reader ended, or deadline (fc_now_ns
+ * clock) passed.  TRUE if something is queued. */
+gboolean ml_process_wait(ml_process *p, int64_t deadline_ns);
+/* Writes what the pipe takes now, without blocking or raising SIGPIPE.
+ * Returns bytes written, 0 if the pipe is full, -1 if the child's stdin is
+ * gone (it exited or closed it). */
+gssize ml_process_write(ml_process *p, const char *buf, size_t len);
+/* Waits up to timeout_ms for room in the pipe. */
+void ml_process_wait_writable(ml_process *p, int timeout_ms);
+void ml_process_kill(ml_process *p);
+/* Ends the child (closes its stdin, waits up to grace_ms for it to exit,
+ * then kills it), joins the reader and reaps it.  Returns a sentence on
+ * how it ended ("exited with code 1", "was killed by signal 9"). */
+char *ml_process_reap(ml_process *p, int grace_ms);
+/* The last lines the child wrote on stderr ("" if none); after reap. */
+const char *ml_process_stderr_tail(const ml_process *p);
+void ml_process_free(ml_process *p);
+
+/* ---- a task's subprocess over its life (ml_child.c) ---- */
+
+typedef struct ml_child ml_child;
+
+/* What the host (bolt or spout) does with the messages only it knows. */
+typedef struct {
+  /* emit, ack, fail, sync.  FALSE + *error: a protocol violation that
+   * ends the process (it is restarted). */
+  gboolean (*apply)(void *host, const ml_msg *msg, GError **error);
+  /* The process died: fail what it held. */
+  void (*lost)(void *host);
+  /* A new process was started (its handshake is queued). */
+  void (*started)(void *host);
+} ml_host_ops;
+
+struct ml_child {
+  rt_component *comp;
+  int task_index;
+  gust_collector *out; /* set by the host before any call that may report */
+  const ml_host_ops *ops;
+  void *host;
+  char *label; /* "component (task N)" */
+  char *handshake;
+  char *pid_dir;
+  char **envp;
+  fc_job *job;
+  int engine_task;
+  int64_t timeout_ns; /* subprocess silence limit */
+
+  ml_process *proc;    /* NULL while down */
+  unsigned generation; /* processes started so far */
+  bool handshake_done; /* the current process answered with its pid */
+  bool closing;        /* the task is closing: no more restarts */
+  bool ever_ready;     /* some process of this task completed the handshake */
+  int64_t child_pid;
+  int failures_in_a_row;
+  int64_t restart_at_ns; /* while down: when to start again */
+  GString *wbuf;         /* to the child, written by ml_child_flush() */
+  GError *fatal;         /* the first process could not start: the task fails */
+};
+
+/* Prepares the child and starts the first process.  FALSE + error if it
+ * cannot be started at all (the task then fails to open). */
+gboolean ml_child_init(ml_child *c, rt_component *comp, int task_index, fc_job *job,
+                       int engine_task, const ml_host_ops *ops, void *host, GError **error);
+/* Stops the process (stdin closed, then killed after a grace period) and
+ * frees everything. */
+void ml_child_clear(ml_child *c);
+gboolean ml_child_is_up(const ml_child *c);
+/* Applies what the reader has queued.  FALSE + error when the task must
+ * fail (its first process died before the handshake). */
+gboolean ml_child_pump(ml_child *c, GError **error);
+/* Writes the buffered messages, waiting for room in the pipe while
+ * applying what the child sends meanwhile.  A child that neither reads nor
+ * writes for the timeout is killed.  Same return as pump. */
+gboolean ml_child_flush(ml_child *c, GError **error);
+/* Flushes and applies the child's messages until done(host) or deadline.
+ * Same return as pump. */
+gboolean ml_child_wait_until(ml_child *c, gboolean (*done)(void *host), int64_t deadline_ns,
+                             GError **error);
+/* Kills the process if it has been silent longer than the timeout while
+ * expected to talk (since `since_ns`); restarts it when due. */
+void ml_child_check(ml_child *c, int64_t since_ns);
+/* Kills the current process for reason; its end is reported. */
+void ml_child_kill(ml_child *c, const char *reason);
+/* Nanoseconds until a pending restart (0: none pending or due now). */
+int64_t ml_child_restart_delay_ns(const ml_child *c);
+
+#endif

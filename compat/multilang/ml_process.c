@@ -1,0 +1,519 @@
+/* ml_process.c — one multilang subprocess: started from an argv (never a
+ * shell string) with pipes on stdin/stdout/stderr, read by its own thread.
+ *
+ * The reader thread polls stdout, stderr and a stop pipe.  stdout is read
+ * in large chunks and cut into messages at lines holding "end"; each
+ * chunk's messages are parsed into one batch and queued for the task,
+ * which a single MSG_MULTILANG_WAKE in its mailbox tells (only when the
+ * queue was empty: one wake-up per burst, not per message).  When the
+ * queue holds more than MAX_QUEUED bytes the reader stops reading, so a
+ * child that floods stdout is slowed down by its pipe, and memory stays
+ * bounded.  stderr is read line by line: every line is logged (info, as
+ * Storm does) and the last TAIL_LINES are kept for error reports.  At end
+ * of stdout the reader drains stderr for a moment (a crashing child
+ * writes its last words there), queues an end-of-stream batch and exits.
+ * A malformed message ends the stream the same way, with the error.
+ *
+ * Threads: the reader owns out_fd, err_fd, the parser and the stderr tail
+ * until it is joined; the queue, `stop` and `ended` are guarded by the
+ * mutex; the last-output time is atomic.  Everything else (stdin, pid,
+ * reaping) is the task's.
+ */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
+#define G_LOG_DOMAIN "gust-multilang"
+
+#include "ml_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum {
+  READ_CHUNK = 256 * 1024,
+  PIPE_SIZE = 1024 * 1024,
+  MAX_MESSAGE = 64 * 1024 * 1024, /* one message larger than this is a protocol error */
+  MAX_QUEUED = 16 * 1024 * 1024,  /* parsed input waiting for the task */
+  TAIL_LINES = 20,
+  MAX_LINE = 1000,       /* longer stderr lines are cut for the tail */
+  MAX_SPARE = 16,        /* applied batches kept for reuse */
+  STDERR_DRAIN_MS = 500, /* after stdout ended */
+};
+
+struct ml_process {
+  GPid pid;
+  int in_fd, out_fd, err_fd;
+  int stop_pipe[2];
+  char *label;
+  fc_job *job;
+  int task;
+  int64_t started_ns;
+  bool reaped;
+  int wait_status;
+
+  pthread_t reader;
+  bool reader_running;
+  _Atomic int64_t last_output_ns;
+
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  GQueue queue; /* ml_batch*, oldest first */
+  GQueue spare; /* ml_batch*, applied and reset: the reader fills them again */
+  size_t queued_bytes;
+  bool notified; /* a wake message is on its way and the queue was not taken since */
+  bool stop;     /* the task asks the reader to stop */
+  bool ended;    /* the reader queued its last batch */
+
+  /* reader thread only (the task reads `tail` after joining) */
+  ml_parser *parser;
+  GArray *bounds; /* scratch for split_messages() */
+  char *buf;
+  size_t len, cap, start, scan; /* [start, len): unparsed; scan: next line to look at */
+  bool discard;                 /* after a protocol error: read and drop */
+  GString *err_line;
+  GQueue tail; /* char*, oldest first */
+  char *tail_text;
+};
+
+/* ---- queue (reader -> task) ---- */
+
+static void wake_task(ml_process *p)
+{
+  fc_message msg = {.kind = MSG_MULTILANG_WAKE};
+  fc_job_post(p->job, p->task, &msg);
+}
+
+/* Queues b; waits while the queue is over its bound. */
+static void push_batch(ml_process *p, ml_batch *b)
+{
+  pthread_mutex_lock(&p->lock);
+  g_queue_push_tail(&p->queue, b);
+  p->queued_bytes += b->bytes;
+  if (b->end != ML_END_NONE) p->ended = true;
+  bool notify = !p->notified;
+  p->notified = true;
+  pthread_cond_broadcast(&p->cond);
+  pthread_mutex_unlock(&p->lock);
+  if (notify) wake_task(p);
+  pthread_mutex_lock(&p->lock);
+  while (p->queued_bytes > MAX_QUEUED && !p->stop)
+    pthread_cond_wait(&p->cond, &p->lock);
+  pthread_mutex_unlock(&p->lock);
+}
+
+void ml_process_take(ml_process *p, GQueue *out)
+{
+  pthread_mutex_lock(&p->lock);
+  while (!g_queue_is_empty(&p->queue))
+    g_queue_push_tail(out, g_queue_pop_head(&p->queue));
+  p->queued_bytes = 0;
+  p->notified = false;
+  pthread_cond_broadcast(&p->cond);
+  pthread_mutex_unlock(&p->lock);
+}
+
+/* Waits on the condition until deadline; FALSE once it has passed.
+ * Called with the lock held. */
+static bool timed_wait(ml_process *p, int64_t deadline_ns)
+{
+  int64_t left = deadline_ns - fc_now_ns();
+  if (left <= 0) return false;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  int64_t abs_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + left;
+  ts.tv_sec = abs_ns / 1000000000;
+  ts.tv_nsec = abs_ns % 1000000000;
+  pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+  return true;
+}
+
+void ml_process_recycle(ml_process *p, ml_batch *b)
+{
+  g_array_set_size(b->msgs, 0);
+  fc_arena_reset(&b->arena);
+  b->bytes = 0;
+  pthread_mutex_lock(&p->lock);
+  bool keep = g_queue_get_length(&p->spare) < MAX_SPARE;
+  if (keep) g_queue_push_tail(&p->spare, b);
+  pthread_mutex_unlock(&p->lock);
+  if (!keep) ml_batch_free(b);
+}
+
+/* A batch to fill: a spare one, or a new one. */
+static ml_batch *fresh_batch(ml_process *p)
+{
+  pthread_mutex_lock(&p->lock);
+  ml_batch *b = g_queue_pop_head(&p->spare);
+  pthread_mutex_unlock(&p->lock);
+  return b ? b : ml_batch_new();
+}
+
+gboolean ml_process_wait(ml_process *p, int64_t deadline_ns)
+{
+  pthread_mutex_lock(&p->lock);
+  while (g_queue_is_empty(&p->queue) && !p->ended && timed_wait(p, deadline_ns))
+    ;
+  gboolean queued = !g_queue_is_empty(&p->queue);
+  pthread_mutex_unlock(&p->lock);
+  return queued;
+}
+
+/* ---- stdout: framing and parsing (reader thread) ---- */
+
+/* Cuts [start, len) into messages and parses the complete ones into b,
+ * from b's own copy of their text.  FALSE (a protocol error batch was
+ * made) if a message is malformed. */
+static gboolean split_messages(ml_process *p, ml_batch *b)
+{
+  size_t first = p->start;
+  GArray *bounds = p->bounds; /* (offset from first, length) of each message text */
+  g_array_set_size(bounds, 0);
+  while (p->scan < p->len) {
+    char *line = p->buf + p->scan;
+    char *nl = memchr(line, '\n', p->len - p->scan);
+    if (!nl) break;
+    size_t line_len = (size_t)(nl - line);
+    if (line_len && line[line_len - 1] == '\r') line_len--;
+    if (line_len == 3 && !memcmp(line, "end", 3)) {
+      size_t text_len = p->scan > p->start ? p->scan - 1 - p->start : 0; /* without its '\n' */
+      size_t pair[2] = {p->start - first, text_len};
+      g_array_append_vals(bounds, pair, 1);
+      p->start = (size_t)(nl + 1 - p->buf);
+    }
+    p->scan = (size_t)(nl + 1 - p->buf);
+  }
+  g_string_truncate(b->text, 0);
+  g_string_append_len(b->text, p->buf + first, (gssize)(p->start - first));
+  b->bytes = p->start - first;
+  for (guint i = 0; i < bounds->len; i++) {
+    size_t *pair = &g_array_index(bounds, size_t, 2 * i);
+    char *error = NULL;
+    if (!ml_parse_message(p->parser, b->text->str + pair[0], pair[1], b, &error)) {
+      b->end = ML_END_PROTOCOL;
+      b->error = error;
+      return FALSE;
+    }
+  }
+  if (p->len - p->start > MAX_MESSAGE) {
+    b->end = ML_END_PROTOCOL;
+    b->error = g_strdup_printf("a message longer than %d bytes, or no \"end\" line", MAX_MESSAGE);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Makes room for one more chunk, moving the unparsed bytes to the front. */
+static void make_room(ml_process *p)
+{
+  if (p->start > 0 && (p->start == p->len || p->cap - p->len < READ_CHUNK)) {
+    memmove(p->buf, p->buf + p->start, p->len - p->start);
+    p->len -= p->start;
+    p->scan -= p->start;
+    p->start = 0;
+  }
+  if (p->cap - p->len < READ_CHUNK) {
+    p->cap = MAX(p->cap * 2, p->len + READ_CHUNK);
+    p->buf = g_realloc(p->buf, p->cap);
+  }
+}
+
+/* One read of stdout.  FALSE at its end (EOF, error, protocol error). */
+static gboolean read_stdout(ml_process *p)
+{
+  make_room(p);
+  ssize_t n = read(p->out_fd, p->buf + p->len, p->cap - p->len);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return TRUE;
+  if (n <= 0) return FALSE;
+  atomic_store_explicit(&p->last_output_ns, fc_now_ns(), memory_order_relaxed);
+  if (p->discard) {
+    p->len = p->start = p->scan = 0;
+    return TRUE;
+  }
+  p->len += (size_t)n;
+  ml_batch *b = fresh_batch(p);
+  gboolean ok = split_messages(p, b);
+  if (b->msgs->len || !ok)
+    push_batch(p, b);
+  else
+    ml_process_recycle(p, b);
+  if (!ok) p->discard = true; /* keep draining until the task kills the child */
+  return TRUE;
+}
+
+/* ---- stderr (reader thread) ---- */
+
+static void keep_stderr_line(ml_process *p, const char *line, size_t len)
+{
+  g_info("%s stderr: %.*s", p->label, (int)len, line);
+  g_queue_push_tail(&p->tail, g_strndup(line, MIN(len, MAX_LINE)));
+  if (g_queue_get_length(&p->tail) > TAIL_LINES) g_free(g_queue_pop_head(&p->tail));
+}
+
+/* One read of stderr.  FALSE at its end. */
+static gboolean read_stderr(ml_process *p)
+{
+  char chunk[4096];
+  ssize_t n = read(p->err_fd, chunk, sizeof chunk);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return TRUE;
+  if (n <= 0) {
+    if (p->err_line->len) keep_stderr_line(p, p->err_line->str, p->err_line->len);
+    g_string_truncate(p->err_line, 0);
+    return FALSE;
+  }
+  for (ssize_t i = 0; i < n; i++) {
+    if (chunk[i] == '\n') {
+      keep_stderr_line(p, p->err_line->str, p->err_line->len);
+      g_string_truncate(p->err_line, 0);
+    } else if (p->err_line->len < 64 * 1024) {
+      g_string_append_c(p->err_line, chunk[i]);
+    }
+  }
+  return TRUE;
+}
+
+/* ---- the reader thread ---- */
+
+static void *reader_main(void *data)
+{
+  ml_process *p = data;
+  bool out_open = true, err_open = true;
+  int64_t drain_until = 0;
+  while (out_open || err_open) {
+    struct pollfd fds[3] = {
+        {.fd = p->stop_pipe[0], .events = POLLIN},
+        {.fd = out_open ? p->out_fd : -1, .events = POLLIN},
+        {.fd = err_open ? p->err_fd : -1, .events = POLLIN},
+    };
+    int timeout = -1;
+    if (!out_open) { /* stdout ended: give stderr a moment, no more */
+      int64_t left = drain_until - fc_now_ns();
+      if (left <= 0) break;
+      timeout = (int)(left / 1000000) + 1;
+    }
+    int r = poll(fds, 3, timeout);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 || fds[0].revents) break; /* asked to stop */
+    if (fds[2].revents && !read_stderr(p)) err_open = false;
+    if (fds[1].revents && !read_stdout(p)) {
+      out_open = false;
+      drain_until = fc_now_ns() + (int64_t)STDERR_DRAIN_MS * 1000000;
+    }
+  }
+  ml_batch *end = ml_batch_new();
+  end->end = ML_END_EOF;
+  pthread_mutex_lock(&p->lock);
+  bool stopping = p->stop;
+  pthread_mutex_unlock(&p->lock);
+  if (!stopping)
+    push_batch(p, end);
+  else
+    ml_batch_free(end);
+  return NULL;
+}
+
+/* ---- starting ---- */
+
+/* In the child, before exec: die with the thread that started it, so that
+ * no subprocess outlives a worker that was killed.  (Scheduler threads live
+ * as long as the job, which reaps its subprocesses before they end.) */
+static void child_setup(gpointer data)
+{
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error)
+{
+  ml_process *p = g_new0(ml_process, 1);
+  p->in_fd = p->out_fd = p->err_fd = p->stop_pipe[0] = p->stop_pipe[1] = -1;
+  GSpawnFlags flags =
+      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH_FROM_ENVP | G_SPAWN_CLOEXEC_PIPES;
+  if (!g_spawn_async_with_pipes(spec->cwd, spec->argv, spec->envp, flags, child_setup, NULL,
+                                &p->pid, &p->in_fd, &p->out_fd, &p->err_fd, error)) {
+    g_free(p);
+    return NULL;
+  }
+  p->label = g_strdup(spec->label);
+  p->job = spec->job;
+  p->task = spec->task;
+  p->started_ns = fc_now_ns();
+  atomic_store(&p->last_output_ns, p->started_ns);
+  fcntl(p->in_fd, F_SETFL, fcntl(p->in_fd, F_GETFL) | O_NONBLOCK);
+  /* A larger stdout pipe: fewer, larger reads (Linux; best effort).  stdin
+   * keeps its default size, so that little waits inside the child (a
+   * checkpoint barrier waits for what was sent before it). */
+  fcntl(p->out_fd, F_SETPIPE_SZ, PIPE_SIZE);
+  g_unix_open_pipe(p->stop_pipe, FD_CLOEXEC, NULL);
+  pthread_mutex_init(&p->lock, NULL);
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&p->cond, &attr);
+  pthread_condattr_destroy(&attr);
+  g_queue_init(&p->queue);
+  g_queue_init(&p->spare);
+  g_queue_init(&p->tail);
+  p->parser = ml_parser_new();
+  p->bounds = g_array_new(FALSE, FALSE, 2 * sizeof(size_t));
+  p->err_line = g_string_new(NULL);
+  p->reader_running = pthread_create(&p->reader, NULL, reader_main, p) == 0;
+  if (!p->reader_running) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_FAILED,
+                "cannot start a thread to read the subprocess");
+    ml_process_reap(p, 0);
+    ml_process_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+GPid ml_process_pid(const ml_process *p)
+{
+  return p->pid;
+}
+
+int64_t ml_process_started_ns(const ml_process *p)
+{
+  return p->started_ns;
+}
+
+int64_t ml_process_last_output_ns(ml_process *p)
+{
+  return atomic_load_explicit(&p->last_output_ns, memory_order_relaxed);
+}
+
+/* ---- writing (task thread) ---- */
+
+gssize ml_process_write(ml_process *p, const char *buf, size_t len)
+{
+  if (p->in_fd < 0) return -1;
+  /* A write to a pipe whose reader is gone raises SIGPIPE, which would end
+   * the whole worker: block it on this thread for the write, and take the
+   * signal back if the write raised it. */
+  sigset_t pipe_set, old;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+  ssize_t n = write(p->in_fd, buf, len);
+  int saved = errno;
+  if (n < 0 && saved == EPIPE) {
+    struct timespec zero = {0, 0};
+    sigtimedwait(&pipe_set, NULL, &zero);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (n >= 0) return n;
+  if (saved == EAGAIN || saved == EINTR) return 0;
+  return -1;
+}
+
+void ml_process_wait_writable(ml_process *p, int timeout_ms)
+{
+  struct pollfd fd = {.fd = p->in_fd, .events = POLLOUT};
+  if (p->in_fd >= 0) poll(&fd, 1, timeout_ms);
+}
+
+/* ---- ending ---- */
+
+void ml_process_kill(ml_process *p)
+{
+  if (!p->reaped) kill(p->pid, SIGKILL);
+}
+
+static bool try_reap(ml_process *p)
+{
+  if (p->reaped) return true;
+  pid_t r = waitpid(p->pid, &p->wait_status, WNOHANG);
+  if (r == p->pid || (r < 0 && errno == ECHILD)) p->reaped = true;
+  return p->reaped;
+}
+
+/* Waits up to ms for the child to exit by itself. */
+static bool reap_within(ml_process *p, int ms)
+{
+  for (int waited = 0; !try_reap(p) && waited < ms; waited += 5)
+    g_usleep(5000);
+  return p->reaped;
+}
+
+static void stop_reader(ml_process *p)
+{
+  if (!p->reader_running) return;
+  pthread_mutex_lock(&p->lock);
+  p->stop = true;
+  pthread_cond_broadcast(&p->cond);
+  pthread_mutex_unlock(&p->lock);
+  if (write(p->stop_pipe[1], "x", 1) < 0)
+    g_debug("%s: cannot signal the reader: %s", p->label, g_strerror(errno));
+  pthread_join(p->reader, NULL);
+  p->reader_running = false;
+}
+
+char *ml_process_reap(ml_process *p, int grace_ms)
+{
+  if (p->in_fd >= 0) {
+    close(p->in_fd); /* a well-behaved child ends at end of input */
+    p->in_fd = -1;
+  }
+  if (!reap_within(p, grace_ms)) {
+    kill(p->pid, SIGTERM);
+    if (!reap_within(p, 200)) {
+      kill(p->pid, SIGKILL);
+      while (!p->reaped && waitpid(p->pid, &p->wait_status, 0) < 0 && errno == EINTR)
+        ;
+      p->reaped = true;
+    }
+  }
+  /* The child is gone: its pipes reach EOF unless a grandchild holds
+   * them; the reader drains stderr briefly, or is told to stop. */
+  int64_t deadline = fc_now_ns() + 2 * (int64_t)STDERR_DRAIN_MS * 1000000;
+  pthread_mutex_lock(&p->lock);
+  while (p->reader_running && !p->ended && timed_wait(p, deadline))
+    ;
+  pthread_mutex_unlock(&p->lock);
+  stop_reader(p);
+  GString *tail = g_string_new(NULL);
+  for (GList *l = p->tail.head; l; l = l->next)
+    g_string_append_printf(tail, "%s    %s", tail->len ? "\n" : "", (char *)l->data);
+  g_free(p->tail_text);
+  p->tail_text = g_string_free(tail, FALSE);
+  if (WIFEXITED(p->wait_status))
+    return g_strdup_printf("exited with code %d", WEXITSTATUS(p->wait_status));
+  if (WIFSIGNALED(p->wait_status))
+    return g_strdup_printf("was killed by signal %d (%s)", WTERMSIG(p->wait_status),
+                           g_strsignal(WTERMSIG(p->wait_status)));
+  return g_strdup("ended");
+}
+
+const char *ml_process_stderr_tail(const ml_process *p)
+{
+  return p->tail_text ? p->tail_text : "";
+}
+
+void ml_process_free(ml_process *p)
+{
+  if (!p) return;
+  if (p->reader_running || !p->reaped) g_free(ml_process_reap(p, 0));
+  if (p->in_fd >= 0) close(p->in_fd);
+  if (p->out_fd >= 0) close(p->out_fd);
+  if (p->err_fd >= 0) close(p->err_fd);
+  if (p->stop_pipe[0] >= 0) {
+    close(p->stop_pipe[0]);
+    close(p->stop_pipe[1]);
+  }
+  g_queue_clear_full(&p->queue, (GDestroyNotify)ml_batch_free);
+  g_queue_clear_full(&p->spare, (GDestroyNotify)ml_batch_free);
+  g_queue_clear_full(&p->tail, g_free);
+  pthread_mutex_destroy(&p->lock);
+  pthread_cond_destroy(&p->cond);
+  ml_parser_free(p->parser);
+  if (p->bounds) g_array_free(p->bounds, TRUE);
+  if (p->err_line) g_string_free(p->err_line, TRUE);
+  g_free(p->buf);
+  g_free(p->label);
+  g_free(p->tail_text);
+  g_free(p);
+}

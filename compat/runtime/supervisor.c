@@ -1,0 +1,156 @@
+/* supervisor.c — running a topology and keeping it running.
+ *
+ * gust_runtime_start() starts the engine job and a supervisor thread that
+ * waits on it.  When a task fails, the supervisor restarts the job
+ * (topology.gust.restart.attempts times, default 3, after
+ * topology.gust.restart.delay.ms, default 1000): in checkpoint mode from
+ * the latest complete checkpoint — state restored, spouts back at their
+ * saved positions, replay follows — otherwise from scratch, as Storm
+ * restarts a worker.  When the job ends, or fails for good, the outcome is
+ * published and gust_runtime_wait() returns it.
+ *
+ * Threads: the supervisor thread replaces rt->job under rt->lock; any
+ * thread that touches rt->job (stop, metrics dumps) takes the lock; waiting
+ * callers sleep on rt->cond.  A stop asks for no more restarts first.
+ */
+#include "runtime_private.h"
+
+#include <time.h>
+
+static void publish(gust_runtime *rt, int outcome, GError *failure)
+{
+  pthread_mutex_lock(&rt->lock);
+  rt->outcome = outcome;
+  rt->failure = failure;
+  pthread_cond_broadcast(&rt->cond);
+  pthread_mutex_unlock(&rt->lock);
+}
+
+/* Under rt->lock: a new job from where the failed one can resume. */
+static gboolean restart(gust_runtime *rt, const GError *cause, GError **error)
+{
+  if (rt->stopping || rt->restarts_left <= 0)
+    return FALSE;
+  rt->restarts_left--;
+  g_warning("topology %s failed: %s; restarting (%d attempt%s left after this one)",
+            gust_topology_name(rt->topology), cause->message, rt->restarts_left,
+            rt->restarts_left == 1 ? "" : "s");
+  rt_restore_stage *stage = NULL;
+  if (rt->reliability == RELIABILITY_CHECKPOINT && !(stage = rt_restore_stage_from_job(rt->job, error)))
+    return FALSE;
+  fc_job_free(rt->job); /* its tasks are gone before their restore data changes */
+  rt->job = NULL;
+  if (stage) {
+    rt_restore_install(rt, stage);
+    rt_restore_stage_free(stage);
+  } else {
+    rt_restore_clear(rt);
+  }
+  if (rt->restart_delay_ms > 0)
+    g_usleep((gulong)rt->restart_delay_ms * 1000);
+  if (!rt_make_job(rt, error))
+    return FALSE;
+  if (rt->restored_from)
+    g_message("topology %s resumes from checkpoint %" G_GUINT64_FORMAT,
+              gust_topology_name(rt->topology), rt->restored_from);
+  fc_job_start(rt->job);
+  return TRUE;
+}
+
+static gpointer supervise(gpointer data)
+{
+  gust_runtime *rt = data;
+  for (;;) {
+    pthread_mutex_lock(&rt->lock);
+    fc_job *job = rt->job;
+    pthread_mutex_unlock(&rt->lock);
+    GError *error = NULL;
+    if (fc_job_wait(job, -1, &error)) {
+      publish(rt, RT_DONE, NULL);
+      return NULL;
+    }
+    if (!g_error_matches(error, FC_ERROR, FC_ERROR_TASK_FAILED)) {
+      publish(rt, RT_FAILED, error); /* cancelled: the runtime is being freed */
+      return NULL;
+    }
+    GError *restart_error = NULL;
+    pthread_mutex_lock(&rt->lock);
+    gboolean restarted = restart(rt, error, &restart_error);
+    pthread_mutex_unlock(&rt->lock);
+    if (!restarted) {
+      if (restart_error)
+        g_warning("restarting topology %s failed: %s", gust_topology_name(rt->topology),
+                  restart_error->message);
+      g_clear_error(&restart_error);
+      publish(rt, RT_FAILED, error);
+      return NULL;
+    }
+    g_error_free(error);
+  }
+}
+
+void gust_runtime_start(gust_runtime *rt)
+{
+  g_return_if_fail(!rt->started);
+  rt->started = TRUE;
+  rt->outcome = RT_RUNNING;
+  fc_job_start(rt->job);
+  rt->supervisor = g_thread_new("gust-supervisor", supervise, rt);
+}
+
+gboolean gust_runtime_wait(gust_runtime *rt, int64_t timeout_ms, GError **error)
+{
+  struct timespec deadline;
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  if (timeout_ms >= 0) {
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (timeout_ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+      deadline.tv_sec++;
+      deadline.tv_nsec -= 1000000000;
+    }
+  }
+  pthread_mutex_lock(&rt->lock);
+  while (rt->outcome == RT_RUNNING) {
+    if (timeout_ms < 0) {
+      pthread_cond_wait(&rt->cond, &rt->lock);
+    } else if (pthread_cond_timedwait(&rt->cond, &rt->lock, &deadline) != 0 &&
+               rt->outcome == RT_RUNNING) {
+      pthread_mutex_unlock(&rt->lock);
+      g_set_error(error, FC_ERROR, FC_ERROR_TIMEOUT,
+                  "the topology did not finish within %" G_GINT64_FORMAT " ms", timeout_ms);
+      return FALSE;
+    }
+  }
+  gboolean ok = rt->outcome == RT_DONE;
+  if (!ok && rt->failure)
+    g_propagate_error(error, g_error_copy(rt->failure));
+  pthread_mutex_unlock(&rt->lock);
+  return ok;
+}
+
+gboolean gust_runtime_stop(gust_runtime *rt, int64_t timeout_ms, GError **error)
+{
+  fc_message deactivate = {.kind = MSG_SPOUT_DEACTIVATE};
+  pthread_mutex_lock(&rt->lock);
+  rt->stopping = true;
+  for (guint i = 0; rt->job && i < rt->n_comps; i++)
+    if (rt->comps[i].is_spout)
+      for (int t = 0; t < rt->comps[i].n_tasks; t++)
+        fc_job_post(rt->job, rt->comps[i].first_task + t, &deactivate);
+  pthread_mutex_unlock(&rt->lock);
+  return gust_runtime_wait(rt, timeout_ms, error);
+}
+
+void rt_supervisor_stop(gust_runtime *rt)
+{
+  if (!rt->supervisor)
+    return;
+  pthread_mutex_lock(&rt->lock);
+  rt->stopping = true;
+  if (rt->job)
+    fc_job_cancel(rt->job);
+  pthread_mutex_unlock(&rt->lock);
+  g_thread_join(rt->supervisor);
+  rt->supervisor = NULL;
+}

@@ -1,0 +1,237 @@
+/* test_multilang_failures.c — a multilang subprocess that crashes, exits,
+ * hangs past topology.subprocess.timeout.secs or writes garbage is
+ * reported with its component, its task and the last lines of its
+ * stderr; what it held fails back to the spout; a new process takes over
+ * and the topology keeps running.  A component whose first process cannot
+ * start (no such program, a script that dies at once) fails the topology
+ * with a message that says why, and one configured for another serializer
+ * than JSON is refused at submission.
+ *
+ * The first process of proto_bolt.py (tests/compat/multilang/) holds
+ * tuples 3 and 4 unacked, then misbehaves on tuple 5; the next one (it
+ * finds the marker file) echoes and acks everything.
+ */
+#include "multilang_test.h"
+
+#include <glib/gstdio.h>
+
+typedef struct {
+  const char *mode;
+  const char *reliability;
+  const char *reason; /* expected in the report */
+  const char *how;    /* expected in the report: how it ended */
+} failure_case;
+
+static void run_failure(const failure_case *fc)
+{
+  seen_reset();
+  enum { TUPLES = 60 };
+  g_autofree char *dir = g_dir_make_tmp("gust-ml-test-XXXXXX", NULL);
+  g_autofree char *marker = g_build_filename(dir, "marker", NULL);
+  gust_topology *t = ml_topology(fc->mode, fc->mode, python_bolt, TUPLES);
+  gust_topology_set_conf_value(t, "test.marker", json_string(marker));
+  gust_topology_set_conf_value(t, "topology.subprocess.timeout.secs", json_integer(1));
+  gust_topology_set_conf_value(t, "topology.gust.reliability", json_string(fc->reliability));
+  gust_topology_set_conf_value(t, "topology.gust.checkpoint.interval.ms", json_integer(100));
+  gust_topology_set_conf_value(t, "topology.max.spout.pending", json_integer(20));
+  gust_component_summary ml = run_until_settled(t, TUPLES, 30, "ml");
+
+  /* the report: component, task, what happened, how it ended, its stderr */
+  g_autofree char *report =
+      find_line(seen.logs, "multilang ml (task 3): subprocess [python3 proto_bolt.py]");
+  if (!report) {
+    dump_logs();
+    g_error("no report of the %s", fc->mode);
+  }
+  g_test_message("%s", report);
+  assert_contains(report, "WARNING");
+  assert_contains(report, fc->reason);
+  assert_contains(report, fc->how);
+  g_autofree char *last_words = g_strdup_printf("about to %s at tuple 5", fc->mode);
+  assert_contains(report, last_words);
+  assert_contains(report, "restarting it");
+  g_assert_cmpuint(ml.errors, >=, 1);
+
+  /* what the dead process held failed back to the spout, exactly once each;
+   * everything else was acked once: nothing acknowledged was lost */
+  for (int n = 3; n <= 5; n++)
+    g_assert_cmpuint(times(seen.failed, n), ==, 1);
+  for (int n = 0; n < TUPLES; n++)
+    g_assert_cmpuint(times(seen.acked, n) + times(seen.failed, n), ==, 1);
+  g_assert_cmpuint(times(seen.acked, TUPLES - 1), ==, 1);
+
+  /* a second process ran, and the topology went on through it */
+  g_assert_cmpuint(count_matching(seen.tuples, "info [\"started "), ==, 2);
+  g_autofree char *last = g_strdup_printf("sink 5 default [%d]", TUPLES - 1);
+  g_assert_cmpuint(count_matching(seen.tuples, last), ==, 1);
+
+  gust_topology_free(t);
+  g_unlink(marker);
+  g_rmdir(dir);
+  seen_clear();
+}
+
+static void test_crash_is_reported_and_restarted(void)
+{
+  failure_case fc = {"crash", "acker", "closed its output", "was killed by signal 11"};
+  run_failure(&fc);
+}
+
+static void test_exit_is_reported_and_restarted(void)
+{
+  failure_case fc = {"exit", "acker", "closed its output", "exited with code 3"};
+  run_failure(&fc);
+}
+
+static void test_hang_past_the_timeout_is_killed_and_restarted(void)
+{
+  failure_case fc = {"hang", "acker", "sent nothing for", "was killed by signal 9"};
+  run_failure(&fc);
+}
+
+static void test_garbage_output_is_reported_and_restarted(void)
+{
+  failure_case fc = {"garbage", "acker", "malformed message", "was killed by signal 9"};
+  run_failure(&fc);
+}
+
+static void test_crash_in_checkpoint_mode_fails_what_it_held(void)
+{
+  failure_case fc = {"crash", "checkpoint", "closed its output", "was killed by signal 11"};
+  run_failure(&fc);
+}
+
+static void test_spout_crash_is_reported_and_restarted(void)
+{
+  seen_reset();
+  g_autofree char *dir = g_dir_make_tmp("gust-ml-test-XXXXXX", NULL);
+  g_autofree char *marker = g_build_filename(dir, "marker", NULL);
+  gust_topology *t = gust_topology_new("spout-crash");
+  gust_topology_set_conf_value(t, "topology.gust.reliability", json_string("acker"));
+  gust_topology_set_conf_value(t, "test.tuples", json_integer(20));
+  gust_topology_set_conf_value(t, "test.mode", json_string("crash"));
+  gust_topology_set_conf_value(t, "test.marker", json_string(marker));
+  gust_component *spout = gust_topology_add_component(t, "ml", GUST_COMPONENT_SPOUT);
+  const char *const argv[] = {"python3", "proto_spout.py", NULL};
+  g_autofree char *children = child_dir();
+  gust_component_set_impl(spout, gust_impl_new_multilang(argv, children, NULL));
+  declare(spout, "default", "n", FALSE);
+  declare(spout, "report", "text", FALSE);
+  gust_component *sink = add_native(t, "sink", GUST_COMPONENT_BOLT, 1);
+  subscribe(sink, "ml", "default", GUST_GROUPING_SHUFFLE);
+  subscribe(sink, "ml", "report", GUST_GROUPING_SHUFFLE);
+  GError *error = NULL;
+  gust_runtime_options opts = {.native_lookup = lookup, .threads = 2};
+  gust_runtime *rt = gust_runtime_new(t, &opts, &error);
+  g_assert_no_error(error);
+  gust_runtime_start(rt);
+  /* the second process emits its 20 tuples, which are acked: wait for the
+   * last two (n = 18: "m18"; n = 19: 2^70 + 19) */
+  const char *last_acks[] = {"report [\"ack m18\"]", "report [\"ack 1180591620717411303443\"]"};
+  for (int i = 0; i < 2000 && !(count_matching(seen.tuples, last_acks[0]) &&
+                                count_matching(seen.tuples, last_acks[1]));
+       i++)
+    g_usleep(10000);
+  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  gust_runtime_free(rt);
+
+  g_autofree char *report =
+      find_line(seen.logs, "multilang ml (task 1): subprocess [python3 proto_spout.py]");
+  if (!report) {
+    dump_logs();
+    g_error("no report of the spout's crash");
+  }
+  assert_contains(report, "exited with code 4");
+  assert_contains(report, "spout giving up after 5 tuples");
+  g_assert_cmpuint(count_matching(seen.tuples, "report [\"started "), ==, 2);
+  /* the second process emitted its 20 and was acked for each; the first
+   * may have been acked for its 5 before it went, never after */
+  guint acks = count_matching(seen.tuples, "report [\"ack ");
+  g_assert_cmpuint(acks, >=, 20);
+  g_assert_cmpuint(acks, <=, 25);
+  g_assert_cmpuint(count_matching(seen.tuples, last_acks[0]), ==, 1);
+  g_assert_cmpuint(count_matching(seen.tuples, last_acks[1]), ==, 1);
+  g_assert_cmpuint(count_matching(seen.tuples, "report [\"fail "), ==, 0);
+  gust_topology_free(t);
+  g_unlink(marker);
+  g_rmdir(dir);
+  seen_clear();
+}
+
+/* The first process of a task never answered: the topology fails, saying why. */
+static void assert_cannot_start(const char *const *argv, const char *expect1, const char *expect2)
+{
+  seen_reset();
+  gust_topology *t = ml_topology("broken", "echo", argv, 5);
+  /* the first failure's message is the point: no job restarts */
+  gust_topology_set_conf_value(t, "topology.gust.restart.attempts", json_integer(0));
+  GError *error = NULL;
+  gust_runtime_options opts = {.native_lookup = lookup, .threads = 2};
+  gust_runtime *rt = gust_runtime_new(t, &opts, &error);
+  g_assert_no_error(error);
+  gust_runtime_start(rt);
+  g_assert_false(gust_runtime_wait(rt, 20000, &error));
+  g_assert_nonnull(error);
+  g_test_message("%s", error->message);
+  g_assert_false(g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT));
+  assert_contains(error->message, "ml (task 3)");
+  assert_contains(error->message, expect1);
+  assert_contains(error->message, expect2);
+  g_error_free(error);
+  gust_runtime_free(rt);
+  gust_topology_free(t);
+  seen_clear();
+}
+
+static void test_missing_program_fails_the_topology(void)
+{
+  const char *const argv[] = {"no-such-interpreter-gust", "x.py", NULL};
+  assert_cannot_start(argv, "cannot start [no-such-interpreter-gust x.py]",
+                      "no-such-interpreter-gust");
+}
+
+static void test_script_dying_before_the_handshake_fails_the_topology(void)
+{
+  const char *const argv[] = {"python3", "no_such_script.py", NULL};
+  assert_cannot_start(argv, "before answering the handshake", "no_such_script.py");
+}
+
+static void test_other_serializer_is_refused_at_submission(void)
+{
+  gust_topology *t = ml_topology("msgpack", "echo", python_bolt, 5);
+  gust_component_set_conf_value(gust_topology_lookup(t, "ml"), "topology.multilang.serializer",
+                                json_string("com.example.MsgPackSerializer"));
+  GError *error = NULL;
+  gust_runtime_options opts = {.native_lookup = lookup};
+  g_assert_null(gust_runtime_new(t, &opts, &error));
+  assert_error_contains(
+      error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+      "component 'ml': topology.multilang.serializer com.example.MsgPackSerializer");
+  g_error_free(error);
+  gust_topology_free(t);
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
+  g_log_set_default_handler(capture_log, NULL);
+  g_test_add_func("/multilang/crash_is_reported_and_restarted",
+                  test_crash_is_reported_and_restarted);
+  g_test_add_func("/multilang/exit_is_reported_and_restarted", test_exit_is_reported_and_restarted);
+  g_test_add_func("/multilang/hang_past_the_timeout_is_killed_and_restarted",
+                  test_hang_past_the_timeout_is_killed_and_restarted);
+  g_test_add_func("/multilang/garbage_output_is_reported_and_restarted",
+                  test_garbage_output_is_reported_and_restarted);
+  g_test_add_func("/multilang/crash_in_checkpoint_mode_fails_what_it_held",
+                  test_crash_in_checkpoint_mode_fails_what_it_held);
+  g_test_add_func("/multilang/spout_crash_is_reported_and_restarted",
+                  test_spout_crash_is_reported_and_restarted);
+  g_test_add_func("/multilang/missing_program_fails_the_topology",
+                  test_missing_program_fails_the_topology);
+  g_test_add_func("/multilang/script_dying_before_the_handshake_fails_the_topology",
+                  test_script_dying_before_the_handshake_fails_the_topology);
+  g_test_add_func("/multilang/other_serializer_is_refused_at_submission",
+                  test_other_serializer_is_refused_at_submission);
+  return g_test_run();
+}
