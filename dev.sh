@@ -47,8 +47,8 @@ case "$cmd" in
     install_missing
     build build
     shift
-    # The main job: the native WordCount topology from its Flux file.
-    exec build/tools/gust local build/examples/native/wordcount.yaml --duration 10 "$@"
+    # The main job: the Python WordCount (multilang) from its Flux file.
+    exec build/tools/gust local examples/flux/shell/python_wordcount.yaml --duration 10 "$@"
     ;;
   test)
     install_missing

@@ -27,6 +27,16 @@
 
 static volatile sig_atomic_t stop_requested;
 
+/* INFO and up go to stderr (Storm logs at INFO: LogInfoBolt, for one);
+ * DEBUG only with --verbose. */
+static GLogWriterOutput write_log(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+                                  gpointer verbose)
+{
+  if ((level & G_LOG_LEVEL_DEBUG) && !GPOINTER_TO_INT(verbose))
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default(level, fields, n_fields, NULL);
+}
+
 static void on_signal(int signo)
 {
   stop_requested = 1;
@@ -54,6 +64,7 @@ int gust_cmd_local(int argc, char **argv)
   gboolean env_filter = FALSE;
   int threads = 0;
   g_autofree char *checkpoint_dir = NULL;
+  gboolean verbose = FALSE;
   GOptionEntry entries[] = {
       {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
        "seconds to run, 0 = until Ctrl-C (default 20)", "SECONDS"},
@@ -61,6 +72,7 @@ int gust_cmd_local(int argc, char **argv)
        "properties file for ${key} substitution", "FILE"},
       {"env-filter", 'e', 0, G_OPTION_ARG_NONE, &env_filter, "substitute ${ENV-NAME}", NULL},
       {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "scheduler threads (default: cores)", "N"},
+      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "also log debug messages", NULL},
       {"checkpoint-dir", 'c', 0, G_OPTION_ARG_FILENAME, &checkpoint_dir,
        "keep checkpoints in DIR and resume from the newest one there", "DIR"},
       {NULL},
@@ -68,8 +80,6 @@ int gust_cmd_local(int argc, char **argv)
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.yaml - run a Flux topology locally");
   g_option_context_add_main_entries(ctx, entries, NULL);
   GError *error = NULL;
-  /* Storm logs at INFO (LogInfoBolt, for one): show info messages. */
-  g_setenv("G_MESSAGES_DEBUG", "all", FALSE);
   if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
     fprintf(stderr, "gust local: %s\n",
             error ? error->message : "exactly one Flux file is needed");
@@ -77,6 +87,8 @@ int gust_cmd_local(int argc, char **argv)
     g_free(filter);
     return 2;
   }
+  g_setenv("G_MESSAGES_DEBUG", "all", FALSE); /* the writer below filters */
+  g_log_set_writer_func(write_log, GINT_TO_POINTER(verbose), NULL);
   gust_flux_options flux_opts = {.properties_file = filter, .env_filter = env_filter};
   gust_topology *topology = gust_flux_load_file(argv[1], &flux_opts, &error);
   g_free(filter);
