@@ -59,7 +59,7 @@ case "$cmd" in
     echo "== ASan+UBSan build: whole suite" >&2
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan -LE nosan
     build build-tsan -DGUST_SANITIZE=thread
-    echo "== TSan build: scheduler and channel tests" >&2
+    echo "== TSan build: the tests labelled tsan (engine, runtime, state, multilang)" >&2
     TSAN_OPTIONS=halt_on_error=1 run_tests build-tsan -L tsan
     ;;
   *)

@@ -169,9 +169,8 @@ static void settle(ml_bolt *h, const ml_msg *m)
     else
       gust_fail(&h->out, &e->tuple);
     if (e->started_ns) {
-      atomic_fetch_add_explicit(&h->comp->latency_ns, (uint64_t)(fc_now_ns() - e->started_ns),
-                                memory_order_relaxed);
-      atomic_fetch_add_explicit(&h->comp->latency_count, 1, memory_order_relaxed);
+      rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - e->started_ns));
+      rt_stat_add(&h->out.stats->latency_count, 1);
     }
   }
   forget(h, e);
@@ -275,7 +274,7 @@ static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, G
       .n_tags = rec->n_tags,
       .tags = rec->tags,
   };
-  atomic_fetch_add_explicit(&h->comp->executed, 1, memory_order_relaxed);
+  rt_stat_add(&h->out.stats->executed, 1);
   if (!ml_child_is_up(&h->child)) {
     gust_fail(&h->out, &view); /* no process to give it to: the spout may replay it */
     return TRUE;
@@ -293,7 +292,7 @@ static void send_tick(ml_bolt *h)
   gust_tuple view = {.stream = h->comp->rt->tick_stream, .source_task = -1};
   inflight *e = keep(h, &view); /* the child may ack it, as storm.py does */
   ml_encode_tuple(h->child.wbuf, e->id, "__system", -1, "__tick", &freq, 1);
-  atomic_fetch_add_explicit(&h->comp->executed, 1, memory_order_relaxed);
+  rt_stat_add(&h->out.stats->executed, 1);
 }
 
 static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError **error)
@@ -321,6 +320,7 @@ static gboolean bolt_message(fc_task *task, void *state, const fc_message *msg, 
 static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
 {
   ml_bolt *h = state;
+  rt_collector_flush(&h->out); /* the acks gathered this turn */
   gboolean ok = ml_child_flush(&h->child, error);
   schedule_restart(h);
   return ok;

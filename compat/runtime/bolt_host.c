@@ -58,10 +58,10 @@ static gboolean execute(bolt_host *h, const gust_tuple *tuple, GError **error)
     return FALSE;
   }
   if (sample) {
-    atomic_fetch_add_explicit(&comp->latency_ns, (uint64_t)(fc_now_ns() - t0), memory_order_relaxed);
-    atomic_fetch_add_explicit(&comp->latency_count, 1, memory_order_relaxed);
+    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - t0));
+    rt_stat_add(&h->out.stats->latency_count, 1);
   }
-  atomic_fetch_add_explicit(&comp->executed, 1, memory_order_relaxed);
+  rt_stat_add(&h->out.stats->executed, 1);
   return TRUE;
 }
 
@@ -90,6 +90,12 @@ static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError
       .values = &freq,
   };
   return execute(h, &tick, error);
+}
+
+static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
+{
+  rt_collector_flush(&((bolt_host *)state)->out);
+  return TRUE;
 }
 
 static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id,
@@ -131,6 +137,7 @@ const fc_operator rt_bolt_operator = {
     .process = bolt_process,
     .timer = bolt_timer,
     .close = bolt_close,
+    .turn_end = bolt_turn_end,
     .snapshot = bolt_snapshot,
     .checkpoint_complete = bolt_checkpoint_complete,
 };

@@ -12,6 +12,9 @@
  *   bolt emit anchored:  per receiver and anchor a new edge e; a.ack_val ^= e;
  *                        the receiver's tags map every root of a to e (XOR);
  *   bolt ack(t):         per root r of t: ACK_ACK [r, t.edge(r) ^ t.ack_val];
+ *                        acks are XOR-combined per root during a turn and
+ *                        sent at its end (XOR is associative: the acker sees
+ *                        the same value, in fewer messages);
  *   bolt fail(t):        per root r of t: ACK_FAIL [r].
  */
 #include "runtime_private.h"
@@ -83,20 +86,62 @@ void rt_collector_init(gust_collector *c, gust_runtime *rt, rt_component *comp, 
   c->rt = rt;
   c->comp = comp;
   c->task = task;
+  c->stats = &comp->stats[fc_task_subtask(task)];
   c->rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(fc_task_id(task) + 1) ^ (uint64_t)fc_now_ns();
   c->max_routes = fc_task_max_routes(task) + 1;
   c->routes = g_new(fc_route, c->max_routes);
   if (comp->is_spout) {
+    rt_ledger_init(&c->ledger);
     c->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, pending_free);
     c->ack_now = g_array_new(FALSE, FALSE, sizeof(uint64_t));
   }
 }
 
+static void send_to_acker(gust_collector *c, int kind, uint64_t root, uint64_t value);
+
+enum { ACK_SLOTS = 1024 }; /* a power of 2; flushed when half full */
+
+void rt_collector_flush(gust_collector *c)
+{
+  if (!c->ack_used)
+    return;
+  for (uint32_t i = 0; i < ACK_SLOTS; i++) {
+    if (c->ack_roots[i]) {
+      send_to_acker(c, ACK_ACK, c->ack_roots[i], c->ack_values[i]);
+      c->ack_roots[i] = 0;
+    }
+  }
+  c->ack_used = 0;
+}
+
+/* XORs value into root's pending ack. */
+static void gather_ack(gust_collector *c, uint64_t root, uint64_t value)
+{
+  if (!c->ack_roots) {
+    c->ack_roots = g_new0(uint64_t, ACK_SLOTS);
+    c->ack_values = g_new0(uint64_t, ACK_SLOTS);
+  }
+  uint32_t i = (uint32_t)(root * 0x9e3779b97f4a7c15ULL >> 54) & (ACK_SLOTS - 1);
+  while (c->ack_roots[i] && c->ack_roots[i] != root)
+    i = (i + 1) & (ACK_SLOTS - 1);
+  if (!c->ack_roots[i]) {
+    c->ack_roots[i] = root;
+    c->ack_values[i] = 0;
+    c->ack_used++;
+  }
+  c->ack_values[i] ^= value;
+  if (c->ack_used >= ACK_SLOTS / 2)
+    rt_collector_flush(c);
+}
+
 void rt_collector_clear(gust_collector *c)
 {
+  g_free(c->ack_roots);
+  g_free(c->ack_values);
   g_free(c->routes);
   if (c->pending)
     g_hash_table_destroy(c->pending);
+  rt_ledger_clear(&c->ledger);
   if (c->ack_now)
     g_array_free(c->ack_now, TRUE);
 }
@@ -209,7 +254,7 @@ static size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
   if (target >= 0)
     n = fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes);
   else if (!tracked && !task_ids) { /* the fast path: one copy per receiver, no routing table */
-    atomic_fetch_add_explicit(&c->comp->emitted, 1, memory_order_relaxed);
+    rt_stat_add(&c->stats->emitted, 1);
     return fc_task_emit(c->task, &rec, NULL, 0);
   } else
     n = fc_task_route(c->task, &rec, c->routes, c->max_routes);
@@ -247,7 +292,7 @@ static size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
   }
   if (task_ids)
     copy_task_ids(c->routes, n, task_ids, max_task_ids);
-  atomic_fetch_add_explicit(&c->comp->emitted, 1, memory_order_relaxed);
+  rt_stat_add(&c->stats->emitted, 1);
   return n;
 }
 
@@ -273,16 +318,16 @@ gboolean gust_emit_direct(gust_collector *out, int task_id, const char *stream,
 
 void gust_ack(gust_collector *out, const gust_tuple *input)
 {
-  atomic_fetch_add_explicit(&out->comp->acked, 1, memory_order_relaxed);
+  rt_stat_add(&out->stats->acked, 1);
   if (out->rt->reliability != RELIABILITY_ACKER)
     return;
   for (uint32_t k = 0; k < input->n_tags; k += 2)
-    send_to_acker(out, ACK_ACK, input->tags[k], input->tags[k + 1] ^ input->ack_val);
+    gather_ack(out, input->tags[k], input->tags[k + 1] ^ input->ack_val);
 }
 
 void gust_fail(gust_collector *out, const gust_tuple *input)
 {
-  atomic_fetch_add_explicit(&out->comp->failed, 1, memory_order_relaxed);
+  rt_stat_add(&out->stats->failed, 1);
   if (out->rt->reliability == RELIABILITY_CHECKPOINT) {
     fail_to_owners(out, input);
     return;
@@ -314,7 +359,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
   size_t n = target >= 0 ? fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes)
                          : fc_task_route(c->task, &rec, c->routes, c->max_routes);
   c->emitted_now++;
-  atomic_fetch_add_explicit(&c->comp->emitted, 1, memory_order_relaxed);
+  rt_stat_add(&c->stats->emitted, 1);
   if (!msg_id || c->rt->reliability == RELIABILITY_NONE) {
     for (size_t r = 0; r < n; r++)
       fc_task_send(c->task, &rec, &c->routes[r]);
@@ -334,12 +379,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
     rec.n_tags = 1;
     for (size_t r = 0; r < n; r++)
       fc_task_send(c->task, &rec, &c->routes[r]);
-    pending_msg *m = g_new0(pending_msg, 1);
-    m->root = root;
-    m->msg_id = rt_value_dup_heap(msg_id);
-    m->emitted_ns = now;
-    m->epoch = c->epoch;
-    g_hash_table_insert(c->pending, &m->root, m);
+    rt_ledger_add(&c->ledger, c->epoch, root, msg_id, now);
   } else {
     uint64_t root = rt_next_id(c), xor_all = 0;
     uint64_t tags[2] = {root, 0};

@@ -171,6 +171,7 @@ static gboolean setup_component(gust_runtime *rt, rt_component *c, gust_componen
   c->conf = json_deep_copy(rt->conf);
   json_object_update(c->conf, gust_component_conf(model));
   c->n_tasks = gust_topology_component_tasks(rt->topology, model);
+  c->stats = g_aligned_alloc0(MAX(c->n_tasks, 1), sizeof(rt_task_stats), 64);
   c->tick_secs = (int)conf_int(c->conf, "topology.tick.tuple.freq.secs", 0);
   c->max_pending = conf_int(c->conf, "topology.max.spout.pending", 0);
   if (c->n_tasks < 1) {
@@ -375,6 +376,7 @@ void gust_runtime_free(gust_runtime *rt)
       g_hash_table_destroy(c->streams);
     json_decref(c->conf);
     g_free(c->storm_task_ids);
+    g_aligned_free(c->stats);
   }
   g_free(rt->comps);
   g_free(rt->comp_of_task);
@@ -396,18 +398,23 @@ guint gust_runtime_summary(gust_runtime *rt, gust_component_summary **summary)
   gust_component_summary *s = g_new0(gust_component_summary, rt->n_comps ? rt->n_comps : 1);
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
-    uint64_t n = atomic_load(&c->latency_count);
+    uint64_t latency_ns = 0, latency_count = 0;
     s[i] = (gust_component_summary){
         .component = c->id,
         .is_spout = c->is_spout,
         .tasks = c->n_tasks,
-        .emitted = atomic_load(&c->emitted),
-        .acked = atomic_load(&c->acked),
-        .failed = atomic_load(&c->failed),
-        .executed = atomic_load(&c->executed),
         .errors = atomic_load(&c->errors),
-        .latency_ms = n ? atomic_load(&c->latency_ns) / 1e6 / (double)n : 0,
     };
+    for (int t = 0; t < c->n_tasks; t++) {
+      rt_task_stats *st = &c->stats[t];
+      s[i].emitted += atomic_load_explicit(&st->emitted, memory_order_relaxed);
+      s[i].acked += atomic_load_explicit(&st->acked, memory_order_relaxed);
+      s[i].failed += atomic_load_explicit(&st->failed, memory_order_relaxed);
+      s[i].executed += atomic_load_explicit(&st->executed, memory_order_relaxed);
+      latency_ns += atomic_load_explicit(&st->latency_ns, memory_order_relaxed);
+      latency_count += atomic_load_explicit(&st->latency_count, memory_order_relaxed);
+    }
+    s[i].latency_ms = latency_count ? latency_ns / 1e6 / (double)latency_count : 0;
   }
   *summary = s;
   return rt->n_comps;

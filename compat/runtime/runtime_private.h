@@ -15,6 +15,7 @@
 #define GUST_RUNTIME_PRIVATE_H
 
 #include <gust/flinkcore.h>
+#include "epoch_ledger.h"
 #include <gust/runtime.h>
 #include <gust/storm.h>
 #include <pthread.h>
@@ -27,6 +28,20 @@ typedef enum {
 } reliability_mode;
 
 typedef struct rt_component rt_component;
+
+/* What one task did, for the summary.  Each task writes only its own
+ * (one writer: a relaxed load and store, no locked instruction, no cache
+ * line shared with another task); the summary adds the tasks up. */
+typedef struct {
+  _Alignas(64) _Atomic uint64_t emitted;
+  _Atomic uint64_t acked, failed, executed, latency_ns, latency_count;
+} rt_task_stats;
+
+static inline void rt_stat_add(_Atomic uint64_t *counter, uint64_t n)
+{
+  atomic_store_explicit(counter, atomic_load_explicit(counter, memory_order_relaxed) + n,
+                        memory_order_relaxed);
+}
 
 typedef struct {
   uint32_t id;            /* the record's stream number */
@@ -53,8 +68,8 @@ struct rt_component {
   GHashTable *streams;         /* name -> rt_stream* (owned by rt->streams) */
   const rt_stream *default_stream; /* "default", or NULL if not declared (most emits) */
   GPtrArray *restored;         /* GBytes per old subtask to resume from, or NULL (restore.c) */
-  _Atomic uint64_t emitted, acked, failed, executed, errors;
-  _Atomic uint64_t latency_ns, latency_count;
+  rt_task_stats *stats;         /* n_tasks, one per task (see rt_task_stats) */
+  _Atomic uint64_t errors;      /* any thread may report one: a shared counter */
 };
 
 struct gust_runtime {
@@ -133,14 +148,20 @@ struct gust_collector {
   gust_runtime *rt;
   rt_component *comp;
   fc_task *task;
+  rt_task_stats *stats;        /* this task's */
   uint64_t rng;                /* edge and root ids */
   fc_route *routes;            /* room for fc_task_max_routes() */
   size_t max_routes;
   /* spouts */
-  GHashTable *pending;         /* root -> pending_msg* (reliable emits in flight) */
+  GHashTable *pending;         /* acker mode and no tracking: root -> pending_msg* in flight */
   GArray *ack_now;             /* NONE mode: roots to ack after next_tuple */
   uint64_t emitted_now;        /* tuples emitted during the current callback */
   uint64_t epoch;              /* checkpoint mode: emits since the last snapshot belong here */
+  rt_epoch_ledger ledger;      /* checkpoint mode: reliable emits in flight, by epoch */
+  /* bolts, acker mode: acks gathered during a turn, XOR-combined per root
+   * (open addressing, root 0 = empty); rt_collector_flush() sends them */
+  uint64_t *ack_roots, *ack_values;
+  uint32_t ack_used;
   uint64_t root_seq;           /* checkpoint mode: root ids are (task + 1) << 40 | seq */
 };
 
@@ -148,7 +169,6 @@ typedef struct {
   uint64_t root;
   fc_value msg_id;             /* heap copy: rt_value_free_heap */
   int64_t emitted_ns;
-  uint64_t epoch;              /* checkpoint mode: acked when a snapshot of this epoch completes */
 } pending_msg;
 
 /* Checkpoint mode: the spout task that owns a root id. */
@@ -160,6 +180,9 @@ static inline int rt_root_owner(uint64_t root)
 
 void rt_collector_init(gust_collector *c, gust_runtime *rt, rt_component *comp, fc_task *task);
 void rt_collector_clear(gust_collector *c);
+/* Sends the acks gathered during this turn to the ackers (one message per
+ * root).  Hosts call it at the end of every turn. */
+void rt_collector_flush(gust_collector *c);
 uint64_t rt_next_id(gust_collector *c); /* nonzero random 64-bit */
 const rt_stream *rt_stream_of(const rt_component *comp, const char *name); /* NULL: unknown */
 

@@ -43,6 +43,13 @@ typedef struct {
   bool final_done;           /* ... and it completed */
 } spout_host;
 
+/* Reliable emits not settled yet (the ledger in checkpoint mode, the
+ * pending table otherwise). */
+static uint64_t in_flight(const spout_host *h)
+{
+  return g_hash_table_size(h->out.pending) + h->out.ledger.n_open;
+}
+
 static gboolean spout_open(fc_task *task, void *data, void **state, GError **error)
 {
   rt_component *comp = data;
@@ -76,18 +83,40 @@ static void settle(spout_host *h, uint64_t root, bool failed)
     return; /* timed out already, or not ours */
   rt_component *comp = h->comp;
   if (failed) {
-    atomic_fetch_add_explicit(&comp->failed, 1, memory_order_relaxed);
+    rt_stat_add(&h->out.stats->failed, 1);
     if (comp->def->fail)
       comp->def->fail(h->instance, &h->out, &m->msg_id);
   } else {
-    atomic_fetch_add_explicit(&comp->acked, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&comp->latency_ns, (uint64_t)(fc_now_ns() - m->emitted_ns),
-                              memory_order_relaxed);
-    atomic_fetch_add_explicit(&comp->latency_count, 1, memory_order_relaxed);
+    rt_stat_add(&h->out.stats->acked, 1);
+    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - m->emitted_ns));
+    rt_stat_add(&h->out.stats->latency_count, 1);
     if (comp->def->ack)
       comp->def->ack(h->instance, &h->out, &m->msg_id);
   }
   g_hash_table_remove(h->out.pending, &root);
+}
+
+typedef struct {
+  spout_host *h;
+  bool failed;
+} settle_args;
+
+/* A message from the ledger is settled: the spout hears of it. */
+static void settled_from_ledger(const rt_ledger_msg *m, void *data)
+{
+  settle_args *a = data;
+  rt_component *comp = a->h->comp;
+  if (a->failed) {
+    rt_stat_add(&a->h->out.stats->failed, 1);
+    if (comp->def->fail)
+      comp->def->fail(a->h->instance, &a->h->out, &m->msg_id);
+  } else {
+    rt_stat_add(&a->h->out.stats->acked, 1);
+    rt_stat_add(&a->h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - m->emitted_ns));
+    rt_stat_add(&a->h->out.stats->latency_count, 1);
+    if (comp->def->ack)
+      comp->def->ack(a->h->instance, &a->h->out, &m->msg_id);
+  }
 }
 
 static fc_produce_result spout_produce(fc_task *task, void *state, GError **error)
@@ -95,14 +124,14 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
   spout_host *h = state;
   rt_component *comp = h->comp;
   if (h->stopping) {
-    bool settled = g_hash_table_size(h->out.pending) == 0;
+    bool settled = in_flight(h) == 0;
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT)
       settled = settled && h->final_done;
     return settled ? FC_PRODUCE_END : FC_PRODUCE_IDLE;
   }
   if (!h->active)
     return FC_PRODUCE_IDLE;
-  if (comp->max_pending > 0 && g_hash_table_size(h->out.pending) >= (guint)comp->max_pending) {
+  if (comp->max_pending > 0 && in_flight(h) >= (uint64_t)comp->max_pending) {
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT && !h->asked_checkpoint) {
       h->asked_checkpoint = true;
       fc_job_trigger_checkpoint(fc_task_job(task));
@@ -129,7 +158,12 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
     GArray *acks = msg->ptr;
     for (guint i = 0; i < acks->len; i++) {
       spout_ack *a = &g_array_index(acks, spout_ack, i);
-      settle(h, a->root, a->failed);
+      if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT) {
+        settle_args args = {.h = h, .failed = a->failed};
+        rt_ledger_settle_one(&h->out.ledger, a->root, settled_from_ledger, &args);
+      } else {
+        settle(h, a->root, a->failed);
+      }
     }
   } else if (msg->kind == MSG_SPOUT_DEACTIVATE && !h->stopping) {
     h->stopping = true;
@@ -183,19 +217,11 @@ static gboolean spout_snapshot(fc_task *task, void *state, uint64_t checkpoint_i
   return TRUE;
 }
 
-/* Settles every pending message of an epoch up to `last` (acked or failed). */
+/* Settles every message of the epochs up to `last` (acked or failed). */
 static void settle_epochs(spout_host *h, uint64_t last, bool failed)
 {
-  GArray *roots = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-  GHashTableIter it;
-  gpointer key, value;
-  g_hash_table_iter_init(&it, h->out.pending);
-  while (g_hash_table_iter_next(&it, &key, &value))
-    if (((pending_msg *)value)->epoch <= last)
-      g_array_append_val(roots, ((pending_msg *)value)->root);
-  for (guint i = 0; i < roots->len; i++)
-    settle(h, g_array_index(roots, uint64_t, i), failed);
-  g_array_free(roots, TRUE);
+  settle_args a = {.h = h, .failed = failed};
+  rt_ledger_settle_through(&h->out.ledger, last, settled_from_ledger, &a);
 }
 
 /* The epoch checkpoint_id closed, dropping it and older entries. -1: none. */

@@ -226,24 +226,26 @@ static pipeline_result run_pipeline(int parallelism, double seconds, double tota
   g_usleep((gulong)(seconds * 0.2 * 1e6));
   uint64_t before = 0, after = 0;
   fc_task_metrics m;
-  uint64_t busy0[3] = {0}, bp0[3] = {0};
-  for (int i = 0; i < fc_job_n_tasks(job); i++) {
+  int n_tasks = fc_job_n_tasks(job);
+  g_autofree uint64_t *busy0 = g_new0(uint64_t, n_tasks);
+  g_autofree uint64_t *bp0 = g_new0(uint64_t, n_tasks);
+  for (int i = 0; i < n_tasks; i++) {
     fc_job_task_metrics(job, i, &m);
     if (i / parallelism == 2)
       before += m.records_in;
-    busy0[i / parallelism] += m.busy_ns;
-    bp0[i / parallelism] += m.backpressure_ns;
+    busy0[i] = m.busy_ns;
+    bp0[i] = m.backpressure_ns;
   }
   int64_t t0 = fc_now_ns();
   g_usleep((gulong)(seconds * 0.8 * 1e6));
   double window = (fc_now_ns() - t0) / 1e9;
   pipeline_result r = {0};
-  for (int i = 0; i < fc_job_n_tasks(job); i++) {
+  for (int i = 0; i < n_tasks; i++) {
     fc_job_task_metrics(job, i, &m);
     if (i / parallelism == 2)
       after += m.records_in;
-    r.busy_share[i / parallelism] += (m.busy_ns - busy0[i / parallelism]) / 1e9 / window;
-    r.bp_share[i / parallelism] += (m.backpressure_ns - bp0[i / parallelism]) / 1e9 / window;
+    r.busy_share[i / parallelism] += (m.busy_ns - busy0[i]) / 1e9 / window;
+    r.bp_share[i / parallelism] += (m.backpressure_ns - bp0[i]) / 1e9 / window;
   }
   r.records_per_s = (after - before) / window;
   fc_job_drain(job);

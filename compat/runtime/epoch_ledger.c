@@ -1,0 +1,98 @@
+/* epoch_ledger.c — what a spout task emitted reliably in checkpoint mode,
+ * and has not had acked or failed yet.
+ *
+ * Messages are appended to the array of the epoch they belong to (the
+ * emits between two snapshots of the task).  A completed checkpoint
+ * settles whole epochs, oldest first: a walk over arrays, no hashing and
+ * no allocation per message beyond the array's growth.  An explicit fail
+ * finds its message by root: roots grow with every emit of a task, so the
+ * epoch is found by its root range and the message by binary search.
+ * Owned by the spout task's turn; no locking.
+ */
+#include "epoch_ledger.h"
+#include "runtime_private.h"
+
+typedef struct {
+  uint64_t epoch;
+  GArray *msgs; /* rt_ledger_msg, roots ascending */
+} rt_ledger_epoch;
+
+void rt_ledger_init(rt_epoch_ledger *l)
+{
+  g_queue_init(&l->epochs);
+  l->n_open = 0;
+}
+
+static void epoch_free(rt_ledger_epoch *e)
+{
+  for (guint i = 0; i < e->msgs->len; i++) {
+    rt_ledger_msg *m = &g_array_index(e->msgs, rt_ledger_msg, i);
+    rt_value_free_heap(&m->msg_id);
+  }
+  g_array_free(e->msgs, TRUE);
+  g_free(e);
+}
+
+void rt_ledger_clear(rt_epoch_ledger *l)
+{
+  g_queue_clear_full(&l->epochs, (GDestroyNotify)epoch_free);
+  l->n_open = 0;
+}
+
+void rt_ledger_add(rt_epoch_ledger *l, uint64_t epoch, uint64_t root, const fc_value *msg_id,
+                   int64_t emitted_ns)
+{
+  rt_ledger_epoch *e = g_queue_peek_tail(&l->epochs);
+  if (!e || e->epoch != epoch) {
+    e = g_new0(rt_ledger_epoch, 1);
+    e->epoch = epoch;
+    e->msgs = g_array_sized_new(FALSE, FALSE, sizeof(rt_ledger_msg), 1024);
+    g_queue_push_tail(&l->epochs, e);
+  }
+  rt_ledger_msg m = {.root = root, .msg_id = rt_value_dup_heap(msg_id), .emitted_ns = emitted_ns};
+  g_array_append_val(e->msgs, m);
+  l->n_open++;
+}
+
+void rt_ledger_settle_through(rt_epoch_ledger *l, uint64_t last, rt_ledger_fn fn, void *data)
+{
+  rt_ledger_epoch *e;
+  while ((e = g_queue_peek_head(&l->epochs)) && e->epoch <= last) {
+    g_queue_pop_head(&l->epochs);
+    for (guint i = 0; i < e->msgs->len; i++) {
+      rt_ledger_msg *m = &g_array_index(e->msgs, rt_ledger_msg, i);
+      if (m->settled)
+        continue;
+      m->settled = true;
+      l->n_open--;
+      fn(m, data);
+    }
+    epoch_free(e);
+  }
+}
+
+bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, void *data)
+{
+  for (GList *it = l->epochs.head; it; it = it->next) {
+    rt_ledger_epoch *e = it->data;
+    if (!e->msgs->len || root > g_array_index(e->msgs, rt_ledger_msg, e->msgs->len - 1).root)
+      continue;
+    guint lo = 0, hi = e->msgs->len;
+    while (lo < hi) {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index(e->msgs, rt_ledger_msg, mid).root < root)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    rt_ledger_msg *m = lo < e->msgs->len ? &g_array_index(e->msgs, rt_ledger_msg, lo) : NULL;
+    if (!m || m->root != root || m->settled)
+      return false;
+    m->settled = true;
+    l->n_open--;
+    fn(m, data);
+    rt_value_free_heap(&m->msg_id);
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,36 @@
+/* epoch_ledger.h — a spout task's reliable emits in checkpoint mode, kept
+ * by epoch (see epoch_ledger.c). */
+#ifndef GUST_RT_EPOCH_LEDGER_H
+#define GUST_RT_EPOCH_LEDGER_H
+
+#include <gust/fc_value.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+  uint64_t root;
+  fc_value msg_id; /* heap copy */
+  int64_t emitted_ns;
+  bool settled;
+} rt_ledger_msg;
+
+typedef struct {
+  GQueue epochs;   /* rt_ledger_epoch*, oldest first */
+  uint64_t n_open; /* messages not settled yet */
+} rt_epoch_ledger;
+
+typedef void (*rt_ledger_fn)(const rt_ledger_msg *msg, void *data);
+
+void rt_ledger_init(rt_epoch_ledger *l);
+void rt_ledger_clear(rt_epoch_ledger *l);
+/* Records an emit of epoch (epochs only grow; roots grow within a task). */
+void rt_ledger_add(rt_epoch_ledger *l, uint64_t epoch, uint64_t root, const fc_value *msg_id,
+                   int64_t emitted_ns);
+/* Calls fn for every unsettled message of the epochs up to last, in emit
+ * order, and forgets those epochs. */
+void rt_ledger_settle_through(rt_epoch_ledger *l, uint64_t last, rt_ledger_fn fn, void *data);
+/* Settles one message now (an explicit fail): fn is called with it, and
+ * FALSE returned if it is unknown or settled already. */
+bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, void *data);
+
+#endif
