@@ -266,14 +266,7 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
 static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, GError **error)
 {
   ml_bolt *h = state;
-  gust_tuple view = {
-      .stream = g_ptr_array_index(h->comp->rt->streams, rec->stream),
-      .source_task = rec->producer + 1,
-      .n_values = rec->n_values,
-      .values = rec->values,
-      .n_tags = rec->n_tags,
-      .tags = rec->tags,
-  };
+  gust_tuple view = rt_tuple_of_record(h->comp->rt, rec);
   rt_stat_add(&h->out.stats->executed, 1);
   if (!ml_child_is_up(&h->child)) {
     gust_fail(&h->out, &view); /* no process to give it to: the spout may replay it */

@@ -68,14 +68,7 @@ static gboolean execute(bolt_host *h, const gust_tuple *tuple, GError **error)
 static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, GError **error)
 {
   bolt_host *h = state;
-  gust_tuple tuple = {
-      .stream = g_ptr_array_index(h->comp->rt->streams, rec->stream),
-      .source_task = rec->producer + 1,
-      .n_values = rec->n_values,
-      .values = rec->values,
-      .n_tags = rec->n_tags,
-      .tags = rec->tags,
-  };
+  gust_tuple tuple = rt_tuple_of_record(h->comp->rt, rec);
   return execute(h, &tuple, error);
 }
 

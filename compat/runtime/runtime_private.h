@@ -144,6 +144,20 @@ struct gust_tuple {
   fc_arena arena;              /* owned copies live here */
 };
 
+/* The tuple view of a record that reached a bolt (no copy: valid while the
+ * record is). */
+static inline gust_tuple rt_tuple_of_record(const gust_runtime *rt, const fc_record *rec)
+{
+  return (gust_tuple){
+      .stream = g_ptr_array_index(rt->streams, rec->stream),
+      .source_task = rec->producer + 1,
+      .n_values = rec->n_values,
+      .values = rec->values,
+      .n_tags = rec->n_tags,
+      .tags = rec->tags,
+  };
+}
+
 struct gust_collector {
   gust_runtime *rt;
   rt_component *comp;
