@@ -13,8 +13,7 @@ fc_batch *fc_batch_new(uint32_t cap)
 
 void fc_batch_free(fc_batch *b)
 {
-  if (!b)
-    return;
+  if (!b) return;
   fc_arena_clear(&b->arena);
   g_free(b->records);
   g_free(b);

@@ -19,10 +19,10 @@
 #include <gust/fc_record.h>
 
 typedef struct {
-  uint32_t n;          /* records in use */
-  uint32_t cap;        /* records allocated */
-  bool end;            /* the producer's last batch on this channel */
-  uint64_t barrier;    /* checkpoint barrier after the records; 0 = none */
+  uint32_t n;       /* records in use */
+  uint32_t cap;     /* records allocated */
+  bool end;         /* the producer's last batch on this channel */
+  uint64_t barrier; /* checkpoint barrier after the records; 0 = none */
   fc_record *records;
   fc_arena arena;
 } fc_batch;

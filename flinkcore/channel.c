@@ -22,8 +22,7 @@ fc_channel *fc_channel_new(uint32_t capacity, uint32_t batch_records)
 
 void fc_channel_free(fc_channel *ch)
 {
-  if (!ch)
-    return;
+  if (!ch) return;
   for (uint32_t i = 0; i < ch->n_pool; i++)
     fc_batch_free(ch->pool[i]);
   g_free(ch->pool);
@@ -35,10 +34,8 @@ void fc_channel_free(fc_channel *ch)
 bool fc_channel_send(fc_channel *ch)
 {
   fc_batch *b = ch->filling;
-  if (b->n == 0 && !b->end && !b->barrier)
-    return true;
-  if (!fc_ring_push(&ch->full, b))
-    return false;
+  if (b->n == 0 && !b->end && !b->barrier) return true;
+  if (!fc_ring_push(&ch->full, b)) return false;
   ch->filling = fc_ring_pop(&ch->empty);
   g_assert(ch->filling != NULL); /* by the counting argument in channel.h */
   return true;

@@ -4,9 +4,9 @@
  * Layout (see fc_checkpoint.h): dir/chk-<id>/task-<n>.state and
  * dir/chk-<id>/_metadata, beside what operators put there themselves while
  * snapshotting (task-<n>-*: files or directories, e.g. a RocksDB
- * checkpoint; they are deleted with the checkpoint).  The metadata is a GKeyFile body followed by an
- * [integrity] group holding the SHA-256 of the body, so a torn or edited
- * file is detected; each task entry carries the SHA-256 of its state file.
+ * checkpoint; they are deleted with the checkpoint).  The metadata is a GKeyFile body followed by
+ * an [integrity] group holding the SHA-256 of the body, so a torn or edited file is detected; each
+ * task entry carries the SHA-256 of its state file.
  *
  * Writing order is what makes completion atomic: the state files are
  * written and fsync'ed, then _metadata.tmp is written and fsync'ed, renamed
@@ -114,7 +114,8 @@ gboolean fc_remove_tree(const char *path, GError **error)
   if (lstat(path, &st) != 0)
     return errno == ENOENT ? TRUE : set_io_error(error, "cannot stat", path, errno);
   if (!S_ISDIR(st.st_mode)) {
-    if (unlink(path) != 0 && errno != ENOENT) return set_io_error(error, "cannot delete", path, errno);
+    if (unlink(path) != 0 && errno != ENOENT)
+      return set_io_error(error, "cannot delete", path, errno);
     return TRUE;
   }
   GDir *d = g_dir_open(path, 0, NULL);
@@ -258,7 +259,8 @@ gboolean fc_checkpoint_dir_write(const char *dir, fc_checkpoint_info *info, GByt
    * found at start-up, so nothing else can be in it; a stray _metadata
    * would make it look complete too early and goes first. */
   g_autofree char *meta = g_build_filename(path, METADATA_NAME, NULL);
-  if (unlink(meta) != 0 && errno != ENOENT) return set_io_error(error, "cannot delete", meta, errno);
+  if (unlink(meta) != 0 && errno != ENOENT)
+    return set_io_error(error, "cannot delete", meta, errno);
   if (mkdir(path, 0755) != 0 && errno != EEXIST)
     return set_io_error(error, "cannot create", path, errno);
   if (!write_states(path, info, states, error) || !write_metadata(path, info, error) ||

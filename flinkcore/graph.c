@@ -16,12 +16,10 @@ fc_graph *fc_graph_new(void)
 
 void fc_graph_free(fc_graph *g)
 {
-  if (!g)
-    return;
+  if (!g) return;
   for (guint i = 0; i < g->vertices->len; i++) {
     fc_vertex *v = &g_array_index(g->vertices, fc_vertex, i);
-    if (v->free_data)
-      v->free_data(v->data);
+    if (v->free_data) v->free_data(v->data);
     g_free(v->name);
     g_free(v->locations);
   }

@@ -63,9 +63,9 @@ typedef struct {
 
 /* Internal mailbox message kinds (user kinds must stay below). */
 #define FC_MSG_INTERNAL 0x80000000u
-#define FC_MSG_TIMER (FC_MSG_INTERNAL | 1) /* a = timer id */
-#define FC_MSG_WAKE (FC_MSG_INTERNAL | 2)  /* idle back-off elapsed */
-#define FC_MSG_DRAIN (FC_MSG_INTERNAL | 3) /* source: end now */
+#define FC_MSG_TIMER (FC_MSG_INTERNAL | 1)         /* a = timer id */
+#define FC_MSG_WAKE (FC_MSG_INTERNAL | 2)          /* idle back-off elapsed */
+#define FC_MSG_DRAIN (FC_MSG_INTERNAL | 3)         /* source: end now */
 #define FC_MSG_CKPT_TRIGGER (FC_MSG_INTERNAL | 4)  /* source: a = checkpoint id */
 #define FC_MSG_CKPT_COMPLETE (FC_MSG_INTERNAL | 5) /* a = checkpoint id */
 #define FC_MSG_CKPT_ABORT (FC_MSG_INTERNAL | 6)    /* a = checkpoint id */
@@ -84,14 +84,14 @@ struct fc_task {
   fc_channel **ins;
   int n_ins;
   int n_ins_ended;
-  int next_in;          /* round-robin cursor over inputs */
-  fc_batch *cur;        /* input batch being processed */
+  int next_in;   /* round-robin cursor over inputs */
+  fc_batch *cur; /* input batch being processed */
   fc_channel *cur_ch;
   uint32_t cur_pos;
   int current_edge;
 
   bool opened, input_ended, finished_called, done;
-  bool blocked;         /* an output is over its capacity: park after this callback */
+  bool blocked; /* an output is over its capacity: park after this callback */
   bool idle_wake_pending;
   int64_t blocked_since;
   fc_arena scratch;
@@ -112,10 +112,10 @@ struct fc_task {
   int64_t held_since;      /* when n_held last became > 0 */
 
   _Atomic int sched_state;
-  GBytes *restored;     /* set before start; read by open() */
+  GBytes *restored; /* set before start; read by open() */
 
   pthread_mutex_t mailbox_lock;
-  GQueue mailbox;       /* fc_message* */
+  GQueue mailbox; /* fc_message* */
   _Atomic int has_mail;
 
   /* metrics: written by the turn, read by anyone */

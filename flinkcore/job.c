@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(fc-error-quark, fc_error)
+G_DEFINE_QUARK(fc - error - quark, fc_error)
 
 static gboolean check_graph(const fc_graph *g, GError **error)
 {
@@ -26,7 +26,8 @@ static gboolean check_graph(const fc_graph *g, GError **error)
   for (guint i = 0; i < g->edges->len; i++) {
     const fc_edge *e = &g_array_index(g->edges, fc_edge, i);
     if (e->from < 0 || (guint)e->from >= nv || e->to < 0 || (guint)e->to >= nv) {
-      g_set_error(error, FC_ERROR, FC_ERROR_INVALID_GRAPH, "edge %u names a vertex that does not exist", i);
+      g_set_error(error, FC_ERROR, FC_ERROR_INVALID_GRAPH,
+                  "edge %u names a vertex that does not exist", i);
       return FALSE;
     }
     const fc_vertex *from = &g_array_index(g->vertices, fc_vertex, e->from);
@@ -66,8 +67,8 @@ static gboolean check_graph(const fc_graph *g, GError **error)
       return FALSE;
     }
     if (n_inputs[i] > 0 && !v->op.process) {
-      g_set_error(error, FC_ERROR, FC_ERROR_INVALID_GRAPH,
-                  "vertex %s has inputs but no process()", v->name);
+      g_set_error(error, FC_ERROR, FC_ERROR_INVALID_GRAPH, "vertex %s has inputs but no process()",
+                  v->name);
       return FALSE;
     }
   }
@@ -91,8 +92,8 @@ static void wire_edge(fc_job *job, int edge_id)
     o->local = g_new0(int, to->parallelism);
     for (int c = 0; c < to->parallelism; c++) {
       fc_task *cons = &job->tasks[to->first_task + c];
-      fc_channel *ch = fc_channel_new((uint32_t)job->opts.channel_batches,
-                                      (uint32_t)job->opts.batch_records);
+      fc_channel *ch =
+          fc_channel_new((uint32_t)job->opts.channel_batches, (uint32_t)job->opts.batch_records);
       ch->producer = prod;
       ch->consumer = cons;
       ch->edge = edge_id;
@@ -100,8 +101,7 @@ static void wire_edge(fc_job *job, int edge_id)
       cons->ins[cons->n_ins++] = ch;
       o->channels[c] = ch;
       g_ptr_array_add(job->channels, ch);
-      if (to->locations[c] == from->locations[p])
-        o->local[o->n_local++] = c;
+      if (to->locations[c] == from->locations[p]) o->local[o->n_local++] = c;
     }
     fc_partition_seed(o, (uint64_t)prod->id + 1);
   }
@@ -109,24 +109,15 @@ static void wire_edge(fc_job *job, int edge_id)
 
 static void apply_defaults(fc_job_options *o)
 {
-  if (o->threads <= 0)
-    o->threads = (int)g_get_num_processors();
-  if (o->channel_batches <= 0)
-    o->channel_batches = 8;
-  if (o->batch_records <= 0)
-    o->batch_records = 256;
-  if (o->source_budget <= 0)
-    o->source_budget = o->batch_records;
-  if (o->idle_backoff_ms <= 0)
-    o->idle_backoff_ms = 1;
-  if (o->checkpoint_interval_ms < 0)
-    o->checkpoint_interval_ms = 0;
-  if (o->checkpoint_timeout_ms <= 0)
-    o->checkpoint_timeout_ms = 600000;
-  if (o->checkpoint_max_concurrent <= 0)
-    o->checkpoint_max_concurrent = 1;
-  if (o->checkpoint_retention <= 0)
-    o->checkpoint_retention = 2;
+  if (o->threads <= 0) o->threads = (int)g_get_num_processors();
+  if (o->channel_batches <= 0) o->channel_batches = 8;
+  if (o->batch_records <= 0) o->batch_records = 256;
+  if (o->source_budget <= 0) o->source_budget = o->batch_records;
+  if (o->idle_backoff_ms <= 0) o->idle_backoff_ms = 1;
+  if (o->checkpoint_interval_ms < 0) o->checkpoint_interval_ms = 0;
+  if (o->checkpoint_timeout_ms <= 0) o->checkpoint_timeout_ms = 600000;
+  if (o->checkpoint_max_concurrent <= 0) o->checkpoint_max_concurrent = 1;
+  if (o->checkpoint_retention <= 0) o->checkpoint_retention = 2;
 }
 
 fc_job *fc_job_new(fc_graph *g, const fc_job_options *opts, GError **error)
@@ -137,8 +128,7 @@ fc_job *fc_job_new(fc_graph *g, const fc_job_options *opts, GError **error)
   }
   fc_job *job = g_new0(fc_job, 1);
   job->graph = g;
-  if (opts)
-    job->opts = *opts;
+  if (opts) job->opts = *opts;
   apply_defaults(&job->opts);
   fc_mutex_init(&job->lock);
   fc_cond_init(&job->cond);
@@ -202,8 +192,8 @@ gboolean fc_job_wait(fc_job *job, int64_t timeout_ms, GError **error)
       pthread_cond_wait(&job->cond, &job->lock);
     } else if (!fc_cond_wait_until(&job->cond, &job->lock, end)) {
       if (!job->finished && !job->error && !job->cancelled) {
-        g_set_error(error, FC_ERROR, FC_ERROR_TIMEOUT, "the job did not finish within %" G_GINT64_FORMAT " ms",
-                    timeout_ms);
+        g_set_error(error, FC_ERROR, FC_ERROR_TIMEOUT,
+                    "the job did not finish within %" G_GINT64_FORMAT " ms", timeout_ms);
         pthread_mutex_unlock(&job->lock);
         return FALSE;
       }
@@ -223,8 +213,7 @@ void fc_job_drain(fc_job *job)
 {
   fc_message drain = {.kind = FC_MSG_DRAIN};
   for (int i = 0; i < job->n_tasks; i++)
-    if (job->tasks[i].n_ins == 0)
-      fc_task_mailbox_push(&job->tasks[i], &drain);
+    if (job->tasks[i].n_ins == 0) fc_task_mailbox_push(&job->tasks[i], &drain);
 }
 
 void fc_job_cancel(fc_job *job)
@@ -236,23 +225,19 @@ void fc_job_cancel(fc_job *job)
   }
   pthread_cond_broadcast(&job->cond);
   pthread_mutex_unlock(&job->lock);
-  if (job->coord)
-    fc_coordinator_job_stopping(job->coord);
+  if (job->coord) fc_coordinator_job_stopping(job->coord);
 }
 
 void fc_job_free(fc_job *job)
 {
-  if (!job)
-    return;
+  if (!job) return;
   fc_job_cancel(job);
-  if (job->coord)
-    fc_coordinator_stop(job->coord); /* before the tasks it posts to go away */
+  if (job->coord) fc_coordinator_stop(job->coord); /* before the tasks it posts to go away */
   fc_scheduler_stop(job->sched);
   fc_timers_free(job->timers);
   for (int i = 0; i < job->n_tasks; i++) {
     fc_task *t = &job->tasks[i];
-    if (t->opened && !t->done && t->v->op.close)
-      t->v->op.close(t, t->state);
+    if (t->opened && !t->done && t->v->op.close) t->v->op.close(t, t->state);
     fc_task_clear(t);
   }
   fc_coordinator_free(job->coord);
@@ -260,8 +245,7 @@ void fc_job_free(fc_job *job)
   g_ptr_array_free(job->channels, TRUE);
   g_free(job->tasks);
   fc_graph_free(job->graph);
-  if (job->error)
-    g_error_free(job->error);
+  if (job->error) g_error_free(job->error);
   pthread_mutex_destroy(&job->lock);
   pthread_cond_destroy(&job->cond);
   g_free(job);
@@ -287,8 +271,8 @@ void fc_job_task_failed(fc_job *job, fc_task *t, GError *error)
 {
   pthread_mutex_lock(&job->lock);
   if (!job->error) {
-    job->error = g_error_new(FC_ERROR, FC_ERROR_TASK_FAILED, "task %s failed: %s", t->name,
-                             error->message);
+    job->error =
+        g_error_new(FC_ERROR, FC_ERROR_TASK_FAILED, "task %s failed: %s", t->name, error->message);
     atomic_store(&job->stopping, 1);
     pthread_cond_broadcast(&job->cond);
   }
@@ -297,9 +281,18 @@ void fc_job_task_failed(fc_job *job, fc_task *t, GError *error)
   fc_coordinator_job_stopping(job->coord);
 }
 
-int fc_job_n_tasks(const fc_job *job) { return job->n_tasks; }
-const char *fc_job_task_name(const fc_job *job, int task) { return job->tasks[task].name; }
-fc_task *fc_job_task(fc_job *job, int task) { return &job->tasks[task]; }
+int fc_job_n_tasks(const fc_job *job)
+{
+  return job->n_tasks;
+}
+const char *fc_job_task_name(const fc_job *job, int task)
+{
+  return job->tasks[task].name;
+}
+fc_task *fc_job_task(fc_job *job, int task)
+{
+  return &job->tasks[task];
+}
 
 void fc_job_task_metrics(fc_job *job, int task, fc_task_metrics *out)
 {
@@ -323,14 +316,13 @@ void fc_job_task_metrics(fc_job *job, int task, fc_task_metrics *out)
 uint64_t fc_job_task_peak_queued_records(fc_job *job, int task)
 {
   return (uint64_t)atomic_load_explicit(&job->tasks[task].m_peak_queued_records,
-                                       memory_order_relaxed);
+                                        memory_order_relaxed);
 }
 
 void fc_job_set_restored_state(fc_job *job, int task, GBytes *state)
 {
   g_return_if_fail(task >= 0 && task < job->n_tasks && !job->started);
   fc_task *t = &job->tasks[task];
-  if (t->restored)
-    g_bytes_unref(t->restored);
+  if (t->restored) g_bytes_unref(t->restored);
   t->restored = state ? g_bytes_ref(state) : NULL;
 }

@@ -34,8 +34,7 @@ int fc_partition_pick(fc_out_edge *o, const fc_record *rec, int producer_subtask
   case FC_PART_GLOBAL:
     return 0;
   case FC_PART_LOCAL:
-    if (o->n_local)
-      return o->local[o->round_robin++ % (uint32_t)o->n_local];
+    if (o->n_local) return o->local[o->round_robin++ % (uint32_t)o->n_local];
     return (int)(o->round_robin++ % n);
   case FC_PART_BROADCAST:
   case FC_PART_DIRECT:

@@ -33,8 +33,7 @@ static inline bool fc_ring_push(fc_ring *r, void *item)
   size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
   if (tail - r->head_cache > r->mask) {
     r->head_cache = atomic_load_explicit(&r->head, memory_order_acquire);
-    if (tail - r->head_cache > r->mask)
-      return false;
+    if (tail - r->head_cache > r->mask) return false;
   }
   r->slots[tail & r->mask] = item;
   atomic_store_explicit(&r->tail, tail + 1, memory_order_release);
@@ -47,8 +46,7 @@ static inline void *fc_ring_pop(fc_ring *r)
   size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
   if (head == r->tail_cache) {
     r->tail_cache = atomic_load_explicit(&r->tail, memory_order_acquire);
-    if (head == r->tail_cache)
-      return NULL;
+    if (head == r->tail_cache) return NULL;
   }
   void *item = r->slots[head & r->mask];
   atomic_store_explicit(&r->head, head + 1, memory_order_release);
@@ -63,6 +61,9 @@ static inline size_t fc_ring_size(fc_ring *r)
   return tail - head;
 }
 
-static inline size_t fc_ring_capacity(const fc_ring *r) { return r->mask + 1; }
+static inline size_t fc_ring_capacity(const fc_ring *r)
+{
+  return r->mask + 1;
+}
 
 #endif

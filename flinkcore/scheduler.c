@@ -36,8 +36,7 @@ static void enqueue(fc_scheduler *s, fc_task *t)
   g_assert(s->count < s->cap);
   s->queue[(s->head + s->count) % s->cap] = t;
   s->count++;
-  if (s->n_sleeping)
-    pthread_cond_signal(&s->cond);
+  if (s->n_sleeping) pthread_cond_signal(&s->cond);
   pthread_mutex_unlock(&s->lock);
 }
 
@@ -55,8 +54,7 @@ void fc_task_wake(fc_task *t)
         return;
       }
     } else if (st == FC_SCHED_RUNNING) {
-      if (atomic_compare_exchange_weak(&t->sched_state, &st, FC_SCHED_RUNNING_WOKEN))
-        return;
+      if (atomic_compare_exchange_weak(&t->sched_state, &st, FC_SCHED_RUNNING_WOKEN)) return;
     } else {
       return; /* already queued, or running with a wake pending */
     }
@@ -129,8 +127,7 @@ void fc_scheduler_stop(fc_scheduler *s)
 
 void fc_scheduler_free(fc_scheduler *s)
 {
-  if (!s)
-    return;
+  if (!s) return;
   pthread_mutex_destroy(&s->lock);
   pthread_cond_destroy(&s->cond);
   g_free(s->queue);

@@ -14,7 +14,10 @@
 #include <stdbool.h>
 #include <time.h>
 
-static inline void fc_mutex_init(pthread_mutex_t *m) { pthread_mutex_init(m, NULL); }
+static inline void fc_mutex_init(pthread_mutex_t *m)
+{
+  pthread_mutex_init(m, NULL);
+}
 static inline void fc_cond_init(pthread_cond_t *c)
 {
   pthread_condattr_t attr;

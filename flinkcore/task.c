@@ -63,15 +63,13 @@ void fc_task_init(fc_task *t, fc_job *job, const fc_vertex *v, int vertex, int s
 
 static void message_free(fc_message *m)
 {
-  if (m->free_ptr)
-    m->free_ptr(m->ptr);
+  if (m->free_ptr) m->free_ptr(m->ptr);
   g_free(m);
 }
 
 void fc_task_clear(fc_task *t)
 {
-  if (t->restored)
-    g_bytes_unref(t->restored);
+  if (t->restored) g_bytes_unref(t->restored);
   g_queue_clear_full(&t->mailbox, (GDestroyNotify)message_free);
   pthread_mutex_destroy(&t->mailbox_lock);
   fc_arena_clear(&t->scratch);
@@ -87,15 +85,42 @@ void fc_task_clear(fc_task *t)
 
 /* ---- accessors ---- */
 
-int fc_task_id(const fc_task *t) { return t->id; }
-int fc_task_vertex(const fc_task *t) { return t->vertex; }
-int fc_task_subtask(const fc_task *t) { return t->subtask; }
-int fc_task_parallelism(const fc_task *t) { return t->parallelism; }
-const char *fc_task_name(const fc_task *t) { return t->name; }
-fc_job *fc_task_job(fc_task *t) { return t->job; }
-int fc_task_current_edge(const fc_task *t) { return t->current_edge; }
-GBytes *fc_task_restored_state(const fc_task *t) { return t->restored; }
-fc_arena *fc_task_scratch(fc_task *t) { return &t->scratch; }
+int fc_task_id(const fc_task *t)
+{
+  return t->id;
+}
+int fc_task_vertex(const fc_task *t)
+{
+  return t->vertex;
+}
+int fc_task_subtask(const fc_task *t)
+{
+  return t->subtask;
+}
+int fc_task_parallelism(const fc_task *t)
+{
+  return t->parallelism;
+}
+const char *fc_task_name(const fc_task *t)
+{
+  return t->name;
+}
+fc_job *fc_task_job(fc_task *t)
+{
+  return t->job;
+}
+int fc_task_current_edge(const fc_task *t)
+{
+  return t->current_edge;
+}
+GBytes *fc_task_restored_state(const fc_task *t)
+{
+  return t->restored;
+}
+fc_arena *fc_task_scratch(fc_task *t)
+{
+  return &t->scratch;
+}
 
 uint32_t fc_task_timer_add(fc_task *t, uint32_t period_ms, gboolean periodic)
 {
@@ -135,14 +160,10 @@ static void task_fail(fc_task *t, GError *error)
 
 static void publish_metrics(fc_task *t, uint64_t in, uint64_t out, uint64_t b_in, uint64_t b_out)
 {
-  if (in)
-    atomic_fetch_add_explicit(&t->m_records_in, in, memory_order_relaxed);
-  if (out)
-    atomic_fetch_add_explicit(&t->m_records_out, out, memory_order_relaxed);
-  if (b_in)
-    atomic_fetch_add_explicit(&t->m_batches_in, b_in, memory_order_relaxed);
-  if (b_out)
-    atomic_fetch_add_explicit(&t->m_batches_out, b_out, memory_order_relaxed);
+  if (in) atomic_fetch_add_explicit(&t->m_records_in, in, memory_order_relaxed);
+  if (out) atomic_fetch_add_explicit(&t->m_records_out, out, memory_order_relaxed);
+  if (b_in) atomic_fetch_add_explicit(&t->m_batches_in, b_in, memory_order_relaxed);
+  if (b_out) atomic_fetch_add_explicit(&t->m_batches_out, b_out, memory_order_relaxed);
 }
 
 /* ---- sending ---- */
@@ -164,18 +185,15 @@ static bool try_send(fc_channel *ch)
 {
   uint32_t n = ch->filling->n;
   bool end = ch->filling->end;
-  if (n == 0 && !end && !ch->filling->barrier)
-    return true;
-  if (!fc_channel_send(ch))
-    return false;
+  if (n == 0 && !end && !ch->filling->barrier) return true;
+  if (!fc_channel_send(ch)) return false;
   fc_task *c = ch->consumer;
   int64_t q = atomic_fetch_add_explicit(&c->m_queued_records, n, memory_order_relaxed) + n;
-  if (end)
-    ch->end_sent = true;
+  if (end) ch->end_sent = true;
   int64_t peak = atomic_load_explicit(&c->m_peak_queued_records, memory_order_relaxed);
-  while (q > peak && !atomic_compare_exchange_weak_explicit(&c->m_peak_queued_records, &peak, q,
-                                                            memory_order_relaxed,
-                                                            memory_order_relaxed))
+  while (q > peak &&
+         !atomic_compare_exchange_weak_explicit(&c->m_peak_queued_records, &peak, q,
+                                                memory_order_relaxed, memory_order_relaxed))
     ;
   tls_counts->batches_out++;
   fc_task_wake(c);
@@ -186,11 +204,9 @@ static bool try_send(fc_channel *ch)
  * once.  TRUE when nothing is left to send. */
 static bool channel_flush(fc_channel *ch)
 {
-  if (try_send(ch))
-    return true;
+  if (try_send(ch)) return true;
   atomic_exchange(&ch->producer_waiting, 1); /* an RMW, paired with give_back's */
-  if (!try_send(ch))
-    return false;
+  if (!try_send(ch)) return false;
   atomic_store(&ch->producer_waiting, 0);
   return true;
 }
@@ -223,10 +239,8 @@ static bool send_outputs(fc_task *t, bool include_partial)
     for (int c = 0; c < o->n_channels; c++) {
       fc_channel *ch = o->channels[c];
       bool must = fc_channel_filling_is_full(ch) || ch->filling->end || ch->filling->barrier;
-      if (!must && !(include_partial && ch->filling->n))
-        continue;
-      if (!channel_flush(ch) && must)
-        stuck = true;
+      if (!must && !(include_partial && ch->filling->n)) continue;
+      if (!channel_flush(ch) && must) stuck = true;
     }
   }
   if (stuck)
@@ -242,10 +256,8 @@ static inline void send_to(fc_task *t, fc_out_edge *o, int idx, const fc_record 
   fc_channel *ch = o->channels[idx];
   fc_batch_append(ch->filling, rec, t->id);
   tls_counts->records_out++;
-  if (G_UNLIKELY(fc_channel_filling_is_full(ch)) && !try_send(ch))
-    park(t);
-  if (targets && *count < max_targets)
-    targets[*count] = o->consumer_first_task + idx;
+  if (G_UNLIKELY(fc_channel_filling_is_full(ch)) && !try_send(ch)) park(t);
+  if (targets && *count < max_targets) targets[*count] = o->consumer_first_task + idx;
   (*count)++;
 }
 
@@ -263,8 +275,7 @@ size_t fc_task_emit(fc_task *t, const fc_record *rec, int32_t *targets, size_t m
   size_t count = 0;
   for (int i = 0; i < t->n_outs; i++) {
     fc_out_edge *o = &t->outs[i];
-    if (!edge_takes(o, rec, false))
-      continue;
+    if (!edge_takes(o, rec, false)) continue;
     if (o->edge->spec.partitioner == FC_PART_BROADCAST) {
       for (int c = 0; c < o->n_channels; c++)
         send_to(t, o, c, rec, targets, max_targets, &count);
@@ -280,11 +291,9 @@ gboolean fc_task_emit_direct(fc_task *t, const fc_record *rec, int target_task)
   size_t count = 0;
   for (int i = 0; i < t->n_outs; i++) {
     fc_out_edge *o = &t->outs[i];
-    if (!edge_takes(o, rec, true))
-      continue;
+    if (!edge_takes(o, rec, true)) continue;
     int idx = target_task - o->consumer_first_task;
-    if (idx >= 0 && idx < o->n_channels)
-      send_to(t, o, idx, rec, NULL, 0, &count);
+    if (idx >= 0 && idx < o->n_channels) send_to(t, o, idx, rec, NULL, 0, &count);
   }
   return count > 0;
 }
@@ -302,8 +311,7 @@ size_t fc_task_route(fc_task *t, const fc_record *rec, fc_route *routes, size_t 
   size_t n = 0;
   for (int i = 0; i < t->n_outs; i++) {
     fc_out_edge *o = &t->outs[i];
-    if (!edge_takes(o, rec, false))
-      continue;
+    if (!edge_takes(o, rec, false)) continue;
     if (o->edge->spec.partitioner == FC_PART_BROADCAST) {
       for (int c = 0; c < o->n_channels && n < max; c++)
         routes[n++] = (fc_route){.out = i, .subtask = c, .task = o->consumer_first_task + c};
@@ -321,8 +329,7 @@ size_t fc_task_route_direct(fc_task *t, const fc_record *rec, int target_task, f
   size_t n = 0;
   for (int i = 0; i < t->n_outs && n < max; i++) {
     fc_out_edge *o = &t->outs[i];
-    if (!edge_takes(o, rec, true))
-      continue;
+    if (!edge_takes(o, rec, true)) continue;
     int c = target_task - o->consumer_first_task;
     if (c >= 0 && c < o->n_channels)
       routes[n++] = (fc_route){.out = i, .subtask = c, .task = target_task};
@@ -347,8 +354,7 @@ static bool take_input(fc_task *t)
       continue; /* aligning: this input delivered a barrier not yet passed on */
     fc_channel *ch = t->ins[i];
     fc_batch *b = fc_ring_pop(&ch->full);
-    if (!b)
-      continue;
+    if (!b) continue;
     t->cur = b;
     t->cur_ch = ch;
     t->cur_pos = 0;
@@ -371,19 +377,14 @@ static bool give_back(fc_task *t)
   fc_ring_push(&ch->empty, t->cur); /* never full: the pool fits */
   t->cur = NULL;
   t->cur_ch = NULL;
-  if (atomic_exchange(&ch->producer_waiting, 0))
-    fc_task_wake(ch->producer);
-  if (G_LIKELY(!end && !barrier))
-    return false;
+  if (atomic_exchange(&ch->producer_waiting, 0)) fc_task_wake(ch->producer);
+  if (G_LIKELY(!end && !barrier)) return false;
   uint64_t *seen = &t->in_barrier[ch->consumer_input];
-  if (barrier > *seen)
-    *seen = barrier;
-  if (barrier > t->ckpt_seen)
-    t->ckpt_seen = barrier;
+  if (barrier > *seen) *seen = barrier;
+  if (barrier > t->ckpt_seen) t->ckpt_seen = barrier;
   if (end) {
     *seen = UINT64_MAX; /* an ended input has delivered every barrier */
-    if (++t->n_ins_ended == t->n_ins)
-      t->input_ended = true;
+    if (++t->n_ins_ended == t->n_ins) t->input_ended = true;
   }
   return true;
 }
@@ -419,8 +420,7 @@ static void emit_barrier(fc_task *t, uint64_t id)
       fc_channel *ch = o->channels[c];
       g_assert(!ch->filling->barrier && !ch->filling->end);
       ch->filling->barrier = id;
-      if (!channel_flush(ch))
-        stuck = true;
+      if (!channel_flush(ch)) stuck = true;
     }
   }
   if (stuck) {
@@ -472,8 +472,7 @@ static bool align_inputs(fc_task *t)
   if (t->ckpt_aligned) {
     int held = 0;
     for (int i = 0; i < t->n_ins; i++)
-      if (t->in_barrier[i] > t->ckpt_done && t->in_barrier[i] != UINT64_MAX)
-        held++;
+      if (t->in_barrier[i] > t->ckpt_done && t->in_barrier[i] != UINT64_MAX) held++;
     if (held && !t->n_held)
       t->held_since = fc_now_ns();
     else if (!held && t->n_held)
@@ -492,8 +491,7 @@ static bool source_triggered(fc_task *t, uint64_t id, GError **error)
     report_finished(t);
     return true;
   }
-  if (id <= t->ckpt_done)
-    return true;
+  if (id <= t->ckpt_done) return true;
   t->ckpt_seen = id;
   return pass_checkpoint(t, id, error);
 }
@@ -502,8 +500,7 @@ static bool source_triggered(fc_task *t, uint64_t id, GError **error)
  * that arrived meanwhile. */
 static void requeue_mail(fc_task *t, GQueue *mail)
 {
-  if (g_queue_is_empty(mail))
-    return;
+  if (g_queue_is_empty(mail)) return;
   pthread_mutex_lock(&t->mailbox_lock);
   fc_message *m;
   while ((m = g_queue_pop_tail(mail)))
@@ -516,8 +513,7 @@ static void requeue_mail(fc_task *t, GQueue *mail)
 
 static bool deliver_mail(fc_task *t)
 {
-  if (!atomic_load_explicit(&t->has_mail, memory_order_acquire))
-    return true;
+  if (!atomic_load_explicit(&t->has_mail, memory_order_acquire)) return true;
   GQueue mail = G_QUEUE_INIT;
   pthread_mutex_lock(&t->mailbox_lock);
   mail = t->mailbox;
@@ -532,29 +528,23 @@ static bool deliver_mail(fc_task *t)
     if (ok && !t->done) {
       const fc_operator *op = &t->v->op;
       if (m->kind == FC_MSG_TIMER) {
-        if (op->timer && !op->timer(t, t->state, (uint32_t)m->a, &error))
-          ok = false;
+        if (op->timer && !op->timer(t, t->state, (uint32_t)m->a, &error)) ok = false;
       } else if (m->kind == FC_MSG_WAKE) {
         t->idle_wake_pending = false;
       } else if (m->kind == FC_MSG_DRAIN) {
-        if (t->n_ins == 0)
-          t->input_ended = true;
+        if (t->n_ins == 0) t->input_ended = true;
       } else if (m->kind == FC_MSG_CKPT_TRIGGER) {
-        if (t->n_ins == 0 && !source_triggered(t, m->a, &error))
-          ok = false;
+        if (t->n_ins == 0 && !source_triggered(t, m->a, &error)) ok = false;
       } else if (m->kind == FC_MSG_CKPT_COMPLETE) {
-        if (op->checkpoint_complete)
-          op->checkpoint_complete(t, t->state, m->a);
+        if (op->checkpoint_complete) op->checkpoint_complete(t, t->state, m->a);
       } else if (m->kind == FC_MSG_CKPT_ABORT) {
         t->ckpt_aborted = MAX(t->ckpt_aborted, m->a);
-        if (op->checkpoint_aborted)
-          op->checkpoint_aborted(t, t->state, m->a);
+        if (op->checkpoint_aborted) op->checkpoint_aborted(t, t->state, m->a);
       } else if (op->message && !op->message(t, t->state, m, &error)) {
         ok = false;
       }
       fc_arena_reset(&t->scratch);
-      if (!ok)
-        task_fail(t, error);
+      if (!ok) task_fail(t, error);
     }
     message_free(m);
     if (G_UNLIKELY(t->barrier_stuck)) {
@@ -602,8 +592,7 @@ static bool run_operator(fc_task *t, bool *more)
   const fc_operator *op = &t->v->op;
   *more = false;
   for (int n = 0; n < OPERATOR_BATCH_BUDGET && !t->blocked; n++) {
-    if (!t->cur && !take_input(t))
-      return true; /* inputs empty: nothing more now */
+    if (!t->cur && !take_input(t)) return true; /* inputs empty: nothing more now */
     fc_batch *b = t->cur;
     t->current_edge = t->cur_ch->edge;
     uint32_t start = t->cur_pos;
@@ -615,15 +604,12 @@ static bool run_operator(fc_task *t, bool *more)
         return false;
       }
       fc_arena_reset(&t->scratch);
-      if (G_UNLIKELY(t->blocked))
-        break;
+      if (G_UNLIKELY(t->blocked)) break;
     }
     tls_counts->records_in += t->cur_pos - start;
     t->current_edge = -1;
-    if (t->cur_pos == b->n && give_back(t) && !align_inputs(t))
-      return false;
-    if (t->input_ended)
-      return true;
+    if (t->cur_pos == b->n && give_back(t) && !align_inputs(t)) return false;
+    if (t->input_ended) return true;
   }
   *more = true;
   return true;
@@ -646,8 +632,7 @@ static void end_outputs(fc_task *t)
       for (int c = 0; c < t->outs[i].n_channels; c++)
         t->outs[i].channels[c]->filling->end = true;
   }
-  if (!send_outputs(t, true))
-    return; /* parked; the consumer wakes us */
+  if (!send_outputs(t, true)) return; /* parked; the consumer wakes us */
   for (int i = 0; i < t->n_outs; i++)
     for (int c = 0; c < t->outs[i].n_channels; c++)
       if (!t->outs[i].channels[c]->end_sent)
@@ -657,8 +642,7 @@ static void end_outputs(fc_task *t)
   publish_metrics(t, tls_counts->records_in, tls_counts->records_out, tls_counts->batches_in,
                   tls_counts->batches_out);
   memset(tls_counts, 0, sizeof *tls_counts);
-  if (op->close)
-    op->close(t, t->state);
+  if (op->close) op->close(t, t->state);
   t->state = NULL;
   fc_job_task_done(t->job, t);
 }
@@ -675,27 +659,20 @@ static bool turn(fc_task *t)
       return false;
     }
   }
-  if (t->blocked && !send_outputs(t, false))
-    return false;
+  if (t->blocked && !send_outputs(t, false)) return false;
   t->barrier_stuck = false; /* whatever was marked has gone */
   if (G_UNLIKELY(t->ckpt_seen > t->ckpt_done) && t->n_ins > 0) {
-    if (!align_inputs(t))
-      return false; /* resumes forwarding after a stuck barrier */
-    if (t->barrier_stuck)
-      return false;
+    if (!align_inputs(t)) return false; /* resumes forwarding after a stuck barrier */
+    if (t->barrier_stuck) return false;
   }
-  if (!deliver_mail(t))
-    return false;
-  if (t->barrier_stuck)
-    return false;
+  if (!deliver_mail(t)) return false;
+  if (t->barrier_stuck) return false;
   bool more = false;
   if (!t->input_ended) {
     bool ok = t->n_ins == 0 ? run_source(t, &more) : run_operator(t, &more);
-    if (!ok)
-      return false;
+    if (!ok) return false;
   }
-  if (t->barrier_stuck)
-    return false; /* turn_end and finish() run once the barrier has gone */
+  if (t->barrier_stuck) return false; /* turn_end and finish() run once the barrier has gone */
   if (op->turn_end) {
     GError *error = NULL;
     if (!op->turn_end(t, t->state, &error)) {
@@ -708,15 +685,13 @@ static bool turn(fc_task *t)
     end_outputs(t);
     return false;
   }
-  if (!send_outputs(t, true))
-    return false;
+  if (!send_outputs(t, true)) return false;
   return more;
 }
 
 bool fc_task_run_turn(fc_task *t)
 {
-  if (t->done || atomic_load_explicit(&t->job->stopping, memory_order_relaxed))
-    return false;
+  if (t->done || atomic_load_explicit(&t->job->stopping, memory_order_relaxed)) return false;
   int64_t start = fc_now_ns();
   turn_counts counts = {0};
   tls_counts = &counts;

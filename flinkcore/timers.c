@@ -40,8 +40,7 @@ static void sift_up(GArray *h, guint i)
 {
   while (i > 0) {
     guint parent = (i - 1) / 2;
-    if (AT(h, parent).deadline_us <= AT(h, i).deadline_us)
-      break;
+    if (AT(h, parent).deadline_us <= AT(h, i).deadline_us) break;
     swap(h, i, parent);
     i = parent;
   }
@@ -51,12 +50,9 @@ static void sift_down(GArray *h, guint i)
 {
   for (;;) {
     guint l = 2 * i + 1, r = l + 1, m = i;
-    if (l < h->len && AT(h, l).deadline_us < AT(h, m).deadline_us)
-      m = l;
-    if (r < h->len && AT(h, r).deadline_us < AT(h, m).deadline_us)
-      m = r;
-    if (m == i)
-      return;
+    if (l < h->len && AT(h, l).deadline_us < AT(h, m).deadline_us) m = l;
+    if (r < h->len && AT(h, r).deadline_us < AT(h, m).deadline_us) m = r;
+    if (m == i) return;
     swap(h, i, m);
     i = m;
   }
@@ -119,8 +115,7 @@ fc_timers *fc_timers_new(void)
 
 void fc_timers_free(fc_timers *tm)
 {
-  if (!tm)
-    return;
+  if (!tm) return;
   pthread_mutex_lock(&tm->lock);
   tm->stop = true;
   pthread_cond_signal(&tm->cond);
@@ -146,8 +141,7 @@ uint32_t fc_timers_add(fc_timers *tm, fc_task *t, uint32_t kind, int64_t period_
   };
   g_array_append_val(tm->heap, e);
   sift_up(tm->heap, tm->heap->len - 1);
-  if (AT(tm->heap, 0).id == e.id)
-    pthread_cond_signal(&tm->cond);
+  if (AT(tm->heap, 0).id == e.id) pthread_cond_signal(&tm->cond);
   pthread_mutex_unlock(&tm->lock);
   return e.id;
 }

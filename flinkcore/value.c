@@ -87,15 +87,13 @@ uint64_t fc_values_hash(const fc_value *v, size_t n)
 static const fc_value *map_lookup(const fc_value *m, const fc_value *key)
 {
   for (uint32_t i = 0; i < m->len; i++)
-    if (fc_value_equal(&m->u.items[2 * i], key))
-      return &m->u.items[2 * i + 1];
+    if (fc_value_equal(&m->u.items[2 * i], key)) return &m->u.items[2 * i + 1];
   return NULL;
 }
 
 bool fc_value_equal(const fc_value *a, const fc_value *b)
 {
-  if (a->type != b->type)
-    return false;
+  if (a->type != b->type) return false;
   switch ((fc_type)a->type) {
   case FC_NULL:
     return true;
@@ -109,19 +107,15 @@ bool fc_value_equal(const fc_value *a, const fc_value *b)
   case FC_BYTES:
     return a->len == b->len && memcmp(a->u.str, b->u.str, a->len) == 0;
   case FC_LIST:
-    if (a->len != b->len)
-      return false;
+    if (a->len != b->len) return false;
     for (uint32_t i = 0; i < a->len; i++)
-      if (!fc_value_equal(&a->u.items[i], &b->u.items[i]))
-        return false;
+      if (!fc_value_equal(&a->u.items[i], &b->u.items[i])) return false;
     return true;
   case FC_MAP:
-    if (a->len != b->len)
-      return false;
+    if (a->len != b->len) return false;
     for (uint32_t i = 0; i < a->len; i++) {
       const fc_value *other = map_lookup(b, &a->u.items[2 * i]);
-      if (!other || !fc_value_equal(&a->u.items[2 * i + 1], other))
-        return false;
+      if (!other || !fc_value_equal(&a->u.items[2 * i + 1], other)) return false;
     }
     return true;
   }
@@ -204,8 +198,7 @@ void fc_value_append_text(const fc_value *v, GString *out)
   case FC_LIST:
     g_string_append_c(out, '[');
     for (uint32_t i = 0; i < v->len; i++) {
-      if (i)
-        g_string_append_c(out, ',');
+      if (i) g_string_append_c(out, ',');
       fc_value_append_text(&v->u.items[i], out);
     }
     g_string_append_c(out, ']');
@@ -213,8 +206,7 @@ void fc_value_append_text(const fc_value *v, GString *out)
   case FC_MAP:
     g_string_append_c(out, '{');
     for (uint32_t i = 0; i < v->len; i++) {
-      if (i)
-        g_string_append_c(out, ',');
+      if (i) g_string_append_c(out, ',');
       fc_value_append_text(&v->u.items[2 * i], out);
       g_string_append_c(out, ':');
       fc_value_append_text(&v->u.items[2 * i + 1], out);

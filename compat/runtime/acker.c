@@ -53,8 +53,7 @@ static void settle(acker_state *s, acker_entry *e)
 static gboolean acker_process(fc_task *task, void *state, const fc_record *rec, GError **error)
 {
   acker_state *s = state;
-  if (rec->n_values < 4)
-    return TRUE;
+  if (rec->n_values < 4) return TRUE;
   int64_t kind = rec->values[0].u.i;
   uint64_t root = (uint64_t)rec->values[1].u.i;
   acker_entry *e = g_hash_table_lookup(s->entries, &root);
@@ -77,21 +76,20 @@ static gboolean acker_process(fc_task *task, void *state, const fc_record *rec, 
     e->failed = true;
     break;
   }
-  if (e->spout_task >= 0 && (e->failed || e->xor_value == 0))
-    settle(s, e);
+  if (e->spout_task >= 0 && (e->failed || e->xor_value == 0)) settle(s, e);
   return TRUE;
 }
 
 static gboolean acker_turn_end(fc_task *task, void *state, GError **error)
 {
   acker_state *s = state;
-  if (!g_hash_table_size(s->outgoing))
-    return TRUE;
+  if (!g_hash_table_size(s->outgoing)) return TRUE;
   GHashTableIter it;
   gpointer key, value;
   g_hash_table_iter_init(&it, s->outgoing);
   while (g_hash_table_iter_next(&it, &key, &value)) {
-    fc_message msg = {.kind = MSG_SPOUT_ACKS, .ptr = value, .free_ptr = (GDestroyNotify)g_array_unref};
+    fc_message msg = {
+        .kind = MSG_SPOUT_ACKS, .ptr = value, .free_ptr = (GDestroyNotify)g_array_unref};
     fc_task_post(task, GPOINTER_TO_INT(key) - 1, &msg);
   }
   g_hash_table_remove_all(s->outgoing);
@@ -106,8 +104,7 @@ static gboolean acker_timer(fc_task *task, void *state, uint32_t timer_id, GErro
   gpointer key, value;
   g_hash_table_iter_init(&it, s->entries);
   while (g_hash_table_iter_next(&it, &key, &value))
-    if (((acker_entry *)value)->born_ns < limit)
-      g_hash_table_iter_remove(&it);
+    if (((acker_entry *)value)->born_ns < limit) g_hash_table_iter_remove(&it);
   return TRUE;
 }
 

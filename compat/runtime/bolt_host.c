@@ -43,8 +43,7 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
     *state = NULL;
     return FALSE;
   }
-  if (comp->tick_secs > 0)
-    fc_task_timer_add(task, (uint32_t)comp->tick_secs * 1000, TRUE);
+  if (comp->tick_secs > 0) fc_task_timer_add(task, (uint32_t)comp->tick_secs * 1000, TRUE);
   return TRUE;
 }
 
@@ -91,12 +90,13 @@ static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
   return TRUE;
 }
 
-static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id,
-                              fc_snapshot *out, GError **error)
+static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id, fc_snapshot *out,
+                              GError **error)
 {
   bolt_host *h = state;
   g_autoptr(GByteArray) bytes = g_byte_array_new();
-  if ((h->comp->def->snapshot && !h->comp->def->snapshot(h->instance, checkpoint_id, bytes, error)) ||
+  if ((h->comp->def->snapshot &&
+       !h->comp->def->snapshot(h->instance, checkpoint_id, bytes, error)) ||
       !rt_state_write_task_snapshot(h->ctx.state, bytes->data, bytes->len, out, error)) {
     g_prefix_error(error, "bolt %s (task %d) snapshot failed: ", h->comp->id,
                    gust_context_task_id(&h->ctx));
@@ -115,10 +115,8 @@ static void bolt_checkpoint_complete(fc_task *task, void *state, uint64_t checkp
 static void bolt_close(fc_task *task, void *state)
 {
   bolt_host *h = state;
-  if (!h)
-    return;
-  if (h->comp->def->close && h->instance)
-    h->comp->def->close(h->instance);
+  if (!h) return;
+  if (h->comp->def->close && h->instance) h->comp->def->close(h->instance);
   rt_state_free(h->ctx.state);
   rt_context_clear(&h->ctx);
   rt_collector_clear(&h->out);

@@ -39,8 +39,7 @@ static gboolean word_spout_next(void *state, gust_collector *out, GError **error
 {
   word_spout *s = state;
   int64_t now = g_get_monotonic_time();
-  if (now < s->next_ns)
-    return TRUE; /* nothing yet: the host backs off */
+  if (now < s->next_ns) return TRUE; /* nothing yet: the host backs off */
   s->next_ns = now + 100000;
   fc_value word = fc_str(test_words[g_rand_int_range(s->rand, 0, G_N_ELEMENTS(test_words))]);
   gust_spout_emit(out, NULL, &word, 1, NULL, NULL, 0);
@@ -73,8 +72,7 @@ static gboolean counter_open(const gust_context *ctx, void **state, GError **err
 static gboolean counter_execute(void *state, const gust_tuple *input, gust_collector *out,
                                 GError **error)
 {
-  if (gust_tuple_is_tick(input))
-    return TRUE;
+  if (gust_tuple_is_tick(input)) return TRUE;
   const fc_value *word = gust_tuple_get(input, 0);
   if (!word || word->type != FC_STR) {
     gust_report_error(out, "TestWordCounter expects a string in field 0");
@@ -117,8 +115,7 @@ static gboolean log_execute(void *state, const gust_tuple *input, gust_collector
                          gust_tuple_source_component(input), gust_tuple_source_task(input),
                          gust_tuple_stream(input));
   for (size_t i = 0; i < gust_tuple_size(input); i++) {
-    if (i)
-      g_string_append(text, ", ");
+    if (i) g_string_append(text, ", ");
     fc_value_append_text(gust_tuple_get(input, i), text);
   }
   g_string_append_c(text, ']');
@@ -146,7 +143,6 @@ const gust_component_def *rt_builtin_component(const char *class_name)
       {"org.apache.storm.kafka.bolt.KafkaBolt", &gust_kafka_bolt_def},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(table); i++)
-    if (!strcmp(table[i].class_name, class_name))
-      return table[i].def;
+    if (!strcmp(table[i].class_name, class_name)) return table[i].def;
   return NULL;
 }

@@ -103,8 +103,7 @@ enum { ACK_SLOTS = 1024 }; /* a power of 2; flushed when half full */
 
 void rt_collector_flush(gust_collector *c)
 {
-  if (!c->ack_used)
-    return;
+  if (!c->ack_used) return;
   for (uint32_t i = 0; i < ACK_SLOTS; i++) {
     if (c->ack_roots[i]) {
       send_to_acker(c, ACK_ACK, c->ack_roots[i], c->ack_values[i]);
@@ -130,8 +129,7 @@ static void gather_ack(gust_collector *c, uint64_t root, uint64_t value)
     c->ack_used++;
   }
   c->ack_values[i] ^= value;
-  if (c->ack_used >= ACK_SLOTS / 2)
-    rt_collector_flush(c);
+  if (c->ack_used >= ACK_SLOTS / 2) rt_collector_flush(c);
 }
 
 void rt_collector_clear(gust_collector *c)
@@ -139,11 +137,9 @@ void rt_collector_clear(gust_collector *c)
   g_free(c->ack_roots);
   g_free(c->ack_values);
   g_free(c->routes);
-  if (c->pending)
-    g_hash_table_destroy(c->pending);
+  if (c->pending) g_hash_table_destroy(c->pending);
   rt_ledger_clear(&c->ledger);
-  if (c->ack_now)
-    g_array_free(c->ack_now, TRUE);
+  if (c->ack_now) g_array_free(c->ack_now, TRUE);
 }
 
 uint64_t rt_next_id(gust_collector *c)
@@ -196,7 +192,8 @@ static void fail_to_owners(gust_collector *c, const gust_tuple *input)
     GArray *acks = g_array_sized_new(FALSE, FALSE, sizeof(spout_ack), 1);
     spout_ack a = {.root = input->tags[k], .failed = true};
     g_array_append_val(acks, a);
-    fc_message msg = {.kind = MSG_SPOUT_ACKS, .ptr = acks, .free_ptr = (GDestroyNotify)g_array_unref};
+    fc_message msg = {
+        .kind = MSG_SPOUT_ACKS, .ptr = acks, .free_ptr = (GDestroyNotify)g_array_unref};
     fc_task_post(c->task, rt_root_owner(input->tags[k]), &msg);
   }
 }
@@ -210,8 +207,7 @@ static uint32_t union_of_roots(const gust_tuple *const *anchors, size_t n_anchor
       uint32_t j = 0;
       while (j < n && tags[j] != anchors[a]->tags[k])
         j++;
-      if (j == n)
-        tags[n++] = anchors[a]->tags[k];
+      if (j == n) tags[n++] = anchors[a]->tags[k];
     }
   return n;
 }
@@ -239,8 +235,8 @@ static size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
                         const gust_tuple *const *anchors, size_t n_anchors, const fc_value *values,
                         size_t n_values, int *task_ids, size_t max_task_ids)
 {
-  fc_record rec = {.stream = s->id, .n_values = (uint32_t)n_values, .values = values,
-                   .created_ns = 0};
+  fc_record rec = {
+      .stream = s->id, .n_values = (uint32_t)n_values, .values = values, .created_ns = 0};
   bool tracked = c->rt->reliability == RELIABILITY_ACKER && n_anchors > 0;
   if (c->rt->reliability == RELIABILITY_CHECKPOINT && n_anchors > 0) {
     size_t max_roots = 0;
@@ -268,8 +264,7 @@ static size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
       uint32_t n_tags = 0;
       for (size_t a = 0; a < n_anchors; a++) {
         gust_tuple *anchor = (gust_tuple *)anchors[a];
-        if (!anchor->n_tags)
-          continue;
+        if (!anchor->n_tags) continue;
         uint64_t edge = rt_next_id(c);
         anchor->ack_val ^= edge;
         for (uint32_t k = 0; k < anchor->n_tags; k += 2) {
@@ -290,8 +285,7 @@ static size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
     }
     fc_task_send(c->task, &rec, &c->routes[r]);
   }
-  if (task_ids)
-    copy_task_ids(c->routes, n, task_ids, max_task_ids);
+  if (task_ids) copy_task_ids(c->routes, n, task_ids, max_task_ids);
   rt_stat_add(&c->stats->emitted, 1);
   return n;
 }
@@ -301,8 +295,7 @@ size_t gust_emit(gust_collector *out, const char *stream, const gust_tuple *cons
                  size_t max_task_ids)
 {
   const rt_stream *s = stream_or_complain(out, stream, false);
-  if (!s)
-    return 0;
+  if (!s) return 0;
   return bolt_emit(out, s, -1, anchors, n_anchors, values, n_values, task_ids, max_task_ids);
 }
 
@@ -311,16 +304,14 @@ gboolean gust_emit_direct(gust_collector *out, int task_id, const char *stream,
                           const fc_value *values, size_t n_values)
 {
   const rt_stream *s = stream_or_complain(out, stream, true);
-  if (!s)
-    return FALSE;
+  if (!s) return FALSE;
   return bolt_emit(out, s, task_id - 1, anchors, n_anchors, values, n_values, NULL, 0) > 0;
 }
 
 void gust_ack(gust_collector *out, const gust_tuple *input)
 {
   rt_stat_add(&out->stats->acked, 1);
-  if (out->rt->reliability != RELIABILITY_ACKER)
-    return;
+  if (out->rt->reliability != RELIABILITY_ACKER) return;
   for (uint32_t k = 0; k < input->n_tags; k += 2)
     gather_ack(out, input->tags[k], input->tags[k + 1] ^ input->ack_val);
 }
@@ -332,8 +323,7 @@ void gust_fail(gust_collector *out, const gust_tuple *input)
     fail_to_owners(out, input);
     return;
   }
-  if (out->rt->reliability != RELIABILITY_ACKER)
-    return;
+  if (out->rt->reliability != RELIABILITY_ACKER) return;
   for (uint32_t k = 0; k < input->n_tags; k += 2)
     send_to_acker(out, ACK_FAIL, input->tags[k], 0);
 }
@@ -354,8 +344,8 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
                          size_t max_task_ids)
 {
   int64_t now = msg_id ? fc_now_ns() : 0;
-  fc_record rec = {.stream = s->id, .n_values = (uint32_t)n_values, .values = values,
-                   .created_ns = now};
+  fc_record rec = {
+      .stream = s->id, .n_values = (uint32_t)n_values, .values = values, .created_ns = now};
   size_t n = target >= 0 ? fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes)
                          : fc_task_route(c->task, &rec, c->routes, c->max_routes);
   c->emitted_now++;
@@ -395,11 +385,9 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
     m->msg_id = rt_value_dup_heap(msg_id);
     m->emitted_ns = now;
     g_hash_table_insert(c->pending, &m->root, m);
-    if (c->rt->reliability == RELIABILITY_ACKER)
-      send_to_acker(c, ACK_INIT, root, xor_all);
+    if (c->rt->reliability == RELIABILITY_ACKER) send_to_acker(c, ACK_INIT, root, xor_all);
   }
-  if (task_ids)
-    copy_task_ids(c->routes, n, task_ids, max_task_ids);
+  if (task_ids) copy_task_ids(c->routes, n, task_ids, max_task_ids);
   return n;
 }
 
@@ -407,8 +395,7 @@ size_t gust_spout_emit(gust_collector *out, const char *stream, const fc_value *
                        size_t n_values, const fc_value *msg_id, int *task_ids, size_t max_task_ids)
 {
   const rt_stream *s = stream_or_complain(out, stream, false);
-  if (!s)
-    return 0;
+  if (!s) return 0;
   return spout_emit(out, s, -1, values, n_values, msg_id, task_ids, max_task_ids);
 }
 
@@ -416,8 +403,7 @@ gboolean gust_spout_emit_direct(gust_collector *out, int task_id, const char *st
                                 const fc_value *values, size_t n_values, const fc_value *msg_id)
 {
   const rt_stream *s = stream_or_complain(out, stream, true);
-  if (!s)
-    return FALSE;
+  if (!s) return FALSE;
   return spout_emit(out, s, task_id - 1, values, n_values, msg_id, NULL, 0) > 0;
 }
 
@@ -427,9 +413,18 @@ const char *gust_tuple_source_component(const gust_tuple *t)
 {
   return t->stream->comp ? t->stream->comp->id : "__system";
 }
-int gust_tuple_source_task(const gust_tuple *t) { return t->source_task; }
-const char *gust_tuple_stream(const gust_tuple *t) { return t->stream->name; }
-size_t gust_tuple_size(const gust_tuple *t) { return t->n_values; }
+int gust_tuple_source_task(const gust_tuple *t)
+{
+  return t->source_task;
+}
+const char *gust_tuple_stream(const gust_tuple *t)
+{
+  return t->stream->name;
+}
+size_t gust_tuple_size(const gust_tuple *t)
+{
+  return t->n_values;
+}
 const char *const *gust_tuple_fields(const gust_tuple *t)
 {
   return (const char *const *)t->stream->fields;
@@ -443,8 +438,7 @@ const fc_value *gust_tuple_get(const gust_tuple *t, size_t index)
 const fc_value *gust_tuple_get_by_field(const gust_tuple *t, const char *field)
 {
   for (guint i = 0; i < t->stream->n_fields && i < t->n_values; i++)
-    if (!strcmp(t->stream->fields[i], field))
-      return &t->values[i];
+    if (!strcmp(t->stream->fields[i], field)) return &t->values[i];
   return NULL;
 }
 
@@ -470,8 +464,7 @@ gust_tuple *gust_tuple_copy(const gust_tuple *t)
 
 void gust_tuple_free(gust_tuple *t)
 {
-  if (!t)
-    return;
+  if (!t) return;
   g_return_if_fail(t->owned);
   fc_arena_clear(&t->arena);
   g_free(t);

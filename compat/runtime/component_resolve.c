@@ -19,8 +19,7 @@ struct gust_declarer {
 void gust_declare_stream(gust_declarer *d, const char *stream, const char *const *fields,
                          gboolean direct)
 {
-  if (d->error)
-    return;
+  if (d->error) return;
   gust_component_declare_stream(d->model, stream ? stream : GUST_DEFAULT_STREAM, fields, direct,
                                 &d->error);
 }
@@ -32,8 +31,7 @@ static gboolean open_library(gust_runtime *rt, rt_component *c, const char *path
   GModule *module = g_module_open(path, G_MODULE_BIND_LOCAL);
   if (!module) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
-                "component '%s': cannot load native library %s: %s", c->id, path,
-                g_module_error());
+                "component '%s': cannot load native library %s: %s", c->id, path, g_module_error());
     return FALSE;
   }
   g_ptr_array_add(rt->libraries, module);
@@ -56,8 +54,7 @@ static gboolean load_native(gust_runtime *rt, rt_component *c, const gust_impl *
                               ? g_strdup(library)
                               : g_build_filename(rt->base_dir, library, NULL);
   c->def = rt->native_lookup ? rt->native_lookup(library, symbol, rt->native_lookup_data) : NULL;
-  if (!c->def && !open_library(rt, c, path, symbol, error))
-    return FALSE;
+  if (!c->def && !open_library(rt, c, path, symbol, error)) return FALSE;
   if (c->def->abi != GUST_NATIVE_ABI) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
                 "component '%s': %s:%s was built for native ABI %u, this gust speaks %u", c->id,

@@ -15,10 +15,22 @@ const char *gust_context_topology_name(const gust_context *ctx)
 {
   return gust_topology_name(ctx->rt->topology);
 }
-const char *gust_context_component_id(const gust_context *ctx) { return ctx->comp->id; }
-int gust_context_task_id(const gust_context *ctx) { return ctx->comp->storm_task_ids[ctx->task_index]; }
-int gust_context_task_index(const gust_context *ctx) { return ctx->task_index; }
-const json_t *gust_context_conf(const gust_context *ctx) { return ctx->comp->conf; }
+const char *gust_context_component_id(const gust_context *ctx)
+{
+  return ctx->comp->id;
+}
+int gust_context_task_id(const gust_context *ctx)
+{
+  return ctx->comp->storm_task_ids[ctx->task_index];
+}
+int gust_context_task_index(const gust_context *ctx)
+{
+  return ctx->task_index;
+}
+const json_t *gust_context_conf(const gust_context *ctx)
+{
+  return ctx->comp->conf;
+}
 
 const int *gust_context_component_tasks(const gust_context *ctx, const char *component, size_t *n)
 {
@@ -28,8 +40,7 @@ const int *gust_context_component_tasks(const gust_context *ctx, const char *com
 const char *gust_context_task_component(const gust_context *ctx, int task_id)
 {
   int engine = task_id - 1;
-  if (engine < 0 || engine >= ctx->rt->n_tasks)
-    return NULL;
+  if (engine < 0 || engine >= ctx->rt->n_tasks) return NULL;
   rt_component *c = ctx->rt->comp_of_task[engine];
   return c ? c->id : "__acker";
 }
@@ -51,8 +62,7 @@ const uint8_t *gust_context_restored_task_state(const gust_context *ctx, size_t 
                                                 size_t *len)
 {
   *len = 0;
-  if (!ctx->restored_parts || old_index >= ctx->restored_parts->len)
-    return NULL;
+  if (!ctx->restored_parts || old_index >= ctx->restored_parts->len) return NULL;
   GBytes *b = g_ptr_array_index(ctx->restored_parts, old_index);
   gsize n = 0;
   const uint8_t *p = b ? g_bytes_get_data(b, &n) : NULL;
@@ -63,12 +73,11 @@ const uint8_t *gust_context_restored_task_state(const gust_context *ctx, size_t 
 gboolean rt_context_restore(gust_context *ctx, GError **error)
 {
   rt_component *c = ctx->comp;
-  if (!c->restored)
-    return TRUE;
+  if (!c->restored) return TRUE;
   if (!rt_restored_rescaled(c)) {
     g_autoptr(GBytes) state = NULL;
-    if (!rt_state_split_task_snapshot(rt_restored_bytes(c, ctx->task_index), &ctx->restored,
-                                      &state, error))
+    if (!rt_state_split_task_snapshot(rt_restored_bytes(c, ctx->task_index), &ctx->restored, &state,
+                                      error))
       return FALSE;
     return !ctx->state || rt_state_restore(ctx->state, state, error);
   }
@@ -78,8 +87,7 @@ gboolean rt_context_restore(gust_context *ctx, GError **error)
   for (guint i = 0; i < n; i++) {
     GBytes *component = NULL, *state = NULL;
     GBytes *old = g_ptr_array_index(c->restored, i);
-    if (old && !rt_state_split_task_snapshot(old, &component, &state, error))
-      return FALSE;
+    if (old && !rt_state_split_task_snapshot(old, &component, &state, error)) return FALSE;
     g_ptr_array_add(ctx->restored_parts, component);
     g_ptr_array_add(states, state);
   }
@@ -89,10 +97,8 @@ gboolean rt_context_restore(gust_context *ctx, GError **error)
 
 void rt_context_clear(gust_context *ctx)
 {
-  if (ctx->restored)
-    g_bytes_unref(ctx->restored);
-  if (ctx->restored_parts)
-    g_ptr_array_unref(ctx->restored_parts);
+  if (ctx->restored) g_bytes_unref(ctx->restored);
+  if (ctx->restored_parts) g_ptr_array_unref(ctx->restored_parts);
   ctx->restored = NULL;
   ctx->restored_parts = NULL;
 }

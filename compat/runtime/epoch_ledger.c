@@ -61,8 +61,7 @@ void rt_ledger_settle_through(rt_epoch_ledger *l, uint64_t last, rt_ledger_fn fn
     g_queue_pop_head(&l->epochs);
     for (guint i = 0; i < e->msgs->len; i++) {
       rt_ledger_msg *m = &g_array_index(e->msgs, rt_ledger_msg, i);
-      if (m->settled)
-        continue;
+      if (m->settled) continue;
       m->settled = true;
       l->n_open--;
       fn(m, data);
@@ -86,8 +85,7 @@ bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, vo
         hi = mid;
     }
     rt_ledger_msg *m = lo < e->msgs->len ? &g_array_index(e->msgs, rt_ledger_msg, lo) : NULL;
-    if (!m || m->root != root || m->settled)
-      return false;
+    if (!m || m->root != root || m->settled) return false;
     m->settled = true;
     l->n_open--;
     fn(m, data);

@@ -22,8 +22,7 @@ void rt_restore_clear(gust_runtime *rt)
 {
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
-    if (c->restored)
-      g_ptr_array_unref(c->restored);
+    if (c->restored) g_ptr_array_unref(c->restored);
     c->restored = NULL;
   }
   rt->restored_from = 0;
@@ -33,8 +32,7 @@ void rt_restore_clear(gust_runtime *rt)
 static gboolean parse_task_name(const char *name, char **component, int *subtask)
 {
   const char *open = strrchr(name, '[');
-  if (!open || open == name || name[strlen(name) - 1] != ']')
-    return FALSE;
+  if (!open || open == name || name[strlen(name) - 1] != ']') return FALSE;
   *component = g_strndup(name, (gsize)(open - name));
   *subtask = atoi(open + 1);
   return *subtask >= 0;
@@ -51,10 +49,8 @@ static void keep(gust_runtime *rt, const char *task_name, GBytes *bytes)
     g_bytes_unref(bytes); /* an acker, or a component that is gone */
     return;
   }
-  if (!c->restored)
-    c->restored = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-  if ((guint)subtask >= c->restored->len)
-    g_ptr_array_set_size(c->restored, subtask + 1);
+  if (!c->restored) c->restored = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  if ((guint)subtask >= c->restored->len) g_ptr_array_set_size(c->restored, subtask + 1);
   if (g_ptr_array_index(c->restored, subtask))
     g_bytes_unref(g_ptr_array_index(c->restored, subtask));
   g_ptr_array_index(c->restored, subtask) = bytes;
@@ -63,8 +59,7 @@ static void keep(gust_runtime *rt, const char *task_name, GBytes *bytes)
 gboolean rt_restore_from_directory(gust_runtime *rt, const char *dir, GError **error)
 {
   rt_restore_clear(rt);
-  if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
-    return TRUE; /* a new directory: a fresh start */
+  if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) return TRUE; /* a new directory: a fresh start */
   GError *local = NULL;
   g_autoptr(fc_checkpoint_info) info = fc_checkpoint_latest(dir, &local);
   if (!info) {
@@ -90,9 +85,9 @@ gboolean rt_restore_from_directory(gust_runtime *rt, const char *dir, GError **e
 }
 
 struct rt_restore_stage {
-  uint64_t id;            /* 0: nothing completed, start over */
-  GPtrArray *names;       /* task names (owned strings) */
-  GPtrArray *states;      /* GBytes, same order */
+  uint64_t id;       /* 0: nothing completed, start over */
+  GPtrArray *names;  /* task names (owned strings) */
+  GPtrArray *states; /* GBytes, same order */
 };
 
 rt_restore_stage *rt_restore_stage_from_job(fc_job *job, GError **error)
@@ -101,8 +96,7 @@ rt_restore_stage *rt_restore_stage_from_job(fc_job *job, GError **error)
   stage->names = g_ptr_array_new_with_free_func(g_free);
   stage->states = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   g_autoptr(fc_checkpoint_info) info = fc_job_checkpoint_latest(job);
-  if (!info)
-    return stage;
+  if (!info) return stage;
   for (int t = 0; t < info->n_tasks; t++) {
     GBytes *bytes = fc_job_checkpoint_task_state(job, info->id, t, error);
     if (!bytes) {
@@ -120,15 +114,13 @@ void rt_restore_install(gust_runtime *rt, rt_restore_stage *stage)
 {
   rt_restore_clear(rt);
   for (guint i = 0; i < stage->names->len; i++)
-    keep(rt, g_ptr_array_index(stage->names, i),
-         g_bytes_ref(g_ptr_array_index(stage->states, i)));
+    keep(rt, g_ptr_array_index(stage->names, i), g_bytes_ref(g_ptr_array_index(stage->states, i)));
   rt->restored_from = stage->id;
 }
 
 void rt_restore_stage_free(rt_restore_stage *stage)
 {
-  if (!stage)
-    return;
+  if (!stage) return;
   g_ptr_array_unref(stage->names);
   g_ptr_array_unref(stage->states);
   g_free(stage);

@@ -26,7 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
-G_DEFINE_QUARK(gust-runtime-error-quark, gust_runtime_error)
+G_DEFINE_QUARK(gust - runtime - error - quark, gust_runtime_error)
 
 typedef struct {
   guint *indexes;
@@ -83,14 +83,12 @@ static rt_stream *add_stream(gust_runtime *rt, rt_component *comp, const char *n
   s->name = g_strdup(name);
   s->fields = g_strdupv((char **)fields);
   s->n_fields = s->fields ? g_strv_length(s->fields) : 0;
-  if (!s->fields)
-    s->fields = g_new0(char *, 1);
+  if (!s->fields) s->fields = g_new0(char *, 1);
   s->direct = direct;
   g_ptr_array_add(rt->streams, s);
   if (comp) {
     g_hash_table_insert(comp->streams, s->name, s);
-    if (!strcmp(s->name, GUST_DEFAULT_STREAM))
-      comp->default_stream = s;
+    if (!strcmp(s->name, GUST_DEFAULT_STREAM)) comp->default_stream = s;
   }
   return s;
 }
@@ -98,10 +96,8 @@ static rt_stream *add_stream(gust_runtime *rt, rt_component *comp, const char *n
 static int64_t conf_int(const json_t *conf, const char *key, int64_t fallback)
 {
   json_t *v = json_object_get(conf, key);
-  if (json_is_integer(v))
-    return json_integer_value(v);
-  if (json_is_real(v))
-    return (int64_t)json_real_value(v);
+  if (json_is_integer(v)) return json_integer_value(v);
+  if (json_is_real(v)) return (int64_t)json_real_value(v);
   return fallback;
 }
 
@@ -135,8 +131,7 @@ static gboolean choose_reliability(gust_runtime *rt, GError **error)
  * point into rt->conf, which outlives the job's creation. */
 static gboolean checkpoint_options(gust_runtime *rt, fc_job_options *opts, GError **error)
 {
-  if (rt->reliability != RELIABILITY_CHECKPOINT)
-    return TRUE;
+  if (rt->reliability != RELIABILITY_CHECKPOINT) return TRUE;
   int64_t interval = conf_int(rt->conf, "topology.gust.checkpoint.interval.ms", 1000);
   if (interval <= 0) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
@@ -153,9 +148,10 @@ static gboolean checkpoint_options(gust_runtime *rt, fc_job_options *opts, GErro
     return FALSE;
   }
   opts->checkpoint_interval_ms = (int)interval;
-  opts->checkpoint_mode = mode && !strcmp(mode, "exactly_once") ? FC_CHECKPOINT_ALIGNED
-                                                                 : FC_CHECKPOINT_AT_LEAST_ONCE;
-  opts->checkpoint_dir = json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.dir"));
+  opts->checkpoint_mode =
+      mode && !strcmp(mode, "exactly_once") ? FC_CHECKPOINT_ALIGNED : FC_CHECKPOINT_AT_LEAST_ONCE;
+  opts->checkpoint_dir =
+      json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.dir"));
   opts->checkpoint_timeout_ms = (int)(rt->timeout_ns / 1000000);
   return TRUE;
 }
@@ -198,11 +194,10 @@ static fc_edge_spec grouping_edge(gust_runtime *rt, const rt_stream *s, const gu
     k->indexes = g_new0(guint, n ? n : 1);
     for (guint i = 0; i < n; i++)
       for (guint j = 0; j < s->n_fields; j++)
-        if (!strcmp(s->fields[j], fields[i]))
-          k->indexes[k->n++] = j;
+        if (!strcmp(s->fields[j], fields[i])) k->indexes[k->n++] = j;
     g_ptr_array_add(rt->key_data, k);
     /* key groups: a key keeps its task's state across a change of parallelism */
-    spec.partitioner = !n ? FC_PART_GLOBAL
+    spec.partitioner = !n                                      ? FC_PART_GLOBAL
                        : consumer_tasks <= FC_STATE_KEY_GROUPS ? FC_PART_KEY_GROUPS
                                                                : FC_PART_HASH;
     spec.key = fields_key_hash;
@@ -252,9 +247,11 @@ static fc_graph *build_graph(gust_runtime *rt)
     }
   }
   if (rt->reliability == RELIABILITY_ACKER) {
-    rt->acker_vertex = fc_graph_add_vertex(g, "__acker", rt->n_ackers, &rt_acker_operator, rt, NULL);
+    rt->acker_vertex =
+        fc_graph_add_vertex(g, "__acker", rt->n_ackers, &rt_acker_operator, rt, NULL);
     rt->acker_first_task = fc_graph_task_id(g, rt->acker_vertex, 0);
-    fc_edge_spec spec = {.partitioner = FC_PART_HASH, .stream = rt->ack_stream, .key = ack_root_hash};
+    fc_edge_spec spec = {
+        .partitioner = FC_PART_HASH, .stream = rt->ack_stream, .key = ack_root_hash};
     for (guint i = 0; i < rt->n_comps; i++)
       fc_graph_add_edge(g, rt->comps[i].vertex, rt->acker_vertex, &spec);
   }
@@ -268,8 +265,7 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   gust_runtime *rt = g_new0(gust_runtime, 1);
   rt->topology = topology;
   rt->conf = json_deep_copy(gust_topology_conf(topology));
-  if (!rt->conf)
-    rt->conf = json_object();
+  if (!rt->conf) rt->conf = json_object();
   /* Keyed state's working directories (RocksDB): decided here, once, so
    * tasks need not ask GLib for the temporary directory from many threads. */
   if (!json_object_get(rt->conf, "topology.gust.state.dir")) {
@@ -287,20 +283,17 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   rt->key_data = g_ptr_array_new_with_free_func(fields_key_free);
   pthread_mutex_init(&rt->lock, NULL);
   pthread_cond_init(&rt->cond, NULL);
-  if (!choose_reliability(rt, error))
-    goto fail;
+  if (!choose_reliability(rt, error)) goto fail;
 
   ids = gust_topology_component_ids_sorted(topology);
   rt->n_comps = gust_topology_n_components(topology);
   rt->comps = g_new0(rt_component, rt->n_comps);
   for (guint i = 0; i < rt->n_comps; i++) {
     gust_component *model = gust_topology_lookup(topology, ids[i]);
-    if (!setup_component(rt, &rt->comps[i], model, error))
-      goto fail;
+    if (!setup_component(rt, &rt->comps[i], model, error)) goto fail;
     g_hash_table_insert(rt->comp_by_id, (gpointer)rt->comps[i].id, &rt->comps[i]);
   }
-  if (!gust_topology_validate(topology, error))
-    goto fail;
+  if (!gust_topology_validate(topology, error)) goto fail;
 
   const char *const tick_fields[] = {"rate_secs", NULL};
   rt->tick_stream = add_stream(rt, NULL, "__tick", tick_fields, false);
@@ -320,14 +313,12 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   const char *dir = json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.dir"));
   json_t *resume = json_object_get(rt->conf, "topology.gust.checkpoint.resume");
   if (rt->reliability == RELIABILITY_CHECKPOINT && dir && !json_is_false(resume)) {
-    if (!rt_restore_from_directory(rt, dir, error))
-      goto fail;
+    if (!rt_restore_from_directory(rt, dir, error)) goto fail;
     if (rt->restored_from)
       g_message("topology %s resumes from checkpoint %" G_GUINT64_FORMAT " in %s",
                 gust_topology_name(topology), rt->restored_from, dir);
   }
-  if (!rt_make_job(rt, error))
-    goto fail;
+  if (!rt_make_job(rt, error)) goto fail;
   return rt;
 
 fail:
@@ -365,15 +356,13 @@ gboolean rt_make_job(gust_runtime *rt, GError **error)
 
 void gust_runtime_free(gust_runtime *rt)
 {
-  if (!rt)
-    return;
+  if (!rt) return;
   rt_supervisor_stop(rt);
   fc_job_free(rt->job); /* closes the components before their code is unloaded */
   rt_restore_clear(rt);
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
-    if (c->streams)
-      g_hash_table_destroy(c->streams);
+    if (c->streams) g_hash_table_destroy(c->streams);
     json_decref(c->conf);
     g_free(c->storm_task_ids);
     g_aligned_free(c->stats);
@@ -386,8 +375,7 @@ void gust_runtime_free(gust_runtime *rt)
   g_ptr_array_free(rt->libraries, TRUE);
   json_decref(rt->conf);
   g_free(rt->base_dir);
-  if (rt->failure)
-    g_error_free(rt->failure);
+  if (rt->failure) g_error_free(rt->failure);
   pthread_mutex_destroy(&rt->lock);
   pthread_cond_destroy(&rt->cond);
   g_free(rt);

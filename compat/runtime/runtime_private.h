@@ -44,10 +44,10 @@ static inline void rt_stat_add(_Atomic uint64_t *counter, uint64_t n)
 }
 
 typedef struct {
-  uint32_t id;            /* the record's stream number */
-  rt_component *comp;     /* emitter; NULL for system streams */
+  uint32_t id;        /* the record's stream number */
+  rt_component *comp; /* emitter; NULL for system streams */
   char *name;
-  char **fields;          /* NULL-terminated */
+  char **fields; /* NULL-terminated */
   guint n_fields;
   bool direct;
 } rt_stream;
@@ -59,17 +59,17 @@ struct rt_component {
   bool is_spout;
   int n_tasks;
   int vertex;
-  int first_task;              /* engine id of task index 0 */
-  int *storm_task_ids;         /* n_tasks, sorted */
+  int first_task;      /* engine id of task index 0 */
+  int *storm_task_ids; /* n_tasks, sorted */
   const gust_component_def *def;
-  json_t *conf;                /* topology conf overlaid with the component's */
-  int tick_secs;               /* 0 = no ticks */
-  int64_t max_pending;         /* spouts: 0 = unlimited */
-  GHashTable *streams;         /* name -> rt_stream* (owned by rt->streams) */
+  json_t *conf;                    /* topology conf overlaid with the component's */
+  int tick_secs;                   /* 0 = no ticks */
+  int64_t max_pending;             /* spouts: 0 = unlimited */
+  GHashTable *streams;             /* name -> rt_stream* (owned by rt->streams) */
   const rt_stream *default_stream; /* "default", or NULL if not declared (most emits) */
-  GPtrArray *restored;         /* GBytes per old subtask to resume from, or NULL (restore.c) */
-  rt_task_stats *stats;         /* n_tasks, one per task (see rt_task_stats) */
-  _Atomic uint64_t errors;      /* any thread may report one: a shared counter */
+  GPtrArray *restored;             /* GBytes per old subtask to resume from, or NULL (restore.c) */
+  rt_task_stats *stats;            /* n_tasks, one per task (see rt_task_stats) */
+  _Atomic uint64_t errors;         /* any thread may report one: a shared counter */
 };
 
 struct gust_runtime {
@@ -80,9 +80,9 @@ struct gust_runtime {
   void *native_lookup_data;
   rt_component *comps;
   guint n_comps;
-  GPtrArray *streams;          /* rt_stream*, index = id */
+  GPtrArray *streams;           /* rt_stream*, index = id */
   const rt_stream *tick_stream; /* __system / __tick */
-  GHashTable *comp_by_id;      /* id -> rt_component* */
+  GHashTable *comp_by_id;       /* id -> rt_component* */
   reliability_mode reliability;
   int n_ackers;
   int acker_vertex, acker_first_task;
@@ -94,18 +94,18 @@ struct gust_runtime {
   GPtrArray *key_data;         /* fields-grouping key data */
   fc_job *job;
   gboolean started;
-  uint64_t restored_from;      /* checkpoint id the current job resumed from; 0 = none */
-  int restarts_left;           /* topology.gust.restart.attempts, counting down */
-  int64_t restart_delay_ms;    /* topology.gust.restart.delay.ms */
+  uint64_t restored_from;   /* checkpoint id the current job resumed from; 0 = none */
+  int restarts_left;        /* topology.gust.restart.attempts, counting down */
+  int64_t restart_delay_ms; /* topology.gust.restart.delay.ms */
   int threads;
   /* supervision (supervisor.c): the lock guards job replacement, the
    * outcome and the flags below; the supervisor thread waits on the job */
   pthread_mutex_t lock;
   pthread_cond_t cond;
   GThread *supervisor;
-  int outcome;                 /* RT_RUNNING, RT_DONE, RT_FAILED */
-  GError *failure;             /* RT_FAILED: why */
-  bool stopping;               /* stop or free asked: no more restarts */
+  int outcome;     /* RT_RUNNING, RT_DONE, RT_FAILED */
+  GError *failure; /* RT_FAILED: why */
+  bool stopping;   /* stop or free asked: no more restarts */
 };
 
 /* kinds on the ack stream */
@@ -134,14 +134,14 @@ extern const gust_component_def rt_multilang_spout_def;
 /* the collector and tuple view the hosts hand to components (collector.c) */
 struct gust_tuple {
   const rt_stream *stream;
-  int source_task;             /* Storm task id, -1 for ticks */
+  int source_task; /* Storm task id, -1 for ticks */
   uint32_t n_values;
   const fc_value *values;
-  uint32_t n_tags;             /* 2 * number of roots */
+  uint32_t n_tags; /* 2 * number of roots */
   const uint64_t *tags;
-  uint64_t ack_val;            /* XOR of the edge ids of tuples anchored to this one */
-  bool owned;                  /* a gust_tuple_copy(): values and tags are heap copies */
-  fc_arena arena;              /* owned copies live here */
+  uint64_t ack_val; /* XOR of the edge ids of tuples anchored to this one */
+  bool owned;       /* a gust_tuple_copy(): values and tags are heap copies */
+  fc_arena arena;   /* owned copies live here */
 };
 
 /* The tuple view of a record that reached a bolt (no copy: valid while the
@@ -162,26 +162,26 @@ struct gust_collector {
   gust_runtime *rt;
   rt_component *comp;
   fc_task *task;
-  rt_task_stats *stats;        /* this task's */
-  uint64_t rng;                /* edge and root ids */
-  fc_route *routes;            /* room for fc_task_max_routes() */
+  rt_task_stats *stats; /* this task's */
+  uint64_t rng;         /* edge and root ids */
+  fc_route *routes;     /* room for fc_task_max_routes() */
   size_t max_routes;
   /* spouts */
-  GHashTable *pending;         /* acker mode and no tracking: root -> pending_msg* in flight */
-  GArray *ack_now;             /* NONE mode: roots to ack after next_tuple */
-  uint64_t emitted_now;        /* tuples emitted during the current callback */
-  uint64_t epoch;              /* checkpoint mode: emits since the last snapshot belong here */
-  rt_epoch_ledger ledger;      /* checkpoint mode: reliable emits in flight, by epoch */
+  GHashTable *pending;    /* acker mode and no tracking: root -> pending_msg* in flight */
+  GArray *ack_now;        /* NONE mode: roots to ack after next_tuple */
+  uint64_t emitted_now;   /* tuples emitted during the current callback */
+  uint64_t epoch;         /* checkpoint mode: emits since the last snapshot belong here */
+  rt_epoch_ledger ledger; /* checkpoint mode: reliable emits in flight, by epoch */
   /* bolts, acker mode: acks gathered during a turn, XOR-combined per root
    * (open addressing, root 0 = empty); rt_collector_flush() sends them */
   uint64_t *ack_roots, *ack_values;
   uint32_t ack_used;
-  uint64_t root_seq;           /* checkpoint mode: root ids are (task + 1) << 40 | seq */
+  uint64_t root_seq; /* checkpoint mode: root ids are (task + 1) << 40 | seq */
 };
 
 typedef struct {
   uint64_t root;
-  fc_value msg_id;             /* heap copy: rt_value_free_heap */
+  fc_value msg_id; /* heap copy: rt_value_free_heap */
   int64_t emitted_ns;
 } pending_msg;
 
@@ -209,7 +209,7 @@ int rt_storm_task(const gust_runtime *rt, int engine_task);
 /* supervision (supervisor.c) */
 enum { RT_RUNNING, RT_DONE, RT_FAILED };
 gboolean rt_make_job(gust_runtime *rt, GError **error); /* runtime.c */
-void rt_supervisor_stop(gust_runtime *rt); /* cancels the job, joins the thread */
+void rt_supervisor_stop(gust_runtime *rt);              /* cancels the job, joins the thread */
 
 /* resuming (restore.c) */
 gboolean rt_restore_from_directory(gust_runtime *rt, const char *dir, GError **error);

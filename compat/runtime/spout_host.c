@@ -38,7 +38,7 @@ typedef struct {
   bool active;
   bool stopping;
   bool asked_checkpoint; /* at the pending cap: asked for an early one since the last snapshot */
-  GArray *epoch_of;      /* checkpoint mode: (checkpoint id, last epoch it covers) pairs, in order */
+  GArray *epoch_of; /* checkpoint mode: (checkpoint id, last epoch it covers) pairs, in order */
   uint64_t final_checkpoint; /* stopping, checkpoint mode: the first snapshot after deactivate */
   bool final_done;           /* ... and it completed */
 } spout_host;
@@ -68,30 +68,25 @@ static gboolean spout_open(fc_task *task, void *data, void **state, GError **err
   }
   *state = h;
   h->epoch_of = g_array_new(FALSE, FALSE, 2 * sizeof(uint64_t));
-  if (comp->def->activate)
-    comp->def->activate(h->instance);
+  if (comp->def->activate) comp->def->activate(h->instance);
   h->active = true;
-  if (comp->rt->reliability == RELIABILITY_ACKER)
-    fc_task_timer_add(task, SWEEP_MS, TRUE);
+  if (comp->rt->reliability == RELIABILITY_ACKER) fc_task_timer_add(task, SWEEP_MS, TRUE);
   return TRUE;
 }
 
 static void settle(spout_host *h, uint64_t root, bool failed)
 {
   pending_msg *m = g_hash_table_lookup(h->out.pending, &root);
-  if (!m)
-    return; /* timed out already, or not ours */
+  if (!m) return; /* timed out already, or not ours */
   rt_component *comp = h->comp;
   if (failed) {
     rt_stat_add(&h->out.stats->failed, 1);
-    if (comp->def->fail)
-      comp->def->fail(h->instance, &h->out, &m->msg_id);
+    if (comp->def->fail) comp->def->fail(h->instance, &h->out, &m->msg_id);
   } else {
     rt_stat_add(&h->out.stats->acked, 1);
     rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - m->emitted_ns));
     rt_stat_add(&h->out.stats->latency_count, 1);
-    if (comp->def->ack)
-      comp->def->ack(h->instance, &h->out, &m->msg_id);
+    if (comp->def->ack) comp->def->ack(h->instance, &h->out, &m->msg_id);
   }
   g_hash_table_remove(h->out.pending, &root);
 }
@@ -108,14 +103,12 @@ static void settled_from_ledger(const rt_ledger_msg *m, void *data)
   rt_component *comp = a->h->comp;
   if (a->failed) {
     rt_stat_add(&a->h->out.stats->failed, 1);
-    if (comp->def->fail)
-      comp->def->fail(a->h->instance, &a->h->out, &m->msg_id);
+    if (comp->def->fail) comp->def->fail(a->h->instance, &a->h->out, &m->msg_id);
   } else {
     rt_stat_add(&a->h->out.stats->acked, 1);
     rt_stat_add(&a->h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - m->emitted_ns));
     rt_stat_add(&a->h->out.stats->latency_count, 1);
-    if (comp->def->ack)
-      comp->def->ack(a->h->instance, &a->h->out, &m->msg_id);
+    if (comp->def->ack) comp->def->ack(a->h->instance, &a->h->out, &m->msg_id);
   }
 }
 
@@ -125,12 +118,10 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
   rt_component *comp = h->comp;
   if (h->stopping) {
     bool settled = in_flight(h) == 0;
-    if (comp->rt->reliability == RELIABILITY_CHECKPOINT)
-      settled = settled && h->final_done;
+    if (comp->rt->reliability == RELIABILITY_CHECKPOINT) settled = settled && h->final_done;
     return settled ? FC_PRODUCE_END : FC_PRODUCE_IDLE;
   }
-  if (!h->active)
-    return FC_PRODUCE_IDLE;
+  if (!h->active) return FC_PRODUCE_IDLE;
   if (comp->max_pending > 0 && in_flight(h) >= (uint64_t)comp->max_pending) {
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT && !h->asked_checkpoint) {
       h->asked_checkpoint = true;
@@ -167,8 +158,7 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
     }
   } else if (msg->kind == MSG_SPOUT_DEACTIVATE && !h->stopping) {
     h->stopping = true;
-    if (h->active && h->comp->def->deactivate)
-      h->comp->def->deactivate(h->instance);
+    if (h->active && h->comp->def->deactivate) h->comp->def->deactivate(h->instance);
     h->active = false;
     if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT)
       fc_job_trigger_checkpoint(fc_task_job(task)); /* the final checkpoint: settles the rest */
@@ -187,8 +177,7 @@ static gboolean spout_timer(fc_task *task, void *state, uint32_t timer_id, GErro
   g_hash_table_iter_init(&it, h->out.pending);
   while (g_hash_table_iter_next(&it, &key, &value)) {
     pending_msg *m = value;
-    if (m->emitted_ns < limit)
-      g_array_append_val(expired, m->root);
+    if (m->emitted_ns < limit) g_array_append_val(expired, m->root);
   }
   for (guint i = 0; i < expired->len; i++)
     settle(h, g_array_index(expired, uint64_t, i), true);
@@ -198,12 +187,13 @@ static gboolean spout_timer(fc_task *task, void *state, uint32_t timer_id, GErro
 
 /* ---- checkpoint mode ---- */
 
-static gboolean spout_snapshot(fc_task *task, void *state, uint64_t checkpoint_id,
-                               fc_snapshot *out, GError **error)
+static gboolean spout_snapshot(fc_task *task, void *state, uint64_t checkpoint_id, fc_snapshot *out,
+                               GError **error)
 {
   spout_host *h = state;
   g_autoptr(GByteArray) bytes = g_byte_array_new();
-  if ((h->comp->def->snapshot && !h->comp->def->snapshot(h->instance, checkpoint_id, bytes, error)) ||
+  if ((h->comp->def->snapshot &&
+       !h->comp->def->snapshot(h->instance, checkpoint_id, bytes, error)) ||
       !rt_state_write_task_snapshot(NULL, bytes->data, bytes->len, out, error)) {
     g_prefix_error(error, "spout %s (task %d) snapshot failed: ", h->comp->id,
                    gust_context_task_id(&h->ctx));
@@ -212,8 +202,7 @@ static gboolean spout_snapshot(fc_task *task, void *state, uint64_t checkpoint_i
   uint64_t pair[2] = {checkpoint_id, h->out.epoch++};
   g_array_append_vals(h->epoch_of, pair, 1);
   h->asked_checkpoint = false;
-  if (h->stopping && !h->final_checkpoint)
-    h->final_checkpoint = checkpoint_id;
+  if (h->stopping && !h->final_checkpoint) h->final_checkpoint = checkpoint_id;
   return TRUE;
 }
 
@@ -231,10 +220,8 @@ static int64_t take_epoch(spout_host *h, uint64_t checkpoint_id)
   guint drop = 0;
   for (guint i = 0; i < h->epoch_of->len; i++) {
     uint64_t *pair = &g_array_index(h->epoch_of, uint64_t, 2 * i);
-    if (pair[0] > checkpoint_id)
-      break;
-    if (pair[0] == checkpoint_id)
-      last = (int64_t)pair[1];
+    if (pair[0] > checkpoint_id) break;
+    if (pair[0] == checkpoint_id) last = (int64_t)pair[1];
     drop = i + 1;
   }
   g_array_remove_range(h->epoch_of, 0, drop);
@@ -245,10 +232,8 @@ static void spout_checkpoint_complete(fc_task *task, void *state, uint64_t check
 {
   spout_host *h = state;
   int64_t last = take_epoch(h, checkpoint_id);
-  if (last >= 0)
-    settle_epochs(h, (uint64_t)last, false);
-  if (h->final_checkpoint && checkpoint_id >= h->final_checkpoint)
-    h->final_done = true;
+  if (last >= 0) settle_epochs(h, (uint64_t)last, false);
+  if (h->final_checkpoint && checkpoint_id >= h->final_checkpoint) h->final_done = true;
   if (h->comp->def->checkpoint_complete)
     h->comp->def->checkpoint_complete(h->instance, &h->out, checkpoint_id);
 }
@@ -272,10 +257,8 @@ static void spout_checkpoint_aborted(fc_task *task, void *state, uint64_t checkp
 static void spout_close(fc_task *task, void *state)
 {
   spout_host *h = state;
-  if (!h)
-    return;
-  if (h->comp->def->close && h->instance)
-    h->comp->def->close(h->instance);
+  if (!h) return;
+  if (h->comp->def->close && h->instance) h->comp->def->close(h->instance);
   rt_context_clear(&h->ctx);
   rt_collector_clear(&h->out);
   g_array_free(h->epoch_of, TRUE);

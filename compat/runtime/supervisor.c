@@ -29,14 +29,14 @@ static void publish(gust_runtime *rt, int outcome, GError *failure)
 /* Under rt->lock: a new job from where the failed one can resume. */
 static gboolean restart(gust_runtime *rt, const GError *cause, GError **error)
 {
-  if (rt->stopping || rt->restarts_left <= 0)
-    return FALSE;
+  if (rt->stopping || rt->restarts_left <= 0) return FALSE;
   rt->restarts_left--;
   g_warning("topology %s failed: %s; restarting (%d attempt%s left after this one)",
             gust_topology_name(rt->topology), cause->message, rt->restarts_left,
             rt->restarts_left == 1 ? "" : "s");
   rt_restore_stage *stage = NULL;
-  if (rt->reliability == RELIABILITY_CHECKPOINT && !(stage = rt_restore_stage_from_job(rt->job, error)))
+  if (rt->reliability == RELIABILITY_CHECKPOINT &&
+      !(stage = rt_restore_stage_from_job(rt->job, error)))
     return FALSE;
   fc_job_free(rt->job); /* its tasks are gone before their restore data changes */
   rt->job = NULL;
@@ -46,10 +46,8 @@ static gboolean restart(gust_runtime *rt, const GError *cause, GError **error)
   } else {
     rt_restore_clear(rt);
   }
-  if (rt->restart_delay_ms > 0)
-    g_usleep((gulong)rt->restart_delay_ms * 1000);
-  if (!rt_make_job(rt, error))
-    return FALSE;
+  if (rt->restart_delay_ms > 0) g_usleep((gulong)rt->restart_delay_ms * 1000);
+  if (!rt_make_job(rt, error)) return FALSE;
   if (rt->restored_from)
     g_message("topology %s resumes from checkpoint %" G_GUINT64_FORMAT,
               gust_topology_name(rt->topology), rt->restored_from);
@@ -123,8 +121,7 @@ gboolean gust_runtime_wait(gust_runtime *rt, int64_t timeout_ms, GError **error)
     }
   }
   gboolean ok = rt->outcome == RT_DONE;
-  if (!ok && rt->failure)
-    g_propagate_error(error, g_error_copy(rt->failure));
+  if (!ok && rt->failure) g_propagate_error(error, g_error_copy(rt->failure));
   pthread_mutex_unlock(&rt->lock);
   return ok;
 }
@@ -144,12 +141,10 @@ gboolean gust_runtime_stop(gust_runtime *rt, int64_t timeout_ms, GError **error)
 
 void rt_supervisor_stop(gust_runtime *rt)
 {
-  if (!rt->supervisor)
-    return;
+  if (!rt->supervisor) return;
   pthread_mutex_lock(&rt->lock);
   rt->stopping = true;
-  if (rt->job)
-    fc_job_cancel(rt->job);
+  if (rt->job) fc_job_cancel(rt->job);
   pthread_mutex_unlock(&rt->lock);
   g_thread_join(rt->supervisor);
   rt->supervisor = NULL;

@@ -15,10 +15,8 @@
 #include <string.h>
 
 static const char *const sentences[] = {
-    "the cow jumped over the moon",
-    "an apple a day keeps the doctor away",
-    "four score and seven years ago",
-    "snow white and the seven dwarfs",
+    "the cow jumped over the moon",   "an apple a day keeps the doctor away",
+    "four score and seven years ago", "snow white and the seven dwarfs",
     "i am at two with nature",
 };
 
@@ -131,8 +129,7 @@ static gboolean count_open(const gust_context *ctx, void **state, GError **error
 static gboolean count_execute(void *state, const gust_tuple *input, gust_collector *out,
                               GError **error)
 {
-  if (gust_tuple_is_tick(input))
-    return TRUE;
+  if (gust_tuple_is_tick(input)) return TRUE;
   const fc_value *word = gust_tuple_get_by_field(input, "word");
   if (!word || word->type != FC_STR) {
     gust_fail(out, input);

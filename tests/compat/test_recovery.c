@@ -25,9 +25,9 @@ static struct {
   /* keyed-state counts per (Storm task, bucket), written at close: a task
    * closed again after a restart overwrites what its failed run wrote */
   int64_t bucket_count[16][BUCKETS];
-  int64_t min_emitted;   /* smallest n emitted by the current run's spouts */
+  int64_t min_emitted; /* smallest n emitted by the current run's spouts */
   int crashes;
-  int64_t crash_at;      /* a bolt fails once on this n; -1 = never */
+  int64_t crash_at; /* a bolt fails once on this n; -1 = never */
 } seen;
 
 static void seen_reset(int64_t crash_at)
@@ -70,8 +70,7 @@ static gboolean position_open(const gust_context *ctx, void **state, GError **er
   s->limit = conf_int(ctx, "test.limit", 1000);
   size_t len = 0;
   const uint8_t *bytes = gust_context_restored_state(ctx, &len);
-  if (bytes && len == sizeof s->next)
-    memcpy(&s->next, bytes, sizeof s->next);
+  if (bytes && len == sizeof s->next) memcpy(&s->next, bytes, sizeof s->next);
   *state = s;
   return TRUE;
 }
@@ -79,8 +78,7 @@ static gboolean position_open(const gust_context *ctx, void **state, GError **er
 static gboolean position_next(void *state, gust_collector *out, GError **error)
 {
   position_spout *s = state;
-  if (s->next >= s->limit)
-    return TRUE;
+  if (s->next >= s->limit) return TRUE;
   fc_value v[2] = {fc_i64(s->next), fc_i64(s->next % BUCKETS)}, id = fc_i64(s->next);
   pthread_mutex_lock(&seen.lock);
   seen.min_emitted = MIN(seen.min_emitted, s->next);
@@ -96,10 +94,13 @@ static gboolean position_snapshot(void *state, uint64_t id, GByteArray *out, GEr
   return TRUE;
 }
 
-static const gust_component_def position_spout_def = {
-    .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_SPOUT, .declare_outputs = number_and_bucket,
-    .open = position_open, .next_tuple = position_next, .snapshot = position_snapshot,
-    .close = g_free};
+static const gust_component_def position_spout_def = {.abi = GUST_NATIVE_ABI,
+                                                      .kind = GUST_DEF_SPOUT,
+                                                      .declare_outputs = number_and_bucket,
+                                                      .open = position_open,
+                                                      .next_tuple = position_next,
+                                                      .snapshot = position_snapshot,
+                                                      .close = g_free};
 
 /* ---- a bolt counting per bucket (n % 10) in keyed state ---- */
 
@@ -129,20 +130,21 @@ static gboolean bucket_execute(void *state, const gust_tuple *input, gust_collec
   if (crash)
     seen.crashes++;
   else
-    g_hash_table_insert(seen.processed, GSIZE_TO_POINTER(n + 1),
-                        GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(seen.processed, GSIZE_TO_POINTER(n + 1))) + 1));
+    g_hash_table_insert(
+        seen.processed, GSIZE_TO_POINTER(n + 1),
+        GSIZE_TO_POINTER(
+            GPOINTER_TO_SIZE(g_hash_table_lookup(seen.processed, GSIZE_TO_POINTER(n + 1))) + 1));
   pthread_mutex_unlock(&seen.lock);
   if (crash) {
-    g_set_error(error, g_quark_from_static_string("test"), 1, "deliberate crash at %" G_GINT64_FORMAT, n);
+    g_set_error(error, g_quark_from_static_string("test"), 1,
+                "deliberate crash at %" G_GINT64_FORMAT, n);
     return FALSE;
   }
   fc_value key = *gust_tuple_get_by_field(input, "bucket");
   const fc_value *count = gust_state_value_get(b->st, "count", &key, error);
-  if (!count && *error)
-    return FALSE;
+  if (!count && *error) return FALSE;
   fc_value next = fc_i64(count ? count->u.i + 1 : 1);
-  if (!gust_state_value_put(b->st, "count", &key, &next, error))
-    return FALSE;
+  if (!gust_state_value_put(b->st, "count", &key, &next, error)) return FALSE;
   gust_ack(out, input);
   return TRUE;
 }
@@ -169,9 +171,11 @@ static void bucket_close(void *state)
   g_free(b);
 }
 
-static const gust_component_def bucket_bolt_def = {
-    .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_BOLT, .open = bucket_open,
-    .execute = bucket_execute, .close = bucket_close};
+static const gust_component_def bucket_bolt_def = {.abi = GUST_NATIVE_ABI,
+                                                   .kind = GUST_DEF_BOLT,
+                                                   .open = bucket_open,
+                                                   .execute = bucket_execute,
+                                                   .close = bucket_close};
 
 static const gust_component_def *lookup(const char *library, const char *symbol, void *data)
 {
@@ -188,8 +192,7 @@ static gust_topology *bucket_topology(int bolt_parallelism, int64_t limit, const
   gust_topology_set_conf_value(t, "topology.gust.reliability", json_string("checkpoint"));
   gust_topology_set_conf_value(t, "topology.gust.checkpoint.interval.ms", json_integer(50));
   gust_topology_set_conf_value(t, "topology.gust.restart.delay.ms", json_integer(10));
-  if (dir)
-    gust_topology_set_conf_value(t, "topology.gust.checkpoint.dir", json_string(dir));
+  if (dir) gust_topology_set_conf_value(t, "topology.gust.checkpoint.dir", json_string(dir));
   gust_component *spout = gust_topology_add_component(t, "numbers", GUST_COMPONENT_SPOUT);
   gust_component_set_impl(spout, gust_impl_new_native("in-process", "position_spout"));
   gust_component_set_conf_value(spout, "test.limit", json_integer(limit));
@@ -198,9 +201,8 @@ static gust_topology *bucket_topology(int bolt_parallelism, int64_t limit, const
   gust_component_set_impl(bolt, gust_impl_new_native("in-process", "bucket_bolt"));
   const char *const fields[] = {"bucket", NULL};
   GError *error = NULL;
-  g_assert_nonnull(gust_component_add_input(bolt, "numbers", "default",
-                                            gust_grouping_new_fields(GUST_GROUPING_FIELDS, fields),
-                                            &error));
+  g_assert_nonnull(gust_component_add_input(
+      bolt, "numbers", "default", gust_grouping_new_fields(GUST_GROUPING_FIELDS, fields), &error));
   return t;
 }
 
@@ -227,8 +229,7 @@ static void wait_processed(guint want, int seconds)
     pthread_mutex_lock(&seen.lock);
     guint n = g_hash_table_size(seen.processed);
     pthread_mutex_unlock(&seen.lock);
-    if (n >= want)
-      return;
+    if (n >= want) return;
     g_usleep(10000);
   }
 }

@@ -20,13 +20,13 @@
 
 typedef struct {
   pthread_mutex_t lock; /* not GMutex: ThreadSanitizer must see it */
-  GHashTable *received;  /* "component" -> GArray of (task id, value) pairs (int64 x2) */
-  GHashTable *acked;     /* msg id -> times acked */
-  GHashTable *failed;    /* msg id -> times failed */
-  GHashTable *ticks;     /* "component" -> GArray of int64 ns */
+  GHashTable *received; /* "component" -> GArray of (task id, value) pairs (int64 x2) */
+  GHashTable *acked;    /* msg id -> times acked */
+  GHashTable *failed;   /* msg id -> times failed */
+  GHashTable *ticks;    /* "component" -> GArray of int64 ns */
   int64_t max_in_flight;
   int64_t emitted;
-  GHashTable *context;   /* "component:index" -> task id */
+  GHashTable *context; /* "component:index" -> task id */
 } observations;
 
 static observations seen;
@@ -37,8 +37,10 @@ static const char *reliability = "acker";
 static void seen_reset(void)
 {
   pthread_mutex_init(&seen.lock, NULL);
-  seen.received = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
-  seen.ticks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+  seen.received =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+  seen.ticks =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
   seen.acked = g_hash_table_new(g_direct_hash, g_direct_equal);
   seen.failed = g_hash_table_new(g_direct_hash, g_direct_equal);
   seen.context = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -68,7 +70,8 @@ static GArray *seen_array(GHashTable *table, const char *key, size_t element)
 static void count_msg(GHashTable *table, int64_t id)
 {
   gpointer key = GSIZE_TO_POINTER((gsize)id + 1);
-  g_hash_table_insert(table, key, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(table, key)) + 1));
+  g_hash_table_insert(table, key,
+                      GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(table, key)) + 1));
 }
 
 static int64_t conf_int(const gust_context *ctx, const char *key, int64_t fallback)
@@ -105,8 +108,7 @@ static gboolean number_open(const gust_context *ctx, void **state, GError **erro
 static gboolean number_next(void *state, gust_collector *out, GError **error)
 {
   number_spout *s = state;
-  if (s->next >= s->limit)
-    return TRUE;
+  if (s->next >= s->limit) return TRUE;
   fc_value v = fc_i64(s->next), id = fc_i64(s->next);
   if (s->direct) {
     size_t n = 0;
@@ -140,10 +142,14 @@ static void number_fail(void *state, gust_collector *out, const fc_value *msg_id
   pthread_mutex_unlock(&seen.lock);
 }
 
-static const gust_component_def number_spout_def = {
-    .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_SPOUT, .declare_outputs = number_declare,
-    .open = number_open, .next_tuple = number_next, .ack = number_ack, .fail = number_fail,
-    .close = g_free};
+static const gust_component_def number_spout_def = {.abi = GUST_NATIVE_ABI,
+                                                    .kind = GUST_DEF_SPOUT,
+                                                    .declare_outputs = number_declare,
+                                                    .open = number_open,
+                                                    .next_tuple = number_next,
+                                                    .ack = number_ack,
+                                                    .fail = number_fail,
+                                                    .close = g_free};
 
 /* ---- a recording bolt: records (task, n); acks, fails or ignores ----
  * test.fail_every: fail n % k == 0 (0: never); test.never_ack: ack nothing;
@@ -163,9 +169,10 @@ static gboolean record_open(const gust_context *ctx, void **state, GError **erro
   b->never_ack = conf_int(ctx, "test.never_ack", 0);
   b->emit = conf_int(ctx, "test.emit", 0);
   pthread_mutex_lock(&seen.lock);
-  g_hash_table_insert(seen.context,
-                      g_strdup_printf("%s:%d", gust_context_component_id(ctx), gust_context_task_index(ctx)),
-                      GINT_TO_POINTER(gust_context_task_id(ctx)));
+  g_hash_table_insert(
+      seen.context,
+      g_strdup_printf("%s:%d", gust_context_component_id(ctx), gust_context_task_index(ctx)),
+      GINT_TO_POINTER(gust_context_task_id(ctx)));
   pthread_mutex_unlock(&seen.lock);
   *state = b;
   return TRUE;
@@ -186,7 +193,8 @@ static gboolean record_execute(void *state, const gust_tuple *input, gust_collec
     g_assert_cmpstr(gust_tuple_source_component(input), ==, "__system");
     g_assert_cmpint(gust_tuple_source_task(input), ==, -1);
     g_assert_cmpstr(gust_tuple_stream(input), ==, "__tick");
-    g_assert_cmpint(gust_tuple_get(input, 0)->u.i, ==, conf_int(b->ctx, "topology.tick.tuple.freq.secs", -1));
+    g_assert_cmpint(gust_tuple_get(input, 0)->u.i, ==,
+                    conf_int(b->ctx, "topology.tick.tuple.freq.secs", -1));
     int64_t now = fc_now_ns();
     pthread_mutex_lock(&seen.lock);
     g_array_append_val(seen_array(seen.ticks, comp, sizeof(int64_t)), now);
@@ -202,8 +210,7 @@ static gboolean record_execute(void *state, const gust_tuple *input, gust_collec
     fc_value v = fc_i64(n);
     gust_emit(out, NULL, &input, 1, &v, 1, NULL, 0);
   }
-  if (b->never_ack)
-    return TRUE;
+  if (b->never_ack) return TRUE;
   if (b->fail_every && n % b->fail_every == 0)
     gust_fail(out, input);
   else
@@ -211,9 +218,12 @@ static gboolean record_execute(void *state, const gust_tuple *input, gust_collec
   return TRUE;
 }
 
-static const gust_component_def record_bolt_def = {
-    .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_BOLT, .declare_outputs = record_declare,
-    .open = record_open, .execute = record_execute, .close = g_free};
+static const gust_component_def record_bolt_def = {.abi = GUST_NATIVE_ABI,
+                                                   .kind = GUST_DEF_BOLT,
+                                                   .declare_outputs = record_declare,
+                                                   .open = record_open,
+                                                   .execute = record_execute,
+                                                   .close = g_free};
 
 /* ---- a pairing bolt: holds one tuple, emits [a+b] anchored to both ---- */
 
@@ -252,18 +262,18 @@ static void pair_close(void *state)
   g_free(p);
 }
 
-static const gust_component_def pair_bolt_def = {
-    .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_BOLT, .declare_outputs = record_declare,
-    .open = pair_open, .execute = pair_execute, .close = pair_close};
+static const gust_component_def pair_bolt_def = {.abi = GUST_NATIVE_ABI,
+                                                 .kind = GUST_DEF_BOLT,
+                                                 .declare_outputs = record_declare,
+                                                 .open = pair_open,
+                                                 .execute = pair_execute,
+                                                 .close = pair_close};
 
 static const gust_component_def *lookup(const char *library, const char *symbol, void *data)
 {
-  if (!strcmp(symbol, "number_spout"))
-    return &number_spout_def;
-  if (!strcmp(symbol, "record_bolt"))
-    return &record_bolt_def;
-  if (!strcmp(symbol, "pair_bolt"))
-    return &pair_bolt_def;
+  if (!strcmp(symbol, "number_spout")) return &number_spout_def;
+  if (!strcmp(symbol, "record_bolt")) return &record_bolt_def;
+  if (!strcmp(symbol, "pair_bolt")) return &pair_bolt_def;
   return NULL;
 }
 
@@ -272,7 +282,8 @@ static const gust_component_def *lookup(const char *library, const char *symbol,
 static gust_component *add(gust_topology *t, const char *id, const char *symbol, int parallelism)
 {
   bool spout = !strcmp(symbol, "number_spout");
-  gust_component *c = gust_topology_add_component(t, id, spout ? GUST_COMPONENT_SPOUT : GUST_COMPONENT_BOLT);
+  gust_component *c =
+      gust_topology_add_component(t, id, spout ? GUST_COMPONENT_SPOUT : GUST_COMPONENT_BOLT);
   gust_component_set_parallelism(c, parallelism);
   gust_component_set_impl(c, gust_impl_new_native("in-process", symbol));
   return c;
@@ -315,8 +326,7 @@ static void run(gust_topology *t, double seconds, int64_t expect_settled)
     while (g_hash_table_iter_next(&it, &k, &v))
       settled += GPOINTER_TO_SIZE(v);
     pthread_mutex_unlock(&seen.lock);
-    if (expect_settled >= 0 && settled >= expect_settled)
-      break;
+    if (expect_settled >= 0 && settled >= expect_settled) break;
   }
   g_assert_true(gust_runtime_stop(rt, 30000, &error));
   g_assert_no_error(error);
@@ -337,7 +347,9 @@ static GHashTable *per_task(const char *comp)
   GArray *a = received(comp);
   for (guint i = 0; i < a->len; i++) {
     int64_t task = g_array_index(a, int64_t, 2 * i);
-    g_hash_table_insert(h, GSIZE_TO_POINTER(task), GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(h, GSIZE_TO_POINTER(task))) + 1));
+    g_hash_table_insert(
+        h, GSIZE_TO_POINTER(task),
+        GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(h, GSIZE_TO_POINTER(task))) + 1));
   }
   return h;
 }
@@ -352,16 +364,23 @@ static void test_every_grouping_routes_as_storm_does(void)
   gust_component *spout = add(t, "numbers", "number_spout", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   const char *const n_field[] = {"n", NULL};
-  subscribe(add(t, "shuffled", "record_bolt", 3), "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "by_field", "record_bolt", 3), "numbers", "default", gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
-  subscribe(add(t, "to_all", "record_bolt", 3), "numbers", "default", gust_grouping_new(GUST_GROUPING_ALL));
-  subscribe(add(t, "to_one", "record_bolt", 3), "numbers", "default", gust_grouping_new(GUST_GROUPING_GLOBAL));
-  subscribe(add(t, "anywhere", "record_bolt", 3), "numbers", "default", gust_grouping_new(GUST_GROUPING_NONE));
-  subscribe(add(t, "nearby", "record_bolt", 3), "numbers", "default", gust_grouping_new(GUST_GROUPING_LOCAL_OR_SHUFFLE));
+  subscribe(add(t, "shuffled", "record_bolt", 3), "numbers", "default",
+            gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  subscribe(add(t, "by_field", "record_bolt", 3), "numbers", "default",
+            gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
+  subscribe(add(t, "to_all", "record_bolt", 3), "numbers", "default",
+            gust_grouping_new(GUST_GROUPING_ALL));
+  subscribe(add(t, "to_one", "record_bolt", 3), "numbers", "default",
+            gust_grouping_new(GUST_GROUPING_GLOBAL));
+  subscribe(add(t, "anywhere", "record_bolt", 3), "numbers", "default",
+            gust_grouping_new(GUST_GROUPING_NONE));
+  subscribe(add(t, "nearby", "record_bolt", 3), "numbers", "default",
+            gust_grouping_new(GUST_GROUPING_LOCAL_OR_SHUFFLE));
   /* the all-grouped bolt re-emits; a fields-grouped bolt downstream must see
    * each number 3 times, all at one task */
   gust_component_set_conf_value(gust_topology_lookup(t, "to_all"), "test.emit", json_integer(1));
-  subscribe(add(t, "after_all", "record_bolt", 2), "to_all", "default", gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
+  subscribe(add(t, "after_all", "record_bolt", 2), "to_all", "default",
+            gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
   /* the tuple tree of every number spans 3 + 3 + 3 + 3 + 3 + 3 + 3 = many tuples */
   run(t, 30, N);
 
@@ -403,8 +422,7 @@ static void test_every_grouping_routes_as_storm_does(void)
     gpointer value = GSIZE_TO_POINTER(g_array_index(after, int64_t, 2 * i + 1) + 1);
     gpointer task = GSIZE_TO_POINTER(g_array_index(after, int64_t, 2 * i));
     gpointer prev = g_hash_table_lookup(owner, value);
-    if (prev)
-      g_assert_true(prev == task);
+    if (prev) g_assert_true(prev == task);
     g_hash_table_insert(owner, value, task);
   }
   g_hash_table_destroy(owner);
@@ -424,7 +442,8 @@ static void test_direct_grouping_reaches_the_named_task(void)
   gust_component *spout = add(t, "numbers", "number_spout", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component_set_conf_value(spout, "test.direct", json_integer(1));
-  subscribe(add(t, "direct_sink", "record_bolt", 3), "numbers", "direct", gust_grouping_new(GUST_GROUPING_DIRECT));
+  subscribe(add(t, "direct_sink", "record_bolt", 3), "numbers", "direct",
+            gust_grouping_new(GUST_GROUPING_DIRECT));
   run(t, 30, N);
   GArray *a = received("direct_sink");
   g_assert_cmpuint(a->len, ==, N);
@@ -447,11 +466,13 @@ static void test_anchored_tuple_trees_are_acked_exactly_once(void)
   gust_component *spout = add(t, "numbers", "number_spout", 2);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N / 2));
   /* pairs: one output anchored to two inputs (of different trees) */
-  subscribe(add(t, "pairs", "pair_bolt", 1), "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  subscribe(add(t, "pairs", "pair_bolt", 1), "numbers", "default",
+            gust_grouping_new(GUST_GROUPING_SHUFFLE));
   gust_component *fan = add(t, "fan", "record_bolt", 2);
   gust_component_set_conf_value(fan, "test.emit", json_integer(1));
   subscribe(fan, "pairs", "default", gust_grouping_new(GUST_GROUPING_ALL));
-  subscribe(add(t, "sink", "record_bolt", 2), "fan", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  subscribe(add(t, "sink", "record_bolt", 2), "fan", "default",
+            gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, 30, N);
   /* ids 0..N/2-1 from each of two spout tasks: each id acked twice in all,
    * once per task; nothing failed */
@@ -529,7 +550,8 @@ static void test_max_spout_pending_caps_in_flight_tuples(void)
   gust_component *mid = add(t, "mid", "record_bolt", 2);
   gust_component_set_conf_value(mid, "test.emit", json_integer(1));
   subscribe(mid, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "sink", "record_bolt", 2), "mid", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  subscribe(add(t, "sink", "record_bolt", 2), "mid", "default",
+            gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, 30, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
   g_test_message("max in flight %" G_GINT64_FORMAT, seen.max_in_flight);
@@ -548,7 +570,8 @@ static void test_no_ackers_acks_at_emit(void)
   gust_component *spout = add(t, "numbers", "number_spout", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component *picky = add(t, "picky", "record_bolt", 1);
-  gust_component_set_conf_value(picky, "test.fail_every", json_integer(2)); /* ignored: no tracking */
+  gust_component_set_conf_value(picky, "test.fail_every",
+                                json_integer(2)); /* ignored: no tracking */
   subscribe(picky, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, 30, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
@@ -567,7 +590,8 @@ static void test_tick_tuples_arrive_at_each_components_frequency(void)
   gust_component *fast = add(t, "every_second", "record_bolt", 2);
   gust_component_set_conf_value(fast, "topology.tick.tuple.freq.secs", json_integer(1));
   subscribe(fast, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "every_two", "record_bolt", 1), "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  subscribe(add(t, "every_two", "record_bolt", 1), "numbers", "default",
+            gust_grouping_new(GUST_GROUPING_SHUFFLE));
   int64_t start = fc_now_ns();
   run(t, 4.5, -1);
   GArray *fast_ticks = g_hash_table_lookup(seen.ticks, "every_second");
@@ -610,7 +634,8 @@ static void test_context_gives_storm_task_ids(void)
   gust_component *b = add(t, "b_bolt", "record_bolt", 2);
   gust_component_set_tasks(b, 4); /* 4 tasks on 2 executors */
   subscribe(b, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "a_bolt", "record_bolt", 1), "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  subscribe(add(t, "a_bolt", "record_bolt", 1), "numbers", "default",
+            gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, 10, 1);
   /* sorted ids: a_bolt (1), b_bolt (2..5), numbers (6) */
   g_assert_cmpint(GPOINTER_TO_INT(g_hash_table_lookup(seen.context, "a_bolt:0")), ==, 1);
@@ -647,7 +672,8 @@ static void test_checkpoint_acks_what_a_completed_checkpoint_covers(void)
   gust_component *spout = add(t, "numbers", "number_spout", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component *lazy = add(t, "lazy", "record_bolt", 2);
-  gust_component_set_conf_value(lazy, "test.never_ack", json_integer(1)); /* acks do not matter here */
+  gust_component_set_conf_value(lazy, "test.never_ack",
+                                json_integer(1)); /* acks do not matter here */
   subscribe(lazy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, 20, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
@@ -666,7 +692,8 @@ static void test_checkpoint_pending_cap_asks_for_early_checkpoints(void)
   conf_set(t, "topology.max.spout.pending", json_integer(CAP));
   gust_component *spout = add(t, "numbers", "number_spout", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
-  subscribe(add(t, "sink", "record_bolt", 2), "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  subscribe(add(t, "sink", "record_bolt", 2), "numbers", "default",
+            gust_grouping_new(GUST_GROUPING_SHUFFLE));
   int64_t start = g_get_monotonic_time();
   run(t, 30, N);
   double took = (g_get_monotonic_time() - start) / 1e6;
@@ -682,8 +709,7 @@ static void test_checkpoint_pending_cap_asks_for_early_checkpoints(void)
 static gboolean sleepy_execute(void *state, const gust_tuple *input, gust_collector *out,
                                GError **error)
 {
-  if (gust_tuple_get(input, 0)->u.i == 0)
-    g_usleep(2500000);
+  if (gust_tuple_get(input, 0)->u.i == 0) g_usleep(2500000);
   return TRUE;
 }
 
@@ -766,19 +792,23 @@ int main(int argc, char **argv)
   g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
   add_both("every_grouping_routes_as_storm_does", test_every_grouping_routes_as_storm_does);
   add_both("direct_grouping_reaches_the_named_task", test_direct_grouping_reaches_the_named_task);
-  add_both("anchored_tuple_trees_are_acked_exactly_once", test_anchored_tuple_trees_are_acked_exactly_once);
+  add_both("anchored_tuple_trees_are_acked_exactly_once",
+           test_anchored_tuple_trees_are_acked_exactly_once);
   add_both("failed_tuples_fail_exactly_once", test_failed_tuples_fail_exactly_once);
   add_both("max_spout_pending_caps_in_flight_tuples", test_max_spout_pending_caps_in_flight_tuples);
   add_both("no_ackers_acks_at_emit", test_no_ackers_acks_at_emit);
-  add_both("tick_tuples_arrive_at_each_components_frequency", test_tick_tuples_arrive_at_each_components_frequency);
+  add_both("tick_tuples_arrive_at_each_components_frequency",
+           test_tick_tuples_arrive_at_each_components_frequency);
   add_both("context_gives_storm_task_ids", test_context_gives_storm_task_ids);
-  g_test_add_func("/runtime/acker/bolt_that_never_acks_causes_timeout_fails", test_bolt_that_never_acks_causes_timeout_fails);
+  g_test_add_func("/runtime/acker/bolt_that_never_acks_causes_timeout_fails",
+                  test_bolt_that_never_acks_causes_timeout_fails);
   g_test_add_func("/runtime/checkpoint/acks_what_a_completed_checkpoint_covers",
                   test_checkpoint_acks_what_a_completed_checkpoint_covers);
   g_test_add_func("/runtime/checkpoint/pending_cap_asks_for_early_checkpoints",
                   test_checkpoint_pending_cap_asks_for_early_checkpoints);
   g_test_add_func("/runtime/checkpoint/checkpoint_that_times_out_fails_its_messages",
                   test_checkpoint_that_times_out_fails_its_messages);
-  g_test_add_func("/runtime/java_class_is_refused_with_advice", test_java_class_is_refused_with_advice);
+  g_test_add_func("/runtime/java_class_is_refused_with_advice",
+                  test_java_class_is_refused_with_advice);
   return g_test_run();
 }

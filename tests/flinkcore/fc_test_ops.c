@@ -17,12 +17,11 @@ static gboolean seq_open(fc_task *t, void *data, void **state, GError **error)
 static fc_produce_result seq_produce(fc_task *t, void *state, GError **error)
 {
   seq_state *s = state;
-  if (s->conf->n >= 0 && s->next >= s->conf->n)
-    return FC_PRODUCE_END;
-  if (s->conf->delay_us > 0)
-    g_usleep(s->conf->delay_us);
+  if (s->conf->n >= 0 && s->next >= s->conf->n) return FC_PRODUCE_END;
+  if (s->conf->delay_us > 0) g_usleep(s->conf->delay_us);
   fc_value v = fc_i64(s->next++);
-  fc_record rec = {.stream = s->conf->stream, .n_values = 1, .values = &v, .created_ns = fc_now_ns()};
+  fc_record rec = {
+      .stream = s->conf->stream, .n_values = 1, .values = &v, .created_ns = fc_now_ns()};
   fc_task_emit(t, &rec, NULL, 0);
   return FC_PRODUCE_MORE;
 }
@@ -32,8 +31,7 @@ static void free_state(fc_task *t, void *state)
   g_free(state);
 }
 
-const fc_operator seq_source_op = {
-    .open = seq_open, .produce = seq_produce, .close = free_state};
+const fc_operator seq_source_op = {.open = seq_open, .produce = seq_produce, .close = free_state};
 
 static gboolean pass_process(fc_task *t, void *state, const fc_record *rec, GError **error)
 {
@@ -88,11 +86,11 @@ static gboolean sink_process(fc_task *t, void *state, const fc_record *rec, GErr
   int i = fc_task_subtask(t);
   int64_t v = rec->n_values ? rec->values[0].u.i : -1;
   if (s->fail_on >= 0 && v == s->fail_on) {
-    g_set_error(error, g_quark_from_static_string("test"), 1, "refusing value %" G_GINT64_FORMAT, v);
+    g_set_error(error, g_quark_from_static_string("test"), 1, "refusing value %" G_GINT64_FORMAT,
+                v);
     return FALSE;
   }
-  if (s->delay_us > 0)
-    g_usleep(s->delay_us);
+  if (s->delay_us > 0) g_usleep(s->delay_us);
   g_array_append_val(s->rows[i], v);
   int32_t p = rec->producer;
   g_array_append_val(s->producers[i], p);

@@ -33,7 +33,8 @@ static void test_slow_consumer_bounds_queued_records(void)
    * filling by the one record it emits per produce(). */
   uint64_t bound = (CHANNEL_BATCHES + 1) * (BATCH + 1);
   uint64_t peak = fc_job_task_peak_queued_records(job, 1);
-  g_test_message("peak queued records %" G_GUINT64_FORMAT " (bound %" G_GUINT64_FORMAT ")", peak, bound);
+  g_test_message("peak queued records %" G_GUINT64_FORMAT " (bound %" G_GUINT64_FORMAT ")", peak,
+                 bound);
   g_assert_cmpuint(peak, <=, bound);
   g_assert_cmpuint(worst_seen, <=, bound);
   g_assert_cmpuint(peak, >=, BATCH); /* it did queue: the test exercised the stall */
@@ -75,9 +76,10 @@ static void test_fan_out_under_backpressure_stays_bounded(void)
   int dst = fc_graph_add_vertex(g, "slow", 1, &record_sink_op, sink, NULL);
   fc_graph_add_edge(g, src, mid, &(fc_edge_spec){.partitioner = FC_PART_SHUFFLE, .stream = -1});
   fc_graph_add_edge(g, mid, dst, &(fc_edge_spec){.partitioner = FC_PART_SHUFFLE, .stream = -1});
-  fc_job *job = fc_job_new(g, &(fc_job_options){.threads = 2, .batch_records = BATCH,
-                                                .channel_batches = CHANNEL_BATCHES},
-                           NULL);
+  fc_job *job = fc_job_new(
+      g,
+      &(fc_job_options){.threads = 2, .batch_records = BATCH, .channel_batches = CHANNEL_BATCHES},
+      NULL);
   fc_job_start(job);
   g_assert_true(fc_job_wait(job, 60000, NULL));
   uint64_t peak = fc_job_task_peak_queued_records(job, 2);

@@ -61,8 +61,7 @@ static void test_channel_pool_always_has_a_batch_after_a_send(void)
   for (;;) {
     fc_batch_append(ch->filling, &rec, 0);
     fc_batch_append(ch->filling, &rec, 0);
-    if (!fc_channel_send(ch))
-      break;
+    if (!fc_channel_send(ch)) break;
     g_assert_nonnull(ch->filling);
     sent++;
   }
@@ -83,12 +82,10 @@ static void test_arena_reuses_memory_after_reset(void)
   for (int round = 0; round < 3; round++) {
     for (int i = 0; i < 100; i++)
       fc_arena_alloc(&a, 100);
-    if (round == 0)
-      g_assert_cmpuint(a.bytes_reserved, >=, 100 * 100);
+    if (round == 0) g_assert_cmpuint(a.bytes_reserved, >=, 100 * 100);
     size_t reserved = a.bytes_reserved;
     fc_arena_reset(&a);
-    if (round > 0)
-      g_assert_cmpuint(a.bytes_reserved, ==, reserved);
+    if (round > 0) g_assert_cmpuint(a.bytes_reserved, ==, reserved);
   }
   void *big = fc_arena_alloc(&a, 10000); /* bigger than a chunk */
   memset(big, 1, 10000);

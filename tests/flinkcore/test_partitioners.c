@@ -37,8 +37,8 @@ static record_sink *run_pair(int p_src, int64_t n, int p_sink, fc_edge_spec spec
 
 static void test_shuffle_spreads_evenly(void)
 {
-  record_sink *s = run_pair(2, 4000, 4, (fc_edge_spec){.partitioner = FC_PART_SHUFFLE, .stream = -1},
-                            NULL, NULL);
+  record_sink *s = run_pair(
+      2, 4000, 4, (fc_edge_spec){.partitioner = FC_PART_SHUFFLE, .stream = -1}, NULL, NULL);
   g_assert_cmpuint(record_sink_total(s), ==, 8000);
   for (int i = 0; i < 4; i++)
     g_assert_cmpuint(s->rows[i]->len, ==, 2000); /* round-robin: exact */
@@ -47,8 +47,8 @@ static void test_shuffle_spreads_evenly(void)
 
 static void test_random_spreads_roughly_evenly(void)
 {
-  record_sink *s = run_pair(1, 40000, 4, (fc_edge_spec){.partitioner = FC_PART_RANDOM, .stream = -1},
-                            NULL, NULL);
+  record_sink *s = run_pair(
+      1, 40000, 4, (fc_edge_spec){.partitioner = FC_PART_RANDOM, .stream = -1}, NULL, NULL);
   g_assert_cmpuint(record_sink_total(s), ==, 40000);
   for (int i = 0; i < 4; i++) {
     g_assert_cmpuint(s->rows[i]->len, >, 9000);
@@ -59,10 +59,9 @@ static void test_random_spreads_roughly_evenly(void)
 
 static void test_hash_sends_equal_keys_to_one_task(void)
 {
-  record_sink *s = run_pair(3, 3000, 4,
-                            (fc_edge_spec){.partitioner = FC_PART_HASH, .stream = -1,
-                                           .key = first_value_key},
-                            NULL, NULL);
+  record_sink *s = run_pair(
+      3, 3000, 4, (fc_edge_spec){.partitioner = FC_PART_HASH, .stream = -1, .key = first_value_key},
+      NULL, NULL);
   g_assert_cmpuint(record_sink_total(s), ==, 9000);
   GHashTable *owner = g_hash_table_new(g_int64_hash, g_int64_equal);
   for (int i = 0; i < 4; i++) {
@@ -83,8 +82,8 @@ static void test_hash_sends_equal_keys_to_one_task(void)
 
 static void test_broadcast_reaches_every_task(void)
 {
-  record_sink *s = run_pair(2, 500, 3, (fc_edge_spec){.partitioner = FC_PART_BROADCAST, .stream = -1},
-                            NULL, NULL);
+  record_sink *s = run_pair(
+      2, 500, 3, (fc_edge_spec){.partitioner = FC_PART_BROADCAST, .stream = -1}, NULL, NULL);
   for (int i = 0; i < 3; i++)
     g_assert_cmpuint(s->rows[i]->len, ==, 1000);
   record_sink_free(s);
@@ -92,8 +91,8 @@ static void test_broadcast_reaches_every_task(void)
 
 static void test_global_sends_everything_to_subtask_zero(void)
 {
-  record_sink *s = run_pair(2, 500, 3, (fc_edge_spec){.partitioner = FC_PART_GLOBAL, .stream = -1},
-                            NULL, NULL);
+  record_sink *s =
+      run_pair(2, 500, 3, (fc_edge_spec){.partitioner = FC_PART_GLOBAL, .stream = -1}, NULL, NULL);
   g_assert_cmpuint(s->rows[0]->len, ==, 1000);
   g_assert_cmpuint(s->rows[1]->len, ==, 0);
   g_assert_cmpuint(s->rows[2]->len, ==, 0);
@@ -102,8 +101,8 @@ static void test_global_sends_everything_to_subtask_zero(void)
 
 static void test_forward_keeps_the_subtask_index(void)
 {
-  record_sink *s = run_pair(3, 200, 3, (fc_edge_spec){.partitioner = FC_PART_FORWARD, .stream = -1},
-                            NULL, NULL);
+  record_sink *s =
+      run_pair(3, 200, 3, (fc_edge_spec){.partitioner = FC_PART_FORWARD, .stream = -1}, NULL, NULL);
   for (int i = 0; i < 3; i++) {
     g_assert_cmpuint(s->rows[i]->len, ==, 200);
     for (guint k = 0; k < s->producers[i]->len; k++)
@@ -129,12 +128,11 @@ static gboolean direct_open(fc_task *t, void *data, void **state, GError **error
 static fc_produce_result direct_produce(fc_task *t, void *state, GError **error)
 {
   direct_state *s = state;
-  if (s->next == 300)
-    return FC_PRODUCE_END;
+  if (s->next == 300) return FC_PRODUCE_END;
   fc_value v = fc_i64(s->next);
   fc_record rec = {.n_values = 1, .values = &v};
   g_assert_true(fc_task_emit_direct(t, &rec, s->first_sink + (int)(s->next % 3)));
-  g_assert_false(fc_task_emit_direct(t, &rec, 99)); /* not a consumer */
+  g_assert_false(fc_task_emit_direct(t, &rec, 99));        /* not a consumer */
   g_assert_cmpuint(fc_task_emit(t, &rec, NULL, 0), ==, 0); /* direct edges only take direct emits */
   s->next++;
   return FC_PRODUCE_MORE;
@@ -224,11 +222,13 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/partition/shuffle_spreads_evenly", test_shuffle_spreads_evenly);
   g_test_add_func("/partition/random_spreads_roughly_evenly", test_random_spreads_roughly_evenly);
-  g_test_add_func("/partition/hash_sends_equal_keys_to_one_task", test_hash_sends_equal_keys_to_one_task);
+  g_test_add_func("/partition/hash_sends_equal_keys_to_one_task",
+                  test_hash_sends_equal_keys_to_one_task);
   g_test_add_func("/partition/broadcast_reaches_every_task", test_broadcast_reaches_every_task);
   g_test_add_func("/partition/global_sends_everything_to_subtask_zero",
                   test_global_sends_everything_to_subtask_zero);
-  g_test_add_func("/partition/forward_keeps_the_subtask_index", test_forward_keeps_the_subtask_index);
+  g_test_add_func("/partition/forward_keeps_the_subtask_index",
+                  test_forward_keeps_the_subtask_index);
   g_test_add_func("/partition/direct_sends_to_the_named_task", test_direct_sends_to_the_named_task);
   g_test_add_func("/partition/local_prefers_the_producers_location",
                   test_local_prefers_the_producers_location);

@@ -32,8 +32,7 @@ static gboolean counter_open(fc_task *t, void *data, void **state, GError **erro
 static fc_produce_result counter_produce(fc_task *t, void *state, GError **error)
 {
   counter_state *s = state;
-  if (s->next >= s->limit)
-    return FC_PRODUCE_IDLE; /* stays alive so that checkpoints can run */
+  if (s->next >= s->limit) return FC_PRODUCE_IDLE; /* stays alive so that checkpoints can run */
   fc_value v = fc_i64(s->next++);
   fc_record rec = {.n_values = 1, .values = &v};
   fc_task_emit(t, &rec, NULL, 0);
@@ -117,6 +116,7 @@ static void test_new_job_resumes_from_a_checkpoint(void)
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/restore/new_job_resumes_from_a_checkpoint", test_new_job_resumes_from_a_checkpoint);
+  g_test_add_func("/restore/new_job_resumes_from_a_checkpoint",
+                  test_new_job_resumes_from_a_checkpoint);
   return g_test_run();
 }

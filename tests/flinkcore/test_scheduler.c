@@ -67,8 +67,8 @@ static void test_drain_ends_endless_sources_and_finishes_everyone(void)
   record_sink *sink = record_sink_new(2);
   int c = fc_graph_add_vertex(g, "sink", 2, &record_sink_op, sink, NULL);
   fc_graph_add_edge(g, a, b, &(fc_edge_spec){.partitioner = FC_PART_SHUFFLE, .stream = -1});
-  fc_graph_add_edge(g, b, c, &(fc_edge_spec){.partitioner = FC_PART_HASH, .stream = -1,
-                                             .key = first_value_key});
+  fc_graph_add_edge(
+      g, b, c, &(fc_edge_spec){.partitioner = FC_PART_HASH, .stream = -1, .key = first_value_key});
   g_atomic_int_set(&finishes, 0);
   fc_job *job = fc_job_new(g, &(fc_job_options){.threads = 2}, NULL);
   fc_job_start(job);
@@ -118,8 +118,8 @@ static void test_failing_task_surfaces_its_name(void)
   record_sink *sink = record_sink_new(3);
   sink->fail_on = 1234;
   int b = fc_graph_add_vertex(g, "picky", 3, &record_sink_op, sink, NULL);
-  fc_graph_add_edge(g, a, b, &(fc_edge_spec){.partitioner = FC_PART_HASH, .stream = -1,
-                                             .key = first_value_key});
+  fc_graph_add_edge(
+      g, a, b, &(fc_edge_spec){.partitioner = FC_PART_HASH, .stream = -1, .key = first_value_key});
   fc_job *job = fc_job_new(g, NULL, NULL);
   fc_job_start(job);
   GError *error = NULL;

@@ -38,8 +38,7 @@ static gboolean tick_timer(fc_task *t, void *state, uint32_t id, GError **error)
 /* A source that keeps emitting (busy) until 25 periodic firings happened. */
 static fc_produce_result tick_produce(fc_task *t, void *state, GError **error)
 {
-  if (ts.fired_at->len >= 25)
-    return FC_PRODUCE_END;
+  if (ts.fired_at->len >= 25) return FC_PRODUCE_END;
   fc_value v = fc_i64(1);
   fc_record rec = {.n_values = 1, .values = &v};
   fc_task_emit(t, &rec, NULL, 0);
@@ -48,7 +47,8 @@ static fc_produce_result tick_produce(fc_task *t, void *state, GError **error)
 
 static void test_timers_fire_at_their_period(void)
 {
-  static const fc_operator ticking = {.open = tick_open, .produce = tick_produce, .timer = tick_timer};
+  static const fc_operator ticking = {
+      .open = tick_open, .produce = tick_produce, .timer = tick_timer};
   ts = (timer_state){.fired_at = g_array_new(FALSE, FALSE, sizeof(int64_t))};
   fc_graph *g = fc_graph_new();
   int a = fc_graph_add_vertex(g, "ticking", 1, &ticking, NULL, NULL);

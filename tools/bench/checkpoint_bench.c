@@ -27,14 +27,13 @@ static double words_per_second(const char *flux, int ackers, int interval_ms, co
                                double seconds, GError **error)
 {
   gust_topology *t = gust_flux_load_file(flux, NULL, error);
-  if (!t)
-    return -1;
+  if (!t) return -1;
   gust_topology_set_conf_value(t, "topology.acker.executors", json_integer(ackers));
   gust_topology_set_conf_value(t, "topology.gust.reliability", json_string("checkpoint"));
-  gust_topology_set_conf_value(t, "topology.gust.checkpoint.interval.ms", json_integer(interval_ms));
+  gust_topology_set_conf_value(t, "topology.gust.checkpoint.interval.ms",
+                               json_integer(interval_ms));
   gust_topology_set_conf_value(t, "topology.max.spout.pending", json_integer(0)); /* unlimited */
-  if (dir)
-    gust_topology_set_conf_value(t, "topology.gust.checkpoint.dir", json_string(dir));
+  if (dir) gust_topology_set_conf_value(t, "topology.gust.checkpoint.dir", json_string(dir));
   gust_runtime *rt = gust_runtime_new(t, NULL, error);
   if (!rt) {
     gust_topology_free(t);
@@ -46,16 +45,14 @@ static double words_per_second(const char *flux, int ackers, int interval_ms, co
   guint n = gust_runtime_summary(rt, &s);
   uint64_t w0 = 0, w1 = 0;
   for (guint i = 0; i < n; i++)
-    if (!strcmp(s[i].component, "count"))
-      w0 = s[i].executed;
+    if (!strcmp(s[i].component, "count")) w0 = s[i].executed;
   g_free(s);
   int64_t t0 = g_get_monotonic_time();
   g_usleep((gulong)(seconds * 0.75 * 1e6));
   double window = (g_get_monotonic_time() - t0) / 1e6;
   n = gust_runtime_summary(rt, &s);
   for (guint i = 0; i < n; i++)
-    if (!strcmp(s[i].component, "count"))
-      w1 = s[i].executed;
+    if (!strcmp(s[i].component, "count")) w1 = s[i].executed;
   g_free(s);
   gust_runtime_stop(rt, 60000, NULL);
   gust_runtime_free(rt);
@@ -71,9 +68,9 @@ static double start_until_first_output(const char *gust, const char *flux, const
   const char *argv[] = {gust, "local", flux, "--duration", "0", "--checkpoint-dir", dir, NULL};
   int err_fd = -1;
   int64_t t0 = g_get_monotonic_time();
-  if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
-                                    G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, pid, NULL, NULL,
-                                &err_fd, NULL))
+  if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                                pid, NULL, NULL, &err_fd, NULL))
     return -1;
   FILE *err = fdopen(err_fd, "r");
   char line[4096];
@@ -112,9 +109,11 @@ int main(int argc, char **argv)
     return 2;
   }
   g_autofree char *bin = g_path_get_dirname(argv[0]);
-  g_autofree char *wordcount = g_build_filename(bin, "..", "examples", "native", "wordcount.yaml", NULL);
+  g_autofree char *wordcount =
+      g_build_filename(bin, "..", "examples", "native", "wordcount.yaml", NULL);
   g_autofree char *gust = g_build_filename(bin, "gust", NULL);
-  g_autofree char *builtin = g_build_filename(bin, "..", "..", "examples", "flux", "wordcount.yaml", NULL);
+  g_autofree char *builtin =
+      g_build_filename(bin, "..", "..", "examples", "flux", "wordcount.yaml", NULL);
   g_autofree char *dir = g_dir_make_tmp("gust-ckpt-bench-XXXXXX", NULL);
   g_log_set_handler(NULL, G_LOG_LEVEL_MESSAGE, g_log_default_handler, NULL);
 
@@ -157,8 +156,7 @@ int main(int argc, char **argv)
     waitpid(pid, NULL, 0);
     g_spawn_close_pid(pid);
     double t = start_until_first_output(gust, builtin, rdir, &pid);
-    if (t >= 0)
-      times[got++] = t;
+    if (t >= 0) times[got++] = t;
   }
   kill(pid, SIGKILL);
   waitpid(pid, NULL, 0);
@@ -168,8 +166,7 @@ int main(int argc, char **argv)
            "max %.3f s (goal < 3 s)\n",
            got, times[0], times[got / 2], times[got - 1]);
   g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
-  if (system(cmd) != 0)
-    fprintf(stderr, "checkpoint-bench: could not remove %s\n", dir);
+  if (system(cmd) != 0) fprintf(stderr, "checkpoint-bench: could not remove %s\n", dir);
   g_free(times);
   return got == kills ? 0 : 1;
 }

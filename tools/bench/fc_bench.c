@@ -29,8 +29,7 @@ static gpointer ring_pop_all(gpointer data)
 {
   fc_ring *r = data;
   for (uintptr_t got = 0; got < RING_ITEMS;)
-    if (fc_ring_pop(r))
-      got++;
+    if (fc_ring_pop(r)) got++;
   return NULL;
 }
 
@@ -41,8 +40,7 @@ static double bench_ring(void)
   int64_t t0 = fc_now_ns();
   GThread *th = g_thread_new("pop", ring_pop_all, &r);
   for (uintptr_t i = 1; i <= RING_ITEMS;)
-    if (fc_ring_push(&r, (void *)i))
-      i++;
+    if (fc_ring_push(&r, (void *)i)) i++;
   g_thread_join(th);
   double s = (fc_now_ns() - t0) / 1e9;
   fc_ring_clear(&r);
@@ -55,8 +53,7 @@ static gpointer channel_consume(gpointer data)
   uint64_t got = 0, sum = 0;
   while (got < HANDOFF_RECORDS) {
     fc_batch *b = fc_ring_pop(&ch->full);
-    if (!b)
-      continue;
+    if (!b) continue;
     for (uint32_t i = 0; i < b->n; i++)
       sum += (uint64_t)b->records[i].values[0].u.i;
     got += b->n;
@@ -116,8 +113,7 @@ static fc_produce_result source_produce(fc_task *t, void *state, GError **error)
   int64_t now = 0;
   if (s->conf->rate > 0) {
     now = fc_now_ns();
-    if (s->emitted >= (int64_t)((now - s->start) / 1e9 * s->conf->rate))
-      return FC_PRODUCE_IDLE;
+    if (s->emitted >= (int64_t)((now - s->start) / 1e9 * s->conf->rate)) return FC_PRODUCE_IDLE;
   }
   s->x ^= s->x << 13;
   s->x ^= s->x >> 7;
@@ -204,7 +200,8 @@ typedef struct {
 
 static pipeline_result run_pipeline(int parallelism, double seconds, double total_rate, int batch)
 {
-  static const fc_operator src_op = {.open = source_open, .produce = source_produce, .close = free_state};
+  static const fc_operator src_op = {
+      .open = source_open, .produce = source_produce, .close = free_state};
   static const fc_operator map_op = {.process = map_process};
   static const fc_operator count_op = {
       .open = count_open, .process = count_process, .finish = count_finish, .close = count_close};
@@ -231,8 +228,7 @@ static pipeline_result run_pipeline(int parallelism, double seconds, double tota
   g_autofree uint64_t *bp0 = g_new0(uint64_t, n_tasks);
   for (int i = 0; i < n_tasks; i++) {
     fc_job_task_metrics(job, i, &m);
-    if (i / parallelism == 2)
-      before += m.records_in;
+    if (i / parallelism == 2) before += m.records_in;
     busy0[i] = m.busy_ns;
     bp0[i] = m.backpressure_ns;
   }
@@ -242,8 +238,7 @@ static pipeline_result run_pipeline(int parallelism, double seconds, double tota
   pipeline_result r = {0};
   for (int i = 0; i < n_tasks; i++) {
     fc_job_task_metrics(job, i, &m);
-    if (i / parallelism == 2)
-      after += m.records_in;
+    if (i / parallelism == 2) after += m.records_in;
     r.busy_share[i / parallelism] += (m.busy_ns - busy0[i]) / 1e9 / window;
     r.bp_share[i / parallelism] += (m.backpressure_ns - bp0[i]) / 1e9 / window;
   }
@@ -263,14 +258,15 @@ static pipeline_result run_pipeline(int parallelism, double seconds, double tota
   return r;
 }
 
-
 int main(int argc, char **argv)
 {
   double seconds = 5;
   int parallelism = 2, batch = 256;
   GOptionEntry entries[] = {
-      {"seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "length of each pipeline run (default 5)", "S"},
-      {"parallelism", 'p', 0, G_OPTION_ARG_INT, &parallelism, "subtasks per vertex (default 2)", "P"},
+      {"seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "length of each pipeline run (default 5)",
+       "S"},
+      {"parallelism", 'p', 0, G_OPTION_ARG_INT, &parallelism, "subtasks per vertex (default 2)",
+       "P"},
       {"batch", 'b', 0, G_OPTION_ARG_INT, &batch, "records per batch (default 256)", "N"},
       {NULL},
   };
@@ -286,8 +282,10 @@ int main(int argc, char **argv)
 
   double ring = bench_ring();
   double handoff = bench_channel((uint32_t)batch);
-  printf("(i)   ring hand-off:         %8.1f M pointers/s (bare SPSC ring, 2 threads)\n", ring / 1e6);
-  printf("      channel hand-off:      %8.1f M records/s  (batched records, 2 threads)\n", handoff / 1e6);
+  printf("(i)   ring hand-off:         %8.1f M pointers/s (bare SPSC ring, 2 threads)\n",
+         ring / 1e6);
+  printf("      channel hand-off:      %8.1f M records/s  (batched records, 2 threads)\n",
+         handoff / 1e6);
 
   pipeline_result full = run_pipeline(parallelism, seconds, 0, batch);
   printf("(ii)  pipeline throughput:   %8.1f M records/s  (source -> map -> hash -> count)\n",
@@ -301,7 +299,8 @@ int main(int argc, char **argv)
 
   double half = full.records_per_s / 2;
   pipeline_result lat = run_pipeline(parallelism, seconds, half, batch);
-  printf("(iv)  latency at %.1f M records/s (half of ii): p50 %.1f us, p99 %.1f us (achieved %.1f M/s)\n",
+  printf("(iv)  latency at %.1f M records/s (half of ii): p50 %.1f us, p99 %.1f us (achieved %.1f "
+         "M/s)\n",
          half / 1e6, lat.p50_ns / 1e3, lat.p99_ns / 1e3, lat.records_per_s / 1e6);
   printf("goal (ii) 10 M records/s: %s (%.0f%%)\n", full.records_per_s >= 10e6 ? "met" : "not met",
          100 * full.records_per_s / 10e6);

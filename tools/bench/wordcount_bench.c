@@ -26,8 +26,7 @@ static uint64_t executed_of(gust_runtime *rt, const char *component, uint64_t *a
   for (guint i = 0; i < n; i++) {
     if (!strcmp(s[i].component, component)) {
       v = s[i].is_spout ? s[i].emitted : s[i].executed;
-      if (acked)
-        *acked = s[i].acked;
+      if (acked) *acked = s[i].acked;
     }
   }
   g_free(s);
@@ -38,8 +37,7 @@ static gboolean run_mode(const char *flux, const char *reliability, int ackers, 
                          mode_result *out, GError **error)
 {
   gust_topology *t = gust_flux_load_file(flux, NULL, error);
-  if (!t)
-    return FALSE;
+  if (!t) return FALSE;
   gust_topology_set_conf_value(t, "topology.acker.executors", json_integer(ackers));
   gust_topology_set_conf_value(t, "topology.gust.reliability", json_string(reliability));
   /* the same for every mode: no max.spout.pending cap (back-pressure bounds
@@ -104,7 +102,8 @@ int main(int argc, char **argv)
       fprintf(stderr, "wordcount-bench: %s: %s\n", modes[i].label, error->message);
       return 1;
     }
-    printf("  %-22s %8.2f M words/s  %8.3f M sentences/s  (%" G_GUINT64_FORMAT " sentences acked)\n",
+    printf("  %-22s %8.2f M words/s  %8.3f M sentences/s  (%" G_GUINT64_FORMAT
+           " sentences acked)\n",
            modes[i].label, modes[i].r.words_per_s / 1e6, modes[i].r.sentences_per_s / 1e6,
            modes[i].r.acked);
   }

@@ -11,10 +11,8 @@
 #include <string.h>
 
 static const char *const sentences[] = {
-    "the cow jumped over the moon",
-    "an apple a day keeps the doctor away",
-    "four score and seven years ago",
-    "snow white and the seven dwarfs",
+    "the cow jumped over the moon",   "an apple a day keeps the doctor away",
+    "four score and seven years ago", "snow white and the seven dwarfs",
     "i am at two with nature",
 };
 
@@ -121,7 +119,8 @@ int gust_cmd_demo(int argc, char **argv)
   int parallelism = 2;
   GOptionEntry entries[] = {
       {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &seconds, "seconds to run (default 3)", "SECONDS"},
-      {"parallelism", 'p', 0, G_OPTION_ARG_INT, &parallelism, "subtasks per vertex (default 2)", "N"},
+      {"parallelism", 'p', 0, G_OPTION_ARG_INT, &parallelism, "subtasks per vertex (default 2)",
+       "N"},
       {NULL},
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("- word count on the bare engine");
@@ -178,7 +177,8 @@ int gust_cmd_demo(int argc, char **argv)
   for (int i = 0; i < fc_job_n_tasks(job); i++) {
     fc_task_metrics m;
     fc_job_task_metrics(job, i, &m);
-    printf("%-14s %12" G_GUINT64_FORMAT " %12" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %7.1f%%\n",
+    printf("%-14s %12" G_GUINT64_FORMAT " %12" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
+           " %7.1f%%\n",
            fc_job_task_name(job, i), m.records_in, m.records_out, m.batches_out + m.batches_in,
            100.0 * m.busy_ns / 1e9 / elapsed);
   }

@@ -32,8 +32,7 @@ static volatile sig_atomic_t stop_requested;
 static GLogWriterOutput write_log(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
                                   gpointer verbose)
 {
-  if ((level & G_LOG_LEVEL_DEBUG) && !GPOINTER_TO_INT(verbose))
-    return G_LOG_WRITER_HANDLED;
+  if ((level & G_LOG_LEVEL_DEBUG) && !GPOINTER_TO_INT(verbose)) return G_LOG_WRITER_HANDLED;
   return g_log_writer_default(level, fields, n_fields, NULL);
 }
 
@@ -68,8 +67,8 @@ int gust_cmd_local(int argc, char **argv)
   GOptionEntry entries[] = {
       {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
        "seconds to run, 0 = until Ctrl-C (default 20)", "SECONDS"},
-      {"filter", 'f', 0, G_OPTION_ARG_FILENAME, &filter,
-       "properties file for ${key} substitution", "FILE"},
+      {"filter", 'f', 0, G_OPTION_ARG_FILENAME, &filter, "properties file for ${key} substitution",
+       "FILE"},
       {"env-filter", 'e', 0, G_OPTION_ARG_NONE, &env_filter, "substitute ${ENV-NAME}", NULL},
       {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "scheduler threads (default: cores)", "N"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "also log debug messages", NULL},
@@ -81,8 +80,7 @@ int gust_cmd_local(int argc, char **argv)
   g_option_context_add_main_entries(ctx, entries, NULL);
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
-    fprintf(stderr, "gust local: %s\n",
-            error ? error->message : "exactly one Flux file is needed");
+    fprintf(stderr, "gust local: %s\n", error ? error->message : "exactly one Flux file is needed");
     g_clear_error(&error);
     g_free(filter);
     return 2;
@@ -128,10 +126,8 @@ int gust_cmd_local(int argc, char **argv)
   gust_runtime_start(rt);
   int status = 0;
   while (!stop_requested) {
-    if (duration > 0 && g_get_monotonic_time() - start >= (int64_t)(duration * 1e6))
-      break;
-    if (gust_runtime_wait(rt, 100, &error))
-      break; /* every spout ended by itself */
+    if (duration > 0 && g_get_monotonic_time() - start >= (int64_t)(duration * 1e6)) break;
+    if (gust_runtime_wait(rt, 100, &error)) break; /* every spout ended by itself */
     if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
       fprintf(stderr, "gust local: topology failed: %s\n", error->message);
       status = 1;

@@ -15,7 +15,8 @@ static const subcommand subcommands[] = {
     {"local", gust_cmd_local, "run a Flux topology in this process, as `storm local` does"},
     {"demo", gust_cmd_demo, "run a word-count pipeline on the engine and print its metrics"},
     {"kafka-mock", gust_cmd_kafka_mock, "run an embedded Kafka broker (librdkafka's mock cluster)"},
-    {"kafka-console", gust_cmd_kafka_console, "produce, consume or read committed offsets of a topic"},
+    {"kafka-console", gust_cmd_kafka_console,
+     "produce, consume or read committed offsets of a topic"},
 };
 
 static void usage(FILE *out)
@@ -33,8 +34,7 @@ int main(int argc, char **argv)
     return argc < 2 ? 2 : 0;
   }
   for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
-    if (!strcmp(argv[1], subcommands[i].name))
-      return subcommands[i].run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], subcommands[i].name)) return subcommands[i].run(argc - 1, argv + 1);
   fprintf(stderr, "gust: unknown subcommand '%s'\n", argv[1]);
   usage(stderr);
   return 2;

@@ -45,8 +45,8 @@ typedef const gust_component_def *(*gust_native_lookup)(const char *library, con
                                                         void *user_data);
 
 typedef struct {
-  int threads;       /* scheduler threads; 0 = cores */
-  const char *base_dir; /* where relative native library paths start; NULL = "." */
+  int threads;                      /* scheduler threads; 0 = cores */
+  const char *base_dir;             /* where relative native library paths start; NULL = "." */
   gust_native_lookup native_lookup; /* may be NULL */
   void *native_lookup_data;
 } gust_runtime_options;

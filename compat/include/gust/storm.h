@@ -45,7 +45,7 @@ typedef struct gust_declarer gust_declarer;
 typedef enum { GUST_DEF_SPOUT = 1, GUST_DEF_BOLT = 2 } gust_def_kind;
 
 typedef struct {
-  uint32_t abi;       /* GUST_NATIVE_ABI */
+  uint32_t abi; /* GUST_NATIVE_ABI */
   gust_def_kind kind;
   /* Declares the output streams; conf is the component's configuration
    * (topology conf overlaid with the component's). May be NULL. */
@@ -110,7 +110,7 @@ const uint8_t *gust_context_restored_task_state(const gust_context *context, siz
 /* ---- input tuples ---- */
 
 const char *gust_tuple_source_component(const gust_tuple *tuple); /* "__system" for ticks */
-int gust_tuple_source_task(const gust_tuple *tuple);               /* -1 for ticks */
+int gust_tuple_source_task(const gust_tuple *tuple);              /* -1 for ticks */
 const char *gust_tuple_stream(const gust_tuple *tuple);
 size_t gust_tuple_size(const gust_tuple *tuple);
 const fc_value *gust_tuple_get(const gust_tuple *tuple, size_t index); /* NULL past the end */
@@ -145,8 +145,7 @@ void gust_report_error(gust_collector *out, const char *format, ...) G_GNUC_PRIN
 /* Emits values on stream (NULL: "default").  msg_id non-NULL makes the emit
  * reliable: the spout later gets exactly one ack or fail for it. */
 size_t gust_spout_emit(gust_collector *out, const char *stream, const fc_value *values,
-                       size_t n_values, const fc_value *msg_id, int *task_ids,
-                       size_t max_task_ids);
+                       size_t n_values, const fc_value *msg_id, int *task_ids, size_t max_task_ids);
 gboolean gust_spout_emit_direct(gust_collector *out, int task_id, const char *stream,
                                 const fc_value *values, size_t n_values, const fc_value *msg_id);
 

@@ -20,14 +20,14 @@ typedef struct fc_task fc_task;
 typedef struct fc_snapshot fc_snapshot; /* see fc_checkpoint.h */
 
 typedef enum {
-  FC_PART_FORWARD,   /* subtask i -> subtask i; parallelisms must match */
-  FC_PART_SHUFFLE,   /* round-robin over the consumer's subtasks */
-  FC_PART_RANDOM,    /* uniformly random consumer subtask */
-  FC_PART_HASH,      /* key(record) modulo the consumer's parallelism */
-  FC_PART_BROADCAST, /* every consumer subtask */
-  FC_PART_GLOBAL,    /* always subtask 0 */
-  FC_PART_DIRECT,    /* the producer names the subtask: fc_task_emit_direct() */
-  FC_PART_LOCAL,     /* round-robin over subtasks at the producer's location, else all */
+  FC_PART_FORWARD,    /* subtask i -> subtask i; parallelisms must match */
+  FC_PART_SHUFFLE,    /* round-robin over the consumer's subtasks */
+  FC_PART_RANDOM,     /* uniformly random consumer subtask */
+  FC_PART_HASH,       /* key(record) modulo the consumer's parallelism */
+  FC_PART_BROADCAST,  /* every consumer subtask */
+  FC_PART_GLOBAL,     /* always subtask 0 */
+  FC_PART_DIRECT,     /* the producer names the subtask: fc_task_emit_direct() */
+  FC_PART_LOCAL,      /* round-robin over subtasks at the producer's location, else all */
   FC_PART_KEY_GROUPS, /* key(record) -> key group -> the subtask owning that group's
                          range (fc_state.h): where keyed state must follow its key
                          across a change of parallelism; at most FC_STATE_KEY_GROUPS
@@ -41,9 +41,9 @@ typedef uint64_t (*fc_key_fn)(const fc_record *rec, void *key_data);
 
 typedef struct {
   fc_partitioner partitioner;
-  int64_t stream;      /* only records of this stream use the edge; -1 = all */
-  fc_key_fn key;       /* FC_PART_HASH and FC_PART_KEY_GROUPS only */
-  void *key_data;      /* owned by the caller; must outlive the job */
+  int64_t stream; /* only records of this stream use the edge; -1 = all */
+  fc_key_fn key;  /* FC_PART_HASH and FC_PART_KEY_GROUPS only */
+  void *key_data; /* owned by the caller; must outlive the job */
 } fc_edge_spec;
 
 /* The result of a source's produce(). */

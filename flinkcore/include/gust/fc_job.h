@@ -17,10 +17,10 @@ G_BEGIN_DECLS
 #define FC_ERROR (fc_error_quark())
 GQuark fc_error_quark(void);
 typedef enum {
-  FC_ERROR_INVALID_GRAPH, /* the graph cannot run: the message says why */
-  FC_ERROR_TASK_FAILED,   /* a task's callback failed; the message names the task */
-  FC_ERROR_TIMEOUT,       /* fc_job_wait() ran out of time */
-  FC_ERROR_CANCELLED,     /* fc_job_cancel() stopped the job */
+  FC_ERROR_INVALID_GRAPH,        /* the graph cannot run: the message says why */
+  FC_ERROR_TASK_FAILED,          /* a task's callback failed; the message names the task */
+  FC_ERROR_TIMEOUT,              /* fc_job_wait() ran out of time */
+  FC_ERROR_CANCELLED,            /* fc_job_cancel() stopped the job */
   FC_ERROR_CHECKPOINT_IO,        /* reading or writing a checkpoint directory failed */
   FC_ERROR_CHECKPOINT_CORRUPT,   /* a checkpoint's metadata or state fails its checksum */
   FC_ERROR_CHECKPOINT_NOT_FOUND, /* no such (usable) checkpoint */
@@ -28,11 +28,11 @@ typedef enum {
 } fc_error_code;
 
 typedef struct {
-  int threads;          /* scheduler threads; 0 = number of cores */
-  int channel_batches;  /* batches a channel holds; 0 = 8 */
-  int batch_records;    /* records per batch before it is sent; 0 = 256 */
-  int source_budget;    /* produce() calls per source turn; 0 = batch_records */
-  int idle_backoff_ms;  /* re-run an idle source after this; 0 = 1 */
+  int threads;         /* scheduler threads; 0 = number of cores */
+  int channel_batches; /* batches a channel holds; 0 = 8 */
+  int batch_records;   /* records per batch before it is sent; 0 = 256 */
+  int source_budget;   /* produce() calls per source turn; 0 = batch_records */
+  int idle_backoff_ms; /* re-run an idle source after this; 0 = 1 */
 
   /* Checkpoints (fc_checkpoint.h).  All zero: no periodic checkpoints and
    * nothing written; fc_job_trigger_checkpoint() still works, in memory. */
@@ -78,12 +78,12 @@ fc_task *fc_job_task(fc_job *job, int task);
 typedef struct {
   uint64_t records_in, records_out;
   uint64_t batches_in, batches_out;
-  uint64_t busy_ns;           /* time inside this task's turns */
-  uint64_t backpressure_ns;   /* time parked on a full output */
-  uint32_t queued_batches;    /* batches waiting in its input channels now */
-  uint32_t queue_capacity;    /* batches its input channels can hold */
-  uint64_t queued_records;    /* records in those batches now */
-  uint64_t alignment_ns;      /* time inputs were held for checkpoint alignment */
+  uint64_t busy_ns;         /* time inside this task's turns */
+  uint64_t backpressure_ns; /* time parked on a full output */
+  uint32_t queued_batches;  /* batches waiting in its input channels now */
+  uint32_t queue_capacity;  /* batches its input channels can hold */
+  uint64_t queued_records;  /* records in those batches now */
+  uint64_t alignment_ns;    /* time inputs were held for checkpoint alignment */
 } fc_task_metrics;
 
 void fc_job_task_metrics(fc_job *job, int task, fc_task_metrics *out);

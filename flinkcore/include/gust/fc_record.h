@@ -17,13 +17,13 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  uint32_t stream;        /* stream id; meaning is the layer above's */
+  uint32_t stream; /* stream id; meaning is the layer above's */
   uint32_t n_values;
   const fc_value *values;
   uint32_t n_tags;
   const uint64_t *tags;
-  int64_t created_ns;     /* monotonic time the first record of its chain was made; 0 = unknown */
-  int32_t producer;       /* global task id of the emitter; set by the engine on emit */
+  int64_t created_ns; /* monotonic time the first record of its chain was made; 0 = unknown */
+  int32_t producer;   /* global task id of the emitter; set by the engine on emit */
 } fc_record;
 
 G_END_DECLS

@@ -20,9 +20,9 @@ G_BEGIN_DECLS
 
 typedef struct fc_job fc_job;
 
-int fc_task_id(const fc_task *t);        /* global task id */
+int fc_task_id(const fc_task *t); /* global task id */
 int fc_task_vertex(const fc_task *t);
-int fc_task_subtask(const fc_task *t);   /* index within the vertex, 0-based */
+int fc_task_subtask(const fc_task *t); /* index within the vertex, 0-based */
 int fc_task_parallelism(const fc_task *t);
 const char *fc_task_name(const fc_task *t); /* "vertex[subtask]" */
 fc_job *fc_task_job(fc_task *t);

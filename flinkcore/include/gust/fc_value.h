@@ -43,16 +43,28 @@ struct fc_value {
     bool b;
     int64_t i;
     double f;
-    const char *str;      /* STR: len bytes (NUL-terminated in arena copies) */
-    const uint8_t *bytes; /* BYTES: len bytes */
+    const char *str;       /* STR: len bytes (NUL-terminated in arena copies) */
+    const uint8_t *bytes;  /* BYTES: len bytes */
     const fc_value *items; /* LIST: len items; MAP: 2*len (key, value) */
   } u;
 };
 
-static inline fc_value fc_null(void) { return (fc_value){.type = FC_NULL}; }
-static inline fc_value fc_bool(bool b) { return (fc_value){.type = FC_BOOL, .u.b = b}; }
-static inline fc_value fc_i64(int64_t i) { return (fc_value){.type = FC_I64, .u.i = i}; }
-static inline fc_value fc_f64(double f) { return (fc_value){.type = FC_F64, .u.f = f}; }
+static inline fc_value fc_null(void)
+{
+  return (fc_value){.type = FC_NULL};
+}
+static inline fc_value fc_bool(bool b)
+{
+  return (fc_value){.type = FC_BOOL, .u.b = b};
+}
+static inline fc_value fc_i64(int64_t i)
+{
+  return (fc_value){.type = FC_I64, .u.i = i};
+}
+static inline fc_value fc_f64(double f)
+{
+  return (fc_value){.type = FC_F64, .u.f = f};
+}
 static inline fc_value fc_str_len(const char *s, uint32_t len)
 {
   return (fc_value){.type = FC_STR, .len = len, .u.str = s};
@@ -93,8 +105,8 @@ typedef struct {
 
 /* chunk_size 0 picks the default (16 KiB). Cannot fail (g_malloc aborts on OOM). */
 void fc_arena_init(fc_arena *a, size_t chunk_size);
-void fc_arena_clear(fc_arena *a); /* frees every chunk */
-void fc_arena_reset(fc_arena *a); /* rewinds; keeps the chunks */
+void fc_arena_clear(fc_arena *a);               /* frees every chunk */
+void fc_arena_reset(fc_arena *a);               /* rewinds; keeps the chunks */
 void *fc_arena_alloc(fc_arena *a, size_t size); /* 8-byte aligned */
 char *fc_arena_strndup(fc_arena *a, const char *s, size_t n);
 
