@@ -135,3 +135,13 @@ char *gust_known_class_names(gust_component_kind kind, gust_impl_kind impl_kind)
   }
   return g_string_free(names, FALSE);
 }
+
+gboolean gust_known_class_refuse(GError **error, const char *format, ...)
+{
+  va_list args;
+  va_start(args, format);
+  g_propagate_error(error, g_error_new_valist(GUST_TOPOLOGY_ERROR,
+                                              GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS, format, args));
+  va_end(args);
+  return FALSE;
+}

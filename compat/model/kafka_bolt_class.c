@@ -33,18 +33,6 @@ typedef struct {
   json_t *conf;
 } bolt_builder;
 
-static gboolean fail(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-static gboolean fail(GError **error, const char *format, ...)
-{
-  va_list args;
-  va_start(args, format);
-  char *message = g_strdup_vprintf(format, args);
-  va_end(args);
-  g_set_error_literal(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS, message);
-  g_free(message);
-  return FALSE;
-}
-
 static gboolean read_selector(bolt_builder *b, const json_t *arg, GError **error)
 {
   if (json_is_string(arg)) {
@@ -69,11 +57,12 @@ static gboolean read_selector(bolt_builder *b, const json_t *arg, GError **error
            json_is_integer(a0) && json_integer_value(a0) >= 0 && json_is_string(a1))
     selector = json_pack("{ss sO sO}", "kind", "field-index", "index", a0, "default", a1);
   if (!selector)
-    return fail(error,
-                "KafkaBolt: withTopicSelector takes a topic name or a ref to a "
-                "DefaultTopicSelector(topic), FieldNameTopicSelector(field, defaultTopic) or "
-                "FieldIndexTopicSelector(index, defaultTopic)%s%s%s",
-                bean ? " (component '" : "", bean ? id : "", bean ? "' is not one)" : "");
+    return gust_known_class_refuse(
+        error,
+        "KafkaBolt: withTopicSelector takes a topic name or a ref to a "
+        "DefaultTopicSelector(topic), FieldNameTopicSelector(field, defaultTopic) or "
+        "FieldIndexTopicSelector(index, defaultTopic)%s%s%s",
+        bean ? " (component '" : "", bean ? id : "", bean ? "' is not one)" : "");
   json_object_set_new(b->conf, "topic.selector", selector);
   return TRUE;
 }
@@ -89,10 +78,10 @@ static gboolean read_mapper(bolt_builder *b, const json_t *arg, GError **error)
   if (!gust_object_def_class_is(bean, "FieldNameBasedTupleToKafkaMapper") || (n != 0 && n != 2) ||
       (n == 2 &&
        (!json_is_string(json_array_get(args, 0)) || !json_is_string(json_array_get(args, 1)))))
-    return fail(error,
-                "KafkaBolt: withTupleToKafkaMapper takes a ref to a "
-                "FieldNameBasedTupleToKafkaMapper() or (keyField, messageField); other mappers "
-                "are Java code gust cannot run");
+    return gust_known_class_refuse(
+        error, "KafkaBolt: withTupleToKafkaMapper takes a ref to a "
+               "FieldNameBasedTupleToKafkaMapper() or (keyField, messageField); other mappers "
+               "are Java code gust cannot run");
   if (n == 2)
     json_object_set_new(b->conf, "mapper",
                         json_pack("{sO sO}", "key.field", json_array_get(args, 0), "message.field",
@@ -106,8 +95,9 @@ static gboolean apply_call(bolt_builder *b, const json_t *call, GError **error)
   const json_t *args = json_object_get(call, "args");
   const json_t *arg = json_array_get(args, 0);
   if (!name || json_array_size(args) != 1)
-    return fail(error, "KafkaBolt: %s with %zu arguments is not a KafkaBolt method gust knows",
-                name ? name : "?", json_array_size(args));
+    return gust_known_class_refuse(
+        error, "KafkaBolt: %s with %zu arguments is not a KafkaBolt method gust knows",
+        name ? name : "?", json_array_size(args));
   if (g_str_equal(name, "withTopicSelector")) return read_selector(b, arg, error);
   if (g_str_equal(name, "withTupleToKafkaMapper")) return read_mapper(b, arg, error);
   if (g_str_equal(name, "withProducerProperties")) {
@@ -117,17 +107,20 @@ static gboolean apply_call(bolt_builder *b, const json_t *call, GError **error)
                                     error);
   }
   if (g_str_equal(name, "setFireAndForget") || g_str_equal(name, "setAsync")) {
-    if (!json_is_boolean(arg)) return fail(error, "KafkaBolt: %s takes true or false", name);
+    if (!json_is_boolean(arg))
+      return gust_known_class_refuse(error, "KafkaBolt: %s takes true or false", name);
     json_object_set(b->conf, g_str_equal(name, "setAsync") ? "async" : "fire.and.forget",
                     (json_t *)arg);
     return TRUE;
   }
   if (g_str_equal(name, "withProducerCallback"))
-    return fail(error, "KafkaBolt: producer callbacks are Java code gust cannot run");
-  return fail(error,
-              "KafkaBolt: %s is not a KafkaBolt method gust knows (withTopicSelector, "
-              "withTupleToKafkaMapper, withProducerProperties, setFireAndForget, setAsync)",
-              name);
+    return gust_known_class_refuse(error,
+                                   "KafkaBolt: producer callbacks are Java code gust cannot run");
+  return gust_known_class_refuse(
+      error,
+      "KafkaBolt: %s is not a KafkaBolt method gust knows (withTopicSelector, "
+      "withTupleToKafkaMapper, withProducerProperties, setFireAndForget, setAsync)",
+      name);
 }
 
 gboolean gust_kafka_bolt_configure(gust_component *component, const json_t *definition,
@@ -136,8 +129,9 @@ gboolean gust_kafka_bolt_configure(gust_component *component, const json_t *defi
   static const char *const class_name = "org.apache.storm.kafka.bolt.KafkaBolt";
   if (json_object_get(definition, "factory") ||
       json_array_size(gust_object_def_constructor_args(definition)))
-    return fail(error, "KafkaBolt has only the constructor (); configure it with "
-                       "withTopicSelector, withTupleToKafkaMapper and withProducerProperties");
+    return gust_known_class_refuse(
+        error, "KafkaBolt has only the constructor (); configure it with "
+               "withTopicSelector, withTupleToKafkaMapper and withProducerProperties");
   bolt_builder b = {
       .context = context,
       .conf = json_pack("{s{} s{ss ss} sb sb}", "props", "mapper", "key.field", "key",

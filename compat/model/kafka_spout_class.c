@@ -43,18 +43,6 @@ typedef struct {
   const char *what; /* "KafkaSpoutConfig$Builder 'id'", for messages */
 } spout_builder;
 
-static gboolean fail(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
-static gboolean fail(GError **error, const char *format, ...)
-{
-  va_list args;
-  va_start(args, format);
-  char *message = g_strdup_vprintf(format, args);
-  va_end(args);
-  g_set_error_literal(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS, message);
-  g_free(message);
-  return FALSE;
-}
-
 static json_t *default_conf(void)
 {
   return json_pack("{s{} ss ss sI sI sI sI ss sb s{sI sI sI sI}}", "props",
@@ -79,17 +67,18 @@ static gboolean read_pattern_bean(spout_builder *b, const json_t *ref, GError **
     const char *regex = json_string_value(json_array_get(args, 0));
     if (g_strcmp0(json_string_value(json_object_get(bean, "factory")), "compile") ||
         json_array_size(args) != 1 || !regex)
-      return fail(error,
-                  "%s: the Pattern '%s' must be built with factory \"compile\" and "
-                  "factoryArgs [\"REGEX\"]",
-                  b->what, id);
+      return gust_known_class_refuse(
+          error,
+          "%s: the Pattern '%s' must be built with factory \"compile\" and "
+          "factoryArgs [\"REGEX\"]",
+          b->what, id);
     json_object_set_new(b->conf, "topic.pattern", json_string(regex));
     return TRUE;
   }
-  return fail(error,
-              "%s: topics must be a list of names, names, or a ref to a "
-              "java.util.regex.Pattern; component '%s' is a %s",
-              b->what, id, gust_object_def_class(bean));
+  return gust_known_class_refuse(error,
+                                 "%s: topics must be a list of names, names, or a ref to a "
+                                 "java.util.regex.Pattern; component '%s' is a %s",
+                                 b->what, id, gust_object_def_class(bean));
 }
 
 static gboolean read_topic_filter(spout_builder *b, const json_t *filter, const json_t *partitioner,
@@ -101,10 +90,11 @@ static gboolean read_topic_filter(spout_builder *b, const json_t *filter, const 
   const json_t *p = gust_object_def_deref(b->context, partitioner, &partitioner_id, error);
   if (!p) return FALSE;
   if (!gust_object_def_class_is(p, "RoundRobinManualPartitioner"))
-    return fail(error,
-                "%s: only RoundRobinManualPartitioner is supported as the partitioner "
-                "(component '%s' is a %s)",
-                b->what, partitioner_id, gust_object_def_class(p));
+    return gust_known_class_refuse(
+        error,
+        "%s: only RoundRobinManualPartitioner is supported as the partitioner "
+        "(component '%s' is a %s)",
+        b->what, partitioner_id, gust_object_def_class(p));
   json_t *args = gust_object_def_constructor_args(bean);
   if (gust_object_def_class_is(bean, "PatternTopicFilter") && json_array_size(args) == 1 &&
       gust_object_def_is_ref(json_array_get(args, 0)))
@@ -116,10 +106,10 @@ static gboolean read_topic_filter(spout_builder *b, const json_t *filter, const 
     json_object_set_new(b->conf, "topics", topics);
     return TRUE;
   }
-  return fail(error,
-              "%s: component '%s' (%s) is not a NamedTopicFilter([topics]) or a "
-              "PatternTopicFilter(ref Pattern)",
-              b->what, id, gust_object_def_class(bean));
+  return gust_known_class_refuse(error,
+                                 "%s: component '%s' (%s) is not a NamedTopicFilter([topics]) or a "
+                                 "PatternTopicFilter(ref Pattern)",
+                                 b->what, id, gust_object_def_class(bean));
 }
 
 /* args: (servers, topics...) as the Builder constructors and builder(). */
@@ -128,10 +118,11 @@ static gboolean read_constructor(spout_builder *b, const json_t *args, GError **
   gsize n = json_array_size(args);
   const char *servers = json_string_value(json_array_get(args, 0));
   if (n < 2 || !servers)
-    return fail(error,
-                "%s takes (bootstrapServers, topics...): a string with the servers, then "
-                "a list of topics, topic names, or a ref to a Pattern",
-                b->what);
+    return gust_known_class_refuse(
+        error,
+        "%s takes (bootstrapServers, topics...): a string with the servers, then "
+        "a list of topics, topic names, or a ref to a Pattern",
+        b->what);
   json_object_set_new(json_object_get(b->conf, "props"), "bootstrap.servers", json_string(servers));
   const json_t *first = json_array_get(args, 1);
   if (n == 3 && gust_object_def_is_ref(first))
@@ -151,9 +142,10 @@ static gboolean read_constructor(spout_builder *b, const json_t *args, GError **
   json_array_foreach(topics, j, topic)
   {
     if (!json_is_string(topic) || !json_string_length(topic))
-      return fail(error, "%s: topic names must be non-empty strings", b->what);
+      return gust_known_class_refuse(error, "%s: topic names must be non-empty strings", b->what);
   }
-  if (!json_array_size(topics)) return fail(error, "%s: no topic is named", b->what);
+  if (!json_array_size(topics))
+    return gust_known_class_refuse(error, "%s: no topic is named", b->what);
   return TRUE;
 }
 
@@ -190,11 +182,12 @@ static gboolean read_time_interval(spout_builder *b, const json_t *ref, json_int
   }
   if (!gust_object_def_class_is(bean, "KafkaSpoutRetryExponentialBackoff$TimeInterval") ||
       scale < 0 || !json_is_integer(length) || json_integer_value(length) < 0)
-    return fail(error,
-                "%s: component '%s' must be a KafkaSpoutRetryExponentialBackoff$TimeInterval "
-                "built with (length, TimeUnit) or the factory seconds, milliSeconds or "
-                "microSeconds",
-                b->what, id);
+    return gust_known_class_refuse(
+        error,
+        "%s: component '%s' must be a KafkaSpoutRetryExponentialBackoff$TimeInterval "
+        "built with (length, TimeUnit) or the factory seconds, milliSeconds or "
+        "microSeconds",
+        b->what, id);
   *us = (json_int_t)(json_integer_value(length) * scale);
   return TRUE;
 }
@@ -207,11 +200,12 @@ static gboolean read_retry(spout_builder *b, const json_t *ref, GError **error)
   json_t *args = gust_object_def_constructor_args(bean);
   if (!gust_object_def_class_is(bean, "KafkaSpoutRetryExponentialBackoff") ||
       json_array_size(args) != 4 || !json_is_integer(json_array_get(args, 2)))
-    return fail(error,
-                "%s: setRetry takes a KafkaSpoutRetryExponentialBackoff(initialDelay, "
-                "delayPeriod, maxRetries, maxDelay) component; '%s' is not one (custom retry "
-                "services are Java code gust cannot run)",
-                b->what, id);
+    return gust_known_class_refuse(
+        error,
+        "%s: setRetry takes a KafkaSpoutRetryExponentialBackoff(initialDelay, "
+        "delayPeriod, maxRetries, maxDelay) component; '%s' is not one (custom retry "
+        "services are Java code gust cannot run)",
+        b->what, id);
   json_int_t initial, period, max_delay;
   if (!read_time_interval(b, json_array_get(args, 0), &initial, error) ||
       !read_time_interval(b, json_array_get(args, 1), &period, error) ||
@@ -238,11 +232,12 @@ static gboolean read_translator(spout_builder *b, const json_t *args, GError **e
     json_object_set_new(b->conf, "record.translator", json_string("value-only"));
     return TRUE;
   }
-  return fail(error,
-              "%s: record translators are Java code gust cannot run%s%s%s; gust has "
-              "DefaultRecordTranslator (fields topic, partition, offset, key, value) and "
-              "OnlyValueRecordTranslator (field value): name one of those in a component",
-              b->what, id ? " (component '" : "", id ? id : "", id ? "')" : "");
+  return gust_known_class_refuse(
+      error,
+      "%s: record translators are Java code gust cannot run%s%s%s; gust has "
+      "DefaultRecordTranslator (fields topic, partition, offset, key, value) and "
+      "OnlyValueRecordTranslator (field value): name one of those in a component",
+      b->what, id ? " (component '" : "", id ? id : "", id ? "')" : "");
 }
 
 /* ---- builder calls ---- */
@@ -257,15 +252,16 @@ static gboolean set_enum(spout_builder *b, const char *method, const json_t *arg
       return TRUE;
     }
   g_autofree char *list = g_strjoinv(", ", (char **)allowed);
-  return fail(error, "%s: %s takes one of %s (got %s)", b->what, method, list,
-              name ? name : "a value that is not a name");
+  return gust_known_class_refuse(error, "%s: %s takes one of %s (got %s)", b->what, method, list,
+                                 name ? name : "a value that is not a name");
 }
 
 static gboolean set_integer(spout_builder *b, const char *method, const json_t *arg,
                             const char *key, json_int_t min, GError **error)
 {
   if (!json_is_integer(arg) || json_integer_value(arg) < min)
-    return fail(error, "%s: %s takes an integer >= %" JSON_INTEGER_FORMAT, b->what, method, min);
+    return gust_known_class_refuse(error, "%s: %s takes an integer >= %" JSON_INTEGER_FORMAT,
+                                   b->what, method, min);
   if (key) json_object_set_new(b->conf, key, json_integer(json_integer_value(arg)));
   return TRUE;
 }
@@ -278,7 +274,7 @@ static gboolean set_prop(spout_builder *b, const json_t *args, GError **error)
   const char *key = json_string_value(json_array_get(args, 0));
   g_autofree char *value = gust_json_scalar_text(json_array_get(args, 1));
   if (json_array_size(args) != 2 || !key || !value)
-    return fail(error, "%s: setProp takes (key, value) or (map)", b->what);
+    return gust_known_class_refuse(error, "%s: setProp takes (key, value) or (map)", b->what);
   json_object_set_new(props, key, json_string(value));
   return TRUE;
 }
@@ -292,24 +288,27 @@ static gboolean apply_call(spout_builder *b, const json_t *call, GError **error)
   const json_t *args = json_object_get(call, "args");
   const json_t *arg = json_array_get(args, 0);
   gsize n = json_array_size(args);
-  if (!name) return fail(error, "%s: a call without a name", b->what);
+  if (!name) return gust_known_class_refuse(error, "%s: a call without a name", b->what);
   if (g_str_equal(name, "setProp")) return set_prop(b, args, error);
   if (g_str_equal(name, "setRecordTranslator")) return read_translator(b, args, error);
   if (n != 1)
-    return fail(error,
-                "%s: %s with %zu arguments is not a KafkaSpoutConfig.Builder method gust "
-                "knows",
-                b->what, name, n);
+    return gust_known_class_refuse(
+        error,
+        "%s: %s with %zu arguments is not a KafkaSpoutConfig.Builder method gust "
+        "knows",
+        b->what, name, n);
   if (g_str_equal(name, "setGroupId")) {
-    if (!json_is_string(arg)) return fail(error, "%s: setGroupId takes a string", b->what);
+    if (!json_is_string(arg))
+      return gust_known_class_refuse(error, "%s: setGroupId takes a string", b->what);
     json_object_set(json_object_get(b->conf, "props"), "group.id", (json_t *)arg);
     return TRUE;
   }
   if (g_str_equal(name, "setFirstPollOffsetStrategy")) {
     const char *strategy = gust_json_enum_name(arg);
     if (strategy && g_str_has_suffix(strategy, "TIMESTAMP"))
-      return fail(error, "%s: the %s first poll offset strategy is for the Trident spout only",
-                  b->what, strategy);
+      return gust_known_class_refuse(
+          error, "%s: the %s first poll offset strategy is for the Trident spout only", b->what,
+          strategy);
     return set_enum(b, name, arg, "first.poll.offset.strategy", strategies, error);
   }
   if (g_str_equal(name, "setProcessingGuarantee"))
@@ -325,15 +324,18 @@ static gboolean apply_call(spout_builder *b, const json_t *call, GError **error)
   if (g_str_equal(name, "setMetricsTimeBucketSizeInSecs") || g_str_equal(name, "setStartTimeStamp"))
     return set_integer(b, name, arg, NULL, 0, error);
   if (g_str_equal(name, "setEmitNullTuples") || g_str_equal(name, "setTupleTrackingEnforced")) {
-    if (!json_is_boolean(arg)) return fail(error, "%s: %s takes true or false", b->what, name);
+    if (!json_is_boolean(arg))
+      return gust_known_class_refuse(error, "%s: %s takes true or false", b->what, name);
     if (g_str_equal(name, "setEmitNullTuples"))
       json_object_set(b->conf, "emit.null.tuples", (json_t *)arg);
     return TRUE;
   }
   if (g_str_equal(name, "setRetry")) return read_retry(b, arg, error);
   if (g_str_equal(name, "setTupleListener"))
-    return fail(error, "%s: tuple listeners are Java code gust cannot run", b->what);
-  return fail(error, "%s: %s is not a KafkaSpoutConfig.Builder method gust knows", b->what, name);
+    return gust_known_class_refuse(error, "%s: tuple listeners are Java code gust cannot run",
+                                   b->what);
+  return gust_known_class_refuse(
+      error, "%s: %s is not a KafkaSpoutConfig.Builder method gust knows", b->what, name);
 }
 
 /* Storm's setKafkaPropsForProcessingGuarantee(). */
@@ -341,10 +343,11 @@ static gboolean check_props(spout_builder *b, GError **error)
 {
   json_t *props = json_object_get(b->conf, "props");
   if (json_object_get(props, "enable.auto.commit"))
-    return fail(error,
-                "%s: the consumer setting enable.auto.commit is not supported; choose the "
-                "behaviour with setProcessingGuarantee",
-                b->what);
+    return gust_known_class_refuse(
+        error,
+        "%s: the consumer setting enable.auto.commit is not supported; choose the "
+        "behaviour with setProcessingGuarantee",
+        b->what);
   const char *guarantee = json_string_value(json_object_get(b->conf, "processing.guarantee"));
   if (g_str_equal(guarantee, "AT_LEAST_ONCE") && !json_object_get(props, "auto.offset.reset"))
     json_object_set_new(props, "auto.offset.reset", json_string("earliest"));
@@ -360,8 +363,8 @@ static gboolean read_builder(spout_builder *b, const json_t *bean, const char *i
   const json_t *args =
       factory ? json_object_get(bean, "factoryArgs") : gust_object_def_constructor_args(bean);
   if (factory && !g_str_equal(factory, "builder"))
-    return fail(error, "%s: KafkaSpoutConfig has no factory method '%s' (use \"builder\")", what,
-                factory);
+    return gust_known_class_refuse(
+        error, "%s: KafkaSpoutConfig has no factory method '%s' (use \"builder\")", what, factory);
   if (!read_constructor(b, args, error)) return FALSE;
   json_t *calls = gust_object_def_calls(bean);
   json_t *call;
@@ -394,20 +397,23 @@ static gboolean read_config(spout_builder *b, const json_t *ref, GError **error)
   json_t *args = gust_object_def_constructor_args(bean);
   if (!gust_object_def_class_is(bean, "KafkaSpoutConfig") || json_array_size(args) != 1 ||
       !gust_object_def_is_ref(json_array_get(args, 0)))
-    return fail(error,
-                "KafkaSpout takes a KafkaSpoutConfig: component '%s' (%s) must be a "
-                "KafkaSpoutConfig with constructorArgs [ref: BUILDER], or a %s",
-                id, gust_object_def_class(bean), BUILDER_CLASS);
+    return gust_known_class_refuse(
+        error,
+        "KafkaSpout takes a KafkaSpoutConfig: component '%s' (%s) must be a "
+        "KafkaSpoutConfig with constructorArgs [ref: BUILDER], or a %s",
+        id, gust_object_def_class(bean), BUILDER_CLASS);
   if (json_array_size(gust_object_def_config_methods(bean)) ||
       json_array_size(json_object_get(bean, "properties")))
-    return fail(error, "KafkaSpoutConfig '%s': configure the builder, not the built config", id);
+    return gust_known_class_refuse(
+        error, "KafkaSpoutConfig '%s': configure the builder, not the built config", id);
   const char *builder_id;
   const json_t *builder =
       gust_object_def_deref(b->context, json_array_get(args, 0), &builder_id, error);
   if (!builder) return FALSE;
   if (!is_builder(builder))
-    return fail(error, "KafkaSpoutConfig '%s' is built from component '%s', a %s; expected a %s",
-                id, builder_id, gust_object_def_class(builder), BUILDER_CLASS);
+    return gust_known_class_refuse(
+        error, "KafkaSpoutConfig '%s' is built from component '%s', a %s; expected a %s", id,
+        builder_id, gust_object_def_class(builder), BUILDER_CLASS);
   return read_builder(b, builder, builder_id, error);
 }
 
@@ -421,8 +427,9 @@ gboolean gust_kafka_spout_configure(gust_component *component, const json_t *def
   json_t *args = gust_object_def_constructor_args(definition);
   if (json_array_size(args) != 1 || !gust_object_def_is_ref(json_array_get(args, 0)) ||
       json_array_size(gust_object_def_config_methods(definition)))
-    return fail(error, "KafkaSpout takes one constructor argument, a ref to a KafkaSpoutConfig "
-                       "component (and no config methods)");
+    return gust_known_class_refuse(
+        error, "KafkaSpout takes one constructor argument, a ref to a KafkaSpoutConfig "
+               "component (and no config methods)");
   spout_builder b = {.context = context, .conf = default_conf()};
   if (!read_config(&b, json_array_get(args, 0), error)) {
     json_decref(b.conf);

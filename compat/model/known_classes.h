@@ -32,6 +32,10 @@ typedef gboolean (*gust_known_class_configure_fn)(gust_component *component,
                                                   const gust_known_class_context *context,
                                                   GError **error);
 
+/* Sets GUST_TOPOLOGY_ERROR_INVALID_ARGUMENTS with the formatted message
+ * and returns FALSE: the configure functions' way to refuse. */
+gboolean gust_known_class_refuse(GError **error, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
 typedef struct {
   const char *class_name;
   gust_component_kind kind;

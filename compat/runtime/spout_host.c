@@ -74,20 +74,26 @@ static gboolean spout_open(fc_task *task, void *data, void **state, GError **err
   return TRUE;
 }
 
+/* The spout hears that a reliable emit settled: ack or fail, and stats. */
+static void report(spout_host *h, const fc_value *msg_id, int64_t emitted_ns, bool failed)
+{
+  rt_component *comp = h->comp;
+  if (failed) {
+    rt_stat_add(&h->out.stats->failed, 1);
+    if (comp->def->fail) comp->def->fail(h->instance, &h->out, msg_id);
+  } else {
+    rt_stat_add(&h->out.stats->acked, 1);
+    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - emitted_ns));
+    rt_stat_add(&h->out.stats->latency_count, 1);
+    if (comp->def->ack) comp->def->ack(h->instance, &h->out, msg_id);
+  }
+}
+
 static void settle(spout_host *h, uint64_t root, bool failed)
 {
   pending_msg *m = g_hash_table_lookup(h->out.pending, &root);
   if (!m) return; /* timed out already, or not ours */
-  rt_component *comp = h->comp;
-  if (failed) {
-    rt_stat_add(&h->out.stats->failed, 1);
-    if (comp->def->fail) comp->def->fail(h->instance, &h->out, &m->msg_id);
-  } else {
-    rt_stat_add(&h->out.stats->acked, 1);
-    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - m->emitted_ns));
-    rt_stat_add(&h->out.stats->latency_count, 1);
-    if (comp->def->ack) comp->def->ack(h->instance, &h->out, &m->msg_id);
-  }
+  report(h, &m->msg_id, m->emitted_ns, failed);
   g_hash_table_remove(h->out.pending, &root);
 }
 
@@ -100,16 +106,7 @@ typedef struct {
 static void settled_from_ledger(const rt_ledger_msg *m, void *data)
 {
   settle_args *a = data;
-  rt_component *comp = a->h->comp;
-  if (a->failed) {
-    rt_stat_add(&a->h->out.stats->failed, 1);
-    if (comp->def->fail) comp->def->fail(a->h->instance, &a->h->out, &m->msg_id);
-  } else {
-    rt_stat_add(&a->h->out.stats->acked, 1);
-    rt_stat_add(&a->h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - m->emitted_ns));
-    rt_stat_add(&a->h->out.stats->latency_count, 1);
-    if (comp->def->ack) comp->def->ack(a->h->instance, &a->h->out, &m->msg_id);
-  }
+  report(a->h, &m->msg_id, m->emitted_ns, a->failed);
 }
 
 static fc_produce_result spout_produce(fc_task *task, void *state, GError **error)

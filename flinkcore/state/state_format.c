@@ -325,3 +325,18 @@ void st_ref_clear(st_ref *ref)
     ref->files = NULL;
   }
 }
+
+gboolean st_format_write_inline(fc_state *st, fc_snapshot *snap, GError **error)
+{
+  st_writer *w = st_writer_new_snapshot(snap);
+  gboolean ok = st_format_write(st, w, error);
+  return st_writer_finish(w, NULL, NULL) && ok;
+}
+
+gboolean st_make_checkpoint_dir(fc_state *st, const char *dir, GError **error)
+{
+  if (g_mkdir_with_parents(dir, 0755) == 0) return TRUE;
+  int err = errno;
+  st_set_error(error, st, FC_STATE_ERROR_IO, "cannot create %s: %s", dir, g_strerror(err));
+  return FALSE;
+}

@@ -279,16 +279,8 @@ static gboolean mem_snapshot(fc_state *st, fc_snapshot *snap, GError **error)
 {
   mem_state *m = (mem_state *)st;
   const char *dir = fc_snapshot_directory(snap);
-  if (!dir || m->bytes <= st->spill_bytes) {
-    st_writer *w = st_writer_new_snapshot(snap);
-    gboolean ok = st_format_write(st, w, error);
-    return st_writer_finish(w, NULL, NULL) && ok;
-  }
-  if (g_mkdir_with_parents(dir, 0755) != 0) {
-    int err = errno;
-    st_set_error(error, st, FC_STATE_ERROR_IO, "cannot create %s: %s", dir, g_strerror(err));
-    return FALSE;
-  }
+  if (!dir || m->bytes <= st->spill_bytes) return st_format_write_inline(st, snap, error);
+  if (!st_make_checkpoint_dir(st, dir, error)) return FALSE;
   g_autofree char *name = g_strdup_printf("task-%d-memory.state", fc_snapshot_task(snap));
   g_autofree char *path = g_build_filename(dir, name, NULL);
   st_writer *w = st_writer_new_file(path, error);

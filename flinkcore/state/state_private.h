@@ -139,6 +139,12 @@ gboolean st_writer_finish(st_writer *w, uint64_t *size, GError **error);
 
 /* Writes st's entries of every key group in the portable format. */
 gboolean st_format_write(fc_state *st, st_writer *w, GError **error);
+/* The whole state, in the portable format, into the snapshot's own bytes
+ * (what both backends do when there is no checkpoint directory). */
+gboolean st_format_write_inline(fc_state *st, fc_snapshot *snap, GError **error);
+/* Creates the checkpoint directory dir (and its parents) for st's files.
+ * FALSE with FC_STATE_ERROR_IO naming it. */
+gboolean st_make_checkpoint_dir(fc_state *st, const char *dir, GError **error);
 /* Checks data (magic ST_MAGIC_INLINE, structure, checksum) and calls fn for
  * every entry of key groups first..last.  what names the data in errors. */
 gboolean st_format_read(const uint8_t *data, size_t len, uint32_t first, uint32_t last,
