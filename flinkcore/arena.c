@@ -48,8 +48,11 @@ void fc_arena_clear(fc_arena *a)
 
 void fc_arena_reset(fc_arena *a)
 {
-  for (fc_arena_chunk *c = a->first; c; c = c->next)
+  /* the chunks in use are a prefix of the chain, ending at cur */
+  for (fc_arena_chunk *c = a->first; c; c = c->next) {
     c->used = 0;
+    if (c == a->cur) break;
+  }
   a->cur = a->first;
 }
 

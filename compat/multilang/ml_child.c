@@ -258,9 +258,9 @@ gboolean ml_child_pump(ml_child *c, GError **error)
     unsigned generation = c->generation;
     ml_batch *b;
     while ((b = g_queue_pop_head(&batches))) {
-      for (guint i = 0; i < b->msgs->len && c->generation == generation && c->proc; i++) {
+      for (guint i = 0; i < b->n_msgs && c->generation == generation && c->proc; i++) {
         GError *violation = NULL;
-        if (!apply(c, &g_array_index(b->msgs, ml_msg, i), &violation)) {
+        if (!apply(c, &b->msgs[i], &violation)) {
           ml_child_kill(c, violation->message);
           g_error_free(violation);
         }

@@ -38,22 +38,27 @@ static void append_uint(GString *out, uint64_t u)
 
 void ml_encode_string(GString *out, const char *s, size_t len)
 {
-  g_autofree char *valid = NULL;
-  bool ascii = true;
-  for (size_t i = 0; i < len && ascii; i++)
-    ascii = (unsigned char)s[i] < 0x80;
-  if (!ascii && !g_utf8_validate_len(s, len, NULL)) {
-    valid = g_utf8_make_valid(s, (gssize)len);
-    s = valid;
-    len = strlen(valid);
-  }
+  gsize mark = out->len;
+  const char *end = s + len, *p = s;
+  bool checked = false; /* the whole string is valid UTF-8 */
   g_string_append_c(out, '"');
-  size_t run = 0; /* start of the bytes not yet appended */
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    g_string_append_len(out, s + run, (gssize)(i - run));
-    run = i + 1;
+  for (;;) {
+    const char *stop = ml_plain_run(p, end);
+    g_string_append_len(out, p, stop - p);
+    if (stop == end) break;
+    unsigned char c = (unsigned char)*stop;
+    p = stop + 1;
+    if (c >= 0x80) {
+      if (!checked && !g_utf8_validate_len(s, len, NULL)) {
+        g_autofree char *valid = g_utf8_make_valid(s, (gssize)len);
+        g_string_truncate(out, mark);
+        ml_encode_string(out, valid, strlen(valid));
+        return;
+      }
+      checked = true;
+      g_string_append_c(out, (char)c);
+      continue;
+    }
     switch (c) {
     case '"':
       g_string_append(out, "\\\"");
@@ -75,7 +80,6 @@ void ml_encode_string(GString *out, const char *s, size_t len)
       break;
     }
   }
-  g_string_append_len(out, s + run, (gssize)(len - run));
   g_string_append_c(out, '"');
 }
 

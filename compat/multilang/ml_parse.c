@@ -1,6 +1,8 @@
 /* ml_parse.c — one multilang message from the child, JSON text -> ml_msg.
  *
- * YAJL's event parser walks the text once; no tree is built.  The
+ * Most messages are read by ml_fast.c; this general parser takes the rest
+ * and words every error.  YAJL's event parser walks the text once; no
+ * tree is built.  The
  * message must be one JSON object; its top-level keys are read as the
  * protocol defines them (command, id, stream, task, anchors, tuple,
  * need_task_ids, msg, level, name, pid), other keys are skipped.  The
@@ -15,7 +17,6 @@
  * scratch buffers across messages.
  */
 #include "ml_private.h"
-#include "ml_scan.h"
 
 #include <errno.h>
 #include <string.h>
@@ -58,8 +59,6 @@ struct ml_parser {
   int raw_depth;   /* depth at which the captured value started; -1: none */
   GArray *anchors; /* ml_raw */
   char *error;     /* set by a callback that stops the parse */
-  bool in_place;   /* strings handed over lie in the message text (fast scan) */
-  GArray *patched; /* char*: closing quotes overwritten with NUL, to restore */
 };
 
 /* ---- batches ---- */
@@ -67,7 +66,6 @@ struct ml_parser {
 ml_batch *ml_batch_new(void)
 {
   ml_batch *b = g_new0(ml_batch, 1);
-  b->msgs = g_array_new(FALSE, FALSE, sizeof(ml_msg));
   b->text = g_string_new(NULL);
   fc_arena_init(&b->arena, 0);
   return b;
@@ -76,11 +74,20 @@ ml_batch *ml_batch_new(void)
 void ml_batch_free(ml_batch *b)
 {
   if (!b) return;
-  g_array_free(b->msgs, TRUE);
+  g_free(b->msgs);
   g_string_free(b->text, TRUE);
   fc_arena_clear(&b->arena);
   g_free(b->error);
   g_free(b);
+}
+
+ml_msg *ml_batch_add(ml_batch *b)
+{
+  if (b->n_msgs == b->msgs_cap) {
+    b->msgs_cap = MAX(64, 2 * b->msgs_cap);
+    b->msgs = g_renew(ml_msg, b->msgs, b->msgs_cap);
+  }
+  return &b->msgs[b->n_msgs++];
 }
 
 /* ---- helpers ---- */
@@ -102,15 +109,9 @@ static const char *keep(ml_parser *p, const char *s, size_t len)
   return fc_arena_strndup(&p->batch->arena, s, len);
 }
 
-/* A string the scanner handed over: in the message text, followed by its
- * closing quote, which becomes its NUL (no copy).  From YAJL: a copy. */
 static const char *keep_string(ml_parser *p, const unsigned char *s, size_t len)
 {
-  if (!p->in_place) return keep(p, (const char *)s, len);
-  char *end = (char *)s + len;
-  g_array_append_val(p->patched, end);
-  *end = '\0';
-  return (const char *)s;
+  return keep(p, (const char *)s, len);
 }
 
 /* YAJL's own check of every string is off (it costs a third of the
@@ -492,7 +493,6 @@ ml_parser *ml_parser_new(void)
   p->gen = yajl_gen_alloc(NULL);
   yajl_gen_config(p->gen, yajl_gen_print_callback, gen_print, p->raw);
   p->anchors = g_array_new(FALSE, FALSE, sizeof(ml_raw));
-  p->patched = g_array_new(FALSE, FALSE, sizeof(char *));
   p->raw_depth = -1;
   return p;
 }
@@ -504,7 +504,6 @@ void ml_parser_free(ml_parser *p)
   yajl_gen_free(p->gen);
   g_string_free(p->raw, TRUE);
   g_array_free(p->anchors, TRUE);
-  g_array_free(p->patched, TRUE);
   for (int i = 0; i < MAX_DEPTH; i++)
     if (p->frames[i]) g_array_free(p->frames[i], TRUE);
   g_free(p->error);
@@ -576,26 +575,17 @@ static gboolean classify(ml_parser *p)
   return TRUE;
 }
 
-static void restore_quotes(ml_parser *p)
-{
-  for (guint i = 0; i < p->patched->len; i++)
-    *g_array_index(p->patched, char *, i) = '"';
-  g_array_set_size(p->patched, 0);
-}
-
 gboolean ml_parse_message(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error)
 {
+  if (ml_fast_parse(text, len, &batch->arena, ml_batch_add(batch))) return TRUE;
+  batch->n_msgs--;
+  return ml_parse_general(p, text, len, batch, error);
+}
+
+gboolean ml_parse_general(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error)
+{
   reset(p, batch);
-  g_array_set_size(p->patched, 0);
-  p->in_place = true;
-  ml_scan_result scanned = ml_scan(text, len, &callbacks, p);
-  p->in_place = false;
-  yajl_status st = scanned == ML_SCAN_OK ? yajl_status_ok : yajl_status_client_canceled;
-  if (scanned != ML_SCAN_OK) restore_quotes(p); /* the text as it was: for YAJL, or for the error */
-  if (scanned == ML_SCAN_GIVE_UP) {             /* the general parser decides */
-    reset(p, batch);
-    st = yajl_parse(p->yajl, (const unsigned char *)text, len);
-  }
+  yajl_status st = yajl_parse(p->yajl, (const unsigned char *)text, len);
   if (st == yajl_status_ok && !p->error && (p->messages != 1 || p->depth != 0))
     fail(p, p->messages ? "more than one JSON value, or an unfinished one, before \"end\""
                         : "no JSON object before \"end\"");
@@ -611,10 +601,9 @@ gboolean ml_parse_message(ml_parser *p, char *text, size_t len, ml_batch *batch,
       memcpy(a, p->anchors->data, p->anchors->len * sizeof *a);
       p->msg.anchors = a;
     }
-    g_array_append_val(batch->msgs, p->msg);
+    *ml_batch_add(batch) = p->msg;
     return TRUE;
   }
-  restore_quotes(p);
   g_autofree char *snippet = g_utf8_make_valid(text, (gssize)MIN(len, 200));
   *error =
       g_strdup_printf("malformed message (%s): %s%s", p->error, snippet, len > 200 ? "..." : "");

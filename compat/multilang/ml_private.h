@@ -1,7 +1,8 @@
 /* ml_private.h — the multilang host's pieces, shared by the files of
  * compat/multilang/ (Storm's ShellBolt / ShellSpout / ShellProcess).
  *
- *   ml_parse.c      child -> parent: one message's JSON text -> ml_msg (YAJL, SAX)
+ *   ml_fast.c       child -> parent: the common messages, read directly
+ *   ml_parse.c      child -> parent: any message's JSON text -> ml_msg (YAJL, SAX)
  *   ml_encode.c     parent -> child: tuples, commands, task ids, as JSON text
  *   ml_handshake.c  the first message: conf, pidDir, context
  *   ml_process.c    one subprocess: spawn (argv, cwd, env), its reader thread
@@ -25,6 +26,32 @@
 #include "runtime_private.h"
 
 #include <pthread.h>
+#include <string.h>
+
+/* ---- text ---- */
+
+/* The first byte in [s, end) that a JSON string cannot hold as is (a
+ * quote, a backslash, a control character) or that is not ASCII; end if
+ * none.  Eight bytes a step: strings are scanned for every tuple. */
+static inline const char *ml_plain_run(const char *s, const char *end)
+{
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  while (end - s >= 8) {
+    uint64_t x, q, b;
+    memcpy(&x, s, 8);
+    q = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    uint64_t stop = (x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+    if (stop) break;
+    s += 8;
+  }
+  while (s < end) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+    s++;
+  }
+  return s;
+}
 
 /* ---- messages from the child (ml_parse.c) ---- */
 
@@ -74,7 +101,8 @@ typedef enum {
 } ml_end;
 
 typedef struct {
-  GArray *msgs;   /* ml_msg */
+  ml_msg *msgs; /* n_msgs of them */
+  guint n_msgs, msgs_cap;
   GString *text;  /* the messages' text: most strings point into it */
   fc_arena arena; /* what else the messages point to */
   size_t bytes;   /* input bytes they came from */
@@ -84,6 +112,14 @@ typedef struct {
 
 ml_batch *ml_batch_new(void);
 void ml_batch_free(ml_batch *b);
+/* A new message slot at the end of b. */
+ml_msg *ml_batch_add(ml_batch *b);
+
+/* The common shapes (emit, ack, fail, sync; flat tuples; no escapes),
+ * read directly (ml_fast.c).  TRUE: *msg is complete, its strings in text
+ * (NUL-terminated in place), its arrays in arena.  FALSE: not a shape it
+ * takes; text is unchanged and the general parser must read it. */
+gboolean ml_fast_parse(char *text, size_t len, fc_arena *arena, ml_msg *msg);
 
 typedef struct ml_parser ml_parser;
 ml_parser *ml_parser_new(void);
@@ -95,6 +131,9 @@ void ml_parser_free(ml_parser *p);
  * escapes point into it (the parser ends them with a NUL in place of
  * their closing quote). */
 gboolean ml_parse_message(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error);
+/* The same, always by the general parser (what ml_parse_message does
+ * with what ml_fast_parse leaves). */
+gboolean ml_parse_general(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error);
 
 /* ---- messages to the child (ml_encode.c) ---- */
 

@@ -71,7 +71,8 @@ struct ml_process {
 
   /* reader thread only (the task reads `tail` after joining) */
   ml_parser *parser;
-  GArray *bounds; /* scratch for split_messages() */
+  size_t *bounds; /* scratch for split_messages(): offset, length of each message */
+  size_t bounds_cap;
   char *buf;
   size_t len, cap, start, scan; /* [start, len): unparsed; scan: next line to look at */
   bool discard;                 /* after a protocol error: read and drop */
@@ -134,7 +135,7 @@ static bool timed_wait(ml_process *p, int64_t deadline_ns)
 
 void ml_process_recycle(ml_process *p, ml_batch *b)
 {
-  g_array_set_size(b->msgs, 0);
+  b->n_msgs = 0;
   fc_arena_reset(&b->arena);
   b->bytes = 0;
   pthread_mutex_lock(&p->lock);
@@ -170,9 +171,7 @@ gboolean ml_process_wait(ml_process *p, int64_t deadline_ns)
  * made) if a message is malformed. */
 static gboolean split_messages(ml_process *p, ml_batch *b)
 {
-  size_t first = p->start;
-  GArray *bounds = p->bounds; /* (offset from first, length) of each message text */
-  g_array_set_size(bounds, 0);
+  size_t first = p->start, n = 0; /* messages: (offset from first, length) in bounds */
   while (p->scan < p->len) {
     char *line = p->buf + p->scan;
     char *nl = memchr(line, '\n', p->len - p->scan);
@@ -181,8 +180,13 @@ static gboolean split_messages(ml_process *p, ml_batch *b)
     if (line_len && line[line_len - 1] == '\r') line_len--;
     if (line_len == 3 && !memcmp(line, "end", 3)) {
       size_t text_len = p->scan > p->start ? p->scan - 1 - p->start : 0; /* without its '\n' */
-      size_t pair[2] = {p->start - first, text_len};
-      g_array_append_vals(bounds, pair, 1);
+      if (2 * n == p->bounds_cap) {
+        p->bounds_cap = MAX(256, 2 * p->bounds_cap);
+        p->bounds = g_renew(size_t, p->bounds, p->bounds_cap);
+      }
+      p->bounds[2 * n] = p->start - first;
+      p->bounds[2 * n + 1] = text_len;
+      n++;
       p->start = (size_t)(nl + 1 - p->buf);
     }
     p->scan = (size_t)(nl + 1 - p->buf);
@@ -190,10 +194,10 @@ static gboolean split_messages(ml_process *p, ml_batch *b)
   g_string_truncate(b->text, 0);
   g_string_append_len(b->text, p->buf + first, (gssize)(p->start - first));
   b->bytes = p->start - first;
-  for (guint i = 0; i < bounds->len; i++) {
-    size_t *pair = &g_array_index(bounds, size_t, 2 * i);
+  for (size_t i = 0; i < n; i++) {
     char *error = NULL;
-    if (!ml_parse_message(p->parser, b->text->str + pair[0], pair[1], b, &error)) {
+    if (!ml_parse_message(p->parser, b->text->str + p->bounds[2 * i], p->bounds[2 * i + 1], b,
+                          &error)) {
       b->end = ML_END_PROTOCOL;
       b->error = error;
       return FALSE;
@@ -237,7 +241,7 @@ static gboolean read_stdout(ml_process *p)
   p->len += (size_t)n;
   ml_batch *b = fresh_batch(p);
   gboolean ok = split_messages(p, b);
-  if (b->msgs->len || !ok)
+  if (b->n_msgs || !ok)
     push_batch(p, b);
   else
     ml_process_recycle(p, b);
@@ -358,7 +362,6 @@ ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error)
   g_queue_init(&p->spare);
   g_queue_init(&p->tail);
   p->parser = ml_parser_new();
-  p->bounds = g_array_new(FALSE, FALSE, 2 * sizeof(size_t));
   p->err_line = g_string_new(NULL);
   p->reader_running = pthread_create(&p->reader, NULL, reader_main, p) == 0;
   if (!p->reader_running) {
@@ -510,7 +513,7 @@ void ml_process_free(ml_process *p)
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->cond);
   ml_parser_free(p->parser);
-  if (p->bounds) g_array_free(p->bounds, TRUE);
+  g_free(p->bounds);
   if (p->err_line) g_string_free(p->err_line, TRUE);
   g_free(p->buf);
   g_free(p->label);

@@ -3,9 +3,10 @@
  * numbers of every size and shape, nested values, ids kept exactly (an
  * integer above 2^64 comes back digit for digit), JSON over several lines;
  * and malformed or foreign messages are refused with a sentence that says
- * what is wrong.  Messages are parsed once by the fast scanner and, when
- * they hold escapes, by YAJL: both paths must give the same result.  Also
- * the encoding of values sent to the child.
+ * what is wrong.  The common shapes are read by the direct reader
+ * (ml_fast.c), the rest by the general parser: on every shape the direct
+ * reader takes, both must give the same message, and what it declines it
+ * must leave untouched.  Also the encoding of values sent to the child.
  */
 #include "compat_test.h"
 #include "ml_private.h"
@@ -25,7 +26,7 @@ static const ml_msg *parse_ok(const char *text)
   char *error = NULL;
   if (!ml_parse_message(parser, copy_of(text), strlen(text), batch, &error))
     g_error("refused %s: %s", text, error);
-  return &g_array_index(batch->msgs, ml_msg, batch->msgs->len - 1);
+  return &batch->msgs[batch->n_msgs - 1];
 }
 
 static char *parse_error(const char *text)
@@ -177,6 +178,93 @@ static void test_malformed_messages_are_refused_with_a_reason(void)
   }
 }
 
+/* Everything a message says, as one line of text. */
+static char *describe(const ml_msg *m)
+{
+  GString *s = g_string_new(NULL);
+  g_string_append_printf(
+      s, "kind=%d stream=%s direct=%d task=%" G_GINT64_FORMAT " need=%d id=", m->kind,
+      m->stream ? m->stream : "(null)", m->direct, m->task, m->need_task_ids);
+  ml_raw_append_json(s, &m->id);
+  g_string_append(s, " anchors=");
+  for (uint32_t i = 0; i < m->n_anchors; i++) {
+    ml_raw_append_json(s, &m->anchors[i]);
+    g_string_append_c(s, ' ');
+  }
+  g_string_append(s, "values=");
+  if (m->kind == ML_MSG_EMIT) {
+    fc_value list = fc_list(m->values, m->n_values);
+    ml_encode_value(s, &list);
+    for (uint32_t i = 0; i < m->n_values; i++) /* types too: 1 and "1" differ */
+      g_string_append_printf(s, " %d", m->values[i].type);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static void test_direct_reader_agrees_with_the_general_parser(void)
+{
+  static const char *const taken[] = {
+      /* what the project's Python helper and storm.py write */
+      "{\"command\":\"emit\",\"tuple\":[\"cow\"],\"anchors\":[\"42\"],\"need_task_ids\":false}",
+      "{\"command\": \"emit\", \"anchors\": [\"7\", \"8\"], \"tuple\": [\"a\", 1]}",
+      "{\"command\":\"ack\",\"id\":\"17\"}",
+      "{\"command\":\"fail\",\"id\":17}",
+      "{\"command\":\"sync\"}",
+      " {\n \"command\" : \"sync\" \n} ",
+      "{\"command\":\"emit\",\"id\":\"m1\",\"stream\":\"words\",\"task\":7,"
+      "\"need_task_ids\":true,\"tuple\":[\"a\",1,-2,1.5,true,false,null,-0,2e-3]}",
+      "{\"command\":\"emit\",\"id\":123456789012345678901234567890,"
+      "\"tuple\":[9223372036854775807,-9223372036854775808,18446744073709551616,"
+      "-9223372036854775809]}",
+      "{\"command\":\"emit\",\"task\":99999999999999999999,\"tuple\":[]}",
+      "{\"command\":\"emit\",\"stream\":null,\"task\":null,\"id\":null,"
+      "\"need_task_ids\":null,\"tuple\":[\"caf\xc3\xa9\",\"\"]}",
+      "{\"tuple\":[],\"anchors\":[],\"command\":\"emit\"}",
+  };
+  static const char *const declined[] = {
+      "{\"command\":\"emit\",\"tuple\":[\"a\\\"b\"]}", /* an escape */
+      "{\"command\":\"emit\",\"tuple\":[[1]]}",        /* a nested value */
+      "{\"command\":\"emit\",\"tuple\":[{\"k\":1}]}",
+      "{\"command\":\"sync\",\"extra\":1}",                 /* a key it does not know */
+      "{\"command\":\"emit\",\"tuple\":[1],\"tuple\":[2]}", /* a repeated key */
+      "{\"command\":\"log\",\"msg\":\"hi\"}",               /* another command */
+      "{\"pid\":12}",
+      "{\"command\":\"emit\",\"anchors\":\"5\",\"tuple\":[]}", /* a bare anchor */
+      "{\"command\":\"emit\",\"task\":1.5,\"tuple\":[]}",
+      "{\"command\":\"emit\",\"need_task_ids\":0,\"tuple\":[]}",
+      "{\"command\":\"ack\",\"id\":{\"a\":1}}",
+      "{\"command\":\"emit\",\"tuple\":[\"\xff\"]}", /* not UTF-8 */
+      "{\"command\":\"emit\",\"tuple\":[01]}",       /* not JSON */
+      "{\"command\":\"emit\",\"tuple\":[1,]}",
+      "{\"command\":\"emit\",\"tuple\":[1]",
+      "{\"command\":\"sync\"}{\"command\":\"sync\"}",
+      "{\"command\":\"emit\"}", /* refused by the protocol */
+      "{\"command\":\"ack\"}",
+      "{\"command\":\"jump\"}",
+      "{}",
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(taken); i++) {
+    ml_msg fast;
+    char *text = copy_of(taken[i]);
+    if (!ml_fast_parse(text, strlen(taken[i]), &batch->arena, &fast))
+      g_error("the direct reader declined %s", taken[i]);
+    char *error = NULL;
+    guint before = batch->n_msgs;
+    if (!ml_parse_general(parser, copy_of(taken[i]), strlen(taken[i]), batch, &error))
+      g_error("the general parser refused %s: %s", taken[i], error);
+    g_assert_cmpuint(batch->n_msgs, ==, before + 1);
+    g_autofree char *a = describe(&fast), *b = describe(&batch->msgs[before]);
+    g_test_message("%s -> %s", taken[i], a);
+    g_assert_cmpstr(a, ==, b);
+  }
+  for (size_t i = 0; i < G_N_ELEMENTS(declined); i++) {
+    ml_msg fast;
+    char *text = copy_of(declined[i]);
+    g_assert_false(ml_fast_parse(text, strlen(declined[i]), &batch->arena, &fast));
+    g_assert_cmpstr(text, ==, declined[i]); /* untouched */
+  }
+}
+
 static void test_values_are_encoded_as_json(void)
 {
   fc_value kv[4] = {fc_str("k"), fc_i64(1), fc_i64(2), fc_str("two")};
@@ -218,6 +306,8 @@ int main(int argc, char **argv)
   g_test_add_func("/multilang/parse/every_other_command", test_every_other_command);
   g_test_add_func("/multilang/parse/malformed_messages_are_refused_with_a_reason",
                   test_malformed_messages_are_refused_with_a_reason);
+  g_test_add_func("/multilang/parse/direct_reader_agrees_with_the_general_parser",
+                  test_direct_reader_agrees_with_the_general_parser);
   g_test_add_func("/multilang/parse/values_are_encoded_as_json", test_values_are_encoded_as_json);
   int status = g_test_run();
   ml_parser_free(parser);
