@@ -3,7 +3,7 @@
  *
  * process(): each input gets a fresh id (a decimal string on the wire;
  * ids count up and are never reused, even across restarts), is kept in
- * `inflight` with what acking and anchoring need (its stream, source task
+ * `inflight` (ml_held.c) with what acking and anchoring need (its stream, source task
  * and tracking tags; not its values), and is encoded into the write
  * buffer.  Tick tuples are sent the same way (comp "__system", task -1,
  * stream "__tick"); a heartbeat tuple (stream "__heartbeat", comp null)
@@ -38,13 +38,7 @@ enum { HEARTBEAT_MS = 1000, LATENCY_SAMPLE = 16 };
 #define FINISH_WAIT_NS (G_GINT64_CONSTANT(5) * 1000000000)
 #define HOLD_PATIENCE_NS (G_GINT64_CONSTANT(1000) * 1000000)
 
-typedef struct {
-  uint64_t id;
-  gust_tuple tuple;   /* tracking view: stream, source task, tags; no values */
-  int64_t started_ns; /* 0 unless sampled for latency */
-  bool settled;       /* failed by a checkpoint that could not wait; the child may still answer */
-  uint64_t tags[];
-} inflight;
+typedef ml_held_tuple inflight;
 
 typedef struct {
   rt_component *comp;
@@ -52,14 +46,15 @@ typedef struct {
   gust_context ctx;
   gust_collector out;
   ml_child child;
-  GHashTable *inflight; /* &id -> inflight* */
-  inflight *last;       /* the entry lookup() found last, or NULL */
+  ml_held inflight;
+  inflight *last; /* the entry lookup() found last, or NULL */
   uint64_t next_id;
   uint64_t drain_below; /* waiting for tuples with smaller ids to settle */
   uint32_t heartbeat_timer, tick_timer, restart_timer;
   int *task_ids;
   size_t max_task_ids;
   bool warned_held; /* said once that the child holds tuples across checkpoints */
+  bool busy;        /* emptied(): an unsettled tuple was found */
 } ml_bolt;
 
 /* ---- ids ---- */
@@ -85,14 +80,14 @@ static inflight *lookup(ml_bolt *h, const ml_raw *raw)
   uint64_t id;
   if (!tuple_id_of(raw, &id)) return NULL;
   if (h->last && h->last->id == id) return h->last;
-  h->last = g_hash_table_lookup(h->inflight, &id);
+  h->last = ml_held_find(&h->inflight, id);
   return h->last;
 }
 
 static void forget(ml_bolt *h, inflight *e)
 {
   if (h->last == e) h->last = NULL;
-  g_hash_table_remove(h->inflight, &e->id);
+  ml_held_remove(&h->inflight, e);
 }
 
 static char *raw_json(const ml_raw *raw)
@@ -104,17 +99,8 @@ static char *raw_json(const ml_raw *raw)
 
 static inflight *keep(ml_bolt *h, const gust_tuple *view)
 {
-  inflight *e = g_malloc(sizeof *e + view->n_tags * sizeof(uint64_t));
-  e->id = ++h->next_id;
-  e->tuple = *view;
-  e->tuple.values = NULL;
-  e->tuple.n_values = 0;
-  e->tuple.tags = e->tags;
-  e->tuple.ack_val = 0;
-  if (view->n_tags) memcpy(e->tags, view->tags, view->n_tags * sizeof(uint64_t));
-  e->started_ns = e->id % LATENCY_SAMPLE == 0 ? fc_now_ns() : 0;
-  e->settled = false;
-  g_hash_table_insert(h->inflight, &e->id, e);
+  inflight *e = ml_held_add(&h->inflight, ++h->next_id, view);
+  if (e->id % LATENCY_SAMPLE == 0) e->started_ns = fc_now_ns();
   return e;
 }
 
@@ -192,19 +178,20 @@ static gboolean bolt_apply(void *host, const ml_msg *m, GError **error)
   }
 }
 
+static gboolean fail_unsettled(inflight *e, void *data)
+{
+  ml_bolt *h = data;
+  if (!e->settled) gust_fail(&h->out, &e->tuple);
+  return TRUE;
+}
+
 /* The process died: fail everything it held. */
 static void bolt_lost(void *host)
 {
   ml_bolt *h = host;
-  GHashTableIter it;
-  gpointer value;
   h->last = NULL;
-  g_hash_table_iter_init(&it, h->inflight);
-  while (g_hash_table_iter_next(&it, NULL, &value)) {
-    inflight *e = value;
-    if (!e->settled) gust_fail(&h->out, &e->tuple);
-    g_hash_table_iter_remove(&it);
-  }
+  ml_held_foreach(&h->inflight, fail_unsettled, h);
+  ml_held_remove_all(&h->inflight);
 }
 
 static const ml_host_ops bolt_ops = {
@@ -233,7 +220,7 @@ static gboolean pump(ml_bolt *h, GError **error)
 static void bolt_free(ml_bolt *h)
 {
   ml_child_clear(&h->child);
-  g_hash_table_destroy(h->inflight);
+  ml_held_clear(&h->inflight);
   rt_collector_clear(&h->out);
   g_free(h->task_ids);
   g_free(h);
@@ -247,7 +234,7 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
   h->task = task;
   rt_context_init(&h->ctx, comp->rt, comp, fc_task_subtask(task));
   rt_collector_init(&h->out, comp->rt, comp, task);
-  h->inflight = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+  ml_held_init(&h->inflight);
   h->max_task_ids = fc_task_max_routes(task) + 1;
   h->task_ids = g_new(int, h->max_task_ids);
   if (!ml_child_init(&h->child, comp, fc_task_subtask(task), fc_task_job(task), fc_task_id(task),
@@ -319,18 +306,31 @@ static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
   return ok;
 }
 
+typedef struct {
+  ml_bolt *h;
+  guint held;
+  bool fail; /* fail them too */
+} barrier_walk;
+
+static gboolean before_barrier(inflight *e, void *data)
+{
+  barrier_walk *w = data;
+  if (e->id < w->h->drain_below && !e->settled && e->tuple.n_tags) {
+    w->held++;
+    if (w->fail) {
+      gust_fail(&w->h->out, &e->tuple);
+      e->settled = true;
+    }
+  }
+  return TRUE;
+}
+
 /* Tracked tuples sent before drain_below that the child still holds. */
 static guint held_before_barrier(ml_bolt *h)
 {
-  guint held = 0;
-  GHashTableIter it;
-  gpointer value;
-  g_hash_table_iter_init(&it, h->inflight);
-  while (g_hash_table_iter_next(&it, NULL, &value)) {
-    inflight *e = value;
-    if (e->id < h->drain_below && !e->settled && e->tuple.n_tags) held++;
-  }
-  return held;
+  barrier_walk w = {h, 0, false};
+  ml_held_foreach(&h->inflight, before_barrier, &w);
+  return w.held;
 }
 
 static gboolean drained(void *host)
@@ -358,18 +358,9 @@ static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id
     if (now_held == held || fc_now_ns() >= deadline) break; /* no progress: the child holds them */
     held = now_held;
   }
-  held = 0;
-  GHashTableIter it;
-  gpointer value;
-  g_hash_table_iter_init(&it, h->inflight);
-  while (g_hash_table_iter_next(&it, NULL, &value)) {
-    inflight *e = value;
-    if (e->id < h->drain_below && !e->settled && e->tuple.n_tags) {
-      gust_fail(&h->out, &e->tuple);
-      e->settled = true;
-      held++;
-    }
-  }
+  barrier_walk w = {h, 0, true};
+  ml_held_foreach(&h->inflight, before_barrier, &w);
+  held = w.held;
   if (held && !h->warned_held) {
     h->warned_held = true; /* once per task: a bolt that holds tuples does so at every checkpoint */
     g_warning("multilang %s: %u tuples were still held by the subprocess %.1f s after checkpoint "
@@ -382,18 +373,21 @@ static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id
   return TRUE;
 }
 
+static gboolean settled_or_tick(inflight *e, void *data)
+{
+  ml_bolt *h = data;
+  if (e->settled || e->tuple.stream == h->comp->rt->tick_stream) return TRUE;
+  h->busy = true;
+  return FALSE;
+}
+
 /* Nothing but tick tuples is left in the child. */
 static gboolean emptied(void *host)
 {
   ml_bolt *h = host;
-  GHashTableIter it;
-  gpointer value;
-  g_hash_table_iter_init(&it, h->inflight);
-  while (g_hash_table_iter_next(&it, NULL, &value)) {
-    inflight *e = value;
-    if (!e->settled && e->tuple.stream != h->comp->rt->tick_stream) return FALSE;
-  }
-  return TRUE;
+  h->busy = false;
+  ml_held_foreach(&h->inflight, settled_or_tick, h);
+  return !h->busy;
 }
 
 static gboolean bolt_finish(fc_task *task, void *state, GError **error)
@@ -401,7 +395,7 @@ static gboolean bolt_finish(fc_task *task, void *state, GError **error)
   ml_bolt *h = state;
   int64_t wait = MIN(h->child.timeout_ns, FINISH_WAIT_NS);
   g_debug("%s: end of input; waiting for the subprocess to settle %u tuples", h->child.label,
-          g_hash_table_size(h->inflight));
+          ml_held_count(&h->inflight));
   return ml_child_wait_until(&h->child, emptied, fc_now_ns() + wait, error);
 }
 

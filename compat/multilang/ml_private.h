@@ -9,6 +9,7 @@
  *                   (stdout -> parsed batches, stderr -> log + tail), reaping
  *   ml_child.c      a task's subprocess over its life: writes, applying the
  *                   messages common to spouts and bolts, deaths, restarts
+ *   ml_held.c       the tuples a bolt's child holds, by id
  *   ml_bolt.c       the engine operator for multilang bolts
  *   ml_spout.c      the component definition for multilang spouts (hosted by
  *                   spout_host.c, which keeps the reliability bookkeeping)
@@ -195,6 +196,42 @@ char *ml_process_reap(ml_process *p, int grace_ms);
 /* The last lines the child wrote on stderr ("" if none); after reap. */
 const char *ml_process_stderr_tail(const ml_process *p);
 void ml_process_free(ml_process *p);
+
+/* ---- a bolt's held tuples (ml_held.c) ---- */
+
+/* A tuple sent to the child and not yet settled: what acking and
+ * anchoring need (its stream, source task, tracking tags; no values). */
+typedef struct {
+  uint64_t id;
+  gust_tuple tuple;   /* tracking view */
+  int64_t started_ns; /* 0 unless sampled for latency */
+  bool settled;       /* failed by a checkpoint that could not wait; the child may still answer */
+  uint64_t tags[];
+} ml_held_tuple;
+
+typedef struct {
+  ml_held_tuple **slots; /* capacity (a power of two) slots, by id */
+  size_t capacity;
+  uint64_t base;      /* the oldest id the ring may hold */
+  uint64_t next;      /* one past the newest id added */
+  GHashTable *parked; /* &id -> ml_held_tuple*: ids below base still held */
+  guint count;
+  ml_held_tuple *free; /* spare entries, linked through their first word */
+  guint n_free;
+} ml_held;
+
+void ml_held_init(ml_held *t);
+void ml_held_clear(ml_held *t);
+/* Keeps view (not its values) under id, which must be above every id
+ * added before. */
+ml_held_tuple *ml_held_add(ml_held *t, uint64_t id, const gust_tuple *view);
+ml_held_tuple *ml_held_find(const ml_held *t, uint64_t id);
+void ml_held_remove(ml_held *t, ml_held_tuple *e);
+void ml_held_remove_all(ml_held *t);
+guint ml_held_count(const ml_held *t);
+/* Calls fn for each held tuple until it returns FALSE; fn may change an
+ * entry but not add or remove any. */
+void ml_held_foreach(ml_held *t, gboolean (*fn)(ml_held_tuple *e, void *data), void *data);
 
 /* ---- a task's subprocess over its life (ml_child.c) ---- */
 
