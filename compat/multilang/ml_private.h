@@ -33,7 +33,10 @@
 
 /* The first byte in [s, end) that a JSON string cannot hold as is (a
  * quote, a backslash, a control character) or that is not ASCII; end if
- * none.  Eight bytes a step: strings are scanned for every tuple. */
+ * none.  Eight bytes a step: strings are scanned for every tuple.  In a
+ * step's mask the lowest flagged byte is always a real stop (the borrows
+ * of the zero-byte test only run upwards), so on little-endian machines
+ * its position is the stop's. */
 static inline const char *ml_plain_run(const char *s, const char *end)
 {
   const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
@@ -43,7 +46,13 @@ static inline const char *ml_plain_run(const char *s, const char *end)
     q = x ^ (ones * '"');
     b = x ^ (ones * '\\');
     uint64_t stop = (x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
-    if (stop) break;
+    if (stop) {
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+      return s + (__builtin_ctzll(stop) >> 3);
+#else
+      break;
+#endif
+    }
     s += 8;
   }
   while (s < end) {

@@ -364,6 +364,7 @@ ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error)
   p->parser = ml_parser_new();
   p->err_line = g_string_new(NULL);
   p->reader_running = pthread_create(&p->reader, NULL, reader_main, p) == 0;
+  if (p->reader_running) pthread_setname_np(p->reader, "gust-ml-reader");
   if (!p->reader_running) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_FAILED,
                 "cannot start a thread to read the subprocess");
