@@ -3,7 +3,10 @@
  * Chunks are linked in allocation order and kept across fc_arena_reset(),
  * so an arena that is reset and refilled with similar data stops calling
  * malloc after its first use.  An allocation larger than the chunk size gets
- * a chunk of its own, placed in the chain like any other.  Single-threaded:
+ * a chunk of its own, placed in the chain like any other.  The free part
+ * of the current chunk is kept in the arena itself (next, end), so the
+ * common allocation is a compare and an add, inline (fc_value.h); this file
+ * has the rest.  Single-threaded:
  * whoever owns the arena (a batch's holder, a task) is the only user.
  */
 #include <gust/fc_value.h>
@@ -12,7 +15,6 @@
 struct fc_arena_chunk {
   fc_arena_chunk *next;
   size_t size; /* usable bytes in data */
-  size_t used;
   _Alignas(16) unsigned char data[];
 };
 
@@ -23,7 +25,6 @@ static fc_arena_chunk *chunk_new(size_t size)
   fc_arena_chunk *c = g_malloc(sizeof *c + size);
   c->next = NULL;
   c->size = size;
-  c->used = 0;
   return c;
 }
 
@@ -32,6 +33,7 @@ void fc_arena_init(fc_arena *a, size_t chunk_size)
   a->chunk_size = chunk_size ? chunk_size : FC_ARENA_DEFAULT_CHUNK;
   a->first = a->cur = NULL;
   a->bytes_reserved = 0;
+  a->next = a->end = NULL;
 }
 
 void fc_arena_clear(fc_arena *a)
@@ -44,20 +46,19 @@ void fc_arena_clear(fc_arena *a)
   }
   a->first = a->cur = NULL;
   a->bytes_reserved = 0;
+  a->next = a->end = NULL;
 }
 
 void fc_arena_reset(fc_arena *a)
 {
-  /* the chunks in use are a prefix of the chain, ending at cur */
-  for (fc_arena_chunk *c = a->first; c; c = c->next) {
-    c->used = 0;
-    if (c == a->cur) break;
-  }
   a->cur = a->first;
+  a->next = a->first ? a->first->data : NULL;
+  a->end = a->first ? a->first->data + a->first->size : NULL;
 }
 
-/* Finds (or appends) a chunk after cur with room for size bytes. */
-static void *alloc_slow(fc_arena *a, size_t size)
+/* Finds (or appends) a chunk after cur with room for size bytes (a
+ * multiple of 8). */
+void *fc_arena_alloc_slow(fc_arena *a, size_t size)
 {
   fc_arena_chunk *c = a->cur ? a->cur->next : a->first;
   /* Chunks after cur are empty; take the first one that fits and move it
@@ -85,20 +86,9 @@ static void *alloc_slow(fc_arena *a, size_t size)
     a->first = c;
   }
   a->cur = c;
-  c->used = size;
+  a->next = c->data + size;
+  a->end = c->data + c->size;
   return c->data;
-}
-
-void *fc_arena_alloc(fc_arena *a, size_t size)
-{
-  size = (size + 7) & ~(size_t)7;
-  fc_arena_chunk *c = a->cur;
-  if (G_LIKELY(c && c->size - c->used >= size)) {
-    void *p = c->data + c->used;
-    c->used += size;
-    return p;
-  }
-  return alloc_slow(a, size ? size : 8);
 }
 
 char *fc_arena_strndup(fc_arena *a, const char *s, size_t n)

@@ -32,8 +32,9 @@ static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
     b += 8;
     n -= 8;
   }
-  uint64_t tail = 0;
-  memcpy(&tail, b, n);
+  uint64_t tail = 0; /* the last bytes, little-endian (a loop: no memcpy call) */
+  for (size_t i = 0; i < n; i++)
+    tail |= (uint64_t)b[i] << (8 * i);
   return mix64(h ^ tail ^ ((uint64_t)n << 56));
 }
 

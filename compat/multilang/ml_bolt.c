@@ -108,8 +108,11 @@ static inflight *keep(ml_bolt *h, const gust_tuple *view)
 
 static void emit(ml_bolt *h, const ml_msg *m)
 {
+  const gust_tuple *few[8];
   const gust_tuple **anchors =
-      fc_arena_alloc(fc_task_scratch(h->task), (m->n_anchors + 1) * sizeof *anchors);
+      m->n_anchors <= G_N_ELEMENTS(few)
+          ? few
+          : fc_arena_alloc(fc_task_scratch(h->task), m->n_anchors * sizeof *anchors);
   size_t n_anchors = 0;
   for (uint32_t i = 0; i < m->n_anchors; i++) {
     inflight *e = lookup(h, &m->anchors[i]);

@@ -13,7 +13,21 @@
 #include <math.h>
 #include <string.h>
 
-static const char frame_end[] = "\nend\n";
+#define FRAME_END "\nend\n"
+
+/* g_string_append_len without the call when there is room (this GLib
+ * has no inline one): messages are built from many short pieces. */
+static inline void put(GString *out, const char *s, size_t n)
+{
+  if (G_LIKELY(out->allocated_len - out->len > n)) {
+    memcpy(out->str + out->len, s, n);
+    out->len += n;
+    out->str[out->len] = '\0';
+  } else {
+    g_string_append_len(out, s, (gssize)n);
+  }
+}
+#define PUT(out, literal) put(out, literal, sizeof literal - 1)
 
 /* Decimal digits of v (no printf: this runs for every tuple). */
 static void append_int(GString *out, int64_t v)
@@ -24,7 +38,7 @@ static void append_int(GString *out, int64_t v)
     *--p = (char)('0' + u % 10);
   while (u /= 10);
   if (v < 0) *--p = '-';
-  g_string_append_len(out, p, end - p);
+  put(out, p, (size_t)(end - p));
 }
 
 static void append_uint(GString *out, uint64_t u)
@@ -33,7 +47,7 @@ static void append_uint(GString *out, uint64_t u)
   do
     *--p = (char)('0' + u % 10);
   while (u /= 10);
-  g_string_append_len(out, p, end - p);
+  put(out, p, (size_t)(end - p));
 }
 
 void ml_encode_string(GString *out, const char *s, size_t len)
@@ -44,7 +58,7 @@ void ml_encode_string(GString *out, const char *s, size_t len)
   g_string_append_c(out, '"');
   for (;;) {
     const char *stop = ml_plain_run(p, end);
-    g_string_append_len(out, p, stop - p);
+    put(out, p, (size_t)(stop - p));
     if (stop == end) break;
     unsigned char c = (unsigned char)*stop;
     p = stop + 1;
@@ -61,19 +75,19 @@ void ml_encode_string(GString *out, const char *s, size_t len)
     }
     switch (c) {
     case '"':
-      g_string_append(out, "\\\"");
+      PUT(out, "\\\"");
       break;
     case '\\':
-      g_string_append(out, "\\\\");
+      PUT(out, "\\\\");
       break;
     case '\n':
-      g_string_append(out, "\\n");
+      PUT(out, "\\n");
       break;
     case '\r':
-      g_string_append(out, "\\r");
+      PUT(out, "\\r");
       break;
     case '\t':
-      g_string_append(out, "\\t");
+      PUT(out, "\\t");
       break;
     default:
       g_string_append_printf(out, "\\u%04x", c);
@@ -86,7 +100,7 @@ void ml_encode_string(GString *out, const char *s, size_t len)
 static void encode_real(GString *out, double f)
 {
   if (!isfinite(f)) {
-    g_string_append(out, "null");
+    PUT(out, "null");
     return;
   }
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
@@ -94,14 +108,14 @@ static void encode_real(GString *out, double f)
   for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) /* the shortest that reads back as f */
     if (g_ascii_strtod(g_ascii_formatd(buf, sizeof buf, formats[i], f), NULL) == f) break;
   g_string_append(out, buf);
-  if (!strpbrk(buf, ".eE")) g_string_append(out, ".0"); /* stays a real on the other side */
+  if (!strpbrk(buf, ".eE")) PUT(out, ".0"); /* stays a real on the other side */
 }
 
 void ml_encode_value(GString *out, const fc_value *v)
 {
   switch ((fc_type)v->type) {
   case FC_NULL:
-    g_string_append(out, "null");
+    PUT(out, "null");
     break;
   case FC_BOOL:
     g_string_append(out, v->u.b ? "true" : "false");
@@ -154,24 +168,24 @@ void ml_encode_value(GString *out, const fc_value *v)
 void ml_encode_tuple(GString *out, uint64_t id, const char *comp, int task, const char *stream,
                      const fc_value *values, uint32_t n_values)
 {
-  g_string_append(out, "{\"id\":\"");
+  PUT(out, "{\"id\":\"");
   append_uint(out, id);
-  g_string_append(out, "\",\"comp\":");
+  PUT(out, "\",\"comp\":");
   if (comp)
     ml_encode_string(out, comp, strlen(comp));
   else
-    g_string_append(out, "null");
-  g_string_append(out, ",\"stream\":");
+    PUT(out, "null");
+  PUT(out, ",\"stream\":");
   ml_encode_string(out, stream, strlen(stream));
-  g_string_append(out, ",\"task\":");
+  PUT(out, ",\"task\":");
   append_int(out, task);
-  g_string_append(out, ",\"tuple\":[");
+  PUT(out, ",\"tuple\":[");
   for (uint32_t i = 0; i < n_values; i++) {
     if (i) g_string_append_c(out, ',');
     ml_encode_value(out, &values[i]);
   }
-  g_string_append(out, "]}");
-  g_string_append(out, frame_end);
+  PUT(out, "]}");
+  PUT(out, FRAME_END);
 }
 
 void ml_encode_heartbeat(GString *out, uint64_t id)
@@ -181,12 +195,12 @@ void ml_encode_heartbeat(GString *out, uint64_t id)
 
 void ml_encode_command(GString *out, const char *command, const char *id_json)
 {
-  g_string_append(out, "{\"command\":\"");
+  PUT(out, "{\"command\":\"");
   g_string_append(out, command);
-  g_string_append(out, "\",\"id\":");
+  PUT(out, "\",\"id\":");
   g_string_append(out, id_json ? id_json : "\"\"");
   g_string_append_c(out, '}');
-  g_string_append(out, frame_end);
+  PUT(out, FRAME_END);
 }
 
 void ml_encode_task_ids(GString *out, const int *task_ids, size_t n)
@@ -197,5 +211,5 @@ void ml_encode_task_ids(GString *out, const int *task_ids, size_t n)
     append_int(out, task_ids[i]);
   }
   g_string_append_c(out, ']');
-  g_string_append(out, frame_end);
+  PUT(out, FRAME_END);
 }

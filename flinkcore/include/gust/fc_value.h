@@ -100,14 +100,26 @@ typedef struct {
   fc_arena_chunk *first; /* chain kept across resets */
   fc_arena_chunk *cur;
   size_t chunk_size;
-  size_t bytes_reserved; /* sum of chunk sizes: what the arena holds */
+  size_t bytes_reserved;     /* sum of chunk sizes: what the arena holds */
+  unsigned char *next, *end; /* the free part of cur */
 } fc_arena;
 
 /* chunk_size 0 picks the default (16 KiB). Cannot fail (g_malloc aborts on OOM). */
 void fc_arena_init(fc_arena *a, size_t chunk_size);
-void fc_arena_clear(fc_arena *a);               /* frees every chunk */
-void fc_arena_reset(fc_arena *a);               /* rewinds; keeps the chunks */
-void *fc_arena_alloc(fc_arena *a, size_t size); /* 8-byte aligned */
+void fc_arena_clear(fc_arena *a); /* frees every chunk */
+void fc_arena_reset(fc_arena *a); /* rewinds; keeps the chunks */
+void *fc_arena_alloc_slow(fc_arena *a, size_t size);
+/* 8-byte aligned.  Inline: values are copied into arenas for every record. */
+static inline void *fc_arena_alloc(fc_arena *a, size_t size)
+{
+  size = size ? (size + 7) & ~(size_t)7 : 8;
+  if (G_LIKELY((size_t)(a->end - a->next) >= size)) {
+    void *p = a->next;
+    a->next += size;
+    return p;
+  }
+  return fc_arena_alloc_slow(a, size);
+}
 char *fc_arena_strndup(fc_arena *a, const char *s, size_t n);
 
 /* Deep-copies src into the arena; returns the copy (which refers only to
