@@ -14,6 +14,10 @@
  * general parser, which decides and words the errors.  What it accepts it
  * reads exactly as the general parser would.
  *
+ * Framed, it reads a message straight from the stream: the object must be
+ * followed at once by the "\nend\n" line, and it says how many bytes it
+ * took, so the reader frames and parses in one pass.
+ *
  * Strings and number texts stay in the message text: after a successful
  * read the byte that ends each (its closing quote, or the comma or
  * bracket after a number) is overwritten with a NUL.  Until then the text
@@ -333,7 +337,8 @@ static bool complete(const reading *r, unsigned seen, ml_msg *msg)
   return true;
 }
 
-gboolean ml_fast_parse(char *text, size_t len, fc_arena *arena, ml_msg *msg)
+gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_msg *msg,
+                       size_t *used)
 {
   reading r;
   r.n_values = r.n_anchors = r.n_ends = 0;
@@ -374,8 +379,14 @@ gboolean ml_fast_parse(char *text, size_t len, fc_arena *arena, ml_msg *msg)
     skip_ws(&c);
   }
   c.p++;
-  skip_ws(&c);
-  if (c.p != c.end || !complete(&r, seen, msg)) return FALSE;
+  if (framed) { /* the end line must follow at once (anything else: the caller's line framing) */
+    if (!TAKE(&c, "\nend\n")) return FALSE;
+  } else {
+    skip_ws(&c);
+    if (c.p != c.end) return FALSE;
+  }
+  if (!complete(&r, seen, msg)) return FALSE;
+  *used = (size_t)(c.p - text);
 
   /* done: write what the message points to */
   if (r.n_values) {

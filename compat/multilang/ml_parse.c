@@ -577,7 +577,8 @@ static gboolean classify(ml_parser *p)
 
 gboolean ml_parse_message(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error)
 {
-  if (ml_fast_parse(text, len, &batch->arena, ml_batch_add(batch))) return TRUE;
+  size_t used;
+  if (ml_fast_parse(text, len, false, &batch->arena, ml_batch_add(batch), &used)) return TRUE;
   batch->n_msgs--;
   return ml_parse_general(p, text, len, batch, error);
 }

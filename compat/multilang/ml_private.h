@@ -126,10 +126,15 @@ void ml_batch_free(ml_batch *b);
 ml_msg *ml_batch_add(ml_batch *b);
 
 /* The common shapes (emit, ack, fail, sync; flat tuples; no escapes),
- * read directly (ml_fast.c).  TRUE: *msg is complete, its strings in text
- * (NUL-terminated in place), its arrays in arena.  FALSE: not a shape it
- * takes; text is unchanged and the general parser must read it. */
-gboolean ml_fast_parse(char *text, size_t len, fc_arena *arena, ml_msg *msg);
+ * read directly (ml_fast.c).  text: one message (framed FALSE: nothing
+ * but white space may follow it) or the stream from a message's start
+ * (framed TRUE: its "\nend\n" line must follow at once).  TRUE: *msg is
+ * complete, its strings in text (NUL-terminated in place), its arrays in
+ * arena, and *used says how many bytes it took (with the end line when
+ * framed).  FALSE: not a shape it takes, or not all there yet; text is
+ * unchanged and the general parser (after line framing) must read it. */
+gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_msg *msg,
+                       size_t *used);
 
 typedef struct ml_parser ml_parser;
 ml_parser *ml_parser_new(void);
@@ -173,7 +178,7 @@ typedef struct {
   const char *cwd;   /* NULL: ours */
   char **envp;       /* the whole environment */
   const char *label; /* "component (task N)", for logs */
-  fc_job *job;       /* woken: MSG_MULTILANG_WAKE to engine task `task` */
+  fc_job *job;       /* woken: MSG_MULTILANG_WAKE to engine task `task` (NULL: none) */
   int task;
 } ml_spawn_spec;
 

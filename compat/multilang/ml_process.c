@@ -2,8 +2,10 @@
  * shell string) with pipes on stdin/stdout/stderr, read by its own thread.
  *
  * The reader thread polls stdout, stderr and a stop pipe.  stdout is read
- * in large chunks and cut into messages at lines holding "end"; each
- * chunk's messages are parsed into one batch and queued for the task,
+ * in large chunks straight into a batch's text and cut into messages at
+ * lines holding "end" (for the common messages, by the direct reader in
+ * the same pass that parses them); each chunk's messages go into that
+ * batch, the incomplete rest into the next, and the batch is queued for the task,
  * which a single MSG_MULTILANG_WAKE in its mailbox tells (only when the
  * queue was empty: one wake-up per burst, not per message).  When the
  * queue holds more than MAX_QUEUED bytes the reader stops reading, so a
@@ -71,11 +73,11 @@ struct ml_process {
 
   /* reader thread only (the task reads `tail` after joining) */
   ml_parser *parser;
-  size_t *bounds; /* scratch for split_messages(): offset, length of each message */
-  size_t bounds_cap;
-  char *buf;
-  size_t len, cap, start, scan; /* [start, len): unparsed; scan: next line to look at */
-  bool discard;                 /* after a protocol error: read and drop */
+  ml_batch *filling; /* stdout is read into its text */
+  size_t parsed;     /* its text up to here is parsed */
+  size_t scan;       /* line framing: the next line to look at */
+  bool framing;      /* the message at `parsed` is being framed by lines */
+  bool discard;      /* after a protocol error: read and drop */
   GString *err_line;
   GQueue tail; /* char*, oldest first */
   char *tail_text;
@@ -86,7 +88,7 @@ struct ml_process {
 static void wake_task(ml_process *p)
 {
   fc_message msg = {.kind = MSG_MULTILANG_WAKE};
-  fc_job_post(p->job, p->task, &msg);
+  if (p->job) fc_job_post(p->job, p->task, &msg);
 }
 
 /* Queues b; waits while the queue is over its bound. */
@@ -137,6 +139,7 @@ void ml_process_recycle(ml_process *p, ml_batch *b)
 {
   b->n_msgs = 0;
   fc_arena_reset(&b->arena);
+  g_string_truncate(b->text, 0);
   b->bytes = 0;
   pthread_mutex_lock(&p->lock);
   bool keep = g_queue_get_length(&p->spare) < MAX_SPARE;
@@ -166,85 +169,97 @@ gboolean ml_process_wait(ml_process *p, int64_t deadline_ns)
 
 /* ---- stdout: framing and parsing (reader thread) ---- */
 
-/* Cuts [start, len) into messages and parses the complete ones into b,
- * from b's own copy of their text.  FALSE (a protocol error batch was
- * made) if a message is malformed. */
-static gboolean split_messages(ml_process *p, ml_batch *b)
+/* Marks b as the end of the stream for a protocol error. */
+static gboolean protocol_error(ml_batch *b, char *error)
 {
-  size_t first = p->start, n = 0; /* messages: (offset from first, length) in bounds */
-  while (p->scan < p->len) {
-    char *line = p->buf + p->scan;
-    char *nl = memchr(line, '\n', p->len - p->scan);
+  b->end = ML_END_PROTOCOL;
+  b->error = error;
+  return FALSE;
+}
+
+/* Line framing from p->scan: the message at p->parsed ends at a line
+ * holding "end".  Parses it and moves past it; FALSE if it is not all
+ * there yet (p->scan remembers how far the lines were looked at). */
+static gboolean frame_by_lines(ml_process *p, ml_batch *b, gboolean *ok)
+{
+  char *text = b->text->str;
+  while (p->scan < b->text->len) {
+    char *line = text + p->scan;
+    char *nl = memchr(line, '\n', b->text->len - p->scan);
     if (!nl) break;
     size_t line_len = (size_t)(nl - line);
     if (line_len && line[line_len - 1] == '\r') line_len--;
+    size_t line_start = p->scan;
+    p->scan = (size_t)(nl + 1 - text);
     if (line_len == 3 && !memcmp(line, "end", 3)) {
-      size_t text_len = p->scan > p->start ? p->scan - 1 - p->start : 0; /* without its '\n' */
-      if (2 * n == p->bounds_cap) {
-        p->bounds_cap = MAX(256, 2 * p->bounds_cap);
-        p->bounds = g_renew(size_t, p->bounds, p->bounds_cap);
-      }
-      p->bounds[2 * n] = p->start - first;
-      p->bounds[2 * n + 1] = text_len;
-      n++;
-      p->start = (size_t)(nl + 1 - p->buf);
-    }
-    p->scan = (size_t)(nl + 1 - p->buf);
-  }
-  g_string_truncate(b->text, 0);
-  g_string_append_len(b->text, p->buf + first, (gssize)(p->start - first));
-  b->bytes = p->start - first;
-  for (size_t i = 0; i < n; i++) {
-    char *error = NULL;
-    if (!ml_parse_message(p->parser, b->text->str + p->bounds[2 * i], p->bounds[2 * i + 1], b,
-                          &error)) {
-      b->end = ML_END_PROTOCOL;
-      b->error = error;
-      return FALSE;
+      /* the message: the lines before, without the last one's '\n' */
+      size_t len = line_start > p->parsed ? line_start - 1 - p->parsed : 0;
+      char *error = NULL;
+      if (!ml_parse_message(p->parser, text + p->parsed, len, b, &error))
+        *ok = protocol_error(b, error);
+      p->parsed = p->scan;
+      p->framing = false;
+      return TRUE;
     }
   }
-  if (p->len - p->start > MAX_MESSAGE) {
-    b->end = ML_END_PROTOCOL;
-    b->error = g_strdup_printf("a message longer than %d bytes, or no \"end\" line", MAX_MESSAGE);
-    return FALSE;
-  }
-  return TRUE;
+  return FALSE;
 }
 
-/* Makes room for one more chunk, moving the unparsed bytes to the front. */
-static void make_room(ml_process *p)
+/* Parses the complete messages of b from p->parsed on.  Most are read
+ * directly from the stream (framing and parsing in one pass); one the
+ * direct reader does not take, or that is not all there yet, is framed by
+ * lines first.  FALSE (b marked) on a malformed message. */
+static gboolean parse_available(ml_process *p, ml_batch *b)
 {
-  if (p->start > 0 && (p->start == p->len || p->cap - p->len < READ_CHUNK)) {
-    memmove(p->buf, p->buf + p->start, p->len - p->start);
-    p->len -= p->start;
-    p->scan -= p->start;
-    p->start = 0;
+  gboolean ok = TRUE;
+  while (ok && p->parsed < b->text->len) {
+    if (!p->framing) {
+      size_t used;
+      if (ml_fast_parse(b->text->str + p->parsed, b->text->len - p->parsed, true, &b->arena,
+                        ml_batch_add(b), &used)) {
+        p->parsed += used;
+        continue;
+      }
+      b->n_msgs--;
+      p->framing = true;
+      p->scan = p->parsed;
+    }
+    if (!frame_by_lines(p, b, &ok)) break;
   }
-  if (p->cap - p->len < READ_CHUNK) {
-    p->cap = MAX(p->cap * 2, p->len + READ_CHUNK);
-    p->buf = g_realloc(p->buf, p->cap);
-  }
+  if (ok && b->text->len - p->parsed > MAX_MESSAGE)
+    ok = protocol_error(
+        b, g_strdup_printf("a message longer than %d bytes, or no \"end\" line", MAX_MESSAGE));
+  return ok;
 }
 
-/* One read of stdout.  FALSE at its end (EOF, error, protocol error). */
+/* One read of stdout, straight into the filling batch's text.  Its
+ * complete messages are parsed and it is queued; what follows the last of
+ * them starts the next batch.  FALSE at the end (EOF, error). */
 static gboolean read_stdout(ml_process *p)
 {
-  make_room(p);
-  ssize_t n = read(p->out_fd, p->buf + p->len, p->cap - p->len);
+  ml_batch *b = p->filling;
+  size_t len = b->text->len;
+  g_string_set_size(b->text, len + READ_CHUNK);
+  ssize_t n = read(p->out_fd, b->text->str + len, READ_CHUNK);
+  g_string_set_size(b->text, len + (size_t)MAX(n, 0));
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return TRUE;
   if (n <= 0) return FALSE;
   atomic_store_explicit(&p->last_output_ns, fc_now_ns(), memory_order_relaxed);
   if (p->discard) {
-    p->len = p->start = p->scan = 0;
+    g_string_truncate(b->text, 0);
     return TRUE;
   }
-  p->len += (size_t)n;
-  ml_batch *b = fresh_batch(p);
-  gboolean ok = split_messages(p, b);
-  if (b->n_msgs || !ok)
-    push_batch(p, b);
-  else
-    ml_process_recycle(p, b);
+  gboolean ok = parse_available(p, b);
+  if (!b->n_msgs && ok) return TRUE; /* nothing complete yet: read on into the same batch */
+  ml_batch *next = fresh_batch(p);
+  size_t rest = b->text->len - p->parsed;
+  g_string_append_len(next->text, b->text->str + p->parsed, (gssize)rest);
+  g_string_truncate(b->text, p->parsed);
+  b->bytes = p->parsed;
+  p->scan -= MIN(p->scan, p->parsed);
+  p->parsed = 0;
+  p->filling = next;
+  push_batch(p, b);
   if (!ok) p->discard = true; /* keep draining until the task kills the child */
   return TRUE;
 }
@@ -362,6 +377,7 @@ ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error)
   g_queue_init(&p->spare);
   g_queue_init(&p->tail);
   p->parser = ml_parser_new();
+  p->filling = ml_batch_new();
   p->err_line = g_string_new(NULL);
   p->reader_running = pthread_create(&p->reader, NULL, reader_main, p) == 0;
   if (p->reader_running) pthread_setname_np(p->reader, "gust-ml-reader");
@@ -514,9 +530,8 @@ void ml_process_free(ml_process *p)
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->cond);
   ml_parser_free(p->parser);
-  g_free(p->bounds);
+  ml_batch_free(p->filling);
   if (p->err_line) g_string_free(p->err_line, TRUE);
-  g_free(p->buf);
   g_free(p->label);
   g_free(p->tail_text);
   g_free(p);

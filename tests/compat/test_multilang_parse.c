@@ -246,7 +246,8 @@ static void test_direct_reader_agrees_with_the_general_parser(void)
   for (size_t i = 0; i < G_N_ELEMENTS(taken); i++) {
     ml_msg fast;
     char *text = copy_of(taken[i]);
-    if (!ml_fast_parse(text, strlen(taken[i]), &batch->arena, &fast))
+    size_t used;
+    if (!ml_fast_parse(text, strlen(taken[i]), false, &batch->arena, &fast, &used))
       g_error("the direct reader declined %s", taken[i]);
     char *error = NULL;
     guint before = batch->n_msgs;
@@ -260,7 +261,8 @@ static void test_direct_reader_agrees_with_the_general_parser(void)
   for (size_t i = 0; i < G_N_ELEMENTS(declined); i++) {
     ml_msg fast;
     char *text = copy_of(declined[i]);
-    g_assert_false(ml_fast_parse(text, strlen(declined[i]), &batch->arena, &fast));
+    size_t used;
+    g_assert_false(ml_fast_parse(text, strlen(declined[i]), false, &batch->arena, &fast, &used));
     g_assert_cmpstr(text, ==, declined[i]); /* untouched */
   }
 }
