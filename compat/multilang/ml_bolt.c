@@ -55,6 +55,10 @@ typedef struct {
   size_t max_task_ids;
   bool warned_held; /* said once that the child holds tuples across checkpoints */
   bool busy;        /* emptied(): an unsettled tuple was found */
+  /* the encoded source of the last input (most come from one source) */
+  GString *source;
+  const rt_stream *source_stream;
+  int source_task;
 } ml_bolt;
 
 /* ---- ids ---- */
@@ -224,6 +228,7 @@ static void bolt_free(ml_bolt *h)
 {
   ml_child_clear(&h->child);
   ml_held_clear(&h->inflight);
+  g_string_free(h->source, TRUE);
   rt_collector_clear(&h->out);
   g_free(h->task_ids);
   g_free(h);
@@ -238,6 +243,7 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
   rt_context_init(&h->ctx, comp->rt, comp, fc_task_subtask(task));
   rt_collector_init(&h->out, comp->rt, comp, task);
   ml_held_init(&h->inflight);
+  h->source = g_string_new(NULL);
   h->max_task_ids = fc_task_max_routes(task) + 1;
   h->task_ids = g_new(int, h->max_task_ids);
   if (!ml_child_init(&h->child, comp, fc_task_subtask(task), fc_task_job(task), fc_task_id(task),
@@ -263,8 +269,14 @@ static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, G
     return TRUE;
   }
   inflight *e = keep(h, &view);
-  ml_encode_tuple(h->child.wbuf, e->id, gust_tuple_source_component(&view), view.source_task,
-                  view.stream->name, rec->values, rec->n_values);
+  if (view.stream != h->source_stream || view.source_task != h->source_task) {
+    g_string_truncate(h->source, 0);
+    ml_encode_tuple_source(h->source, gust_tuple_source_component(&view), view.source_task,
+                           view.stream->name);
+    h->source_stream = view.stream;
+    h->source_task = view.source_task;
+  }
+  ml_encode_tuple_from(h->child.wbuf, e->id, h->source, rec->values, rec->n_values);
   return TRUE;
 }
 

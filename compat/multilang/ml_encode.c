@@ -165,11 +165,8 @@ void ml_encode_value(GString *out, const fc_value *v)
   }
 }
 
-void ml_encode_tuple(GString *out, uint64_t id, const char *comp, int task, const char *stream,
-                     const fc_value *values, uint32_t n_values)
+void ml_encode_tuple_source(GString *out, const char *comp, int task, const char *stream)
 {
-  PUT(out, "{\"id\":\"");
-  append_uint(out, id);
   PUT(out, "\",\"comp\":");
   if (comp)
     ml_encode_string(out, comp, strlen(comp));
@@ -180,12 +177,28 @@ void ml_encode_tuple(GString *out, uint64_t id, const char *comp, int task, cons
   PUT(out, ",\"task\":");
   append_int(out, task);
   PUT(out, ",\"tuple\":[");
+}
+
+void ml_encode_tuple_from(GString *out, uint64_t id, const GString *source, const fc_value *values,
+                          uint32_t n_values)
+{
+  PUT(out, "{\"id\":\"");
+  append_uint(out, id);
+  put(out, source->str, source->len);
   for (uint32_t i = 0; i < n_values; i++) {
     if (i) g_string_append_c(out, ',');
     ml_encode_value(out, &values[i]);
   }
-  PUT(out, "]}");
-  PUT(out, FRAME_END);
+  PUT(out, "]}" FRAME_END);
+}
+
+void ml_encode_tuple(GString *out, uint64_t id, const char *comp, int task, const char *stream,
+                     const fc_value *values, uint32_t n_values)
+{
+  GString *source = g_string_new(NULL);
+  ml_encode_tuple_source(source, comp, task, stream);
+  ml_encode_tuple_from(out, id, source, values, n_values);
+  g_string_free(source, TRUE);
 }
 
 void ml_encode_heartbeat(GString *out, uint64_t id)

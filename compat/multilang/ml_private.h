@@ -155,6 +155,12 @@ gboolean ml_parse_general(ml_parser *p, char *text, size_t len, ml_batch *batch,
 /* Each appends one framed message ("<json>\nend\n") to out. */
 void ml_encode_tuple(GString *out, uint64_t id, const char *comp, int task, const char *stream,
                      const fc_value *values, uint32_t n_values);
+/* The same in two parts: what a tuple's source (component, task, stream)
+ * makes of the message, kept by a bolt that gets many from one source,
+ * and a message with it. */
+void ml_encode_tuple_source(GString *out, const char *comp, int task, const char *stream);
+void ml_encode_tuple_from(GString *out, uint64_t id, const GString *source, const fc_value *values,
+                          uint32_t n_values);
 /* comp NULL writes "comp": null (heartbeats). */
 void ml_encode_heartbeat(GString *out, uint64_t id);
 /* id: raw JSON (NULL: ""). */

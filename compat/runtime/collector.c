@@ -343,7 +343,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
                          size_t n_values, const fc_value *msg_id, int *task_ids,
                          size_t max_task_ids)
 {
-  int64_t now = msg_id ? fc_now_ns() : 0;
+  int64_t now = !msg_id ? 0 : c->call_ns ? c->call_ns : fc_now_ns();
   fc_record rec = {
       .stream = s->id, .n_values = (uint32_t)n_values, .values = values, .created_ns = now};
   size_t n = target >= 0 ? fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes)

@@ -170,6 +170,7 @@ struct gust_collector {
   GHashTable *pending;    /* acker mode and no tracking: root -> pending_msg* in flight */
   GArray *ack_now;        /* NONE mode: roots to ack after next_tuple */
   uint64_t emitted_now;   /* tuples emitted during the current callback */
+  int64_t call_ns;        /* during next_tuple(): when it was called (one clock read a call) */
   uint64_t epoch;         /* checkpoint mode: emits since the last snapshot belong here */
   rt_epoch_ledger ledger; /* checkpoint mode: reliable emits in flight, by epoch */
   /* bolts, acker mode: acks gathered during a turn, XOR-combined per root

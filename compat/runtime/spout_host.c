@@ -127,7 +127,10 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
     return FC_PRODUCE_IDLE; /* an ack, a completed checkpoint or the timeout sweep wakes us */
   }
   h->out.emitted_now = 0;
-  if (!comp->def->next_tuple(h->instance, &h->out, error)) {
+  h->out.call_ns = fc_now_ns(); /* the emit time of everything this call emits */
+  gboolean ok = comp->def->next_tuple(h->instance, &h->out, error);
+  h->out.call_ns = 0;
+  if (!ok) {
     g_prefix_error(error, "spout %s (task %d) failed: ", comp->id, gust_context_task_id(&h->ctx));
     return FC_PRODUCE_ERROR;
   }
