@@ -42,7 +42,7 @@ static inline void skip_ws(cursor *c)
 }
 
 /* Takes word (quotes included) if the text goes on with it. */
-static bool take(cursor *c, const char *word, size_t n)
+static inline bool take(cursor *c, const char *word, size_t n)
 {
   if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n)) return false;
   c->p += n;
@@ -57,7 +57,7 @@ static inline bool digit(char ch)
 
 /* At an opening quote: a string without escapes or control characters,
  * valid UTF-8.  Sets [*start, *start + *len). */
-static bool read_string(cursor *c, char **start, uint32_t *len)
+static inline bool read_string(cursor *c, char **start, uint32_t *len)
 {
   char *q = c->p + 1, *s = (char *)ml_plain_run(q, c->end);
   bool ascii = true;
@@ -144,7 +144,7 @@ typedef struct {
   uint32_t n_ends;
 } reading;
 
-static bool end_at(reading *r, char *at)
+static inline bool end_at(reading *r, char *at)
 {
   if (r->n_ends == G_N_ELEMENTS(r->ends)) return false;
   r->ends[r->n_ends++] = at;
@@ -152,7 +152,7 @@ static bool end_at(reading *r, char *at)
 }
 
 /* A scalar: a tuple value. */
-static bool read_value(cursor *c, reading *r, fc_value *v)
+static inline bool read_value(cursor *c, reading *r, fc_value *v)
 {
   char *s;
   uint32_t len;
@@ -188,7 +188,7 @@ static bool read_value(cursor *c, reading *r, fc_value *v)
 }
 
 /* An id (a string or a number, kept as written). */
-static bool read_id(cursor *c, reading *r, ml_raw *id)
+static inline bool read_id(cursor *c, reading *r, ml_raw *id)
 {
   char *s;
   uint32_t len;
@@ -205,39 +205,42 @@ static bool read_id(cursor *c, reading *r, ml_raw *id)
   return end_at(r, s + len);
 }
 
-/* At '[': a list, each item read by item(); FALSE past max items. */
-static bool read_list(cursor *c, reading *r, uint32_t max, uint32_t *n,
-                      bool (*item)(cursor *, reading *, uint32_t))
+/* At '[': a list of up to max items, each read by READ_ITEM(c, r, i)
+ * (a macro, so that the item readers are inlined). */
+#define READ_LIST(c, r, max, n, READ_ITEM)                                                         \
+  do {                                                                                             \
+    (c)->p++;                                                                                      \
+    skip_ws(c);                                                                                    \
+    if ((c)->p < (c)->end && *(c)->p == ']') {                                                     \
+      (c)->p++;                                                                                    \
+      return true;                                                                                 \
+    }                                                                                              \
+    for (;;) {                                                                                     \
+      if ((c)->p == (c)->end || *(n) == (max) || !READ_ITEM(c, r, *(n))) return false;             \
+      (*(n))++;                                                                                    \
+      skip_ws(c);                                                                                  \
+      if ((c)->p == (c)->end) return false;                                                        \
+      if (*(c)->p == ']') {                                                                        \
+        (c)->p++;                                                                                  \
+        return true;                                                                               \
+      }                                                                                            \
+      if (*(c)->p != ',') return false;                                                            \
+      (c)->p++;                                                                                    \
+      skip_ws(c);                                                                                  \
+    }                                                                                              \
+  } while (0)
+
+#define TUPLE_ITEM(c, r, i) read_value(c, r, &(r)->values[i])
+#define ANCHOR_ITEM(c, r, i) read_id(c, r, &(r)->anchors[i])
+
+static bool read_tuple(cursor *c, reading *r)
 {
-  c->p++;
-  skip_ws(c);
-  if (c->p < c->end && *c->p == ']') {
-    c->p++;
-    return true;
-  }
-  for (;;) {
-    if (c->p == c->end || *n == max || !item(c, r, *n)) return false;
-    (*n)++;
-    skip_ws(c);
-    if (c->p == c->end) return false;
-    if (*c->p == ']') {
-      c->p++;
-      return true;
-    }
-    if (*c->p != ',') return false;
-    c->p++;
-    skip_ws(c);
-  }
+  READ_LIST(c, r, MAX_VALUES, &r->n_values, TUPLE_ITEM);
 }
 
-static bool tuple_item(cursor *c, reading *r, uint32_t i)
+static bool read_anchors(cursor *c, reading *r)
 {
-  return read_value(c, r, &r->values[i]);
-}
-
-static bool anchor_item(cursor *c, reading *r, uint32_t i)
-{
-  return read_id(c, r, &r->anchors[i]);
+  READ_LIST(c, r, MAX_ANCHORS, &r->n_anchors, ANCHOR_ITEM);
 }
 
 typedef enum {
@@ -301,9 +304,9 @@ static bool read_member(cursor *c, reading *r, key k, ml_msg *msg)
     return read_command(c, msg);
   case KEY_TUPLE:
     r->has_tuple = true;
-    return *c->p == '[' && read_list(c, r, MAX_VALUES, &r->n_values, tuple_item);
+    return *c->p == '[' && read_tuple(c, r);
   case KEY_ANCHORS:
-    return *c->p == '[' && read_list(c, r, MAX_ANCHORS, &r->n_anchors, anchor_item);
+    return *c->p == '[' && read_anchors(c, r);
   case KEY_ID:
     if (TAKE(c, "null")) return true; /* no id */
     return read_id(c, r, &msg->id);
@@ -403,7 +406,7 @@ gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_
     msg->anchors = anchors;
     msg->n_anchors = r.n_anchors;
   }
-  for (uint32_t i = 0; i < r.n_ends; i++)
+  for (uint32_t i = 0, n = r.n_ends; i < n; i++)
     *r.ends[i] = '\0';
   return TRUE;
 }
