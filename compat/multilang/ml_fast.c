@@ -25,134 +25,22 @@
  *
  * Reentrant; no state outside the call.
  */
-#include "ml_private.h"
+#include "ml_fast.h"
 
-#include <string.h>
+typedef ml_reading reading;
+#define end_at ml_end_at
 
-enum { MAX_VALUES = 256, MAX_ANCHORS = 16 };
-
-typedef struct {
-  char *p, *end;
-} cursor;
-
-static inline void skip_ws(cursor *c)
+/* A hole, if the read records them. */
+static inline void hole(reading *r, ml_hole_kind kind, uint32_t index, char *start, uint32_t len)
 {
-  while (c->p < c->end && (*c->p == ' ' || *c->p == '\n' || *c->p == '\r' || *c->p == '\t'))
-    c->p++;
+  if (!r->record) return;
+  if (r->n_holes < ML_MAX_HOLES)
+    r->holes[r->n_holes] = (ml_hole){start, len, (uint16_t)kind, (uint16_t)index};
+  r->n_holes++;
 }
 
-/* Takes word (quotes included) if the text goes on with it. */
-static inline bool take(cursor *c, const char *word, size_t n)
-{
-  if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n)) return false;
-  c->p += n;
-  return true;
-}
-#define TAKE(c, word) take(c, word, sizeof word - 1)
-
-static inline bool digit(char ch)
-{
-  return ch >= '0' && ch <= '9';
-}
-
-/* At an opening quote: a string without escapes or control characters,
- * valid UTF-8.  Sets [*start, *start + *len). */
-static inline bool read_string(cursor *c, char **start, uint32_t *len)
-{
-  char *q = c->p + 1, *s = (char *)ml_plain_run(q, c->end);
-  bool ascii = true;
-  while (s < c->end && (unsigned char)*s >= 0x80) { /* UTF-8: checked below */
-    ascii = false;
-    s = (char *)ml_plain_run(s + 1, c->end);
-  }
-  if (s == c->end || *s != '"' || s - q > G_MAXUINT32) return false;
-  if (!ascii && !g_utf8_validate_len(q, (gsize)(s - q), NULL)) return false;
-  *start = q;
-  *len = (uint32_t)(s - q);
-  c->p = s + 1;
-  return true;
-}
-
-typedef enum { NUM_INT, NUM_BIG, NUM_REAL } number_kind;
-
-/* A number by JSON's grammar, -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?,
- * and its value: an int64, an integer too big for one, or a real. */
-static bool read_number(cursor *c, char **start, uint32_t *len, number_kind *kind, int64_t *i,
-                        double *f)
-{
-  char *s = c->p, *e = c->end;
-  bool negative = s < e && *s == '-';
-  if (negative) s++;
-  uint64_t magnitude = 0;
-  bool overflow = false;
-  if (s < e && *s == '0') {
-    s++;
-  } else if (s < e && digit(*s)) {
-    for (; s < e && digit(*s); s++) {
-      unsigned d = (unsigned)(*s - '0');
-      if (magnitude > (G_MAXUINT64 - d) / 10) overflow = true;
-      magnitude = magnitude * 10 + d;
-    }
-  } else {
-    return false;
-  }
-  bool real = false;
-  if (s < e && *s == '.') {
-    s++;
-    if (s == e || !digit(*s)) return false;
-    while (s < e && digit(*s))
-      s++;
-    real = true;
-  }
-  if (s < e && (*s == 'e' || *s == 'E')) {
-    s++;
-    if (s < e && (*s == '+' || *s == '-')) s++;
-    if (s == e || !digit(*s)) return false;
-    while (s < e && digit(*s))
-      s++;
-    real = true;
-  }
-  /* the number must end where JSON lets a value end (and must not run to
-   * the end of the text: the NUL that ends it goes on the next byte) */
-  if (s == e ||
-      (*s != ',' && *s != ']' && *s != '}' && *s != ' ' && *s != '\n' && *s != '\r' && *s != '\t'))
-    return false;
-  *start = c->p;
-  *len = (uint32_t)(s - c->p);
-  c->p = s;
-  if (real) {
-    *kind = NUM_REAL;
-    *f = g_ascii_strtod(*start, NULL);
-  } else if (overflow || magnitude > (uint64_t)G_MAXINT64 + negative) {
-    *kind = NUM_BIG;
-  } else {
-    *kind = NUM_INT;
-    *i = negative ? (int64_t)(0 - magnitude) : (int64_t)magnitude;
-  }
-  return true;
-}
-
-/* What was read, before anything is written. */
-typedef struct {
-  fc_value values[MAX_VALUES];
-  uint32_t n_values;
-  bool has_tuple;
-  ml_raw anchors[MAX_ANCHORS];
-  uint32_t n_anchors;
-  /* the bytes to overwrite with NUL on success */
-  char *ends[MAX_VALUES + MAX_ANCHORS + 4];
-  uint32_t n_ends;
-} reading;
-
-static inline bool end_at(reading *r, char *at)
-{
-  if (r->n_ends == G_N_ELEMENTS(r->ends)) return false;
-  r->ends[r->n_ends++] = at;
-  return true;
-}
-
-/* A scalar: a tuple value. */
-static inline bool read_value(cursor *c, reading *r, fc_value *v)
+/* A scalar: tuple item i. */
+static inline bool read_value(cursor *c, reading *r, uint32_t i_item, fc_value *v)
 {
   char *s;
   uint32_t len;
@@ -163,6 +51,7 @@ static inline bool read_value(cursor *c, reading *r, fc_value *v)
   case '"':
     if (!read_string(c, &s, &len) || !end_at(r, s + len)) return false;
     *v = fc_str_len(s, len);
+    hole(r, HOLE_VALUE_STR, i_item, s, len);
     return true;
   case 't':
     *v = fc_bool(true);
@@ -175,6 +64,7 @@ static inline bool read_value(cursor *c, reading *r, fc_value *v)
     return TAKE(c, "null");
   default:
     if (!read_number(c, &s, &len, &kind, &i, &f)) return false;
+    hole(r, HOLE_VALUE_NUM, i_item, s, len);
     if (kind == NUM_INT)
       *v = fc_i64(i);
     else if (kind == NUM_REAL)
@@ -187,8 +77,9 @@ static inline bool read_value(cursor *c, reading *r, fc_value *v)
   }
 }
 
-/* An id (a string or a number, kept as written). */
-static inline bool read_id(cursor *c, reading *r, ml_raw *id)
+/* An id (a string or a number, kept as written); str_kind: its hole's
+ * kind if a string (the number kind follows it). */
+static inline bool read_id(cursor *c, reading *r, ml_hole_kind str_kind, uint32_t index, ml_raw *id)
 {
   char *s;
   uint32_t len;
@@ -198,9 +89,11 @@ static inline bool read_id(cursor *c, reading *r, ml_raw *id)
   if (c->p < c->end && *c->p == '"') {
     if (!read_string(c, &s, &len)) return false;
     *id = (ml_raw){s, len, true};
+    hole(r, str_kind, index, s, len);
   } else {
     if (!read_number(c, &s, &len, &kind, &i, &f)) return false;
     *id = (ml_raw){s, len, false};
+    hole(r, str_kind + 1, index, s, len);
   }
   return end_at(r, s + len);
 }
@@ -230,8 +123,8 @@ static inline bool read_id(cursor *c, reading *r, ml_raw *id)
     }                                                                                              \
   } while (0)
 
-#define TUPLE_ITEM(c, r, i) read_value(c, r, &(r)->values[i])
-#define ANCHOR_ITEM(c, r, i) read_id(c, r, &(r)->anchors[i])
+#define TUPLE_ITEM(c, r, i) read_value(c, r, i, &(r)->values[i])
+#define ANCHOR_ITEM(c, r, i) read_id(c, r, HOLE_ANCHOR_STR, i, &(r)->anchors[i])
 
 static bool read_tuple(cursor *c, reading *r)
 {
@@ -309,15 +202,17 @@ static bool read_member(cursor *c, reading *r, key k, ml_msg *msg)
     return *c->p == '[' && read_anchors(c, r);
   case KEY_ID:
     if (TAKE(c, "null")) return true; /* no id */
-    return read_id(c, r, &msg->id);
+    return read_id(c, r, HOLE_ID_STR, 0, &msg->id);
   case KEY_STREAM:
     if (TAKE(c, "null")) return true;
     if (*c->p != '"' || !read_string(c, &s, &len) || !end_at(r, s + len)) return false;
     msg->stream = s;
+    hole(r, HOLE_STREAM, 0, s, len);
     return true;
   case KEY_TASK:
     if (TAKE(c, "null")) return true;
     if (!read_number(c, &s, &len, &kind, &i, &f) || kind == NUM_REAL) return false;
+    hole(r, HOLE_TASK, 0, s, len);
     msg->direct = true;
     msg->task = kind == NUM_INT ? i : -1;
     return true;
@@ -340,12 +235,8 @@ static bool complete(const reading *r, unsigned seen, ml_msg *msg)
   return true;
 }
 
-gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_msg *msg,
-                       size_t *used)
+void ml_msg_defaults(ml_msg *msg)
 {
-  reading r;
-  r.n_values = r.n_anchors = r.n_ends = 0;
-  r.has_tuple = false;
   /* field by field: a whole-struct initializer compiles to a slow rep stos */
   msg->id = (ml_raw){NULL, 0, false};
   msg->stream = NULL;
@@ -357,6 +248,13 @@ gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_
   msg->text = NULL;
   msg->level = 2;
   msg->pid = 0;
+}
+
+gboolean ml_fast_read(char *text, size_t len, bool framed, ml_reading *r, ml_msg *msg, size_t *used)
+{
+  r->n_values = r->n_anchors = r->n_ends = r->n_holes = 0;
+  r->has_tuple = false;
+  ml_msg_defaults(msg);
   cursor c = {text, text + len};
   skip_ws(&c);
   if (c.p == c.end || *c.p != '{') return FALSE;
@@ -373,7 +271,7 @@ gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_
     if (c.p == c.end || *c.p != ':') return FALSE;
     c.p++;
     skip_ws(&c);
-    if (c.p == c.end || !read_member(&c, &r, which, msg)) return FALSE;
+    if (c.p == c.end || !read_member(&c, r, which, msg)) return FALSE;
     skip_ws(&c);
     if (c.p == c.end) return FALSE;
     if (*c.p == '}') break;
@@ -388,25 +286,37 @@ gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_
     skip_ws(&c);
     if (c.p != c.end) return FALSE;
   }
-  if (!complete(&r, seen, msg)) return FALSE;
+  if (!complete(r, seen, msg)) return FALSE;
   *used = (size_t)(c.p - text);
+  return TRUE;
+}
 
-  /* done: write what the message points to */
-  if (r.n_values) {
-    fc_value *values = fc_arena_alloc(arena, r.n_values * sizeof *values);
-    memcpy(values, r.values, r.n_values * sizeof *values);
+void ml_reading_finish(ml_reading *r, fc_arena *arena, ml_msg *msg)
+{
+  if (r->n_values) {
+    fc_value *values = fc_arena_alloc(arena, r->n_values * sizeof *values);
+    memcpy(values, r->values, r->n_values * sizeof *values);
     msg->values = values;
   } else {
     msg->values = fc_arena_alloc(arena, sizeof(fc_value));
   }
-  msg->n_values = r.n_values;
-  if (r.n_anchors) {
-    ml_raw *anchors = fc_arena_alloc(arena, r.n_anchors * sizeof *anchors);
-    memcpy(anchors, r.anchors, r.n_anchors * sizeof *anchors);
+  msg->n_values = r->n_values;
+  if (r->n_anchors) {
+    ml_raw *anchors = fc_arena_alloc(arena, r->n_anchors * sizeof *anchors);
+    memcpy(anchors, r->anchors, r->n_anchors * sizeof *anchors);
     msg->anchors = anchors;
-    msg->n_anchors = r.n_anchors;
+    msg->n_anchors = r->n_anchors;
   }
-  for (uint32_t i = 0, n = r.n_ends; i < n; i++)
-    *r.ends[i] = '\0';
+  for (uint32_t i = 0, n = r->n_ends; i < n; i++)
+    *r->ends[i] = '\0';
+}
+
+gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_msg *msg,
+                       size_t *used)
+{
+  ml_reading r;
+  r.record = false;
+  if (!ml_fast_read(text, len, framed, &r, msg, used)) return FALSE;
+  ml_reading_finish(&r, arena, msg);
   return TRUE;
 }

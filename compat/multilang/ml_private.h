@@ -2,6 +2,7 @@
  * compat/multilang/ (Storm's ShellBolt / ShellSpout / ShellProcess).
  *
  *   ml_fast.c       child -> parent: the common messages, read directly
+ *   ml_shape.c      ... and read like the recent ones, by their shapes
  *   ml_parse.c      child -> parent: any message's JSON text -> ml_msg (YAJL, SAX)
  *   ml_encode.c     parent -> child: tuples, commands, task ids, as JSON text
  *   ml_handshake.c  the first message: conf, pidDir, context
@@ -146,6 +147,16 @@ void ml_parser_free(ml_parser *p);
  * escapes point into it (the parser ends them with a NUL in place of
  * their closing quote). */
 gboolean ml_parse_message(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error);
+/* The shapes of a child's recent messages (ml_shape.c), to read the next
+ * ones like them: the reader thread's way through its stream.  Reads one
+ * message from the start of text (framed, as ml_fast_parse with framed
+ * TRUE): by a recent shape, else by the direct reader, learning its
+ * shape.  Same results as ml_fast_parse. */
+typedef struct ml_shapes ml_shapes;
+ml_shapes *ml_shapes_new(void);
+void ml_shapes_free(ml_shapes *s);
+gboolean ml_shapes_parse(ml_shapes *s, char *text, size_t len, fc_arena *arena, ml_msg *msg,
+                         size_t *used);
 /* The same, always by the general parser (what ml_parse_message does
  * with what ml_fast_parse leaves). */
 gboolean ml_parse_general(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error);

@@ -73,6 +73,7 @@ struct ml_process {
 
   /* reader thread only (the task reads `tail` after joining) */
   ml_parser *parser;
+  ml_shapes *shapes; /* of the recent messages */
   ml_batch *filling; /* stdout is read into its text */
   size_t parsed;     /* its text up to here is parsed */
   size_t scan;       /* line framing: the next line to look at */
@@ -215,8 +216,8 @@ static gboolean parse_available(ml_process *p, ml_batch *b)
   while (ok && p->parsed < b->text->len) {
     if (!p->framing) {
       size_t used;
-      if (ml_fast_parse(b->text->str + p->parsed, b->text->len - p->parsed, true, &b->arena,
-                        ml_batch_add(b), &used)) {
+      if (ml_shapes_parse(p->shapes, b->text->str + p->parsed, b->text->len - p->parsed, &b->arena,
+                          ml_batch_add(b), &used)) {
         p->parsed += used;
         continue;
       }
@@ -377,6 +378,7 @@ ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error)
   g_queue_init(&p->spare);
   g_queue_init(&p->tail);
   p->parser = ml_parser_new();
+  p->shapes = ml_shapes_new();
   p->filling = ml_batch_new();
   p->err_line = g_string_new(NULL);
   p->reader_running = pthread_create(&p->reader, NULL, reader_main, p) == 0;
@@ -530,6 +532,7 @@ void ml_process_free(ml_process *p)
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->cond);
   ml_parser_free(p->parser);
+  ml_shapes_free(p->shapes);
   ml_batch_free(p->filling);
   if (p->err_line) g_string_free(p->err_line, TRUE);
   g_free(p->label);

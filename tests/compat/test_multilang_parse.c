@@ -267,6 +267,120 @@ static void test_direct_reader_agrees_with_the_general_parser(void)
   }
 }
 
+/* One random message in the shapes children write (mostly the direct
+ * reader's; a few with escapes, which it declines). */
+static void random_message(GRand *rand, GString *out)
+{
+  static const char *const words[] = {"cow", "", "caf\xc3\xa9", "a b", "x\\\"y", "moon"};
+  static const char *const numbers[] = {
+      "0", "-7", "123456789012", "18446744073709551616", "-9223372036854775808", "1.5", "-2e-3"};
+  const char *colon = g_rand_int_range(rand, 0, 4) ? ":" : ": ";
+  const char *comma = *colon == ':' && colon[1] ? ", " : ",";
+  int what = g_rand_int_range(rand, 0, 20);
+  if (what == 0) {
+    g_string_append_printf(out, "{\"command\"%s\"sync\"}", colon);
+    return;
+  }
+  if (what <= 3) {
+    g_string_append_printf(out, "{\"command\"%s\"%s\"%s\"id\"%s", colon, what == 1 ? "fail" : "ack",
+                           comma, colon);
+    if (g_rand_boolean(rand))
+      g_string_append_printf(out, "\"%u\"}", g_rand_int_range(rand, 0, 100000));
+    else
+      g_string_append_printf(out, "%u}", g_rand_int_range(rand, 0, 100000));
+    return;
+  }
+  GString *tuple = g_string_new("[");
+  int n = g_rand_int_range(rand, 0, 4);
+  for (int i = 0; i < n; i++) {
+    if (i) g_string_append(tuple, comma);
+    int v = g_rand_int_range(rand, 0, 10);
+    if (v < 5)
+      g_string_append_printf(tuple, "\"%s\"", words[g_rand_int_range(rand, 0, 6)]);
+    else if (v < 8)
+      g_string_append(tuple, numbers[g_rand_int_range(rand, 0, 7)]);
+    else
+      g_string_append(tuple, v == 8 ? "true" : "null");
+  }
+  g_string_append(tuple, "]");
+  g_string_append_printf(out, "{\"command\"%s\"emit\"", colon);
+  int order = g_rand_int_range(rand, 0, 3);
+  if (order == 0) g_string_append_printf(out, "%s\"tuple\"%s%s", comma, colon, tuple->str);
+  int anchors = g_rand_int_range(rand, 0, 3);
+  if (anchors) {
+    g_string_append_printf(out, "%s\"anchors\"%s[", comma, colon);
+    for (int a = 0; a < anchors; a++)
+      g_string_append_printf(out, a % 2 ? "%s%u" : "%s\"%u\"", a ? comma : "",
+                             g_rand_int_range(rand, 0, 1000000));
+    g_string_append(out, "]");
+  }
+  if (order == 1) g_string_append_printf(out, "%s\"tuple\"%s%s", comma, colon, tuple->str);
+  if (g_rand_int_range(rand, 0, 5) == 0)
+    g_string_append_printf(out, "%s\"stream\"%s\"s%d\"", comma, colon,
+                           g_rand_int_range(rand, 0, 3));
+  if (g_rand_int_range(rand, 0, 8) == 0)
+    g_string_append_printf(out, "%s\"task\"%s%d", comma, colon, g_rand_int_range(rand, 1, 9));
+  if (g_rand_int_range(rand, 0, 8) == 0)
+    g_string_append_printf(out, "%s\"id\"%s\"m%d\"", comma, colon, g_rand_int_range(rand, 0, 99));
+  int need = g_rand_int_range(rand, 0, 3);
+  if (need)
+    g_string_append_printf(out, "%s\"need_task_ids\"%s%s", comma, colon,
+                           need == 1 ? "false" : "true");
+  if (order == 2) g_string_append_printf(out, "%s\"tuple\"%s%s", comma, colon, tuple->str);
+  g_string_append(out, "}");
+  g_string_free(tuple, TRUE);
+}
+
+static void test_shapes_read_a_stream_as_the_general_parser_does(void)
+{
+  GRand *rand = g_rand_new_with_seed(4242);
+  ml_shapes *shapes = ml_shapes_new();
+  int by_shape_or_direct = 0, declined = 0;
+  for (int round = 0; round < 50; round++) {
+    /* a stream of messages; each also kept alone for the general parser */
+    GString *stream = g_string_new(NULL);
+    GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < 400; i++) {
+      GString *m = g_string_new(NULL);
+      random_message(rand, m);
+      g_string_append_len(stream, m->str, (gssize)m->len);
+      g_string_append(stream, "\nend\n");
+      g_ptr_array_add(texts, g_string_free(m, FALSE));
+    }
+    char *text = copy_of(stream->str);
+    size_t pos = 0;
+    for (guint i = 0; i < texts->len; i++) {
+      const char *alone = texts->pdata[i];
+      size_t len = strlen(alone), used = 0;
+      ml_msg m;
+      if (ml_shapes_parse(shapes, text + pos, stream->len - pos, &batch->arena, &m, &used)) {
+        g_assert_cmpuint(used, ==, len + 5);
+        char *error = NULL;
+        guint before = batch->n_msgs;
+        if (!ml_parse_general(parser, copy_of(alone), len, batch, &error))
+          g_error("the general parser refused %s: %s", alone, error);
+        g_autofree char *a = describe(&m), *b = describe(&batch->msgs[before]);
+        if (strcmp(a, b)) g_error("%s\n  shapes:  %s\n  general: %s", alone, a, b);
+        by_shape_or_direct++;
+      } else {
+        /* declined: only messages with an escape */
+        g_assert_nonnull(strchr(alone, '\\'));
+        declined++;
+      }
+      pos += len + 5;
+    }
+    g_string_free(stream, TRUE);
+    g_ptr_array_free(texts, TRUE);
+    fc_arena_reset(&batch->arena);
+    batch->n_msgs = 0;
+  }
+  g_test_message("%d read by shape or directly, %d declined", by_shape_or_direct, declined);
+  g_assert_cmpint(by_shape_or_direct, >, 15000);
+  g_assert_cmpint(declined, >, 100);
+  ml_shapes_free(shapes);
+  g_rand_free(rand);
+}
+
 static void test_values_are_encoded_as_json(void)
 {
   fc_value kv[4] = {fc_str("k"), fc_i64(1), fc_i64(2), fc_str("two")};
@@ -310,6 +424,8 @@ int main(int argc, char **argv)
                   test_malformed_messages_are_refused_with_a_reason);
   g_test_add_func("/multilang/parse/direct_reader_agrees_with_the_general_parser",
                   test_direct_reader_agrees_with_the_general_parser);
+  g_test_add_func("/multilang/parse/shapes_read_a_stream_as_the_general_parser_does",
+                  test_shapes_read_a_stream_as_the_general_parser_does);
   g_test_add_func("/multilang/parse/values_are_encoded_as_json", test_values_are_encoded_as_json);
   int status = g_test_run();
   ml_parser_free(parser);
