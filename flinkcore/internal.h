@@ -91,7 +91,9 @@ struct fc_task {
   int current_edge;
 
   bool opened, input_ended, finished_called, done;
-  bool blocked; /* an output is over its capacity: park after this callback */
+  bool blocked;        /* an output is over its capacity: park after this callback */
+  bool input_held;     /* fc_task_hold_input(): process() gets no records */
+  bool input_released; /* released during this turn: run another */
   bool idle_wake_pending;
   int64_t blocked_since;
   fc_arena scratch;

@@ -6,7 +6,8 @@
  *   3. deliver mailbox messages (timers, user messages, drain);
  *   4. sources: call produce() up to the source budget; operators: process
  *      input batches (round-robin over the input channels) up to a budget;
- *      stop early as soon as an emit overran a full channel;
+ *      stop early as soon as an emit overran a full channel, or the
+ *      operator held its input (fc_task_hold_input);
  *   5. send every non-empty output batch that fits (low latency: a batch
  *      never waits for the next turn to fill up);
  *   6. at end of input: finish(), then an end-marked batch on every output
@@ -117,6 +118,17 @@ GBytes *fc_task_restored_state(const fc_task *t)
 {
   return t->restored;
 }
+void fc_task_hold_input(fc_task *t, gboolean hold)
+{
+  if (t->input_held && !hold) t->input_released = true;
+  t->input_held = hold;
+}
+
+gboolean fc_task_input_held(const fc_task *t)
+{
+  return t->input_held;
+}
+
 fc_arena *fc_task_scratch(fc_task *t)
 {
   return &t->scratch;
@@ -591,7 +603,7 @@ static bool run_operator(fc_task *t, bool *more)
 {
   const fc_operator *op = &t->v->op;
   *more = false;
-  for (int n = 0; n < OPERATOR_BATCH_BUDGET && !t->blocked; n++) {
+  for (int n = 0; n < OPERATOR_BATCH_BUDGET && !t->blocked && !t->input_held; n++) {
     if (!t->cur && !take_input(t)) return true; /* inputs empty: nothing more now */
     fc_batch *b = t->cur;
     t->current_edge = t->cur_ch->edge;
@@ -604,14 +616,14 @@ static bool run_operator(fc_task *t, bool *more)
         return false;
       }
       fc_arena_reset(&t->scratch);
-      if (G_UNLIKELY(t->blocked)) break;
+      if (G_UNLIKELY(t->blocked || t->input_held)) break;
     }
     tls_counts->records_in += t->cur_pos - start;
     t->current_edge = -1;
     if (t->cur_pos == b->n && give_back(t) && !align_inputs(t)) return false;
     if (t->input_ended) return true;
   }
-  *more = true;
+  *more = !t->input_held; /* held: the operator's release (a message) runs the next turn */
   return true;
 }
 
@@ -696,6 +708,10 @@ bool fc_task_run_turn(fc_task *t)
   turn_counts counts = {0};
   tls_counts = &counts;
   bool more = turn(t);
+  if (t->input_released) { /* records may wait that this turn did not take */
+    t->input_released = false;
+    more = more || !t->done;
+  }
   tls_counts = NULL;
   publish_metrics(t, counts.records_in, counts.records_out, counts.batches_in, counts.batches_out);
   atomic_fetch_add_explicit(&t->m_busy_ns, (uint64_t)(fc_now_ns() - start), memory_order_relaxed);

@@ -7,8 +7,12 @@
  * and tracking tags; not its values), and is encoded into the write
  * buffer.  Tick tuples are sent the same way (comp "__system", task -1,
  * stream "__tick"); a heartbeat tuple (stream "__heartbeat", comp null)
- * goes out every second and is not kept.  turn_end() writes the buffer in
- * one go (ml_child_flush).
+ * goes out every second and is not kept.  turn_end() writes what the pipe
+ * takes (one write, nothing waits); the rest stays buffered and the reader
+ * thread says when there is room.  While more than
+ * topology.shellbolt.max.pending inputs (default 100, as Storm) wait
+ * unwritten, the task holds its input (fc_task_hold_input): upstream feels
+ * back-pressure and no scheduler thread waits for the child.
  *
  * The child's messages arrive through the mailbox (MSG_MULTILANG_WAKE)
  * and are applied on the task's turn: emit (anchored to any kept ids,
@@ -34,7 +38,7 @@
 
 #include <string.h>
 
-enum { HEARTBEAT_MS = 1000, LATENCY_SAMPLE = 16 };
+enum { HEARTBEAT_MS = 1000, LATENCY_SAMPLE = 16, DEFAULT_MAX_PENDING = 100 };
 #define FINISH_WAIT_NS (G_GINT64_CONSTANT(5) * 1000000000)
 #define HOLD_PATIENCE_NS (G_GINT64_CONSTANT(1000) * 1000000)
 
@@ -55,6 +59,11 @@ typedef struct {
   size_t max_task_ids;
   bool warned_held; /* said once that the child holds tuples across checkpoints */
   bool busy;        /* emptied(): an unsettled tuple was found */
+  /* inputs written into the child's buffer but not yet into its pipe: the
+   * stream positions where they end (a ring, oldest first) */
+  uint64_t *unsent;
+  size_t unsent_head, unsent_count, unsent_cap;
+  size_t max_pending; /* topology.shellbolt.max.pending: more holds the input */
   /* the encoded source of the last input (most come from one source) */
   GString *source;
   const rt_stream *source_stream;
@@ -106,6 +115,49 @@ static inflight *keep(ml_bolt *h, const gust_tuple *view)
   inflight *e = ml_held_add(&h->inflight, ++h->next_id, view);
   if (e->id % LATENCY_SAMPLE == 0) e->started_ns = fc_now_ns();
   return e;
+}
+
+/* ---- the inputs not yet in the pipe ---- */
+
+static void unsent_push(ml_bolt *h)
+{
+  if (h->unsent_count == h->unsent_cap) { /* grow, unwrapping the ring */
+    size_t cap = MAX(2 * h->unsent_cap, 64);
+    uint64_t *ring = g_new(uint64_t, cap);
+    for (size_t i = 0; i < h->unsent_count; i++)
+      ring[i] = h->unsent[(h->unsent_head + i) % h->unsent_cap];
+    g_free(h->unsent);
+    h->unsent = ring;
+    h->unsent_cap = cap;
+    h->unsent_head = 0;
+  }
+  ml_child *c = &h->child;
+  uint64_t end = c->written_total + (c->wbuf->len - c->wbuf_sent);
+  h->unsent[(h->unsent_head + h->unsent_count) % h->unsent_cap] = end;
+  h->unsent_count++;
+}
+
+/* Forgets the inputs that have reached the pipe; how many have not. */
+static size_t unsent(ml_bolt *h)
+{
+  while (h->unsent_count && h->unsent[h->unsent_head] <= h->child.written_total) {
+    h->unsent_head = (h->unsent_head + 1) % h->unsent_cap;
+    h->unsent_count--;
+  }
+  return h->unsent_count;
+}
+
+/* Writes what the child's stdin takes now.  More than max_pending inputs
+ * left unwritten hold the task's input (Storm's ShellBolt blocks execute()
+ * then); a full pipe asks the reader for a wake when there is room.
+ * Nothing here waits. */
+static void send_some(ml_bolt *h)
+{
+  size_t left = ml_child_write(&h->child);
+  if (!ml_child_is_up(&h->child)) h->unsent_count = 0;
+  bool over = unsent(h) >= h->max_pending;
+  if (over != (bool)fc_task_input_held(h->task)) fc_task_hold_input(h->task, over);
+  if (left) ml_process_watch_writable(h->child.proc);
 }
 
 /* ---- applying the child's messages ---- */
@@ -199,6 +251,8 @@ static void bolt_lost(void *host)
   h->last = NULL;
   ml_held_foreach(&h->inflight, fail_unsettled, h);
   ml_held_remove_all(&h->inflight);
+  h->unsent_count = 0; /* its buffer went with it */
+  if (fc_task_input_held(h->task)) fc_task_hold_input(h->task, FALSE);
 }
 
 static const ml_host_ops bolt_ops = {
@@ -229,6 +283,7 @@ static void bolt_free(ml_bolt *h)
   ml_child_clear(&h->child);
   ml_held_clear(&h->inflight);
   g_string_free(h->source, TRUE);
+  g_free(h->unsent);
   rt_collector_clear(&h->out);
   g_free(h->task_ids);
   g_free(h);
@@ -244,6 +299,10 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
   rt_collector_init(&h->out, comp->rt, comp, task);
   ml_held_init(&h->inflight);
   h->source = g_string_new(NULL);
+  json_t *max = json_object_get(comp->conf, "topology.shellbolt.max.pending");
+  h->max_pending = json_is_integer(max) && json_integer_value(max) > 0
+                       ? (size_t)json_integer_value(max)
+                       : DEFAULT_MAX_PENDING;
   h->max_task_ids = fc_task_max_routes(task) + 1;
   h->task_ids = g_new(int, h->max_task_ids);
   if (!ml_child_init(&h->child, comp, fc_task_subtask(task), fc_task_job(task), fc_task_id(task),
@@ -277,6 +336,8 @@ static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, G
     h->source_task = view.source_task;
   }
   ml_encode_tuple_from(h->child.wbuf, e->id, h->source, rec->values, rec->n_values);
+  unsent_push(h);
+  if (h->unsent_count >= h->max_pending) send_some(h);
   return TRUE;
 }
 
@@ -309,16 +370,19 @@ static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError
 static gboolean bolt_message(fc_task *task, void *state, const fc_message *msg, GError **error)
 {
   ml_bolt *h = state;
-  return msg->kind == MSG_MULTILANG_WAKE ? pump(h, error) : TRUE;
+  if (msg->kind != MSG_MULTILANG_WAKE) return TRUE;
+  if (!pump(h, error)) return FALSE;
+  send_some(h); /* output from the child, or room in its stdin */
+  return TRUE;
 }
 
 static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
 {
   ml_bolt *h = state;
   rt_collector_flush(&h->out); /* the acks gathered this turn */
-  gboolean ok = ml_child_flush(&h->child, error);
+  send_some(h);
   schedule_restart(h);
-  return ok;
+  return TRUE;
 }
 
 typedef struct {

@@ -5,8 +5,10 @@
  * a PATH entry is appended to the inherited PATH, as Storm does), the
  * process in the component's resources directory, and the handshake at
  * the head of the write buffer.  Everything the host writes goes into
- * that buffer and out in one write per turn (ml_child_flush); a full pipe
- * makes the flush wait, applying what the child sends meanwhile, so the
+ * that buffer.  ml_child_write() puts what the pipe takes now into it and
+ * keeps the rest (a bolt then waits for the reader's word that there is
+ * room, without holding a thread); ml_child_flush() writes it all,
+ * waiting for room while applying what the child sends meanwhile, so the
  * two sides never wait on each other.
  *
  * Messages: the reader thread's batches are applied in order on the
@@ -34,7 +36,12 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { REAP_GRACE_MS = 100, CLOSE_GRACE_MS = 300, WRITE_POLL_MS = 10 };
+enum {
+  REAP_GRACE_MS = 100,
+  CLOSE_GRACE_MS = 300,
+  WRITE_POLL_MS = 10,
+  COMPACT_AT = 1024 * 1024, /* a write buffer drops what it sent past this */
+};
 #define RESTART_RESET_NS (G_GINT64_CONSTANT(10) * 1000000000)
 #define BACKOFF_MIN_NS (G_GINT64_CONSTANT(100) * 1000000)
 #define BACKOFF_MAX_NS (G_GINT64_CONSTANT(5) * 1000000000)
@@ -69,6 +76,13 @@ static const gust_impl *impl_of(const ml_child *c)
   return gust_component_impl(c->comp->model);
 }
 
+/* Empties the write buffer. */
+static void drop_written(ml_child *c)
+{
+  g_string_truncate(c->wbuf, 0);
+  c->wbuf_sent = 0;
+}
+
 static gboolean start(ml_child *c, GError **error)
 {
   const gust_impl *impl = impl_of(c);
@@ -90,7 +104,7 @@ static gboolean start(ml_child *c, GError **error)
   c->generation++;
   c->handshake_done = false;
   c->child_pid = ml_process_pid(c->proc);
-  g_string_truncate(c->wbuf, 0);
+  drop_written(c);
   g_string_append(c->wbuf, c->handshake);
   if (c->ops->started) c->ops->started(c->host);
   return TRUE;
@@ -152,7 +166,7 @@ static void died(ml_child *c, const char *reason)
 {
   ml_process *p = c->proc;
   c->proc = NULL;
-  g_string_truncate(c->wbuf, 0);
+  drop_written(c);
   g_autofree char *how = ml_process_reap(p, REAP_GRACE_MS);
   const char *tail = ml_process_stderr_tail(p);
   int64_t lived = fc_now_ns() - ml_process_started_ns(p);
@@ -286,29 +300,51 @@ gboolean ml_child_pump(ml_child *c, GError **error)
 
 /* ---- writing ---- */
 
+size_t ml_child_write(ml_child *c)
+{
+  if (!c->proc) {
+    drop_written(c);
+    return 0;
+  }
+  while (c->wbuf_sent < c->wbuf->len) {
+    gssize n = ml_process_write(c->proc, c->wbuf->str + c->wbuf_sent, c->wbuf->len - c->wbuf_sent);
+    if (n < 0) { /* its stdin is gone: the end of its stdout tells why */
+      drop_written(c);
+      return 0;
+    }
+    if (n == 0) break; /* full */
+    c->wbuf_sent += (size_t)n;
+    c->written_total += (uint64_t)n;
+  }
+  size_t left = c->wbuf->len - c->wbuf_sent;
+  if (!left)
+    drop_written(c);
+  else if (c->wbuf_sent >= COMPACT_AT && c->wbuf_sent * 2 >= c->wbuf->len) {
+    g_string_erase(c->wbuf, 0, (gssize)c->wbuf_sent);
+    c->wbuf_sent = 0;
+  }
+  return left;
+}
+
 gboolean ml_child_flush(ml_child *c, GError **error)
 {
-  size_t off = 0;
   unsigned generation = c->generation;
   int64_t progress_ns = fc_now_ns();
-  while (c->proc && off < c->wbuf->len) {
-    gssize n = ml_process_write(c->proc, c->wbuf->str + off, c->wbuf->len - off);
-    if (n > 0) {
-      off += (size_t)n;
+  uint64_t written = c->written_total;
+  while (c->proc && ml_child_write(c) > 0) {
+    if (c->written_total != written) {
+      written = c->written_total;
       progress_ns = fc_now_ns();
-      continue;
     }
-    if (n < 0) break; /* its stdin is gone: the end of its stdout tells why */
     ml_process_wait_writable(c->proc, WRITE_POLL_MS);
     if (!ml_child_pump(c, error)) return FALSE;
-    if (c->generation != generation) { /* restarted meanwhile: a new buffer */
-      off = 0;
+    if (c->generation != generation) { /* restarted meanwhile: its own buffer */
       generation = c->generation;
+      progress_ns = fc_now_ns();
       continue;
     }
     if (c->proc) ml_child_check(c, progress_ns);
   }
-  if (c->generation == generation) g_string_truncate(c->wbuf, 0);
   return TRUE;
 }
 

@@ -219,6 +219,8 @@ gboolean ml_process_wait(ml_process *p, int64_t deadline_ns);
 gssize ml_process_write(ml_process *p, const char *buf, size_t len);
 /* Waits up to timeout_ms for room in the pipe. */
 void ml_process_wait_writable(ml_process *p, int timeout_ms);
+/* Asks for a MSG_MULTILANG_WAKE when the pipe has room (once). */
+void ml_process_watch_writable(ml_process *p);
 void ml_process_kill(ml_process *p);
 /* Ends the child (closes its stdin, waits up to grace_ms for it to exit,
  * then kills it), joins the reader and reaps it.  Returns a sentence on
@@ -300,9 +302,11 @@ struct ml_child {
   bool ever_ready;     /* some process of this task completed the handshake */
   int64_t child_pid;
   int failures_in_a_row;
-  int64_t restart_at_ns; /* while down: when to start again */
-  GString *wbuf;         /* to the child, written by ml_child_flush() */
-  GError *fatal;         /* the first process could not start: the task fails */
+  int64_t restart_at_ns;  /* while down: when to start again */
+  GString *wbuf;          /* to the child: ml_child_write() / ml_child_flush() */
+  size_t wbuf_sent;       /* its first bytes already in the pipe */
+  uint64_t written_total; /* bytes put in the pipes of this task's processes */
+  GError *fatal;          /* the first process could not start: the task fails */
 };
 
 /* Prepares the child and starts the first process.  FALSE + error if it
@@ -316,6 +320,10 @@ gboolean ml_child_is_up(const ml_child *c);
 /* Applies what the reader has queued.  FALSE + error when the task must
  * fail (its first process died before the handshake). */
 gboolean ml_child_pump(ml_child *c, GError **error);
+/* Writes what the pipe takes of the buffered messages now, without
+ * waiting.  Returns the bytes still to write (0: all sent, or the
+ * process's stdin is gone and its death will be reported). */
+size_t ml_child_write(ml_child *c);
 /* Writes the buffered messages, waiting for room in the pipe while
  * applying what the child sends meanwhile.  A child that neither reads nor
  * writes for the timeout is killed.  Same return as pump. */

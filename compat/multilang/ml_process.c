@@ -16,10 +16,14 @@
  * writes its last words there), queues an end-of-stream batch and exits.
  * A malformed message ends the stream the same way, with the error.
  *
+ * When the task finds stdin full it asks the reader (a byte on the stop
+ * pipe) to watch stdin too; room there posts a MSG_MULTILANG_WAKE, so the
+ * task writes on without waiting in a scheduler thread.
+ *
  * Threads: the reader owns out_fd, err_fd, the parser and the stderr tail
- * until it is joined; the queue, `stop` and `ended` are guarded by the
- * mutex; the last-output time is atomic.  Everything else (stdin, pid,
- * reaping) is the task's.
+ * until it is joined; the queue, `stop`, `ended`, `want_writable` and the
+ * closing of in_fd are guarded by the mutex; the last-output time is
+ * atomic.  Everything else (writing stdin, pid, reaping) is the task's.
  */
 #define _GNU_SOURCE /* F_SETPIPE_SZ */
 #define G_LOG_DOMAIN "gust-multilang"
@@ -67,9 +71,10 @@ struct ml_process {
   GQueue queue; /* ml_batch*, oldest first */
   GQueue spare; /* ml_batch*, applied and reset: the reader fills them again */
   size_t queued_bytes;
-  bool notified; /* a wake message is on its way and the queue was not taken since */
-  bool stop;     /* the task asks the reader to stop */
-  bool ended;    /* the reader queued its last batch */
+  bool notified;      /* a wake message is on its way and the queue was not taken since */
+  bool stop;          /* the task asks the reader to stop */
+  bool want_writable; /* the task waits for room in stdin: the reader watches it */
+  bool ended;         /* the reader queued its last batch */
 
   /* reader thread only (the task reads `tail` after joining) */
   ml_parser *parser;
@@ -304,10 +309,14 @@ static void *reader_main(void *data)
   bool out_open = true, err_open = true;
   int64_t drain_until = 0;
   while (out_open || err_open) {
-    struct pollfd fds[3] = {
+    pthread_mutex_lock(&p->lock);
+    int watch = p->want_writable ? p->in_fd : -1;
+    pthread_mutex_unlock(&p->lock);
+    struct pollfd fds[4] = {
         {.fd = p->stop_pipe[0], .events = POLLIN},
         {.fd = out_open ? p->out_fd : -1, .events = POLLIN},
         {.fd = err_open ? p->err_fd : -1, .events = POLLIN},
+        {.fd = watch, .events = POLLOUT},
     };
     int timeout = -1;
     if (!out_open) { /* stdout ended: give stderr a moment, no more */
@@ -315,9 +324,23 @@ static void *reader_main(void *data)
       if (left <= 0) break;
       timeout = (int)(left / 1000000) + 1;
     }
-    int r = poll(fds, 3, timeout);
+    int r = poll(fds, 4, timeout);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0 || fds[0].revents) break; /* asked to stop */
+    if (r < 0) break;
+    if (fds[0].revents) { /* asked to stop, or to watch stdin */
+      char pokes[64];
+      if (read(p->stop_pipe[0], pokes, sizeof pokes) < 0 && errno != EINTR) break;
+      pthread_mutex_lock(&p->lock);
+      bool stopping = p->stop;
+      pthread_mutex_unlock(&p->lock);
+      if (stopping) break;
+    }
+    if (fds[3].revents) { /* room in stdin (or it is gone): the task writes on */
+      pthread_mutex_lock(&p->lock);
+      p->want_writable = false;
+      pthread_mutex_unlock(&p->lock);
+      wake_task(p);
+    }
     if (fds[2].revents && !read_stderr(p)) err_open = false;
     if (fds[1].revents && !read_stdout(p)) {
       out_open = false;
@@ -432,6 +455,16 @@ gssize ml_process_write(ml_process *p, const char *buf, size_t len)
   return -1;
 }
 
+void ml_process_watch_writable(ml_process *p)
+{
+  pthread_mutex_lock(&p->lock);
+  bool poke = !p->want_writable && p->in_fd >= 0 && p->reader_running;
+  if (poke) p->want_writable = true;
+  pthread_mutex_unlock(&p->lock);
+  if (poke && write(p->stop_pipe[1], "w", 1) < 0)
+    g_debug("%s: cannot signal the reader: %s", p->label, g_strerror(errno));
+}
+
 void ml_process_wait_writable(ml_process *p, int timeout_ms)
 {
   struct pollfd fd = {.fd = p->in_fd, .events = POLLOUT};
@@ -476,10 +509,13 @@ static void stop_reader(ml_process *p)
 
 char *ml_process_reap(ml_process *p, int grace_ms)
 {
+  pthread_mutex_lock(&p->lock); /* the reader may watch it */
+  p->want_writable = false;
   if (p->in_fd >= 0) {
     close(p->in_fd); /* a well-behaved child ends at end of input */
     p->in_fd = -1;
   }
+  pthread_mutex_unlock(&p->lock);
   if (!reap_within(p, grace_ms)) {
     kill(p->pid, SIGTERM);
     if (!reap_within(p, 200)) {

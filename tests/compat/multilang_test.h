@@ -89,7 +89,7 @@ static guint count_matching(GPtrArray *lines, const char *needle)
 }
 
 /* The first recorded line containing needle (a copy), or NULL. */
-static char *find_line(GPtrArray *lines, const char *needle)
+G_GNUC_UNUSED static char *find_line(GPtrArray *lines, const char *needle)
 {
   char *found = NULL;
   pthread_mutex_lock(&seen.lock);
@@ -297,8 +297,8 @@ static const char *const python_bolt[] = {"python3", "proto_bolt.py", NULL};
 /* Runs t until every message of the numbers spout is settled (or
  * `settled` of them when >= 0, or the run lasted max_s), then stops it.
  * Returns the runtime's summary of component `component`. */
-static gust_component_summary run_until_settled(gust_topology *t, int64_t settled, double max_s,
-                                                const char *component)
+G_GNUC_UNUSED static gust_component_summary run_until_settled(gust_topology *t, int64_t settled,
+                                                              double max_s, const char *component)
 {
   GError *error = NULL;
   gust_runtime_options opts = {.native_lookup = lookup, .threads = 2};

@@ -59,6 +59,16 @@ void fc_task_send(fc_task *t, const fc_record *rec, const fc_route *route);
 
 /* Scratch memory for building records; rewound after every callback. */
 fc_arena *fc_task_scratch(fc_task *t);
+/* Holds (hold TRUE) or releases the task's input.  While held, turns still
+ * deliver messages and timers and run turn_end(), but process() gets no
+ * records: a batch being processed stops after the current record and
+ * resumes where it stopped; the input channels fill up and their producers
+ * feel back-pressure.  (An input that ends right after the last record
+ * processed still ends: finish() runs.)  For an operator that must wait for something other
+ * than its outputs (a subprocess's pipe) without holding a scheduler
+ * thread.  Call from the task's own callbacks. */
+void fc_task_hold_input(fc_task *t, gboolean hold);
+gboolean fc_task_input_held(const fc_task *t);
 
 /* Processing-time timers with millisecond resolution.  A periodic timer
  * fires every period_ms from now (no drift: deadlines are period apart);
