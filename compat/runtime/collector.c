@@ -239,12 +239,17 @@ static size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
       .stream = s->id, .n_values = (uint32_t)n_values, .values = values, .created_ns = 0};
   bool tracked = c->rt->reliability == RELIABILITY_ACKER && n_anchors > 0;
   if (c->rt->reliability == RELIABILITY_CHECKPOINT && n_anchors > 0) {
-    size_t max_roots = 0;
-    for (size_t a = 0; a < n_anchors; a++)
-      max_roots += anchors[a]->n_tags;
-    uint64_t *roots = fc_arena_alloc(fc_task_scratch(c->task), (max_roots + 1) * sizeof *roots);
-    rec.n_tags = union_of_roots(anchors, n_anchors, roots);
-    rec.tags = roots;
+    if (n_anchors == 1) { /* the common case: its roots are a set already */
+      rec.n_tags = anchors[0]->n_tags;
+      rec.tags = anchors[0]->tags;
+    } else {
+      size_t max_roots = 0;
+      for (size_t a = 0; a < n_anchors; a++)
+        max_roots += anchors[a]->n_tags;
+      uint64_t *roots = fc_arena_alloc(fc_task_scratch(c->task), (max_roots + 1) * sizeof *roots);
+      rec.n_tags = union_of_roots(anchors, n_anchors, roots);
+      rec.tags = roots;
+    }
   }
   size_t n;
   if (target >= 0)

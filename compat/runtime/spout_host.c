@@ -74,8 +74,10 @@ static gboolean spout_open(fc_task *task, void *data, void **state, GError **err
   return TRUE;
 }
 
-/* The spout hears that a reliable emit settled: ack or fail, and stats. */
-static void report(spout_host *h, const fc_value *msg_id, int64_t emitted_ns, bool failed)
+/* The spout hears that a reliable emit settled: ack or fail, and stats.
+ * now: the time (0: read the clock). */
+static void report(spout_host *h, const fc_value *msg_id, int64_t emitted_ns, bool failed,
+                   int64_t now)
 {
   rt_component *comp = h->comp;
   if (failed) {
@@ -83,7 +85,7 @@ static void report(spout_host *h, const fc_value *msg_id, int64_t emitted_ns, bo
     if (comp->def->fail) comp->def->fail(h->instance, &h->out, msg_id);
   } else {
     rt_stat_add(&h->out.stats->acked, 1);
-    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - emitted_ns));
+    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)((now ? now : fc_now_ns()) - emitted_ns));
     rt_stat_add(&h->out.stats->latency_count, 1);
     if (comp->def->ack) comp->def->ack(h->instance, &h->out, msg_id);
   }
@@ -93,20 +95,21 @@ static void settle(spout_host *h, uint64_t root, bool failed)
 {
   pending_msg *m = g_hash_table_lookup(h->out.pending, &root);
   if (!m) return; /* timed out already, or not ours */
-  report(h, &m->msg_id, m->emitted_ns, failed);
+  report(h, &m->msg_id, m->emitted_ns, failed, 0);
   g_hash_table_remove(h->out.pending, &root);
 }
 
 typedef struct {
   spout_host *h;
   bool failed;
+  int64_t now; /* one clock read for all the messages a checkpoint settles */
 } settle_args;
 
 /* A message from the ledger is settled: the spout hears of it. */
 static void settled_from_ledger(const rt_ledger_msg *m, void *data)
 {
   settle_args *a = data;
-  report(a->h, &m->msg_id, m->emitted_ns, a->failed);
+  report(a->h, &m->msg_id, m->emitted_ns, a->failed, a->now);
 }
 
 static fc_produce_result spout_produce(fc_task *task, void *state, GError **error)
@@ -209,7 +212,7 @@ static gboolean spout_snapshot(fc_task *task, void *state, uint64_t checkpoint_i
 /* Settles every message of the epochs up to `last` (acked or failed). */
 static void settle_epochs(spout_host *h, uint64_t last, bool failed)
 {
-  settle_args a = {.h = h, .failed = failed};
+  settle_args a = {.h = h, .failed = failed, .now = fc_now_ns()};
   rt_ledger_settle_through(&h->out.ledger, last, settled_from_ledger, &a);
 }
 
