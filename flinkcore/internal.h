@@ -91,9 +91,11 @@ struct fc_task {
   int current_edge;
 
   bool opened, input_ended, finished_called, done;
-  bool blocked;        /* an output is over its capacity: park after this callback */
-  bool input_held;     /* fc_task_hold_input(): process() gets no records */
-  bool input_released; /* released during this turn: run another */
+  bool blocked;          /* an output is over its capacity: park after this callback */
+  bool input_held;       /* fc_task_hold_input(): process() gets no records */
+  bool input_released;   /* released during this turn: run another */
+  bool snapshot_later;   /* set by fc_task_snapshot_later() during snapshot() */
+  bool snapshot_waiting; /* a put-off snapshot: no input records until it is taken */
   bool idle_wake_pending;
   int64_t blocked_since;
   fc_arena scratch;

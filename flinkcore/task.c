@@ -16,7 +16,9 @@
  * Checkpoint barriers (see fc_checkpoint.h and "barriers" below) ride the
  * same path: a source snapshots when the coordinator's trigger reaches its
  * mailbox (step 3); an operator when, after a batch, barrier n has arrived
- * on all its live inputs (step 4).  Either then marks every output's
+ * on all its live inputs (step 4).  An operator may put its snapshot off
+ * (fc_task_snapshot_later): it then takes no input records, and after each
+ * turn's messages (step 3) it is asked again.  Either then marks every output's
  * filling batch with the barrier and sends it.  Invariant: while a marked
  * batch cannot be sent (barrier_stuck) no callback runs, because anything
  * emitted would land in that batch, ahead of the barrier; the turn returns
@@ -118,6 +120,11 @@ GBytes *fc_task_restored_state(const fc_task *t)
 {
   return t->restored;
 }
+void fc_task_snapshot_later(fc_task *t)
+{
+  t->snapshot_later = true;
+}
+
 void fc_task_hold_input(fc_task *t, gboolean hold)
 {
   if (t->input_held && !hold) t->input_released = true;
@@ -450,12 +457,16 @@ static bool pass_checkpoint(fc_task *t, uint64_t id, GError **error)
     fc_snapshot snap;
     fc_snapshot_init(&snap, t->job->opts.checkpoint_dir, id, t->id);
     if (op->snapshot) {
+      t->snapshot_later = false;
       bool ok = op->snapshot(t, t->state, id, &snap, error);
       fc_arena_reset(&t->scratch);
-      if (!ok) {
+      bool later = ok && t->snapshot_later && t->n_ins > 0;
+      t->snapshot_later = false;
+      if (!ok || later) {
         g_byte_array_unref(snap.bytes);
         fc_snapshot_clear(&snap);
-        return false;
+        t->snapshot_waiting = later; /* asked again after the next turn's messages */
+        return ok;
       }
     }
     fc_snapshot_clear(&snap);
@@ -474,7 +485,7 @@ static bool align_inputs(fc_task *t)
   uint64_t low = t->ckpt_seen;
   for (int i = 0; i < t->n_ins; i++)
     low = MIN(low, t->in_barrier[i]);
-  while (t->ckpt_done < low && !t->barrier_stuck) {
+  while (t->ckpt_done < low && !t->barrier_stuck && !t->snapshot_waiting) {
     GError *error = NULL;
     if (!pass_checkpoint(t, t->ckpt_done + 1, &error)) {
       task_fail(t, error);
@@ -603,7 +614,8 @@ static bool run_operator(fc_task *t, bool *more)
 {
   const fc_operator *op = &t->v->op;
   *more = false;
-  for (int n = 0; n < OPERATOR_BATCH_BUDGET && !t->blocked && !t->input_held; n++) {
+  for (int n = 0;
+       n < OPERATOR_BATCH_BUDGET && !t->blocked && !t->input_held && !t->snapshot_waiting; n++) {
     if (!t->cur && !take_input(t)) return true; /* inputs empty: nothing more now */
     fc_batch *b = t->cur;
     t->current_edge = t->cur_ch->edge;
@@ -616,14 +628,16 @@ static bool run_operator(fc_task *t, bool *more)
         return false;
       }
       fc_arena_reset(&t->scratch);
-      if (G_UNLIKELY(t->blocked || t->input_held)) break;
+      if (G_UNLIKELY(t->blocked || t->input_held || t->snapshot_waiting)) break;
     }
     tls_counts->records_in += t->cur_pos - start;
     t->current_edge = -1;
     if (t->cur_pos == b->n && give_back(t) && !align_inputs(t)) return false;
     if (t->input_ended) return true;
   }
-  *more = !t->input_held; /* held: the operator's release (a message) runs the next turn */
+  /* held: the operator's release, or what its deferred snapshot waits for,
+   * comes as a message, which runs the next turn */
+  *more = !t->input_held && !t->snapshot_waiting;
   return true;
 }
 
@@ -673,12 +687,17 @@ static bool turn(fc_task *t)
   }
   if (t->blocked && !send_outputs(t, false)) return false;
   t->barrier_stuck = false; /* whatever was marked has gone */
-  if (G_UNLIKELY(t->ckpt_seen > t->ckpt_done) && t->n_ins > 0) {
+  if (G_UNLIKELY(t->ckpt_seen > t->ckpt_done) && t->n_ins > 0 && !t->snapshot_waiting) {
     if (!align_inputs(t)) return false; /* resumes forwarding after a stuck barrier */
     if (t->barrier_stuck) return false;
   }
   if (!deliver_mail(t)) return false;
   if (t->barrier_stuck) return false;
+  if (G_UNLIKELY(t->snapshot_waiting)) { /* the operator asked to snapshot later: now? */
+    t->snapshot_waiting = false;
+    if (!align_inputs(t)) return false;
+    if (t->barrier_stuck) return false;
+  }
   bool more = false;
   if (!t->input_ended) {
     bool ok = t->n_ins == 0 ? run_source(t, &more) : run_operator(t, &more);

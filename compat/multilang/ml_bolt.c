@@ -25,11 +25,11 @@
  *
  * When the process dies every kept tuple is failed (acker mode: the
  * spouts see fail), and until its successor runs, inputs are failed at
- * once.  A checkpoint barrier waits until the child has settled every
- * tracked tuple sent before it (so a completed checkpoint never covers a
- * tuple still inside the child); tuples it still holds at the timeout are
- * failed.  At end of input the bolt waits briefly for the child to finish
- * what it holds.  Everything here runs on the task's turn.
+ * once.  A checkpoint barrier waits (the snapshot put off, no thread
+ * waiting) until the child has settled every tracked tuple sent before it
+ * (so a completed checkpoint never covers a tuple still inside the child);
+ * tuples it still holds without progress are failed.  At end of input the bolt waits briefly for
+ * the child to finish what it holds.  Everything here runs on the task's turn.
  */
 #define G_LOG_DOMAIN "gust-multilang"
 
@@ -59,6 +59,10 @@ typedef struct {
   size_t max_task_ids;
   bool warned_held; /* said once that the child holds tuples across checkpoints */
   bool busy;        /* emptied(): an unsettled tuple was found */
+  /* a snapshot put off until the child settles what came before the barrier */
+  uint64_t snap_id; /* its checkpoint (0: none) */
+  int64_t snap_start_ns, snap_progress_ns;
+  guint snap_held; /* the fewest tuples held before the barrier seen so far */
   /* inputs written into the child's buffer but not yet into its pipe: the
    * stream positions where they end (a ring, oldest first) */
   uint64_t *unsent;
@@ -412,30 +416,36 @@ static guint held_before_barrier(ml_bolt *h)
   return w.held;
 }
 
-static gboolean drained(void *host)
-{
-  return held_before_barrier(host) == 0;
-}
-
 /* A checkpoint's barrier reached the bolt: it may pass once the child has
  * settled every tracked tuple sent before it, or a completed checkpoint
- * would cover tuples a crash could still lose.  Waits while the child
- * keeps settling them (up to the subprocess timeout); tuples it holds
- * without progress for HOLD_PATIENCE_NS (a join, a batch waiting for a
- * tick) are failed, so that their spouts replay them. */
+ * would cover tuples a crash could still lose.  Until then the snapshot is
+ * put off (fc_task_snapshot_later: the barrier waits, the bolt takes no
+ * new input, and no thread waits; each turn that brings the child's
+ * messages or a timer asks again).  Tuples the child holds without
+ * progress for HOLD_PATIENCE_NS (a join, a batch waiting for a tick), or
+ * past the subprocess timeout, are failed, so that their spouts replay
+ * them, and the barrier passes. */
 static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id, fc_snapshot *out,
                               GError **error)
 {
   ml_bolt *h = state;
-  h->drain_below = h->next_id + 1;
-  int64_t start = fc_now_ns(), deadline = start + h->child.timeout_ns;
+  int64_t now = fc_now_ns();
+  if (h->snap_id != checkpoint_id) { /* the barrier has just arrived */
+    h->snap_id = checkpoint_id;
+    h->drain_below = h->next_id + 1;
+    h->snap_start_ns = h->snap_progress_ns = now;
+    h->snap_held = G_MAXUINT;
+  }
+  send_some(h); /* the child must get all it is to settle */
   guint held = held_before_barrier(h);
-  while (held) {
-    int64_t patience = MIN(fc_now_ns() + HOLD_PATIENCE_NS, deadline);
-    if (!ml_child_wait_until(&h->child, drained, patience, error)) return FALSE;
-    guint now_held = held_before_barrier(h);
-    if (now_held == held || fc_now_ns() >= deadline) break; /* no progress: the child holds them */
-    held = now_held;
+  if (held < h->snap_held) {
+    h->snap_held = held;
+    h->snap_progress_ns = now;
+  }
+  if (held && ml_child_is_up(&h->child) && now - h->snap_progress_ns < HOLD_PATIENCE_NS &&
+      now - h->snap_start_ns < h->child.timeout_ns) {
+    fc_task_snapshot_later(task);
+    return TRUE;
   }
   barrier_walk w = {h, 0, true};
   ml_held_foreach(&h->inflight, before_barrier, &w);
@@ -446,8 +456,9 @@ static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id
               "%" G_GUINT64_FORMAT " reached the bolt; failed them so that their spouts replay "
               "them (a bolt that holds tuples across checkpoints runs better with "
               "topology.gust.reliability: acker)",
-              h->child.label, held, (fc_now_ns() - start) / 1e9, checkpoint_id);
+              h->child.label, held, (now - h->snap_start_ns) / 1e9, checkpoint_id);
   }
+  h->snap_id = 0;
   schedule_restart(h);
   return TRUE;
 }

@@ -3,8 +3,9 @@
  * a scheduler thread: with a single thread, another pipeline keeps running
  * during the stall; at most topology.shellbolt.max.pending inputs wait
  * unwritten, so the spout is held back (with a large bound the bolt takes
- * everything the spout has); and once the child reads again every tuple
- * is processed and acked exactly once.
+ * everything the spout has); in checkpoint mode a barrier waits for the
+ * child without a thread; and once the child reads again every tuple is
+ * processed and acked exactly once.
  */
 #include "multilang_test.h"
 
@@ -83,12 +84,16 @@ static gboolean all_settled(void)
 
 /* Runs the stalling child with the given bound; returns the spout's
  * emits 1.5 s into the stall and whether the beat pipeline ran meanwhile. */
-static int64_t run_stall(int64_t max_pending, gboolean *beats_ran)
+static int64_t run_stall(int64_t max_pending, const char *reliability, double stall_s,
+                         gboolean *beats_ran)
 {
   seen_reset();
   g_log_set_default_handler(capture_log, NULL);
   gust_topology *t = ml_topology("stall", "stall", python_bolt, TUPLES);
-  gust_topology_set_conf_value(t, "test.stall_s", json_integer(3));
+  gust_topology_set_conf_value(t, "topology.gust.reliability", json_string(reliability));
+  gust_topology_set_conf_value(t, "test.stall_s", json_real(stall_s));
+  /* checkpoint mode: barriers keep arriving during the stall */
+  gust_topology_set_conf_value(t, "topology.gust.checkpoint.interval.ms", json_integer(100));
   gust_component_set_conf_value(gust_topology_lookup(t, "ml"), "topology.shellbolt.max.pending",
                                 json_integer(max_pending));
   gust_component *beat = gust_topology_add_component(t, "beat", GUST_COMPONENT_SPOUT);
@@ -103,9 +108,9 @@ static int64_t run_stall(int64_t max_pending, gboolean *beats_ran)
   g_assert_no_error(error);
   gust_runtime_start(rt);
   g_assert_true(wait_for(stalling, 30));
-  g_usleep(500000); /* the pipe and the bolt's buffer fill up */
+  g_usleep((gulong)(stall_s * 1e6 / 6)); /* the pipe and the bolt's buffer fill up */
   gint before = g_atomic_int_get(&beats);
-  g_usleep(1000000);
+  g_usleep((gulong)(stall_s * 1e6 / 3));
   *beats_ran = g_atomic_int_get(&beats) > before;
   int64_t during = emitted();
   if (!wait_for(all_settled, 60)) dump_logs();
@@ -122,7 +127,7 @@ static int64_t run_stall(int64_t max_pending, gboolean *beats_ran)
 static void test_a_stalled_child_holds_the_input_not_a_thread(void)
 {
   gboolean beats_ran = FALSE;
-  int64_t during = run_stall(50, &beats_ran);
+  int64_t during = run_stall(50, "acker", 3, &beats_ran);
   g_test_message("max.pending 50: the spout emitted %" G_GINT64_FORMAT " during the stall", during);
   g_assert_true(beats_ran);
   /* held back: the spout's channel (8 batches of 256), 50 unwritten, the
@@ -133,11 +138,22 @@ static void test_a_stalled_child_holds_the_input_not_a_thread(void)
 static void test_a_large_bound_lets_the_bolt_take_everything(void)
 {
   gboolean beats_ran = FALSE;
-  int64_t during = run_stall(1000000, &beats_ran);
+  int64_t during = run_stall(1000000, "acker", 3, &beats_ran);
   g_test_message("max.pending 1000000: the spout emitted %" G_GINT64_FORMAT " during the stall",
                  during);
   g_assert_true(beats_ran);
   g_assert_cmpint(during, ==, TUPLES);
+}
+
+/* Checkpoint mode: a barrier that reaches the bolt while its child stalls
+ * waits for the child (the snapshot put off) without holding the only
+ * thread, and nothing is failed when the child resumes within the
+ * patience. */
+static void test_a_barrier_waits_for_a_stalled_child_without_a_thread(void)
+{
+  gboolean beats_ran = FALSE;
+  run_stall(50, "checkpoint", 0.6, &beats_ran);
+  g_assert_true(beats_ran);
 }
 
 int main(int argc, char **argv)
@@ -147,5 +163,7 @@ int main(int argc, char **argv)
                   test_a_stalled_child_holds_the_input_not_a_thread);
   g_test_add_func("/multilang/backpressure/a_large_bound_lets_the_bolt_take_everything",
                   test_a_large_bound_lets_the_bolt_take_everything);
+  g_test_add_func("/multilang/backpressure/a_barrier_waits_for_a_stalled_child_without_a_thread",
+                  test_a_barrier_waits_for_a_stalled_child_without_a_thread);
   return g_test_run();
 }

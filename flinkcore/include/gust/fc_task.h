@@ -68,6 +68,15 @@ fc_arena *fc_task_scratch(fc_task *t);
  * than its outputs (a subprocess's pipe) without holding a scheduler
  * thread.  Call from the task's own callbacks. */
 void fc_task_hold_input(fc_task *t, gboolean hold);
+/* From snapshot(), before it writes anything: this snapshot cannot be
+ * taken yet (the operator waits for something its messages or timers will
+ * bring, such as a subprocess settling what it got before the barrier).
+ * What snapshot() wrote is dropped and the barrier waits; the task takes
+ * no input records, keeps delivering messages and timers, and after each
+ * turn's messages snapshot() is called again for the same checkpoint,
+ * until it does not put it off.  Operators with inputs only (a source's
+ * call is ignored). */
+void fc_task_snapshot_later(fc_task *t);
 gboolean fc_task_input_held(const fc_task *t);
 
 /* Processing-time timers with millisecond resolution.  A periodic timer
