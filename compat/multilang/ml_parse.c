@@ -264,7 +264,7 @@ static int top_scalar(ml_parser *p, const fc_value *v, const char *num, size_t n
     }
     return 1;
   case KEY_LEVEL:
-    p->msg.level = num ? (int)CLAMP(integer_or(num, num_len, 2), 0, 4) : 2;
+    p->msg.level = num ? (uint8_t)CLAMP(integer_or(num, num_len, 2), 0, 4) : 2;
     return 1;
   case KEY_PID:
     p->has_pid = true;

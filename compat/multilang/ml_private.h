@@ -89,19 +89,20 @@ typedef enum {
 } ml_msg_kind;
 
 typedef struct {
-  ml_msg_kind kind;
-  ml_raw id;          /* emit: spout message id; ack/fail: the tuple id */
-  const char *stream; /* emit; NULL = "default" */
-  bool direct;        /* emit: "task" was given */
-  int64_t task;       /* emit: the direct target (-1 if not an int64) */
-  bool need_task_ids; /* emit; default true */
-  uint32_t n_anchors;
-  const ml_raw *anchors; /* emit (bolts) */
-  uint32_t n_values;
+  /* (ordered for size: one is written per message, 80 bytes) */
+  ml_raw id;              /* emit: spout message id; ack/fail: the tuple id */
+  const char *stream;     /* emit; NULL = "default" */
+  const ml_raw *anchors;  /* emit (bolts) */
   const fc_value *values; /* emit: the tuple */
   const char *text;       /* log / error: msg; metrics: name */
-  int level;              /* log: 0 trace .. 4 error; default 2 */
+  int64_t task;           /* emit: the direct target (-1 if not an int64) */
   int64_t pid;            /* pid */
+  ml_msg_kind kind;
+  uint32_t n_anchors;
+  uint32_t n_values;
+  uint8_t level;      /* log: 0 trace .. 4 error; default 2 */
+  bool direct;        /* emit: "task" was given */
+  bool need_task_ids; /* emit; default true */
 } ml_msg;
 
 /* What the reader hands over: the messages of one read, or the end. */
