@@ -32,17 +32,22 @@ uint64_t st_hash_mix(uint64_t x)
 
 /* ---- varints (LEB128) ---- */
 
-void st_put_varint(GByteArray *out, uint64_t v)
+size_t st_encode_varint(uint8_t buf[ST_VARINT_MAX], uint64_t v)
 {
-  uint8_t buf[10];
-  guint n = 0;
+  size_t n = 0;
   do {
     buf[n] = (uint8_t)(v & 0x7f);
     v >>= 7;
     if (v) buf[n] |= 0x80;
     n++;
   } while (v);
-  g_byte_array_append(out, buf, n);
+  return n;
+}
+
+void st_put_varint(GByteArray *out, uint64_t v)
+{
+  uint8_t buf[ST_VARINT_MAX];
+  g_byte_array_append(out, buf, (guint)st_encode_varint(buf, v));
 }
 
 gboolean st_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)

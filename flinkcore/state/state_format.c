@@ -133,15 +133,8 @@ static void out_bytes(format_out *o, const void *p, size_t n)
 
 static void out_varint(format_out *o, uint64_t v)
 {
-  uint8_t buf[10];
-  size_t n = 0;
-  do {
-    buf[n] = (uint8_t)(v & 0x7f);
-    v >>= 7;
-    if (v) buf[n] |= 0x80;
-    n++;
-  } while (v);
-  out_bytes(o, buf, n);
+  uint8_t buf[ST_VARINT_MAX];
+  out_bytes(o, buf, st_encode_varint(buf, v));
 }
 
 static gboolean write_entry(const st_addr *a, const uint8_t *v, size_t v_len, void *data)

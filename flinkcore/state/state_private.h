@@ -99,6 +99,9 @@ void st_set_error(GError **error, const fc_state *st, int code, const char *fmt,
 
 /* ---- codec (state_codec.c) ---- */
 
+enum { ST_VARINT_MAX = 10 };
+/* v as a LEB128 varint in buf; returns its length. */
+size_t st_encode_varint(uint8_t buf[ST_VARINT_MAX], uint64_t v);
 void st_put_varint(GByteArray *out, uint64_t v);
 /* Reads a varint at *p (< end); FALSE if truncated or too long. */
 gboolean st_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
