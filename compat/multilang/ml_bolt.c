@@ -3,8 +3,8 @@
  *
  * process(): each input gets a fresh id (a decimal string on the wire;
  * ids count up and are never reused, even across restarts), is kept in
- * `inflight` (ml_held.c) with what acking and anchoring need (its stream, source task
- * and tracking tags; not its values), and is encoded into the write
+ * `inflight` (ml_held.c) with what acking and anchoring need (its stream,
+ * source task and tracking tags; not its values), and is encoded into the write
  * buffer.  Tick tuples are sent the same way (comp "__system", task -1,
  * stream "__tick"); a heartbeat tuple (stream "__heartbeat", comp null)
  * goes out every second and is not kept.  turn_end() writes what the pipe
@@ -28,8 +28,9 @@
  * once.  A checkpoint barrier waits (the snapshot put off, no thread
  * waiting) until the child has settled every tracked tuple sent before it
  * (so a completed checkpoint never covers a tuple still inside the child);
- * tuples it still holds without progress are failed.  At end of input the bolt waits briefly for
- * the child to finish what it holds.  Everything here runs on the task's turn.
+ * tuples it still holds without progress are failed.  At end of input the
+ * bolt waits briefly for the child to finish what it holds.  Everything
+ * here runs on the task's turn.
  */
 #define G_LOG_DOMAIN "gust-multilang"
 
@@ -58,7 +59,6 @@ typedef struct {
   int *task_ids;
   size_t max_task_ids;
   bool warned_held; /* said once that the child holds tuples across checkpoints */
-  bool busy;        /* emptied(): an unsettled tuple was found */
   /* a snapshot put off until the child settles what came before the barrier */
   uint64_t snap_id; /* its checkpoint (0: none) */
   int64_t snap_start_ns, snap_progress_ns;
@@ -136,15 +136,16 @@ static void unsent_push(ml_bolt *h)
     h->unsent_head = 0;
   }
   ml_child *c = &h->child;
-  uint64_t end = c->written_total + (c->wbuf->len - c->wbuf_sent);
+  uint64_t end = c->taken_total + (c->wbuf->len - c->wbuf_sent);
   h->unsent[(h->unsent_head + h->unsent_count) % h->unsent_cap] = end;
   h->unsent_count++;
 }
 
-/* Forgets the inputs that have reached the pipe; how many have not. */
+/* Forgets the inputs that have left the child's buffer (written, or
+ * dropped with a process that died); how many have not. */
 static size_t unsent(ml_bolt *h)
 {
-  while (h->unsent_count && h->unsent[h->unsent_head] <= h->child.written_total) {
+  while (h->unsent_count && h->unsent[h->unsent_head] <= h->child.taken_total) {
     h->unsent_head = (h->unsent_head + 1) % h->unsent_cap;
     h->unsent_count--;
   }
@@ -158,7 +159,6 @@ static size_t unsent(ml_bolt *h)
 static void send_some(ml_bolt *h)
 {
   size_t left = ml_child_write(&h->child);
-  if (!ml_child_is_up(&h->child)) h->unsent_count = 0;
   bool over = unsent(h) >= h->max_pending;
   if (over != (bool)fc_task_input_held(h->task)) fc_task_hold_input(h->task, over);
   if (left) ml_process_watch_writable(h->child.proc);
@@ -255,8 +255,7 @@ static void bolt_lost(void *host)
   h->last = NULL;
   ml_held_foreach(&h->inflight, fail_unsettled, h);
   ml_held_remove_all(&h->inflight);
-  h->unsent_count = 0; /* its buffer went with it */
-  if (fc_task_input_held(h->task)) fc_task_hold_input(h->task, FALSE);
+  if (fc_task_input_held(h->task)) fc_task_hold_input(h->task, FALSE); /* its buffer went too */
 }
 
 static const ml_host_ops bolt_ops = {
@@ -466,18 +465,14 @@ static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id
 static gboolean settled_or_tick(inflight *e, void *data)
 {
   ml_bolt *h = data;
-  if (e->settled || e->tuple.stream == h->comp->rt->tick_stream) return TRUE;
-  h->busy = true;
-  return FALSE;
+  return e->settled || e->tuple.stream == h->comp->rt->tick_stream;
 }
 
 /* Nothing but tick tuples is left in the child. */
 static gboolean emptied(void *host)
 {
   ml_bolt *h = host;
-  h->busy = false;
-  ml_held_foreach(&h->inflight, settled_or_tick, h);
-  return !h->busy;
+  return ml_held_foreach(&h->inflight, settled_or_tick, h);
 }
 
 static gboolean bolt_finish(fc_task *task, void *state, GError **error)

@@ -76,9 +76,10 @@ static const gust_impl *impl_of(const ml_child *c)
   return gust_component_impl(c->comp->model);
 }
 
-/* Empties the write buffer. */
+/* Empties the write buffer (what was not written leaves it too). */
 static void drop_written(ml_child *c)
 {
+  c->taken_total += c->wbuf->len - c->wbuf_sent;
   g_string_truncate(c->wbuf, 0);
   c->wbuf_sent = 0;
 }
@@ -314,7 +315,7 @@ size_t ml_child_write(ml_child *c)
     }
     if (n == 0) break; /* full */
     c->wbuf_sent += (size_t)n;
-    c->written_total += (uint64_t)n;
+    c->taken_total += (uint64_t)n;
   }
   size_t left = c->wbuf->len - c->wbuf_sent;
   if (!left)
@@ -330,10 +331,10 @@ gboolean ml_child_flush(ml_child *c, GError **error)
 {
   unsigned generation = c->generation;
   int64_t progress_ns = fc_now_ns();
-  uint64_t written = c->written_total;
+  uint64_t taken = c->taken_total;
   while (c->proc && ml_child_write(c) > 0) {
-    if (c->written_total != written) {
-      written = c->written_total;
+    if (c->taken_total != taken) {
+      taken = c->taken_total;
       progress_ns = fc_now_ns();
     }
     ml_process_wait_writable(c->proc, WRITE_POLL_MS);

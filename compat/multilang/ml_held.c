@@ -164,19 +164,20 @@ guint ml_held_count(const ml_held *t)
   return t->count;
 }
 
-void ml_held_foreach(ml_held *t, gboolean (*fn)(ml_held_tuple *e, void *data), void *data)
+gboolean ml_held_foreach(ml_held *t, gboolean (*fn)(ml_held_tuple *e, void *data), void *data)
 {
   if (t->parked) {
     GHashTableIter it;
     gpointer value;
     g_hash_table_iter_init(&it, t->parked);
     while (g_hash_table_iter_next(&it, NULL, &value))
-      if (!fn(value, data)) return;
+      if (!fn(value, data)) return FALSE;
   }
   for (uint64_t id = t->base; id < t->next; id++) {
     ml_held_tuple *e = *slot(t, id);
-    if (e && !fn(e, data)) return;
+    if (e && !fn(e, data)) return FALSE;
   }
+  return TRUE;
 }
 
 void ml_held_remove_all(ml_held *t)

@@ -2,10 +2,10 @@
  *
  * Most messages are read by ml_fast.c; this general parser takes the rest
  * and words every error.  YAJL's event parser walks the text once; no
- * tree is built.  The
- * message must be one JSON object; its top-level keys are read as the
- * protocol defines them (command, id, stream, task, anchors, tuple,
- * need_task_ids, msg, level, name, pid), other keys are skipped.  The
+ * tree is built.  The message must be one JSON object; its top-level keys
+ * are read as the protocol defines them (command, id, stream, task,
+ * anchors, tuple, need_task_ids, msg, level, name, pid), other keys are
+ * skipped.  The
  * tuple's values become fc_values in the batch's arena.  Ids (a spout's
  * message id, the anchors, the id of an ack or fail) are kept as JSON
  * text: numbers with every digit they were written with, so that any
@@ -107,11 +107,6 @@ static int fail(ml_parser *p, const char *fmt, ...)
 static const char *keep(ml_parser *p, const char *s, size_t len)
 {
   return fc_arena_strndup(&p->batch->arena, s, len);
-}
-
-static const char *keep_string(ml_parser *p, const unsigned char *s, size_t len)
-{
-  return keep(p, (const char *)s, len);
 }
 
 /* YAJL's own check of every string is off (it costs a third of the
@@ -350,7 +345,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
   ml_parser *p = ctx;
   if (!valid_utf8(p, s, len)) return 0;
   if (scalar_is_id(p)) { /* kept as is: no need to re-serialize a string */
-    raw_store(p, (ml_raw){keep_string(p, s, len), (uint32_t)len, true});
+    raw_store(p, (ml_raw){keep(p, (const char *)s, len), (uint32_t)len, true});
     return 1;
   }
   if (capturing(p)) yajl_gen_string(p->gen, s, len);
@@ -359,7 +354,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
       (p->depth == 1 && p->key != KEY_SKIP && p->key != KEY_ID && p->key != KEY_ANCHORS) ||
       (p->key == KEY_TUPLE && p->n_frames > 0);
   if (!needed) return 1;
-  const char *copy = keep_string(p, s, len);
+  const char *copy = keep(p, (const char *)s, len);
   return on_scalar(p, fc_str_len(copy, (uint32_t)len), NULL, 0);
 }
 
@@ -465,7 +460,7 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t len)
   }
   if (capturing(p)) yajl_gen_string(p->gen, s, len);
   if (p->key == KEY_TUPLE && p->n_frames > 0)
-    tuple_add(p, fc_str_len(keep_string(p, s, len), (uint32_t)len));
+    tuple_add(p, fc_str_len(keep(p, (const char *)s, len), (uint32_t)len));
   return 1;
 }
 

@@ -264,8 +264,8 @@ void ml_held_remove(ml_held *t, ml_held_tuple *e);
 void ml_held_remove_all(ml_held *t);
 guint ml_held_count(const ml_held *t);
 /* Calls fn for each held tuple until it returns FALSE; fn may change an
- * entry but not add or remove any. */
-void ml_held_foreach(ml_held *t, gboolean (*fn)(ml_held_tuple *e, void *data), void *data);
+ * entry but not add or remove any.  FALSE if fn stopped it. */
+gboolean ml_held_foreach(ml_held *t, gboolean (*fn)(ml_held_tuple *e, void *data), void *data);
 
 /* ---- a task's subprocess over its life (ml_child.c) ---- */
 
@@ -303,11 +303,14 @@ struct ml_child {
   bool ever_ready;     /* some process of this task completed the handshake */
   int64_t child_pid;
   int failures_in_a_row;
-  int64_t restart_at_ns;  /* while down: when to start again */
-  GString *wbuf;          /* to the child: ml_child_write() / ml_child_flush() */
-  size_t wbuf_sent;       /* its first bytes already in the pipe */
-  uint64_t written_total; /* bytes put in the pipes of this task's processes */
-  GError *fatal;          /* the first process could not start: the task fails */
+  int64_t restart_at_ns; /* while down: when to start again */
+  GString *wbuf;         /* to the child: ml_child_write() / ml_child_flush() */
+  size_t wbuf_sent;      /* its first bytes already in the pipe */
+  /* bytes that have left the write buffer over the task's life: written
+   * into a process's pipe, or dropped with a process that died; a stream
+   * position, so that a host can tell what has left */
+  uint64_t taken_total;
+  GError *fatal; /* the first process could not start: the task fails */
 };
 
 /* Prepares the child and starts the first process.  FALSE + error if it
