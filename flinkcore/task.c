@@ -610,12 +610,17 @@ static bool run_source(fc_task *t, bool *more)
   return true;
 }
 
+/* The operator held its input, or waits to take a snapshot it put off. */
+static inline bool input_paused(const fc_task *t)
+{
+  return t->input_held || t->snapshot_waiting;
+}
+
 static bool run_operator(fc_task *t, bool *more)
 {
   const fc_operator *op = &t->v->op;
   *more = false;
-  for (int n = 0;
-       n < OPERATOR_BATCH_BUDGET && !t->blocked && !t->input_held && !t->snapshot_waiting; n++) {
+  for (int n = 0; n < OPERATOR_BATCH_BUDGET && !t->blocked && !input_paused(t); n++) {
     if (!t->cur && !take_input(t)) return true; /* inputs empty: nothing more now */
     fc_batch *b = t->cur;
     t->current_edge = t->cur_ch->edge;
@@ -628,7 +633,7 @@ static bool run_operator(fc_task *t, bool *more)
         return false;
       }
       fc_arena_reset(&t->scratch);
-      if (G_UNLIKELY(t->blocked || t->input_held || t->snapshot_waiting)) break;
+      if (G_UNLIKELY(t->blocked || input_paused(t))) break;
     }
     tls_counts->records_in += t->cur_pos - start;
     t->current_edge = -1;
@@ -637,7 +642,7 @@ static bool run_operator(fc_task *t, bool *more)
   }
   /* held: the operator's release, or what its deferred snapshot waits for,
    * comes as a message, which runs the next turn */
-  *more = !t->input_held && !t->snapshot_waiting;
+  *more = !input_paused(t);
   return true;
 }
 

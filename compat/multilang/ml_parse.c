@@ -5,8 +5,7 @@
  * tree is built.  The message must be one JSON object; its top-level keys
  * are read as the protocol defines them (command, id, stream, task,
  * anchors, tuple, need_task_ids, msg, level, name, pid), other keys are
- * skipped.  The
- * tuple's values become fc_values in the batch's arena.  Ids (a spout's
+ * skipped.  The tuple's values become fc_values in the batch's arena.  Ids (a spout's
  * message id, the anchors, the id of an ack or fail) are kept as JSON
  * text: numbers with every digit they were written with, so that any
  * JSON integer round-trips whatever its size (jansson and Java's Long stop

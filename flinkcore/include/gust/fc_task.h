@@ -64,10 +64,11 @@ fc_arena *fc_task_scratch(fc_task *t);
  * records: a batch being processed stops after the current record and
  * resumes where it stopped; the input channels fill up and their producers
  * feel back-pressure.  (An input that ends right after the last record
- * processed still ends: finish() runs.)  For an operator that must wait for something other
- * than its outputs (a subprocess's pipe) without holding a scheduler
- * thread.  Call from the task's own callbacks. */
+ * processed still ends: finish() runs.)  For an operator that must wait
+ * for something other than its outputs (a subprocess's pipe) without
+ * holding a scheduler thread.  Call from the task's own callbacks. */
 void fc_task_hold_input(fc_task *t, gboolean hold);
+gboolean fc_task_input_held(const fc_task *t);
 /* From snapshot(), before it writes anything: this snapshot cannot be
  * taken yet (the operator waits for something its messages or timers will
  * bring, such as a subprocess settling what it got before the barrier).
@@ -77,7 +78,6 @@ void fc_task_hold_input(fc_task *t, gboolean hold);
  * until it does not put it off.  Operators with inputs only (a source's
  * call is ignored). */
 void fc_task_snapshot_later(fc_task *t);
-gboolean fc_task_input_held(const fc_task *t);
 
 /* Processing-time timers with millisecond resolution.  A periodic timer
  * fires every period_ms from now (no drift: deadlines are period apart);
