@@ -62,6 +62,10 @@ typedef struct {
 } fc_out_edge;
 
 /* Internal mailbox message kinds (user kinds must stay below). */
+/* Thread-locals read on hot paths: the library is loaded with the program,
+ * so they may live in the static TLS block (no __tls_get_addr call). */
+#define FC_TLS_FAST __attribute__((tls_model("initial-exec")))
+
 #define FC_MSG_INTERNAL 0x80000000u
 #define FC_MSG_TIMER (FC_MSG_INTERNAL | 1)         /* a = timer id */
 #define FC_MSG_WAKE (FC_MSG_INTERNAL | 2)          /* idle back-off elapsed */
@@ -143,6 +147,14 @@ void fc_scheduler_stop(fc_scheduler *s); /* joins the threads */
 void fc_scheduler_free(fc_scheduler *s);
 /* Makes t runnable; any thread; cheap when it already is. */
 void fc_task_wake(fc_task *t);
+/* A wake this worker thread put off (see scheduler.c); the task loops
+ * settle it when set: it rouses a sibling once the turn has run long. */
+typedef struct {
+  bool owed;
+  int64_t since_ns;
+} fc_owed_wake;
+extern _Thread_local FC_TLS_FAST fc_owed_wake fc_tls_owed_wake;
+void fc_sched_settle_owed_wake(void);
 
 /* ---- timers (timers.c) ---- */
 

@@ -192,7 +192,7 @@ typedef struct {
   uint64_t records_in, records_out, batches_in, batches_out;
 } turn_counts;
 
-static _Thread_local turn_counts *tls_counts;
+static _Thread_local FC_TLS_FAST turn_counts *tls_counts;
 
 /* Sends ch's filling batch (if it holds records, the end mark or a
  * barrier) and accounts it to the consumer's queue.  The count is added
@@ -570,6 +570,7 @@ static bool deliver_mail(fc_task *t)
       if (!ok) task_fail(t, error);
     }
     message_free(m);
+    if (G_UNLIKELY(fc_tls_owed_wake.owed)) fc_sched_settle_owed_wake();
     if (G_UNLIKELY(t->barrier_stuck)) {
       requeue_mail(t, &mail); /* delivered once the barrier has gone */
       break;
@@ -586,6 +587,7 @@ static bool run_source(fc_task *t, bool *more)
     GError *error = NULL;
     fc_produce_result r = op->produce(t, t->state, &error);
     fc_arena_reset(&t->scratch);
+    if (G_UNLIKELY(fc_tls_owed_wake.owed)) fc_sched_settle_owed_wake();
     switch (r) {
     case FC_PRODUCE_MORE:
       continue;
@@ -634,6 +636,7 @@ static bool run_operator(fc_task *t, bool *more)
       }
       fc_arena_reset(&t->scratch);
       if (G_UNLIKELY(t->blocked || input_paused(t))) break;
+      if (G_UNLIKELY(fc_tls_owed_wake.owed)) fc_sched_settle_owed_wake();
     }
     tls_counts->records_in += t->cur_pos - start;
     t->current_edge = -1;

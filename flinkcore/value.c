@@ -22,6 +22,21 @@ static inline uint64_t mix64(uint64_t x)
   return x;
 }
 
+/* The last n < 8 bytes as a little-endian number, without a byte loop:
+ * two loads that may overlap (an overlapping byte lands where it belongs
+ * in both, so OR-ing them is exact). */
+static inline uint64_t tail_bytes(const unsigned char *b, size_t n)
+{
+  if (n >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, b, 4);
+    memcpy(&hi, b + n - 4, 4);
+    return (uint64_t)GUINT32_FROM_LE(lo) | (uint64_t)GUINT32_FROM_LE(hi) << (8 * (n - 4));
+  }
+  if (n == 0) return 0;
+  return (uint64_t)b[0] | (uint64_t)b[n / 2] << (8 * (n / 2)) | (uint64_t)b[n - 1] << (8 * (n - 1));
+}
+
 static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
 {
   const unsigned char *b = p;
@@ -32,10 +47,7 @@ static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
     b += 8;
     n -= 8;
   }
-  uint64_t tail = 0; /* the last bytes, little-endian (a loop: no memcpy call) */
-  for (size_t i = 0; i < n; i++)
-    tail |= (uint64_t)b[i] << (8 * i);
-  return mix64(h ^ tail ^ ((uint64_t)n << 56));
+  return mix64(h ^ tail_bytes(b, n) ^ ((uint64_t)n << 56));
 }
 
 static uint64_t hash_into(const fc_value *v, uint64_t h)

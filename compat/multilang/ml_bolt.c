@@ -81,10 +81,10 @@ static bool tuple_id_of(const ml_raw *raw, uint64_t *id)
 {
   if (!raw->text || raw->len == 0 || raw->len > 20) return false;
   uint64_t v = 0;
-  for (uint32_t i = 0; i < raw->len; i++) {
+  for (uint32_t i = 0; i < raw->len; i++) { /* (no division: this runs for every emit) */
     unsigned d = (unsigned)(unsigned char)raw->text[i] - '0';
-    if (d > 9 || v > (G_MAXUINT64 - d) / 10) return false;
-    v = v * 10 + d;
+    if (d > 9 || __builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v))
+      return false;
   }
   *id = v;
   return true;

@@ -293,17 +293,21 @@ gboolean ml_fast_read(char *text, size_t len, bool framed, ml_reading *r, ml_msg
 
 void ml_reading_finish(ml_reading *r, fc_arena *arena, ml_msg *msg)
 {
-  if (r->n_values) {
-    fc_value *values = fc_arena_alloc(arena, r->n_values * sizeof *values);
+  /* (most messages have one value and one anchor or none: copied without
+   * a call) */
+  fc_value *values = fc_arena_alloc(arena, MAX(r->n_values, 1) * sizeof *values);
+  if (r->n_values == 1)
+    values[0] = r->values[0];
+  else if (r->n_values)
     memcpy(values, r->values, r->n_values * sizeof *values);
-    msg->values = values;
-  } else {
-    msg->values = fc_arena_alloc(arena, sizeof(fc_value));
-  }
+  msg->values = values;
   msg->n_values = r->n_values;
   if (r->n_anchors) {
     ml_raw *anchors = fc_arena_alloc(arena, r->n_anchors * sizeof *anchors);
-    memcpy(anchors, r->anchors, r->n_anchors * sizeof *anchors);
+    if (r->n_anchors == 1)
+      anchors[0] = r->anchors[0];
+    else
+      memcpy(anchors, r->anchors, r->n_anchors * sizeof *anchors);
     msg->anchors = anchors;
     msg->n_anchors = r->n_anchors;
   }

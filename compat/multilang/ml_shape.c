@@ -12,7 +12,7 @@
  * (booleans, nulls, need_task_ids) as the message the shape came from,
  * which the direct reader accepted, so it reads exactly as the direct
  * reader would read it; one that does not match goes to the direct reader,
- * and its shape replaces the least recently used.  Shapes are learned
+ * and its shape replaces the one with the fewest recent hits.  Shapes are learned
  * only from framed reads (the reader thread's stream) and only while
  * small; most of a long message is its values anyway.
  *
@@ -36,7 +36,8 @@ typedef struct {
 struct ml_shapes {
   shape shapes[N_SHAPES];
   int n;
-  int order[N_SHAPES]; /* most recently used first */
+  int order[N_SHAPES];     /* the order they are tried in: most hits first */
+  uint32_t hits[N_SHAPES]; /* recent hits (halved now and then) */
 };
 
 ml_shapes *ml_shapes_new(void)
@@ -170,6 +171,21 @@ static bool read_like(const shape *sh, char *text, size_t len, ml_reading *r, ml
   return true;
 }
 
+/* The shape tried k-th has read a message: it moves up past the one
+ * before it once it has more hits (a split bolt's six emits stay ahead of
+ * its one ack, so neither is tried in vain more than needed). */
+static void count_hit(ml_shapes *s, int k)
+{
+  int hit = s->order[k];
+  if (++s->hits[hit] == 1u << 20)
+    for (int i = 0; i < N_SHAPES; i++)
+      s->hits[i] /= 2;
+  if (k && s->hits[hit] > s->hits[s->order[k - 1]]) {
+    s->order[k] = s->order[k - 1];
+    s->order[k - 1] = hit;
+  }
+}
+
 gboolean ml_shapes_parse(ml_shapes *s, char *text, size_t len, fc_arena *arena, ml_msg *msg,
                          size_t *used)
 {
@@ -178,30 +194,27 @@ gboolean ml_shapes_parse(ml_shapes *s, char *text, size_t len, fc_arena *arena, 
     const shape *sh = &s->shapes[s->order[k]];
     /* the fixed fields first: read_like() fills the holes */
     *msg = sh->base;
-    memcpy(r.values, sh->values, sh->n_values * sizeof *r.values);
+    if (sh->n_values == 1)
+      r.values[0] = sh->values[0];
+    else
+      memcpy(r.values, sh->values, sh->n_values * sizeof *r.values);
     r.n_values = sh->n_values;
     r.n_anchors = sh->n_anchors;
     if (read_like(sh, text, len, &r, msg, used)) {
-      if (k) { /* most recently used first */
-        int hit = s->order[k];
-        memmove(s->order + 1, s->order, (size_t)k * sizeof *s->order);
-        s->order[0] = hit;
-      }
+      count_hit(s, k);
       ml_reading_finish(&r, arena, msg);
       return TRUE;
     }
   }
   r.record = true;
   if (!ml_fast_read(text, len, true, &r, msg, used)) return FALSE;
-  int slot = s->order[N_SHAPES - 1]; /* the least recently used (or a free one) */
-  if (s->n < N_SHAPES) slot = s->order[s->n];
+  /* a free slot, else the one with the fewest hits: tried last, it earns
+   * its way up */
+  int at = MIN(s->n, N_SHAPES - 1), slot = s->order[at];
   if (learn(&s->shapes[slot], text, *used, &r, msg)) {
     if (s->n < N_SHAPES) s->n++;
-    int at = 0;
-    while (s->order[at] != slot)
-      at++;
-    memmove(s->order + 1, s->order, (size_t)at * sizeof *s->order);
-    s->order[0] = slot;
+    s->hits[slot] = 0;
+    count_hit(s, at);
   }
   ml_reading_finish(&r, arena, msg);
   return TRUE;

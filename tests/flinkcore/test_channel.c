@@ -114,6 +114,26 @@ static void test_values_copy_deeply_and_compare(void)
   fc_arena_clear(&a);
 }
 
+/* Keyed state files each key under a key group derived from its value's
+ * hash, so a string's hash must never change between versions (a
+ * checkpoint written by one must restore under the next).  Known answers,
+ * for every length up to 20 and three starting offsets. */
+static void test_string_hashes_never_change(void)
+{
+  const char *text = "gust: keyed state stays put across versions";
+  uint64_t combined = 0;
+  for (uint32_t n = 0; n <= 20; n++)
+    for (uint32_t off = 0; off < 3; off++) {
+      fc_value v = fc_str_len(text + off, n);
+      combined = combined * 31 + fc_value_hash(&v);
+    }
+  g_assert_cmphex(combined, ==, 0xa9a0f9812cce3705ULL);
+  fc_value empty = fc_str_len(text, 0), seven = fc_str_len(text, 7), eight = fc_str_len(text, 8);
+  g_assert_cmphex(fc_value_hash(&empty), ==, 0xe7ff9472093d02b5ULL);
+  g_assert_cmphex(fc_value_hash(&seven), ==, 0x6e0220eb3bbb4db1ULL);
+  g_assert_cmphex(fc_value_hash(&eight), ==, 0x67bcd54603cd81a0ULL);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -123,5 +143,6 @@ int main(int argc, char **argv)
                   test_channel_pool_always_has_a_batch_after_a_send);
   g_test_add_func("/channel/arena_reuses_memory_after_reset", test_arena_reuses_memory_after_reset);
   g_test_add_func("/channel/values_copy_deeply_and_compare", test_values_copy_deeply_and_compare);
+  g_test_add_func("/channel/string_hashes_never_change", test_string_hashes_never_change);
   return g_test_run();
 }

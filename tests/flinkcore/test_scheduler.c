@@ -158,10 +158,79 @@ static void test_failing_open_surfaces_as_an_error(void)
   fc_job_free(job);
 }
 
+/* A source whose every produce() call sends a full batch and then works
+ * for a millisecond: one turn of it lasts BUDGET ms. */
+enum { BURST_RECORDS = 64, BURST_BUDGET = 200 };
+static int64_t first_emit_ns, first_seen_ns;
+
+static fc_produce_result burst_produce(fc_task *t, void *state, GError **error)
+{
+  int64_t *sent = state;
+  if (*sent == BURST_BUDGET) return FC_PRODUCE_END;
+  if (*sent == 0) g_usleep(50000); /* the other thread has gone to sleep */
+  for (int i = 0; i < BURST_RECORDS; i++) {
+    fc_value v = fc_i64(fc_now_ns());
+    fc_record rec = {.n_values = 1, .values = &v};
+    fc_task_emit(t, &rec, NULL, 0);
+  }
+  if ((*sent)++ == 0) g_atomic_pointer_set(&first_emit_ns, fc_now_ns());
+  for (int64_t until = fc_now_ns() + 1000000; fc_now_ns() < until;)
+    ; /* work */
+  return FC_PRODUCE_MORE;
+}
+
+static gboolean burst_open(fc_task *t, void *data, void **state, GError **error)
+{
+  *state = g_new0(int64_t, 1);
+  return TRUE;
+}
+
+static void burst_close(fc_task *t, void *state)
+{
+  g_free(state);
+}
+
+static gboolean note_first(fc_task *t, void *state, const fc_record *rec, GError **error)
+{
+  if (!first_seen_ns) first_seen_ns = fc_now_ns();
+  return TRUE;
+}
+
+static void test_a_long_turn_does_not_keep_the_next_task_waiting(void)
+{
+  /* A wake issued inside a turn is put off while the turn is short (the
+   * same thread runs the woken task next); a turn that goes on must rouse
+   * the idle thread, or the sink would wait for the source's whole turn
+   * (BURST_BUDGET ms). */
+  static const fc_operator burst = {
+      .open = burst_open, .produce = burst_produce, .close = burst_close};
+  static const fc_operator first = {.process = note_first};
+  fc_graph *g = fc_graph_new();
+  int a = fc_graph_add_vertex(g, "burst", 1, &burst, NULL, NULL);
+  int b = fc_graph_add_vertex(g, "first", 1, &first, NULL, NULL);
+  fc_graph_add_edge(g, a, b, &(fc_edge_spec){.partitioner = FC_PART_FORWARD, .stream = -1});
+  fc_job_options opts = {.threads = 2,
+                         .batch_records = BURST_RECORDS,
+                         .source_budget = BURST_BUDGET,
+                         .channel_batches = 2 * BURST_BUDGET}; /* room for the whole turn */
+  fc_job *job = fc_job_new(g, &opts, NULL);
+  fc_job_start(job);
+  GError *error = NULL;
+  g_assert_true(fc_job_wait(job, 60000, &error));
+  g_assert_no_error(error);
+  fc_job_free(job);
+  int64_t waited_ms = (first_seen_ns - first_emit_ns) / 1000000;
+  g_test_message("the sink saw its first record %" G_GINT64_FORMAT " ms after it was sent",
+                 waited_ms);
+  g_assert_cmpint(waited_ms, <, BURST_BUDGET / 4);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/scheduler/200_tasks_run_on_2_threads", test_200_tasks_run_on_2_threads);
+  g_test_add_func("/scheduler/a_long_turn_does_not_keep_the_next_task_waiting",
+                  test_a_long_turn_does_not_keep_the_next_task_waiting);
   g_test_add_func("/scheduler/drain_ends_endless_sources_and_finishes_everyone",
                   test_drain_ends_endless_sources_and_finishes_everyone);
   g_test_add_func("/scheduler/cancel_stops_an_endless_job", test_cancel_stops_an_endless_job);

@@ -164,6 +164,7 @@ static void counters(gust_runtime *rt, uint64_t *in, uint64_t *out)
 }
 
 static int max_spout_pending = 10000;
+static int threads = 0; /* scheduler threads; 0: one per core */
 
 static gboolean run(const char *resources, const char *const *argv, bool tracked, double seconds,
                     result *r, GError **error)
@@ -184,7 +185,7 @@ static gboolean run(const char *resources, const char *const *argv, bool tracked
   const char *const word[] = {"word", NULL};
   gust_component_add_input(count, "bolt", "default",
                            gust_grouping_new_fields(GUST_GROUPING_FIELDS, word), NULL);
-  gust_runtime_options opts = {.native_lookup = lookup};
+  gust_runtime_options opts = {.native_lookup = lookup, .threads = threads};
   gust_runtime *rt = gust_runtime_new(t, &opts, error);
   if (!rt) {
     gust_topology_free(t);
@@ -235,6 +236,8 @@ int main(int argc, char **argv)
        "TEXT"},
       {"max-spout-pending", 'p', 0, G_OPTION_ARG_INT, &max_spout_pending,
        "topology.max.spout.pending (default 10000)", "N"},
+      {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "scheduler threads (default: one per core)",
+       "N"},
       {"repeat", 'n', 0, G_OPTION_ARG_INT, &repeat,
        "runs of each case (default 3; the median shown)", "N"},
       {NULL},
