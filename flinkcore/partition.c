@@ -19,6 +19,7 @@ static inline uint64_t xorshift64(uint64_t *s)
 int fc_partition_pick(fc_out_edge *o, const fc_record *rec, int producer_subtask)
 {
   uint32_t n = (uint32_t)o->n_channels;
+  if (n == 1) return 0; /* one consumer: no key to compute, no counter to turn */
   switch (o->edge->spec.partitioner) {
   case FC_PART_FORWARD:
     return producer_subtask;

@@ -81,9 +81,12 @@ static bool tuple_id_of(const ml_raw *raw, uint64_t *id)
 {
   if (!raw->text || raw->len == 0 || raw->len > 20) return false;
   uint64_t v = 0;
-  for (uint32_t i = 0; i < raw->len; i++) { /* (no division: this runs for every emit) */
+  for (uint32_t i = 0; i < raw->len; i++) { /* (this runs for every emit) */
     unsigned d = (unsigned)(unsigned char)raw->text[i] - '0';
-    if (d > 9 || __builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v))
+    if (d > 9) return false;
+    if (i < 19) /* 19 digits cannot overflow */
+      v = v * 10 + d;
+    else if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v))
       return false;
   }
   *id = v;
