@@ -599,6 +599,9 @@ static bool run_source(fc_task *t, bool *more)
       }
       *more = false;
       return true;
+    case FC_PRODUCE_WAIT:
+      *more = false;
+      return true;
     case FC_PRODUCE_END:
       t->input_ended = true;
       *more = false;

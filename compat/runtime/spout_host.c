@@ -1,9 +1,10 @@
 /* spout_host.c — the engine operator that hosts one spout task.
  *
  * produce() calls next_tuple() unless the spout is deactivated or has
- * topology.max.spout.pending reliable emits in flight; a call that emits
- * nothing makes the task idle for the engine's back-off (Storm's wait
- * strategy).  Acks and fails arrive in the mailbox from the acker tasks
+ * topology.max.spout.pending reliable emits in flight (then it waits for
+ * a message: an ack, a checkpoint, the sweep, an activation; nothing
+ * polls); a call that emits nothing makes the task idle for the engine's
+ * back-off (Storm's wait strategy).  Acks and fails arrive in the mailbox from the acker tasks
  * (batched per acker turn); a periodic sweep fails reliable emits older
  * than topology.message.timeout.secs.  With no ackers a reliable emit is
  * acked right after the next_tuple() that made it.
@@ -119,15 +120,15 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
   if (h->stopping) {
     bool settled = in_flight(h) == 0;
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT) settled = settled && h->final_done;
-    return settled ? FC_PRODUCE_END : FC_PRODUCE_IDLE;
+    return settled ? FC_PRODUCE_END : FC_PRODUCE_WAIT; /* acks, checkpoints, the sweep */
   }
-  if (!h->active) return FC_PRODUCE_IDLE;
+  if (!h->active) return FC_PRODUCE_WAIT; /* until activated */
   if (comp->max_pending > 0 && in_flight(h) >= (uint64_t)comp->max_pending) {
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT && !h->asked_checkpoint) {
       h->asked_checkpoint = true;
       fc_job_trigger_checkpoint(fc_task_job(task));
     }
-    return FC_PRODUCE_IDLE; /* an ack, a completed checkpoint or the timeout sweep wakes us */
+    return FC_PRODUCE_WAIT; /* an ack, a completed checkpoint or the timeout sweep wakes us */
   }
   h->out.emitted_now = 0;
   h->out.call_ns = fc_now_ns(); /* the emit time of everything this call emits */

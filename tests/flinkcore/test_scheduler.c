@@ -225,10 +225,67 @@ static void test_a_long_turn_does_not_keep_the_next_task_waiting(void)
   g_assert_cmpint(waited_ms, <, BURST_BUDGET / 4);
 }
 
+/* A source that waits for messages: produce() says FC_PRODUCE_WAIT until
+ * `allowed` messages have arrived, then ends. */
+typedef struct {
+  gint produce_calls, messages;
+} waiting_source;
+
+static fc_produce_result waiting_produce(fc_task *t, void *state, GError **error)
+{
+  waiting_source *w = state;
+  g_atomic_int_inc(&w->produce_calls);
+  return g_atomic_int_get(&w->messages) >= 2 ? FC_PRODUCE_END : FC_PRODUCE_WAIT;
+}
+
+static gboolean waiting_message(fc_task *t, void *state, const fc_message *msg, GError **error)
+{
+  waiting_source *w = state;
+  g_atomic_int_inc(&w->messages);
+  return TRUE;
+}
+
+static gboolean waiting_open(fc_task *t, void *data, void **state, GError **error)
+{
+  *state = data;
+  return TRUE;
+}
+
+static void test_a_waiting_source_runs_only_when_a_message_comes(void)
+{
+  /* FC_PRODUCE_WAIT: no back-off polling (FC_PRODUCE_IDLE would call
+   * produce() every idle_backoff_ms); each message runs it again. */
+  static const fc_operator waiting = {
+      .open = waiting_open, .produce = waiting_produce, .message = waiting_message};
+  waiting_source w = {0};
+  fc_graph *g = fc_graph_new();
+  int a = fc_graph_add_vertex(g, "waiting", 1, &waiting, &w, NULL);
+  g_assert_cmpint(a, ==, 0);
+  int b = fc_graph_add_vertex(g, "pass", 1, &pass_op, NULL, NULL);
+  fc_graph_add_edge(g, a, b, &(fc_edge_spec){.partitioner = FC_PART_FORWARD, .stream = -1});
+  fc_job *job = fc_job_new(g, &(fc_job_options){.threads = 2, .idle_backoff_ms = 1}, NULL);
+  fc_job_start(job);
+  g_usleep(200000);
+  int before = g_atomic_int_get(&w.produce_calls);
+  g_assert_cmpint(before, >=, 1);
+  g_assert_cmpint(before, <=, 2); /* 200 idle back-offs had it polled */
+  fc_message msg = {.kind = 1};
+  fc_job_post(job, 0, &msg); /* task 0: vertex a's only subtask */
+  g_usleep(100000);
+  g_assert_cmpint(g_atomic_int_get(&w.produce_calls), ==, before + 1);
+  fc_job_post(job, 0, &msg); /* task 0: vertex a's only subtask */
+  GError *error = NULL;
+  g_assert_true(fc_job_wait(job, 60000, &error));
+  g_assert_no_error(error);
+  fc_job_free(job);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/scheduler/200_tasks_run_on_2_threads", test_200_tasks_run_on_2_threads);
+  g_test_add_func("/scheduler/a_waiting_source_runs_only_when_a_message_comes",
+                  test_a_waiting_source_runs_only_when_a_message_comes);
   g_test_add_func("/scheduler/a_long_turn_does_not_keep_the_next_task_waiting",
                   test_a_long_turn_does_not_keep_the_next_task_waiting);
   g_test_add_func("/scheduler/drain_ends_endless_sources_and_finishes_everyone",

@@ -51,6 +51,8 @@ typedef enum {
   FC_PRODUCE_MORE,  /* call again as soon as the outputs have room */
   FC_PRODUCE_IDLE,  /* nothing to emit now: call again after the job's idle
                        back-off, or earlier when a timer or message arrives */
+  FC_PRODUCE_WAIT,  /* nothing to emit until a timer or message arrives (no
+                       back-off polling: only the mailbox wakes the source) */
   FC_PRODUCE_END,   /* no more records ever: end of input */
   FC_PRODUCE_ERROR, /* failed; *error is set; the job stops */
 } fc_produce_result;
