@@ -86,13 +86,21 @@ static bool learn(shape *sh, char *text, size_t used, const ml_reading *r, const
 }
 
 /* memcmp(a, b, n) == 0 for the short pieces of a shape, without a call:
- * eight bytes a step, the last step overlapping the one before. */
+ * eight (or four) bytes a step, the last step overlapping the one before. */
 static inline bool same_bytes(const char *a, const char *b, size_t n)
 {
   if (n < 8) {
-    for (size_t i = 0; i < n; i++)
-      if (a[i] != b[i]) return false;
-    return true;
+    if (n < 4) {
+      for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+      return true;
+    }
+    uint32_t x, y, x2, y2;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    memcpy(&x2, a + n - 4, 4);
+    memcpy(&y2, b + n - 4, 4);
+    return ((x ^ y) | (x2 ^ y2)) == 0;
   }
   uint64_t x, y;
   for (size_t i = 0; i + 8 <= n; i += 8) {
@@ -105,20 +113,38 @@ static inline bool same_bytes(const char *a, const char *b, size_t n)
   return x == y;
 }
 
+/* A string hole: c is at its literal's last byte (the opening quote); c is
+ * left at the closing quote, which starts the next literal. */
+static inline bool string_hole(cursor *c, ml_reading *r, char **s, uint32_t *len)
+{
+  c->p--;
+  if (!read_string(c, s, len) || !ml_end_at(r, *s + *len)) return false;
+  c->p--;
+  return true;
+}
+
 /* Reads text as a message of shape sh: TRUE with r and msg filled as the
- * direct reader would have, nothing written yet. */
+ * direct reader would have, nothing written into text yet.  The fixed
+ * fields are copied once the first literal matches; the holes then
+ * overwrite theirs. */
 static bool read_like(const shape *sh, char *text, size_t len, ml_reading *r, ml_msg *msg,
                       size_t *used)
 {
   cursor c = {text, text + len};
   const char *literal = sh->literal;
+  size_t first = sh->piece[0];
+  if (len < first || !same_bytes(text, literal, first)) return false;
+  c.p += first;
+  literal += first;
+  *msg = sh->base;
+  if (sh->n_values == 1)
+    r->values[0] = sh->values[0];
+  else
+    memcpy(r->values, sh->values, sh->n_values * sizeof *r->values);
+  r->n_values = sh->n_values;
+  r->n_anchors = sh->n_anchors;
   r->n_ends = 0;
-  for (uint32_t h = 0;; h++) {
-    size_t n = sh->piece[h];
-    if ((size_t)(c.end - c.p) < n || !same_bytes(c.p, literal, n)) return false;
-    c.p += n;
-    literal += n;
-    if (h == sh->n_holes) break;
+  for (uint32_t h = 0; h < sh->n_holes; h++) {
     char *s;
     uint32_t slen;
     number_kind kind;
@@ -129,10 +155,8 @@ static bool read_like(const shape *sh, char *text, size_t len, ml_reading *r, ml
     case HOLE_VALUE_STR:
     case HOLE_ANCHOR_STR:
     case HOLE_ID_STR:
-    case HOLE_STREAM:
-      c.p--; /* the opening quote, the literal's last byte */
-      if (!read_string(&c, &s, &slen) || !ml_end_at(r, s + slen)) return false;
-      c.p--; /* the closing quote starts the next literal */
+    case HOLE_STREAM: /* (one call site: the string scan is inlined once) */
+      if (!string_hole(&c, r, &s, &slen)) return false;
       if (sh->kind[h] == HOLE_VALUE_STR)
         r->values[index] = fc_str_len(s, slen);
       else if (sh->kind[h] == HOLE_ANCHOR_STR)
@@ -154,18 +178,22 @@ static bool read_like(const shape *sh, char *text, size_t len, ml_reading *r, ml
       }
       break;
     case HOLE_ANCHOR_NUM:
+      if (!read_number(&c, &s, &slen, &kind, &i, &f) || !ml_end_at(r, s + slen)) return false;
+      r->anchors[index] = (ml_raw){s, slen, false};
+      break;
     case HOLE_ID_NUM:
       if (!read_number(&c, &s, &slen, &kind, &i, &f) || !ml_end_at(r, s + slen)) return false;
-      if (sh->kind[h] == HOLE_ANCHOR_NUM)
-        r->anchors[index] = (ml_raw){s, slen, false};
-      else
-        msg->id = (ml_raw){s, slen, false};
+      msg->id = (ml_raw){s, slen, false};
       break;
     case HOLE_TASK:
       if (!read_number(&c, &s, &slen, &kind, &i, &f) || kind == NUM_REAL) return false;
       msg->task = kind == NUM_INT ? i : -1;
       break;
     }
+    size_t n = sh->piece[h + 1];
+    if ((size_t)(c.end - c.p) < n || !same_bytes(c.p, literal, n)) return false;
+    c.p += n;
+    literal += n;
   }
   *used = (size_t)(c.p - text);
   return true;
@@ -191,16 +219,7 @@ gboolean ml_shapes_parse(ml_shapes *s, char *text, size_t len, fc_arena *arena, 
 {
   ml_reading r;
   for (int k = 0; k < s->n; k++) {
-    const shape *sh = &s->shapes[s->order[k]];
-    /* the fixed fields first: read_like() fills the holes */
-    *msg = sh->base;
-    if (sh->n_values == 1)
-      r.values[0] = sh->values[0];
-    else
-      memcpy(r.values, sh->values, sh->n_values * sizeof *r.values);
-    r.n_values = sh->n_values;
-    r.n_anchors = sh->n_anchors;
-    if (read_like(sh, text, len, &r, msg, used)) {
+    if (read_like(&s->shapes[s->order[k]], text, len, &r, msg, used)) {
       count_hit(s, k);
       ml_reading_finish(&r, arena, msg);
       return TRUE;
