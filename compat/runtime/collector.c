@@ -212,7 +212,9 @@ static uint32_t union_of_roots(const gust_tuple *const *anchors, size_t n_anchor
   return n;
 }
 
-static const rt_stream *stream_or_complain(gust_collector *c, const char *stream, bool direct)
+/* The stream an emit names, looked up; NULL (said in the log) if it is
+ * not declared or not of the emit's kind. */
+static const rt_stream *stream_named(gust_collector *c, const char *stream, bool direct)
 {
   const rt_stream *s = rt_stream_of(c->comp, stream);
   if (!s) {
@@ -230,10 +232,20 @@ static const rt_stream *stream_or_complain(gust_collector *c, const char *stream
   return s;
 }
 
+/* The same, with the default stream of a plain emit as the quick case. */
+static inline const rt_stream *stream_or_complain(gust_collector *c, const char *stream,
+                                                  bool direct)
+{
+  const rt_stream *s = c->comp->default_stream;
+  if (G_LIKELY(!stream && s && s->direct == direct)) return s;
+  return stream_named(c, stream, direct);
+}
+
 /* Bolt emit, tracked or not.  target >= 0: direct to that engine task. */
-static size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
-                        const gust_tuple *const *anchors, size_t n_anchors, const fc_value *values,
-                        size_t n_values, int *task_ids, size_t max_task_ids)
+static inline size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
+                               const gust_tuple *const *anchors, size_t n_anchors,
+                               const fc_value *values, size_t n_values, int *task_ids,
+                               size_t max_task_ids)
 {
   fc_record rec = {
       .stream = s->id, .n_values = (uint32_t)n_values, .values = values, .created_ns = 0};

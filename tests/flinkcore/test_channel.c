@@ -134,6 +134,30 @@ static void test_string_hashes_never_change(void)
   g_assert_cmphex(fc_value_hash(&eight), ==, 0x67bcd54603cd81a0ULL);
 }
 
+/* Strings of every short length copy exactly, NUL-terminated, alone in a
+ * record or among other values. */
+static void test_strings_of_every_length_copy_exactly(void)
+{
+  char text[48];
+  for (size_t i = 0; i < sizeof text; i++)
+    text[i] = (char)('a' + i % 26);
+  fc_arena a;
+  fc_arena_init(&a, 0);
+  for (uint32_t n = 0; n <= 40; n++) {
+    fc_value one = fc_str_len(text + 3, n);
+    fc_value several[2] = {fc_i64(n), fc_str_len(text + 1, n)};
+    fc_value *copy = fc_values_copy(&a, &one, 1);
+    fc_value *copies = fc_values_copy(&a, several, 2);
+    g_assert_true(fc_value_equal(copy, &one));
+    g_assert_true(fc_value_equal(&copies[1], &several[1]));
+    g_assert_true(copy->u.str != one.u.str);
+    g_assert_cmpint(copy->u.str[n], ==, '\0');
+    g_assert_cmpint(copies[1].u.str[n], ==, '\0');
+    g_assert_cmpmem(copy->u.str, n, text + 3, n);
+  }
+  fc_arena_clear(&a);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -144,5 +168,7 @@ int main(int argc, char **argv)
   g_test_add_func("/channel/arena_reuses_memory_after_reset", test_arena_reuses_memory_after_reset);
   g_test_add_func("/channel/values_copy_deeply_and_compare", test_values_copy_deeply_and_compare);
   g_test_add_func("/channel/string_hashes_never_change", test_string_hashes_never_change);
+  g_test_add_func("/channel/strings_of_every_length_copy_exactly",
+                  test_strings_of_every_length_copy_exactly);
   return g_test_run();
 }
