@@ -52,7 +52,9 @@ typedef struct {
   gust_collector out;
   ml_child child;
   ml_held inflight;
-  inflight *last; /* the entry lookup() found last, or NULL */
+  inflight *last;     /* the entry lookup() found last, or NULL */
+  char last_text[20]; /* the id text it was found by */
+  uint32_t last_len;
   uint64_t next_id;
   uint64_t drain_below; /* waiting for tuples with smaller ids to settle */
   uint32_t heartbeat_timer, tick_timer, restart_timer;
@@ -93,14 +95,21 @@ static bool tuple_id_of(const ml_raw *raw, uint64_t *id)
   return true;
 }
 
-/* Emits of one input usually name it one after the other: the last entry
- * found is tried first. */
+/* Emits of one input usually name it one after the other, then its ack:
+ * the last entry found is tried first, by the text of its id (no digits
+ * to convert again). */
 static inflight *lookup(ml_bolt *h, const ml_raw *raw)
 {
+  if (h->last && raw->text && raw->len == h->last_len &&
+      ml_same_bytes(raw->text, h->last_text, raw->len))
+    return h->last;
   uint64_t id;
   if (!tuple_id_of(raw, &id)) return NULL;
-  if (h->last && h->last->id == id) return h->last;
   h->last = ml_held_find(&h->inflight, id);
+  if (h->last) {
+    memcpy(h->last_text, raw->text, raw->len); /* tuple_id_of took at most 20 bytes */
+    h->last_len = raw->len;
+  }
   return h->last;
 }
 

@@ -85,34 +85,6 @@ static bool learn(shape *sh, char *text, size_t used, const ml_reading *r, const
   return true;
 }
 
-/* memcmp(a, b, n) == 0 for the short pieces of a shape, without a call:
- * eight (or four) bytes a step, the last step overlapping the one before. */
-static inline bool same_bytes(const char *a, const char *b, size_t n)
-{
-  if (n < 8) {
-    if (n < 4) {
-      for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return false;
-      return true;
-    }
-    uint32_t x, y, x2, y2;
-    memcpy(&x, a, 4);
-    memcpy(&y, b, 4);
-    memcpy(&x2, a + n - 4, 4);
-    memcpy(&y2, b + n - 4, 4);
-    return ((x ^ y) | (x2 ^ y2)) == 0;
-  }
-  uint64_t x, y;
-  for (size_t i = 0; i + 8 <= n; i += 8) {
-    memcpy(&x, a + i, 8);
-    memcpy(&y, b + i, 8);
-    if (x != y) return false;
-  }
-  memcpy(&x, a + n - 8, 8);
-  memcpy(&y, b + n - 8, 8);
-  return x == y;
-}
-
 /* A string hole: c is at its literal's last byte (the opening quote); c is
  * left at the closing quote, which starts the next literal. */
 static inline bool string_hole(cursor *c, ml_reading *r, char **s, uint32_t *len)
@@ -133,7 +105,7 @@ static bool read_like(const shape *sh, char *text, size_t len, ml_reading *r, ml
   cursor c = {text, text + len};
   const char *literal = sh->literal;
   size_t first = sh->piece[0];
-  if (len < first || !same_bytes(text, literal, first)) return false;
+  if (len < first || !ml_same_bytes(text, literal, first)) return false;
   c.p += first;
   literal += first;
   *msg = sh->base;
@@ -191,7 +163,7 @@ static bool read_like(const shape *sh, char *text, size_t len, ml_reading *r, ml
       break;
     }
     size_t n = sh->piece[h + 1];
-    if ((size_t)(c.end - c.p) < n || !same_bytes(c.p, literal, n)) return false;
+    if ((size_t)(c.end - c.p) < n || !ml_same_bytes(c.p, literal, n)) return false;
     c.p += n;
     literal += n;
   }
