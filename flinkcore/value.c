@@ -161,37 +161,13 @@ fc_value fc_value_copy(fc_arena *a, const fc_value *src)
   return out;
 }
 
-/* memcpy for the short strings most values are, without a call: up to
- * sixteen bytes in two loads that may overlap. */
-static inline void copy_bytes(char *dst, const char *src, size_t n)
-{
-  if (n >= 8 && n <= 16) {
-    uint64_t x, y;
-    memcpy(&x, src, 8);
-    memcpy(&y, src + n - 8, 8);
-    memcpy(dst, &x, 8);
-    memcpy(dst + n - 8, &y, 8);
-  } else if (n >= 4 && n < 8) {
-    uint32_t x, y;
-    memcpy(&x, src, 4);
-    memcpy(&y, src + n - 4, 4);
-    memcpy(dst, &x, 4);
-    memcpy(dst + n - 4, &y, 4);
-  } else if (n < 4) {
-    for (size_t i = 0; i < n; i++)
-      dst[i] = src[i];
-  } else {
-    memcpy(dst, src, n);
-  }
-}
-
 fc_value *fc_values_copy(fc_arena *a, const fc_value *src, size_t n)
 {
   if (n == 1 && (src->type == FC_STR || src->type == FC_BYTES)) {
     /* the commonest record, one string: value and bytes in one piece */
     fc_value *out = fc_arena_alloc(a, sizeof *out + src->len + 1);
     char *bytes = (char *)(out + 1);
-    copy_bytes(bytes, src->u.str, src->len);
+    fc_copy_bytes(bytes, src->u.str, src->len);
     bytes[src->len] = '\0';
     *out = *src;
     out->u.str = bytes;

@@ -20,7 +20,7 @@
 static inline void put(GString *out, const char *s, size_t n)
 {
   if (G_LIKELY(out->allocated_len - out->len > n)) {
-    memcpy(out->str + out->len, s, n);
+    fc_copy_bytes(out->str + out->len, s, n);
     out->len += n;
     out->str[out->len] = '\0';
   } else {
