@@ -61,11 +61,11 @@ typedef struct {
   int n_local;
 } fc_out_edge;
 
-/* Internal mailbox message kinds (user kinds must stay below). */
 /* Thread-locals read on hot paths: the library is loaded with the program,
  * so they may live in the static TLS block (no __tls_get_addr call). */
 #define FC_TLS_FAST __attribute__((tls_model("initial-exec")))
 
+/* Internal mailbox message kinds (user kinds must stay below). */
 #define FC_MSG_INTERNAL 0x80000000u
 #define FC_MSG_TIMER (FC_MSG_INTERNAL | 1)         /* a = timer id */
 #define FC_MSG_WAKE (FC_MSG_INTERNAL | 2)          /* idle back-off elapsed */
