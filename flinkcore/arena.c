@@ -94,7 +94,7 @@ void *fc_arena_alloc_slow(fc_arena *a, size_t size)
 char *fc_arena_strndup(fc_arena *a, const char *s, size_t n)
 {
   char *p = fc_arena_alloc(a, n + 1);
-  memcpy(p, s, n);
+  fc_copy_bytes(p, s, n);
   p[n] = '\0';
   return p;
 }

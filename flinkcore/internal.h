@@ -155,6 +155,10 @@ typedef struct {
 } fc_owed_wake;
 extern _Thread_local FC_TLS_FAST fc_owed_wake fc_tls_owed_wake;
 void fc_sched_settle_owed_wake(void);
+static inline void fc_sched_poll_owed_wake(void)
+{
+  if (G_UNLIKELY(fc_tls_owed_wake.owed)) fc_sched_settle_owed_wake();
+}
 
 /* ---- timers (timers.c) ---- */
 

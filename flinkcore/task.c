@@ -570,7 +570,7 @@ static bool deliver_mail(fc_task *t)
       if (!ok) task_fail(t, error);
     }
     message_free(m);
-    if (G_UNLIKELY(fc_tls_owed_wake.owed)) fc_sched_settle_owed_wake();
+    fc_sched_poll_owed_wake();
     if (G_UNLIKELY(t->barrier_stuck)) {
       requeue_mail(t, &mail); /* delivered once the barrier has gone */
       break;
@@ -587,7 +587,7 @@ static bool run_source(fc_task *t, bool *more)
     GError *error = NULL;
     fc_produce_result r = op->produce(t, t->state, &error);
     fc_arena_reset(&t->scratch);
-    if (G_UNLIKELY(fc_tls_owed_wake.owed)) fc_sched_settle_owed_wake();
+    fc_sched_poll_owed_wake();
     switch (r) {
     case FC_PRODUCE_MORE:
       continue;
@@ -640,7 +640,7 @@ static bool run_operator(fc_task *t, bool *more)
       fc_arena_reset(&t->scratch);
       if (G_UNLIKELY(t->blocked || input_paused(t))) break;
       /* (a clock read every few records: records can be short) */
-      if (G_UNLIKELY(fc_tls_owed_wake.owed) && (t->cur_pos & 7) == 0) fc_sched_settle_owed_wake();
+      if ((t->cur_pos & 7) == 0) fc_sched_poll_owed_wake();
     }
     tls_counts->records_in += t->cur_pos - start;
     t->current_edge = -1;

@@ -4,10 +4,11 @@
  * topology.max.spout.pending reliable emits in flight (then it waits for
  * a message: an ack, a checkpoint, the sweep, an activation; nothing
  * polls); a call that emits nothing makes the task idle for the engine's
- * back-off (Storm's wait strategy).  Acks and fails arrive in the mailbox from the acker tasks
- * (batched per acker turn); a periodic sweep fails reliable emits older
- * than topology.message.timeout.secs.  With no ackers a reliable emit is
- * acked right after the next_tuple() that made it.
+ * back-off (Storm's wait strategy).  Acks and fails arrive in the mailbox
+ * from the acker tasks (batched per acker turn); a periodic sweep fails
+ * reliable emits older than topology.message.timeout.secs.  With no
+ * ackers a reliable emit is acked right after the next_tuple() that made
+ * it.
  *
  * Checkpoint mode: emits carry their root only; every snapshot closes an
  * epoch (the emits since the previous snapshot), and when that checkpoint
