@@ -13,7 +13,10 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(fc - error - quark, fc_error)
+/* The domain name is stringified as written: keep the formatter away. */
+/* clang-format off */
+G_DEFINE_QUARK(fc-error-quark, fc_error)
+/* clang-format on */
 
 static gboolean check_graph(const fc_graph *g, GError **error)
 {

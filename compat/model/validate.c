@@ -21,7 +21,10 @@
 #include <stdarg.h>
 #include <string.h>
 
-G_DEFINE_QUARK(gust - topology - error - quark, gust_topology_error)
+/* The domain name is stringified as written: keep the formatter away. */
+/* clang-format off */
+G_DEFINE_QUARK(gust-topology-error-quark, gust_topology_error)
+/* clang-format on */
 
 static const char *const reserved_prefix = "__";
 

@@ -26,7 +26,10 @@
 #include <stdio.h>
 #include <string.h>
 
-G_DEFINE_QUARK(gust - runtime - error - quark, gust_runtime_error)
+/* The domain name is stringified as written: keep the formatter away. */
+/* clang-format off */
+G_DEFINE_QUARK(gust-runtime-error-quark, gust_runtime_error)
+/* clang-format on */
 
 typedef struct {
   guint *indexes;
