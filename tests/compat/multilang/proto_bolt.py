@@ -11,8 +11,8 @@ input and ack it, unless said otherwise):
   logs        first logs at every level, sends an error and a metrics update
   early       emits ["early"] on "info" before reading the handshake
   bigint      echoes, emits a 30-digit integer on "info", acks with numeric ids
-  stall       after the first tuple, logs "stalling" and stops reading for
-              conf "test.stall_s" seconds (2), then echoes
+  stall       after the first tuple, logs "stalling" and stops reading
+              until the file conf "test.release" exists, then echoes
   crash, exit, hang, garbage
               the first process only (conf "test.marker" is a file it
               creates): holds (never acks) the tuples n = trigger-2 and
@@ -113,7 +113,9 @@ while True:
             write({"command": "fail", "id": "abc"})
         elif mode == "stall":
             write({"command": "log", "msg": "stalling"})
-            time.sleep(conf.get("test.stall_s", 2))
+            release = conf.get("test.release")
+            while not os.path.exists(release):
+                time.sleep(0.01)
             write({"command": "log", "msg": "reading again"})
         elif mode == "logs":
             for level in range(5):
