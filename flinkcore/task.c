@@ -693,6 +693,7 @@ static bool turn(fc_task *t)
     t->opened = true;
     if (op->open && !op->open(t, t->v->data, &t->state, &error)) {
       t->finished_called = t->done = true; /* close() only after a successful open */
+      t->open_failed = true;
       task_fail(t, error);
       return false;
     }

@@ -94,9 +94,12 @@ struct gust_runtime {
   GPtrArray *key_data;         /* fields-grouping key data */
   fc_job *job;
   gboolean started;
-  uint64_t restored_from;   /* checkpoint id the current job resumed from; 0 = none */
-  int restarts_left;        /* topology.gust.restart.attempts, counting down */
-  int64_t restart_delay_ms; /* topology.gust.restart.delay.ms */
+  uint64_t restored_from;        /* checkpoint id the current job resumed from; 0 = none */
+  char *restored_path;           /* its directory, or NULL (kept in memory) */
+  bool allow_non_restored_state; /* gust_runtime_options: resume another topology's checkpoint */
+  int final_checkpoint_attempts; /* topology.gust.checkpoint.final.attempts */
+  int restarts_left;             /* topology.gust.restart.attempts, counting down */
+  int64_t restart_delay_ms;      /* topology.gust.restart.delay.ms */
   int threads;
   /* supervision (supervisor.c): the lock guards job replacement, the
    * outcome and the flags below; the supervisor thread waits on the job */
@@ -215,10 +218,14 @@ void rt_supervisor_stop(gust_runtime *rt);              /* cancels the job, join
 /* resuming (restore.c) */
 gboolean rt_restore_from_directory(gust_runtime *rt, const char *dir, GError **error);
 /* A restart: read the failed job's latest checkpoint (NULL + error when it
- * cannot be read), free that job, then install what was read. */
+ * cannot be read), free that job, then install what was read.  When the
+ * failed job completed no checkpoint the stage holds none: the restart
+ * then resumes from what the failed job resumed from (the tables are left
+ * as they are), never from scratch. */
 typedef struct rt_restore_stage rt_restore_stage;
 rt_restore_stage *rt_restore_stage_from_job(fc_job *job, GError **error);
-void rt_restore_install(gust_runtime *rt, rt_restore_stage *stage);
+gboolean rt_restore_stage_has_checkpoint(const rt_restore_stage *stage);
+void rt_restore_install(gust_runtime *rt, rt_restore_stage *stage); /* has a checkpoint */
 void rt_restore_stage_free(rt_restore_stage *stage);
 void rt_restore_clear(gust_runtime *rt);
 /* The bytes subtask resumes from when the parallelism is unchanged, or NULL. */

@@ -24,7 +24,12 @@
  * checkpoint mode it also waits for a checkpoint taken after the
  * deactivation to complete: that final checkpoint holds the spout's last
  * position and every bolt's state after the last tuple, so a topology
- * resumed from it (a savepoint) neither loses nor repeats anything.
+ * resumed from it (a savepoint) neither loses nor repeats anything.  A
+ * final checkpoint that is aborted (the directory is full or gone, a task
+ * too slow) is asked for again — the engine starts it no sooner than one
+ * checkpoint interval later — up to topology.gust.checkpoint.final.attempts
+ * times in all; then the task fails with the last reason, so the stop ends
+ * with that one error instead of retrying forever.
  * Everything here runs on the task's own turn.
  */
 #include "context.h"
@@ -43,6 +48,7 @@ typedef struct {
   GArray *epoch_of; /* checkpoint mode: (checkpoint id, last epoch it covers) pairs, in order */
   uint64_t final_checkpoint; /* stopping, checkpoint mode: the first snapshot after deactivate */
   bool final_done;           /* ... and it completed */
+  int final_attempts;        /* final checkpoints aborted so far */
 } spout_host;
 
 /* Reliable emits not settled yet (the ledger in checkpoint mode, the
@@ -119,6 +125,16 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
   spout_host *h = state;
   rt_component *comp = h->comp;
   if (h->stopping) {
+    if (comp->rt->reliability == RELIABILITY_CHECKPOINT &&
+        h->final_attempts >= comp->rt->final_checkpoint_attempts) {
+      g_autofree char *why = fc_job_checkpoint_last_failure(fc_task_job(task));
+      g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_FAILED,
+                  "spout %s (task %d): the final checkpoint failed %d time%s "
+                  "(topology.gust.checkpoint.final.attempts); the last: %s",
+                  comp->id, gust_context_task_id(&h->ctx), h->final_attempts,
+                  h->final_attempts == 1 ? "" : "s", why ? why : "aborted");
+      return FC_PRODUCE_ERROR;
+    }
     bool settled = in_flight(h) == 0;
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT) settled = settled && h->final_done;
     return settled ? FC_PRODUCE_END : FC_PRODUCE_WAIT; /* acks, checkpoints, the sweep */
@@ -253,9 +269,11 @@ static void spout_checkpoint_aborted(fc_task *task, void *state, uint64_t checkp
               h->comp->id, gust_context_task_id(&h->ctx), checkpoint_id);
     settle_epochs(h, (uint64_t)last, true);
   }
-  if (h->final_checkpoint == checkpoint_id) { /* try again for a final one */
+  if (h->final_checkpoint ==
+      checkpoint_id) { /* try again for a final one, a bounded number of times */
     h->final_checkpoint = 0;
-    fc_job_trigger_checkpoint(fc_task_job(task));
+    if (++h->final_attempts < h->comp->rt->final_checkpoint_attempts)
+      fc_job_trigger_checkpoint(fc_task_job(task));
   }
 }
 

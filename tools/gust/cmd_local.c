@@ -10,7 +10,12 @@
  * DIR that holds a complete checkpoint resumes from it (the newest intact
  * one), also after the process was killed.  A clean stop takes a final
  * checkpoint, so the next run neither loses nor repeats anything (a
- * savepoint; the Flux file may change parallelism in between).
+ * savepoint; the Flux file may change parallelism in between).  DIR is
+ * checked writable before the topology starts.  A checkpoint that cannot
+ * be resumed from (damaged, or another topology's: refused unless
+ * --allow-non-restored-state) ends the run with an error and exit status
+ * 1, never with a fresh start; so does a stop whose final checkpoint
+ * cannot be written.
  *
  * Kafka: when a KafkaSpout or KafkaBolt names the bootstrap servers
  * "embedded", an embedded broker (librdkafka's mock cluster, on 127.0.0.1)
@@ -64,6 +69,7 @@ int gust_cmd_local(int argc, char **argv)
   int threads = 0;
   g_autofree char *checkpoint_dir = NULL;
   gboolean verbose = FALSE;
+  gboolean allow_non_restored = FALSE;
   GOptionEntry entries[] = {
       {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
        "seconds to run, 0 = until Ctrl-C (default 20)", "SECONDS"},
@@ -74,6 +80,8 @@ int gust_cmd_local(int argc, char **argv)
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "also log debug messages", NULL},
       {"checkpoint-dir", 'c', 0, G_OPTION_ARG_FILENAME, &checkpoint_dir,
        "keep checkpoints in DIR and resume from the newest one there", "DIR"},
+      {"allow-non-restored-state", 0, 0, G_OPTION_ARG_NONE, &allow_non_restored,
+       "resume from another topology's checkpoint, dropping the state nothing here can take", NULL},
       {NULL},
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.yaml - run a Flux topology locally");
@@ -107,7 +115,8 @@ int gust_cmd_local(int argc, char **argv)
   if (checkpoint_dir)
     gust_topology_set_conf_value(topology, "topology.gust.checkpoint.dir",
                                  json_string(checkpoint_dir));
-  gust_runtime_options rt_opts = {.threads = threads};
+  gust_runtime_options rt_opts = {.threads = threads,
+                                  .allow_non_restored_state = allow_non_restored};
   gust_runtime *rt = gust_runtime_new(topology, &rt_opts, &error);
   if (!rt) {
     fprintf(stderr, "gust local: %s\n", error->message);
@@ -139,8 +148,10 @@ int gust_cmd_local(int argc, char **argv)
   if (status == 0) {
     fprintf(stderr, "gust local: stopping (deactivating spouts, draining)\n");
     if (!gust_runtime_stop(rt, 60000, &error)) {
-      fprintf(stderr, "gust local: stopping failed: %s; tasks:\n", error->message);
-      gust_runtime_dump_tasks(rt, stderr);
+      bool hung = g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT);
+      fprintf(stderr, "gust local: stopping failed: %s%s\n", error->message,
+              hung ? "; tasks:" : "");
+      if (hung) gust_runtime_dump_tasks(rt, stderr);
       g_clear_error(&error);
       status = 1;
     }
