@@ -361,11 +361,16 @@ static void *reader_main(void *data)
 
 /* ---- starting ---- */
 
-/* In the child, before exec: die with the thread that started it, so that
- * no subprocess outlives a worker that was killed.  (Scheduler threads live
- * as long as the job, which reaps its subprocesses before they end.) */
+/* In the child, before exec: its own process group, so that a terminal's
+ * Ctrl-C (SIGINT to the foreground group) reaches the worker only, which
+ * then shuts the child down as Storm does, and so that whatever the child
+ * starts is ended with it (the group is killed); and die with the thread
+ * that started it, so that no subprocess outlives a worker that was killed.
+ * (Scheduler threads live as long as the job, which reaps its subprocesses
+ * before they end.) */
 static void child_setup(gpointer data)
 {
+  setpgid(0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
@@ -380,6 +385,7 @@ ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error)
     g_free(p);
     return NULL;
   }
+  setpgid(p->pid, p->pid); /* also from here: the group exists before any kill */
   p->label = g_strdup(spec->label);
   p->job = spec->job;
   p->task = spec->task;
@@ -473,14 +479,28 @@ void ml_process_wait_writable(ml_process *p, int timeout_ms)
 
 /* ---- ending ---- */
 
-void ml_process_kill(ml_process *p)
+/* Signals the child's process group: the child and what it started.
+ * Only while the child is not reaped, so its pid (the group's id) cannot
+ * have been reused. */
+static void signal_group(ml_process *p, int signo)
 {
-  if (!p->reaped) kill(p->pid, SIGKILL);
+  if (!p->reaped && kill(-p->pid, signo) < 0) kill(p->pid, signo);
 }
 
+void ml_process_kill(ml_process *p)
+{
+  signal_group(p, SIGKILL);
+}
+
+/* Reaps the child if it has exited; what it started and left running is
+ * killed first (its group, while the exited child still holds the id). */
 static bool try_reap(ml_process *p)
 {
   if (p->reaped) return true;
+  siginfo_t info = {0};
+  int r_wait = waitid(P_PID, (id_t)p->pid, &info, WEXITED | WNOHANG | WNOWAIT);
+  if (r_wait == 0 && info.si_pid == 0) return false; /* still running */
+  if (r_wait == 0) kill(-p->pid, SIGKILL);
   pid_t r = waitpid(p->pid, &p->wait_status, WNOHANG);
   if (r == p->pid || (r < 0 && errno == ECHILD)) p->reaped = true;
   return p->reaped;
@@ -516,10 +536,12 @@ char *ml_process_reap(ml_process *p, int grace_ms)
     p->in_fd = -1;
   }
   pthread_mutex_unlock(&p->lock);
+  /* As Storm's ShellProcess.destroy(): SIGTERM, here to the whole group,
+   * after the grace; SIGKILL if that does not end it. */
   if (!reap_within(p, grace_ms)) {
-    kill(p->pid, SIGTERM);
+    signal_group(p, SIGTERM);
     if (!reap_within(p, 200)) {
-      kill(p->pid, SIGKILL);
+      signal_group(p, SIGKILL);
       while (!p->reaped && waitpid(p->pid, &p->wait_status, 0) < 0 && errno == EINTR)
         ;
       p->reaped = true;

@@ -290,6 +290,7 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
     json_object_set_new(rt->conf, "topology.gust.state.dir", json_string(state_dir));
   }
   rt->base_dir = g_strdup(options && options->base_dir ? options->base_dir : ".");
+  rt->native_path = g_strdup(options ? options->native_path : NULL);
   if (options) {
     rt->native_lookup = options->native_lookup;
     rt->native_lookup_data = options->native_lookup_data;
@@ -393,6 +394,7 @@ void gust_runtime_free(gust_runtime *rt)
   g_ptr_array_free(rt->libraries, TRUE);
   json_decref(rt->conf);
   g_free(rt->base_dir);
+  g_free(rt->native_path);
   if (rt->failure) g_error_free(rt->failure);
   pthread_mutex_destroy(&rt->lock);
   pthread_cond_destroy(&rt->cond);

@@ -76,6 +76,7 @@ struct gust_runtime {
   gust_topology *topology;
   json_t *conf;
   char *base_dir;
+  char *native_path; /* see gust_runtime_options */
   gust_native_lookup native_lookup;
   void *native_lookup_data;
   rt_component *comps;

@@ -49,6 +49,10 @@ typedef const gust_component_def *(*gust_native_lookup)(const char *library, con
 typedef struct {
   int threads;                      /* scheduler threads; 0 = cores */
   const char *base_dir;             /* where relative native library paths start; NULL = "." */
+  /* Directories (G_SEARCHPATH_SEPARATOR_S-separated) searched, in order, for
+   * a native library's file name when it is not at its own path; may be
+   * NULL.  The error for a library found nowhere lists every place tried. */
+  const char *native_path;
   gust_native_lookup native_lookup; /* may be NULL */
   void *native_lookup_data;
   /* Resume from a checkpoint written by another topology (another name,
