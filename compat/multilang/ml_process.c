@@ -212,7 +212,7 @@ static gboolean frame_by_lines(ml_process *p, ml_batch *b, gboolean *ok)
 
 /* Parses the complete messages of b from p->parsed on.  Most are read
  * directly from the stream (framing and parsing in one pass); one the
- * direct reader does not take, or that is not all there yet, is framed by
+ * fast reader does not take, or that is not all there yet, is framed by
  * lines first.  FALSE (b marked) on a malformed message. */
 static gboolean parse_available(ml_process *p, ml_batch *b)
 {

@@ -620,6 +620,44 @@ static void test_values_are_encoded_as_json(void)
   g_string_free(s, TRUE);
 }
 
+/* Keys that are not strings are written as Storm writes them (Java's
+ * toString), escaped once: the size grows by the same bytes per level of
+ * nesting, never doubling (each level was escaped again: 33 MB at 24). */
+static void test_map_keys_are_written_once_whatever_their_depth(void)
+{
+  fc_value inner[2] = {fc_str("x\"y"), fc_i64(1)};
+  fc_value list[2] = {fc_str("a"), fc_f64(1.5)};
+  fc_value kv[6] = {fc_map(inner, 1), fc_str("v"),   fc_list(list, 2),
+                    fc_null(),        fc_bool(true), fc_i64(2)};
+  fc_value map = fc_map(kv, 3);
+  GString *s = g_string_new(NULL);
+  ml_encode_value(s, &map);
+  g_assert_cmpstr(s->str, ==, "{\"{x\\\"y=1}\":\"v\",\"[a, 1.5]\":null,\"true\":2}");
+  size_t size[4];
+  for (int k = 0; k < 4; k++) {
+    int depth = 8 * k; /* key_d+1 = {key_d: 1} with key_0 "a\"b\\c" */
+    fc_value *pairs = g_new(fc_value, 2 * (depth + 1));
+    fc_value key = fc_str("a\"b\\c");
+    for (int d = 0; d < depth; d++) {
+      pairs[2 * d] = key;
+      pairs[2 * d + 1] = fc_i64(1);
+      key = fc_map(&pairs[2 * d], 1);
+    }
+    pairs[2 * depth] = key;
+    pairs[2 * depth + 1] = fc_str("v");
+    fc_value top = fc_map(&pairs[2 * depth], 1);
+    g_string_truncate(s, 0);
+    ml_encode_value(s, &top);
+    size[k] = s->len;
+    g_test_message("depth %d: %zu bytes", depth, s->len);
+    g_free(pairs);
+  }
+  g_assert_cmpuint(size[1] - size[0], ==, 8 * 4); /* "{" "=1}" a level */
+  g_assert_cmpuint(size[2] - size[1], ==, size[1] - size[0]);
+  g_assert_cmpuint(size[3] - size[2], ==, size[1] - size[0]);
+  g_string_free(s, TRUE);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -641,6 +679,8 @@ int main(int argc, char **argv)
   g_test_add_func("/multilang/parse/fast_reader_agrees_on_random_valid_and_broken_texts",
                   test_fast_reader_agrees_on_random_valid_and_broken_texts);
   g_test_add_func("/multilang/parse/values_are_encoded_as_json", test_values_are_encoded_as_json);
+  g_test_add_func("/multilang/parse/map_keys_are_written_once_whatever_their_depth",
+                  test_map_keys_are_written_once_whatever_their_depth);
   int status = g_test_run();
   ml_parser_free(parser);
   ml_batch_free(batch);
