@@ -237,6 +237,23 @@ static void log_message(ml_child *c, const ml_msg *m)
         m->text ? m->text : "");
 }
 
+/* An emit must carry as many values as its stream declares fields.
+ * Storm's TupleImpl refuses it ("Tuple created with wrong number of
+ * fields"), and the ShellBolt or ShellSpout dies with that error; here the
+ * tuple is not forwarded and the process is killed and restarted, its
+ * held tuples failed.  An undeclared stream is the collector's to report. */
+static gboolean fields_match(ml_child *c, const ml_msg *m, GError **error)
+{
+  const rt_stream *s = rt_stream_of(c->comp, m->stream);
+  if (!s || s->n_fields == m->n_values) return TRUE;
+  g_autofree char *declared = s->n_fields ? g_strjoinv(", ", s->fields) : g_strdup("none");
+  g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_FAILED,
+              "emitted %u values on stream '%s' (declared fields: %s): Tuple created with wrong "
+              "number of fields. Expected %u fields but got %u fields",
+              m->n_values, s->name, declared, s->n_fields, m->n_values);
+  return FALSE;
+}
+
 /* FALSE + error: a protocol violation (the process is killed). */
 static gboolean apply(ml_child *c, const ml_msg *m, GError **error)
 {
@@ -259,6 +276,9 @@ static gboolean apply(ml_child *c, const ml_msg *m, GError **error)
   case ML_MSG_METRICS:
     g_debug("%s: metrics update for '%s' (not kept)", c->label, m->text);
     return TRUE;
+  case ML_MSG_EMIT:
+    if (!fields_match(c, m, error)) return FALSE;
+    return c->ops->apply(c->host, m, error);
   default:
     return c->ops->apply(c->host, m, error);
   }

@@ -3,7 +3,7 @@
  *
  * The reader thread polls stdout, stderr and a stop pipe.  stdout is read
  * in large chunks straight into a batch's text and cut into messages at
- * lines holding "end" (for the common messages, by the direct reader in
+ * lines holding "end" (for the common messages, by the fast reader in
  * the same pass that parses them); each chunk's messages go into that
  * batch, the incomplete rest into the next, and the batch is queued for the task,
  * which a single MSG_MULTILANG_WAKE in its mailbox tells (only when the
@@ -78,7 +78,6 @@ struct ml_process {
 
   /* reader thread only (the task reads `tail` after joining) */
   ml_parser *parser;
-  ml_shapes *shapes; /* of the recent messages */
   ml_batch *filling; /* stdout is read into its text */
   size_t parsed;     /* its text up to here is parsed */
   size_t scan;       /* line framing: the next line to look at */
@@ -213,7 +212,7 @@ static gboolean frame_by_lines(ml_process *p, ml_batch *b, gboolean *ok)
 
 /* Parses the complete messages of b from p->parsed on.  Most are read
  * directly from the stream (framing and parsing in one pass); one the
- * direct reader does not take, or that is not all there yet, is framed by
+ * fast reader does not take, or that is not all there yet, is framed by
  * lines first.  FALSE (b marked) on a malformed message. */
 static gboolean parse_available(ml_process *p, ml_batch *b)
 {
@@ -221,8 +220,8 @@ static gboolean parse_available(ml_process *p, ml_batch *b)
   while (ok && p->parsed < b->text->len) {
     if (!p->framing) {
       size_t used;
-      if (ml_shapes_parse(p->shapes, b->text->str + p->parsed, b->text->len - p->parsed, &b->arena,
-                          ml_batch_add(b), &used)) {
+      if (ml_fast_parse(b->text->str + p->parsed, b->text->len - p->parsed, true, &b->arena,
+                        ml_batch_add(b), &used)) {
         p->parsed += used;
         continue;
       }
@@ -407,7 +406,6 @@ ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error)
   g_queue_init(&p->spare);
   g_queue_init(&p->tail);
   p->parser = ml_parser_new();
-  p->shapes = ml_shapes_new();
   p->filling = ml_batch_new();
   p->err_line = g_string_new(NULL);
   p->reader_running = pthread_create(&p->reader, NULL, reader_main, p) == 0;
@@ -590,7 +588,6 @@ void ml_process_free(ml_process *p)
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->cond);
   ml_parser_free(p->parser);
-  ml_shapes_free(p->shapes);
   ml_batch_free(p->filling);
   if (p->err_line) g_string_free(p->err_line, TRUE);
   g_free(p->label);

@@ -13,11 +13,13 @@ input and ack it, unless said otherwise):
   bigint      echoes, emits a 30-digit integer on "info", acks with numeric ids
   stall       after the first tuple, logs "stalling" and stops reading
               until the file conf "test.release" exists, then echoes
-  crash, exit, hang, garbage
+  crash, exit, hang, garbage, trailing, fields
               the first process only (conf "test.marker" is a file it
               creates): holds (never acks) the tuples n = trigger-2 and
               trigger-1, and on n = trigger (conf "test.trigger", 5) writes
               to stderr and crashes / exits 3 / stops reading / writes junk
+              / acks it with a number after the JSON object / emits two
+              values on a stream of one field
 Every process emits ["started <pid>"] on "info" once its handshake is done.
 """
 import json
@@ -123,7 +125,7 @@ while True:
             write({"command": "log", "msg": "no level"})
             write({"command": "error", "msg": "something went wrong"})
             write({"command": "metrics", "name": "my-metric", "params": {"a": [1, 2]}})
-    if first_process and mode in ("crash", "exit", "hang", "garbage"):
+    if first_process and mode in ("crash", "exit", "hang", "garbage", "trailing", "fields"):
         if n in (trigger - 2, trigger - 1):
             continue  # held: in flight when the process goes
         if n == trigger:
@@ -137,8 +139,12 @@ while True:
             elif mode == "hang":
                 time.sleep(3600)
             else:
-                sys.stdout.write("this is not json\nend\n")
-                sys.stdout.flush()
+                if mode == "garbage":
+                    write("this is not json")
+                elif mode == "trailing":
+                    write('{"command": "ack", "id": %s} 12' % json.dumps(tid))
+                else:
+                    write({"command": "emit", "anchors": [tid], "tuple": [n, "extra"]})
                 time.sleep(3600)
     if mode == "direct":
         dsink = tasks_of["dsink"]
