@@ -5,6 +5,7 @@
 #include "compat_test.h"
 
 #include <gust/conf.h>
+#include <gust/topology.h>
 
 static json_t *conf_of(const char *text)
 {
@@ -168,6 +169,107 @@ static void test_unhonoured_storm_keys_are_named_and_own_keys_are_not(void)
   json_decref(honoured);
 }
 
+/* ---- validation of a topology ---- */
+
+/* TestWordSpout -> TestWordCounter, shuffle; conf values set by the test. */
+static gust_topology *word_count(void)
+{
+  static const char *const word_fields[] = {"word", NULL};
+  static const char *const count_fields[] = {"word", "count", NULL};
+  gust_topology *t = gust_topology_new("wordcount");
+  gust_component *spout = gust_topology_add_component(t, "words", GUST_COMPONENT_SPOUT);
+  gust_component_set_impl(spout, gust_impl_new_builtin("org.apache.storm.testing.TestWordSpout"));
+  g_assert_true(gust_component_declare_stream(spout, "default", word_fields, FALSE, NULL));
+  gust_component *bolt = gust_topology_add_component(t, "count", GUST_COMPONENT_BOLT);
+  gust_component_set_impl(bolt, gust_impl_new_builtin("org.apache.storm.testing.TestWordCounter"));
+  g_assert_true(gust_component_declare_stream(bolt, "default", count_fields, FALSE, NULL));
+  gust_component_add_input(bolt, "words", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE),
+                           NULL);
+  return t;
+}
+
+/* Validates t (then frees it); the error message, or NULL when valid. */
+static char *validation_message(gust_topology *t, gint expected_code)
+{
+  GError *error = NULL;
+  gboolean ok = gust_topology_validate(t, &error);
+  gust_topology_free(t);
+  if (ok) return NULL;
+  g_assert_error(error, GUST_TOPOLOGY_ERROR, expected_code);
+  char *message = g_strdup(error->message);
+  g_error_free(error);
+  return message;
+}
+
+static void test_bad_values_stop_validation_naming_key_and_value(void)
+{
+  gust_topology *t = word_count();
+  gust_topology_set_conf_value(t, "topology.message.timeout.secs", json_integer(10000000000));
+  g_autofree char *timeout = validation_message(t, GUST_TOPOLOGY_ERROR_INVALID_CONF);
+  assert_contains(timeout, "topology conf: 'topology.message.timeout.secs' must be an integer "
+                           "from 1 to 2147483647 (got 10000000000)");
+
+  t = word_count();
+  gust_topology_set_conf_value(t, "topology.acker.executors", json_integer(4294967296));
+  g_autofree char *ackers = validation_message(t, GUST_TOPOLOGY_ERROR_INVALID_CONF);
+  assert_contains(ackers, "'topology.acker.executors' must be an integer from 0 to 2147483647 "
+                          "(got 4294967296)");
+
+  t = word_count();
+  gust_component_set_conf_value(gust_topology_lookup(t, "count"), "topology.tick.tuple.freq.secs",
+                                json_integer(-1));
+  g_autofree char *tick = validation_message(t, GUST_TOPOLOGY_ERROR_INVALID_CONF);
+  assert_contains(tick, "bolt 'count': conf 'topology.tick.tuple.freq.secs' must be an integer "
+                        "from 0 to 2147483647 (got -1)");
+
+  t = word_count();
+  gust_component_set_conf_value(gust_topology_lookup(t, "words"), "topology.max.spout.pending",
+                                json_integer(-100));
+  g_autofree char *pending = validation_message(t, GUST_TOPOLOGY_ERROR_INVALID_CONF);
+  assert_contains(pending, "spout 'words': conf 'topology.max.spout.pending' must be an integer "
+                           "from 0 to 2147483647 (got -100)");
+
+  t = word_count();
+  gust_topology_set_conf_value(t, "topology.tick.tuple.freq.secs", json_string("5"));
+  gust_topology_set_conf_value(t, "topology.debug", json_true());
+  g_assert_null(validation_message(t, 0));
+}
+
+static void test_implausible_task_counts_are_refused_naming_component_and_limit(void)
+{
+  gust_topology *t = word_count();
+  gust_component_set_parallelism(gust_topology_lookup(t, "count"), 1000000);
+  g_autofree char *message = validation_message(t, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM);
+  assert_contains(message, "bolt 'count': 1000000 tasks are more than gust runs for one "
+                           "component (topology.gust.max.component.tasks: 1024)");
+
+  /* topology.tasks counts, not the parallelism; max.task.parallelism caps it first */
+  t = word_count();
+  gust_component_set_tasks(gust_topology_lookup(t, "words"), 5000);
+  g_autofree char *tasks = validation_message(t, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM);
+  assert_contains(tasks, "spout 'words': 5000 tasks");
+  t = word_count();
+  gust_component_set_parallelism(gust_topology_lookup(t, "count"), 1000000);
+  gust_topology_set_conf_value(t, "topology.max.task.parallelism", json_integer(8));
+  g_assert_null(validation_message(t, 0));
+
+  /* the limit is a setting */
+  t = word_count();
+  gust_component_set_parallelism(gust_topology_lookup(t, "count"), 2000);
+  gust_topology_set_conf_value(t, "topology.gust.max.component.tasks", json_integer(4096));
+  g_assert_null(validation_message(t, 0));
+  t = word_count();
+  gust_component_set_parallelism(gust_topology_lookup(t, "count"), 3);
+  gust_topology_set_conf_value(t, "topology.gust.max.component.tasks", json_integer(2));
+  g_autofree char *lowered = validation_message(t, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM);
+  assert_contains(lowered, "(topology.gust.max.component.tasks: 2)");
+
+  t = word_count();
+  gust_topology_set_conf_value(t, "topology.acker.executors", json_integer(100000));
+  g_autofree char *ackers = validation_message(t, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM);
+  assert_contains(ackers, "topology.acker.executors 100000 is more than gust runs");
+}
+
 /* ---- the table and README ---- */
 
 /* The README row of one key: | `key` | type | default | range | meaning | */
@@ -237,6 +339,10 @@ int main(int argc, char **argv)
                   test_component_conf_overrides_topology_conf);
   g_test_add_func("/conf/unhonoured_storm_keys_are_named_and_own_keys_are_not",
                   test_unhonoured_storm_keys_are_named_and_own_keys_are_not);
+  g_test_add_func("/conf/bad_values_stop_validation_naming_key_and_value",
+                  test_bad_values_stop_validation_naming_key_and_value);
+  g_test_add_func("/conf/implausible_task_counts_are_refused_naming_component_and_limit",
+                  test_implausible_task_counts_are_refused_naming_component_and_limit);
   g_test_add_func("/conf/readme_lists_exactly_the_keys_of_the_table",
                   test_readme_lists_exactly_the_keys_of_the_table);
   return g_test_run();
