@@ -279,7 +279,7 @@ typedef struct {
   uint64_t id;
   gust_tuple tuple;   /* tracking view */
   int64_t started_ns; /* 0 unless sampled for latency */
-  bool settled;       /* failed by a checkpoint that could not wait; the child may still answer */
+  bool reported;      /* checkpoint mode: its roots were reported held at a barrier */
   uint64_t tags[];
 } ml_held_tuple;
 

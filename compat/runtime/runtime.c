@@ -131,6 +131,13 @@ static gboolean choose_reliability(gust_runtime *rt, GError **error)
     rt->reliability = RELIABILITY_CHECKPOINT;
   int64_t timeout = conf_int(rt->conf, "topology.message.timeout.secs", 30);
   rt->timeout_ns = (timeout > 0 ? timeout : 30) * G_GINT64_CONSTANT(1000000000);
+  json_t *early = json_object_get(rt->conf, "topology.gust.checkpoint.at.max.pending");
+  if (early && !json_is_boolean(early)) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
+                "topology.gust.checkpoint.at.max.pending must be true or false");
+    return FALSE;
+  }
+  rt->early_checkpoint = !early || json_is_true(early);
   return TRUE;
 }
 

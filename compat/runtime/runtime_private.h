@@ -89,6 +89,7 @@ struct gust_runtime {
   int acker_vertex, acker_first_task;
   uint32_t ack_stream;         /* spout/bolt -> acker: [kind, root, value, spout task] */
   int64_t timeout_ns;          /* topology.message.timeout.secs */
+  bool early_checkpoint;       /* topology.gust.checkpoint.at.max.pending (default true) */
   int n_tasks;                 /* engine tasks, ackers included */
   rt_component **comp_of_task; /* engine task -> component (NULL for ackers) */
   GPtrArray *libraries;        /* GModule* of native components */
@@ -118,10 +119,17 @@ enum { ACK_INIT = 1, ACK_ACK = 2, ACK_FAIL = 3 };
 enum { MSG_SPOUT_ACKS = 1, MSG_SPOUT_DEACTIVATE = 2 };
 /* mailbox kind: a multilang subprocess's reader -> its task (compat/multilang/) */
 enum { MSG_MULTILANG_WAKE = 3 };
+/* mailbox kind, checkpoint mode: a bolt -> the spout task owning the roots
+ * of tuples it held at a barrier (ptr: GArray of spout_hold) */
+enum { MSG_SPOUT_HOLDS = 4 };
 typedef struct {
   uint64_t root;
   bool failed;
 } spout_ack;
+typedef struct {
+  uint64_t root;
+  int32_t delta; /* +1: held at a barrier; -1: settled since */
+} spout_hold;
 
 /* components (component_resolve.c) */
 gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error);
@@ -182,6 +190,7 @@ struct gust_collector {
   uint64_t *ack_roots, *ack_values;
   uint32_t ack_used;
   uint64_t root_seq; /* checkpoint mode: root ids are (task + 1) << 40 | seq */
+  GArray *holds;     /* bolts, checkpoint mode: spout_hold to post (rt_collector_post_holds) */
 };
 
 typedef struct {
@@ -203,6 +212,13 @@ void rt_collector_clear(gust_collector *c);
  * root).  Hosts call it at the end of every turn. */
 void rt_collector_flush(gust_collector *c);
 uint64_t rt_next_id(gust_collector *c); /* nonzero random 64-bit */
+/* Checkpoint mode: a bolt says it holds input (delta +1: at a barrier, before
+ * its snapshot is acknowledged) or has settled a tuple it said it held (-1);
+ * rt_collector_post_holds() sends them to the spout tasks that own the roots
+ * (rt_collector_flush() does too).  Spouts ack a message only once nothing
+ * of its tree is held. */
+void rt_collector_hold(gust_collector *c, const gust_tuple *input, int delta);
+void rt_collector_post_holds(gust_collector *c);
 const rt_stream *rt_stream_of(const rt_component *comp, const char *name); /* NULL: unknown */
 
 /* heap copies of values, for message ids kept across callbacks */

@@ -21,6 +21,10 @@ input and ack it, unless said otherwise):
               / acks it with a number after the JSON object / emits two
               values on a stream of one field
 Every process emits ["started <pid>"] on "info" once its handshake is done.
+Any mode: environment GUST_TEST_LATE_S sleeps that long before reading the handshake
+(a child starting late); "test.work_s" sleeps that long on every tuple
+before answering it (a slow bolt); "test.started_file" is created once the
+handshake is answered.
 """
 import json
 import os
@@ -67,11 +71,16 @@ mode = None
 if len(sys.argv) > 1 and sys.argv[1] == "early":
     write({"command": "emit", "stream": "info", "tuple": ["early"], "need_task_ids": False})
 
+late_s = float(os.environ.get("GUST_TEST_LATE_S", "0"))
+if late_s:
+    time.sleep(late_s)
 setup = read()
 conf, context = setup["conf"], setup["context"]
 mode = conf.get("test.mode", "echo")
 open(os.path.join(setup["pidDir"], str(os.getpid())), "w").close()
 write({"pid": os.getpid()})
+if conf.get("test.started_file"):
+    open(conf["test.started_file"], "w").close()
 
 tasks_of = {}
 for task, comp in context["task->component"].items():
@@ -108,6 +117,8 @@ while True:
         continue
     n = msg["tuple"][0]
     tid = msg["id"]
+    if conf.get("test.work_s"):
+        time.sleep(conf["test.work_s"])
     if first:
         first = False
         if mode == "unknown":
