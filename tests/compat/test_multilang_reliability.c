@@ -33,7 +33,7 @@ static void test_a_bolt_slower_than_the_checkpoint_interval_acks_every_tuple(voi
   gust_topology *t = ml_topology("slow", "no_task_ids", python_bolt, TUPLES);
   use_checkpoints(t, 100);
   gust_topology_set_conf_value(t, "test.work_s", json_real(1.5));
-  run_until_settled(t, TUPLES, 120, "ml");
+  run_until_settled(t, TUPLES, "ml");
   assert_all_acked(TUPLES);
   g_assert_cmpuint(count_matching(seen.tuples, "sink 5 info [\"started "), ==, 1);
   g_assert_cmpuint(count_matching(seen.logs, "restarting it"), ==, 0);
@@ -51,7 +51,7 @@ static void test_a_child_that_starts_late_fails_nothing(void)
   g_setenv("GUST_TEST_LATE_S", "3", TRUE);
   gust_topology *t = ml_topology("late", "no_task_ids", python_bolt, TUPLES);
   use_checkpoints(t, 100);
-  run_until_settled(t, TUPLES, 120, "ml");
+  run_until_settled(t, TUPLES, "ml");
   g_unsetenv("GUST_TEST_LATE_S");
   assert_all_acked(TUPLES);
   g_assert_cmpuint(count_matching(seen.tuples, "sink 5 info [\"started "), ==, 1);
@@ -69,7 +69,7 @@ static void test_a_tuple_held_past_the_message_timeout_fails(void)
   gust_topology *t = ml_topology("holding", "join", python_bolt, 41);
   use_checkpoints(t, 100);
   gust_topology_set_conf_value(t, "topology.message.timeout.secs", json_integer(2));
-  run_until_settled(t, 41, 120, "ml");
+  run_until_settled(t, 41, "ml");
   for (int n = 0; n < 40; n++) {
     g_assert_cmpuint(times(seen.acked, n), ==, 1);
     g_assert_cmpuint(times(seen.failed, n), ==, 0);
@@ -108,6 +108,12 @@ static gboolean busy_next(void *state, gust_collector *out, GError **error)
   return TRUE;
 }
 
+static void busy_declare(gust_declarer *d, const json_t *conf)
+{
+  const char *fields[] = {"n", NULL};
+  gust_declare_stream(d, NULL, fields, FALSE);
+}
+
 static gboolean busy_open(const gust_context *ctx, void **state, GError **error)
 {
   *state = NULL;
@@ -116,13 +122,13 @@ static gboolean busy_open(const gust_context *ctx, void **state, GError **error)
 
 static const gust_component_def busy_spout_def = {.abi = GUST_NATIVE_ABI,
                                                   .kind = GUST_DEF_SPOUT,
-                                                  .declare_outputs = number_declare,
+                                                  .declare_outputs = busy_declare,
                                                   .open = busy_open,
                                                   .next_tuple = busy_next};
 
 static const gust_component_def *busy_lookup(const char *library, const char *symbol, void *data)
 {
-  return !strcmp(symbol, "a_busy") ? &busy_spout_def : lookup(library, symbol, data);
+  return !strcmp(symbol, "a_busy") ? &busy_spout_def : test_lookup(library, symbol, data);
 }
 
 /* a_busy -> ml -> sink: the spout's id sorts first, so its task is the
