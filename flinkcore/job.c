@@ -180,9 +180,12 @@ void fc_job_start(fc_job *job)
   job->started = true;
   job->timers = fc_timers_new();
   fc_coordinator_start(job->coord);
-  fc_scheduler_start(job->sched);
+  /* Every task is queued, in order, before a scheduler thread runs: each
+   * one's first turn (its open) comes before any task's second, so no
+   * source produces before every task has opened. */
   for (int i = 0; i < job->n_tasks; i++)
     fc_task_wake(&job->tasks[i]);
+  fc_scheduler_start(job->sched);
 }
 
 gboolean fc_job_wait(fc_job *job, int64_t timeout_ms, GError **error)
