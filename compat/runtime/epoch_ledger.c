@@ -6,7 +6,10 @@
  * settles whole epochs, oldest first: a walk over arrays, no hashing and
  * no allocation per message beyond the array's growth.  An explicit fail
  * finds its message by root: roots grow with every emit of a task, so the
- * epoch is found by its root range and the message by binary search.
+ * epoch is found by its root range and the message by binary search.  A
+ * message whose tuples were still inside a loop of the topology when its
+ * checkpoint was taken is moved to the open epoch (rt_ledger_defer),
+ * inserted in root order; the copy it leaves is marked settled.
  * Owned by the spout task's turn; no locking.
  */
 #include "epoch_ledger.h"
@@ -70,7 +73,8 @@ void rt_ledger_settle_through(rt_epoch_ledger *l, uint64_t last, rt_ledger_fn fn
   }
 }
 
-bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, void *data)
+/* The unsettled message with this root, or NULL; *in: its epoch. */
+static rt_ledger_msg *find_open(rt_epoch_ledger *l, uint64_t root, rt_ledger_epoch **in)
 {
   for (GList *it = l->epochs.head; it; it = it->next) {
     rt_ledger_epoch *e = it->data;
@@ -85,12 +89,46 @@ bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, vo
         hi = mid;
     }
     rt_ledger_msg *m = lo < e->msgs->len ? &g_array_index(e->msgs, rt_ledger_msg, lo) : NULL;
-    if (!m || m->root != root || m->settled) return false;
-    m->settled = true;
-    l->n_open--;
-    fn(m, data);
-    rt_value_free_heap(&m->msg_id);
-    return true;
+    if (m && m->root == root && !m->settled) {
+      *in = e;
+      return m;
+    }
+    /* settled here, or moved to a later epoch (rt_ledger_defer): look on */
   }
-  return false;
+  return NULL;
+}
+
+bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, void *data)
+{
+  rt_ledger_epoch *e;
+  rt_ledger_msg *m = find_open(l, root, &e);
+  if (!m) return false;
+  m->settled = true;
+  l->n_open--;
+  fn(m, data);
+  rt_value_free_heap(&m->msg_id);
+  m->msg_id = fc_null(); /* epoch_free() frees it again */
+  return true;
+}
+
+bool rt_ledger_defer(rt_epoch_ledger *l, uint64_t root, uint64_t epoch)
+{
+  rt_ledger_epoch *from;
+  rt_ledger_msg *m = find_open(l, root, &from);
+  if (!m || from->epoch >= epoch) return false;
+  rt_ledger_msg moved = *m;
+  m->settled = true;
+  m->msg_id = fc_null(); /* moved */
+  rt_ledger_epoch *to = g_queue_peek_tail(&l->epochs);
+  if (to->epoch != epoch) {
+    to = g_new0(rt_ledger_epoch, 1);
+    to->epoch = epoch;
+    to->msgs = g_array_new(FALSE, FALSE, sizeof(rt_ledger_msg));
+    g_queue_push_tail(&l->epochs, to);
+  }
+  guint at = to->msgs->len; /* roots stay ascending */
+  while (at > 0 && g_array_index(to->msgs, rt_ledger_msg, at - 1).root > root)
+    at--;
+  g_array_insert_val(to->msgs, at, moved);
+  return true;
 }

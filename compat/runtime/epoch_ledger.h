@@ -33,4 +33,9 @@ void rt_ledger_settle_through(rt_epoch_ledger *l, uint64_t last, rt_ledger_fn fn
  * FALSE returned if it is unknown or settled already. */
 bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, void *data);
 
+/* Moves root's message, unsettled, to epoch (the spout's open one, newer
+ * than every epoch held): a completed checkpoint that closes its old epoch
+ * leaves it alone.  FALSE if it is unknown, settled, or in epoch already. */
+bool rt_ledger_defer(rt_epoch_ledger *l, uint64_t root, uint64_t epoch);
+
 #endif

@@ -117,7 +117,13 @@ enum { MSG_MULTILANG_WAKE = 3 };
 typedef struct {
   uint64_t root;
   bool failed;
+  bool deferred; /* checkpoint mode: a tuple of root crossed a checkpoint in a loop */
 } spout_ack;
+
+/* Checkpoint mode, in a bolt's process(): if rec crossed a checkpoint
+ * inside a loop (fc_task_crossed_checkpoint), tells the spout tasks owning
+ * its roots not to ack them when that checkpoint completes (collector.c). */
+void rt_defer_crossed_roots(gust_runtime *rt, fc_task *task, const fc_record *rec);
 
 /* components (component_resolve.c) */
 gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error);
