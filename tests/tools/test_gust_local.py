@@ -35,6 +35,89 @@ def summary(stdout):
     return rows
 
 
+LOOP_SPOUT = """import multilang
+n = [0]
+def next_tuple():
+    if n[0] < 200:
+        multilang.emit(["m%d" % n[0]], id=n[0])
+        n[0] += 1
+def ack(i):
+    multilang.log("ACKED %s" % i)
+def fail(i):
+    multilang.log("FAILED %s" % i)
+multilang.run_spout(next_tuple, ack=ack, fail=fail)
+"""
+
+LOOP_BOLT = """import multilang
+def process(tup):
+    if tup.stream == "default":
+        multilang.emit([tup.values[0]], stream="again")
+multilang.run_bolt(process)
+"""
+
+LOOP_YAML = """name: "loop"
+config:
+  topology.gust.reliability: "%s"
+  topology.gust.checkpoint.interval.ms: 50
+spouts:
+  - id: "spout"
+    className: "org.apache.storm.flux.wrappers.spouts.FluxShellSpout"
+    constructorArgs: [["python3", "loop_spout.py"], ["msg"]]
+bolts:
+  - id: "loop"
+    className: "org.apache.storm.flux.wrappers.bolts.FluxShellBolt"
+    constructorArgs: [["python3", "loop_bolt.py"], ["msg"]]
+    configMethods:
+      - name: "setNamedStream"
+        args: ["again", ["msg"]]
+streams:
+  - from: "spout"
+    to: "loop"
+    grouping: {type: SHUFFLE}
+  - from: "loop"
+    to: "loop"
+    grouping: {type: SHUFFLE, streamId: "again"}
+"""
+
+
+class Cycles(unittest.TestCase):
+    """A bolt subscribed to its own stream: each spout tuple goes round the
+    loop once.  Every message is acked once, none fails, the stop is clean."""
+
+    def run_loop(self, reliability):
+        with tempfile.TemporaryDirectory() as d:
+            res = os.path.join(d, "resources")
+            os.mkdir(res)
+            with open(os.path.join(SOURCE, "examples", "flux", "shell", "resources",
+                                   "multilang.py")) as f:
+                helper = f.read()
+            for name, text in (("multilang.py", helper), ("loop_spout.py", LOOP_SPOUT),
+                               ("loop_bolt.py", LOOP_BOLT)):
+                with open(os.path.join(res, name), "w") as f:
+                    f.write(text)
+            yaml = os.path.join(d, "loop.yaml")
+            with open(yaml, "w") as f:
+                f.write(LOOP_YAML % reliability)
+            r = run("local", yaml, "--duration", "3")
+        out = r.stdout + r.stderr
+        self.assertEqual(r.returncode, 0, out)
+        rows = summary(r.stdout)
+        emitted = rows["spout"]["emitted"]  # up to 200, however fast the machine is
+        self.assertGreater(emitted, 0, out)
+        self.assertEqual(rows["spout"]["acked"], emitted, out)
+        self.assertEqual(rows["spout"]["failed"], 0, out)
+        self.assertEqual(rows["loop"]["executed"], 2 * emitted, out)  # each tuple and its echo
+        acked = re.findall(r"ACKED (\d+)", out)
+        self.assertEqual(sorted(int(a) for a in acked), list(range(emitted)), out)
+        self.assertNotIn("FAILED", out)
+
+    def test_a_self_loop_runs_in_checkpoint_mode(self):
+        self.run_loop("checkpoint")
+
+    def test_a_self_loop_runs_in_acker_mode(self):
+        self.run_loop("acker")
+
+
 class GustLocal(unittest.TestCase):
     def test_native_wordcount_runs_from_flux_and_acks_every_sentence(self):
         r = run("local", os.path.join(BUILD, "examples", "native", "wordcount.yaml"), "--duration", "2")
