@@ -28,10 +28,11 @@ def summary(stdout):
     rows = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 9 and parts[1] in ("spout", "bolt"):
+        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
             rows[parts[0]] = dict(zip(
                 ("kind", "tasks", "emitted", "acked", "failed", "executed", "errors", "latency"),
-                [parts[1], int(parts[2])] + [int(p) for p in parts[3:8]] + [float(parts[8])]))
+                [parts[1], int(parts[2])] + [int(p) for p in parts[3:8]] +
+                [float(parts[8] if parts[1] == "spout" else parts[9])]))
     return rows
 
 
