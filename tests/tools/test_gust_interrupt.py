@@ -138,13 +138,20 @@ class Interrupt(unittest.TestCase):
         for pid in children + sleepers:
             wait_for(lambda: not alive(pid), 10, "process %d to end" % pid)
 
+    def finish(self, proc, status):
+        """Waits for gust; checks its exit status and that no subprocess
+        died of the signal.  Returns its stdout and stderr."""
+        stdout, _ = proc.communicate(timeout=120)
+        stderr = self.stderr_text()
+        self.assertEqual(proc.returncode, status, stderr)
+        self.assertNotIn("KeyboardInterrupt", stderr)
+        self.assertIn("ran ", stdout)
+        return stdout, stderr
+
     def test_ctrl_c_stops_cleanly_and_ends_every_subprocess(self):
         proc = self.start(delay=0)
         os.killpg(proc.pid, signal.SIGINT)
-        stdout, _ = proc.communicate(timeout=120)
-        stderr = self.stderr_text()
-        self.assertEqual(proc.returncode, 0, stderr)
-        self.assertNotIn("KeyboardInterrupt", stderr)
+        stdout, stderr = self.finish(proc, 0)
         self.assertNotIn("Traceback", stderr)
         self.assertNotIn(" ERROR ", stderr)
         self.assertNotIn(" WARN ", stderr)
@@ -163,12 +170,8 @@ class Interrupt(unittest.TestCase):
         os.killpg(proc.pid, signal.SIGINT)
         wait_for(lambda: "draining" in self.stderr_text(), 60, "the drain to start")
         os.killpg(proc.pid, signal.SIGINT)
-        stdout, _ = proc.communicate(timeout=120)
-        stderr = self.stderr_text()
-        self.assertEqual(proc.returncode, 130, stderr)
+        _, stderr = self.finish(proc, 130)
         self.assertIn("second stop request", stderr)
-        self.assertNotIn("KeyboardInterrupt", stderr)
-        self.assertIn("ran ", stdout)
         self.assert_nothing_left(stderr)
 
 
