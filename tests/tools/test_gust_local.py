@@ -28,10 +28,11 @@ def summary(stdout):
     rows = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 9 and parts[1] in ("spout", "bolt"):
+        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
             rows[parts[0]] = dict(zip(
                 ("kind", "tasks", "emitted", "acked", "failed", "executed", "errors", "latency"),
-                [parts[1], int(parts[2])] + [int(p) for p in parts[3:8]] + [float(parts[8])]))
+                [parts[1], int(parts[2])] + [int(p) for p in parts[3:8]] +
+                [float(parts[8] if parts[1] == "spout" else parts[9])]))
     return rows
 
 
@@ -190,6 +191,46 @@ class GustLocal(unittest.TestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("ghost", r.stderr)
             self.assertIn("libnothere.so", r.stderr)
+
+
+    def test_check_reports_every_unsupported_class_at_once(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "java.yaml")
+            with open(path, "w") as f:
+                f.write("name: java\n"
+                        "spouts:\n  - id: a\n    className: com.example.SpoutA\n"
+                        "bolts:\n  - id: b\n    className: com.example.BoltB\n"
+                        "  - id: c\n    className: com.example.BoltC\n"
+                        "streams:\n  - {from: a, to: b, grouping: {type: SHUFFLE}}\n"
+                        "  - {from: b, to: c, grouping: {type: SHUFFLE}}\n")
+            r = run("local", "--check", path)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            for cls in ("com.example.SpoutA", "com.example.BoltB", "com.example.BoltC"):
+                self.assertIn(cls, r.stderr)
+            # the three classes, and the streams they cannot declare
+            self.assertGreaterEqual(int(re.search(r"(\d+) problems", r.stdout).group(1)), 3)
+            self.assertEqual(r.stderr.count(" ERROR "), int(re.search(r"(\d+) problems", r.stdout).group(1)))
+        r = run("local", "--check", os.path.join(SOURCE, "examples", "flux", "groupings", "direct.yaml"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("is valid", r.stdout)
+
+    def test_numeric_options_out_of_range_are_refused(self):
+        flux = os.path.join(SOURCE, "examples", "flux", "wordcount.yaml")
+        for option, value in (("--duration", "-1"), ("--duration", "nan"), ("--duration", "inf"),
+                              ("--duration", "1e300"), ("--threads", "100000"), ("--threads", "0")):
+            r = run("local", option, value, flux, timeout=30)
+            self.assertEqual(r.returncode, 2, (option, value, r.stderr))
+            self.assertIn("%s '%s'" % (option, value), r.stderr)
+
+    def test_version_and_help(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^gust \d+\.\d+\.\d+ \(Storm 2\.6\.0")
+        r = run("help", "local")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("--check", r.stdout)
+        self.assertIn("GUST_NATIVE_PATH", r.stdout)
+        self.assertEqual(run("help", "nope").returncode, 2)
 
 
 if __name__ == "__main__":
