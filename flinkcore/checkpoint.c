@@ -27,12 +27,14 @@
  *              or broken disk costs one attempt per interval, never a
  *              tight loop), and the reason is kept for
  *              fc_job_checkpoint_last_failure().
- * A task that finishes counts as acknowledged, with no state, in the
- * checkpoints after it — unless it had snapshotted state before: then no
- * further checkpoint starts or completes (those pending are aborted
- * quietly), since each would record that task without its state and a
- * restore from it would start the task afresh.  In a Storm topology this
- * is the drain after a stop's final checkpoint, which stays the newest.
+ * A task that finishes counts as acknowledged in the checkpoints after it,
+ * with the state of the last checkpoint it acknowledged (a finished task's
+ * state no longer changes: a source finishes after its final checkpoint,
+ * having emitted nothing since, and an operator after every input ended
+ * behind that checkpoint's barriers).  So a checkpoint taken while some
+ * tasks have finished — one spout's final checkpoint after another's, the
+ * drain after a stop — records every task with its state, and a restore
+ * from it never starts a finished task afresh.
  * Notifications go to every task that has not finished, and to a finished
  * task only for checkpoints it snapshotted (so a done task's mailbox does
  * not grow with every checkpoint).
@@ -89,8 +91,7 @@ struct fc_coordinator {
   GQueue pending;        /* pending_checkpoint*, ascending id */
   GQueue kept;           /* kept_checkpoint*, ascending id, at most retention */
   bool *task_finished;
-  bool *had_state;    /* per task: acknowledged a checkpoint with state */
-  bool state_dropped; /* a task with state finished: no more checkpoints */
+  GBytes **last_state; /* per task: the state it last acknowledged, or NULL */
   int n_finished;
   fc_checkpoint_metrics m;
 };
@@ -174,7 +175,7 @@ fc_coordinator *fc_coordinator_new(fc_job *job, GError **error)
   c->mode = o->checkpoint_mode;
   c->last_id = last_id;
   c->task_finished = g_new0(bool, c->n_tasks);
-  c->had_state = g_new0(bool, c->n_tasks);
+  c->last_state = g_new0(GBytes *, c->n_tasks);
   fc_mutex_init(&c->lock);
   fc_cond_init(&c->wake);
   fc_cond_init(&c->changed);
@@ -250,7 +251,9 @@ void fc_coordinator_free(fc_coordinator *c)
   pthread_cond_destroy(&c->wake);
   pthread_cond_destroy(&c->changed);
   g_free(c->task_finished);
-  g_free(c->had_state);
+  for (int i = 0; i < c->n_tasks; i++)
+    if (c->last_state[i]) g_bytes_unref(c->last_state[i]);
+  g_free(c->last_state);
   g_free(c->dir);
   g_free(c->job_name);
   g_free(c->last_failure);
@@ -303,6 +306,7 @@ static uint64_t trigger_locked(fc_coordinator *c)
   for (int i = 0; i < c->n_tasks; i++)
     if (c->task_finished[i]) {
       p->acked[i] = p->finished[i] = true;
+      p->states[i] = c->last_state[i] ? g_bytes_ref(c->last_state[i]) : NULL;
       p->n_acked++;
     }
   g_queue_push_tail(&c->pending, p);
@@ -322,7 +326,7 @@ static void maybe_trigger_locked(fc_coordinator *c, int64_t now)
 {
   bool due = c->requested || (c->interval_ms > 0 && now >= c->next_periodic_us);
   if (!due || !c->job_started || now < c->not_before_us) return;
-  if (job_stopping(c) || all_finished(c) || c->state_dropped) {
+  if (job_stopping(c) || all_finished(c)) {
     c->requested = false;
     return;
   }
@@ -334,7 +338,7 @@ uint64_t fc_job_trigger_checkpoint(fc_job *job)
   fc_coordinator *c = job->coord;
   uint64_t id = 0;
   pthread_mutex_lock(&c->lock);
-  if (!c->stop && !job_stopping(c) && !all_finished(c) && !c->state_dropped) {
+  if (!c->stop && !job_stopping(c) && !all_finished(c)) {
     if (c->job_started && (int)c->pending.length < c->max_concurrent &&
         g_get_monotonic_time() >= c->not_before_us) {
       id = trigger_locked(c);
@@ -373,7 +377,8 @@ void fc_coordinator_ack(fc_coordinator *c, int task, uint64_t id, GBytes *state)
   pending_checkpoint *p = find_pending(c, id);
   if (p && !p->completing && !p->acked[task]) {
     p->acked[task] = true;
-    c->had_state[task] |= state && g_bytes_get_size(state) > 0;
+    if (c->last_state[task]) g_bytes_unref(c->last_state[task]);
+    c->last_state[task] = state ? g_bytes_ref(state) : NULL;
     p->states[task] = g_steal_pointer(&state);
     count_ack(c, p);
   }
@@ -381,26 +386,18 @@ void fc_coordinator_ack(fc_coordinator *c, int task, uint64_t id, GBytes *state)
   if (state) g_bytes_unref(state); /* aborted meanwhile: nobody wants it */
 }
 
-static void abort_locked(fc_coordinator *c, pending_checkpoint *p, const char *why, bool failure,
-                         GLogLevelFlags level);
-
 void fc_coordinator_task_finished(fc_coordinator *c, int task)
 {
   pthread_mutex_lock(&c->lock);
   if (!c->task_finished[task]) {
     c->task_finished[task] = true;
     c->n_finished++;
-    c->state_dropped |= c->had_state[task];
-    for (GList *l = c->pending.head; l;) {
+    for (GList *l = c->pending.head; l; l = l->next) {
       pending_checkpoint *p = l->data;
-      l = l->next;
       if (p->completing || p->acked[task]) continue;
-      if (c->had_state[task]) {
-        abort_locked(c, p, "a task with state finished", false, 0);
-      } else {
-        p->acked[task] = p->finished[task] = true;
-        count_ack(c, p);
-      }
+      p->acked[task] = p->finished[task] = true;
+      p->states[task] = c->last_state[task] ? g_bytes_ref(c->last_state[task]) : NULL;
+      count_ack(c, p);
     }
   }
   pthread_mutex_unlock(&c->lock);
@@ -502,7 +499,7 @@ static int64_t next_deadline(fc_coordinator *c)
 {
   int64_t deadline = INT64_MAX;
   bool may_start = (int)c->pending.length < c->max_concurrent && !all_finished(c) &&
-                   !job_stopping(c) && c->job_started && !c->state_dropped;
+                   !job_stopping(c) && c->job_started;
   if (may_start && c->interval_ms > 0) deadline = MAX(c->next_periodic_us, c->not_before_us);
   if (may_start && c->requested) deadline = MIN(deadline, c->not_before_us);
   for (GList *l = c->pending.head; l; l = l->next) {
@@ -600,7 +597,7 @@ gboolean fc_job_checkpoint_wait(fc_job *job, uint64_t id, int64_t timeout_ms, GE
       break;
     }
     if (id > c->last_id &&
-        (all_finished(c) || c->state_dropped || (!c->requested && c->interval_ms == 0))) {
+        (all_finished(c) || (!c->requested && c->interval_ms == 0))) {
       g_set_error(error, FC_ERROR, FC_ERROR_CHECKPOINT_NOT_FOUND,
                   "checkpoint %" G_GUINT64_FORMAT " was never triggered", id);
       break;

@@ -247,7 +247,7 @@ class CheckpointFaults(unittest.TestCase):
     def assert_stop_fails_once_without_a_tight_loop(self, stderr, returncode):
         self.assertEqual(returncode, 1, stderr)
         lines = stderr.splitlines()
-        stop = [i for i, l in enumerate(lines) if "stopping (deactivating spouts" in l]
+        stop = [i for i, l in enumerate(lines) if "stopping: deactivating the spouts" in l]
         self.assertEqual(len(stop), 1, stderr)
         failures = [l for l in lines if "stopping failed" in l]
         # the final checkpoint was tried FINAL_ATTEMPTS times, each failure
