@@ -126,18 +126,21 @@ typedef enum { NUM_INT, NUM_BIG, NUM_REAL } number_kind;
 /* Reads a JSON number's text: an int64, an integer too big for one, or a real. */
 static number_kind read_number(const char *s, size_t len, int64_t *i, double *f)
 {
-  char buf[64];
-  if (len >= sizeof buf)
-    return memchr(s, '.', len) || memchr(s, 'e', len) || memchr(s, 'E', len) ? NUM_REAL : NUM_BIG;
+  char small[64]; /* long numbers (a real with many digits) on the heap */
+  char *buf = len < sizeof small ? small : g_malloc(len + 1);
+  number_kind kind;
   memcpy(buf, s, len);
   buf[len] = '\0';
   if (strpbrk(buf, ".eE")) {
     *f = g_ascii_strtod(buf, NULL);
-    return NUM_REAL;
+    kind = NUM_REAL;
+  } else {
+    errno = 0;
+    *i = g_ascii_strtoll(buf, NULL, 10);
+    kind = errno == ERANGE ? NUM_BIG : NUM_INT;
   }
-  errno = 0;
-  *i = g_ascii_strtoll(buf, NULL, 10);
-  return errno == ERANGE ? NUM_BIG : NUM_INT;
+  if (buf != small) g_free(buf);
+  return kind;
 }
 
 static int64_t integer_or(const char *s, size_t len, int64_t fallback)

@@ -220,6 +220,9 @@ static void test_direct_reader_agrees_with_the_general_parser(void)
       "{\"command\":\"emit\",\"stream\":null,\"task\":null,\"id\":null,"
       "\"need_task_ids\":null,\"tuple\":[\"caf\xc3\xa9\",\"\"]}",
       "{\"tuple\":[],\"anchors\":[],\"command\":\"emit\"}",
+      /* a real written with 64 characters or more */
+      "{\"command\":\"emit\",\"tuple\":[1."
+      "000000000000000000000000000000000000000000000000000000000000001]}",
   };
   static const char *const declined[] = {
       "{\"command\":\"emit\",\"tuple\":[\"a\\\"b\"]}", /* an escape */
