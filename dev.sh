@@ -2,14 +2,16 @@
 # dev.sh — set up a Debian 12 machine for gust, build it, and run it or test it.
 #
 #   ./dev.sh run    install what is missing, build, run the main job on the embedded default
-#   ./dev.sh test   install what is missing, build plain, ASan+UBSan and TSan, run the suites
+#   ./dev.sh test   install what is missing, build plain, ASan+UBSan and TSan, run the suites;
+#                   then the libFuzzer targets (clang, build-fuzz), a fixed number of runs each
 #   ./dev.sh build  install what is missing and build (build/)
 #
 # Packages come from Debian only; they are installed only when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev libyajl-dev librdkafka-dev librocksdb-dev python3)
+PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev libyajl-dev librdkafka-dev librocksdb-dev python3
+  clang libclang-rt-14-dev) # clang + libclang-rt: the libFuzzer targets of fuzz/
 
 install_missing() {
   local missing=()
@@ -61,6 +63,9 @@ case "$cmd" in
     build build-tsan -DGUST_SANITIZE=thread
     echo "== TSan build: the tests labelled tsan (engine, runtime, state, multilang)" >&2
     TSAN_OPTIONS=halt_on_error=1 run_tests build-tsan -L tsan
+    build build-fuzz -DCMAKE_C_COMPILER=clang -DGUST_FUZZ=ON
+    echo "== fuzz: the libFuzzer targets of fuzz/, from their seed corpora" >&2
+    run_tests build-fuzz -L fuzz
     ;;
   *)
     echo "usage: ./dev.sh run|test|build" >&2

@@ -9,7 +9,7 @@
  * must leave untouched.  Also the encoding of values sent to the child.
  */
 #include "compat_test.h"
-#include "ml_private.h"
+#include "ml_describe.h"
 
 static ml_parser *parser;
 static ml_batch *batch;
@@ -178,29 +178,6 @@ static void test_malformed_messages_are_refused_with_a_reason(void)
   }
 }
 
-/* Everything a message says, as one line of text. */
-static char *describe(const ml_msg *m)
-{
-  GString *s = g_string_new(NULL);
-  g_string_append_printf(
-      s, "kind=%d stream=%s direct=%d task=%" G_GINT64_FORMAT " need=%d id=", m->kind,
-      m->stream ? m->stream : "(null)", m->direct, m->task, m->need_task_ids);
-  ml_raw_append_json(s, &m->id);
-  g_string_append(s, " anchors=");
-  for (uint32_t i = 0; i < m->n_anchors; i++) {
-    ml_raw_append_json(s, &m->anchors[i]);
-    g_string_append_c(s, ' ');
-  }
-  g_string_append(s, "values=");
-  if (m->kind == ML_MSG_EMIT) {
-    fc_value list = fc_list(m->values, m->n_values);
-    ml_encode_value(s, &list);
-    for (uint32_t i = 0; i < m->n_values; i++) /* types too: 1 and "1" differ */
-      g_string_append_printf(s, " %d", m->values[i].type);
-  }
-  return g_string_free(s, FALSE);
-}
-
 static void test_direct_reader_agrees_with_the_general_parser(void)
 {
   static const char *const taken[] = {
@@ -257,7 +234,7 @@ static void test_direct_reader_agrees_with_the_general_parser(void)
     if (!ml_parse_general(parser, copy_of(taken[i]), strlen(taken[i]), batch, &error))
       g_error("the general parser refused %s: %s", taken[i], error);
     g_assert_cmpuint(batch->n_msgs, ==, before + 1);
-    g_autofree char *a = describe(&fast), *b = describe(&batch->msgs[before]);
+    g_autofree char *a = ml_describe(&fast), *b = ml_describe(&batch->msgs[before]);
     g_test_message("%s -> %s", taken[i], a);
     g_assert_cmpstr(a, ==, b);
   }
@@ -362,7 +339,7 @@ static void test_shapes_read_a_stream_as_the_general_parser_does(void)
         guint before = batch->n_msgs;
         if (!ml_parse_general(parser, copy_of(alone), len, batch, &error))
           g_error("the general parser refused %s: %s", alone, error);
-        g_autofree char *a = describe(&m), *b = describe(&batch->msgs[before]);
+        g_autofree char *a = ml_describe(&m), *b = ml_describe(&batch->msgs[before]);
         if (strcmp(a, b)) g_error("%s\n  shapes:  %s\n  general: %s", alone, a, b);
         by_shape_or_direct++;
       } else {
