@@ -216,6 +216,21 @@ static void test_environment_placeholders_need_the_env_filter(scratch *s, gconst
   g_error_free(error);
 }
 
+static void test_unset_environment_variable_is_left_as_text_with_a_warning(scratch *s,
+                                                                           gconstpointer data)
+{
+  const char *yaml =
+      write_file(s, "t.yaml", "name: env\nconfig: {owner: \"${ENV-GUST_NOT_SET}\"}\n" WORDS_SPOUT);
+  const char *environment[] = {"OTHER=1", NULL};
+  gust_flux_options options = {.env_filter = TRUE, .environment = environment};
+  g_test_expect_message("gust-flux", G_LOG_LEVEL_WARNING,
+                        "*t.yaml:2: environment variable GUST_NOT_SET is not set*");
+  gust_topology *t = load(yaml, &options);
+  g_test_assert_expected_messages();
+  g_assert_cmpstr(conf_string(t, "owner"), ==, "${ENV-GUST_NOT_SET}");
+  gust_topology_free(t);
+}
+
 static void test_env_style_property_is_used_when_the_env_filter_is_off(scratch *s,
                                                                        gconstpointer data)
 {
@@ -475,6 +490,8 @@ int main(int argc, char **argv)
   ADD("substitution/typed-after-substitution",
       test_substituted_values_are_typed_after_substitution);
   ADD("substitution/env-needs-filter", test_environment_placeholders_need_the_env_filter);
+  ADD("substitution/env-unset-left-as-text",
+      test_unset_environment_variable_is_left_as_text_with_a_warning);
   ADD("substitution/env-style-property",
       test_env_style_property_is_used_when_the_env_filter_is_off);
   ADD("substitution/missing-property", test_missing_property_names_the_properties_file);
