@@ -3,6 +3,7 @@
 #
 #   ./dev.sh run    install what is missing, build, run the main job on the embedded default
 #   ./dev.sh test   install what is missing, build plain, ASan+UBSan and TSan, run the suites;
+#                   then the libFuzzer targets (clang, build-fuzz), a fixed number of runs each;
 #                   every stage runs even if one fails, then a summary names the failed ones
 #   ./dev.sh build  install what is missing and build (build/)
 #
@@ -10,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev libyajl-dev librdkafka-dev librocksdb-dev python3)
+PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev libyajl-dev librdkafka-dev librocksdb-dev python3
+  clang libclang-rt-14-dev) # clang + libclang-rt: the libFuzzer targets of fuzz/
 
 install_missing() {
   local missing=()
@@ -59,12 +61,14 @@ asan_stage() {
 tsan_stage() {
   build build-tsan -DGUST_SANITIZE=thread && TSAN_OPTIONS=halt_on_error=1 run_tests build-tsan -L tsan
 }
+fuzz_stage() { build build-fuzz -DCMAKE_C_COMPILER=clang -DGUST_FUZZ=ON && run_tests build-fuzz -L fuzz; }
 
-# All three stages run even when one fails; the exit status is non-zero if any failed.
+# All the stages run even when one fails; the exit status is non-zero if any failed.
 test_all() {
   stage "plain build: whole suite" plain_stage
   stage "ASan+UBSan build: whole suite" asan_stage
   stage "TSan build: the tests labelled tsan (engine, runtime, state, multilang)" tsan_stage
+  stage "fuzz: the libFuzzer targets of fuzz/, from their seed corpora" fuzz_stage
   local i failed=0
   echo "== summary" >&2
   for i in "${!stage_names[@]}"; do
