@@ -2,7 +2,8 @@
 # dev.sh — set up a Debian 12 machine for gust, build it, and run it or test it.
 #
 #   ./dev.sh run    install what is missing, build, run the main job on the embedded default
-#   ./dev.sh test   install what is missing, build plain, ASan+UBSan and TSan, run the suites
+#   ./dev.sh test   install what is missing, build plain, ASan+UBSan and TSan, run the suites;
+#                   every stage runs even if one fails, then a summary names the failed ones
 #   ./dev.sh build  install what is missing and build (build/)
 #
 # Packages come from Debian only; they are installed only when missing.
@@ -28,13 +29,53 @@ install_missing() {
 # build DIR [cmake args...]
 build() {
   local dir=$1; shift
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-  cmake --build "$dir" -j"$(nproc)"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null &&
+    cmake --build "$dir" -j"$(nproc)"
 }
 
 run_tests() {
   local dir=$1; shift
   ctest --test-dir "$dir" --output-on-failure -j2 "$@"
+}
+
+# stage NAME COMMAND...: run one stage of the suite, record its result and
+# duration, and carry on whatever happened (the summary says which failed).
+stage_names=()
+stage_results=()
+stage() {
+  local name=$1; shift
+  local start=$SECONDS result=passed
+  echo "== $name" >&2
+  "$@" || result=FAILED
+  stage_names+=("$name")
+  stage_results+=("$result after $((SECONDS - start)) s")
+}
+
+plain_stage() { build build && run_tests build; }
+asan_stage() {
+  build build-asan -DGUST_SANITIZE=address &&
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan -LE nosan
+}
+tsan_stage() {
+  build build-tsan -DGUST_SANITIZE=thread && TSAN_OPTIONS=halt_on_error=1 run_tests build-tsan -L tsan
+}
+
+# All three stages run even when one fails; the exit status is non-zero if any failed.
+test_all() {
+  stage "plain build: whole suite" plain_stage
+  stage "ASan+UBSan build: whole suite" asan_stage
+  stage "TSan build: the tests labelled tsan (engine, runtime, state, multilang)" tsan_stage
+  local i failed=0
+  echo "== summary" >&2
+  for i in "${!stage_names[@]}"; do
+    echo "  ${stage_names[$i]}: ${stage_results[$i]}" >&2
+    [[ ${stage_results[$i]} == passed* ]] || failed=1
+  done
+  if ((failed)); then
+    echo "dev.sh test: FAILED" >&2
+    return 1
+  fi
+  echo "dev.sh test: all stages passed" >&2
 }
 
 cmd=${1:-}
@@ -52,15 +93,7 @@ case "$cmd" in
     ;;
   test)
     install_missing
-    build build
-    echo "== plain build: whole suite" >&2
-    run_tests build
-    build build-asan -DGUST_SANITIZE=address
-    echo "== ASan+UBSan build: whole suite" >&2
-    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_tests build-asan -LE nosan
-    build build-tsan -DGUST_SANITIZE=thread
-    echo "== TSan build: the tests labelled tsan (engine, runtime, state, multilang)" >&2
-    TSAN_OPTIONS=halt_on_error=1 run_tests build-tsan -L tsan
+    test_all
     ;;
   *)
     echo "usage: ./dev.sh run|test|build" >&2

@@ -4,7 +4,10 @@
  */
 #include "flux_private.h"
 
-G_DEFINE_QUARK(gust - flux - error - quark, gust_flux_error)
+/* The domain name is stringified as written: keep the formatter away. */
+/* clang-format off */
+G_DEFINE_QUARK(gust-flux-error-quark, gust_flux_error)
+/* clang-format on */
 
 gboolean flux_fail(GError **error, gint code, const char *file, guint line, const char *format, ...)
 {

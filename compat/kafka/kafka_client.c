@@ -15,7 +15,10 @@
 #include <string.h>
 #include <syslog.h>
 
-G_DEFINE_QUARK(gust - kafka - error - quark, gust_kafka_error)
+/* The domain name is stringified as written: keep the formatter away. */
+/* clang-format off */
+G_DEFINE_QUARK(gust-kafka-error-quark, gust_kafka_error)
+/* clang-format on */
 
 void gust_kafka_client_init(gust_kafka_client *client, const char *verb, char *who, char *where)
 {

@@ -1,7 +1,7 @@
 /* kafka_offsets.h — one partition's offset ledger for the Kafka spout:
  * what was emitted, acked, failed and when to retry, and the offset that
- * may be committed (storm-kafka-client's OffsetManager and retry service,
- * spec §5.3–§5.4).  Pure bookkeeping: no Kafka, no clock (callers pass
+ * may be committed (storm-kafka-client's OffsetManager.java and
+ * KafkaSpoutRetryExponentialBackoff.java).  Pure bookkeeping: no Kafka, no clock (callers pass
  * "now"), no threads — owned by the spout task that polls the partition.
  */
 #ifndef GUST_KAFKA_OFFSETS_H

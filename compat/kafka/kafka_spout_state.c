@@ -1,7 +1,8 @@
 /* kafka_spout_state.c — where the Kafka spout's progress is written down:
  * offset commits to Kafka, and checkpoint snapshots.
  *
- * Commits, by processing guarantee (spec §5.2):
+ * Commits, by processing guarantee (storm-kafka-client's
+ * KafkaSpoutConfig.ProcessingGuarantee):
  *   AT_LEAST_ONCE  every offset.commit.period.ms (first after 500 ms), the
  *                  contiguous acked prefix of each partition (Storm's rule,
  *                  kafka_offsets.c) — so Kafka never holds an offset past

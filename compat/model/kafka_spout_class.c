@@ -25,7 +25,7 @@
  *     examples); setTupleTrackingEnforced, setMetricsTimeBucketSizeInSecs
  *     and setStartTimeStamp are accepted and have no effect.
  *
- * Defaults are storm-kafka-client's (spec §5.1).  Under AT_LEAST_ONCE an
+ * Defaults are storm-kafka-client's (KafkaSpoutConfig.java).  Under AT_LEAST_ONCE an
  * unset auto.offset.reset becomes "earliest"; enable.auto.commit is
  * refused, as Storm does.  The output stream follows the translator:
  * "default" with topic, partition, offset, key, value, or just value.

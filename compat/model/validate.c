@@ -23,7 +23,10 @@
 #include <stdarg.h>
 #include <string.h>
 
-G_DEFINE_QUARK(gust - topology - error - quark, gust_topology_error)
+/* The domain name is stringified as written: keep the formatter away. */
+/* clang-format off */
+G_DEFINE_QUARK(gust-topology-error-quark, gust_topology_error)
+/* clang-format on */
 
 static const char *const reserved_prefix = "__";
 
@@ -365,33 +368,66 @@ static gboolean has_spout(const gust_topology *topology)
   return FALSE;
 }
 
+/* One broken rule: stops the pass (problems NULL: the caller wants the
+ * first error), or is appended to problems and the pass goes on. */
+static gboolean report(GPtrArray *problems, GError *problem, GError **error)
+{
+  if (!problems) {
+    g_propagate_error(error, problem);
+    return FALSE;
+  }
+  g_ptr_array_add(problems, problem);
+  return TRUE;
+}
+
+/* Runs every pass; FALSE (error set) at the first broken rule when
+ * problems is NULL, else TRUE with every broken rule in problems. */
+static gboolean run_passes(const gust_topology *topology, gust_validate_flags flags,
+                           GPtrArray *problems, GError **error)
+{
+  GPtrArray *components = topology->components;
+  GError *problem = NULL;
+#define CHECK(call)                                                                                \
+  if (!(call) && !report(problems, g_steal_pointer(&problem), error)) return FALSE
+
+  CHECK(check_name(topology, &problem));
+  CHECK(check_topology_conf(topology, &problem));
+  for (guint i = 0; i < components->len; i++)
+    CHECK(check_id(topology, g_ptr_array_index(components, i), &problem));
+  for (guint i = 0; i < components->len; i++) {
+    CHECK(check_component(g_ptr_array_index(components, i), &problem));
+    CHECK(check_task_count(topology, g_ptr_array_index(components, i), &problem));
+  }
+  CHECK(check_acker_count(topology, &problem));
+  for (guint i = 0; i < components->len; i++) {
+    const gust_component *component = g_ptr_array_index(components, i);
+    for (guint j = 0; j < component->inputs->len; j++)
+      CHECK(check_input(topology, component, g_ptr_array_index(component->inputs, j), flags,
+                        &problem));
+  }
+  if (!has_spout(topology)) {
+    g_set_error(&problem, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_NO_SPOUT,
+                "topology '%s' has no spout", topology->name);
+    if (!report(problems, g_steal_pointer(&problem), error)) return FALSE;
+  }
+#undef CHECK
+  return TRUE;
+}
+
 gboolean gust_topology_validate_with_flags(const gust_topology *topology, gust_validate_flags flags,
                                            GError **error)
 {
   g_return_val_if_fail(topology != NULL, FALSE);
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-  GPtrArray *components = topology->components;
+  return run_passes(topology, flags, NULL, error);
+}
 
-  if (!check_name(topology, error) || !check_topology_conf(topology, error)) return FALSE;
-  for (guint i = 0; i < components->len; i++)
-    if (!check_id(topology, g_ptr_array_index(components, i), error)) return FALSE;
-  for (guint i = 0; i < components->len; i++)
-    if (!check_component(g_ptr_array_index(components, i), error) ||
-        !check_task_count(topology, g_ptr_array_index(components, i), error))
-      return FALSE;
-  if (!check_acker_count(topology, error)) return FALSE;
-  for (guint i = 0; i < components->len; i++) {
-    const gust_component *component = g_ptr_array_index(components, i);
-    for (guint j = 0; j < component->inputs->len; j++)
-      if (!check_input(topology, component, g_ptr_array_index(component->inputs, j), flags, error))
-        return FALSE;
-  }
-  if (!has_spout(topology)) {
-    g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_NO_SPOUT,
-                "topology '%s' has no spout", topology->name);
-    return FALSE;
-  }
-  return TRUE;
+GPtrArray *gust_topology_validate_all(const gust_topology *topology, gust_validate_flags flags)
+{
+  g_return_val_if_fail(topology != NULL, NULL);
+  GPtrArray *problems = g_ptr_array_new_with_free_func((GDestroyNotify)g_error_free);
+  run_passes(topology, flags, problems, NULL);
+  return problems;
 }
 
 gboolean gust_topology_validate(const gust_topology *topology, GError **error)

@@ -1,7 +1,7 @@
 /* ml_handshake.c — the first message a multilang child reads: the
  * component's configuration, the directory for its pid file and the
- * topology context, in the JSON form Storm 0.10+ sends (storm-compat.md
- * §2.3):
+ * topology context, in the JSON form Storm 0.10+ sends (JsonSerializer's
+ * connect message; the context is TopologyContext.toJSONString()):
  *
  *   task->component            every task id (as a string) -> component,
  *                              system tasks included ("-1": "__system",

@@ -18,7 +18,11 @@
  * Checkpoint settings: topology.gust.checkpoint.dir (none: in memory),
  * topology.gust.checkpoint.mode ("at_least_once", the default, or
  * "exactly_once": aligned barriers), the timeout being
- * topology.message.timeout.secs.
+ * topology.message.timeout.secs, and
+ * topology.gust.checkpoint.final.attempts (default 3): how many times a
+ * stop tries its final checkpoint before it fails (spout_host.c).  The
+ * job records the topology's name in its checkpoints and never deletes
+ * the one it resumed from (restore.c).
  */
 #include "runtime_private.h"
 
@@ -26,7 +30,10 @@
 #include <stdio.h>
 #include <string.h>
 
-G_DEFINE_QUARK(gust - runtime - error - quark, gust_runtime_error)
+/* The domain name is stringified as written: keep the formatter away. */
+/* clang-format off */
+G_DEFINE_QUARK(gust-runtime-error-quark, gust_runtime_error)
+/* clang-format on */
 
 typedef struct {
   guint *indexes;
@@ -106,12 +113,15 @@ static void choose_reliability(gust_runtime *rt)
     rt->reliability = RELIABILITY_CHECKPOINT;
   rt->timeout_ns =
       gust_conf_int(rt->conf, "topology.message.timeout.secs") * G_GINT64_CONSTANT(1000000000);
+  rt->early_checkpoint = gust_conf_bool(rt->conf, "topology.gust.checkpoint.at.max.pending");
 }
 
 /* Engine checkpoint settings from the topology conf.  Strings in opts
  * point into rt->conf, which outlives the job's creation. */
 static gboolean checkpoint_options(gust_runtime *rt, fc_job_options *opts, GError **error)
 {
+  rt->final_checkpoint_attempts =
+      gust_conf_int(rt->conf, "topology.gust.checkpoint.final.attempts");
   if (rt->reliability != RELIABILITY_CHECKPOINT) return TRUE;
   const char *mode = gust_conf_string(rt->conf, "topology.gust.checkpoint.mode");
   opts->checkpoint_interval_ms = gust_conf_int(rt->conf, "topology.gust.checkpoint.interval.ms");
@@ -119,6 +129,7 @@ static gboolean checkpoint_options(gust_runtime *rt, fc_job_options *opts, GErro
       !strcmp(mode, "exactly_once") ? FC_CHECKPOINT_ALIGNED : FC_CHECKPOINT_AT_LEAST_ONCE;
   opts->checkpoint_dir = gust_conf_string(rt->conf, "topology.gust.checkpoint.dir");
   opts->checkpoint_timeout_ms = (int)MIN(rt->timeout_ns / 1000000, G_MAXINT);
+  opts->checkpoint_keep_id = rt->restored_from;
   return TRUE;
 }
 
@@ -259,9 +270,11 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
     json_object_set_new(rt->conf, "topology.gust.state.dir", json_string(state_dir));
   }
   rt->base_dir = g_strdup(options && options->base_dir ? options->base_dir : ".");
+  rt->native_path = g_strdup(options ? options->native_path : NULL);
   if (options) {
     rt->native_lookup = options->native_lookup;
     rt->native_lookup_data = options->native_lookup_data;
+    rt->allow_non_restored_state = options->allow_non_restored_state;
   }
   rt->streams = g_ptr_array_new_with_free_func(stream_free);
   rt->comp_by_id = g_hash_table_new(g_str_hash, g_str_equal);
@@ -336,7 +349,7 @@ gboolean rt_make_job(gust_runtime *rt, GError **error)
       rt->comp_of_task[c->first_task + t] = c;
     }
   }
-  fc_job_options opts = {.threads = rt->threads};
+  fc_job_options opts = {.threads = rt->threads, .name = gust_topology_name(rt->topology)};
   if (!checkpoint_options(rt, &opts, error)) {
     fc_graph_free(g);
     return FALSE;
@@ -366,6 +379,7 @@ void gust_runtime_free(gust_runtime *rt)
   g_ptr_array_free(rt->libraries, TRUE);
   json_decref(rt->conf);
   g_free(rt->base_dir);
+  g_free(rt->native_path);
   if (rt->failure) g_error_free(rt->failure);
   pthread_mutex_destroy(&rt->lock);
   pthread_cond_destroy(&rt->cond);

@@ -285,6 +285,8 @@ static void record_log(const gchar *domain, GLogLevelFlags level, const gchar *m
   pthread_mutex_lock(&logged.lock);
   if (logged.lines) g_ptr_array_add(logged.lines, g_strdup(message));
   pthread_mutex_unlock(&logged.lock);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    g_log_default_handler(domain, level, message, data); /* visible in the test log */
 }
 
 /* Lines logged so far that start with prefix. */

@@ -1,5 +1,7 @@
 /* test_multilang_failures.c — a multilang subprocess that crashes, exits,
- * hangs past topology.subprocess.timeout.secs or writes garbage is
+ * hangs past topology.subprocess.timeout.secs, writes garbage (text
+ * after a message's JSON object included) or emits a tuple whose size is
+ * not its stream's (Storm's "Tuple created with wrong number of fields") is
  * reported with its component, its task and the last lines of its
  * stderr; what it held fails back to the spout; a new process takes over
  * and the topology keeps running.  A component whose first process cannot
@@ -20,6 +22,8 @@ typedef struct {
   const char *reliability;
   const char *reason; /* expected in the report */
   const char *how;    /* expected in the report: how it ended */
+  int timeout_s;      /* topology.subprocess.timeout.secs; 0: Storm's default */
+  const char *absent; /* never seen by the sink (NULL: no check) */
 } failure_case;
 
 static void run_failure(const failure_case *fc)
@@ -30,11 +34,15 @@ static void run_failure(const failure_case *fc)
   g_autofree char *marker = g_build_filename(dir, "marker", NULL);
   gust_topology *t = ml_topology(fc->mode, fc->mode, python_bolt, TUPLES);
   gust_topology_set_conf_value(t, "test.marker", json_string(marker));
-  gust_topology_set_conf_value(t, "topology.subprocess.timeout.secs", json_integer(1));
+  /* Only the hang needs a short timeout; it also bounds the silence of the
+   * second process, so it stays well above what a busy machine adds. */
+  if (fc->timeout_s)
+    gust_topology_set_conf_value(t, "topology.subprocess.timeout.secs",
+                                 json_integer(fc->timeout_s));
   gust_topology_set_conf_value(t, "topology.gust.reliability", json_string(fc->reliability));
   gust_topology_set_conf_value(t, "topology.gust.checkpoint.interval.ms", json_integer(100));
   gust_topology_set_conf_value(t, "topology.max.spout.pending", json_integer(20));
-  gust_component_summary ml = run_until_settled(t, TUPLES, 30, "ml");
+  gust_component_summary ml = run_until_settled(t, TUPLES, "ml");
 
   /* the report: component, task, what happened, how it ended, its stderr */
   g_autofree char *report =
@@ -64,6 +72,7 @@ static void run_failure(const failure_case *fc)
   g_assert_cmpuint(count_matching(seen.tuples, "info [\"started "), ==, 2);
   g_autofree char *last = g_strdup_printf("sink 5 default [%d]", TUPLES - 1);
   g_assert_cmpuint(count_matching(seen.tuples, last), ==, 1);
+  if (fc->absent) g_assert_cmpuint(count_matching(seen.tuples, fc->absent), ==, 0);
 
   gust_topology_free(t);
   g_unlink(marker);
@@ -73,32 +82,54 @@ static void run_failure(const failure_case *fc)
 
 static void test_crash_is_reported_and_restarted(void)
 {
-  failure_case fc = {"crash", "acker", "closed its output", "was killed by signal 11"};
+  failure_case fc = {"crash", "acker", "closed its output", "was killed by signal 11", 0, NULL};
   run_failure(&fc);
 }
 
 static void test_exit_is_reported_and_restarted(void)
 {
-  failure_case fc = {"exit", "acker", "closed its output", "exited with code 3"};
+  failure_case fc = {"exit", "acker", "closed its output", "exited with code 3", 0, NULL};
   run_failure(&fc);
 }
 
 static void test_hang_past_the_timeout_is_killed_and_restarted(void)
 {
-  failure_case fc = {"hang", "acker", "sent nothing for", "was killed by signal 9"};
+  failure_case fc = {"hang", "acker", "sent nothing for", "was killed by signal 9", 5, NULL};
   run_failure(&fc);
 }
 
 static void test_garbage_output_is_reported_and_restarted(void)
 {
-  failure_case fc = {"garbage", "acker", "malformed message", "was killed by signal 9"};
+  failure_case fc = {"garbage", "acker", "malformed message", "was killed by signal 9", 0, NULL};
+  run_failure(&fc);
+}
+
+static void test_text_after_a_message_is_reported_and_restarted(void)
+{
+  failure_case fc = {"trailing", "acker", "more text after the message's JSON object",
+                     "was killed by signal 9", 0, NULL};
+  run_failure(&fc);
+}
+
+static void test_wrong_number_of_fields_is_reported_and_restarted(void)
+{
+  failure_case fc = {
+      "fields", "acker",
+      "Tuple created with wrong number of fields. Expected 1 fields but got 2 fields",
+      "was killed by signal 9", 0, "\"extra\""};
   run_failure(&fc);
 }
 
 static void test_crash_in_checkpoint_mode_fails_what_it_held(void)
 {
-  failure_case fc = {"crash", "checkpoint", "closed its output", "was killed by signal 11"};
+  failure_case fc = {"crash", "checkpoint", "closed its output", "was killed by signal 11", 0, NULL};
   run_failure(&fc);
+}
+
+static gboolean both_reported(gpointer data)
+{
+  const char *const *lines = data;
+  return count_matching(seen.tuples, lines[0]) && count_matching(seen.tuples, lines[1]);
 }
 
 static void test_spout_crash_is_reported_and_restarted(void)
@@ -121,17 +152,14 @@ static void test_spout_crash_is_reported_and_restarted(void)
   subscribe(sink, "ml", "default", GUST_GROUPING_SHUFFLE);
   subscribe(sink, "ml", "report", GUST_GROUPING_SHUFFLE);
   GError *error = NULL;
-  gust_runtime_options opts = {.native_lookup = lookup, .threads = 2};
+  gust_runtime_options opts = {.native_lookup = test_lookup, .threads = 2};
   gust_runtime *rt = gust_runtime_new(t, &opts, &error);
   g_assert_no_error(error);
   gust_runtime_start(rt);
   /* the second process emits its 20 tuples, which are acked: wait for the
    * last two (n = 18: "m18"; n = 19: 2^70 + 19) */
   const char *last_acks[] = {"report [\"ack m18\"]", "report [\"ack 1180591620717411303443\"]"};
-  for (int i = 0; i < 2000 && !(count_matching(seen.tuples, last_acks[0]) &&
-                                count_matching(seen.tuples, last_acks[1]));
-       i++)
-    g_usleep(10000);
+  g_assert_true(wait_until(both_reported, last_acks));
   g_assert_true(gust_runtime_stop(rt, 30000, &error));
   gust_runtime_free(rt);
 
@@ -166,11 +194,11 @@ static void assert_cannot_start(const char *const *argv, const char *expect1, co
   /* the first failure's message is the point: no job restarts */
   gust_topology_set_conf_value(t, "topology.gust.restart.attempts", json_integer(0));
   GError *error = NULL;
-  gust_runtime_options opts = {.native_lookup = lookup, .threads = 2};
+  gust_runtime_options opts = {.native_lookup = test_lookup, .threads = 2};
   gust_runtime *rt = gust_runtime_new(t, &opts, &error);
   g_assert_no_error(error);
   gust_runtime_start(rt);
-  g_assert_false(gust_runtime_wait(rt, 20000, &error));
+  g_assert_false(gust_runtime_wait(rt, (guint)(TEST_HANG_BOUND_S * 1000), &error));
   g_assert_nonnull(error);
   g_test_message("%s", error->message);
   g_assert_false(g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT));
@@ -202,7 +230,7 @@ static void test_other_serializer_is_refused_at_submission(void)
   gust_component_set_conf_value(gust_topology_lookup(t, "ml"), "topology.multilang.serializer",
                                 json_string("com.example.MsgPackSerializer"));
   GError *error = NULL;
-  gust_runtime_options opts = {.native_lookup = lookup};
+  gust_runtime_options opts = {.native_lookup = test_lookup};
   g_assert_null(gust_runtime_new(t, &opts, &error));
   assert_error_contains(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_CONF,
                         "bolt 'ml': conf 'topology.multilang.serializer' must be one of "
@@ -224,6 +252,10 @@ int main(int argc, char **argv)
                   test_hang_past_the_timeout_is_killed_and_restarted);
   g_test_add_func("/multilang/garbage_output_is_reported_and_restarted",
                   test_garbage_output_is_reported_and_restarted);
+  g_test_add_func("/multilang/text_after_a_message_is_reported_and_restarted",
+                  test_text_after_a_message_is_reported_and_restarted);
+  g_test_add_func("/multilang/wrong_number_of_fields_is_reported_and_restarted",
+                  test_wrong_number_of_fields_is_reported_and_restarted);
   g_test_add_func("/multilang/crash_in_checkpoint_mode_fails_what_it_held",
                   test_crash_in_checkpoint_mode_fails_what_it_held);
   g_test_add_func("/multilang/spout_crash_is_reported_and_restarted",

@@ -244,7 +244,7 @@ static void test_crashed_task_restarts_from_the_latest_checkpoint(void)
   gust_runtime *rt = gust_runtime_new(t, &opts, &error);
   g_assert_no_error(error);
   gust_runtime_start(rt);
-  wait_processed(N, 30);
+  wait_processed(N, 120);
   /* the failure was absorbed by a restart: the runtime is still running */
   g_assert_false(gust_runtime_wait(rt, 0, &error));
   g_assert_error(error, FC_ERROR, FC_ERROR_TIMEOUT);
@@ -268,7 +268,7 @@ static void run_until_processed(gust_topology *t, guint want)
   gust_runtime *rt = gust_runtime_new(t, &opts, &error);
   g_assert_no_error(error);
   gust_runtime_start(rt);
-  wait_processed(want, 30);
+  wait_processed(want, 120);
   g_assert_true(gust_runtime_stop(rt, 30000, &error));
   g_assert_no_error(error);
   gust_runtime_free(rt);

@@ -4,232 +4,30 @@
  * max.spout.pending caps what is in flight, tick tuples arrive at their
  * configured frequency per component, and components see Storm's context.
  *
- * The components are C definitions in this file, found through the
- * runtime's native lookup hook; what they observe goes into `seen`, a
- * mutex-guarded record this test reads after each run.
+ * The components are C definitions (test_components.c, and the pairing
+ * and sleeping bolts here), found through the runtime's native lookup
+ * hook; what they observe goes into `seen`, a mutex-guarded record this
+ * test reads after each run.  Runs end on a condition (everything
+ * settled, enough ticks), never after a fixed time.
  */
-#include <gust/flinkcore.h>
-#include <gust/runtime.h>
-#include <gust/storm.h>
-#include <gust/topology.h>
+#include "test_components.h"
 
-#include <pthread.h>
 #include <string.h>
-
-/* ---- what the components saw ---- */
-
-typedef struct {
-  pthread_mutex_t lock; /* not GMutex: ThreadSanitizer must see it */
-  GHashTable *received; /* "component" -> GArray of (task id, value) pairs (int64 x2) */
-  GHashTable *acked;    /* msg id -> times acked */
-  GHashTable *failed;   /* msg id -> times failed */
-  GHashTable *ticks;    /* "component" -> GArray of int64 ns */
-  int64_t max_in_flight;
-  int64_t emitted;
-  GHashTable *context; /* "component:index" -> task id */
-} observations;
-
-static observations seen;
 
 /* The reliability mode the current test runs in ("acker" or "checkpoint"). */
 static const char *reliability = "acker";
-
-static void seen_reset(void)
-{
-  pthread_mutex_init(&seen.lock, NULL);
-  seen.received =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
-  seen.ticks =
-      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
-  seen.acked = g_hash_table_new(g_direct_hash, g_direct_equal);
-  seen.failed = g_hash_table_new(g_direct_hash, g_direct_equal);
-  seen.context = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  seen.max_in_flight = seen.emitted = 0;
-}
-
-static void seen_clear(void)
-{
-  g_hash_table_destroy(seen.received);
-  g_hash_table_destroy(seen.ticks);
-  g_hash_table_destroy(seen.acked);
-  g_hash_table_destroy(seen.failed);
-  g_hash_table_destroy(seen.context);
-  pthread_mutex_destroy(&seen.lock);
-}
-
-static GArray *seen_array(GHashTable *table, const char *key, size_t element)
-{
-  GArray *a = g_hash_table_lookup(table, key);
-  if (!a) {
-    a = g_array_new(FALSE, FALSE, (guint)element);
-    g_hash_table_insert(table, g_strdup(key), a);
-  }
-  return a;
-}
-
-static void count_msg(GHashTable *table, int64_t id)
-{
-  gpointer key = GSIZE_TO_POINTER((gsize)id + 1);
-  g_hash_table_insert(table, key,
-                      GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(table, key)) + 1));
-}
-
-static int64_t conf_int(const gust_context *ctx, const char *key, int64_t fallback)
-{
-  json_t *v = json_object_get(gust_context_conf(ctx), key);
-  return json_is_integer(v) ? json_integer_value(v) : fallback;
-}
-
-/* ---- a numbered spout: emits [n] for n < test.tuples, reliably ---- */
-
-typedef struct {
-  const gust_context *ctx;
-  int64_t next, limit, settled;
-  gboolean direct;
-} number_spout;
-
-static void number_declare(gust_declarer *d, const json_t *conf)
-{
-  const char *const fields[] = {"n", NULL};
-  gust_declare_stream(d, NULL, fields, FALSE);
-  gust_declare_stream(d, "direct", fields, TRUE);
-}
-
-static gboolean number_open(const gust_context *ctx, void **state, GError **error)
-{
-  number_spout *s = g_new0(number_spout, 1);
-  s->ctx = ctx;
-  s->limit = conf_int(ctx, "test.tuples", 100);
-  s->direct = conf_int(ctx, "test.direct", 0);
-  *state = s;
-  return TRUE;
-}
-
-static gboolean number_next(void *state, gust_collector *out, GError **error)
-{
-  number_spout *s = state;
-  if (s->next >= s->limit) return TRUE;
-  fc_value v = fc_i64(s->next), id = fc_i64(s->next);
-  if (s->direct) {
-    size_t n = 0;
-    const int *tasks = gust_context_component_tasks(s->ctx, "direct_sink", &n);
-    g_assert_nonnull(tasks);
-    g_assert_true(gust_spout_emit_direct(out, tasks[s->next % (int64_t)n], "direct", &v, 1, &id));
-  } else {
-    gust_spout_emit(out, NULL, &v, 1, &id, NULL, 0);
-  }
-  s->next++;
-  pthread_mutex_lock(&seen.lock);
-  seen.emitted++;
-  seen.max_in_flight = MAX(seen.max_in_flight, s->next - s->settled);
-  pthread_mutex_unlock(&seen.lock);
-  return TRUE;
-}
-
-static void number_ack(void *state, gust_collector *out, const fc_value *msg_id)
-{
-  ((number_spout *)state)->settled++;
-  pthread_mutex_lock(&seen.lock);
-  count_msg(seen.acked, msg_id->u.i);
-  pthread_mutex_unlock(&seen.lock);
-}
-
-static void number_fail(void *state, gust_collector *out, const fc_value *msg_id)
-{
-  ((number_spout *)state)->settled++;
-  pthread_mutex_lock(&seen.lock);
-  count_msg(seen.failed, msg_id->u.i);
-  pthread_mutex_unlock(&seen.lock);
-}
-
-static const gust_component_def number_spout_def = {.abi = GUST_NATIVE_ABI,
-                                                    .kind = GUST_DEF_SPOUT,
-                                                    .declare_outputs = number_declare,
-                                                    .open = number_open,
-                                                    .next_tuple = number_next,
-                                                    .ack = number_ack,
-                                                    .fail = number_fail,
-                                                    .close = g_free};
-
-/* ---- a recording bolt: records (task, n); acks, fails or ignores ----
- * test.fail_every: fail n % k == 0 (0: never); test.never_ack: ack nothing;
- * test.emit: re-emit [n] anchored on "default". Ticks are recorded apart. */
-
-typedef struct {
-  const gust_context *ctx;
-  int64_t fail_every;
-  gboolean never_ack, emit;
-} record_bolt;
-
-static gboolean record_open(const gust_context *ctx, void **state, GError **error)
-{
-  record_bolt *b = g_new0(record_bolt, 1);
-  b->ctx = ctx;
-  b->fail_every = conf_int(ctx, "test.fail_every", 0);
-  b->never_ack = conf_int(ctx, "test.never_ack", 0);
-  b->emit = conf_int(ctx, "test.emit", 0);
-  pthread_mutex_lock(&seen.lock);
-  g_hash_table_insert(
-      seen.context,
-      g_strdup_printf("%s:%d", gust_context_component_id(ctx), gust_context_task_index(ctx)),
-      GINT_TO_POINTER(gust_context_task_id(ctx)));
-  pthread_mutex_unlock(&seen.lock);
-  *state = b;
-  return TRUE;
-}
-
-static void record_declare(gust_declarer *d, const json_t *conf)
-{
-  const char *const fields[] = {"n", NULL};
-  gust_declare_stream(d, NULL, fields, FALSE);
-}
-
-static gboolean record_execute(void *state, const gust_tuple *input, gust_collector *out,
-                               GError **error)
-{
-  record_bolt *b = state;
-  const char *comp = gust_context_component_id(b->ctx);
-  if (gust_tuple_is_tick(input)) {
-    g_assert_cmpstr(gust_tuple_source_component(input), ==, "__system");
-    g_assert_cmpint(gust_tuple_source_task(input), ==, -1);
-    g_assert_cmpstr(gust_tuple_stream(input), ==, "__tick");
-    g_assert_cmpint(gust_tuple_get(input, 0)->u.i, ==,
-                    conf_int(b->ctx, "topology.tick.tuple.freq.secs", -1));
-    int64_t now = fc_now_ns();
-    pthread_mutex_lock(&seen.lock);
-    g_array_append_val(seen_array(seen.ticks, comp, sizeof(int64_t)), now);
-    pthread_mutex_unlock(&seen.lock);
-    return TRUE;
-  }
-  int64_t n = gust_tuple_get_by_field(input, "n")->u.i;
-  int64_t pair[2] = {gust_context_task_id(b->ctx), n};
-  pthread_mutex_lock(&seen.lock);
-  g_array_append_vals(seen_array(seen.received, comp, 2 * sizeof(int64_t)), pair, 1);
-  pthread_mutex_unlock(&seen.lock);
-  if (b->emit) {
-    fc_value v = fc_i64(n);
-    gust_emit(out, NULL, &input, 1, &v, 1, NULL, 0);
-  }
-  if (b->never_ack) return TRUE;
-  if (b->fail_every && n % b->fail_every == 0)
-    gust_fail(out, input);
-  else
-    gust_ack(out, input);
-  return TRUE;
-}
-
-static const gust_component_def record_bolt_def = {.abi = GUST_NATIVE_ABI,
-                                                   .kind = GUST_DEF_BOLT,
-                                                   .declare_outputs = record_declare,
-                                                   .open = record_open,
-                                                   .execute = record_execute,
-                                                   .close = g_free};
 
 /* ---- a pairing bolt: holds one tuple, emits [a+b] anchored to both ---- */
 
 typedef struct {
   gust_tuple *held;
 } pair_bolt;
+
+static void pair_declare(gust_declarer *d, const json_t *conf)
+{
+  const char *const fields[] = {"n", NULL};
+  gust_declare_stream(d, NULL, fields, FALSE);
+}
 
 static gboolean pair_open(const gust_context *ctx, void **state, GError **error)
 {
@@ -264,24 +62,22 @@ static void pair_close(void *state)
 
 static const gust_component_def pair_bolt_def = {.abi = GUST_NATIVE_ABI,
                                                  .kind = GUST_DEF_BOLT,
-                                                 .declare_outputs = record_declare,
+                                                 .declare_outputs = pair_declare,
                                                  .open = pair_open,
                                                  .execute = pair_execute,
                                                  .close = pair_close};
 
 static const gust_component_def *lookup(const char *library, const char *symbol, void *data)
 {
-  if (!strcmp(symbol, "number_spout")) return &number_spout_def;
-  if (!strcmp(symbol, "record_bolt")) return &record_bolt_def;
-  if (!strcmp(symbol, "pair_bolt")) return &pair_bolt_def;
-  return NULL;
+  if (!strcmp(symbol, "pair")) return &pair_bolt_def;
+  return test_lookup(library, symbol, data);
 }
 
 /* ---- building and running ---- */
 
 static gust_component *add(gust_topology *t, const char *id, const char *symbol, int parallelism)
 {
-  bool spout = !strcmp(symbol, "number_spout");
+  bool spout = !strcmp(symbol, "numbers");
   gust_component *c =
       gust_topology_add_component(t, id, spout ? GUST_COMPONENT_SPOUT : GUST_COMPONENT_BOLT);
   gust_component_set_parallelism(c, parallelism);
@@ -301,36 +97,19 @@ static void conf_set(gust_topology *t, const char *key, json_t *value)
   gust_topology_set_conf_value(t, key, value);
 }
 
-/* Runs until the spouts have nothing pending and every emit settled, or
- * for `seconds` at most, then stops cleanly. */
-static void run(gust_topology *t, double seconds, int64_t expect_settled)
+/* Runs t in the current reliability mode until done(data) holds (within
+ * the hang bound), then stops it cleanly. */
+static void run_until_done(gust_topology *t, gboolean (*done)(gpointer), gpointer data)
 {
-  GError *error = NULL;
   if (!json_object_get(gust_topology_conf(t), "topology.gust.reliability"))
     conf_set(t, "topology.gust.reliability", json_string(reliability));
-  gust_runtime_options opts = {.threads = 2, .native_lookup = lookup};
-  gust_runtime *rt = gust_runtime_new(t, &opts, &error);
-  g_assert_no_error(error);
-  gust_runtime_start(rt);
-  int64_t end = g_get_monotonic_time() + (int64_t)(seconds * 1e6);
-  while (g_get_monotonic_time() < end) {
-    g_usleep(20000);
-    pthread_mutex_lock(&seen.lock);
-    int64_t settled = 0;
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, seen.acked);
-    while (g_hash_table_iter_next(&it, &k, &v))
-      settled += GPOINTER_TO_SIZE(v);
-    g_hash_table_iter_init(&it, seen.failed);
-    while (g_hash_table_iter_next(&it, &k, &v))
-      settled += GPOINTER_TO_SIZE(v);
-    pthread_mutex_unlock(&seen.lock);
-    if (expect_settled >= 0 && settled >= expect_settled) break;
-  }
-  g_assert_true(gust_runtime_stop(rt, 30000, &error));
-  g_assert_no_error(error);
-  gust_runtime_free(rt);
+  run_until(t, lookup, done, data, NULL);
+}
+
+/* Runs t until `expect_settled` acks and fails reached the spouts. */
+static void run(gust_topology *t, int64_t expect_settled)
+{
+  run_until_done(t, settled_at_least, GSIZE_TO_POINTER((gsize)expect_settled));
 }
 
 static GArray *received(const char *comp)
@@ -361,28 +140,28 @@ static void test_every_grouping_routes_as_storm_does(void)
   enum { N = 600 };
   seen_reset();
   gust_topology *t = gust_topology_new("groupings");
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   const char *const n_field[] = {"n", NULL};
-  subscribe(add(t, "shuffled", "record_bolt", 3), "numbers", "default",
+  subscribe(add(t, "shuffled", "sink", 3), "numbers", "default",
             gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "by_field", "record_bolt", 3), "numbers", "default",
+  subscribe(add(t, "by_field", "sink", 3), "numbers", "default",
             gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
-  subscribe(add(t, "to_all", "record_bolt", 3), "numbers", "default",
+  subscribe(add(t, "to_all", "sink", 3), "numbers", "default",
             gust_grouping_new(GUST_GROUPING_ALL));
-  subscribe(add(t, "to_one", "record_bolt", 3), "numbers", "default",
+  subscribe(add(t, "to_one", "sink", 3), "numbers", "default",
             gust_grouping_new(GUST_GROUPING_GLOBAL));
-  subscribe(add(t, "anywhere", "record_bolt", 3), "numbers", "default",
+  subscribe(add(t, "anywhere", "sink", 3), "numbers", "default",
             gust_grouping_new(GUST_GROUPING_NONE));
-  subscribe(add(t, "nearby", "record_bolt", 3), "numbers", "default",
+  subscribe(add(t, "nearby", "sink", 3), "numbers", "default",
             gust_grouping_new(GUST_GROUPING_LOCAL_OR_SHUFFLE));
   /* the all-grouped bolt re-emits; a fields-grouped bolt downstream must see
    * each number 3 times, all at one task */
   gust_component_set_conf_value(gust_topology_lookup(t, "to_all"), "test.emit", json_integer(1));
-  subscribe(add(t, "after_all", "record_bolt", 2), "to_all", "default",
+  subscribe(add(t, "after_all", "sink", 2), "to_all", "default",
             gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
   /* the tuple tree of every number spans 3 + 3 + 3 + 3 + 3 + 3 + 3 = many tuples */
-  run(t, 30, N);
+  run(t, N);
 
   g_autoptr(GHashTable) shuffled = per_task("shuffled");
   g_assert_cmpuint(g_hash_table_size(shuffled), ==, 3);
@@ -439,12 +218,12 @@ static void test_direct_grouping_reaches_the_named_task(void)
   enum { N = 300 };
   seen_reset();
   gust_topology *t = gust_topology_new("direct");
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component_set_conf_value(spout, "test.direct", json_integer(1));
-  subscribe(add(t, "direct_sink", "record_bolt", 3), "numbers", "direct",
+  subscribe(add(t, "direct_sink", "sink", 3), "numbers", "direct",
             gust_grouping_new(GUST_GROUPING_DIRECT));
-  run(t, 30, N);
+  run(t, N);
   GArray *a = received("direct_sink");
   g_assert_cmpuint(a->len, ==, N);
   pthread_mutex_lock(&seen.lock);
@@ -463,17 +242,16 @@ static void test_anchored_tuple_trees_are_acked_exactly_once(void)
   enum { N = 2000 };
   seen_reset();
   gust_topology *t = gust_topology_new("trees");
-  gust_component *spout = add(t, "numbers", "number_spout", 2);
+  gust_component *spout = add(t, "numbers", "numbers", 2);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N / 2));
   /* pairs: one output anchored to two inputs (of different trees) */
-  subscribe(add(t, "pairs", "pair_bolt", 1), "numbers", "default",
+  subscribe(add(t, "pairs", "pair", 1), "numbers", "default",
             gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  gust_component *fan = add(t, "fan", "record_bolt", 2);
+  gust_component *fan = add(t, "fan", "sink", 2);
   gust_component_set_conf_value(fan, "test.emit", json_integer(1));
   subscribe(fan, "pairs", "default", gust_grouping_new(GUST_GROUPING_ALL));
-  subscribe(add(t, "sink", "record_bolt", 2), "fan", "default",
-            gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  run(t, 30, N);
+  subscribe(add(t, "sink", "sink", 2), "fan", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  run(t, N);
   /* ids 0..N/2-1 from each of two spout tasks: each id acked twice in all,
    * once per task; nothing failed */
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N / 2);
@@ -493,15 +271,15 @@ static void test_failed_tuples_fail_exactly_once(void)
   enum { N = 1000 };
   seen_reset();
   gust_topology *t = gust_topology_new("fails");
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
-  gust_component *first = add(t, "first", "record_bolt", 2);
+  gust_component *first = add(t, "first", "sink", 2);
   gust_component_set_conf_value(first, "test.emit", json_integer(1));
   subscribe(first, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  gust_component *picky = add(t, "picky", "record_bolt", 2);
+  gust_component *picky = add(t, "picky", "sink", 2);
   gust_component_set_conf_value(picky, "test.fail_every", json_integer(10));
   subscribe(picky, "first", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  run(t, 30, N);
+  run(t, N);
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, N / 10);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N - N / 10);
   GHashTableIter it;
@@ -523,18 +301,17 @@ static void test_bolt_that_never_acks_causes_timeout_fails(void)
   gust_topology *t = gust_topology_new("timeouts");
   conf_set(t, "topology.gust.reliability", json_string("acker"));
   conf_set(t, "topology.message.timeout.secs", json_integer(1));
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
-  gust_component *lazy = add(t, "lazy", "record_bolt", 1);
+  gust_component *lazy = add(t, "lazy", "sink", 1);
   gust_component_set_conf_value(lazy, "test.never_ack", json_integer(1));
   subscribe(lazy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   int64_t start = g_get_monotonic_time();
-  run(t, 10, N);
+  run(t, N);
   double took = (g_get_monotonic_time() - start) / 1e6;
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, 0);
-  g_assert_cmpfloat(took, >=, 1.0); /* not before the timeout */
-  g_assert_cmpfloat(took, <, 8.0);
+  g_assert_cmpfloat(took, >=, 1.0); /* not before the timeout (however late) */
   gust_topology_free(t);
   seen_clear();
 }
@@ -545,14 +322,13 @@ static void test_max_spout_pending_caps_in_flight_tuples(void)
   seen_reset();
   gust_topology *t = gust_topology_new("pending");
   conf_set(t, "topology.max.spout.pending", json_integer(CAP));
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
-  gust_component *mid = add(t, "mid", "record_bolt", 2);
+  gust_component *mid = add(t, "mid", "sink", 2);
   gust_component_set_conf_value(mid, "test.emit", json_integer(1));
   subscribe(mid, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "sink", "record_bolt", 2), "mid", "default",
-            gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  run(t, 30, N);
+  subscribe(add(t, "sink", "sink", 2), "mid", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  run(t, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
   g_test_message("max in flight %" G_GINT64_FORMAT, seen.max_in_flight);
   g_assert_cmpint(seen.max_in_flight, <=, CAP);
@@ -567,17 +343,33 @@ static void test_no_ackers_acks_at_emit(void)
   seen_reset();
   gust_topology *t = gust_topology_new("untracked");
   conf_set(t, "topology.acker.executors", json_integer(0));
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
-  gust_component *picky = add(t, "picky", "record_bolt", 1);
+  gust_component *picky = add(t, "picky", "sink", 1);
   gust_component_set_conf_value(picky, "test.fail_every",
                                 json_integer(2)); /* ignored: no tracking */
   subscribe(picky, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  run(t, 30, N);
+  run(t, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, 0);
   gust_topology_free(t);
   seen_clear();
+}
+
+static gboolean slow_ticked_three_times(gpointer data)
+{
+  return tick_count("every_two:0") >= 3;
+}
+
+/* Each tick of a task comes no earlier than its period after the previous
+ * one could be due: the k-th at start + k * period at the earliest. */
+static void assert_ticks_never_early(const char *task, int64_t start, double period_s)
+{
+  GArray *ticks = g_hash_table_lookup(seen.ticks, task);
+  g_assert_nonnull(ticks);
+  for (guint k = 0; k < ticks->len; k++)
+    g_assert_cmpint(g_array_index(ticks, int64_t, k), >=,
+                    start + (int64_t)((k + 1) * period_s * 1e9) - 1000000);
 }
 
 static void test_tick_tuples_arrive_at_each_components_frequency(void)
@@ -585,39 +377,25 @@ static void test_tick_tuples_arrive_at_each_components_frequency(void)
   seen_reset();
   gust_topology *t = gust_topology_new("ticks");
   conf_set(t, "topology.tick.tuple.freq.secs", json_integer(2));
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(1));
-  gust_component *fast = add(t, "every_second", "record_bolt", 2);
+  gust_component *fast = add(t, "every_second", "sink", 2);
   gust_component_set_conf_value(fast, "topology.tick.tuple.freq.secs", json_integer(1));
   subscribe(fast, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "every_two", "record_bolt", 1), "numbers", "default",
+  subscribe(add(t, "every_two", "sink", 1), "numbers", "default",
             gust_grouping_new(GUST_GROUPING_SHUFFLE));
   int64_t start = fc_now_ns();
-  run(t, 4.5, -1);
-  GArray *fast_ticks = g_hash_table_lookup(seen.ticks, "every_second");
-  GArray *slow_ticks = g_hash_table_lookup(seen.ticks, "every_two");
-  g_assert_nonnull(fast_ticks);
-  g_assert_nonnull(slow_ticks);
-  /* 2 tasks x 4 ticks in 4.5 s; 1 task x 2 ticks (one more each may come
-   * while the topology stops) */
-  g_assert_cmpuint(fast_ticks->len, >=, 8);
-  g_assert_cmpuint(fast_ticks->len, <=, 10);
-  g_assert_cmpuint(slow_ticks->len, >=, 2);
-  g_assert_cmpuint(slow_ticks->len, <=, 3);
-  /* and they come a period apart: the 8 first fast ones span about 3 s */
-  int64_t lo = G_MAXINT64, hi = 0;
-  for (guint i = 0; i < fast_ticks->len; i++) {
-    int64_t at = g_array_index(fast_ticks, int64_t, i);
-    if (at - start < (int64_t)4.5e9) {
-      lo = MIN(lo, at);
-      hi = MAX(hi, at);
-    }
-  }
-  g_assert_cmpfloat((hi - lo) / 1e9, >, 2.8);
-  g_assert_cmpfloat((hi - lo) / 1e9, <, 3.4);
-  double first_slow = (g_array_index(slow_ticks, int64_t, 0) - start) / 1e9;
-  g_assert_cmpfloat(first_slow, >, 1.9);
-  g_assert_cmpfloat(first_slow, <, 2.6);
+  run_until_done(t, slow_ticked_three_times, NULL);
+  /* never early, each at its component's period (a tick's value is the
+   * period, checked by the sink as it arrives) */
+  assert_ticks_never_early("every_second:0", start, 1);
+  assert_ticks_never_early("every_second:1", start, 1);
+  assert_ticks_never_early("every_two:0", start, 2);
+  /* by the third 2 s tick (due at 6 s), each 1 s task has had those due at
+   * 1..5 s: a busy machine delays both alike, so at least four arrived,
+   * where a 2 s period would give at most three */
+  g_assert_cmpuint(tick_count("every_second:0"), >=, 4);
+  g_assert_cmpuint(tick_count("every_second:1"), >=, 4);
   /* ticks are not tracked: the one spout tuple is acked, nothing failed */
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, 1);
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, 0);
@@ -629,14 +407,14 @@ static void test_context_gives_storm_task_ids(void)
 {
   seen_reset();
   gust_topology *t = gust_topology_new("context");
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(1));
-  gust_component *b = add(t, "b_bolt", "record_bolt", 2);
+  gust_component *b = add(t, "b_bolt", "sink", 2);
   gust_component_set_tasks(b, 4); /* 4 tasks on 2 executors */
   subscribe(b, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "a_bolt", "record_bolt", 1), "numbers", "default",
+  subscribe(add(t, "a_bolt", "sink", 1), "numbers", "default",
             gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  run(t, 10, 1);
+  run(t, 1);
   /* sorted ids: a_bolt (1), b_bolt (2..5), numbers (6) */
   g_assert_cmpint(GPOINTER_TO_INT(g_hash_table_lookup(seen.context, "a_bolt:0")), ==, 1);
   for (int i = 0; i < 4; i++) {
@@ -669,13 +447,13 @@ static void test_checkpoint_acks_what_a_completed_checkpoint_covers(void)
   seen_reset();
   gust_topology *t = gust_topology_new("checkpoint_acks");
   conf_set(t, "topology.gust.checkpoint.interval.ms", json_integer(200));
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
-  gust_component *lazy = add(t, "lazy", "record_bolt", 2);
+  gust_component *lazy = add(t, "lazy", "sink", 2);
   gust_component_set_conf_value(lazy, "test.never_ack",
                                 json_integer(1)); /* acks do not matter here */
   subscribe(lazy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  run(t, 20, N);
+  run(t, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, 0);
   g_assert_cmpuint(received("lazy")->len, ==, N); /* processed before acked */
@@ -690,16 +468,15 @@ static void test_checkpoint_pending_cap_asks_for_early_checkpoints(void)
   gust_topology *t = gust_topology_new("early_checkpoints");
   conf_set(t, "topology.gust.checkpoint.interval.ms", json_integer(60000)); /* never by interval */
   conf_set(t, "topology.max.spout.pending", json_integer(CAP));
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
-  subscribe(add(t, "sink", "record_bolt", 2), "numbers", "default",
+  subscribe(add(t, "sink", "sink", 2), "numbers", "default",
             gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  int64_t start = g_get_monotonic_time();
-  run(t, 30, N);
-  double took = (g_get_monotonic_time() - start) / 1e6;
+  /* without early checkpoints this takes one interval (60 s) per CAP
+   * tuples, 40 minutes: the run's hang bound fails it */
+  run(t, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
   g_assert_cmpint(seen.max_in_flight, <=, CAP);
-  g_assert_cmpfloat(took, <, 20.0); /* not one interval (60 s) per CAP tuples */
   gust_topology_free(t);
   seen_clear();
 }
@@ -722,6 +499,11 @@ static const gust_component_def *lookup_with_sleepy(const char *library, const c
   return !strcmp(symbol, "sleepy_bolt") ? &sleepy_bolt_def : lookup(library, symbol, data);
 }
 
+static gboolean all_settled_once(gpointer data)
+{
+  return settled_count() >= GPOINTER_TO_SIZE(data);
+}
+
 static void test_checkpoint_that_times_out_fails_its_messages(void)
 {
   enum { N = 5 };
@@ -730,7 +512,7 @@ static void test_checkpoint_that_times_out_fails_its_messages(void)
   conf_set(t, "topology.gust.reliability", json_string("checkpoint"));
   conf_set(t, "topology.message.timeout.secs", json_integer(1));
   conf_set(t, "topology.gust.checkpoint.interval.ms", json_integer(100));
-  gust_component *spout = add(t, "numbers", "number_spout", 1);
+  gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component *sleepy = gust_topology_add_component(t, "sleepy", GUST_COMPONENT_BOLT);
   gust_component_set_impl(sleepy, gust_impl_new_native("in-process", "sleepy_bolt"));
@@ -740,7 +522,7 @@ static void test_checkpoint_that_times_out_fails_its_messages(void)
   gust_runtime *rt = gust_runtime_new(t, &opts, &error);
   g_assert_no_error(error);
   gust_runtime_start(rt);
-  g_usleep(4000000);
+  g_assert_true(wait_until(all_settled_once, GSIZE_TO_POINTER(N)));
   g_assert_true(gust_runtime_stop(rt, 30000, &error));
   gust_runtime_free(rt);
   /* every message settled exactly once; those the aborted checkpoint

@@ -89,7 +89,7 @@ static void test_new_job_resumes_from_a_checkpoint(void)
   uint64_t id = fc_job_trigger_checkpoint(job);
   g_assert_cmpuint(id, >, 0);
   GError *error = NULL;
-  g_assert_true(fc_job_checkpoint_wait(job, id, 10000, &error));
+  g_assert_true(fc_job_checkpoint_wait(job, id, 120000, &error));
   GBytes *state = fc_job_checkpoint_task_state(job, id, 0, &error);
   g_assert_no_error(error);
   g_assert_cmpuint(g_bytes_get_size(state), ==, sizeof(int64_t));

@@ -915,7 +915,7 @@ static fc_job *counter_job(job_world *w, int parallelism, const char *ckpt_dir, 
 
 static void wait_processed(job_world *w, int64_t n)
 {
-  int64_t deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+  int64_t deadline = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
   while (atomic_load(&w->processed) < n) {
     g_assert_cmpint(g_get_monotonic_time(), <, deadline);
     g_usleep(1000);
@@ -966,7 +966,7 @@ static void job_round_trip(fixture *f, int from, int to)
     for (int i = 0; i < from; i++)
       fc_job_set_restored_state(job, 1 + i, old[i]);
   fc_job_start(job);
-  int64_t deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+  int64_t deadline = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
   /* open() runs on the task threads: wait for the last one by checkpointing
    * (a checkpoint completes only once every task runs) */
   checkpoint_now(job);

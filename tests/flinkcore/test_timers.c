@@ -1,6 +1,6 @@
-/* test_timers.c — processing-time timers fire at their period (within a
- * tolerance suited to a shared machine: never early, late by what the
- * machine adds), one-shots fire once, cancelled
+/* test_timers.c — processing-time timers fire at their period (never
+ * early; late by whatever the machine adds, bounded only against a wrong
+ * unit), one-shots fire once, cancelled
  * timers stop, and timers reach busy tasks too. */
 #include "fc_test_ops.h"
 
@@ -70,15 +70,14 @@ static void test_timers_fire_at_their_period(void)
   double mean_ms = (last - first) / 24 / 1e6;
   g_test_message("first firing after %.2f ms, mean period %.3f ms", first_ms, mean_ms);
   g_assert_cmpfloat(first_ms, >=, 19.0);
-  g_assert_cmpfloat(first_ms, <, 250.0);
-  /* never early; late by whatever the machine adds (one late delivery of
-   * the last firing stretches the mean: the bound only catches a wrong
-   * period, not a busy machine) */
+  /* never early; late by whatever the machine adds.  The upper bound on
+   * the mean is ten periods: it catches a period in the wrong unit (a
+   * second, not a millisecond), never a busy machine. */
   for (guint k = 0; k < 25; k++)
     g_assert_cmpint(g_array_index(ts.fired_at, int64_t, k), >=,
                     ts.started + (int64_t)(k + 1) * 20000000 - 1000000);
   g_assert_cmpfloat(mean_ms, >, 18.0);
-  g_assert_cmpfloat(mean_ms, <, 30.0);
+  g_assert_cmpfloat(mean_ms, <, 200.0);
   g_assert_cmpint(ts.once_count, ==, 1);
   g_assert_cmpfloat((ts.once_at - ts.started) / 1e6, >=, 49.0);
   g_assert_cmpint(ts.cancelled_count, ==, 0);

@@ -306,6 +306,11 @@ typedef enum {
 gboolean gust_topology_validate(const gust_topology *topology, GError **error);
 gboolean gust_topology_validate_with_flags(const gust_topology *topology, gust_validate_flags flags,
                                            GError **error);
+/* The same rules, without stopping: every broken one (a component with
+ * several stops at its first), in the order gust_topology_validate()
+ * checks them.  Returns a new array of GError* (g_ptr_array_unref() frees
+ * it and them); empty when the topology is valid.  Can't fail. */
+GPtrArray *gust_topology_validate_all(const gust_topology *topology, gust_validate_flags flags);
 
 G_END_DECLS
 
