@@ -22,6 +22,7 @@ typedef struct {
   uint32_t n;       /* records in use */
   uint32_t cap;     /* records allocated */
   bool end;         /* the producer's last batch on this channel */
+  bool spare;       /* not from the channel's pool: freed after use (channel.h) */
   uint64_t barrier; /* checkpoint barrier after the records; 0 = none */
   fc_record *records;
   fc_arena arena;
@@ -29,7 +30,7 @@ typedef struct {
 
 fc_batch *fc_batch_new(uint32_t cap);
 void fc_batch_free(fc_batch *b);
-void fc_batch_reset(fc_batch *b);
+void fc_batch_reset(fc_batch *b); /* keeps `spare` */
 void fc_batch_append(fc_batch *b, const fc_record *rec, int32_t producer);
 
 #endif

@@ -20,9 +20,19 @@ fc_channel *fc_channel_new(uint32_t capacity, uint32_t batch_records)
   return ch;
 }
 
+static void free_if_spare(fc_batch *b)
+{
+  if (b && b->spare) fc_batch_free(b);
+}
+
 void fc_channel_free(fc_channel *ch)
 {
   if (!ch) return;
+  g_queue_clear_full(&ch->overflow, (GDestroyNotify)free_if_spare);
+  free_if_spare(ch->filling);
+  fc_batch *b;
+  while ((b = fc_ring_pop(&ch->full)))
+    free_if_spare(b);
   for (uint32_t i = 0; i < ch->n_pool; i++)
     fc_batch_free(ch->pool[i]);
   g_free(ch->pool);
@@ -39,4 +49,21 @@ bool fc_channel_send(fc_channel *ch)
   ch->filling = fc_ring_pop(&ch->empty);
   g_assert(ch->filling != NULL); /* by the counting argument in channel.h */
   return true;
+}
+
+bool fc_channel_send_unbounded(fc_channel *ch)
+{
+  fc_batch *b;
+  while ((b = g_queue_peek_head(&ch->overflow)) && fc_ring_push(&ch->full, b))
+    g_queue_pop_head(&ch->overflow);
+  b = ch->filling;
+  if (b->n || b->end || b->barrier) {
+    if (ch->overflow.length || !fc_ring_push(&ch->full, b)) g_queue_push_tail(&ch->overflow, b);
+    ch->filling = fc_ring_pop(&ch->empty);
+    if (!ch->filling) {
+      ch->filling = fc_batch_new(ch->batch_records);
+      ch->filling->spare = true;
+    }
+  }
+  return ch->overflow.length == 0;
 }

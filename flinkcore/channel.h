@@ -40,6 +40,13 @@ typedef struct {
   _Atomic int producer_waiting; /* producer parked on this channel */
   fc_batch **pool;
   uint32_t n_pool;
+  /* Cycles (see loops.c).  feedback: the producer never parks on this
+   * channel; batches the ring cannot take wait in `overflow` (producer
+   * side, oldest first), fresh ones are allocated as spares (the consumer
+   * frees a spare instead of giving it back). */
+  bool feedback;
+  struct fc_loop *loop; /* both ends on this loop: records are counted, no end mark */
+  GQueue overflow;
 } fc_channel;
 
 fc_channel *fc_channel_new(uint32_t capacity, uint32_t batch_records);
@@ -49,6 +56,10 @@ void fc_channel_free(fc_channel *ch);
  * barrier is set) and takes a fresh one.  FALSE if the full ring has no
  * room. */
 bool fc_channel_send(fc_channel *ch);
+/* Producer, feedback channel: sends what waits in the overflow queue, then
+ * the filling batch, queueing what the ring cannot take.  Never fails;
+ * TRUE if nothing is left waiting. */
+bool fc_channel_send_unbounded(fc_channel *ch);
 static inline bool fc_channel_filling_is_full(const fc_channel *ch)
 {
   return ch->filling->n >= ch->batch_records;

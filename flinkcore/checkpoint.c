@@ -27,6 +27,12 @@
  *              or broken disk costs one attempt per interval, never a
  *              tight loop), and the reason is kept for
  *              fc_job_checkpoint_last_failure().
+ * A task that finishes counts as acknowledged, with no state, in the
+ * checkpoints after it — unless it had snapshotted state before: then no
+ * further checkpoint starts or completes (those pending are aborted
+ * quietly), since each would record that task without its state and a
+ * restore from it would start the task afresh.  In a Storm topology this
+ * is the drain after a stop's final checkpoint, which stays the newest.
  * Notifications go to every task that has not finished, and to a finished
  * task only for checkpoints it snapshotted (so a done task's mailbox does
  * not grow with every checkpoint).
@@ -83,6 +89,8 @@ struct fc_coordinator {
   GQueue pending;        /* pending_checkpoint*, ascending id */
   GQueue kept;           /* kept_checkpoint*, ascending id, at most retention */
   bool *task_finished;
+  bool *had_state;    /* per task: acknowledged a checkpoint with state */
+  bool state_dropped; /* a task with state finished: no more checkpoints */
   int n_finished;
   fc_checkpoint_metrics m;
 };
@@ -166,6 +174,7 @@ fc_coordinator *fc_coordinator_new(fc_job *job, GError **error)
   c->mode = o->checkpoint_mode;
   c->last_id = last_id;
   c->task_finished = g_new0(bool, c->n_tasks);
+  c->had_state = g_new0(bool, c->n_tasks);
   fc_mutex_init(&c->lock);
   fc_cond_init(&c->wake);
   fc_cond_init(&c->changed);
@@ -241,6 +250,7 @@ void fc_coordinator_free(fc_coordinator *c)
   pthread_cond_destroy(&c->wake);
   pthread_cond_destroy(&c->changed);
   g_free(c->task_finished);
+  g_free(c->had_state);
   g_free(c->dir);
   g_free(c->job_name);
   g_free(c->last_failure);
@@ -312,7 +322,7 @@ static void maybe_trigger_locked(fc_coordinator *c, int64_t now)
 {
   bool due = c->requested || (c->interval_ms > 0 && now >= c->next_periodic_us);
   if (!due || !c->job_started || now < c->not_before_us) return;
-  if (job_stopping(c) || all_finished(c)) {
+  if (job_stopping(c) || all_finished(c) || c->state_dropped) {
     c->requested = false;
     return;
   }
@@ -324,7 +334,7 @@ uint64_t fc_job_trigger_checkpoint(fc_job *job)
   fc_coordinator *c = job->coord;
   uint64_t id = 0;
   pthread_mutex_lock(&c->lock);
-  if (!c->stop && !job_stopping(c) && !all_finished(c)) {
+  if (!c->stop && !job_stopping(c) && !all_finished(c) && !c->state_dropped) {
     if (c->job_started && (int)c->pending.length < c->max_concurrent &&
         g_get_monotonic_time() >= c->not_before_us) {
       id = trigger_locked(c);
@@ -363,6 +373,7 @@ void fc_coordinator_ack(fc_coordinator *c, int task, uint64_t id, GBytes *state)
   pending_checkpoint *p = find_pending(c, id);
   if (p && !p->completing && !p->acked[task]) {
     p->acked[task] = true;
+    c->had_state[task] |= state && g_bytes_get_size(state) > 0;
     p->states[task] = g_steal_pointer(&state);
     count_ack(c, p);
   }
@@ -370,15 +381,23 @@ void fc_coordinator_ack(fc_coordinator *c, int task, uint64_t id, GBytes *state)
   if (state) g_bytes_unref(state); /* aborted meanwhile: nobody wants it */
 }
 
+static void abort_locked(fc_coordinator *c, pending_checkpoint *p, const char *why, bool failure,
+                         GLogLevelFlags level);
+
 void fc_coordinator_task_finished(fc_coordinator *c, int task)
 {
   pthread_mutex_lock(&c->lock);
   if (!c->task_finished[task]) {
     c->task_finished[task] = true;
     c->n_finished++;
-    for (GList *l = c->pending.head; l; l = l->next) {
+    c->state_dropped |= c->had_state[task];
+    for (GList *l = c->pending.head; l;) {
       pending_checkpoint *p = l->data;
-      if (!p->completing && !p->acked[task]) {
+      l = l->next;
+      if (p->completing || p->acked[task]) continue;
+      if (c->had_state[task]) {
+        abort_locked(c, p, "a task with state finished", false, 0);
+      } else {
         p->acked[task] = p->finished[task] = true;
         count_ack(c, p);
       }
@@ -483,7 +502,7 @@ static int64_t next_deadline(fc_coordinator *c)
 {
   int64_t deadline = INT64_MAX;
   bool may_start = (int)c->pending.length < c->max_concurrent && !all_finished(c) &&
-                   !job_stopping(c) && c->job_started;
+                   !job_stopping(c) && c->job_started && !c->state_dropped;
   if (may_start && c->interval_ms > 0) deadline = MAX(c->next_periodic_us, c->not_before_us);
   if (may_start && c->requested) deadline = MIN(deadline, c->not_before_us);
   for (GList *l = c->pending.head; l; l = l->next) {
@@ -580,7 +599,8 @@ gboolean fc_job_checkpoint_wait(fc_job *job, uint64_t id, int64_t timeout_ms, GE
                   "the job stopped before checkpoint %" G_GUINT64_FORMAT " completed", id);
       break;
     }
-    if (id > c->last_id && (all_finished(c) || (!c->requested && c->interval_ms == 0))) {
+    if (id > c->last_id &&
+        (all_finished(c) || c->state_dropped || (!c->requested && c->interval_ms == 0))) {
       g_set_error(error, FC_ERROR, FC_ERROR_CHECKPOINT_NOT_FOUND,
                   "checkpoint %" G_GUINT64_FORMAT " was never triggered", id);
       break;

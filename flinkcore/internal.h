@@ -34,17 +34,44 @@ typedef struct {
   GDestroyNotify free_data;
   int *locations; /* per subtask */
   int first_task; /* global id of subtask 0 (computed by fc_job_new) */
+  int loop;       /* index in job->loops, -1 if on none (fc_loops_find) */
 } fc_vertex;
 
 typedef struct {
   int from, to;
   fc_edge_spec spec;
+  int loop;      /* both ends on job->loops[loop]; -1 if not (fc_loops_find) */
+  bool feedback; /* closes a cycle: not aligned on, never back-pressured */
 } fc_edge;
 
 struct fc_graph {
   GArray *vertices; /* fc_vertex */
   GArray *edges;    /* fc_edge */
 };
+
+/* ---- loops (loops.c) ---- */
+
+/* One cycle of the graph (a strongly connected component); see loops.c. */
+typedef struct fc_loop {
+  char *description; /* "a -> b -> a" */
+  struct fc_task **tasks;
+  int n_tasks;
+  _Atomic int64_t in_flight; /* records on internal edges, or being processed */
+  _Atomic int open_tasks;    /* members whose other inputs have not all ended */
+  _Atomic int done;          /* quiet: every member ends its input */
+} fc_loop;
+
+/* Finds g's loops (*loops, always set: the caller frees it) and feedback
+ * edges (the edges' and vertices' loop fields).  FALSE with
+ * FC_ERROR_INVALID_GRAPH naming a loop no source feeds. */
+gboolean fc_loops_find(fc_graph *g, GPtrArray **loops, GError **error);
+/* Makes t (inputs wired) a member of its vertex's loop, if any. */
+void fc_loops_add_task(fc_job *job, struct fc_task *t);
+/* Task thread: publishes t->loop_emitted and takes `taken` records (an
+ * internal batch given back) off the loop's count. */
+void fc_loop_count(struct fc_task *t, int64_t taken);
+/* Task thread: every input of t from outside its loop has ended. */
+void fc_loop_task_inputs_ended(struct fc_task *t);
 
 /* ---- tasks (task.c) ---- */
 
@@ -88,8 +115,13 @@ struct fc_task {
   fc_channel **ins;
   int n_ins;
   int n_ins_ended;
-  int next_in;   /* round-robin cursor over inputs */
-  fc_batch *cur; /* input batch being processed */
+  int n_ext_ins;        /* inputs from outside t's loop (all, if on none) */
+  int n_feedback_ins;   /* inputs on feedback edges */
+  fc_loop *loop;        /* the loop t is on, or NULL */
+  int64_t loop_emitted; /* records appended to internal edges, not yet counted */
+  GQueue deferred_acks; /* fc_deferred_ack*: snapshots waiting for feedback barriers */
+  int next_in;          /* round-robin cursor over inputs */
+  fc_batch *cur;        /* input batch being processed */
   fc_channel *cur_ch;
   uint32_t cur_pos;
   int current_edge;
@@ -238,6 +270,7 @@ struct fc_job {
   fc_scheduler *sched;
   fc_timers *timers;
   fc_coordinator *coord;
+  GPtrArray *loops;     /* fc_loop* */
   _Atomic int stopping; /* cancel or failure: turns return at once */
 
   pthread_mutex_t lock;

@@ -100,6 +100,10 @@ static void wire_edge(fc_job *job, int edge_id)
       ch->producer = prod;
       ch->consumer = cons;
       ch->edge = edge_id;
+      ch->feedback = e->feedback;
+      ch->loop = e->loop >= 0 ? g_ptr_array_index(job->loops, e->loop) : NULL;
+      if (!ch->loop) cons->n_ext_ins++;
+      if (ch->feedback) cons->n_feedback_ins++;
       ch->consumer_input = cons->n_ins;
       cons->ins[cons->n_ins++] = ch;
       o->channels[c] = ch;
@@ -125,12 +129,15 @@ static void apply_defaults(fc_job_options *o)
 
 fc_job *fc_job_new(fc_graph *g, const fc_job_options *opts, GError **error)
 {
-  if (!check_graph(g, error)) {
+  GPtrArray *loops = NULL;
+  if (!check_graph(g, error) || !fc_loops_find(g, &loops, error)) {
+    if (loops) g_ptr_array_free(loops, TRUE);
     fc_graph_free(g);
     return NULL;
   }
   fc_job *job = g_new0(fc_job, 1);
   job->graph = g;
+  job->loops = loops;
   if (opts) job->opts = *opts;
   apply_defaults(&job->opts);
   fc_mutex_init(&job->lock);
@@ -165,11 +172,21 @@ fc_job *fc_job_new(fc_graph *g, const fc_job_options *opts, GError **error)
   }
   for (guint i = 0; i < g->edges->len; i++)
     wire_edge(job, (int)i);
+  for (int i = 0; i < n; i++)
+    fc_loops_add_task(job, &job->tasks[i]);
   job->sched = fc_scheduler_new(job, job->opts.threads, n);
   job->coord = fc_coordinator_new(job, error);
   if (!job->coord) {
     fc_job_free(job);
     return NULL;
+  }
+  /* A feedback input has delivered every barrier up to the first id: the
+   * task passes that one first (loops.c: records taken before barrier n
+   * returns crossed checkpoint n). */
+  for (int i = 0; i < n; i++) {
+    fc_task *t = &job->tasks[i];
+    for (int k = 0; k < t->n_ins; k++)
+      if (t->ins[k]->feedback) t->in_barrier[k] = t->ckpt_done;
   }
   return job;
 }
@@ -180,9 +197,12 @@ void fc_job_start(fc_job *job)
   job->started = true;
   job->timers = fc_timers_new();
   fc_coordinator_start(job->coord);
-  fc_scheduler_start(job->sched);
+  /* Every task is queued, in order, before a scheduler thread runs: each
+   * one's first turn (its open) comes before any task's second, so no
+   * source produces before every task has opened. */
   for (int i = 0; i < job->n_tasks; i++)
     fc_task_wake(&job->tasks[i]);
+  fc_scheduler_start(job->sched);
 }
 
 gboolean fc_job_wait(fc_job *job, int64_t timeout_ms, GError **error)
@@ -246,6 +266,7 @@ void fc_job_free(fc_job *job)
   fc_coordinator_free(job->coord);
   fc_scheduler_free(job->sched);
   g_ptr_array_free(job->channels, TRUE);
+  g_ptr_array_free(job->loops, TRUE);
   g_free(job->tasks);
   fc_graph_free(job->graph);
   if (job->error) g_error_free(job->error);

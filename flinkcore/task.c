@@ -66,6 +66,7 @@ void fc_task_init(fc_task *t, fc_job *job, const fc_vertex *v, int vertex, int s
   fc_arena_init(&t->scratch, 0);
   fc_mutex_init(&t->mailbox_lock);
   g_queue_init(&t->mailbox);
+  g_queue_init(&t->deferred_acks);
 }
 
 static void message_free(fc_message *m)
@@ -74,8 +75,21 @@ static void message_free(fc_message *m)
   g_free(m);
 }
 
+/* A snapshot whose acknowledgement waits for feedback barriers. */
+typedef struct {
+  uint64_t id;
+  GBytes *state;
+} deferred_ack;
+
+static void deferred_ack_free(deferred_ack *d)
+{
+  g_bytes_unref(d->state);
+  g_free(d);
+}
+
 void fc_task_clear(fc_task *t)
 {
+  g_queue_clear_full(&t->deferred_acks, (GDestroyNotify)deferred_ack_free);
   if (t->restored) g_bytes_unref(t->restored);
   g_queue_clear_full(&t->mailbox, (GDestroyNotify)message_free);
   pthread_mutex_destroy(&t->mailbox_lock);
@@ -208,8 +222,23 @@ static bool try_send(fc_channel *ch)
 {
   uint32_t n = ch->filling->n;
   bool end = ch->filling->end;
-  if (n == 0 && !end && !ch->filling->barrier) return true;
-  if (!fc_channel_send(ch)) return false;
+  if (n == 0 && !end && !ch->filling->barrier && G_LIKELY(!ch->overflow.length)) return true;
+  if (G_UNLIKELY(ch->loop)) {
+    if (atomic_load(&ch->loop->done)) { /* the loop ended: nobody will read this */
+      fc_batch_reset(ch->filling);
+      return true;
+    }
+    fc_loop_count(ch->producer, 0); /* counted before anyone can take them */
+  }
+  if (G_UNLIKELY(ch->feedback)) {
+    /* never parks (loops.c); a consumer's give-back resumes the overflow */
+    if (!fc_channel_send_unbounded(ch)) {
+      atomic_exchange(&ch->producer_waiting, 1);
+      if (fc_channel_send_unbounded(ch)) atomic_store(&ch->producer_waiting, 0);
+    }
+  } else if (!fc_channel_send(ch)) {
+    return false;
+  }
   fc_task *c = ch->consumer;
   int64_t q = atomic_fetch_add_explicit(&c->m_queued_records, n, memory_order_relaxed) + n;
   if (end) ch->end_sent = true;
@@ -261,7 +290,8 @@ static bool send_outputs(fc_task *t, bool include_partial)
     fc_out_edge *o = &t->outs[i];
     for (int c = 0; c < o->n_channels; c++) {
       fc_channel *ch = o->channels[c];
-      bool must = fc_channel_filling_is_full(ch) || ch->filling->end || ch->filling->barrier;
+      bool must = fc_channel_filling_is_full(ch) || ch->filling->end || ch->filling->barrier ||
+                  ch->overflow.length;
       if (!must && !(include_partial && ch->filling->n)) continue;
       if (!channel_flush(ch) && must) stuck = true;
     }
@@ -279,6 +309,7 @@ static inline void send_to(fc_task *t, fc_out_edge *o, int idx, const fc_record 
   fc_channel *ch = o->channels[idx];
   fc_batch_append(ch->filling, rec, t->id);
   tls_counts->records_out++;
+  if (G_UNLIKELY(ch->loop)) t->loop_emitted++;
   if (G_UNLIKELY(fc_channel_filling_is_full(ch)) && !try_send(ch)) park(t);
   if (targets && *count < max_targets) targets[*count] = o->consumer_first_task + idx;
   (*count)++;
@@ -367,6 +398,45 @@ void fc_task_send(fc_task *t, const fc_record *rec, const fc_route *route)
   send_to(t, &t->outs[route->out], route->subtask, rec, NULL, 0, &count);
 }
 
+/* ---- acknowledging checkpoints ----
+ *
+ * A task with feedback inputs acknowledges checkpoint n only once barrier
+ * n has come back on each of them (loops.c): until then the records it
+ * takes from them crossed n, and the operator has been told so
+ * (fc_task_crossed_checkpoint) before the checkpoint can complete. */
+
+static uint64_t feedback_barrier_low(const fc_task *t)
+{
+  uint64_t low = UINT64_MAX;
+  for (int i = 0; i < t->n_ins; i++)
+    if (t->ins[i]->feedback) low = MIN(low, t->in_barrier[i]);
+  return low;
+}
+
+static void ack_checkpoint(fc_task *t, uint64_t id, GBytes *state)
+{
+  if (t->n_feedback_ins && (t->deferred_acks.length || feedback_barrier_low(t) < id)) {
+    deferred_ack *d = g_new(deferred_ack, 1);
+    d->id = id;
+    d->state = state;
+    g_queue_push_tail(&t->deferred_acks, d);
+    return;
+  }
+  fc_coordinator_ack(t->job->coord, t->id, id, state);
+}
+
+/* A feedback input delivered a barrier: acknowledges what it released. */
+static void release_acks(fc_task *t)
+{
+  uint64_t low = feedback_barrier_low(t);
+  deferred_ack *d;
+  while ((d = g_queue_peek_head(&t->deferred_acks)) && d->id <= low) {
+    g_queue_pop_head(&t->deferred_acks);
+    fc_coordinator_ack(t->job->coord, t->id, d->id, d->state);
+    g_free(d);
+  }
+}
+
 /* ---- receiving ---- */
 
 static bool take_input(fc_task *t)
@@ -396,18 +466,30 @@ static bool give_back(fc_task *t)
   fc_channel *ch = t->cur_ch;
   bool end = t->cur->end;
   uint64_t barrier = t->cur->barrier;
-  fc_batch_reset(t->cur);
-  fc_ring_push(&ch->empty, t->cur); /* never full: the pool fits */
+  uint32_t n = t->cur->n;
+  if (G_UNLIKELY(t->cur->spare)) {
+    fc_batch_free(t->cur); /* an overflow batch of a feedback channel */
+  } else {
+    fc_batch_reset(t->cur);
+    fc_ring_push(&ch->empty, t->cur); /* never full: the pool fits */
+  }
   t->cur = NULL;
   t->cur_ch = NULL;
+  if (G_UNLIKELY(t->loop) && (t->loop_emitted || ch->loop)) fc_loop_count(t, ch->loop ? n : 0);
   if (atomic_exchange(&ch->producer_waiting, 0)) fc_task_wake(ch->producer);
   if (G_LIKELY(!end && !barrier)) return false;
   uint64_t *seen = &t->in_barrier[ch->consumer_input];
   if (barrier > *seen) *seen = barrier;
   if (barrier > t->ckpt_seen) t->ckpt_seen = barrier;
-  if (end) {
+  if (G_UNLIKELY(ch->feedback)) release_acks(t);
+  if (end) {            /* only inputs from outside the task's loop end (loops.c) */
     *seen = UINT64_MAX; /* an ended input has delivered every barrier */
-    if (++t->n_ins_ended == t->n_ins) t->input_ended = true;
+    if (++t->n_ins_ended == t->n_ext_ins) {
+      if (t->loop)
+        fc_loop_task_inputs_ended(t);
+      else
+        t->input_ended = true;
+    }
   }
   return true;
 }
@@ -428,6 +510,7 @@ static void report_finished(fc_task *t)
 {
   if (!t->ckpt_finished_sent) {
     t->ckpt_finished_sent = true;
+    g_queue_clear_full(&t->deferred_acks, (GDestroyNotify)deferred_ack_free);
     fc_coordinator_task_finished(t->job->coord, t->id);
   }
 }
@@ -474,7 +557,7 @@ static bool pass_checkpoint(fc_task *t, uint64_t id, GError **error)
       }
     }
     fc_snapshot_clear(&snap);
-    fc_coordinator_ack(t->job->coord, t->id, id, g_byte_array_free_to_bytes(snap.bytes));
+    ack_checkpoint(t, id, g_byte_array_free_to_bytes(snap.bytes));
   }
   emit_barrier(t, id);
   t->ckpt_done = id;
@@ -488,7 +571,7 @@ static bool align_inputs(fc_task *t)
 {
   uint64_t low = t->ckpt_seen;
   for (int i = 0; i < t->n_ins; i++)
-    low = MIN(low, t->in_barrier[i]);
+    if (!t->ins[i]->feedback) low = MIN(low, t->in_barrier[i]); /* never wait for oneself */
   while (t->ckpt_done < low && !t->barrier_stuck && !t->snapshot_waiting) {
     GError *error = NULL;
     if (!pass_checkpoint(t, t->ckpt_done + 1, &error)) {
@@ -499,7 +582,8 @@ static bool align_inputs(fc_task *t)
   if (t->ckpt_aligned) {
     int held = 0;
     for (int i = 0; i < t->n_ins; i++)
-      if (t->in_barrier[i] > t->ckpt_done && t->in_barrier[i] != UINT64_MAX) held++;
+      if (t->in_barrier[i] > t->ckpt_done && t->in_barrier[i] != UINT64_MAX && !t->ins[i]->feedback)
+        held++;
     if (held && !t->n_held)
       t->held_since = fc_now_ns();
     else if (!held && t->n_held)
@@ -671,8 +755,13 @@ static void end_outputs(fc_task *t)
     }
     fc_arena_reset(&t->scratch);
     for (int i = 0; i < t->n_outs; i++)
-      for (int c = 0; c < t->outs[i].n_channels; c++)
-        t->outs[i].channels[c]->filling->end = true;
+      for (int c = 0; c < t->outs[i].n_channels; c++) {
+        fc_channel *ch = t->outs[i].channels[c];
+        if (ch->loop) /* the loop ended as a whole: no end mark inside it */
+          ch->end_sent = true;
+        else
+          ch->filling->end = true;
+      }
   }
   if (!send_outputs(t, true)) return; /* parked; the consumer wakes us */
   for (int i = 0; i < t->n_outs; i++)
@@ -716,6 +805,8 @@ static bool turn(fc_task *t)
     if (!align_inputs(t)) return false;
     if (t->barrier_stuck) return false;
   }
+  if (G_UNLIKELY(t->loop) && !t->input_ended && atomic_load(&t->loop->done))
+    t->input_ended = true; /* the loop is quiet (loops.c) */
   bool more = false;
   if (!t->input_ended) {
     bool ok = t->n_ins == 0 ? run_source(t, &more) : run_operator(t, &more);

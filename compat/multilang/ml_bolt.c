@@ -329,6 +329,7 @@ static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, G
 {
   ml_bolt *h = state;
   gust_tuple view = rt_tuple_of_record(h->comp->rt, rec);
+  rt_defer_crossed_roots(h->comp->rt, task, rec);
   rt_stat_add(&h->out.stats->executed, 1);
   if (!ml_child_is_up(&h->child)) {
     gust_fail(&h->out, &view); /* no process to give it to: the spout may replay it */

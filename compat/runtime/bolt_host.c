@@ -68,6 +68,7 @@ static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, G
 {
   bolt_host *h = state;
   gust_tuple tuple = rt_tuple_of_record(h->comp->rt, rec);
+  rt_defer_crossed_roots(h->comp->rt, task, rec);
   return execute(h, &tuple, error);
 }
 

@@ -216,18 +216,34 @@ static void copy_task_ids(const fc_route *routes, size_t n, int *task_ids, size_
     task_ids[i] = routes[i].task + 1;
 }
 
+/* Checkpoint mode: tells the spout task owning each root (the root id
+ * says which) that it failed, or that its ack waits (deferred). */
+static void post_to_owners(fc_task *task, const uint64_t *roots, uint32_t n, bool failed,
+                           bool deferred)
+{
+  for (uint32_t k = 0; k < n; k++) {
+    GArray *acks = g_array_sized_new(FALSE, FALSE, sizeof(spout_ack), 1);
+    spout_ack a = {.root = roots[k], .failed = failed, .deferred = deferred};
+    g_array_append_val(acks, a);
+    fc_message msg = {
+        .kind = MSG_SPOUT_ACKS, .ptr = acks, .free_ptr = (GDestroyNotify)g_array_unref};
+    fc_task_post(task, rt_root_owner(roots[k]), &msg);
+  }
+}
+
 /* Checkpoint mode: a bolt's fail goes straight to the spout task that
  * owns each root. */
 static void fail_to_owners(gust_collector *c, const gust_tuple *input)
 {
-  for (uint32_t k = 0; k < input->n_tags; k++) {
-    GArray *acks = g_array_sized_new(FALSE, FALSE, sizeof(spout_ack), 1);
-    spout_ack a = {.root = input->tags[k], .failed = true};
-    g_array_append_val(acks, a);
-    fc_message msg = {
-        .kind = MSG_SPOUT_ACKS, .ptr = acks, .free_ptr = (GDestroyNotify)g_array_unref};
-    fc_task_post(c->task, rt_root_owner(input->tags[k]), &msg);
-  }
+  post_to_owners(c->task, input->tags, input->n_tags, true, false);
+}
+
+void rt_defer_crossed_roots(gust_runtime *rt, fc_task *task, const fc_record *rec)
+{
+  if (G_LIKELY(!rec->n_tags) || rt->reliability != RELIABILITY_CHECKPOINT ||
+      G_LIKELY(!fc_task_crossed_checkpoint(task)))
+    return;
+  post_to_owners(task, rec->tags, rec->n_tags, false, true);
 }
 
 /* Checkpoint mode: the roots of every anchor, once each, into tags. */

@@ -6,7 +6,10 @@
  * settles whole epochs, oldest first: a walk over arrays, no hashing and
  * no allocation per message beyond the array's growth.  An explicit fail
  * finds its message by root: roots grow with every emit of a task, so the
- * epoch is found by its root range and the message by binary search.
+ * epoch is found by its root range and the message by binary search.  A
+ * message whose tuples were still inside a loop of the topology when its
+ * checkpoint was taken is moved to the open epoch (rt_ledger_defer),
+ * inserted in root order; the copy it leaves is marked settled.
  *
  * Holds.  A bolt that still holds a tuple when a checkpoint's barrier
  * reaches it reports the tuple's roots (hold +1) and, once it settles the
@@ -91,8 +94,8 @@ void rt_ledger_settle_through(rt_epoch_ledger *l, uint64_t last, rt_ledger_fn fn
   }
 }
 
-/* The unsettled message of root in the open epochs, or NULL. */
-static rt_ledger_msg *find_open(rt_epoch_ledger *l, uint64_t root)
+/* The unsettled message with this root, or NULL; *in: its epoch. */
+static rt_ledger_msg *find_open(rt_epoch_ledger *l, uint64_t root, rt_ledger_epoch **in)
 {
   for (GList *it = l->epochs.head; it; it = it->next) {
     rt_ledger_epoch *e = it->data;
@@ -107,19 +110,25 @@ static rt_ledger_msg *find_open(rt_epoch_ledger *l, uint64_t root)
         hi = mid;
     }
     rt_ledger_msg *m = lo < e->msgs->len ? &g_array_index(e->msgs, rt_ledger_msg, lo) : NULL;
-    return m && m->root == root && !m->settled ? m : NULL;
+    if (m && m->root == root && !m->settled) {
+      *in = e;
+      return m;
+    }
+    /* settled here, or moved to a later epoch (rt_ledger_defer): look on */
   }
   return NULL;
 }
 
 bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, void *data)
 {
-  rt_ledger_msg *m = find_open(l, root);
+  rt_ledger_epoch *e;
+  rt_ledger_msg *m = find_open(l, root, &e);
   if (m) {
     m->settled = true;
     l->n_open--;
     fn(m, data);
     rt_value_free_heap(&m->msg_id);
+    m->msg_id = fc_null(); /* epoch_free() frees it again */
     return true;
   }
   m = g_hash_table_lookup(l->covered, &root);
@@ -132,7 +141,8 @@ bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, vo
 
 bool rt_ledger_hold(rt_epoch_ledger *l, uint64_t root, int delta, rt_ledger_fn fn, void *data)
 {
-  rt_ledger_msg *m = find_open(l, root);
+  rt_ledger_epoch *e;
+  rt_ledger_msg *m = find_open(l, root, &e);
   bool covered = !m;
   if (covered) m = g_hash_table_lookup(l->covered, &root);
   if (!m || (delta < 0 && !m->holds)) return false;
@@ -156,4 +166,26 @@ void rt_ledger_expire_covered(rt_epoch_ledger *l, int64_t before, rt_ledger_fn f
     fn(m, data);
     g_hash_table_iter_remove(&it);
   }
+}
+
+bool rt_ledger_defer(rt_epoch_ledger *l, uint64_t root, uint64_t epoch)
+{
+  rt_ledger_epoch *from;
+  rt_ledger_msg *m = find_open(l, root, &from);
+  if (!m || from->epoch >= epoch) return false;
+  rt_ledger_msg moved = *m;
+  m->settled = true;
+  m->msg_id = fc_null(); /* moved */
+  rt_ledger_epoch *to = g_queue_peek_tail(&l->epochs);
+  if (to->epoch != epoch) {
+    to = g_new0(rt_ledger_epoch, 1);
+    to->epoch = epoch;
+    to->msgs = g_array_new(FALSE, FALSE, sizeof(rt_ledger_msg));
+    g_queue_push_tail(&l->epochs, to);
+  }
+  guint at = to->msgs->len; /* roots stay ascending */
+  while (at > 0 && g_array_index(to->msgs, rt_ledger_msg, at - 1).root > root)
+    at--;
+  g_array_insert_val(to->msgs, at, moved);
+  return true;
 }

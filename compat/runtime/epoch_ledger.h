@@ -44,4 +44,9 @@ bool rt_ledger_hold(rt_epoch_ledger *l, uint64_t root, int delta, rt_ledger_fn f
  * clock) and forgets it: held past the message timeout, it fails. */
 void rt_ledger_expire_covered(rt_epoch_ledger *l, int64_t before, rt_ledger_fn fn, void *data);
 
+/* Moves root's message, unsettled, to epoch (the spout's open one, newer
+ * than every epoch held): a completed checkpoint that closes its old epoch
+ * leaves it alone.  FALSE if it is unknown, settled, or in epoch already. */
+bool rt_ledger_defer(rt_epoch_ledger *l, uint64_t root, uint64_t epoch);
+
 #endif

@@ -127,11 +127,17 @@ enum { MSG_SPOUT_HOLDS = 4 };
 typedef struct {
   uint64_t root;
   bool failed;
+  bool deferred; /* checkpoint mode: a tuple of root crossed a checkpoint in a loop */
 } spout_ack;
 typedef struct {
   uint64_t root;
   int32_t delta; /* +1: held at a barrier; -1: settled since */
 } spout_hold;
+
+/* Checkpoint mode, in a bolt's process(): if rec crossed a checkpoint
+ * inside a loop (fc_task_crossed_checkpoint), tells the spout tasks owning
+ * its roots not to ack them when that checkpoint completes (collector.c). */
+void rt_defer_crossed_roots(gust_runtime *rt, fc_task *task, const fc_record *rec);
 
 /* components (component_resolve.c) */
 gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error);

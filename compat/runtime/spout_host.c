@@ -179,7 +179,9 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
     GArray *acks = msg->ptr;
     for (guint i = 0; i < acks->len; i++) {
       spout_ack *a = &g_array_index(acks, spout_ack, i);
-      if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT) {
+      if (a->deferred) {
+        rt_ledger_defer(&h->out.ledger, a->root, h->out.epoch);
+      } else if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT) {
         settle_args args = {.h = h, .failed = a->failed};
         rt_ledger_settle_one(&h->out.ledger, a->root, settled_from_ledger, &args);
       } else {

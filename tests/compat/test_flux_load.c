@@ -65,7 +65,7 @@ static void test_wordcount_example_builds_builtin_components(void)
   const char *word[] = {"word", NULL};
   assert_strv(gust_stream_fields(gust_component_lookup_stream(words, "default")), word);
   g_assert_true(g_str_has_suffix(gust_component_location(words)->file, "wordcount.yaml"));
-  g_assert_cmpuint(gust_component_location(words)->line, ==, 15);
+  g_assert_cmpuint(gust_component_location(words)->line, ==, 17);
 
   const gust_component *counter = component(t, "counter");
   assert_builtin(counter, "org.apache.storm.testing.TestWordCounter");
@@ -78,14 +78,14 @@ static void test_wordcount_example_builds_builtin_components(void)
   g_assert_cmpstr(gust_input_stream(in), ==, "default");
   g_assert_cmpint(gust_grouping_get_kind(gust_input_grouping(in)), ==, GUST_GROUPING_FIELDS);
   assert_strv(gust_grouping_fields(gust_input_grouping(in), NULL), word);
-  g_assert_cmpuint(gust_input_location(in)->line, ==, 29);
+  g_assert_cmpuint(gust_input_location(in)->line, ==, 31);
 
   const gust_component *logger = component(t, "logger");
   assert_builtin(logger, "org.apache.storm.flux.wrappers.bolts.LogInfoBolt");
   g_assert_cmpuint(gust_component_n_streams(logger), ==, 0);
   g_assert_cmpint(gust_grouping_get_kind(gust_input_grouping(only_input(logger))), ==,
                   GUST_GROUPING_SHUFFLE);
-  g_assert_cmpuint(gust_input_location(only_input(logger))->line, ==, 36);
+  g_assert_cmpuint(gust_input_location(only_input(logger))->line, ==, 38);
 
   /* the definition is kept for the hosts */
   json_t *definition = gust_component_definition(words);
@@ -126,7 +126,7 @@ static void test_shell_example_builds_multilang_components(void)
   const gust_input *totals = gust_component_lookup_input(log, "count", "totals");
   g_assert_nonnull(totals);
   g_assert_cmpint(gust_grouping_get_kind(gust_input_grouping(totals)), ==, GUST_GROUPING_GLOBAL);
-  g_assert_cmpuint(gust_input_location(totals)->line, ==, 62);
+  g_assert_cmpuint(gust_input_location(totals)->line, ==, 66);
   g_free(expected_resources);
   g_free(resources);
   gust_topology_free(t);

@@ -84,7 +84,7 @@ def summary(stdout):
     rows = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 9 and parts[1] in ("spout", "bolt"):
+        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
             rows[parts[0]] = dict(zip(("emitted", "acked", "failed", "executed", "errors"),
                                       [int(p) for p in parts[3:8]]))
     return rows

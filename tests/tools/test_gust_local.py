@@ -28,11 +28,95 @@ def summary(stdout):
     rows = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 9 and parts[1] in ("spout", "bolt"):
+        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
             rows[parts[0]] = dict(zip(
                 ("kind", "tasks", "emitted", "acked", "failed", "executed", "errors", "latency"),
-                [parts[1], int(parts[2])] + [int(p) for p in parts[3:8]] + [float(parts[8])]))
+                [parts[1], int(parts[2])] + [int(p) for p in parts[3:8]] +
+                [float(parts[8] if parts[1] == "spout" else parts[9])]))
     return rows
+
+
+LOOP_SPOUT = """import multilang
+n = [0]
+def next_tuple():
+    if n[0] < 200:
+        multilang.emit(["m%d" % n[0]], id=n[0])
+        n[0] += 1
+def ack(i):
+    multilang.log("ACKED %s" % i)
+def fail(i):
+    multilang.log("FAILED %s" % i)
+multilang.run_spout(next_tuple, ack=ack, fail=fail)
+"""
+
+LOOP_BOLT = """import multilang
+def process(tup):
+    if tup.stream == "default":
+        multilang.emit([tup.values[0]], stream="again")
+multilang.run_bolt(process)
+"""
+
+LOOP_YAML = """name: "loop"
+config:
+  topology.gust.reliability: "%s"
+  topology.gust.checkpoint.interval.ms: 50
+spouts:
+  - id: "spout"
+    className: "org.apache.storm.flux.wrappers.spouts.FluxShellSpout"
+    constructorArgs: [["python3", "loop_spout.py"], ["msg"]]
+bolts:
+  - id: "loop"
+    className: "org.apache.storm.flux.wrappers.bolts.FluxShellBolt"
+    constructorArgs: [["python3", "loop_bolt.py"], ["msg"]]
+    configMethods:
+      - name: "setNamedStream"
+        args: ["again", ["msg"]]
+streams:
+  - from: "spout"
+    to: "loop"
+    grouping: {type: SHUFFLE}
+  - from: "loop"
+    to: "loop"
+    grouping: {type: SHUFFLE, streamId: "again"}
+"""
+
+
+class Cycles(unittest.TestCase):
+    """A bolt subscribed to its own stream: each spout tuple goes round the
+    loop once.  Every message is acked once, none fails, the stop is clean."""
+
+    def run_loop(self, reliability):
+        with tempfile.TemporaryDirectory() as d:
+            res = os.path.join(d, "resources")
+            os.mkdir(res)
+            with open(os.path.join(SOURCE, "examples", "flux", "shell", "resources",
+                                   "multilang.py")) as f:
+                helper = f.read()
+            for name, text in (("multilang.py", helper), ("loop_spout.py", LOOP_SPOUT),
+                               ("loop_bolt.py", LOOP_BOLT)):
+                with open(os.path.join(res, name), "w") as f:
+                    f.write(text)
+            yaml = os.path.join(d, "loop.yaml")
+            with open(yaml, "w") as f:
+                f.write(LOOP_YAML % reliability)
+            r = run("local", yaml, "--duration", "3")
+        out = r.stdout + r.stderr
+        self.assertEqual(r.returncode, 0, out)
+        rows = summary(r.stdout)
+        emitted = rows["spout"]["emitted"]  # up to 200, however fast the machine is
+        self.assertGreater(emitted, 0, out)
+        self.assertEqual(rows["spout"]["acked"], emitted, out)
+        self.assertEqual(rows["spout"]["failed"], 0, out)
+        self.assertEqual(rows["loop"]["executed"], 2 * emitted, out)  # each tuple and its echo
+        acked = re.findall(r"ACKED (\d+)", out)
+        self.assertEqual(sorted(int(a) for a in acked), list(range(emitted)), out)
+        self.assertNotIn("FAILED", out)
+
+    def test_a_self_loop_runs_in_checkpoint_mode(self):
+        self.run_loop("checkpoint")
+
+    def test_a_self_loop_runs_in_acker_mode(self):
+        self.run_loop("acker")
 
 
 class GustLocal(unittest.TestCase):
@@ -107,6 +191,46 @@ class GustLocal(unittest.TestCase):
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("ghost", r.stderr)
             self.assertIn("libnothere.so", r.stderr)
+
+
+    def test_check_reports_every_unsupported_class_at_once(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "java.yaml")
+            with open(path, "w") as f:
+                f.write("name: java\n"
+                        "spouts:\n  - id: a\n    className: com.example.SpoutA\n"
+                        "bolts:\n  - id: b\n    className: com.example.BoltB\n"
+                        "  - id: c\n    className: com.example.BoltC\n"
+                        "streams:\n  - {from: a, to: b, grouping: {type: SHUFFLE}}\n"
+                        "  - {from: b, to: c, grouping: {type: SHUFFLE}}\n")
+            r = run("local", "--check", path)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            for cls in ("com.example.SpoutA", "com.example.BoltB", "com.example.BoltC"):
+                self.assertIn(cls, r.stderr)
+            # the three classes, and the streams they cannot declare
+            self.assertGreaterEqual(int(re.search(r"(\d+) problems", r.stdout).group(1)), 3)
+            self.assertEqual(r.stderr.count(" ERROR "), int(re.search(r"(\d+) problems", r.stdout).group(1)))
+        r = run("local", "--check", os.path.join(SOURCE, "examples", "flux", "groupings", "direct.yaml"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("is valid", r.stdout)
+
+    def test_numeric_options_out_of_range_are_refused(self):
+        flux = os.path.join(SOURCE, "examples", "flux", "wordcount.yaml")
+        for option, value in (("--duration", "-1"), ("--duration", "nan"), ("--duration", "inf"),
+                              ("--duration", "1e300"), ("--threads", "100000"), ("--threads", "0")):
+            r = run("local", option, value, flux, timeout=30)
+            self.assertEqual(r.returncode, 2, (option, value, r.stderr))
+            self.assertIn("%s '%s'" % (option, value), r.stderr)
+
+    def test_version_and_help(self):
+        r = run("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^gust \d+\.\d+\.\d+ \(Storm 2\.6\.0")
+        r = run("help", "local")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("--check", r.stdout)
+        self.assertIn("GUST_NATIVE_PATH", r.stdout)
+        self.assertEqual(run("help", "nope").returncode, 2)
 
 
 if __name__ == "__main__":

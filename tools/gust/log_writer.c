@@ -8,8 +8,8 @@
  * component:task comes from the structured field GUST_TASK when a caller
  * sets one, else from the idiom the runtime's messages begin with: an
  * optional kind, the component id (possibly quoted) and "(task N)", as in
- * "count (task 2): ..." or "kafka spout 'words' (task 1): ...".  The id and
- * task move to their column; the kind stays in the text.
+ * "count (task 2): ..." or "kafka spout 'words' (task 1): ...", copied to
+ * their column; the text itself is never changed.
  *
  * The writer's only state is a compiled pattern, set before other threads
  * exist and read-only afterwards, and the verbosity, set by a subcommand
@@ -46,12 +46,9 @@ static void append_task_and_message(GString *line, const char *task, const char 
 {
   GMatchInfo *match = NULL;
   if (!task && g_regex_match(task_prefix, message, 0, &match)) {
-    g_autofree char *kind = g_match_info_fetch(match, 1);
     g_autofree char *id = g_match_info_fetch(match, 2);
     g_autofree char *n = g_match_info_fetch(match, 3);
-    int end = 0;
-    g_match_info_fetch_pos(match, 0, NULL, &end);
-    g_string_append_printf(line, "%s:%s %s%s", id, n, kind, message + end);
+    g_string_append_printf(line, "%s:%s %s", id, n, message);
   } else {
     g_string_append_printf(line, "%s %s", task ? task : "-", message);
   }

@@ -28,6 +28,13 @@ const char *fc_task_name(const fc_task *t); /* "vertex[subtask]" */
 fc_job *fc_task_job(fc_task *t);
 /* The input edge the record being processed came through (-1 outside process()). */
 int fc_task_current_edge(const fc_task *t);
+/* In process(): the checkpoint the record crossed, or 0.  A record taken
+ * from a feedback edge (one that closes a cycle of the graph) after this
+ * task passed checkpoint n, but sent before its producer did, is on no
+ * side of n's snapshot: its effects are in no task's state of n, and the
+ * checkpoint does not log it.  The first such n is returned.  n cannot
+ * complete before this process() call returns. */
+uint64_t fc_task_crossed_checkpoint(const fc_task *t);
 
 /* Sends rec along every outgoing edge whose stream matches (direct edges
  * excepted).  Writes up to max_targets global task ids of the receivers
