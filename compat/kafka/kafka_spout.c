@@ -30,6 +30,7 @@
 
 #include "kafka_spout_private.h"
 
+#include <gust/conf.h>
 #include <gust/runtime.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +73,11 @@ static gboolean config_error(gust_kafka_spout *s, GError **error, const char *wh
   return FALSE;
 }
 
-static int64_t conf_int(const json_t *conf, const char *key, int64_t fallback)
+/* An integer of the KafkaSpoutConfig that kafka_spout_class.c built and
+ * range-checked (its defaults filled in), not of the topology conf. */
+static int64_t spout_setting(const json_t *kconf, const char *key, int64_t fallback)
 {
-  json_t *v = json_object_get(conf, key);
+  json_t *v = json_object_get(kconf, key);
   return json_is_integer(v) ? json_integer_value(v) : fallback;
 }
 
@@ -120,19 +123,21 @@ static gboolean read_config(gust_kafka_spout *s, const json_t *conf, const json_
     return config_error(s, error, "its Kafka configuration is malformed");
   s->strategy = strategy;
   s->guarantee = guarantee;
-  s->commit_period_us = conf_int(kconf, "offset.commit.period.ms", 30000) * 1000;
-  s->max_uncommitted = conf_int(kconf, "max.uncommitted.offsets", 10000000);
-  s->max_pending = MAX(conf_int(conf, "topology.max.spout.pending", 0), 0);
+  s->commit_period_us = spout_setting(kconf, "offset.commit.period.ms", 30000) * 1000;
+  s->max_uncommitted = spout_setting(kconf, "max.uncommitted.offsets", 10000000);
+  gint max_pending;
+  s->max_pending =
+      gust_conf_lookup_int(conf, "topology.max.spout.pending", &max_pending) ? max_pending : 0;
   const char *batch = json_string_value(json_object_get(props, "max.poll.records"));
   s->batch = (guint)CLAMP(batch ? g_ascii_strtoll(batch, NULL, 10) : 500, 1, 100000);
   s->value_only =
       !g_strcmp0(json_string_value(json_object_get(kconf, "record.translator")), "value-only");
   json_t *retry = json_object_get(kconf, "retry");
   s->retry = (gust_kafka_retry_policy){
-      .initial_delay_us = conf_int(retry, "initial.delay.us", 0),
-      .delay_period_us = conf_int(retry, "delay.period.us", 2000),
-      .max_delay_us = conf_int(retry, "max.delay.us", 10000000),
-      .max_retries = conf_int(retry, "max.retries", G_MAXINT32),
+      .initial_delay_us = spout_setting(retry, "initial.delay.us", 0),
+      .delay_period_us = spout_setting(retry, "delay.period.us", 2000),
+      .max_delay_us = spout_setting(retry, "max.delay.us", 10000000),
+      .max_retries = spout_setting(retry, "max.retries", G_MAXINT32),
   };
   const char *servers = json_string_value(json_object_get(props, "bootstrap.servers"));
   if (!servers || !*servers) return config_error(s, error, "no Kafka bootstrap servers are set");
@@ -234,7 +239,7 @@ gust_kafka_spout *gust_kafka_spout_new(const gust_kafka_spout_params *p, GError 
       .pattern = json_string_value(json_object_get(kconf, "topic.pattern")),
       .task_index = p->task_index,
       .n_tasks = MAX(p->n_tasks, 1),
-      .refresh_ms = conf_int(kconf, "partition.refresh.period.ms", 2000),
+      .refresh_ms = spout_setting(kconf, "partition.refresh.period.ms", 2000),
       .want_committed = s->strategy == STRATEGY_UNCOMMITTED_EARLIEST ||
                         s->strategy == STRATEGY_UNCOMMITTED_LATEST,
   };

@@ -12,10 +12,9 @@
 #include <math.h>
 #include <string.h>
 
-GQuark gust_conf_error_quark(void)
-{
-  return g_quark_from_static_string("gust-conf-error-quark");
-}
+/* clang-format off */
+G_DEFINE_QUARK(gust-conf-error-quark, gust_conf_error)
+/* clang-format on */
 
 const gust_conf_key *gust_conf_key_find(const char *key)
 {

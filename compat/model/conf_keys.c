@@ -80,6 +80,18 @@ static const gust_conf_key conf_keys[] = {
      .default_value = "at_least_once",
      .choices = checkpoint_modes,
      .meaning = "exactly_once aligns checkpoint barriers; at_least_once does not wait for them"},
+    {.key = "topology.gust.checkpoint.at.max.pending",
+     .type = GUST_CONF_BOOL,
+     .default_value = "true",
+     .meaning = "a spout at topology.max.spout.pending asks for an early checkpoint instead of "
+                "waiting for the interval"},
+    {.key = "topology.gust.checkpoint.final.attempts",
+     .type = GUST_CONF_INT,
+     .min = 1,
+     .max = 1000,
+     .default_value = "3",
+     .meaning = "how many times a stop tries its final checkpoint (one interval apart) before it "
+                "fails"},
     {.key = "topology.gust.checkpoint.dir",
      .type = GUST_CONF_STRING,
      .meaning = "where checkpoints are written and resumed from (gust local --checkpoint-dir); "

@@ -6,11 +6,14 @@
  * fields), plus what gust adds because it hosts components itself: every
  * component needs an implementation gust can run, custom groupings are not
  * supported yet, and direct streams must be consumed with DIRECT grouping
- * (Storm only finds that out when the first tuple is routed).
+ * (Storm only finds that out when the first tuple is routed), and no
+ * component may have more tasks than topology.gust.max.component.tasks.
+ * Conf values are checked against gust/conf.h's table (type and range).
  *
- * Passes run in a fixed order so the first error is stable: topology name,
- * ids, then per component its implementation, parallelism and conf,
- * streams, inputs, and last "at least one spout".  Every message starts with
+ * Passes run in a fixed order so the first error is stable: topology name
+ * and conf, ids, then per component its implementation, conf, parallelism,
+ * streams and task count, the acker count, inputs, and last "at least one
+ * spout".  Every message starts with
  * "file:line: " when the definition's location is known, then names the
  * component ("bolt 'split': ...") or the subscription ("stream from 'a' to
  * 'b': ..."), then the rule.

@@ -41,7 +41,7 @@
 
 #include <string.h>
 
-enum { HEARTBEAT_MS = 1000, LATENCY_SAMPLE = 16, DEFAULT_MAX_PENDING = 100 };
+enum { HEARTBEAT_MS = 1000, LATENCY_SAMPLE = 16 };
 #define FINISH_WAIT_NS (G_GINT64_CONSTANT(5) * 1000000000)
 
 typedef ml_held_tuple inflight;
@@ -309,10 +309,7 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
   rt_collector_init(&h->out, comp->rt, comp, task);
   ml_held_init(&h->inflight);
   h->source = g_string_new(NULL);
-  json_t *max = json_object_get(comp->conf, "topology.shellbolt.max.pending");
-  h->max_pending = json_is_integer(max) && json_integer_value(max) > 0
-                       ? (size_t)json_integer_value(max)
-                       : DEFAULT_MAX_PENDING;
+  h->max_pending = (size_t)gust_conf_int(comp->conf, "topology.shellbolt.max.pending");
   h->max_task_ids = fc_task_max_routes(task) + 1;
   h->task_ids = g_new(int, h->max_task_ids);
   if (!ml_child_init(&h->child, comp, fc_task_subtask(task), fc_task_job(task), fc_task_id(task),

@@ -49,12 +49,10 @@ enum {
 
 static int64_t timeout_ns_of(const json_t *conf)
 {
-  const char *keys[] = {"topology.subprocess.timeout.secs", "supervisor.worker.timeout.secs"};
-  for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
-    json_t *v = json_object_get(conf, keys[i]);
-    if (json_is_number(v) && json_number_value(v) > 0) return (int64_t)(json_number_value(v) * 1e9);
-  }
-  return G_GINT64_CONSTANT(30) * 1000000000;
+  gint secs;
+  if (!gust_conf_lookup_int(conf, "topology.subprocess.timeout.secs", &secs))
+    secs = gust_conf_int(conf, "supervisor.worker.timeout.secs");
+  return secs * G_GINT64_CONSTANT(1000000000);
 }
 
 static char **environment(const gust_impl *impl)

@@ -289,12 +289,35 @@ static inline const rt_stream *stream_or_complain(gust_collector *c, const char 
   return stream_named(c, stream, direct);
 }
 
+/* topology.debug: each emit logged in the words of Storm's Task.java. */
+static void log_emit(gust_collector *c, const rt_stream *s, int target, const fc_value *values,
+                     size_t n_values)
+{
+  g_autoptr(GString) text = g_string_new(NULL);
+  if (target >= 0)
+    g_string_append_printf(text, "Emitting direct: %d; %s %s [", rt_storm_task(c->rt, target),
+                           c->comp->id, s->name);
+  else
+    g_string_append_printf(text, "Emitting Tuple: taskId=%d componentId=%s stream=%s values=[",
+                           rt_storm_task(c->rt, fc_task_id(c->task)), c->comp->id, s->name);
+  for (size_t i = 0; i < n_values; i++) {
+    if (i) g_string_append(text, ", ");
+    if (values[i].type == FC_STR) /* as Java's List.toString() shows a String */
+      g_string_append_len(text, values[i].u.str, values[i].len);
+    else
+      fc_value_append_text(&values[i], text);
+  }
+  g_string_append_c(text, ']');
+  g_info("%s", text->str);
+}
+
 /* Bolt emit, tracked or not.  target >= 0: direct to that engine task. */
 static inline size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
                                const gust_tuple *const *anchors, size_t n_anchors,
                                const fc_value *values, size_t n_values, int *task_ids,
                                size_t max_task_ids)
 {
+  if (G_UNLIKELY(c->comp->debug)) log_emit(c, s, target, values, n_values);
   fc_record rec = {
       .stream = s->id, .n_values = (uint32_t)n_values, .values = values, .created_ns = 0};
   bool tracked = c->rt->reliability == RELIABILITY_ACKER && n_anchors > 0;
@@ -408,6 +431,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
                          size_t n_values, const fc_value *msg_id, int *task_ids,
                          size_t max_task_ids)
 {
+  if (G_UNLIKELY(c->comp->debug)) log_emit(c, s, target, values, n_values);
   int64_t now = !msg_id ? 0 : c->call_ns ? c->call_ns : fc_now_ns();
   fc_record rec = {
       .stream = s->id, .n_values = (uint32_t)n_values, .values = values, .created_ns = now};

@@ -131,15 +131,7 @@ gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error)
     /* a subprocess (compat/multilang/); its streams were declared when the
      * topology was loaded.  Bolts need no definition: their operator is
      * rt_multilang_bolt_operator. */
-    const char *serializer =
-        json_string_value(json_object_get(c->conf, "topology.multilang.serializer"));
-    if (serializer && strcmp(serializer, "org.apache.storm.multilang.JsonSerializer")) {
-      g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
-                  "component '%s': topology.multilang.serializer %s is not supported; gust "
-                  "speaks the JSON protocol (org.apache.storm.multilang.JsonSerializer)",
-                  c->id, serializer);
-      return FALSE;
-    }
+    /* topology.multilang.serializer: validation accepts only the JSON one */
     c->def = c->is_spout ? &rt_multilang_spout_def : NULL;
     return TRUE;
   }

@@ -100,82 +100,35 @@ static rt_stream *add_stream(gust_runtime *rt, rt_component *comp, const char *n
   return s;
 }
 
-static int64_t conf_int(const json_t *conf, const char *key, int64_t fallback)
+/* Reads a conf the topology's validation accepted (gust/conf.h). */
+static void choose_reliability(gust_runtime *rt)
 {
-  json_t *v = json_object_get(conf, key);
-  if (json_is_integer(v)) return json_integer_value(v);
-  if (json_is_real(v)) return (int64_t)json_real_value(v);
-  return fallback;
-}
-
-static gboolean choose_reliability(gust_runtime *rt, GError **error)
-{
-  const char *mode = json_string_value(json_object_get(rt->conf, "topology.gust.reliability"));
-  json_t *ackers = json_object_get(rt->conf, "topology.acker.executors");
-  rt->n_ackers = json_is_integer(ackers) ? (int)json_integer_value(ackers) : 1;
-  if (rt->n_ackers < 0) {
-    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
-                "topology.acker.executors must be 0 or more (got %d)", rt->n_ackers);
-    return FALSE;
-  }
-  if (mode && strcmp(mode, "acker") && strcmp(mode, "checkpoint")) {
-    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
-                "topology.gust.reliability must be \"acker\" or \"checkpoint\" (got \"%s\")", mode);
-    return FALSE;
-  }
+  const char *mode = gust_conf_string(rt->conf, "topology.gust.reliability");
+  rt->n_ackers = gust_conf_int(rt->conf, "topology.acker.executors");
   if (rt->n_ackers == 0)
     rt->reliability = RELIABILITY_NONE;
-  else if (mode && !strcmp(mode, "acker"))
+  else if (!strcmp(mode, "acker"))
     rt->reliability = RELIABILITY_ACKER;
   else
     rt->reliability = RELIABILITY_CHECKPOINT;
-  int64_t timeout = conf_int(rt->conf, "topology.message.timeout.secs", 30);
-  rt->timeout_ns = (timeout > 0 ? timeout : 30) * G_GINT64_CONSTANT(1000000000);
-  json_t *early = json_object_get(rt->conf, "topology.gust.checkpoint.at.max.pending");
-  if (early && !json_is_boolean(early)) {
-    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
-                "topology.gust.checkpoint.at.max.pending must be true or false");
-    return FALSE;
-  }
-  rt->early_checkpoint = !early || json_is_true(early);
-  return TRUE;
+  rt->timeout_ns =
+      gust_conf_int(rt->conf, "topology.message.timeout.secs") * G_GINT64_CONSTANT(1000000000);
+  rt->early_checkpoint = gust_conf_bool(rt->conf, "topology.gust.checkpoint.at.max.pending");
 }
 
 /* Engine checkpoint settings from the topology conf.  Strings in opts
  * point into rt->conf, which outlives the job's creation. */
 static gboolean checkpoint_options(gust_runtime *rt, fc_job_options *opts, GError **error)
 {
-  int64_t attempts = conf_int(rt->conf, "topology.gust.checkpoint.final.attempts", 3);
-  if (attempts < 1 || attempts > 1000) {
-    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
-                "topology.gust.checkpoint.final.attempts must be 1 to 1000 (got %" G_GINT64_FORMAT
-                ")",
-                attempts);
-    return FALSE;
-  }
-  rt->final_checkpoint_attempts = (int)attempts;
+  rt->final_checkpoint_attempts =
+      gust_conf_int(rt->conf, "topology.gust.checkpoint.final.attempts");
   if (rt->reliability != RELIABILITY_CHECKPOINT) return TRUE;
-  int64_t interval = conf_int(rt->conf, "topology.gust.checkpoint.interval.ms", 1000);
-  if (interval <= 0) {
-    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
-                "topology.gust.checkpoint.interval.ms must be positive (got %" G_GINT64_FORMAT ")",
-                interval);
-    return FALSE;
-  }
-  const char *mode = json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.mode"));
-  if (mode && strcmp(mode, "at_least_once") && strcmp(mode, "exactly_once")) {
-    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
-                "topology.gust.checkpoint.mode must be \"at_least_once\" or \"exactly_once\" "
-                "(got \"%s\")",
-                mode);
-    return FALSE;
-  }
-  opts->checkpoint_interval_ms = (int)interval;
+  const char *mode = gust_conf_string(rt->conf, "topology.gust.checkpoint.mode");
+  opts->checkpoint_interval_ms = gust_conf_int(rt->conf, "topology.gust.checkpoint.interval.ms");
   opts->checkpoint_mode =
-      mode && !strcmp(mode, "exactly_once") ? FC_CHECKPOINT_ALIGNED : FC_CHECKPOINT_AT_LEAST_ONCE;
-  opts->checkpoint_dir =
-      json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.dir"));
-  opts->checkpoint_timeout_ms = (int)(rt->timeout_ns / 1000000);
+      !strcmp(mode, "exactly_once") ? FC_CHECKPOINT_ALIGNED : FC_CHECKPOINT_AT_LEAST_ONCE;
+  opts->checkpoint_dir = gust_conf_string(rt->conf, "topology.gust.checkpoint.dir");
+  opts->checkpoint_timeout_ms = (int)MIN(rt->timeout_ns / 1000000, G_MAXINT);
   opts->checkpoint_keep_id = rt->restored_from;
   return TRUE;
 }
@@ -192,8 +145,12 @@ static gboolean setup_component(gust_runtime *rt, rt_component *c, gust_componen
   json_object_update(c->conf, gust_component_conf(model));
   c->n_tasks = gust_topology_component_tasks(rt->topology, model);
   c->stats = g_aligned_alloc0(MAX(c->n_tasks, 1), sizeof(rt_task_stats), 64);
-  c->tick_secs = (int)conf_int(c->conf, "topology.tick.tuple.freq.secs", 0);
-  c->max_pending = conf_int(c->conf, "topology.max.spout.pending", 0);
+  if (!gust_conf_lookup_int(c->conf, "topology.tick.tuple.freq.secs", &c->tick_secs))
+    c->tick_secs = 0;
+  gint max_pending;
+  c->max_pending =
+      gust_conf_lookup_int(c->conf, "topology.max.spout.pending", &max_pending) ? max_pending : 0;
+  c->debug = gust_conf_bool(c->conf, "topology.debug");
   if (c->n_tasks < 1) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
                 "component '%s' has %d tasks: gust needs at least one", c->id, c->n_tasks);
@@ -282,6 +239,22 @@ static fc_graph *build_graph(gust_runtime *rt)
   return g;
 }
 
+/* Storm keys set in the topology or a component conf that gust does not
+ * read: said once, in one line, at start. */
+static void log_unhonoured_keys(const gust_topology *topology)
+{
+  json_t *all = json_copy(gust_topology_conf(topology));
+  if (!all) all = json_object();
+  guint n = gust_topology_n_components(topology);
+  for (guint i = 0; i < n; i++)
+    json_object_update(all, gust_component_conf(gust_topology_component(topology, i)));
+  g_autofree char *keys = gust_conf_unhonoured_keys(all);
+  json_decref(all);
+  if (keys)
+    g_message("topology %s: Storm settings gust does not honour (ignored): %s",
+              gust_topology_name(topology), keys);
+}
+
 gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_options *options,
                                GError **error)
 {
@@ -292,7 +265,7 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   if (!rt->conf) rt->conf = json_object();
   /* Keyed state's working directories (RocksDB): decided here, once, so
    * tasks need not ask GLib for the temporary directory from many threads. */
-  if (!json_object_get(rt->conf, "topology.gust.state.dir")) {
+  if (!gust_conf_string(rt->conf, "topology.gust.state.dir")) {
     g_autofree char *state_dir = g_build_filename(g_get_tmp_dir(), "gust-state", NULL);
     json_object_set_new(rt->conf, "topology.gust.state.dir", json_string(state_dir));
   }
@@ -309,7 +282,12 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   rt->key_data = g_ptr_array_new_with_free_func(fields_key_free);
   pthread_mutex_init(&rt->lock, NULL);
   pthread_cond_init(&rt->cond, NULL);
-  if (!choose_reliability(rt, error)) goto fail;
+  /* the conf first, before anything is sized by it; native components'
+   * streams are checked once they are declared, below */
+  if (!gust_topology_validate_with_flags(topology, GUST_VALIDATE_SKIP_NATIVE_STREAMS, error))
+    goto fail;
+  log_unhonoured_keys(topology);
+  choose_reliability(rt);
 
   ids = gust_topology_component_ids_sorted(topology);
   rt->n_comps = gust_topology_n_components(topology);
@@ -334,11 +312,11 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   }
 
   rt->threads = options ? options->threads : 0;
-  rt->restarts_left = (int)conf_int(rt->conf, "topology.gust.restart.attempts", 3);
-  rt->restart_delay_ms = conf_int(rt->conf, "topology.gust.restart.delay.ms", 1000);
-  const char *dir = json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.dir"));
-  json_t *resume = json_object_get(rt->conf, "topology.gust.checkpoint.resume");
-  if (rt->reliability == RELIABILITY_CHECKPOINT && dir && !json_is_false(resume)) {
+  rt->restarts_left = gust_conf_int(rt->conf, "topology.gust.restart.attempts");
+  rt->restart_delay_ms = gust_conf_int(rt->conf, "topology.gust.restart.delay.ms");
+  const char *dir = gust_conf_string(rt->conf, "topology.gust.checkpoint.dir");
+  if (rt->reliability == RELIABILITY_CHECKPOINT && dir &&
+      gust_conf_bool(rt->conf, "topology.gust.checkpoint.resume")) {
     if (!rt_restore_from_directory(rt, dir, error)) goto fail;
     if (rt->restored_from)
       g_message("topology %s resumes from checkpoint %" G_GUINT64_FORMAT " in %s",

@@ -16,6 +16,7 @@
 
 #include <gust/flinkcore.h>
 #include "epoch_ledger.h"
+#include <gust/conf.h>
 #include <gust/runtime.h>
 #include <gust/storm.h>
 #include <pthread.h>
@@ -65,6 +66,7 @@ struct rt_component {
   json_t *conf;                    /* topology conf overlaid with the component's */
   int tick_secs;                   /* 0 = no ticks */
   int64_t max_pending;             /* spouts: 0 = unlimited */
+  bool debug;                      /* topology.debug: log every emit */
   GHashTable *streams;             /* name -> rt_stream* (owned by rt->streams) */
   const rt_stream *default_stream; /* "default", or NULL if not declared (most emits) */
   GPtrArray *restored;             /* GBytes per old subtask to resume from, or NULL (restore.c) */

@@ -14,6 +14,7 @@
  */
 #include "state_host.h"
 
+#include <gust/conf.h>
 #include <string.h>
 
 #define TASK_FRAME_MAGIC "GUSTBLT1"
@@ -41,11 +42,9 @@ static gboolean parse_provider(const json_t *conf, const char *task, fc_state_ba
                                GError **error)
 {
   const char *key = "topology.state.provider";
-  const json_t *v = conf ? json_object_get(conf, key) : NULL;
+  const char *s = gust_conf_string(conf, key);
   *out = FC_STATE_MEMORY;
-  if (!v || json_is_null(v)) return TRUE;
-  if (!json_is_string(v)) return invalid(error, task, key, "must be a string");
-  const char *s = json_string_value(v);
+  if (!s) return TRUE;
   if (!g_ascii_strcasecmp(s, "memory") || !g_ascii_strcasecmp(s, "in-memory") ||
       !strcmp(s, "org.apache.storm.state.InMemoryKeyValueStateProvider"))
     return TRUE;
@@ -62,13 +61,15 @@ gust_state *rt_state_new(const json_t *conf, const char *task_name, int subtask,
                          GError **error)
 {
   fc_state_backend backend;
-  if (!parse_provider(conf, task_name, &backend, error)) return NULL;
-  const char *dir_key = "topology.gust.state.dir";
-  const json_t *dir = conf ? json_object_get(conf, dir_key) : NULL;
-  if (dir && !json_is_null(dir) && (!json_is_string(dir) || !*json_string_value(dir))) {
-    invalid(error, task_name, dir_key, "must be a directory name");
+  GError *conf_error = NULL;
+  if (!gust_conf_check(conf, &conf_error)) {
+    g_set_error(error, FC_STATE_ERROR, FC_STATE_ERROR_INVALID, "%s: %s", task_name,
+                conf_error->message);
+    g_error_free(conf_error);
     return NULL;
   }
+  if (!parse_provider(conf, task_name, &backend, error)) return NULL;
+  const char *dir = gust_conf_string(conf, "topology.gust.state.dir");
   if (parallelism < 1 || subtask < 0 || subtask >= parallelism) {
     g_set_error(error, FC_STATE_ERROR, FC_STATE_ERROR_INVALID, "%s: task %d of %d does not exist",
                 task_name, subtask, parallelism);
@@ -76,7 +77,7 @@ gust_state *rt_state_new(const json_t *conf, const char *task_name, int subtask,
   }
   gust_state *st = g_new0(gust_state, 1);
   st->name = g_strdup(task_name);
-  st->work_dir = dir && json_is_string(dir) ? g_strdup(json_string_value(dir)) : NULL;
+  st->work_dir = g_strdup(dir);
   st->opts = (fc_state_options){.backend = backend,
                                 .name = st->name,
                                 .subtask = subtask,

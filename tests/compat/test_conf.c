@@ -5,7 +5,9 @@
 #include "compat_test.h"
 
 #include <gust/conf.h>
+#include <gust/runtime.h>
 #include <gust/topology.h>
+#include <pthread.h>
 
 static json_t *conf_of(const char *text)
 {
@@ -270,6 +272,147 @@ static void test_implausible_task_counts_are_refused_naming_component_and_limit(
   assert_contains(ackers, "topology.acker.executors 100000 is more than gust runs");
 }
 
+/* ---- what the runtime does with the conf ---- */
+
+static struct {
+  pthread_mutex_t lock;
+  GPtrArray *lines; /* every message logged while a test runs */
+} logged = {PTHREAD_MUTEX_INITIALIZER, NULL};
+
+static void record_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+                       gpointer data)
+{
+  pthread_mutex_lock(&logged.lock);
+  if (logged.lines) g_ptr_array_add(logged.lines, g_strdup(message));
+  pthread_mutex_unlock(&logged.lock);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    g_log_default_handler(domain, level, message, data); /* visible in the test log */
+}
+
+/* Lines logged so far that start with prefix. */
+static guint count_logged(const char *prefix)
+{
+  guint n = 0;
+  pthread_mutex_lock(&logged.lock);
+  for (guint i = 0; i < logged.lines->len; i++)
+    if (g_str_has_prefix(g_ptr_array_index(logged.lines, i), prefix)) n++;
+  pthread_mutex_unlock(&logged.lock);
+  return n;
+}
+
+/* The first logged line starting with prefix (a copy), or NULL. */
+static char *first_logged(const char *prefix)
+{
+  char *found = NULL;
+  pthread_mutex_lock(&logged.lock);
+  for (guint i = 0; i < logged.lines->len && !found; i++)
+    if (g_str_has_prefix(g_ptr_array_index(logged.lines, i), prefix))
+      found = g_strdup(g_ptr_array_index(logged.lines, i));
+  pthread_mutex_unlock(&logged.lock);
+  return found;
+}
+
+/* Runs t until the counter has logged an emit, which it does only for
+ * words the spout emitted (or 60 s, a bound on a hang only), then stops
+ * it.  Frees t. */
+static void run_until_count_emits(gust_topology *t)
+{
+  GError *error = NULL;
+  gust_runtime_options opts = {.threads = 2};
+  gust_runtime *rt = gust_runtime_new(t, &opts, &error);
+  g_assert_no_error(error);
+  gust_runtime_start(rt);
+  for (int waited_ms = 0; waited_ms < 60000; waited_ms += 20) {
+    if (count_logged("Emitting Tuple: taskId=1 componentId=count ") > 0) break;
+    g_usleep(20000);
+  }
+  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  g_assert_no_error(error);
+  gust_runtime_free(rt);
+  gust_topology_free(t);
+}
+
+static void start_recording(void)
+{
+  pthread_mutex_lock(&logged.lock);
+  logged.lines = g_ptr_array_new_with_free_func(g_free);
+  pthread_mutex_unlock(&logged.lock);
+}
+
+static void stop_recording(void)
+{
+  pthread_mutex_lock(&logged.lock);
+  g_clear_pointer(&logged.lines, g_ptr_array_unref);
+  pthread_mutex_unlock(&logged.lock);
+}
+
+static void test_debug_logs_every_emitted_tuple_as_storm_does(void)
+{
+  start_recording();
+  gust_topology *t = word_count();
+  gust_topology_set_conf_value(t, "topology.debug", json_true());
+  run_until_count_emits(t);
+  /* task ids as Storm numbers them: components in id order, count then words */
+  g_autofree char *spout = first_logged("Emitting Tuple: taskId=2 componentId=words ");
+  g_autofree char *bolt = first_logged("Emitting Tuple: taskId=1 componentId=count ");
+  g_assert_nonnull(spout);
+  g_assert_nonnull(bolt);
+  g_assert_true(g_regex_match_simple(
+      "^Emitting Tuple: taskId=2 componentId=words stream=default values=\\[[a-z]+\\]$", spout, 0,
+      0));
+  g_assert_true(g_regex_match_simple(
+      "^Emitting Tuple: taskId=1 componentId=count stream=default values=\\[[a-z]+, [0-9]+\\]$",
+      bolt, 0, 0));
+  stop_recording();
+
+  start_recording(); /* off by default: nothing logged */
+  t = word_count();
+  gust_component_set_conf_value(gust_topology_lookup(t, "count"), "topology.debug", json_true());
+  run_until_count_emits(t);
+  g_assert_cmpuint(count_logged("Emitting Tuple: taskId=1 componentId=count "), >, 0);
+  g_assert_cmpuint(count_logged("Emitting Tuple: taskId=2 "), ==, 0);
+  stop_recording();
+}
+
+static void test_unhonoured_storm_keys_are_logged_once_at_start(void)
+{
+  start_recording();
+  gust_topology *t = word_count();
+  gust_topology_set_conf_value(t, "topology.debug", json_true());
+  gust_topology_set_conf_value(t, "topology.workers", json_integer(4));
+  gust_topology_set_conf_value(t, "wordcount.window", json_integer(5));
+  gust_component_set_conf_value(gust_topology_lookup(t, "count"),
+                                "topology.component.resources.onheap.memory.mb", json_real(256));
+  run_until_count_emits(t);
+  const char *prefix = "topology wordcount: Storm settings gust does not honour (ignored): ";
+  g_assert_cmpuint(count_logged(prefix), ==, 1);
+  g_autofree char *line = first_logged(prefix);
+  g_assert_cmpstr(line + strlen(prefix), ==,
+                  "topology.component.resources.onheap.memory.mb, topology.workers");
+  stop_recording();
+}
+
+static void test_runtime_refuses_a_bad_value_before_building_anything(void)
+{
+  gust_topology *t = word_count();
+  gust_component_set_parallelism(gust_topology_lookup(t, "count"), 1000000);
+  GError *error = NULL;
+  g_assert_null(gust_runtime_new(t, NULL, &error));
+  assert_error_contains(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,
+                        "bolt 'count': 1000000 tasks are more than gust runs");
+  g_clear_error(&error);
+  gust_topology_free(t);
+
+  t = word_count();
+  gust_topology_set_conf_value(t, "topology.gust.checkpoint.interval.ms", json_string("-5"));
+  g_assert_null(gust_runtime_new(t, NULL, &error));
+  assert_error_contains(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_CONF,
+                        "'topology.gust.checkpoint.interval.ms' must be an integer from 1 to "
+                        "2147483647 (got \"-5\")");
+  g_clear_error(&error);
+  gust_topology_free(t);
+}
+
 /* ---- the table and README ---- */
 
 /* The README row of one key: | `key` | type | default | range | meaning | */
@@ -327,6 +470,8 @@ static void test_readme_lists_exactly_the_keys_of_the_table(void)
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  g_setenv("G_MESSAGES_DEBUG", "all", TRUE); /* the debug lines are INFO, as in Storm */
+  g_log_set_default_handler(record_log, NULL);
   g_test_add_func("/conf/ints_are_read_from_numbers_and_numeric_strings",
                   test_ints_are_read_from_numbers_and_numeric_strings);
   g_test_add_func("/conf/storm_defaults_apply_when_a_key_is_unset_or_null",
@@ -343,6 +488,12 @@ int main(int argc, char **argv)
                   test_bad_values_stop_validation_naming_key_and_value);
   g_test_add_func("/conf/implausible_task_counts_are_refused_naming_component_and_limit",
                   test_implausible_task_counts_are_refused_naming_component_and_limit);
+  g_test_add_func("/conf/debug_logs_every_emitted_tuple_as_storm_does",
+                  test_debug_logs_every_emitted_tuple_as_storm_does);
+  g_test_add_func("/conf/unhonoured_storm_keys_are_logged_once_at_start",
+                  test_unhonoured_storm_keys_are_logged_once_at_start);
+  g_test_add_func("/conf/runtime_refuses_a_bad_value_before_building_anything",
+                  test_runtime_refuses_a_bad_value_before_building_anything);
   g_test_add_func("/conf/readme_lists_exactly_the_keys_of_the_table",
                   test_readme_lists_exactly_the_keys_of_the_table);
   return g_test_run();

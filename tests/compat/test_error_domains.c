@@ -5,6 +5,7 @@
  * silently renames the domain a user sees in a message and a program matches
  * with g_quark_from_string().  This test pins each name.
  */
+#include <gust/conf.h>
 #include <gust/fc_job.h>
 #include <gust/fc_state.h>
 #include <gust/flux.h>
@@ -19,6 +20,7 @@ static void test_each_error_domain_has_its_hyphenated_name(void)
   g_assert_cmpstr(g_quark_to_string(FC_ERROR), ==, "fc-error-quark");
   g_assert_cmpstr(g_quark_to_string(FC_STATE_ERROR), ==, "fc-state-error-quark");
   g_assert_cmpstr(g_quark_to_string(GUST_TOPOLOGY_ERROR), ==, "gust-topology-error-quark");
+  g_assert_cmpstr(g_quark_to_string(GUST_CONF_ERROR), ==, "gust-conf-error-quark");
   g_assert_cmpstr(g_quark_to_string(GUST_FLUX_ERROR), ==, "gust-flux-error-quark");
   g_assert_cmpstr(g_quark_to_string(GUST_RUNTIME_ERROR), ==, "gust-runtime-error-quark");
   g_assert_cmpstr(g_quark_to_string(GUST_KAFKA_ERROR), ==, "gust-kafka-error-quark");

@@ -232,9 +232,10 @@ static void test_other_serializer_is_refused_at_submission(void)
   GError *error = NULL;
   gust_runtime_options opts = {.native_lookup = test_lookup};
   g_assert_null(gust_runtime_new(t, &opts, &error));
-  assert_error_contains(
-      error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
-      "component 'ml': topology.multilang.serializer com.example.MsgPackSerializer");
+  assert_error_contains(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_CONF,
+                        "bolt 'ml': conf 'topology.multilang.serializer' must be one of "
+                        "\"org.apache.storm.multilang.JsonSerializer\" "
+                        "(got \"com.example.MsgPackSerializer\")");
   g_error_free(error);
   gust_topology_free(t);
 }
