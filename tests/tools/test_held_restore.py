@@ -34,7 +34,7 @@ PROTO_BOLT = os.path.abspath(os.path.join(SOURCE, "tests", "compat", "multilang"
 HANG_BOUND_S = 120
 
 
-def held_flux(bootstrap, topic, group, marker, crash_file, hold="v3", work_s=0):
+def held_flux(bootstrap, topic, group, marker, crash_file, hold="v3", work_s=0, timeout_s=600):
     return """
 name: "held-restore"
 components:
@@ -56,7 +56,7 @@ components:
 config:
   topology.gust.reliability: "checkpoint"
   topology.gust.checkpoint.interval.ms: 100
-  topology.message.timeout.secs: 600   # the held record never times out here
+  topology.message.timeout.secs: %(timeout_s)d
   test.mode: "hold"
   test.hold: "%(hold)s"
   test.work_s: %(work_s)s
@@ -81,7 +81,7 @@ streams:
   - {from: "ml", to: "log", grouping: {type: SHUFFLE}}
   - {from: "kafka-spout", to: "crash", grouping: {type: SHUFFLE}}
 """ % dict(bootstrap=bootstrap, topic=topic, group=group, marker=marker, crash_file=crash_file,
-           hold=hold, work_s=work_s, bolt=PROTO_BOLT, lib=FLAKY)
+           hold=hold, work_s=work_s, timeout_s=timeout_s, bolt=PROTO_BOLT, lib=FLAKY)
 
 
 def wait_for(condition, what):
@@ -117,11 +117,11 @@ class HeldRestore(unittest.TestCase):
         self.mock.close()
         self.dir.cleanup()
 
-    def flux(self, hold="v3", work_s=0):
+    def flux(self, hold="v3", work_s=0, timeout_s=600):
         path = os.path.join(self.dir.name, "held.yaml")
         with open(path, "w") as f:
             f.write(held_flux(self.bootstrap, self.topic, unique("group"), self.marker,
-                              self.crash_file, hold, work_s))
+                              self.crash_file, hold, work_s, timeout_s))
         return path
 
     def start(self, flux, name):
@@ -183,6 +183,21 @@ class HeldRestore(unittest.TestCase):
         self.assertIn("crash_once_bolt", text)
         self.assertIn("resumes from checkpoint", text)
         self.assertEqual(set(self.logged(err)), {"v%d" % i for i in range(11)})
+
+    def test_a_record_held_at_a_stop_fails_and_the_next_run_replays_it(self):
+        """A bolt that never answers a record makes the stop wait for it
+        until topology.message.timeout.secs (2 here), then it fails; the
+        final checkpoint keeps it unacked, so the next run reads it again."""
+        produce(self.bootstrap, self.topic, ["v%d" % i for i in range(10)])
+        flux = self.flux(timeout_s=2)
+        p, err1 = self.start(flux, "run1")
+        others = {"v%d" % i for i in range(10)} - {"v3"}
+        wait_for(lambda: os.path.exists(self.marker) and others <= set(self.logged(err1)),
+                 "the bolt to hold v3 and pass the rest")
+        self.stop(p, err1)
+        p, err2 = self.start(flux, "run2")
+        wait_for(lambda: "v3" in self.logged(err2), "v3 processed by the next run")
+        self.stop(p, err2)
 
     def test_a_clean_stop_is_a_savepoint_that_repeats_nothing(self):
         """The stop comes while the bolt (0.2 s a record) still works on
