@@ -137,6 +137,12 @@ int64_t gust_kafka_offsets_lowest_retry(const gust_kafka_offsets *o)
   return lowest_scheduled(o, FALSE, 0);
 }
 
+int64_t gust_kafka_offsets_lowest_pending(const gust_kafka_offsets *o)
+{
+  GTreeNode *first = g_tree_node_first(o->pending);
+  return first ? OFFSET(g_tree_node_key(first)) : -1;
+}
+
 typedef struct {
   const gust_kafka_offsets *o;
   int64_t next;

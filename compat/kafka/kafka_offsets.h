@@ -46,6 +46,9 @@ gboolean gust_kafka_offsets_failed(gust_kafka_offsets *o, int64_t offset, int64_
 int64_t gust_kafka_offsets_ready_retry(const gust_kafka_offsets *o, int64_t now_us);
 /* The lowest offset failed and waiting for its retry (due or not), or -1. */
 int64_t gust_kafka_offsets_lowest_retry(const gust_kafka_offsets *o);
+/* The lowest offset emitted and not acked (in flight, or failed and
+ * waiting for its retry), or -1. */
+int64_t gust_kafka_offsets_lowest_pending(const gust_kafka_offsets *o);
 
 /* Storm's commit rule: from the committed offset, advance over acked
  * offsets while contiguous; a gap whose offsets are in flight or awaiting

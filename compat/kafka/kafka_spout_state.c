@@ -17,16 +17,23 @@
  * JSON {topologyId, taskId, threadName}.
  *
  * Checkpoints: snapshot() writes, per partition, the offset to resume
- * from: the next offset not yet polled, or the lowest offset failed and
- * waiting for a retry if lower; restored partitions not yet reassigned
- * keep their restored offset.  Format: JSON {"format":
- * "gust-kafka-spout/1", "offsets": [{topic, partition, offset}]}.  The
- * first snapshot switches commits over to checkpoints: from then on Kafka
- * gets a checkpoint's offsets when it completes (for monitoring tools —
- * the checkpoint is the truth), and the periodic tick only forgets acked
- * offsets.  A fail that arrives after the snapshot that covered its
- * record replays it in this run but not after a restore from that
- * checkpoint.  Everything runs on the task thread.
+ * from: the lowest offset emitted and not acked yet (in flight, or failed
+ * and waiting for a retry), else the next offset not yet polled; restored
+ * partitions not yet reassigned keep their restored offset.  In
+ * checkpoint reliability a record is acked only when a checkpoint after
+ * it completed and no bolt holds it, and a bolt that holds it at a
+ * barrier says so only after this snapshot was taken: so the snapshot
+ * cannot tell the held records of its own interval from the others, and
+ * resumes from the oldest one not acked.  A restore therefore reads again
+ * every record not acked when the snapshot was taken — the held ones, the
+ * failed ones, and the interval before the snapshot, some of which the
+ * restored bolts' state already has (at-least-once) — and a savepoint,
+ * taken with nothing in flight (spout_host.c), repeats nothing.  Format:
+ * JSON {"format": "gust-kafka-spout/1", "offsets": [{topic, partition,
+ * offset}]}.  The first snapshot switches commits over to checkpoints:
+ * from then on Kafka gets a checkpoint's offsets when it completes (for
+ * monitoring tools — the checkpoint is the truth), and the periodic tick
+ * only forgets acked offsets.  Everything runs on the task thread.
  */
 #define G_LOG_DOMAIN "gust-kafka"
 
@@ -215,11 +222,14 @@ void kafka_spout_offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 
 /* ---- checkpoints ---- */
 
+/* Where a restore reads the partition again: its oldest record not acked
+ * yet (in flight, held by a bolt, or waiting for a retry), else the next
+ * one not polled yet. */
 static int64_t resume_offset(const spout_partition *sp)
 {
   int64_t offset = sp->next_to_emit >= 0 ? sp->next_to_emit : sp->start >= 0 ? sp->start : -1;
-  int64_t retry = gust_kafka_offsets_lowest_retry(sp->ledger);
-  if (retry >= 0 && (offset < 0 || retry < offset)) offset = retry;
+  int64_t unacked = gust_kafka_offsets_lowest_pending(sp->ledger);
+  if (unacked >= 0 && (offset < 0 || unacked < offset)) offset = unacked;
   return offset;
 }
 

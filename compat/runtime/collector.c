@@ -431,6 +431,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
                          size_t n_values, const fc_value *msg_id, int *task_ids,
                          size_t max_task_ids)
 {
+  if (c->closed) return 0;
   if (G_UNLIKELY(c->comp->debug)) log_emit(c, s, target, values, n_values);
   int64_t now = !msg_id ? 0 : c->call_ns ? c->call_ns : fc_now_ns();
   fc_record rec = {

@@ -189,3 +189,33 @@ bool rt_ledger_defer(rt_epoch_ledger *l, uint64_t root, uint64_t epoch)
   g_array_insert_val(to->msgs, at, moved);
   return true;
 }
+
+static gint by_root(gconstpointer a, gconstpointer b)
+{
+  uint64_t x = (*(rt_ledger_msg *const *)a)->root, y = (*(rt_ledger_msg *const *)b)->root;
+  return x < y ? -1 : x > y;
+}
+
+void rt_ledger_settle_all(rt_epoch_ledger *l, rt_ledger_fn fn, void *data)
+{
+  GPtrArray *held = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, l->covered);
+  while (g_hash_table_iter_next(&it, NULL, &value))
+    g_ptr_array_add(held, value);
+  g_ptr_array_sort(held, by_root);
+  for (guint i = 0; i < held->len; i++)
+    fn(held->pdata[i], data);
+  g_ptr_array_free(held, TRUE);
+  g_hash_table_remove_all(l->covered);
+  rt_ledger_epoch *e;
+  while ((e = g_queue_pop_head(&l->epochs))) {
+    for (guint i = 0; i < e->msgs->len; i++) {
+      rt_ledger_msg *m = &g_array_index(e->msgs, rt_ledger_msg, i);
+      if (!m->settled) fn(m, data);
+    }
+    epoch_free(e);
+  }
+  l->n_open = 0;
+}

@@ -40,6 +40,10 @@ bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, vo
  * fn is called with it (it is acked) and TRUE returned.  Unknown roots
  * (settled already) are ignored. */
 bool rt_ledger_hold(rt_epoch_ledger *l, uint64_t root, int delta, rt_ledger_fn fn, void *data);
+/* Calls fn for every unsettled message, held ones first (they are the
+ * oldest), then the open epochs in emit order, and forgets them all: the
+ * job is torn down and they fail. */
+void rt_ledger_settle_all(rt_epoch_ledger *l, rt_ledger_fn fn, void *data);
 /* Calls fn for every covered message emitted before `before` (fc_now_ns
  * clock) and forgets it: held past the message timeout, it fails. */
 void rt_ledger_expire_covered(rt_epoch_ledger *l, int64_t before, rt_ledger_fn fn, void *data);

@@ -199,6 +199,7 @@ struct gust_collector {
   uint32_t ack_used;
   uint64_t root_seq; /* checkpoint mode: root ids are (task + 1) << 40 | seq */
   GArray *holds;     /* bolts, checkpoint mode: spout_hold to post (rt_collector_post_holds) */
+  bool closed;       /* the job is being torn down: emits are dropped */
 };
 
 typedef struct {

@@ -27,16 +27,29 @@
  * Stopping: MSG_SPOUT_DEACTIVATE calls deactivate(), stops next_tuple(),
  * and ends the task's input once nothing is pending (acked, failed or
  * timed out), so what was in flight is settled before close().  In
- * checkpoint mode it also waits for a checkpoint taken after the
- * deactivation to complete: that final checkpoint holds the spout's last
- * position and every bolt's state after the last tuple, so a topology
- * resumed from it (a savepoint) neither loses nor repeats anything.  A
- * final checkpoint that is aborted (the directory is full or gone, a task
- * too slow) is asked for again — the engine starts it no sooner than one
- * checkpoint interval later — up to topology.gust.checkpoint.final.attempts
- * times in all; then the task fails with the last reason, so the stop ends
- * with that one error instead of retrying forever.
- * Everything here runs on the task's own turn.
+ * checkpoint mode it also waits for a final checkpoint: the first one
+ * whose snapshot the spout takes after the deactivation with nothing in
+ * flight (the deactivation asks for one, which settles the last emits;
+ * when messages were still in flight at its snapshot, another is asked
+ * for once they settle).  So the final checkpoint holds the spout's last
+ * position with nothing unacknowledged and every bolt's state after the
+ * last tuple, and a topology resumed from it (a savepoint) neither loses
+ * nor repeats anything — also for a spout that saves the position of its
+ * oldest unacknowledged message (the Kafka spout).  A final checkpoint
+ * that is aborted (the directory is full or gone, a task too slow) is
+ * asked for again — the engine starts it no sooner than one checkpoint
+ * interval later — up to topology.gust.checkpoint.final.attempts times in
+ * all; then the task fails with the last reason, so the stop ends with
+ * that one error instead of retrying forever.
+ *
+ * Closing with messages in flight (the job is torn down: a restart after a
+ * task failed, or a stop that could not settle them) fails each of them to
+ * the spout before close(), as Storm fails what a crash or restart left
+ * pending, so a spout that replays on fail (a queue that redelivers what
+ * it was told failed) replays them.  What the spout emits from those
+ * fail() calls is dropped: the job is gone.
+ * Everything here runs on the task's own turn (close: on the thread that
+ * frees the job, once no turn runs).
  */
 #include "context.h"
 #include "state_host.h"
@@ -53,7 +66,9 @@ typedef struct {
   bool asked_checkpoint; /* at the pending cap: asked for an early one since the last snapshot */
   bool early_checkpoint; /* topology.gust.checkpoint.at.max.pending */
   GArray *epoch_of; /* checkpoint mode: (checkpoint id, last epoch it covers) pairs, in order */
-  uint64_t final_checkpoint; /* stopping, checkpoint mode: the first snapshot after deactivate */
+  uint64_t final_checkpoint; /* stopping, checkpoint mode: the first snapshot after deactivate
+                                with nothing in flight */
+  bool final_asked;          /* ... a checkpoint was asked for to be it */
   bool final_done;           /* ... and it completed */
   int final_attempts;        /* final checkpoints aborted so far */
 } spout_host;
@@ -144,7 +159,13 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
       return FC_PRODUCE_ERROR;
     }
     bool settled = in_flight(h) == 0;
-    if (comp->rt->reliability == RELIABILITY_CHECKPOINT) settled = settled && h->final_done;
+    if (comp->rt->reliability == RELIABILITY_CHECKPOINT) {
+      if (settled && !h->final_checkpoint && !h->final_asked) {
+        h->final_asked = true; /* the last emits settled after a snapshot: one more */
+        fc_job_trigger_checkpoint(fc_task_job(task));
+      }
+      settled = settled && h->final_done;
+    }
     return settled ? FC_PRODUCE_END : FC_PRODUCE_WAIT; /* acks, checkpoints, the sweep */
   }
   if (!h->active) return FC_PRODUCE_WAIT; /* until activated */
@@ -199,8 +220,11 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
     h->stopping = true;
     if (h->active && h->comp->def->deactivate) h->comp->def->deactivate(h->instance);
     h->active = false;
-    if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT)
-      fc_job_trigger_checkpoint(fc_task_job(task)); /* the final checkpoint: settles the rest */
+    if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT) {
+      /* settles the last emits; the final checkpoint itself when there are none */
+      h->final_asked = in_flight(h) == 0;
+      fc_job_trigger_checkpoint(fc_task_job(task));
+    }
   }
   return TRUE;
 }
@@ -247,7 +271,7 @@ static gboolean spout_snapshot(fc_task *task, void *state, uint64_t checkpoint_i
   uint64_t pair[2] = {checkpoint_id, h->out.epoch++};
   g_array_append_vals(h->epoch_of, pair, 1);
   h->asked_checkpoint = false;
-  if (h->stopping && !h->final_checkpoint) h->final_checkpoint = checkpoint_id;
+  if (h->stopping && !h->final_checkpoint && in_flight(h) == 0) h->final_checkpoint = checkpoint_id;
   return TRUE;
 }
 
@@ -296,15 +320,37 @@ static void spout_checkpoint_aborted(fc_task *task, void *state, uint64_t checkp
   if (h->final_checkpoint ==
       checkpoint_id) { /* try again for a final one, a bounded number of times */
     h->final_checkpoint = 0;
-    if (++h->final_attempts < h->comp->rt->final_checkpoint_attempts)
-      fc_job_trigger_checkpoint(fc_task_job(task));
+    h->final_asked = ++h->final_attempts < h->comp->rt->final_checkpoint_attempts;
+    if (h->final_asked) fc_job_trigger_checkpoint(fc_task_job(task));
   }
+}
+
+/* A message still in flight when the job is torn down: it fails. */
+static void fail_at_close(gpointer key, gpointer value, gpointer data)
+{
+  const pending_msg *m = value;
+  report(data, &m->msg_id, m->emitted_ns, true, 0);
+}
+
+/* Fails to the spout everything it still has in flight (see the top). */
+static void fail_in_flight(spout_host *h)
+{
+  if (!h->instance || in_flight(h) == 0) return;
+  g_message("spout %s (task %d): failing %" G_GUINT64_FORMAT
+            " message(s) still in flight as the topology goes down",
+            h->comp->id, gust_context_task_id(&h->ctx), in_flight(h));
+  h->out.closed = true;
+  g_hash_table_foreach(h->out.pending, fail_at_close, h);
+  g_hash_table_remove_all(h->out.pending);
+  settle_args a = {.h = h, .failed = true};
+  rt_ledger_settle_all(&h->out.ledger, settled_from_ledger, &a);
 }
 
 static void spout_close(fc_task *task, void *state)
 {
   spout_host *h = state;
   if (!h) return;
+  fail_in_flight(h);
   if (h->comp->def->close && h->instance) h->comp->def->close(h->instance);
   rt_context_clear(&h->ctx);
   rt_collector_clear(&h->out);

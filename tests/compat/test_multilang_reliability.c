@@ -1,5 +1,6 @@
 /* test_multilang_reliability.c — a multilang bolt keeps Storm's acking
  * promise in checkpoint mode, and its subprocess starts with the topology.
+ * A restart after a task failed fails to the spout what the bolt held.
  *
  * A tuple fails only on an explicit fail, a crash or restart, or
  * topology.message.timeout.secs without completion: never because a
@@ -192,6 +193,114 @@ static void test_a_bolt_child_starts_while_a_spout_keeps_the_only_thread_busy(vo
   seen_clear();
 }
 
+/* ---- a restart fails what a bolt held ---- */
+
+static struct {
+  int64_t checkpoints; /* completed, as the crasher saw them */
+  bool crash;          /* the crasher fails its task on its next call */
+  int phase;
+  int64_t held_since; /* checkpoints completed when the hold was seen */
+  char *marker;
+} restart;
+
+static gboolean crasher_open(const gust_context *ctx, void **state, GError **error)
+{
+  *state = NULL;
+  return TRUE;
+}
+
+static gboolean crasher_next(void *state, gust_collector *out, GError **error)
+{
+  pthread_mutex_lock(&seen.lock);
+  bool crash = restart.crash;
+  restart.crash = false;
+  pthread_mutex_unlock(&seen.lock);
+  if (crash) g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "the test asked for a crash");
+  return !crash;
+}
+
+static void crasher_checkpoint_complete(void *state, gust_collector *out, uint64_t id)
+{
+  pthread_mutex_lock(&seen.lock);
+  restart.checkpoints++;
+  pthread_mutex_unlock(&seen.lock);
+}
+
+static const gust_component_def crasher_spout_def = {
+    .abi = GUST_NATIVE_ABI,
+    .kind = GUST_DEF_SPOUT,
+    .declare_outputs = busy_declare,
+    .open = crasher_open,
+    .next_tuple = crasher_next,
+    .checkpoint_complete = crasher_checkpoint_complete,
+};
+
+static const gust_component_def *crasher_lookup(const char *library, const char *symbol, void *data)
+{
+  return !strcmp(symbol, "crasher") ? &crasher_spout_def : test_lookup(library, symbol, data);
+}
+
+enum { RESTART_TUPLES = 10, HELD = 5 };
+
+/* The child holds HELD and everything else is acked; three more
+ * checkpoints complete; then the crasher fails its task; done once HELD
+ * is acked (the restarted child answers it). */
+static gboolean held_then_restarted(gpointer data)
+{
+  if (restart.phase == 0) {
+    if (!g_file_test(restart.marker, G_FILE_TEST_EXISTS)) return FALSE;
+    for (int n = 0; n < RESTART_TUPLES; n++)
+      if (n != HELD && times(seen.acked, n) == 0) return FALSE;
+    pthread_mutex_lock(&seen.lock);
+    restart.held_since = restart.checkpoints;
+    pthread_mutex_unlock(&seen.lock);
+    restart.phase = 1;
+  }
+  if (restart.phase == 1) {
+    pthread_mutex_lock(&seen.lock);
+    bool enough = restart.checkpoints >= restart.held_since + 3;
+    if (enough) restart.crash = true;
+    pthread_mutex_unlock(&seen.lock);
+    if (!enough) return FALSE;
+    g_assert_cmpuint(times(seen.acked, HELD), ==, 0);
+    g_assert_cmpuint(times(seen.failed, HELD), ==, 0);
+    restart.phase = 2;
+  }
+  return times(seen.acked, HELD) > 0;
+}
+
+/* A native spout without state of its own: the message whose tuple the
+ * child held while checkpoints completed is failed to it when a task fails
+ * and the topology restarts (as Storm fails what a crash left pending), so
+ * a spout that replays on fail replays it; nothing acked is failed. */
+static void test_a_restart_fails_the_messages_a_bolt_held(void)
+{
+  seen_reset();
+  g_autofree char *dir = g_dir_make_tmp("gust-ml-restart-XXXXXX", NULL);
+  restart.marker = g_build_filename(dir, "held", NULL);
+  restart.checkpoints = restart.held_since = 0;
+  restart.phase = 0;
+  restart.crash = false;
+  gust_topology *t = ml_topology("held-restart", "hold", python_bolt, RESTART_TUPLES);
+  use_checkpoints(t, 100);
+  gust_topology_set_conf_value(t, "test.hold", json_integer(HELD));
+  gust_topology_set_conf_value(t, "test.marker", json_string(restart.marker));
+  gust_topology_set_conf_value(t, "topology.gust.restart.delay.ms", json_integer(0));
+  add_native(t, "crasher", GUST_COMPONENT_SPOUT, 1);
+  run_until(t, crasher_lookup, held_then_restarted, NULL, "ml");
+  g_assert_cmpint(restart.phase, ==, 2);
+  g_assert_cmpuint(times(seen.failed, HELD), ==, 1);
+  for (int n = 0; n < RESTART_TUPLES; n++)
+    if (n != HELD) g_assert_cmpuint(times(seen.failed, n), ==, 0);
+  g_assert_cmpuint(count_matching(seen.logs, "the test asked for a crash"), >=, 1);
+  g_assert_cmpuint(count_matching(seen.logs, "failing 1 message(s) still in flight"), ==, 1);
+  g_unlink(restart.marker);
+  g_rmdir(dir);
+  g_free(restart.marker);
+  gust_topology_free(t);
+  seen_clear();
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -207,5 +316,7 @@ int main(int argc, char **argv)
   g_test_add_func(
       "/multilang/reliability/a_bolt_child_starts_while_a_spout_keeps_the_only_thread_busy",
       test_a_bolt_child_starts_while_a_spout_keeps_the_only_thread_busy);
+  g_test_add_func("/multilang/reliability/a_restart_fails_the_messages_a_bolt_held",
+                  test_a_restart_fails_the_messages_a_bolt_held);
   return g_test_run();
 }

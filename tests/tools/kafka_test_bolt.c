@@ -7,6 +7,13 @@
  * decision on stderr ("flaky: failed v3", "flaky: acked v4") for the test
  * to count.  State per instance (the values failed once), on the task's
  * thread; no globals.
+ *
+ * native:libkafka_test_bolt.so:crash_once_bolt acks every tuple, except
+ * that the first tuple it sees once the file named by conf
+ * "test.crash_file" exists makes the task fail (execute() returns an
+ * error) — once: it creates "<test.crash_file>.done" first, so the
+ * restarted topology does not fail again.  How a test injects a task
+ * failure at a moment of its choosing.
  */
 #include <gust/storm.h>
 #include <stdio.h>
@@ -51,4 +58,34 @@ const gust_component_def flaky_bolt = {
     .open = flaky_open,
     .execute = flaky_execute,
     .close = flaky_close,
+};
+
+static gboolean crash_open(const gust_context *ctx, void **state, GError **error)
+{
+  const char *file = json_string_value(json_object_get(gust_context_conf(ctx), "test.crash_file"));
+  *state = g_strdup(file);
+  return TRUE;
+}
+
+static gboolean crash_execute(void *state, const gust_tuple *input, gust_collector *out,
+                              GError **error)
+{
+  const char *file = state;
+  if (file && !gust_tuple_is_tick(input) && g_file_test(file, G_FILE_TEST_EXISTS)) {
+    g_autofree char *done = g_strconcat(file, ".done", NULL);
+    if (!g_file_test(done, G_FILE_TEST_EXISTS) && g_file_set_contents(done, "", 0, NULL)) {
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "crash_once_bolt: %s exists", file);
+      return FALSE;
+    }
+  }
+  gust_ack(out, input);
+  return TRUE;
+}
+
+const gust_component_def crash_once_bolt = {
+    .abi = GUST_NATIVE_ABI,
+    .kind = GUST_DEF_BOLT,
+    .open = crash_open,
+    .execute = crash_execute,
+    .close = g_free,
 };

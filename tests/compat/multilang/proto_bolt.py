@@ -20,6 +20,10 @@ input and ack it, unless said otherwise):
               to stderr and crashes / exits 3 / stops reading / writes junk
               / acks it with a number after the JSON object / emits two
               values on a stream of one field
+  hold        the first process only (conf "test.marker" is a file it
+              creates then): holds (never acks) the tuple whose value is
+              conf "test.hold"; everything else, and everything in later
+              processes, is echoed without task ids
 Every process emits ["started <pid>"] on "info" once its handshake is done.
 Any mode: environment GUST_TEST_LATE_S sleeps that long before reading the handshake
 (a child starting late); "test.work_s" sleeps that long on every tuple
@@ -157,6 +161,9 @@ while True:
                 else:
                     write({"command": "emit", "anchors": [tid], "tuple": [n, "extra"]})
                 time.sleep(3600)
+    if mode == "hold" and first_process and n == conf.get("test.hold"):
+        open(marker, "w").close()
+        continue  # held for good: this process never answers it
     if mode == "direct":
         dsink = tasks_of["dsink"]
         write({"command": "emit", "stream": "direct", "task": dsink[n % len(dsink)],
