@@ -118,8 +118,8 @@ static void test_metadata_ids_counts_files_and_sizes_are_checked(void)
 
 static void test_every_cut_or_flipped_metadata_is_refused_without_harm(void)
 {
-  g_autofree char *good =
-      sign(body_with("count[0]", "count[1]", "vertices=count;\nparallelism=2;"));
+  g_autofree char *body = body_with("count[0]", "count[1]", "vertices=count;\nparallelism=2;");
+  g_autofree char *good = sign(body);
   size_t len = strlen(good);
   GError *error = NULL;
   for (size_t cut = 0; cut < len; cut++) {
