@@ -21,7 +21,12 @@
  *              `completed` (the newest `retention`, with their states when
  *              there is no directory);
  *   or aborted at its timeout, when writing fails, or when the job stops:
- *              FC_MSG_CKPT_ABORT(n) posted (not when stopping).
+ *              FC_MSG_CKPT_ABORT(n) posted (not when stopping); after a
+ *              timeout or a failed write the next checkpoint, periodic or
+ *              requested, starts no sooner than one interval later (a full
+ *              or broken disk costs one attempt per interval, never a
+ *              tight loop), and the reason is kept for
+ *              fc_job_checkpoint_last_failure().
  * Notifications go to every task that has not finished, and to a finished
  * task only for checkpoints it snapshotted (so a done task's mailbox does
  * not grow with every checkpoint).
@@ -61,8 +66,9 @@ struct fc_coordinator {
   fc_job *job;
   int n_tasks;
   /* configuration: read-only after fc_coordinator_new */
-  char *dir;
+  char *dir, *job_name;
   int interval_ms, timeout_ms, max_concurrent, retention;
+  uint64_t keep_id; /* retention never deletes it */
   fc_checkpoint_mode mode;
 
   pthread_mutex_t lock;
@@ -72,8 +78,10 @@ struct fc_coordinator {
   bool job_started, stop, requested;
   uint64_t last_id;
   int64_t next_periodic_us;
-  GQueue pending; /* pending_checkpoint*, ascending id */
-  GQueue kept;    /* kept_checkpoint*, ascending id, at most retention */
+  int64_t not_before_us; /* after a failure: no checkpoint starts before this */
+  char *last_failure;    /* why the newest aborted one was aborted */
+  GQueue pending;        /* pending_checkpoint*, ascending id */
+  GQueue kept;           /* kept_checkpoint*, ascending id, at most retention */
   bool *task_finished;
   int n_finished;
   fc_checkpoint_metrics m;
@@ -147,7 +155,10 @@ fc_coordinator *fc_coordinator_new(fc_job *job, GError **error)
   c->job = job;
   c->n_tasks = job->n_tasks;
   c->dir = g_strdup(o->checkpoint_dir);
-  job->opts.checkpoint_dir = c->dir; /* the caller's string need not outlive fc_job_new */
+  c->job_name = g_strdup(o->name);
+  job->opts.checkpoint_dir = c->dir; /* the caller's strings need not outlive fc_job_new */
+  job->opts.name = c->job_name;
+  c->keep_id = o->checkpoint_keep_id;
   c->interval_ms = o->checkpoint_interval_ms;
   c->timeout_ms = o->checkpoint_timeout_ms;
   c->max_concurrent = o->checkpoint_max_concurrent;
@@ -231,6 +242,8 @@ void fc_coordinator_free(fc_coordinator *c)
   pthread_cond_destroy(&c->changed);
   g_free(c->task_finished);
   g_free(c->dir);
+  g_free(c->job_name);
+  g_free(c->last_failure);
   g_free(c);
 }
 
@@ -298,7 +311,7 @@ static uint64_t trigger_locked(fc_coordinator *c)
 static void maybe_trigger_locked(fc_coordinator *c, int64_t now)
 {
   bool due = c->requested || (c->interval_ms > 0 && now >= c->next_periodic_us);
-  if (!due || !c->job_started) return;
+  if (!due || !c->job_started || now < c->not_before_us) return;
   if (job_stopping(c) || all_finished(c)) {
     c->requested = false;
     return;
@@ -312,10 +325,13 @@ uint64_t fc_job_trigger_checkpoint(fc_job *job)
   uint64_t id = 0;
   pthread_mutex_lock(&c->lock);
   if (!c->stop && !job_stopping(c) && !all_finished(c)) {
-    if (c->job_started && (int)c->pending.length < c->max_concurrent)
+    if (c->job_started && (int)c->pending.length < c->max_concurrent &&
+        g_get_monotonic_time() >= c->not_before_us) {
       id = trigger_locked(c);
-    else
-      c->requested = true; /* started when a slot frees, or at job start */
+    } else {
+      c->requested = true; /* started when a slot frees, at job start, or after the back-off */
+      pthread_cond_broadcast(&c->wake);
+    }
     ensure_thread(c);
   }
   pthread_mutex_unlock(&c->lock);
@@ -374,14 +390,26 @@ void fc_coordinator_task_finished(fc_coordinator *c, int task)
 /* ---- completing and aborting (coordinator thread) ---- */
 
 /* Lock held.  Removes p, counts it, tells the tasks (unless the job is
- * stopping: they will not run again). */
-static void abort_locked(fc_coordinator *c, pending_checkpoint *p, const char *why)
+ * stopping: they will not run again).  failure: it timed out or could not
+ * be written (not a stop): keep the reason (`why`, naming the checkpoint),
+ * log it once at `level`, and back off. */
+static void abort_locked(fc_coordinator *c, pending_checkpoint *p, const char *why, bool failure,
+                         GLogLevelFlags level)
 {
   g_queue_remove(&c->pending, p);
   c->m.n_aborted++;
   c->m.last_aborted_id = MAX(c->m.last_aborted_id, p->id);
+  if (failure) {
+    g_free(c->last_failure);
+    c->last_failure = g_strdup(why);
+    if (c->interval_ms > 0)
+      c->not_before_us = g_get_monotonic_time() + (int64_t)c->interval_ms * 1000;
+  }
   if (!job_stopping(c)) {
-    g_message("checkpoint %" G_GUINT64_FORMAT " aborted: %s", p->id, why);
+    if (failure && c->interval_ms > 0)
+      g_log(G_LOG_DOMAIN, level, "%s; the next checkpoint in %d ms", why, c->interval_ms);
+    else if (failure)
+      g_log(G_LOG_DOMAIN, level, "%s", why);
     notify_tasks(c, FC_MSG_CKPT_ABORT, p->id, p);
   }
   pending_free(c, p);
@@ -393,6 +421,7 @@ static fc_checkpoint_info *info_of(fc_coordinator *c, const pending_checkpoint *
   fc_checkpoint_info *info = g_new0(fc_checkpoint_info, 1);
   info->id = p->id;
   info->mode = c->mode;
+  info->job_name = g_strdup(c->job_name);
   info->trigger_time_us = p->trigger_wall_us;
   info->duration_us = p->last_ack_mono_us - p->trigger_mono_us;
   info->n_tasks = c->n_tasks;
@@ -401,6 +430,8 @@ static fc_checkpoint_info *info_of(fc_coordinator *c, const pending_checkpoint *
     fc_checkpoint_task_info *ti = &info->tasks[i];
     ti->task = i;
     ti->name = g_strdup(c->job->tasks[i].name);
+    ti->vertex = g_strdup(c->job->tasks[i].v->name);
+    ti->subtask = c->job->tasks[i].subtask;
     ti->finished = p->finished[i];
     ti->size = p->states[i] ? g_bytes_get_size(p->states[i]) : 0;
     info->total_size += ti->size;
@@ -420,12 +451,13 @@ static void complete(fc_coordinator *c, pending_checkpoint *p)
   bool ok = true;
   if (c->dir) {
     ok = fc_checkpoint_dir_write(c->dir, info, p->states, &error);
-    if (ok) fc_checkpoint_dir_retain(c->dir, c->retention, info->id);
+    if (ok) fc_checkpoint_dir_retain(c->dir, c->retention, info->id, c->keep_id);
   }
   pthread_mutex_lock(&c->lock);
   if (!ok) {
-    g_warning("checkpoint %" G_GUINT64_FORMAT " could not be written: %s", p->id, error->message);
-    abort_locked(c, p, error->message);
+    g_autofree char *why = g_strdup_printf(
+        "checkpoint %" G_GUINT64_FORMAT " could not be written: %s", p->id, error->message);
+    abort_locked(c, p, why, true, G_LOG_LEVEL_WARNING);
     g_error_free(error);
     fc_checkpoint_info_free(info);
     return;
@@ -450,9 +482,10 @@ static void complete(fc_coordinator *c, pending_checkpoint *p)
 static int64_t next_deadline(fc_coordinator *c)
 {
   int64_t deadline = INT64_MAX;
-  if (c->interval_ms > 0 && (int)c->pending.length < c->max_concurrent && !all_finished(c) &&
-      !job_stopping(c))
-    deadline = c->next_periodic_us;
+  bool may_start = (int)c->pending.length < c->max_concurrent && !all_finished(c) &&
+                   !job_stopping(c) && c->job_started;
+  if (may_start && c->interval_ms > 0) deadline = MAX(c->next_periodic_us, c->not_before_us);
+  if (may_start && c->requested) deadline = MIN(deadline, c->not_before_us);
   for (GList *l = c->pending.head; l; l = l->next) {
     pending_checkpoint *p = l->data;
     if (!p->completing)
@@ -469,7 +502,7 @@ static gpointer coordinator_main(gpointer data)
     if (job_stopping(c)) {
       c->requested = false;
       while (c->pending.head)
-        abort_locked(c, c->pending.head->data, "the job is stopping");
+        abort_locked(c, c->pending.head->data, "the job is stopping", false, 0);
     }
     pending_checkpoint *ready = NULL;
     for (GList *l = c->pending.head; l && !ready; l = l->next) {
@@ -485,8 +518,10 @@ static gpointer coordinator_main(gpointer data)
       pending_checkpoint *p = l->data;
       l = l->next;
       if (now >= p->trigger_mono_us + (int64_t)c->timeout_ms * 1000) {
-        g_autofree char *why = g_strdup_printf("not complete within %d ms", c->timeout_ms);
-        abort_locked(c, p, why);
+        g_autofree char *why =
+            g_strdup_printf("checkpoint %" G_GUINT64_FORMAT " aborted: not complete within %d ms",
+                            p->id, c->timeout_ms);
+        abort_locked(c, p, why, true, G_LOG_LEVEL_MESSAGE);
       }
     }
     maybe_trigger_locked(c, now);
@@ -505,6 +540,15 @@ static gpointer coordinator_main(gpointer data)
 }
 
 /* ---- reading the coordinator's state (any thread) ---- */
+
+char *fc_job_checkpoint_last_failure(fc_job *job)
+{
+  fc_coordinator *c = job->coord;
+  pthread_mutex_lock(&c->lock);
+  char *why = g_strdup(c->last_failure);
+  pthread_mutex_unlock(&c->lock);
+  return why;
+}
 
 void fc_job_checkpoint_metrics(fc_job *job, fc_checkpoint_metrics *out)
 {

@@ -4,9 +4,15 @@
  * Layout (see fc_checkpoint.h): dir/chk-<id>/task-<n>.state and
  * dir/chk-<id>/_metadata, beside what operators put there themselves while
  * snapshotting (task-<n>-*: files or directories, e.g. a RocksDB
- * checkpoint; they are deleted with the checkpoint).  The metadata is a GKeyFile body followed by
- * an [integrity] group holding the SHA-256 of the body, so a torn or edited file is detected; each
- * task entry carries the SHA-256 of its state file.
+ * checkpoint; they are deleted with the checkpoint).  The metadata's text
+ * (checkpoint_metadata.c) ends with its own SHA-256, so a torn or edited
+ * file is detected; each task entry carries the SHA-256 of its state file.
+ *
+ * Names are untrusted: only chk-<id> with <id> in canonical decimal within
+ * 1 .. FC_CHECKPOINT_ID_MAX is a checkpoint; anything else in dir is left
+ * alone (a warning at start-up names it), and one above half of that is
+ * refused at start-up, so that numbering never runs out.  A state file's size is checked
+ * against the metadata before it is read.
  *
  * Writing order is what makes completion atomic: the state files are
  * written and fsync'ed, then _metadata.tmp is written and fsync'ed, renamed
@@ -14,6 +20,15 @@
  * A crash at any point leaves either a directory without _metadata (not a
  * checkpoint; readers skip it with a warning and retention deletes it) or a
  * complete one.
+ *
+ * Retention keeps the newest `retention` complete checkpoints and the one
+ * the job resumed from (keep_id), whatever its age: a run deletes older
+ * checkpoints only after one of its own completed, which shows every task
+ * opened from the restored state; and the checkpoint it resumed from stays
+ * for as long as the run lasts.
+ *
+ * A directory is checked writable when a job starts (a probe file is
+ * written, fsync'ed and deleted), so a wrong path fails at once.
  *
  * Threads: writing and retention run on the coordinator's thread only (one
  * writer per directory); the readers (fc_checkpoint_latest, _load,
@@ -30,45 +45,12 @@
 #include <unistd.h>
 
 #define METADATA_NAME "_metadata"
-#define INTEGRITY_MARK "\n[integrity]\nsha256="
-
-static const char *mode_name(fc_checkpoint_mode mode)
-{
-  return mode == FC_CHECKPOINT_AT_LEAST_ONCE ? "at-least-once" : "aligned";
-}
+#define CHECKPOINT_PREFIX "chk-"
 
 static gboolean set_io_error(GError **error, const char *what, const char *path, int err)
 {
   g_set_error(error, FC_ERROR, FC_ERROR_CHECKPOINT_IO, "%s %s: %s", what, path, g_strerror(err));
   return FALSE;
-}
-
-/* ---- info ---- */
-
-void fc_checkpoint_info_free(fc_checkpoint_info *info)
-{
-  if (!info) return;
-  for (int i = 0; i < info->n_tasks; i++) {
-    g_free(info->tasks[i].name);
-    g_free(info->tasks[i].file);
-    g_free(info->tasks[i].sha256);
-  }
-  g_free(info->tasks);
-  g_free(info->path);
-  g_free(info);
-}
-
-fc_checkpoint_info *fc_checkpoint_info_copy(const fc_checkpoint_info *info)
-{
-  fc_checkpoint_info *copy = g_memdup2(info, sizeof *info);
-  copy->path = g_strdup(info->path);
-  copy->tasks = g_memdup2(info->tasks, sizeof *info->tasks * (size_t)info->n_tasks);
-  for (int i = 0; i < info->n_tasks; i++) {
-    copy->tasks[i].name = g_strdup(info->tasks[i].name);
-    copy->tasks[i].file = g_strdup(info->tasks[i].file);
-    copy->tasks[i].sha256 = g_strdup(info->tasks[i].sha256);
-  }
-  return copy;
 }
 
 /* ---- small durable-file helpers ---- */
@@ -158,9 +140,22 @@ static int compare_ids(gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-/* The ids of every chk-<id> entry in dir, ascending.  NULL with an I/O
- * error if dir cannot be read. */
-static GArray *list_ids(const char *dir, GError **error)
+/* The id a directory entry names: chk-<id>, <id> canonical decimal within
+ * 1 .. FC_CHECKPOINT_ID_MAX.  0 for anything else. */
+static uint64_t checkpoint_id_of(const char *name)
+{
+  guint64 id;
+  if (!g_str_has_prefix(name, CHECKPOINT_PREFIX)) return 0;
+  const char *digits = name + strlen(CHECKPOINT_PREFIX);
+  if (!g_ascii_string_to_unsigned(digits, 10, 1, FC_CHECKPOINT_ID_MAX, &id, NULL)) return 0;
+  g_autofree char *canonical = g_strdup_printf("%" G_GUINT64_FORMAT, id);
+  return strcmp(canonical, digits) == 0 ? id : 0;
+}
+
+/* The ids of every checkpoint entry in dir, ascending.  warn: name the
+ * chk-* entries that are not checkpoints.  NULL with an I/O error if dir
+ * cannot be read. */
+static GArray *list_ids(const char *dir, bool warn, GError **error)
 {
   GError *err = NULL;
   GDir *d = g_dir_open(dir, 0, &err);
@@ -173,10 +168,13 @@ static GArray *list_ids(const char *dir, GError **error)
   GArray *ids = g_array_new(FALSE, FALSE, sizeof(uint64_t));
   const char *name;
   while ((name = g_dir_read_name(d))) {
-    guint64 id;
-    if (g_str_has_prefix(name, "chk-") &&
-        g_ascii_string_to_unsigned(name + 4, 10, 1, G_MAXUINT64, &id, NULL))
+    uint64_t id = checkpoint_id_of(name);
+    if (id)
       g_array_append_val(ids, id);
+    else if (warn && g_str_has_prefix(name, CHECKPOINT_PREFIX))
+      g_warning("ignoring %s/%s: not a checkpoint (ids are 1 to %" G_GUINT64_FORMAT
+                " in plain decimal); it is left alone",
+                dir, name, FC_CHECKPOINT_ID_MAX);
   }
   g_dir_close(d);
   g_array_sort(ids, compare_ids);
@@ -185,40 +183,41 @@ static GArray *list_ids(const char *dir, GError **error)
 
 /* ---- writing (coordinator thread) ---- */
 
+/* Writes, fsyncs and deletes a probe file in dir. */
+static gboolean check_writable(const char *dir, GError **error)
+{
+  g_autofree char *probe = g_build_filename(dir, ".gust-write-probe-XXXXXX", NULL);
+  int fd = g_mkstemp_full(probe, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return set_io_error(error, "cannot write in checkpoint directory", dir, errno);
+  static const char bytes[512];
+  ssize_t n = write(fd, bytes, sizeof bytes);
+  int err = n < 0 ? errno : n < (ssize_t)sizeof bytes ? ENOSPC : 0;
+  if (!err && fsync(fd) != 0) err = errno;
+  close(fd);
+  unlink(probe);
+  return err ? set_io_error(error, "cannot write in checkpoint directory", dir, err) : TRUE;
+}
+
 gboolean fc_checkpoint_dir_prepare(const char *dir, uint64_t *max_id, GError **error)
 {
   if (g_mkdir_with_parents(dir, 0755) != 0)
     return set_io_error(error, "cannot create checkpoint directory", dir, errno);
-  GArray *ids = list_ids(dir, error);
+  if (!check_writable(dir, error)) return FALSE;
+  GArray *ids = list_ids(dir, true, error);
   if (!ids) return FALSE;
   *max_id = ids->len ? g_array_index(ids, uint64_t, ids->len - 1) : 0;
   g_array_free(ids, TRUE);
-  return TRUE;
-}
-
-static char *metadata_text(const fc_checkpoint_info *info)
-{
-  g_autoptr(GKeyFile) kf = g_key_file_new();
-  g_key_file_set_uint64(kf, "checkpoint", "id", info->id);
-  g_key_file_set_string(kf, "checkpoint", "mode", mode_name(info->mode));
-  g_key_file_set_int64(kf, "checkpoint", "trigger_time_us", info->trigger_time_us);
-  g_key_file_set_int64(kf, "checkpoint", "duration_us", info->duration_us);
-  g_key_file_set_uint64(kf, "checkpoint", "total_size", info->total_size);
-  g_key_file_set_integer(kf, "checkpoint", "tasks", info->n_tasks);
-  for (int i = 0; i < info->n_tasks; i++) {
-    const fc_checkpoint_task_info *ti = &info->tasks[i];
-    g_autofree char *group = g_strdup_printf("task %d", i);
-    g_key_file_set_string(kf, group, "name", ti->name);
-    g_key_file_set_boolean(kf, group, "finished", ti->finished);
-    g_key_file_set_uint64(kf, group, "size", ti->size);
-    if (ti->file) {
-      g_key_file_set_string(kf, group, "file", ti->file);
-      g_key_file_set_string(kf, group, "sha256", ti->sha256);
-    }
+  /* Numbering continues after *max_id: leave it room to grow without
+   * reaching FC_CHECKPOINT_ID_MAX in any real run. */
+  if (*max_id > FC_CHECKPOINT_ID_MAX / 2) {
+    g_set_error(error, FC_ERROR, FC_ERROR_CHECKPOINT_IO,
+                "%s/" CHECKPOINT_PREFIX "%" G_GUINT64_FORMAT
+                ": checkpoint id implausibly high (above %" G_GUINT64_FORMAT
+                "), so numbering cannot continue after it; move it aside",
+                dir, *max_id, FC_CHECKPOINT_ID_MAX / 2);
+    return FALSE;
   }
-  g_autofree char *body = g_key_file_to_data(kf, NULL, NULL);
-  g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, body, -1);
-  return g_strdup_printf("%s" INTEGRITY_MARK "%s\n", body, sum);
+  return TRUE;
 }
 
 /* Writes each task's non-empty state to path/task-<n>.state, fsync'ed,
@@ -242,7 +241,7 @@ static gboolean write_states(const char *path, fc_checkpoint_info *info, GBytes 
 /* The completing step: _metadata.tmp, fsync, rename, fsync the directory. */
 static gboolean write_metadata(const char *path, const fc_checkpoint_info *info, GError **error)
 {
-  g_autofree char *text = metadata_text(info);
+  g_autofree char *text = fc_checkpoint_metadata_text(info);
   g_autofree char *tmp = g_build_filename(path, METADATA_NAME ".tmp", NULL);
   g_autofree char *meta = g_build_filename(path, METADATA_NAME, NULL);
   if (!write_file_synced(tmp, text, strlen(text), error)) return FALSE;
@@ -272,18 +271,19 @@ gboolean fc_checkpoint_dir_write(const char *dir, fc_checkpoint_info *info, GByt
   return TRUE;
 }
 
-void fc_checkpoint_dir_retain(const char *dir, int retention, uint64_t newest_id)
+void fc_checkpoint_dir_retain(const char *dir, int retention, uint64_t newest_id, uint64_t keep_id)
 {
   GError *error = NULL;
-  GArray *ids = list_ids(dir, &error);
+  GArray *ids = list_ids(dir, false, &error);
   if (!ids) {
     g_warning("checkpoint retention: %s", error->message);
     g_error_free(error);
     return;
   }
-  /* Keep the newest `retention` complete ones; delete everything older,
-   * complete or not (an incomplete one older than a complete one is a
-   * crash's leftover).  Nothing newer than newest_id exists (one writer). */
+  /* Keep the newest `retention` complete ones and keep_id; delete
+   * everything else older, complete or not (an incomplete one older than a
+   * complete one is a crash's leftover).  Nothing newer than newest_id
+   * exists (one writer). */
   uint64_t keep_from = 0;
   int complete = 0;
   for (guint k = ids->len; k-- > 0 && complete < retention;) {
@@ -299,6 +299,7 @@ void fc_checkpoint_dir_retain(const char *dir, int retention, uint64_t newest_id
   for (guint k = 0; k < ids->len && complete == retention; k++) {
     uint64_t id = g_array_index(ids, uint64_t, k);
     if (id >= keep_from) break;
+    if (id == keep_id) continue;
     g_autofree char *path = checkpoint_path(dir, id);
     if (!remove_checkpoint_dir(path, &error)) {
       g_warning("checkpoint retention: %s", error->message);
@@ -316,77 +317,25 @@ static gboolean corrupt(GError **error, const char *path, const char *why)
   return FALSE;
 }
 
-/* Checks the integrity trailer and parses the body into *out. */
-static gboolean parse_metadata(const char *meta, const char *text, gsize len,
-                               fc_checkpoint_info **out, GError **error)
-{
-  if (strlen(text) != len) return corrupt(error, meta, "contains a NUL byte");
-  const char *mark = g_strrstr(text, INTEGRITY_MARK);
-  if (!mark) return corrupt(error, meta, "has no integrity checksum (truncated?)");
-  const char *sum = mark + strlen(INTEGRITY_MARK);
-  if (strlen(sum) != 65 || sum[64] != '\n')
-    return corrupt(error, meta, "has a malformed integrity checksum");
-  g_autofree char *body = g_strndup(text, (gsize)(mark - text));
-  g_autofree char *want = g_compute_checksum_for_string(G_CHECKSUM_SHA256, body, -1);
-  if (strncmp(want, sum, 64) != 0) return corrupt(error, meta, "checksum mismatch");
-
-  g_autoptr(GKeyFile) kf = g_key_file_new();
-  GError *err = NULL;
-  if (!g_key_file_load_from_data(kf, body, (gsize)-1, G_KEY_FILE_NONE, &err)) {
-    corrupt(error, meta, err->message);
-    g_error_free(err);
-    return FALSE;
-  }
-  fc_checkpoint_info *info = g_new0(fc_checkpoint_info, 1);
-  info->id = g_key_file_get_uint64(kf, "checkpoint", "id", &err);
-  g_autofree char *mode = err ? NULL : g_key_file_get_string(kf, "checkpoint", "mode", &err);
-  if (!err)
-    info->mode =
-        g_strcmp0(mode, "at-least-once") == 0 ? FC_CHECKPOINT_AT_LEAST_ONCE : FC_CHECKPOINT_ALIGNED;
-  if (!err) info->trigger_time_us = g_key_file_get_int64(kf, "checkpoint", "trigger_time_us", &err);
-  if (!err) info->duration_us = g_key_file_get_int64(kf, "checkpoint", "duration_us", &err);
-  if (!err) info->total_size = g_key_file_get_uint64(kf, "checkpoint", "total_size", &err);
-  int n = err ? 0 : g_key_file_get_integer(kf, "checkpoint", "tasks", &err);
-  if (!err && (n < 0 || n > 1000000))
-    g_set_error(&err, FC_ERROR, FC_ERROR_CHECKPOINT_CORRUPT, "implausible task count %d", n);
-  if (!err) {
-    info->n_tasks = n;
-    info->tasks = g_new0(fc_checkpoint_task_info, n);
-  }
-  for (int i = 0; i < info->n_tasks && !err; i++) {
-    fc_checkpoint_task_info *ti = &info->tasks[i];
-    g_autofree char *group = g_strdup_printf("task %d", i);
-    ti->task = i;
-    ti->name = g_key_file_get_string(kf, group, "name", &err);
-    if (!err) ti->finished = g_key_file_get_boolean(kf, group, "finished", &err);
-    if (!err) ti->size = g_key_file_get_uint64(kf, group, "size", &err);
-    if (!err && g_key_file_has_key(kf, group, "file", NULL)) {
-      ti->file = g_key_file_get_string(kf, group, "file", &err);
-      g_autofree char *expected = g_strdup_printf("task-%d.state", i);
-      if (!err && g_strcmp0(ti->file, expected) != 0) /* no path escapes */
-        g_set_error(&err, FC_ERROR, FC_ERROR_CHECKPOINT_CORRUPT, "task %d names file %s", i,
-                    ti->file);
-      if (!err) ti->sha256 = g_key_file_get_string(kf, group, "sha256", &err);
-    }
-    if (!err && !ti->file && ti->size)
-      g_set_error(&err, FC_ERROR, FC_ERROR_CHECKPOINT_CORRUPT, "task %d has state but no file", i);
-  }
-  if (err) {
-    corrupt(error, meta, err->message);
-    g_error_free(err);
-    fc_checkpoint_info_free(info);
-    return FALSE;
-  }
-  *out = info;
-  return TRUE;
-}
-
-/* Reads one task's file and checks its size and digest against info. */
+/* Reads one task's file and checks its size and digest against info (the
+ * size before reading: a file grown huge is not read into memory). */
 static GBytes *read_verified(const fc_checkpoint_info *info, int task, GError **error)
 {
   const fc_checkpoint_task_info *ti = &info->tasks[task];
   if (!ti->file) return g_bytes_new(NULL, 0);
   g_autofree char *file = g_build_filename(info->path, ti->file, NULL);
+  struct stat st;
+  if (stat(file, &st) != 0) {
+    int err = errno;
+    g_set_error(error, FC_ERROR,
+                err == ENOENT ? FC_ERROR_CHECKPOINT_CORRUPT : FC_ERROR_CHECKPOINT_IO,
+                "cannot read %s: %s", file, g_strerror(err));
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != ti->size) {
+    corrupt(error, file, "size differs from the metadata");
+    return NULL;
+  }
   char *data;
   gsize len;
   GError *err = NULL;
@@ -416,6 +365,12 @@ fc_checkpoint_info *fc_checkpoint_load(const char *dir, uint64_t id, GError **er
   g_autofree char *text = NULL;
   gsize len;
   GError *err = NULL;
+  struct stat st;
+  if (stat(meta, &st) == 0 && st.st_size > FC_CHECKPOINT_METADATA_MAX) {
+    g_set_error(error, FC_ERROR, FC_ERROR_CHECKPOINT_CORRUPT,
+                "%s: implausibly large (%" G_GINT64_FORMAT " bytes)", meta, (gint64)st.st_size);
+    return NULL;
+  }
   if (!g_file_get_contents(meta, &text, &len, &err)) {
     if (g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
       g_set_error(error, FC_ERROR, FC_ERROR_CHECKPOINT_NOT_FOUND,
@@ -425,8 +380,8 @@ fc_checkpoint_info *fc_checkpoint_load(const char *dir, uint64_t id, GError **er
     g_error_free(err);
     return NULL;
   }
-  fc_checkpoint_info *info;
-  if (!parse_metadata(meta, text, len, &info, error)) return NULL;
+  fc_checkpoint_info *info = fc_checkpoint_metadata_parse(text, len, meta, error);
+  if (!info) return NULL;
   if (info->id != id) {
     corrupt(error, meta, "names another checkpoint id");
     fc_checkpoint_info_free(info);
@@ -446,9 +401,10 @@ fc_checkpoint_info *fc_checkpoint_load(const char *dir, uint64_t id, GError **er
 
 fc_checkpoint_info *fc_checkpoint_latest(const char *dir, GError **error)
 {
-  GArray *ids = list_ids(dir, error);
+  GArray *ids = list_ids(dir, false, error);
   if (!ids) return NULL;
   fc_checkpoint_info *info = NULL;
+  GError *newest_damage = NULL; /* why the newest complete one is unusable */
   for (guint k = ids->len; k-- > 0 && !info;) {
     uint64_t id = g_array_index(ids, uint64_t, k);
     GError *err = NULL;
@@ -456,12 +412,21 @@ fc_checkpoint_info *fc_checkpoint_latest(const char *dir, GError **error)
     if (!info) {
       g_warning("checkpoint %" G_GUINT64_FORMAT " is unusable (%s); trying the one before", id,
                 err->message);
-      g_error_free(err);
+      if (!newest_damage && !g_error_matches(err, FC_ERROR, FC_ERROR_CHECKPOINT_NOT_FOUND))
+        newest_damage = g_steal_pointer(&err);
+      g_clear_error(&err);
     }
   }
-  if (!info)
+  if (!info && newest_damage)
+    g_set_error(error, FC_ERROR,
+                newest_damage->code == FC_ERROR_CHECKPOINT_IO ? FC_ERROR_CHECKPOINT_IO
+                                                              : FC_ERROR_CHECKPOINT_CORRUPT,
+                "no intact checkpoint in %s: every complete one is unusable; the newest: %s", dir,
+                newest_damage->message);
+  else if (!info)
     g_set_error(error, FC_ERROR, FC_ERROR_CHECKPOINT_NOT_FOUND,
                 "no complete checkpoint in %s (%u candidates)", dir, ids->len);
+  g_clear_error(&newest_damage);
   g_array_free(ids, TRUE);
   return info;
 }

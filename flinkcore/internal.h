@@ -94,7 +94,7 @@ struct fc_task {
   uint32_t cur_pos;
   int current_edge;
 
-  bool opened, input_ended, finished_called, done;
+  bool opened, open_failed, input_ended, finished_called, done;
   bool blocked;          /* an output is over its capacity: park after this callback */
   bool input_held;       /* fc_task_hold_input(): process() gets no records */
   bool input_released;   /* released during this turn: run another */
@@ -202,7 +202,9 @@ void fc_coordinator_ack(fc_coordinator *c, int task, uint64_t id, GBytes *state)
 void fc_coordinator_task_finished(fc_coordinator *c, int task);
 
 /* checkpoint_dir.c: the directory (coordinator thread, except reading). */
-/* Creates dir if needed; *max_id = highest chk-<id> in it (0 if none). */
+/* Creates dir if needed and checks it is writable (a probe file);
+ * *max_id = highest checkpoint id in it (0 if none), warning about chk-*
+ * entries that are not checkpoints.  FALSE with FC_ERROR_CHECKPOINT_IO. */
 gboolean fc_checkpoint_dir_prepare(const char *dir, uint64_t *max_id, GError **error);
 /* Writes states[i] (NULL or empty: no file) and the metadata durably as
  * dir/chk-<info->id>; fills info's path and task files and digests.  On
@@ -210,8 +212,15 @@ gboolean fc_checkpoint_dir_prepare(const char *dir, uint64_t *max_id, GError **e
 gboolean fc_checkpoint_dir_write(const char *dir, fc_checkpoint_info *info, GBytes *const *states,
                                  GError **error);
 /* Deletes checkpoints older than the newest `retention` complete ones (up
- * to newest_id).  Failures are logged as warnings. */
-void fc_checkpoint_dir_retain(const char *dir, int retention, uint64_t newest_id);
+ * to newest_id), except keep_id (0: none).  Failures are logged as
+ * warnings. */
+void fc_checkpoint_dir_retain(const char *dir, int retention, uint64_t newest_id, uint64_t keep_id);
+
+/* checkpoint_metadata.c: the _metadata text (any thread). */
+#define FC_CHECKPOINT_METADATA_MAX (256 << 20) /* bytes; a larger file is not read */
+/* The text of info's metadata, integrity checksum included (the caller
+ * frees).  Task vertices and subtasks must be set.  Cannot fail. */
+char *fc_checkpoint_metadata_text(const fc_checkpoint_info *info);
 fc_checkpoint_info *fc_checkpoint_info_copy(const fc_checkpoint_info *info);
 /* Deletes path and everything under it (not following symbolic links).
  * Missing is fine.  FALSE with FC_ERROR_CHECKPOINT_IO naming the entry that
@@ -236,6 +245,7 @@ struct fc_job {
   int n_done;
   bool cancelled, started, finished;
   GError *error;
+  bool failed_opening; /* error came from an operator's open() */
 };
 
 void fc_job_task_done(fc_job *job, fc_task *t);

@@ -276,12 +276,21 @@ void fc_job_task_failed(fc_job *job, fc_task *t, GError *error)
   if (!job->error) {
     job->error =
         g_error_new(FC_ERROR, FC_ERROR_TASK_FAILED, "task %s failed: %s", t->name, error->message);
+    job->failed_opening = t->open_failed;
     atomic_store(&job->stopping, 1);
     pthread_cond_broadcast(&job->cond);
   }
   pthread_mutex_unlock(&job->lock);
   g_error_free(error);
   fc_coordinator_job_stopping(job->coord);
+}
+
+gboolean fc_job_failed_opening(fc_job *job)
+{
+  pthread_mutex_lock(&job->lock);
+  gboolean in_open = job->error && job->failed_opening;
+  pthread_mutex_unlock(&job->lock);
+  return in_open;
 }
 
 int fc_job_n_tasks(const fc_job *job)

@@ -1,7 +1,11 @@
 /* task.c — one subtask's turn, and the emit path.
  *
  * A turn (fc_task_run_turn) runs on one scheduler thread and does, in order:
- *   1. open the operator on the first turn;
+ *   1. open the operator on the first turn, and end that turn there: every
+ *      task of a job opens in the first round of turns, before any source
+ *      produces or any operator takes a record (a task opened behind a
+ *      source's long turns would start late: a subprocess it launches,
+ *      say, would wait for whatever the sources do);
  *   2. if parked on a full output, try to send; still full: stay parked;
  *   3. deliver mailbox messages (timers, user messages, drain);
  *   4. sources: call produce() up to the source budget; operators: process
@@ -693,9 +697,11 @@ static bool turn(fc_task *t)
     t->opened = true;
     if (op->open && !op->open(t, t->v->data, &t->state, &error)) {
       t->finished_called = t->done = true; /* close() only after a successful open */
+      t->open_failed = true;
       task_fail(t, error);
       return false;
     }
+    return true; /* the rest on the next turn, once every task has opened */
   }
   if (t->blocked && !send_outputs(t, false)) return false;
   t->barrier_stuck = false; /* whatever was marked has gone */

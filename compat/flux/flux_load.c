@@ -68,7 +68,7 @@ gust_topology *gust_flux_load_string(const char *text, const char *display_name,
   flux_doc *doc = flux_doc_parse(&context, text, display_name, error);
   if (doc && flux_doc_process_includes(&context, doc, error))
     topology = flux_build_topology(&context, doc, error);
-  if (topology) {
+  if (topology && !(opts && opts->skip_validation)) {
     gust_validate_flags flags = gust_topology_has_native_components(topology)
                                     ? GUST_VALIDATE_SKIP_NATIVE_STREAMS
                                     : GUST_VALIDATE_DEFAULT;

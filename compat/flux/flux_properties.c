@@ -7,8 +7,10 @@
  * runs to the first unescaped '=', ':' or whitespace; then whitespace, at
  * most one '=' or ':', and whitespace again are skipped; the rest is the
  * value (trailing whitespace kept, as in Java).  Escapes: \t \n \r \f,
- * \uXXXX, and a backslash before any other character stands for that
- * character.  A later key replaces an earlier one.
+ * \uXXXX (a UTF-16 code unit, as in Java: a surrogate pair is one
+ * character; a lone surrogate or \u0000 is an error), and a backslash
+ * before any other character stands for that character.  A later key
+ * replaces an earlier one.
  */
 #include "flux_private.h"
 
@@ -28,8 +30,48 @@ static gsize trailing_backslashes(const char *line, gsize len)
   return n;
 }
 
-/* Decodes escapes in s[0..len) into out; FALSE on a malformed \uXXXX. */
-static gboolean unescape(const char *s, gsize len, GString *out)
+/* Reads the four hex digits of a \uXXXX escape after s[*i] (the 'u');
+ * FALSE if they are not there. */
+static gboolean read_code_unit(const char *s, gsize len, gsize *i, gunichar *unit)
+{
+  *unit = 0;
+  for (int k = 0; k < 4; k++) {
+    if (*i + 1 >= len || !g_ascii_isxdigit(s[*i + 1])) return FALSE;
+    *unit = *unit * 16 + (gunichar)g_ascii_xdigit_value(s[++*i]);
+  }
+  return TRUE;
+}
+
+static const char malformed_escape[] = "malformed \\uXXXX escape",
+                  lone_high_surrogate[] =
+                      "lone UTF-16 surrogate: \\uD800-\\uDBFF must be followed by \\uDC00-\\uDFFF";
+
+/* Decodes the \uXXXX escape whose 'u' is s[*i] into out, with the low
+ * half of a surrogate pair when it is one, and moves *i to its last digit.
+ * NULL, or why it cannot be decoded (static text). */
+static const char *decode_unicode_escape(const char *s, gsize len, gsize *i, GString *out)
+{
+  gunichar code, low;
+  if (!read_code_unit(s, len, i, &code)) return malformed_escape;
+  if (code >= 0xD800 && code <= 0xDBFF) {
+    if (*i + 2 >= len || s[*i + 1] != '\\' || s[*i + 2] != 'u') return lone_high_surrogate;
+    *i += 2;
+    if (!read_code_unit(s, len, i, &low)) return malformed_escape;
+    if (low < 0xDC00 || low > 0xDFFF) return lone_high_surrogate;
+    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+  } else if (code >= 0xDC00 && code <= 0xDFFF) {
+    return "lone UTF-16 surrogate: \\uDC00-\\uDFFF must follow \\uD800-\\uDBFF";
+  } else if (code == 0) {
+    return "\\u0000 (NUL) cannot be used in a property";
+  }
+  g_string_append_unichar(out, code);
+  return NULL;
+}
+
+/* Decodes escapes in s[0..len) into out.  A \uXXXX escape is one UTF-16
+ * code unit, as in Java: a surrogate pair is one character.  NULL, or why
+ * an escape cannot be decoded. */
+static const char *unescape(const char *s, gsize len, GString *out)
 {
   for (gsize i = 0; i < len; i++) {
     if (s[i] != '\\' || i + 1 >= len) {
@@ -37,6 +79,7 @@ static gboolean unescape(const char *s, gsize len, GString *out)
       continue;
     }
     char c = s[++i];
+    const char *why;
     switch (c) {
     case 't':
       g_string_append_c(out, '\t');
@@ -50,21 +93,15 @@ static gboolean unescape(const char *s, gsize len, GString *out)
     case 'f':
       g_string_append_c(out, '\f');
       break;
-    case 'u': {
-      gunichar code = 0;
-      for (int k = 0; k < 4; k++) {
-        if (i + 1 >= len || !g_ascii_isxdigit(s[i + 1])) return FALSE;
-        code = code * 16 + g_ascii_xdigit_value(s[++i]);
-      }
-      g_string_append_unichar(out, code);
+    case 'u':
+      if ((why = decode_unicode_escape(s, len, &i, out))) return why;
       break;
-    }
     default:
       g_string_append_c(out, c);
       break;
     }
   }
-  return TRUE;
+  return NULL;
 }
 
 /* Splits one logical line into key and value and stores them. */
@@ -84,10 +121,12 @@ static gboolean store_logical_line(GHashTable *table, const char *line, gsize le
     i++;
 
   GString *key = g_string_new(NULL), *value = g_string_new(NULL);
-  if (!unescape(line, key_end, key) || !unescape(line + i, len - i, value)) {
+  const char *why = unescape(line, key_end, key);
+  if (!why) why = unescape(line + i, len - i, value);
+  if (why) {
     g_string_free(key, TRUE);
     g_string_free(value, TRUE);
-    return flux_fail(error, GUST_FLUX_ERROR_PROPERTIES, file, line_no, "malformed \\uXXXX escape");
+    return flux_fail(error, GUST_FLUX_ERROR_PROPERTIES, file, line_no, "%s", why);
   }
   g_hash_table_replace(table, g_string_free(key, FALSE), g_string_free(value, FALSE));
   return TRUE;

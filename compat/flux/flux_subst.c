@@ -2,12 +2,15 @@
  *
  * Runs before YAML parsing, line by line, like Flux 2.4+, with two
  * deliberate differences: every placeholder on a line is replaced (Flux:
- * only the last), and a placeholder that cannot be resolved is an error
- * naming the line and the placeholder (Flux: a warning, text left as is).
+ * only the last), and a property placeholder that cannot be resolved is an
+ * error naming the line and the placeholder (Flux: a warning, text left as
+ * is).
  *
- *   ${ENV-NAME}  the environment variable NAME, when --env-filter is on
- *                (when it is off, a property literally named "ENV-NAME" is
- *                still used, as Flux does)
+ *   ${ENV-NAME}  the environment variable NAME, when --env-filter is on;
+ *                an unset NAME leaves the placeholder as literal text with
+ *                a warning, as Flux's FluxParser does (when the filter is
+ *                off, a property literally named "ENV-NAME" is still used,
+ *                as Flux does)
  *   ${key[N]}    element N (from 0) of a property holding a list literal
  *                such as ["a", "b"]; surrounding quotes are stripped
  *   ${key}       the property key from the --filter file
@@ -17,6 +20,8 @@
  * Lines whose first non-blank character is '#' are YAML comments and are
  * copied unchanged: a comment cannot change the topology.
  */
+#define G_LOG_DOMAIN "gust-flux"
+
 #include "flux_private.h"
 
 #include <string.h>
@@ -89,8 +94,10 @@ static char *resolve(const flux_context *context, const char *placeholder, const
     const char *name = placeholder + strlen(env_prefix);
     if (context->env_filter) {
       value = g_environ_getenv(context->environment, name);
-      if (!value) unresolved(error, file, line, placeholder, "the environment variable is not set");
-      return g_strdup(value);
+      if (value) return g_strdup(value);
+      g_warning("%s:%u: environment variable %s is not set: ${%s} is left as it is", file, line,
+                name, placeholder);
+      return g_strdup_printf("${%s}", placeholder);
     }
     if ((value = lookup_property(context, placeholder))) return g_strdup(value);
     unresolved(error, file, line, placeholder,

@@ -13,6 +13,8 @@
  */
 #include "model_private.h"
 
+#include <gust/conf.h>
+
 static const char *const component_kind_names[] = {
     [GUST_COMPONENT_SPOUT] = "spout",
     [GUST_COMPONENT_BOLT] = "bolt",
@@ -36,16 +38,6 @@ void gust_location_clear(gust_location *location)
 {
   g_clear_pointer(&location->file, g_free);
   location->line = 0;
-}
-
-gboolean gust_conf_get_int(const json_t *conf, const char *key, gint *out)
-{
-  json_t *value = json_object_get(conf, key);
-  if (!json_is_integer(value)) return FALSE;
-  json_int_t v = json_integer_value(value);
-  if (v < G_MININT || v > G_MAXINT) return FALSE;
-  *out = (gint)v;
-  return TRUE;
 }
 
 static void stream_free(gpointer data)
@@ -114,7 +106,7 @@ void gust_component_set_parallelism(gust_component *component, gint parallelism)
 gint gust_component_tasks(const gust_component *component)
 {
   gint tasks;
-  if (gust_conf_get_int(component->conf, "topology.tasks", &tasks)) return tasks;
+  if (gust_conf_lookup_int(component->conf, "topology.tasks", &tasks)) return tasks;
   return component->parallelism;
 }
 

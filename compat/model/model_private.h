@@ -59,7 +59,4 @@ void gust_component_free_internal(gust_component *component);
 void gust_location_set(gust_location *location, const char *file, guint line);
 void gust_location_clear(gust_location *location);
 
-/* Reads an integer conf value that fits a gint; FALSE if absent or not one. */
-gboolean gust_conf_get_int(const json_t *conf, const char *key, gint *out);
-
 #endif /* GUST_MODEL_PRIVATE_H */

@@ -14,6 +14,8 @@
  */
 #include "model_private.h"
 
+#include <gust/conf.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,8 +151,7 @@ const char **gust_topology_component_ids_sorted(const gust_topology *topology)
 static gboolean merged_conf_int(const gust_topology *topology, const gust_component *component,
                                 const char *key, gint *out)
 {
-  if (json_object_get(component->conf, key)) return gust_conf_get_int(component->conf, key, out);
-  return gust_conf_get_int(topology->conf, key, out);
+  return gust_conf_lookup_int(gust_conf_pick(component->conf, topology->conf, key), key, out);
 }
 
 gint gust_topology_component_tasks(const gust_topology *topology, const gust_component *component)

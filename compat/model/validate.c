@@ -18,6 +18,8 @@
 #include "known_classes.h"
 #include "model_private.h"
 
+#include <gust/conf.h>
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -179,49 +181,33 @@ static gboolean check_implementation(const gust_component *component, GError **e
   g_assert_not_reached();
 }
 
-/* Conf keys that must hold integers wherever they are set. */
-static const char *const integer_conf_keys[] = {
-    "topology.tasks",
-    "topology.max.task.parallelism",
-    "topology.tick.tuple.freq.secs",
-};
-
-/* Returns the name of the first integer key holding something else. */
-static const char *first_bad_integer_key(const json_t *conf)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS(integer_conf_keys); i++) {
-    json_t *value = json_object_get(conf, integer_conf_keys[i]);
-    gint ignored;
-    if (value && !json_is_null(value) && !gust_conf_get_int(conf, integer_conf_keys[i], &ignored))
-      return integer_conf_keys[i];
-  }
-  return NULL;
-}
-
 static gboolean check_topology_conf(const gust_topology *topology, GError **error)
 {
-  const char *key = first_bad_integer_key(topology->conf);
-  if (key) {
-    g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_CONF,
-                "topology conf: '%s' must be an integer", key);
-    return FALSE;
-  }
-  return TRUE;
+  GError *conf_error = NULL;
+  if (gust_conf_check(topology->conf, &conf_error)) return TRUE;
+  g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_CONF, "topology conf: %s",
+              conf_error->message);
+  g_error_free(conf_error);
+  return FALSE;
 }
 
 static gboolean check_parallelism_and_conf(const gust_component *component, GError **error)
 {
-  const char *key = first_bad_integer_key(component->conf);
-  if (key)
-    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_CONF, component,
-                           "conf '%s' must be an integer", key);
+  gint negative_tasks; /* numTasks in Flux: said in the words of the task count */
+  if (gust_conf_value_to_int(json_object_get(component->conf, "topology.tasks"), G_MININT, -1,
+                             &negative_tasks))
+    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM, component,
+                           "the number of tasks must be 0 or more (got %d)", negative_tasks);
+  GError *conf_error = NULL;
+  if (!gust_conf_check(component->conf, &conf_error)) {
+    component_error(error, GUST_TOPOLOGY_ERROR_INVALID_CONF, component, "conf %s",
+                    conf_error->message);
+    g_error_free(conf_error);
+    return FALSE;
+  }
   if (component->parallelism < 1)
     return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM, component,
                            "parallelism must be at least 1 (got %d)", component->parallelism);
-  gint tasks = gust_component_tasks(component);
-  if (tasks < 0)
-    return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM, component,
-                           "the number of tasks must be 0 or more (got %d)", tasks);
   return TRUE;
 }
 
@@ -262,6 +248,35 @@ static gboolean check_component(const gust_component *component, GError **error)
                            input->stream, input->source);
   }
   return TRUE;
+}
+
+/* gust runs every task in one process, and each subscription gets a
+ * channel per pair of tasks: a million tasks would hang the start. */
+static const char *const max_tasks_key = "topology.gust.max.component.tasks";
+
+static gboolean check_task_count(const gust_topology *topology, const gust_component *component,
+                                 GError **error)
+{
+  gint tasks = gust_topology_component_tasks(topology, component);
+  gint limit =
+      gust_conf_int(gust_conf_pick(component->conf, topology->conf, max_tasks_key), max_tasks_key);
+  if (tasks <= limit) return TRUE;
+  return component_error(error, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM, component,
+                         "%d tasks are more than gust runs for one component (%s: %d); lower "
+                         "its parallelism or topology.tasks, or raise the limit",
+                         tasks, max_tasks_key, limit);
+}
+
+static gboolean check_acker_count(const gust_topology *topology, GError **error)
+{
+  gint ackers = gust_conf_int(topology->conf, "topology.acker.executors");
+  gint limit = gust_conf_int(topology->conf, max_tasks_key);
+  if (ackers <= limit) return TRUE;
+  g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,
+              "topology conf: topology.acker.executors %d is more than gust runs for one "
+              "component (%s: %d)",
+              ackers, max_tasks_key, limit);
+  return FALSE;
 }
 
 /* ---- inputs ---- */
@@ -353,30 +368,66 @@ static gboolean has_spout(const gust_topology *topology)
   return FALSE;
 }
 
+/* One broken rule: stops the pass (problems NULL: the caller wants the
+ * first error), or is appended to problems and the pass goes on. */
+static gboolean report(GPtrArray *problems, GError *problem, GError **error)
+{
+  if (!problems) {
+    g_propagate_error(error, problem);
+    return FALSE;
+  }
+  g_ptr_array_add(problems, problem);
+  return TRUE;
+}
+
+/* Runs every pass; FALSE (error set) at the first broken rule when
+ * problems is NULL, else TRUE with every broken rule in problems. */
+static gboolean run_passes(const gust_topology *topology, gust_validate_flags flags,
+                           GPtrArray *problems, GError **error)
+{
+  GPtrArray *components = topology->components;
+  GError *problem = NULL;
+#define CHECK(call)                                                                                \
+  if (!(call) && !report(problems, g_steal_pointer(&problem), error)) return FALSE
+
+  CHECK(check_name(topology, &problem));
+  CHECK(check_topology_conf(topology, &problem));
+  for (guint i = 0; i < components->len; i++)
+    CHECK(check_id(topology, g_ptr_array_index(components, i), &problem));
+  for (guint i = 0; i < components->len; i++) {
+    CHECK(check_component(g_ptr_array_index(components, i), &problem));
+    CHECK(check_task_count(topology, g_ptr_array_index(components, i), &problem));
+  }
+  CHECK(check_acker_count(topology, &problem));
+  for (guint i = 0; i < components->len; i++) {
+    const gust_component *component = g_ptr_array_index(components, i);
+    for (guint j = 0; j < component->inputs->len; j++)
+      CHECK(check_input(topology, component, g_ptr_array_index(component->inputs, j), flags,
+                        &problem));
+  }
+  if (!has_spout(topology)) {
+    g_set_error(&problem, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_NO_SPOUT,
+                "topology '%s' has no spout", topology->name);
+    if (!report(problems, g_steal_pointer(&problem), error)) return FALSE;
+  }
+#undef CHECK
+  return TRUE;
+}
+
 gboolean gust_topology_validate_with_flags(const gust_topology *topology, gust_validate_flags flags,
                                            GError **error)
 {
   g_return_val_if_fail(topology != NULL, FALSE);
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-  GPtrArray *components = topology->components;
+  return run_passes(topology, flags, NULL, error);
+}
 
-  if (!check_name(topology, error) || !check_topology_conf(topology, error)) return FALSE;
-  for (guint i = 0; i < components->len; i++)
-    if (!check_id(topology, g_ptr_array_index(components, i), error)) return FALSE;
-  for (guint i = 0; i < components->len; i++)
-    if (!check_component(g_ptr_array_index(components, i), error)) return FALSE;
-  for (guint i = 0; i < components->len; i++) {
-    const gust_component *component = g_ptr_array_index(components, i);
-    for (guint j = 0; j < component->inputs->len; j++)
-      if (!check_input(topology, component, g_ptr_array_index(component->inputs, j), flags, error))
-        return FALSE;
-  }
-  if (!has_spout(topology)) {
-    g_set_error(error, GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_NO_SPOUT,
-                "topology '%s' has no spout", topology->name);
-    return FALSE;
-  }
-  return TRUE;
+GPtrArray *gust_topology_validate_all(const gust_topology *topology, gust_validate_flags flags)
+{
+  g_return_val_if_fail(topology != NULL, NULL);
+  GPtrArray *problems = g_ptr_array_new_with_free_func((GDestroyNotify)g_error_free);
+  run_passes(topology, flags, problems, NULL);
+  return problems;
 }
 
 gboolean gust_topology_validate(const gust_topology *topology, GError **error)

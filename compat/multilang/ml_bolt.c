@@ -25,12 +25,14 @@
  *
  * When the process dies every kept tuple is failed (acker mode: the
  * spouts see fail), and until its successor runs, inputs are failed at
- * once.  A checkpoint barrier waits (the snapshot put off, no thread
- * waiting) until the child has settled every tracked tuple sent before it
- * (so a completed checkpoint never covers a tuple still inside the child);
- * tuples it still holds without progress are failed.  At end of input the
- * bolt waits briefly for the child to finish what it holds.  Everything
- * here runs on the task's turn.
+ * once.  A checkpoint barrier never waits for the child and never fails
+ * what it holds: the snapshot reports the roots of the tracked tuples the
+ * child still holds to the spout tasks that own them (before the snapshot
+ * is acknowledged, so before the checkpoint can complete), and each such
+ * tuple's ack later releases them; the spouts ack those messages only then
+ * (or fail them after topology.message.timeout.secs), as Storm's acker
+ * would.  At end of input the bolt waits briefly for the child to finish
+ * what it holds.  Everything here runs on the task's turn.
  */
 #define G_LOG_DOMAIN "gust-multilang"
 
@@ -41,7 +43,6 @@
 
 enum { HEARTBEAT_MS = 1000, LATENCY_SAMPLE = 16, DEFAULT_MAX_PENDING = 100 };
 #define FINISH_WAIT_NS (G_GINT64_CONSTANT(5) * 1000000000)
-#define HOLD_PATIENCE_NS (G_GINT64_CONSTANT(1000) * 1000000)
 
 typedef ml_held_tuple inflight;
 
@@ -56,15 +57,9 @@ typedef struct {
   char last_text[20]; /* the id text it was found by */
   uint32_t last_len;
   uint64_t next_id;
-  uint64_t drain_below; /* waiting for tuples with smaller ids to settle */
   uint32_t heartbeat_timer, tick_timer, restart_timer;
   int *task_ids;
   size_t max_task_ids;
-  bool warned_held; /* said once that the child holds tuples across checkpoints */
-  /* a snapshot put off until the child settles what came before the barrier */
-  uint64_t snap_id; /* its checkpoint (0: none) */
-  int64_t snap_start_ns, snap_progress_ns;
-  guint snap_held; /* the fewest tuples held before the barrier seen so far */
   /* inputs written into the child's buffer but not yet into its pipe: the
    * stream positions where they end (a ring, oldest first) */
   uint64_t *unsent;
@@ -224,15 +219,15 @@ static void settle(ml_bolt *h, const ml_msg *m)
                       m->kind == ML_MSG_ACK ? "ack" : "fail", id);
     return;
   }
-  if (!e->settled) {
-    if (m->kind == ML_MSG_ACK)
-      gust_ack(&h->out, &e->tuple);
-    else
-      gust_fail(&h->out, &e->tuple);
-    if (e->started_ns) {
-      rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - e->started_ns));
-      rt_stat_add(&h->out.stats->latency_count, 1);
-    }
+  if (m->kind == ML_MSG_ACK) {
+    gust_ack(&h->out, &e->tuple);
+    if (e->reported) rt_collector_hold(&h->out, &e->tuple, -1); /* sent at the turn's end */
+  } else {
+    gust_fail(&h->out, &e->tuple);
+  }
+  if (e->started_ns) {
+    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - e->started_ns));
+    rt_stat_add(&h->out.stats->latency_count, 1);
   }
   forget(h, e);
 }
@@ -253,10 +248,10 @@ static gboolean bolt_apply(void *host, const ml_msg *m, GError **error)
   }
 }
 
-static gboolean fail_unsettled(inflight *e, void *data)
+static gboolean fail_held(inflight *e, void *data)
 {
   ml_bolt *h = data;
-  if (!e->settled) gust_fail(&h->out, &e->tuple);
+  gust_fail(&h->out, &e->tuple);
   return TRUE;
 }
 
@@ -265,7 +260,7 @@ static void bolt_lost(void *host)
 {
   ml_bolt *h = host;
   h->last = NULL;
-  ml_held_foreach(&h->inflight, fail_unsettled, h);
+  ml_held_foreach(&h->inflight, fail_held, h);
   ml_held_remove_all(&h->inflight);
   if (fc_task_input_held(h->task)) fc_task_hold_input(h->task, FALSE); /* its buffer went too */
 }
@@ -400,91 +395,42 @@ static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
   return TRUE;
 }
 
-typedef struct {
-  ml_bolt *h;
-  guint held;
-  bool fail; /* fail them too */
-} barrier_walk;
-
-static gboolean before_barrier(inflight *e, void *data)
+static gboolean report_held(inflight *e, void *data)
 {
-  barrier_walk *w = data;
-  if (e->id < w->h->drain_below && !e->settled && e->tuple.n_tags) {
-    w->held++;
-    if (w->fail) {
-      gust_fail(&w->h->out, &e->tuple);
-      e->settled = true;
-    }
+  ml_bolt *h = data;
+  if (e->tuple.n_tags && !e->reported) {
+    rt_collector_hold(&h->out, &e->tuple, +1);
+    e->reported = true;
   }
   return TRUE;
 }
 
-/* Tracked tuples sent before drain_below that the child still holds. */
-static guint held_before_barrier(ml_bolt *h)
-{
-  barrier_walk w = {h, 0, false};
-  ml_held_foreach(&h->inflight, before_barrier, &w);
-  return w.held;
-}
-
-/* A checkpoint's barrier reached the bolt: it may pass once the child has
- * settled every tracked tuple sent before it, or a completed checkpoint
- * would cover tuples a crash could still lose.  Until then the snapshot is
- * put off (fc_task_snapshot_later: the barrier waits, the bolt takes no
- * new input, and no thread waits; each turn that brings the child's
- * messages or a timer asks again).  Tuples the child holds without
- * progress for HOLD_PATIENCE_NS (a join, a batch waiting for a tick), or
- * past the subprocess timeout, are failed, so that their spouts replay
- * them, and the barrier passes. */
+/* A checkpoint's barrier reached the bolt: it passes at once.  The roots of
+ * the tracked tuples the child still holds (sent before the barrier, or
+ * waiting to be written) are posted to their spout tasks now, ahead of the
+ * snapshot's acknowledgement, so that the checkpoint's completion does not
+ * ack those messages; their acks release them later.  The bolt keeps no
+ * state of its own. */
 static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id, fc_snapshot *out,
                               GError **error)
 {
   ml_bolt *h = state;
-  int64_t now = fc_now_ns();
-  if (h->snap_id != checkpoint_id) { /* the barrier has just arrived */
-    h->snap_id = checkpoint_id;
-    h->drain_below = h->next_id + 1;
-    h->snap_start_ns = h->snap_progress_ns = now;
-    h->snap_held = G_MAXUINT;
-  }
-  send_some(h); /* the child must get all it is to settle */
-  guint held = held_before_barrier(h);
-  if (held < h->snap_held) {
-    h->snap_held = held;
-    h->snap_progress_ns = now;
-  }
-  if (held && ml_child_is_up(&h->child) && now - h->snap_progress_ns < HOLD_PATIENCE_NS &&
-      now - h->snap_start_ns < h->child.timeout_ns) {
-    fc_task_snapshot_later(task);
-    return TRUE;
-  }
-  barrier_walk w = {h, 0, true};
-  ml_held_foreach(&h->inflight, before_barrier, &w);
-  held = w.held;
-  if (held && !h->warned_held) {
-    h->warned_held = true; /* once per task: a bolt that holds tuples does so at every checkpoint */
-    g_warning("multilang %s: %u tuples were still held by the subprocess %.1f s after checkpoint "
-              "%" G_GUINT64_FORMAT " reached the bolt; failed them so that their spouts replay "
-              "them (a bolt that holds tuples across checkpoints runs better with "
-              "topology.gust.reliability: acker)",
-              h->child.label, held, (now - h->snap_start_ns) / 1e9, checkpoint_id);
-  }
-  h->snap_id = 0;
-  schedule_restart(h);
+  ml_held_foreach(&h->inflight, report_held, h);
+  rt_collector_post_holds(&h->out);
   return TRUE;
 }
 
-static gboolean settled_or_tick(inflight *e, void *data)
+static gboolean is_tick(inflight *e, void *data)
 {
   ml_bolt *h = data;
-  return e->settled || e->tuple.stream == h->comp->rt->tick_stream;
+  return e->tuple.stream == h->comp->rt->tick_stream;
 }
 
 /* Nothing but tick tuples is left in the child. */
 static gboolean emptied(void *host)
 {
   ml_bolt *h = host;
-  return ml_held_foreach(&h->inflight, settled_or_tick, h);
+  return ml_held_foreach(&h->inflight, is_tick, h);
 }
 
 static gboolean bolt_finish(fc_task *task, void *state, GError **error)

@@ -3,13 +3,14 @@
  *
  * Start: a per-task pid directory, the environment (the extra entries;
  * a PATH entry is appended to the inherited PATH, as Storm does), the
- * process in the component's resources directory, and the handshake at
- * the head of the write buffer.  Everything the host writes goes into
- * that buffer.  ml_child_write() puts what the pipe takes now into it and
- * keeps the rest (a bolt then waits for the reader's word that there is
- * room, without holding a thread); ml_child_flush() writes it all,
- * waiting for room while applying what the child sends meanwhile, so the
- * two sides never wait on each other.
+ * process in the component's resources directory, and the handshake
+ * written at once (what the pipe does not take stays at the head of the
+ * write buffer).  Tasks open in the engine's first round of turns, so
+ * every child starts with the topology, whatever its sources do.  Everything the host writes goes
+ * into that buffer.  ml_child_write() puts what the pipe takes now into it and keeps the rest (a
+ * bolt then waits for the reader's word that there is room, without holding a thread);
+ * ml_child_flush() writes it all, waiting for room while applying what the child sends meanwhile,
+ * so the two sides never wait on each other.
  *
  * Messages: the reader thread's batches are applied in order on the
  * task's turn (ml_child_pump).  pid, log, error and metrics are handled
@@ -107,6 +108,9 @@ static gboolean start(ml_child *c, GError **error)
   c->child_pid = ml_process_pid(c->proc);
   drop_written(c);
   g_string_append(c->wbuf, c->handshake);
+  /* into the pipe now, not at the task's next turn, which a busy
+   * topology may give it late: the child starts as the task opens */
+  ml_child_write(c);
   if (c->ops->started) c->ops->started(c->host);
   return TRUE;
 }
@@ -237,6 +241,23 @@ static void log_message(ml_child *c, const ml_msg *m)
         m->text ? m->text : "");
 }
 
+/* An emit must carry as many values as its stream declares fields.
+ * Storm's TupleImpl refuses it ("Tuple created with wrong number of
+ * fields"), and the ShellBolt or ShellSpout dies with that error; here the
+ * tuple is not forwarded and the process is killed and restarted, its
+ * held tuples failed.  An undeclared stream is the collector's to report. */
+static gboolean fields_match(ml_child *c, const ml_msg *m, GError **error)
+{
+  const rt_stream *s = rt_stream_of(c->comp, m->stream);
+  if (!s || s->n_fields == m->n_values) return TRUE;
+  g_autofree char *declared = s->n_fields ? g_strjoinv(", ", s->fields) : g_strdup("none");
+  g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_FAILED,
+              "emitted %u values on stream '%s' (declared fields: %s): Tuple created with wrong "
+              "number of fields. Expected %u fields but got %u fields",
+              m->n_values, s->name, declared, s->n_fields, m->n_values);
+  return FALSE;
+}
+
 /* FALSE + error: a protocol violation (the process is killed). */
 static gboolean apply(ml_child *c, const ml_msg *m, GError **error)
 {
@@ -259,6 +280,9 @@ static gboolean apply(ml_child *c, const ml_msg *m, GError **error)
   case ML_MSG_METRICS:
     g_debug("%s: metrics update for '%s' (not kept)", c->label, m->text);
     return TRUE;
+  case ML_MSG_EMIT:
+    if (!fields_match(c, m, error)) return FALSE;
+    return c->ops->apply(c->host, m, error);
   default:
     return c->ops->apply(c->host, m, error);
   }

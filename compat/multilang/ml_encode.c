@@ -4,8 +4,11 @@
  * Values map onto JSON as multilang libraries expect: null, booleans,
  * integers, reals (non-finite ones, which JSON lacks, become null), UTF-8
  * strings (invalid sequences replaced), bytes as a base64 string, lists,
- * and maps as objects (a key that is not a string is written as its JSON
- * text).  Plain appends to a GString: no allocation per message once the
+ * and maps as objects.  A map key that is not a string is written as
+ * Storm's serializer writes it, the text of the key's Java toString()
+ * (2, [1, 2], {a=1, b=[x]}), built once and escaped once, so that the
+ * size stays linear in how deep keys nest (reals and bytes inside it read
+ * as in the JSON).  Plain appends to a GString: no allocation per message once the
  * buffer has grown.  Runs on the task's thread; can't fail.
  */
 #include "ml_private.h"
@@ -111,6 +114,47 @@ static void encode_real(GString *out, double f)
   if (!strpbrk(buf, ".eE")) PUT(out, ".0"); /* stays a real on the other side */
 }
 
+static void encode_bytes(GString *out, const fc_value *v)
+{
+  g_autofree char *b64 = g_base64_encode(v->u.bytes, v->len);
+  g_string_append(out, b64);
+}
+
+/* A map key's text, as Java's toString() writes the value: no quotes and
+ * no escapes at any depth (the caller escapes the whole once). */
+static void append_key_text(GString *out, const fc_value *v)
+{
+  switch ((fc_type)v->type) {
+  case FC_STR:
+    put(out, v->u.str, v->len);
+    break;
+  case FC_BYTES:
+    encode_bytes(out, v);
+    break;
+  case FC_LIST:
+    g_string_append_c(out, '[');
+    for (uint32_t i = 0; i < v->len; i++) {
+      if (i) PUT(out, ", ");
+      append_key_text(out, &v->u.items[i]);
+    }
+    g_string_append_c(out, ']');
+    break;
+  case FC_MAP:
+    g_string_append_c(out, '{');
+    for (uint32_t i = 0; i < v->len; i++) {
+      if (i) PUT(out, ", ");
+      append_key_text(out, &v->u.items[2 * i]);
+      g_string_append_c(out, '=');
+      append_key_text(out, &v->u.items[2 * i + 1]);
+    }
+    g_string_append_c(out, '}');
+    break;
+  default: /* null, booleans, numbers: as in the JSON */
+    ml_encode_value(out, v);
+    break;
+  }
+}
+
 void ml_encode_value(GString *out, const fc_value *v)
 {
   switch ((fc_type)v->type) {
@@ -129,13 +173,11 @@ void ml_encode_value(GString *out, const fc_value *v)
   case FC_STR:
     ml_encode_string(out, v->u.str, v->len);
     break;
-  case FC_BYTES: {
-    g_autofree char *b64 = g_base64_encode(v->u.bytes, v->len);
+  case FC_BYTES:
     g_string_append_c(out, '"');
-    g_string_append(out, b64);
+    encode_bytes(out, v);
     g_string_append_c(out, '"');
     break;
-  }
   case FC_LIST:
     g_string_append_c(out, '[');
     for (uint32_t i = 0; i < v->len; i++) {
@@ -153,7 +195,7 @@ void ml_encode_value(GString *out, const fc_value *v)
         ml_encode_value(out, key);
       } else {
         GString *text = g_string_new(NULL);
-        ml_encode_value(text, key);
+        append_key_text(text, key);
         ml_encode_string(out, text->str, text->len);
         g_string_free(text, TRUE);
       }

@@ -130,7 +130,7 @@ ml_held_tuple *ml_held_add(ml_held *t, uint64_t id, const gust_tuple *view)
   e->tuple.ack_val = 0;
   if (view->n_tags) memcpy(e->tags, view->tags, view->n_tags * sizeof(uint64_t));
   e->started_ns = 0;
-  e->settled = false;
+  e->reported = false;
   *slot(t, id) = e;
   t->next = id + 1;
   t->count++;

@@ -1,9 +1,10 @@
 /* ml_private.h — the multilang host's pieces, shared by the files of
  * compat/multilang/ (Storm's ShellBolt / ShellSpout / ShellProcess).
  *
- *   ml_fast.c       child -> parent: the common messages, read directly
- *   ml_shape.c      ... and read like the recent ones, by their shapes
- *   ml_parse.c      child -> parent: any message's JSON text -> ml_msg (YAJL, SAX)
+ *   ml_reader.c     child -> parent: any message's JSON text -> ml_msg (YAJL,
+ *                   SAX); the protocol's definition
+ *   ml_reader_fast.c  ... the common messages, read directly, as ml_reader.c would
+ *   ml_reader_check.c the two readers compared on one text (tests, fuzzing)
  *   ml_encode.c     parent -> child: tuples, commands, task ids, as JSON text
  *   ml_handshake.c  the first message: conf, pidDir, context
  *   ml_process.c    one subprocess: spawn (argv, cwd, env), its reader thread
@@ -93,7 +94,7 @@ static inline bool ml_same_bytes(const char *a, const char *b, size_t n)
   return x == y;
 }
 
-/* ---- messages from the child (ml_parse.c) ---- */
+/* ---- messages from the child (ml_reader.c, ml_reader_fast.c) ---- */
 
 /* An id as the child wrote it: a string (its text, unescaped), or any
  * other JSON value as JSON text (numbers keep every digit). */
@@ -156,14 +157,15 @@ void ml_batch_free(ml_batch *b);
 /* A new message slot at the end of b. */
 ml_msg *ml_batch_add(ml_batch *b);
 
-/* The common shapes (emit, ack, fail, sync; flat tuples; no escapes),
- * read directly (ml_fast.c).  text: one message (framed FALSE: nothing
- * but white space may follow it) or the stream from a message's start
- * (framed TRUE: its "\nend\n" line must follow at once).  TRUE: *msg is
- * complete, its strings in text (NUL-terminated in place), its arrays in
- * arena, and *used says how many bytes it took (with the end line when
- * framed).  FALSE: not a shape it takes, or not all there yet; text is
- * unchanged and the general parser (after line framing) must read it. */
+/* The common messages (emit, ack, fail, sync; flat tuples; no escapes),
+ * read directly (ml_reader_fast.c).  text: one message (framed FALSE:
+ * nothing but white space may follow it) or the stream from a message's
+ * start (framed TRUE: its "\nend\n" line must follow at once).  TRUE:
+ * *msg is complete, its strings in text (NUL-terminated in place), its
+ * arrays in arena, and *used says how many bytes it took (with the end
+ * line when framed).  FALSE: not a message it takes, or not all there
+ * yet; text is unchanged and the general reader (after line framing)
+ * must read it.  Whatever it takes, it reads as ml_parse_general would. */
 gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_msg *msg,
                        size_t *used);
 
@@ -171,25 +173,34 @@ typedef struct ml_parser ml_parser;
 ml_parser *ml_parser_new(void);
 void ml_parser_free(ml_parser *p);
 /* Parses one message (the text before its "end" line) and appends it to
- * batch.  FALSE + *error (a sentence naming what is wrong) on malformed
- * JSON or a message the protocol does not have; the parser is unusable
- * after that.  text must stay as long as the batch: strings without
- * escapes point into it (the parser ends them with a NUL in place of
- * their closing quote). */
+ * batch: by the fast reader if it takes it, else by the general one.
+ * FALSE + *error (a sentence naming what is wrong, with the start of the
+ * text) on malformed JSON, text after the message's object, or a message
+ * the protocol does not have; the parser is unusable after that.  text
+ * must stay as long as the batch: strings without escapes point into it
+ * (the readers end them with a NUL in place of their closing quote). */
 gboolean ml_parse_message(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error);
-/* The shapes of a child's recent messages (ml_shape.c), to read the next
- * ones like them: the reader thread's way through its stream.  Reads one
- * message from the start of text (framed, as ml_fast_parse with framed
- * TRUE): by a recent shape, else by the direct reader, learning its
- * shape.  Same results as ml_fast_parse. */
-typedef struct ml_shapes ml_shapes;
-ml_shapes *ml_shapes_new(void);
-void ml_shapes_free(ml_shapes *s);
-gboolean ml_shapes_parse(ml_shapes *s, char *text, size_t len, fc_arena *arena, ml_msg *msg,
-                         size_t *used);
-/* The same, always by the general parser (what ml_parse_message does
- * with what ml_fast_parse leaves). */
+/* The same, always by the general reader: the protocol's definition. */
 gboolean ml_parse_general(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error);
+
+/* What a JSON number's text (matching JSON's grammar) holds: an int64
+ * (*i), an integer too big for one (its digits are kept as text), or a
+ * real (*f; any length).  Both readers classify numbers with it.  Can't
+ * fail. */
+typedef enum { ML_NUM_INT, ML_NUM_BIG, ML_NUM_REAL } ml_number_kind;
+ml_number_kind ml_number_value(const char *s, size_t len, int64_t *i, double *f);
+
+/* Reads buf (any bytes, taken as the text of one message before its end
+ * line) with the fast reader, unframed and framed, and with the general
+ * reader, and compares: whatever the fast reader takes, the general
+ * reader must take, giving the same message (kind, fields, ids, values
+ * with their types), and what it declines it must leave unchanged.  TRUE
+ * if they agree; FALSE + *why (a description of the difference) if not.
+ * Allocates per call; for tests and fuzzing targets. */
+gboolean ml_read_differential(const char *buf, size_t len, char **why);
+/* Everything a message says, as one line of text (for comparisons and
+ * test messages).  Free with g_free(). */
+char *ml_msg_describe(const ml_msg *m);
 
 /* ---- messages to the child (ml_encode.c) ---- */
 
@@ -268,7 +279,7 @@ typedef struct {
   uint64_t id;
   gust_tuple tuple;   /* tracking view */
   int64_t started_ns; /* 0 unless sampled for latency */
-  bool settled;       /* failed by a checkpoint that could not wait; the child may still answer */
+  bool reported;      /* checkpoint mode: its roots were reported held at a barrier */
   uint64_t tags[];
 } ml_held_tuple;
 

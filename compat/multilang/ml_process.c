@@ -3,7 +3,7 @@
  *
  * The reader thread polls stdout, stderr and a stop pipe.  stdout is read
  * in large chunks straight into a batch's text and cut into messages at
- * lines holding "end" (for the common messages, by the direct reader in
+ * lines holding "end" (for the common messages, by the fast reader in
  * the same pass that parses them); each chunk's messages go into that
  * batch, the incomplete rest into the next, and the batch is queued for the task,
  * which a single MSG_MULTILANG_WAKE in its mailbox tells (only when the
@@ -78,7 +78,6 @@ struct ml_process {
 
   /* reader thread only (the task reads `tail` after joining) */
   ml_parser *parser;
-  ml_shapes *shapes; /* of the recent messages */
   ml_batch *filling; /* stdout is read into its text */
   size_t parsed;     /* its text up to here is parsed */
   size_t scan;       /* line framing: the next line to look at */
@@ -213,7 +212,7 @@ static gboolean frame_by_lines(ml_process *p, ml_batch *b, gboolean *ok)
 
 /* Parses the complete messages of b from p->parsed on.  Most are read
  * directly from the stream (framing and parsing in one pass); one the
- * direct reader does not take, or that is not all there yet, is framed by
+ * fast reader does not take, or that is not all there yet, is framed by
  * lines first.  FALSE (b marked) on a malformed message. */
 static gboolean parse_available(ml_process *p, ml_batch *b)
 {
@@ -221,8 +220,8 @@ static gboolean parse_available(ml_process *p, ml_batch *b)
   while (ok && p->parsed < b->text->len) {
     if (!p->framing) {
       size_t used;
-      if (ml_shapes_parse(p->shapes, b->text->str + p->parsed, b->text->len - p->parsed, &b->arena,
-                          ml_batch_add(b), &used)) {
+      if (ml_fast_parse(b->text->str + p->parsed, b->text->len - p->parsed, true, &b->arena,
+                        ml_batch_add(b), &used)) {
         p->parsed += used;
         continue;
       }
@@ -361,11 +360,16 @@ static void *reader_main(void *data)
 
 /* ---- starting ---- */
 
-/* In the child, before exec: die with the thread that started it, so that
- * no subprocess outlives a worker that was killed.  (Scheduler threads live
- * as long as the job, which reaps its subprocesses before they end.) */
+/* In the child, before exec: its own process group, so that a terminal's
+ * Ctrl-C (SIGINT to the foreground group) reaches the worker only, which
+ * then shuts the child down as Storm does, and so that whatever the child
+ * starts is ended with it (the group is killed); and die with the thread
+ * that started it, so that no subprocess outlives a worker that was killed.
+ * (Scheduler threads live as long as the job, which reaps its subprocesses
+ * before they end.) */
 static void child_setup(gpointer data)
 {
+  setpgid(0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
@@ -380,6 +384,7 @@ ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error)
     g_free(p);
     return NULL;
   }
+  setpgid(p->pid, p->pid); /* also from here: the group exists before any kill */
   p->label = g_strdup(spec->label);
   p->job = spec->job;
   p->task = spec->task;
@@ -401,7 +406,6 @@ ml_process *ml_process_spawn(const ml_spawn_spec *spec, GError **error)
   g_queue_init(&p->spare);
   g_queue_init(&p->tail);
   p->parser = ml_parser_new();
-  p->shapes = ml_shapes_new();
   p->filling = ml_batch_new();
   p->err_line = g_string_new(NULL);
   p->reader_running = pthread_create(&p->reader, NULL, reader_main, p) == 0;
@@ -473,14 +477,28 @@ void ml_process_wait_writable(ml_process *p, int timeout_ms)
 
 /* ---- ending ---- */
 
-void ml_process_kill(ml_process *p)
+/* Signals the child's process group: the child and what it started.
+ * Only while the child is not reaped, so its pid (the group's id) cannot
+ * have been reused. */
+static void signal_group(ml_process *p, int signo)
 {
-  if (!p->reaped) kill(p->pid, SIGKILL);
+  if (!p->reaped && kill(-p->pid, signo) < 0) kill(p->pid, signo);
 }
 
+void ml_process_kill(ml_process *p)
+{
+  signal_group(p, SIGKILL);
+}
+
+/* Reaps the child if it has exited; what it started and left running is
+ * killed first (its group, while the exited child still holds the id). */
 static bool try_reap(ml_process *p)
 {
   if (p->reaped) return true;
+  siginfo_t info = {0};
+  int r_wait = waitid(P_PID, (id_t)p->pid, &info, WEXITED | WNOHANG | WNOWAIT);
+  if (r_wait == 0 && info.si_pid == 0) return false; /* still running */
+  if (r_wait == 0) kill(-p->pid, SIGKILL);
   pid_t r = waitpid(p->pid, &p->wait_status, WNOHANG);
   if (r == p->pid || (r < 0 && errno == ECHILD)) p->reaped = true;
   return p->reaped;
@@ -516,10 +534,12 @@ char *ml_process_reap(ml_process *p, int grace_ms)
     p->in_fd = -1;
   }
   pthread_mutex_unlock(&p->lock);
+  /* As Storm's ShellProcess.destroy(): SIGTERM, here to the whole group,
+   * after the grace; SIGKILL if that does not end it. */
   if (!reap_within(p, grace_ms)) {
-    kill(p->pid, SIGTERM);
+    signal_group(p, SIGTERM);
     if (!reap_within(p, 200)) {
-      kill(p->pid, SIGKILL);
+      signal_group(p, SIGKILL);
       while (!p->reaped && waitpid(p->pid, &p->wait_status, 0) < 0 && errno == EINTR)
         ;
       p->reaped = true;
@@ -568,7 +588,6 @@ void ml_process_free(ml_process *p)
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->cond);
   ml_parser_free(p->parser);
-  ml_shapes_free(p->shapes);
   ml_batch_free(p->filling);
   if (p->err_line) g_string_free(p->err_line, TRUE);
   g_free(p->label);

@@ -101,8 +101,39 @@ static void send_to_acker(gust_collector *c, int kind, uint64_t root, uint64_t v
 
 enum { ACK_SLOTS = 1024 }; /* a power of 2; flushed when half full */
 
+void rt_collector_hold(gust_collector *c, const gust_tuple *input, int delta)
+{
+  if (!c->holds) c->holds = g_array_new(FALSE, FALSE, sizeof(spout_hold));
+  for (uint32_t k = 0; k < input->n_tags; k++) {
+    spout_hold h = {.root = input->tags[k], .delta = delta};
+    g_array_append_val(c->holds, h);
+  }
+}
+
+void rt_collector_post_holds(gust_collector *c)
+{
+  /* one message per owning spout task (topologies have few) */
+  while (c->holds && c->holds->len) {
+    int owner = rt_root_owner(g_array_index(c->holds, spout_hold, 0).root);
+    GArray *mine = g_array_new(FALSE, FALSE, sizeof(spout_hold));
+    guint kept = 0;
+    for (guint i = 0; i < c->holds->len; i++) {
+      spout_hold *h = &g_array_index(c->holds, spout_hold, i);
+      if (rt_root_owner(h->root) == owner)
+        g_array_append_val(mine, *h);
+      else
+        g_array_index(c->holds, spout_hold, kept++) = *h;
+    }
+    g_array_set_size(c->holds, kept);
+    fc_message msg = {
+        .kind = MSG_SPOUT_HOLDS, .ptr = mine, .free_ptr = (GDestroyNotify)g_array_unref};
+    fc_task_post(c->task, owner, &msg);
+  }
+}
+
 void rt_collector_flush(gust_collector *c)
 {
+  if (c->holds && c->holds->len) rt_collector_post_holds(c);
   if (!c->ack_used) return;
   for (uint32_t i = 0; i < ACK_SLOTS; i++) {
     if (c->ack_roots[i]) {
@@ -137,6 +168,7 @@ void rt_collector_clear(gust_collector *c)
   g_free(c->ack_roots);
   g_free(c->ack_values);
   g_free(c->routes);
+  if (c->holds) g_array_free(c->holds, TRUE);
   if (c->pending) g_hash_table_destroy(c->pending);
   rt_ledger_clear(&c->ledger);
   if (c->ack_now) g_array_free(c->ack_now, TRUE);

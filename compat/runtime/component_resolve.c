@@ -45,15 +45,42 @@ static gboolean open_library(gust_runtime *rt, rt_component *c, const char *path
   return TRUE;
 }
 
+/* Where library is: its own path (relative to base_dir), else the first
+ * native_path directory holding its file name.  NULL + error listing every
+ * place tried when it is nowhere. */
+static char *find_library(gust_runtime *rt, rt_component *c, const char *library, GError **error)
+{
+  char *path = g_path_is_absolute(library) ? g_strdup(library)
+                                           : g_build_filename(rt->base_dir, library, NULL);
+  if (g_file_test(path, G_FILE_TEST_EXISTS) || !rt->native_path) return path;
+  GString *tried = g_string_new(path);
+  g_free(path);
+  g_autofree char *name = g_path_get_basename(library);
+  g_auto(GStrv) dirs = g_strsplit(rt->native_path, G_SEARCHPATH_SEPARATOR_S, -1);
+  for (char **dir = dirs; *dir; dir++) {
+    if (!**dir) continue;
+    path = g_build_filename(*dir, name, NULL);
+    if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+      g_string_free(tried, TRUE);
+      return path;
+    }
+    g_string_append_printf(tried, ", %s", path);
+    g_free(path);
+  }
+  g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+              "component '%s': native library %s not found; looked at %s", c->id, name, tried->str);
+  g_string_free(tried, TRUE);
+  return NULL;
+}
+
 static gboolean load_native(gust_runtime *rt, rt_component *c, const gust_impl *impl,
                             GError **error)
 {
   const char *library = impl->native.library;
   const char *symbol = impl->native.symbol;
-  g_autofree char *path = g_path_is_absolute(library)
-                              ? g_strdup(library)
-                              : g_build_filename(rt->base_dir, library, NULL);
   c->def = rt->native_lookup ? rt->native_lookup(library, symbol, rt->native_lookup_data) : NULL;
+  g_autofree char *path = c->def ? g_strdup(library) : find_library(rt, c, library, error);
+  if (!path) return FALSE;
   if (!c->def && !open_library(rt, c, path, symbol, error)) return FALSE;
   if (c->def->abi != GUST_NATIVE_ABI) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,

@@ -7,7 +7,13 @@
  * no allocation per message beyond the array's growth.  An explicit fail
  * finds its message by root: roots grow with every emit of a task, so the
  * epoch is found by its root range and the message by binary search.
- * Owned by the spout task's turn; no locking.
+ *
+ * Holds.  A bolt that still holds a tuple when a checkpoint's barrier
+ * reaches it reports the tuple's roots (hold +1) and, once it settles the
+ * tuple, releases them (-1).  A completed checkpoint acks only the
+ * messages without holds; the others move to `covered` (by root) and are
+ * acked when their last hold is released, or failed when they have waited
+ * past the message timeout.  Owned by the spout task's turn; no locking.
  */
 #include "epoch_ledger.h"
 #include "runtime_private.h"
@@ -17,9 +23,17 @@ typedef struct {
   GArray *msgs; /* rt_ledger_msg, roots ascending */
 } rt_ledger_epoch;
 
+static void covered_free(gpointer p)
+{
+  rt_ledger_msg *m = p;
+  rt_value_free_heap(&m->msg_id);
+  g_free(m);
+}
+
 void rt_ledger_init(rt_epoch_ledger *l)
 {
   g_queue_init(&l->epochs);
+  l->covered = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, covered_free);
   l->n_open = 0;
 }
 
@@ -36,6 +50,7 @@ static void epoch_free(rt_ledger_epoch *e)
 void rt_ledger_clear(rt_epoch_ledger *l)
 {
   g_queue_clear_full(&l->epochs, (GDestroyNotify)epoch_free);
+  g_clear_pointer(&l->covered, g_hash_table_destroy);
   l->n_open = 0;
 }
 
@@ -62,6 +77,12 @@ void rt_ledger_settle_through(rt_epoch_ledger *l, uint64_t last, rt_ledger_fn fn
     for (guint i = 0; i < e->msgs->len; i++) {
       rt_ledger_msg *m = &g_array_index(e->msgs, rt_ledger_msg, i);
       if (m->settled) continue;
+      if (m->holds) { /* a bolt still holds part of its tree: acked on release */
+        rt_ledger_msg *kept = g_memdup2(m, sizeof *m);
+        m->msg_id = fc_null(); /* moved */
+        g_hash_table_insert(l->covered, &kept->root, kept);
+        continue;
+      }
       m->settled = true;
       l->n_open--;
       fn(m, data);
@@ -70,7 +91,8 @@ void rt_ledger_settle_through(rt_epoch_ledger *l, uint64_t last, rt_ledger_fn fn
   }
 }
 
-bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, void *data)
+/* The unsettled message of root in the open epochs, or NULL. */
+static rt_ledger_msg *find_open(rt_epoch_ledger *l, uint64_t root)
 {
   for (GList *it = l->epochs.head; it; it = it->next) {
     rt_ledger_epoch *e = it->data;
@@ -85,12 +107,53 @@ bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, vo
         hi = mid;
     }
     rt_ledger_msg *m = lo < e->msgs->len ? &g_array_index(e->msgs, rt_ledger_msg, lo) : NULL;
-    if (!m || m->root != root || m->settled) return false;
+    return m && m->root == root && !m->settled ? m : NULL;
+  }
+  return NULL;
+}
+
+bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, void *data)
+{
+  rt_ledger_msg *m = find_open(l, root);
+  if (m) {
     m->settled = true;
     l->n_open--;
     fn(m, data);
     rt_value_free_heap(&m->msg_id);
     return true;
   }
-  return false;
+  m = g_hash_table_lookup(l->covered, &root);
+  if (!m) return false;
+  l->n_open--;
+  fn(m, data);
+  g_hash_table_remove(l->covered, &root);
+  return true;
+}
+
+bool rt_ledger_hold(rt_epoch_ledger *l, uint64_t root, int delta, rt_ledger_fn fn, void *data)
+{
+  rt_ledger_msg *m = find_open(l, root);
+  bool covered = !m;
+  if (covered) m = g_hash_table_lookup(l->covered, &root);
+  if (!m || (delta < 0 && !m->holds)) return false;
+  m->holds += delta;
+  if (!covered || m->holds) return false;
+  l->n_open--;
+  fn(m, data);
+  g_hash_table_remove(l->covered, &root);
+  return true;
+}
+
+void rt_ledger_expire_covered(rt_epoch_ledger *l, int64_t before, rt_ledger_fn fn, void *data)
+{
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, l->covered);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    rt_ledger_msg *m = value;
+    if (m->emitted_ns >= before) continue;
+    l->n_open--;
+    fn(m, data);
+    g_hash_table_iter_remove(&it);
+  }
 }

@@ -18,7 +18,11 @@
  * Checkpoint settings: topology.gust.checkpoint.dir (none: in memory),
  * topology.gust.checkpoint.mode ("at_least_once", the default, or
  * "exactly_once": aligned barriers), the timeout being
- * topology.message.timeout.secs.
+ * topology.message.timeout.secs, and
+ * topology.gust.checkpoint.final.attempts (default 3): how many times a
+ * stop tries its final checkpoint before it fails (spout_host.c).  The
+ * job records the topology's name in its checkpoints and never deletes
+ * the one it resumed from (restore.c).
  */
 #include "runtime_private.h"
 
@@ -127,6 +131,13 @@ static gboolean choose_reliability(gust_runtime *rt, GError **error)
     rt->reliability = RELIABILITY_CHECKPOINT;
   int64_t timeout = conf_int(rt->conf, "topology.message.timeout.secs", 30);
   rt->timeout_ns = (timeout > 0 ? timeout : 30) * G_GINT64_CONSTANT(1000000000);
+  json_t *early = json_object_get(rt->conf, "topology.gust.checkpoint.at.max.pending");
+  if (early && !json_is_boolean(early)) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
+                "topology.gust.checkpoint.at.max.pending must be true or false");
+    return FALSE;
+  }
+  rt->early_checkpoint = !early || json_is_true(early);
   return TRUE;
 }
 
@@ -134,6 +145,15 @@ static gboolean choose_reliability(gust_runtime *rt, GError **error)
  * point into rt->conf, which outlives the job's creation. */
 static gboolean checkpoint_options(gust_runtime *rt, fc_job_options *opts, GError **error)
 {
+  int64_t attempts = conf_int(rt->conf, "topology.gust.checkpoint.final.attempts", 3);
+  if (attempts < 1 || attempts > 1000) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_CONFIG,
+                "topology.gust.checkpoint.final.attempts must be 1 to 1000 (got %" G_GINT64_FORMAT
+                ")",
+                attempts);
+    return FALSE;
+  }
+  rt->final_checkpoint_attempts = (int)attempts;
   if (rt->reliability != RELIABILITY_CHECKPOINT) return TRUE;
   int64_t interval = conf_int(rt->conf, "topology.gust.checkpoint.interval.ms", 1000);
   if (interval <= 0) {
@@ -156,6 +176,7 @@ static gboolean checkpoint_options(gust_runtime *rt, fc_job_options *opts, GErro
   opts->checkpoint_dir =
       json_string_value(json_object_get(rt->conf, "topology.gust.checkpoint.dir"));
   opts->checkpoint_timeout_ms = (int)(rt->timeout_ns / 1000000);
+  opts->checkpoint_keep_id = rt->restored_from;
   return TRUE;
 }
 
@@ -276,9 +297,11 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
     json_object_set_new(rt->conf, "topology.gust.state.dir", json_string(state_dir));
   }
   rt->base_dir = g_strdup(options && options->base_dir ? options->base_dir : ".");
+  rt->native_path = g_strdup(options ? options->native_path : NULL);
   if (options) {
     rt->native_lookup = options->native_lookup;
     rt->native_lookup_data = options->native_lookup_data;
+    rt->allow_non_restored_state = options->allow_non_restored_state;
   }
   rt->streams = g_ptr_array_new_with_free_func(stream_free);
   rt->comp_by_id = g_hash_table_new(g_str_hash, g_str_equal);
@@ -348,7 +371,7 @@ gboolean rt_make_job(gust_runtime *rt, GError **error)
       rt->comp_of_task[c->first_task + t] = c;
     }
   }
-  fc_job_options opts = {.threads = rt->threads};
+  fc_job_options opts = {.threads = rt->threads, .name = gust_topology_name(rt->topology)};
   if (!checkpoint_options(rt, &opts, error)) {
     fc_graph_free(g);
     return FALSE;
@@ -378,6 +401,7 @@ void gust_runtime_free(gust_runtime *rt)
   g_ptr_array_free(rt->libraries, TRUE);
   json_decref(rt->conf);
   g_free(rt->base_dir);
+  g_free(rt->native_path);
   if (rt->failure) g_error_free(rt->failure);
   pthread_mutex_destroy(&rt->lock);
   pthread_cond_destroy(&rt->cond);

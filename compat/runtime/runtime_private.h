@@ -76,6 +76,7 @@ struct gust_runtime {
   gust_topology *topology;
   json_t *conf;
   char *base_dir;
+  char *native_path; /* see gust_runtime_options */
   gust_native_lookup native_lookup;
   void *native_lookup_data;
   rt_component *comps;
@@ -88,15 +89,19 @@ struct gust_runtime {
   int acker_vertex, acker_first_task;
   uint32_t ack_stream;         /* spout/bolt -> acker: [kind, root, value, spout task] */
   int64_t timeout_ns;          /* topology.message.timeout.secs */
+  bool early_checkpoint;       /* topology.gust.checkpoint.at.max.pending (default true) */
   int n_tasks;                 /* engine tasks, ackers included */
   rt_component **comp_of_task; /* engine task -> component (NULL for ackers) */
   GPtrArray *libraries;        /* GModule* of native components */
   GPtrArray *key_data;         /* fields-grouping key data */
   fc_job *job;
   gboolean started;
-  uint64_t restored_from;   /* checkpoint id the current job resumed from; 0 = none */
-  int restarts_left;        /* topology.gust.restart.attempts, counting down */
-  int64_t restart_delay_ms; /* topology.gust.restart.delay.ms */
+  uint64_t restored_from;        /* checkpoint id the current job resumed from; 0 = none */
+  char *restored_path;           /* its directory, or NULL (kept in memory) */
+  bool allow_non_restored_state; /* gust_runtime_options: resume another topology's checkpoint */
+  int final_checkpoint_attempts; /* topology.gust.checkpoint.final.attempts */
+  int restarts_left;             /* topology.gust.restart.attempts, counting down */
+  int64_t restart_delay_ms;      /* topology.gust.restart.delay.ms */
   int threads;
   /* supervision (supervisor.c): the lock guards job replacement, the
    * outcome and the flags below; the supervisor thread waits on the job */
@@ -114,10 +119,17 @@ enum { ACK_INIT = 1, ACK_ACK = 2, ACK_FAIL = 3 };
 enum { MSG_SPOUT_ACKS = 1, MSG_SPOUT_DEACTIVATE = 2 };
 /* mailbox kind: a multilang subprocess's reader -> its task (compat/multilang/) */
 enum { MSG_MULTILANG_WAKE = 3 };
+/* mailbox kind, checkpoint mode: a bolt -> the spout task owning the roots
+ * of tuples it held at a barrier (ptr: GArray of spout_hold) */
+enum { MSG_SPOUT_HOLDS = 4 };
 typedef struct {
   uint64_t root;
   bool failed;
 } spout_ack;
+typedef struct {
+  uint64_t root;
+  int32_t delta; /* +1: held at a barrier; -1: settled since */
+} spout_hold;
 
 /* components (component_resolve.c) */
 gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error);
@@ -178,6 +190,7 @@ struct gust_collector {
   uint64_t *ack_roots, *ack_values;
   uint32_t ack_used;
   uint64_t root_seq; /* checkpoint mode: root ids are (task + 1) << 40 | seq */
+  GArray *holds;     /* bolts, checkpoint mode: spout_hold to post (rt_collector_post_holds) */
 };
 
 typedef struct {
@@ -199,6 +212,13 @@ void rt_collector_clear(gust_collector *c);
  * root).  Hosts call it at the end of every turn. */
 void rt_collector_flush(gust_collector *c);
 uint64_t rt_next_id(gust_collector *c); /* nonzero random 64-bit */
+/* Checkpoint mode: a bolt says it holds input (delta +1: at a barrier, before
+ * its snapshot is acknowledged) or has settled a tuple it said it held (-1);
+ * rt_collector_post_holds() sends them to the spout tasks that own the roots
+ * (rt_collector_flush() does too).  Spouts ack a message only once nothing
+ * of its tree is held. */
+void rt_collector_hold(gust_collector *c, const gust_tuple *input, int delta);
+void rt_collector_post_holds(gust_collector *c);
 const rt_stream *rt_stream_of(const rt_component *comp, const char *name); /* NULL: unknown */
 
 /* heap copies of values, for message ids kept across callbacks */
@@ -215,10 +235,14 @@ void rt_supervisor_stop(gust_runtime *rt);              /* cancels the job, join
 /* resuming (restore.c) */
 gboolean rt_restore_from_directory(gust_runtime *rt, const char *dir, GError **error);
 /* A restart: read the failed job's latest checkpoint (NULL + error when it
- * cannot be read), free that job, then install what was read. */
+ * cannot be read), free that job, then install what was read.  When the
+ * failed job completed no checkpoint the stage holds none: the restart
+ * then resumes from what the failed job resumed from (the tables are left
+ * as they are), never from scratch. */
 typedef struct rt_restore_stage rt_restore_stage;
 rt_restore_stage *rt_restore_stage_from_job(fc_job *job, GError **error);
-void rt_restore_install(gust_runtime *rt, rt_restore_stage *stage);
+gboolean rt_restore_stage_has_checkpoint(const rt_restore_stage *stage);
+void rt_restore_install(gust_runtime *rt, rt_restore_stage *stage); /* has a checkpoint */
 void rt_restore_stage_free(rt_restore_stage *stage);
 void rt_restore_clear(gust_runtime *rt);
 /* The bytes subtask resumes from when the parallelism is unchanged, or NULL. */

@@ -12,11 +12,17 @@
  *
  * Checkpoint mode: emits carry their root only; every snapshot closes an
  * epoch (the emits since the previous snapshot), and when that checkpoint
- * completes, the epoch's messages are acked; when it is aborted (it could
- * not complete within the message timeout), they fail, so the spout
- * replays them as on Storm.  A bolt's fail arrives at once from the bolt.
- * A spout at its max.spout.pending cap asks for an early checkpoint
- * instead of waiting for the next interval.
+ * completes, the epoch's messages are acked — except those of which a bolt
+ * still held a tuple at the barrier (it said so, MSG_SPOUT_HOLDS, before
+ * acknowledging its snapshot): they are acked when the bolt reports the
+ * tuple settled, or fail once they have waited topology.message.timeout.secs
+ * (the sweep).  When a checkpoint is aborted (it could not complete within
+ * the message timeout), its messages fail, so the spout replays them as on
+ * Storm.  A bolt's fail arrives at once from the bolt.  A spout at its
+ * max.spout.pending cap asks for an early checkpoint instead of waiting for
+ * the next interval (topology.gust.checkpoint.at.max.pending, default
+ * true), unless every pending message is covered by a completed checkpoint
+ * already and only waits for a bolt.
  *
  * Stopping: MSG_SPOUT_DEACTIVATE calls deactivate(), stops next_tuple(),
  * and ends the task's input once nothing is pending (acked, failed or
@@ -24,7 +30,12 @@
  * checkpoint mode it also waits for a checkpoint taken after the
  * deactivation to complete: that final checkpoint holds the spout's last
  * position and every bolt's state after the last tuple, so a topology
- * resumed from it (a savepoint) neither loses nor repeats anything.
+ * resumed from it (a savepoint) neither loses nor repeats anything.  A
+ * final checkpoint that is aborted (the directory is full or gone, a task
+ * too slow) is asked for again — the engine starts it no sooner than one
+ * checkpoint interval later — up to topology.gust.checkpoint.final.attempts
+ * times in all; then the task fails with the last reason, so the stop ends
+ * with that one error instead of retrying forever.
  * Everything here runs on the task's own turn.
  */
 #include "context.h"
@@ -40,9 +51,11 @@ typedef struct {
   bool active;
   bool stopping;
   bool asked_checkpoint; /* at the pending cap: asked for an early one since the last snapshot */
+  bool early_checkpoint; /* topology.gust.checkpoint.at.max.pending */
   GArray *epoch_of; /* checkpoint mode: (checkpoint id, last epoch it covers) pairs, in order */
   uint64_t final_checkpoint; /* stopping, checkpoint mode: the first snapshot after deactivate */
   bool final_done;           /* ... and it completed */
+  int final_attempts;        /* final checkpoints aborted so far */
 } spout_host;
 
 /* Reliable emits not settled yet (the ledger in checkpoint mode, the
@@ -56,6 +69,7 @@ static gboolean spout_open(fc_task *task, void *data, void **state, GError **err
 {
   rt_component *comp = data;
   spout_host *h = g_new0(spout_host, 1);
+  h->early_checkpoint = comp->rt->early_checkpoint;
   h->comp = comp;
   rt_context_init(&h->ctx, comp->rt, comp, fc_task_subtask(task));
   rt_collector_init(&h->out, comp->rt, comp, task);
@@ -72,7 +86,7 @@ static gboolean spout_open(fc_task *task, void *data, void **state, GError **err
   h->epoch_of = g_array_new(FALSE, FALSE, 2 * sizeof(uint64_t));
   if (comp->def->activate) comp->def->activate(h->instance);
   h->active = true;
-  if (comp->rt->reliability == RELIABILITY_ACKER) fc_task_timer_add(task, SWEEP_MS, TRUE);
+  if (comp->rt->reliability != RELIABILITY_NONE) fc_task_timer_add(task, SWEEP_MS, TRUE);
   return TRUE;
 }
 
@@ -119,13 +133,24 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
   spout_host *h = state;
   rt_component *comp = h->comp;
   if (h->stopping) {
+    if (comp->rt->reliability == RELIABILITY_CHECKPOINT &&
+        h->final_attempts >= comp->rt->final_checkpoint_attempts) {
+      g_autofree char *why = fc_job_checkpoint_last_failure(fc_task_job(task));
+      g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_FAILED,
+                  "spout %s (task %d): the final checkpoint failed %d time%s "
+                  "(topology.gust.checkpoint.final.attempts); the last: %s",
+                  comp->id, gust_context_task_id(&h->ctx), h->final_attempts,
+                  h->final_attempts == 1 ? "" : "s", why ? why : "aborted");
+      return FC_PRODUCE_ERROR;
+    }
     bool settled = in_flight(h) == 0;
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT) settled = settled && h->final_done;
     return settled ? FC_PRODUCE_END : FC_PRODUCE_WAIT; /* acks, checkpoints, the sweep */
   }
   if (!h->active) return FC_PRODUCE_WAIT; /* until activated */
   if (comp->max_pending > 0 && in_flight(h) >= (uint64_t)comp->max_pending) {
-    if (comp->rt->reliability == RELIABILITY_CHECKPOINT && !h->asked_checkpoint) {
+    if (comp->rt->reliability == RELIABILITY_CHECKPOINT && h->early_checkpoint &&
+        !h->asked_checkpoint && h->out.ledger.n_open > g_hash_table_size(h->out.ledger.covered)) {
       h->asked_checkpoint = true;
       fc_job_trigger_checkpoint(fc_task_job(task));
     }
@@ -161,6 +186,13 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
         settle(h, a->root, a->failed);
       }
     }
+  } else if (msg->kind == MSG_SPOUT_HOLDS) {
+    GArray *holds = msg->ptr;
+    settle_args args = {.h = h, .failed = false};
+    for (guint i = 0; i < holds->len; i++) {
+      spout_hold *a = &g_array_index(holds, spout_hold, i);
+      rt_ledger_hold(&h->out.ledger, a->root, a->delta, settled_from_ledger, &args);
+    }
   } else if (msg->kind == MSG_SPOUT_DEACTIVATE && !h->stopping) {
     h->stopping = true;
     if (h->active && h->comp->def->deactivate) h->comp->def->deactivate(h->instance);
@@ -171,11 +203,17 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
   return TRUE;
 }
 
-/* Fails what has waited longer than the message timeout. */
+/* Fails what has waited longer than the message timeout: in checkpoint
+ * mode, what a bolt still holds after a checkpoint covered it. */
 static gboolean spout_timer(fc_task *task, void *state, uint32_t timer_id, GError **error)
 {
   spout_host *h = state;
   int64_t limit = fc_now_ns() - h->comp->rt->timeout_ns;
+  if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT) {
+    settle_args args = {.h = h, .failed = true};
+    rt_ledger_expire_covered(&h->out.ledger, limit, settled_from_ledger, &args);
+    return TRUE;
+  }
   GArray *expired = g_array_new(FALSE, FALSE, sizeof(uint64_t));
   GHashTableIter it;
   gpointer key, value;
@@ -253,9 +291,11 @@ static void spout_checkpoint_aborted(fc_task *task, void *state, uint64_t checkp
               h->comp->id, gust_context_task_id(&h->ctx), checkpoint_id);
     settle_epochs(h, (uint64_t)last, true);
   }
-  if (h->final_checkpoint == checkpoint_id) { /* try again for a final one */
+  if (h->final_checkpoint ==
+      checkpoint_id) { /* try again for a final one, a bounded number of times */
     h->final_checkpoint = 0;
-    fc_job_trigger_checkpoint(fc_task_job(task));
+    if (++h->final_attempts < h->comp->rt->final_checkpoint_attempts)
+      fc_job_trigger_checkpoint(fc_task_job(task));
   }
 }
 

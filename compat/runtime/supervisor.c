@@ -6,8 +6,15 @@
  * topology.gust.restart.delay.ms, default 1000): in checkpoint mode from
  * the latest complete checkpoint — state restored, spouts back at their
  * saved positions, replay follows — otherwise from scratch, as Storm
- * restarts a worker.  When the job ends, or fails for good, the outcome is
- * published and gust_runtime_wait() returns it.
+ * restarts a worker.  A job that completed no checkpoint of its own is
+ * restarted from the checkpoint it resumed from itself, never from
+ * scratch: a restore that fails (a task's open() rejects the restored
+ * bytes) is retried from the same checkpoint, and when the attempts run
+ * out the runtime fails with GUST_RUNTIME_ERROR_RESTORE naming the
+ * checkpoint, the task and why; nothing was deleted meanwhile (the engine
+ * deletes old checkpoints only after a new one completes).  When the job
+ * ends, or fails for good, the outcome is published and
+ * gust_runtime_wait() returns it.
  *
  * Threads: the supervisor thread replaces rt->job under rt->lock; any
  * thread that touches rt->job (stop, metrics dumps) takes the lock; waiting
@@ -40,12 +47,12 @@ static gboolean restart(gust_runtime *rt, const GError *cause, GError **error)
     return FALSE;
   fc_job_free(rt->job); /* its tasks are gone before their restore data changes */
   rt->job = NULL;
-  if (stage) {
-    rt_restore_install(rt, stage);
-    rt_restore_stage_free(stage);
-  } else {
+  if (!stage)
     rt_restore_clear(rt);
-  }
+  else if (rt_restore_stage_has_checkpoint(stage))
+    rt_restore_install(rt, stage);
+  /* else it completed none: the tables still hold what it resumed from */
+  rt_restore_stage_free(stage);
   if (rt->restart_delay_ms > 0) g_usleep((gulong)rt->restart_delay_ms * 1000);
   if (!rt_make_job(rt, error)) return FALSE;
   if (rt->restored_from)
@@ -53,6 +60,28 @@ static gboolean restart(gust_runtime *rt, const GError *cause, GError **error)
               gust_topology_name(rt->topology), rt->restored_from);
   fc_job_start(rt->job);
   return TRUE;
+}
+
+/* The failed job resumed from a checkpoint, completed none of its own,
+ * and failed in a task's open(): the restore itself failed. */
+static bool restore_failed(gust_runtime *rt, fc_job *job)
+{
+  if (rt->reliability != RELIABILITY_CHECKPOINT || !rt->restored_from) return false;
+  fc_checkpoint_metrics m;
+  fc_job_checkpoint_metrics(job, &m);
+  return m.n_completed == 0 && fc_job_failed_opening(job);
+}
+
+/* The error a restore that failed for good ends the runtime with. */
+static GError *restore_error(gust_runtime *rt, const GError *cause)
+{
+  const char *path = rt->restored_path;
+  return g_error_new(GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_RESTORE,
+                     "cannot resume from checkpoint %" G_GUINT64_FORMAT " (%s): %s; nothing was "
+                     "deleted%s%s%s",
+                     rt->restored_from, path ? path : "kept in memory", cause->message,
+                     path ? " (move " : "", path ? path : "",
+                     path ? " aside to resume from the checkpoint before it)" : "");
 }
 
 static gpointer supervise(gpointer data)
@@ -73,6 +102,8 @@ static gpointer supervise(gpointer data)
     }
     GError *restart_error = NULL;
     pthread_mutex_lock(&rt->lock);
+    bool failed_restore = restore_failed(rt, job);
+    GError *final = failed_restore ? restore_error(rt, error) : NULL;
     gboolean restarted = restart(rt, error, &restart_error);
     pthread_mutex_unlock(&rt->lock);
     if (!restarted) {
@@ -80,9 +111,11 @@ static gpointer supervise(gpointer data)
         g_warning("restarting topology %s failed: %s", gust_topology_name(rt->topology),
                   restart_error->message);
       g_clear_error(&restart_error);
-      publish(rt, RT_FAILED, error);
+      if (final) g_error_free(g_steal_pointer(&error));
+      publish(rt, RT_FAILED, final ? final : error);
       return NULL;
     }
+    if (final) g_error_free(final);
     g_error_free(error);
   }
 }

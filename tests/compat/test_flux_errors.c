@@ -210,19 +210,6 @@ static void test_environment_placeholder_without_env_filter_is_refused(void)
          "broken.yaml:1: unresolved placeholder ${ENV-TOPOLOGY_NAME}", "--env-filter");
 }
 
-static void test_unset_environment_variable_is_refused(void)
-{
-  const char *environment[] = {"OTHER=1", NULL};
-  gust_flux_options options = {.env_filter = TRUE, .environment = environment};
-  GError *error = load_broken("name: wc\n"
-                              "config: {owner: \"${ENV-GUST_NOT_SET}\"}\n",
-                              &options);
-  assert_error_contains(error, GUST_FLUX_ERROR, GUST_FLUX_ERROR_SUBSTITUTION,
-                        "broken.yaml:2: unresolved placeholder ${ENV-GUST_NOT_SET}: the "
-                        "environment variable is not set");
-  g_error_free(error);
-}
-
 static void test_list_placeholder_out_of_range_is_refused(void)
 {
   char *dir = g_dir_make_tmp("gust-flux-XXXXXX", NULL);
@@ -513,7 +500,6 @@ int main(int argc, char **argv)
                   test_unresolved_placeholder_is_refused_naming_line_and_placeholder);
   g_test_add_func("/flux/errors/env-placeholder-without-filter",
                   test_environment_placeholder_without_env_filter_is_refused);
-  g_test_add_func("/flux/errors/unset-env-variable", test_unset_environment_variable_is_refused);
   g_test_add_func("/flux/errors/list-placeholder-out-of-range",
                   test_list_placeholder_out_of_range_is_refused);
   g_test_add_func("/flux/errors/missing-properties-file", test_missing_properties_file_is_refused);

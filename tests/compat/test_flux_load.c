@@ -213,7 +213,7 @@ static void test_direct_example_leaves_native_streams_to_the_runtime(void)
   const gust_impl *impl = gust_component_impl(router);
   g_assert_cmpint(impl->kind, ==, GUST_IMPL_NATIVE);
   char *dir = example_path("groupings");
-  char *library = g_build_filename(dir, "lib", "libgust_example_router.so", NULL);
+  char *library = g_build_filename(dir, "libgust_example_router.so", NULL);
   char *expected = g_canonicalize_filename(library, NULL);
   g_assert_cmpstr(impl->native.library, ==, expected);
   g_assert_cmpstr(impl->native.symbol, ==, "gust_example_router_spout");

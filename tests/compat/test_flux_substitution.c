@@ -116,6 +116,41 @@ static void test_properties_with_a_bad_unicode_escape_are_refused(void)
   g_error_free(error);
 }
 
+static void test_properties_decode_a_surrogate_pair_as_one_character(void)
+{
+  /* Java's Properties reads \\uXXXX as UTF-16 code units: U+1F600 is the
+   * pair \\uD83D\\uDE00, which must become one 4-byte UTF-8 character
+   * (not two encoded halves, which are not UTF-8). */
+  GError *error = NULL;
+  GHashTable *p =
+      gust_properties_parse("smile=\\uD83D\\ude00!\nkey\\uD83D\\uDE00=v\n", "p.properties", &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(g_hash_table_lookup(p, "smile"), ==, "\xf0\x9f\x98\x80!");
+  g_assert_cmpstr(g_hash_table_lookup(p, "key\xf0\x9f\x98\x80"), ==, "v");
+  g_hash_table_unref(p);
+}
+
+static void test_properties_with_a_lone_surrogate_or_nul_are_refused(void)
+{
+  static const struct {
+    const char *text, *message;
+  } cases[] = {
+      {"a=1\nhigh=\\uD83D\n", "p.properties:2: lone UTF-16 surrogate: \\uD800-\\uDBFF must"},
+      {"high=\\uD83Dx\n", "p.properties:1: lone UTF-16 surrogate"},
+      {"high=\\uD83D\\u0041\n", "p.properties:1: lone UTF-16 surrogate"},
+      {"high=\\uD83D\\uD83D\n", "p.properties:1: lone UTF-16 surrogate"},
+      {"high=\\uD83D\\uDE0\n", "p.properties:1: malformed \\uXXXX escape"},
+      {"low=\\uDE00\n", "p.properties:1: lone UTF-16 surrogate: \\uDC00-\\uDFFF must follow"},
+      {"nul=a\\u0000b\n", "p.properties:1: \\u0000 (NUL) cannot be used"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    GError *error = NULL;
+    g_assert_null(gust_properties_parse(cases[i].text, "p.properties", &error));
+    assert_error_contains(error, GUST_FLUX_ERROR, GUST_FLUX_ERROR_PROPERTIES, cases[i].message);
+    g_error_free(error);
+  }
+}
+
 /* ---- substitution ---- */
 
 static void test_every_placeholder_on_a_line_is_replaced(scratch *s, gconstpointer data)
@@ -179,6 +214,21 @@ static void test_environment_placeholders_need_the_env_filter(scratch *s, gconst
   assert_error_contains(error, GUST_FLUX_ERROR, GUST_FLUX_ERROR_SUBSTITUTION,
                         "t.yaml:2: unresolved placeholder ${ENV-OWNER}");
   g_error_free(error);
+}
+
+static void test_unset_environment_variable_is_left_as_text_with_a_warning(scratch *s,
+                                                                           gconstpointer data)
+{
+  const char *yaml =
+      write_file(s, "t.yaml", "name: env\nconfig: {owner: \"${ENV-GUST_NOT_SET}\"}\n" WORDS_SPOUT);
+  const char *environment[] = {"OTHER=1", NULL};
+  gust_flux_options options = {.env_filter = TRUE, .environment = environment};
+  g_test_expect_message("gust-flux", G_LOG_LEVEL_WARNING,
+                        "*t.yaml:2: environment variable GUST_NOT_SET is not set*");
+  gust_topology *t = load(yaml, &options);
+  g_test_assert_expected_messages();
+  g_assert_cmpstr(conf_string(t, "owner"), ==, "${ENV-GUST_NOT_SET}");
+  gust_topology_free(t);
 }
 
 static void test_env_style_property_is_used_when_the_env_filter_is_off(scratch *s,
@@ -432,10 +482,16 @@ int main(int argc, char **argv)
                   test_properties_join_continued_lines_and_decode_escapes);
   g_test_add_func("/flux/properties/bad-unicode-escape",
                   test_properties_with_a_bad_unicode_escape_are_refused);
+  g_test_add_func("/flux/properties/surrogate-pair",
+                  test_properties_decode_a_surrogate_pair_as_one_character);
+  g_test_add_func("/flux/properties/lone-surrogate-or-nul",
+                  test_properties_with_a_lone_surrogate_or_nul_are_refused);
   ADD("substitution/every-placeholder-on-a-line", test_every_placeholder_on_a_line_is_replaced);
   ADD("substitution/typed-after-substitution",
       test_substituted_values_are_typed_after_substitution);
   ADD("substitution/env-needs-filter", test_environment_placeholders_need_the_env_filter);
+  ADD("substitution/env-unset-left-as-text",
+      test_unset_environment_variable_is_left_as_text_with_a_warning);
   ADD("substitution/env-style-property",
       test_env_style_property_is_used_when_the_env_filter_is_off);
   ADD("substitution/missing-property", test_missing_property_names_the_properties_file);

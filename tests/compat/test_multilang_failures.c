@@ -1,5 +1,7 @@
 /* test_multilang_failures.c — a multilang subprocess that crashes, exits,
- * hangs past topology.subprocess.timeout.secs or writes garbage is
+ * hangs past topology.subprocess.timeout.secs, writes garbage (text
+ * after a message's JSON object included) or emits a tuple whose size is
+ * not its stream's (Storm's "Tuple created with wrong number of fields") is
  * reported with its component, its task and the last lines of its
  * stderr; what it held fails back to the spout; a new process takes over
  * and the topology keeps running.  A component whose first process cannot
@@ -21,6 +23,7 @@ typedef struct {
   const char *reason; /* expected in the report */
   const char *how;    /* expected in the report: how it ended */
   int timeout_s;      /* topology.subprocess.timeout.secs; 0: Storm's default */
+  const char *absent; /* never seen by the sink (NULL: no check) */
 } failure_case;
 
 static void run_failure(const failure_case *fc)
@@ -69,6 +72,7 @@ static void run_failure(const failure_case *fc)
   g_assert_cmpuint(count_matching(seen.tuples, "info [\"started "), ==, 2);
   g_autofree char *last = g_strdup_printf("sink 5 default [%d]", TUPLES - 1);
   g_assert_cmpuint(count_matching(seen.tuples, last), ==, 1);
+  if (fc->absent) g_assert_cmpuint(count_matching(seen.tuples, fc->absent), ==, 0);
 
   gust_topology_free(t);
   g_unlink(marker);
@@ -78,31 +82,47 @@ static void run_failure(const failure_case *fc)
 
 static void test_crash_is_reported_and_restarted(void)
 {
-  failure_case fc = {"crash", "acker", "closed its output", "was killed by signal 11", 0};
+  failure_case fc = {"crash", "acker", "closed its output", "was killed by signal 11", 0, NULL};
   run_failure(&fc);
 }
 
 static void test_exit_is_reported_and_restarted(void)
 {
-  failure_case fc = {"exit", "acker", "closed its output", "exited with code 3", 0};
+  failure_case fc = {"exit", "acker", "closed its output", "exited with code 3", 0, NULL};
   run_failure(&fc);
 }
 
 static void test_hang_past_the_timeout_is_killed_and_restarted(void)
 {
-  failure_case fc = {"hang", "acker", "sent nothing for", "was killed by signal 9", 5};
+  failure_case fc = {"hang", "acker", "sent nothing for", "was killed by signal 9", 5, NULL};
   run_failure(&fc);
 }
 
 static void test_garbage_output_is_reported_and_restarted(void)
 {
-  failure_case fc = {"garbage", "acker", "malformed message", "was killed by signal 9", 0};
+  failure_case fc = {"garbage", "acker", "malformed message", "was killed by signal 9", 0, NULL};
+  run_failure(&fc);
+}
+
+static void test_text_after_a_message_is_reported_and_restarted(void)
+{
+  failure_case fc = {"trailing", "acker", "more text after the message's JSON object",
+                     "was killed by signal 9", 0, NULL};
+  run_failure(&fc);
+}
+
+static void test_wrong_number_of_fields_is_reported_and_restarted(void)
+{
+  failure_case fc = {
+      "fields", "acker",
+      "Tuple created with wrong number of fields. Expected 1 fields but got 2 fields",
+      "was killed by signal 9", 0, "\"extra\""};
   run_failure(&fc);
 }
 
 static void test_crash_in_checkpoint_mode_fails_what_it_held(void)
 {
-  failure_case fc = {"crash", "checkpoint", "closed its output", "was killed by signal 11", 0};
+  failure_case fc = {"crash", "checkpoint", "closed its output", "was killed by signal 11", 0, NULL};
   run_failure(&fc);
 }
 
@@ -231,6 +251,10 @@ int main(int argc, char **argv)
                   test_hang_past_the_timeout_is_killed_and_restarted);
   g_test_add_func("/multilang/garbage_output_is_reported_and_restarted",
                   test_garbage_output_is_reported_and_restarted);
+  g_test_add_func("/multilang/text_after_a_message_is_reported_and_restarted",
+                  test_text_after_a_message_is_reported_and_restarted);
+  g_test_add_func("/multilang/wrong_number_of_fields_is_reported_and_restarted",
+                  test_wrong_number_of_fields_is_reported_and_restarted);
   g_test_add_func("/multilang/crash_in_checkpoint_mode_fails_what_it_held",
                   test_crash_in_checkpoint_mode_fails_what_it_held);
   g_test_add_func("/multilang/spout_crash_is_reported_and_restarted",

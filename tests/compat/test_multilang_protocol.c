@@ -5,8 +5,8 @@
  * acks and fails reaching the spout, unknown ids, every log level, error
  * and metrics commands, emits before the handshake, integers of any size,
  * tick tuples, spouts answering next/ack/fail/activate, and the
- * checkpoint reliability mode (a barrier waits for what the child was sent
- * before it, and fails what the child holds).
+ * checkpoint reliability mode (what a child holds at a barrier is acked
+ * when it settles: test_multilang_reliability.c).
  *
  * Topologies are numbers -> ml -> sink (see multilang_test.h); the child
  * scripts live in tests/compat/multilang/.
@@ -305,28 +305,6 @@ static void test_checkpoint_mode_acks_what_the_shell_bolt_processed(void)
   seen_clear();
 }
 
-/* The join bolt pairs its inputs; with 41 of them it holds the last one
- * forever.  A checkpoint barrier cannot wait for it: it fails it back to
- * the spout (which could replay it) instead of letting the checkpoint
- * cover a tuple a crash would lose. */
-static void test_checkpoint_barrier_fails_what_the_bolt_holds(void)
-{
-  seen_reset();
-  gust_topology *t = ml_topology("holding", "join", python_bolt, 41);
-  gust_topology_set_conf_value(t, "topology.gust.reliability", json_string("checkpoint"));
-  gust_topology_set_conf_value(t, "topology.gust.checkpoint.interval.ms", json_integer(200));
-  run_until_settled(t, 41, "ml");
-  for (int n = 0; n < 40; n++) {
-    g_assert_cmpuint(times(seen.acked, n), ==, 1);
-    g_assert_cmpuint(times(seen.failed, n), ==, 0);
-  }
-  g_assert_cmpuint(times(seen.acked, 40), ==, 0);
-  g_assert_cmpuint(times(seen.failed, 40), ==, 1);
-  g_assert_cmpuint(count_matching(seen.logs, "tuples were still held by the subprocess"), ==, 1);
-  gust_topology_free(t);
-  seen_clear();
-}
-
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -356,7 +334,5 @@ int main(int argc, char **argv)
                   test_python_spout_gets_its_acks_and_fails_with_exact_ids);
   g_test_add_func("/multilang/checkpoint_mode_acks_what_the_shell_bolt_processed",
                   test_checkpoint_mode_acks_what_the_shell_bolt_processed);
-  g_test_add_func("/multilang/checkpoint_barrier_fails_what_the_bolt_holds",
-                  test_checkpoint_barrier_fails_what_the_bolt_holds);
   return g_test_run();
 }

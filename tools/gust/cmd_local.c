@@ -4,19 +4,40 @@
  * Loads the Flux file (with --filter properties and --env-filter), builds
  * the runtime, runs it for --duration seconds or until Ctrl-C / SIGTERM,
  * then stops it cleanly (spouts deactivate, in-flight tuples settle) and
- * prints one summary line per component.  Logs go to stderr.
+ * prints one summary line per component.  While it drains it says what it
+ * waits for; a second Ctrl-C (or SIGTERM) forces the stop.  Logs go to
+ * stderr (log_writer.h), the summary to stdout.
+ *
+ * --check FILE (Flux's --dry-run) loads the file and reports every problem
+ * it finds (every unsupported class, every broken subscription), then
+ * opens the native libraries, and exits non-zero if there was any.
+ *
+ * Native libraries: a className "native:PATH:SYMBOL" names PATH relative
+ * to the Flux file; a library that is not there is looked for by its file
+ * name in $GUST_NATIVE_PATH (':'-separated), then in the build's library
+ * directory (GUST_BUILD_LIBRARY_DIR, where the examples' libraries are).
  *
  * Checkpoints: --checkpoint-dir DIR keeps them in DIR; a run started on a
  * DIR that holds a complete checkpoint resumes from it (the newest intact
  * one), also after the process was killed.  A clean stop takes a final
  * checkpoint, so the next run neither loses nor repeats anything (a
- * savepoint; the Flux file may change parallelism in between).
+ * savepoint; the Flux file may change parallelism in between).  DIR is
+ * checked writable before the topology starts.  A checkpoint that cannot
+ * be resumed from (damaged, or another topology's: refused unless
+ * --allow-non-restored-state) ends the run with an error and exit status
+ * 1, never with a fresh start; so does a stop whose final checkpoint
+ * cannot be written.
  *
  * Kafka: when a KafkaSpout or KafkaBolt names the bootstrap servers
  * "embedded", an embedded broker (librdkafka's mock cluster, on 127.0.0.1)
  * starts in this process first and its address replaces "embedded".
  */
+#define G_LOG_DOMAIN "gust-local"
+
 #include "commands.h"
+#include "local_report.h"
+#include "log_writer.h"
+#include "number_options.h"
 
 #include <gust/flinkcore.h>
 #include <gust/flux.h>
@@ -25,92 +46,211 @@
 #include <signal.h>
 #include <stdio.h>
 
-static volatile sig_atomic_t stop_requested;
+enum {
+  MAX_DURATION_S = 10 * 365 * 24 * 3600, /* ten years: beyond that, say 0 (until Ctrl-C) */
+  MAX_THREADS = 1024,
+  STOP_TIMEOUT_S = 60,      /* the drain's bound */
+  DRAIN_REPORT_EVERY_S = 5, /* a drain that takes longer says again what it waits for */
+  FORCED_STOP_STATUS = 130, /* 128 + SIGINT, as shells report an interrupted command */
+};
 
-/* INFO and up go to stderr (Storm logs at INFO: LogInfoBolt, for one);
- * DEBUG only with --verbose. */
-static GLogWriterOutput write_log(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
-                                  gpointer verbose)
-{
-  if ((level & G_LOG_LEVEL_DEBUG) && !GPOINTER_TO_INT(verbose)) return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default(level, fields, n_fields, NULL);
-}
+static volatile sig_atomic_t stop_requests; /* Ctrl-C / SIGTERM seen so far */
 
 static void on_signal(int signo)
 {
-  stop_requested = 1;
+  stop_requests++;
 }
 
-static void print_summary(gust_runtime *rt, double seconds)
+/* GUST_NATIVE_PATH, then the build's library directory. */
+static char *native_search_path(void)
 {
-  gust_component_summary *s = NULL;
-  guint n = gust_runtime_summary(rt, &s);
-  printf("%-16s %-5s %5s %12s %12s %10s %12s %8s %12s\n", "component", "kind", "tasks", "emitted",
-         "acked", "failed", "executed", "errors", "latency ms");
-  for (guint i = 0; i < n; i++)
-    printf("%-16s %-5s %5d %12" G_GUINT64_FORMAT " %12" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
-           " %12" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %12.3f\n",
-           s[i].component, s[i].is_spout ? "spout" : "bolt", s[i].tasks, s[i].emitted, s[i].acked,
-           s[i].failed, s[i].executed, s[i].errors, s[i].latency_ms);
-  printf("ran %.1f s\n", seconds);
-  g_free(s);
+  const char *user = g_getenv("GUST_NATIVE_PATH");
+  if (user && *user) return g_strjoin(G_SEARCHPATH_SEPARATOR_S, user, GUST_BUILD_LIBRARY_DIR, NULL);
+  return g_strdup(GUST_BUILD_LIBRARY_DIR);
+}
+
+/* --check: every problem of the file, one line each; 0 when there is none. */
+static int check_file(const char *file, gust_flux_options flux_opts, const char *native_path)
+{
+  GError *error = NULL;
+  flux_opts.skip_validation = TRUE;
+  gust_topology *topology = gust_flux_load_file(file, &flux_opts, &error);
+  if (!topology) {
+    gust_log_error("%s", error->message);
+    g_error_free(error);
+    return 1;
+  }
+  gust_validate_flags flags = gust_topology_has_native_components(topology)
+                                  ? GUST_VALIDATE_SKIP_NATIVE_STREAMS
+                                  : GUST_VALIDATE_DEFAULT;
+  GPtrArray *problems = gust_topology_validate_all(topology, flags);
+  for (guint i = 0; i < problems->len; i++)
+    gust_log_error("%s", ((GError *)g_ptr_array_index(problems, i))->message);
+  guint n = problems->len;
+  g_ptr_array_unref(problems);
+  if (n == 0) { /* loads the native libraries and validates their streams */
+    gust_runtime_options rt_opts = {.threads = 1, .native_path = native_path};
+    gust_runtime *rt = gust_runtime_new(topology, &rt_opts, &error);
+    if (rt)
+      gust_runtime_free(rt);
+    else {
+      gust_log_error("%s", error->message);
+      g_clear_error(&error);
+      n = 1;
+    }
+  }
+  if (n == 0)
+    printf("%s: topology '%s' is valid\n", file, gust_topology_name(topology));
+  else
+    printf("%s: %u problem%s\n", file, n, n == 1 ? "" : "s");
+  gust_topology_free(topology);
+  return n ? 1 : 0;
+}
+
+/* Runs until the duration ends, a stop is asked for or the topology ends;
+ * 0, or 1 when the topology failed. */
+static int run_until_stop(gust_runtime *rt, double duration)
+{
+  GError *error = NULL;
+  int64_t start = g_get_monotonic_time();
+  while (!stop_requests) {
+    if (duration > 0 && g_get_monotonic_time() - start >= (int64_t)(duration * 1e6)) break;
+    if (gust_runtime_wait(rt, 100, &error)) return 0; /* every spout ended by itself */
+    if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
+      gust_log_error("topology failed: %s", error->message);
+      g_error_free(error);
+      return 1;
+    }
+    g_clear_error(&error);
+  }
+  return 0;
+}
+
+static void report_drain(gust_runtime *rt, int waited_s)
+{
+  GString *detail = g_string_new(NULL);
+  uint64_t in_flight = gust_local_spout_tuples_in_flight(rt, detail);
+  if (in_flight)
+    g_message("draining%s%.0d%s: waiting for %" G_GUINT64_FORMAT
+              " spout tuple(s) to be acked or failed (%s) and for every task to close; up to %d "
+              "s, Ctrl-C again forces the stop",
+              waited_s ? " for " : "", waited_s, waited_s ? " s" : "", in_flight, detail->str,
+              STOP_TIMEOUT_S);
+  else
+    g_message("draining%s%.0d%s: waiting for the bolts to finish what they hold and for every "
+              "task to close; up to %d s, Ctrl-C again forces the stop",
+              waited_s ? " for " : "", waited_s, waited_s ? " s" : "", STOP_TIMEOUT_S);
+  g_string_free(detail, TRUE);
+}
+
+/* Deactivates the spouts and drains, reporting what it waits for, until
+ * the topology ended, the bound passed or a further stop request came. */
+static int drain(gust_runtime *rt)
+{
+  int seen = stop_requests;
+  GError *error = NULL;
+  report_drain(rt, 0);
+  int64_t start = g_get_monotonic_time();
+  int64_t next_report = start + DRAIN_REPORT_EVERY_S * G_USEC_PER_SEC;
+  gboolean done = gust_runtime_stop(rt, 100, &error);
+  while (!done && g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
+    g_clear_error(&error);
+    int64_t now = g_get_monotonic_time();
+    if (stop_requests > seen) {
+      g_warning("second stop request: stopping now, without waiting for the drain");
+      return FORCED_STOP_STATUS;
+    }
+    if (now - start >= STOP_TIMEOUT_S * G_USEC_PER_SEC) {
+      gust_log_error("stopping failed: the drain did not end within %d s; tasks:", STOP_TIMEOUT_S);
+      gust_runtime_dump_tasks(rt, stderr);
+      return 1;
+    }
+    if (now >= next_report) {
+      report_drain(rt, (int)((now - start) / G_USEC_PER_SEC));
+      next_report = now + DRAIN_REPORT_EVERY_S * G_USEC_PER_SEC;
+    }
+    done = gust_runtime_wait(rt, 100, &error);
+  }
+  if (done) return 0;
+  gust_log_error("stopping failed: %s", error->message);
+  g_error_free(error);
+  return 1;
 }
 
 int gust_cmd_local(int argc, char **argv)
 {
   double duration = 20;
+  g_autofree char *duration_text = NULL, *threads_text = NULL;
   char *filter = NULL;
-  gboolean env_filter = FALSE;
+  gboolean env_filter = FALSE, check = FALSE;
   int threads = 0;
   g_autofree char *checkpoint_dir = NULL;
   gboolean verbose = FALSE;
+  gboolean allow_non_restored = FALSE;
   GOptionEntry entries[] = {
-      {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &duration,
+      {"duration", 'd', 0, G_OPTION_ARG_STRING, &duration_text,
        "seconds to run, 0 = until Ctrl-C (default 20)", "SECONDS"},
       {"filter", 'f', 0, G_OPTION_ARG_FILENAME, &filter, "properties file for ${key} substitution",
        "FILE"},
       {"env-filter", 'e', 0, G_OPTION_ARG_NONE, &env_filter, "substitute ${ENV-NAME}", NULL},
-      {"threads", 't', 0, G_OPTION_ARG_INT, &threads, "scheduler threads (default: cores)", "N"},
+      {"threads", 't', 0, G_OPTION_ARG_STRING, &threads_text,
+       "scheduler threads, 1 to 1024 (default: cores)", "N"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "also log debug messages", NULL},
+      {"check", 0, 0, G_OPTION_ARG_NONE, &check,
+       "report every problem of the file and exit (Flux's --dry-run)", NULL},
       {"checkpoint-dir", 'c', 0, G_OPTION_ARG_FILENAME, &checkpoint_dir,
        "keep checkpoints in DIR and resume from the newest one there", "DIR"},
+      {"allow-non-restored-state", 0, 0, G_OPTION_ARG_NONE, &allow_non_restored,
+       "resume from another topology's checkpoint, dropping the state nothing here can take", NULL},
       {NULL},
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.yaml - run a Flux topology locally");
+  g_option_context_set_description(
+      ctx, "A native library (className native:PATH:SYMBOL) is looked for at PATH relative to the\n"
+           "Flux file, then by its file name in $GUST_NATIVE_PATH (':'-separated directories),\n"
+           "then in " GUST_BUILD_LIBRARY_DIR ".\n");
   g_option_context_add_main_entries(ctx, entries, NULL);
   GError *error = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
-    fprintf(stderr, "gust local: %s\n", error ? error->message : "exactly one Flux file is needed");
+  if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
+      !gust_option_double("--duration", duration_text, 0, MAX_DURATION_S, &duration, &error) ||
+      !gust_option_int("--threads", threads_text, 1, MAX_THREADS, &threads, &error) || argc != 2) {
+    gust_log_error("%s", error ? error->message : "exactly one Flux file is needed");
     g_clear_error(&error);
     g_free(filter);
     return 2;
   }
-  g_setenv("G_MESSAGES_DEBUG", "all", FALSE); /* the writer below filters */
-  g_log_set_writer_func(write_log, GINT_TO_POINTER(verbose), NULL);
+  gust_log_writer_set_verbose(verbose);
+  g_autofree char *native_path = native_search_path();
   gust_flux_options flux_opts = {.properties_file = filter, .env_filter = env_filter};
+  if (check) {
+    int status = check_file(argv[1], flux_opts, native_path);
+    g_free(filter);
+    return status;
+  }
   gust_topology *topology = gust_flux_load_file(argv[1], &flux_opts, &error);
   g_free(filter);
   if (!topology) {
-    fprintf(stderr, "gust local: %s\n", error->message);
+    gust_log_error("%s", error->message);
     g_error_free(error);
     return 1;
   }
   gust_kafka_mock *kafka = NULL; /* bootstrap servers "embedded": a broker in this process */
   if (!gust_kafka_embed_topology(topology, &kafka, &error)) {
-    fprintf(stderr, "gust local: %s\n", error->message);
+    gust_log_error("%s", error->message);
     g_error_free(error);
     gust_topology_free(topology);
     return 1;
   }
-  if (kafka)
-    fprintf(stderr, "gust local: embedded Kafka broker at %s\n", gust_kafka_mock_bootstrap(kafka));
+  if (kafka) g_message("embedded Kafka broker at %s", gust_kafka_mock_bootstrap(kafka));
   if (checkpoint_dir)
     gust_topology_set_conf_value(topology, "topology.gust.checkpoint.dir",
                                  json_string(checkpoint_dir));
-  gust_runtime_options rt_opts = {.threads = threads};
+  gust_runtime_options rt_opts = {.threads = threads,
+                                  .native_path = native_path,
+                                  .allow_non_restored_state = allow_non_restored};
   gust_runtime *rt = gust_runtime_new(topology, &rt_opts, &error);
   if (!rt) {
-    fprintf(stderr, "gust local: %s\n", error->message);
+    gust_log_error("%s", error->message);
     g_error_free(error);
     gust_kafka_mock_free(kafka);
     gust_topology_free(topology);
@@ -120,32 +260,16 @@ int gust_cmd_local(int argc, char **argv)
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
 
-  fprintf(stderr, "gust local: running topology '%s' from %s%s\n", gust_topology_name(topology),
-          argv[1], duration > 0 ? "" : " until Ctrl-C");
+  g_message("running topology '%s' from %s%s", gust_topology_name(topology), argv[1],
+            duration > 0 ? "" : " until Ctrl-C");
   int64_t start = g_get_monotonic_time();
   gust_runtime_start(rt);
-  int status = 0;
-  while (!stop_requested) {
-    if (duration > 0 && g_get_monotonic_time() - start >= (int64_t)(duration * 1e6)) break;
-    if (gust_runtime_wait(rt, 100, &error)) break; /* every spout ended by itself */
-    if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-      fprintf(stderr, "gust local: topology failed: %s\n", error->message);
-      status = 1;
-      break;
-    }
-    g_clear_error(&error);
-  }
-  g_clear_error(&error);
+  int status = run_until_stop(rt, duration);
   if (status == 0) {
-    fprintf(stderr, "gust local: stopping (deactivating spouts, draining)\n");
-    if (!gust_runtime_stop(rt, 60000, &error)) {
-      fprintf(stderr, "gust local: stopping failed: %s; tasks:\n", error->message);
-      gust_runtime_dump_tasks(rt, stderr);
-      g_clear_error(&error);
-      status = 1;
-    }
+    g_message("stopping: deactivating the spouts%s", stop_requests ? " (stop requested)" : "");
+    status = drain(rt);
   }
-  print_summary(rt, (g_get_monotonic_time() - start) / 1e6);
+  gust_local_print_summary(rt, (g_get_monotonic_time() - start) / 1e6);
   gust_runtime_free(rt);
   gust_kafka_mock_free(kafka);
   gust_topology_free(topology);

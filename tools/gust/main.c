@@ -1,7 +1,11 @@
-/* main.c — `gust SUBCOMMAND ...`: dispatches to the subcommands. */
+/* main.c — `gust SUBCOMMAND ...`: installs the log format every
+ * subcommand prints with, then dispatches.  `gust --version` names gust's
+ * version and the Storm release it follows; `gust help CMD` is
+ * `gust CMD --help`. */
 #include "commands.h"
+#include "log_writer.h"
 
-#include <glib.h>
+#include <gust/storm.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,21 +25,51 @@ static const subcommand subcommands[] = {
 
 static void usage(FILE *out)
 {
-  fprintf(out, "usage: gust SUBCOMMAND [OPTIONS]\n\nsubcommands:\n");
+  fprintf(out, "usage: gust SUBCOMMAND [OPTIONS]\n"
+               "       gust help SUBCOMMAND     the options of a subcommand\n"
+               "       gust --version\n\nsubcommands:\n");
   for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
     fprintf(out, "  %-13s %s\n", subcommands[i].name, subcommands[i].summary);
 }
 
+static const subcommand *find_subcommand(const char *name)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
+    if (!strcmp(name, subcommands[i].name)) return &subcommands[i];
+  return NULL;
+}
+
+static int unknown_subcommand(const char *name)
+{
+  gust_log_error("unknown subcommand '%s' (gust --help lists them)", name);
+  return 2;
+}
+
 int main(int argc, char **argv)
 {
-  g_log_writer_default_set_use_stderr(TRUE); /* every log line to stderr; stdout is for results */
+  gust_log_writer_install();
   if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
-    if (!strcmp(argv[1], subcommands[i].name)) return subcommands[i].run(argc - 1, argv + 1);
-  fprintf(stderr, "gust: unknown subcommand '%s'\n", argv[1]);
-  usage(stderr);
-  return 2;
+  if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+    printf("gust %s (Storm %s compatible: Flux, multilang protocol, Config keys)\n", GUST_VERSION,
+           GUST_STORM_VERSION);
+    return 0;
+  }
+  if (!strcmp(argv[1], "help")) {
+    if (argc < 3) {
+      usage(stdout);
+      return 0;
+    }
+    const subcommand *cmd = find_subcommand(argv[2]);
+    if (!cmd) return unknown_subcommand(argv[2]);
+    char *help_argv[] = {argv[2], "--help", NULL};
+    g_set_prgname(g_strconcat("gust ", cmd->name, NULL)); /* GOption's usage line */
+    return cmd->run(2, help_argv);
+  }
+  const subcommand *cmd = find_subcommand(argv[1]);
+  if (!cmd) return unknown_subcommand(argv[1]);
+  g_set_prgname(g_strconcat("gust ", cmd->name, NULL));
+  return cmd->run(argc - 1, argv + 1);
 }

@@ -93,6 +93,9 @@ typedef struct {
   /* Working directory of multilang components; NULL = "resources/" beside
    * the Flux file if that directory exists, else the file's directory. */
   const char *resources_dir;
+  /* Build the topology without validating it (the caller validates, e.g.
+   * gust_topology_validate_all() to report every problem at once). */
+  gboolean skip_validation;
 } gust_flux_options;
 
 /* Loads and validates a Flux file.  opts may be NULL (all defaults).

@@ -32,6 +32,8 @@ typedef enum {
   GUST_RUNTIME_ERROR_COMPONENT, /* a component cannot be loaded or hosted */
   GUST_RUNTIME_ERROR_CONFIG,    /* a configuration value is not usable */
   GUST_RUNTIME_ERROR_FAILED,    /* the running topology failed */
+  GUST_RUNTIME_ERROR_RESTORE,   /* a checkpoint cannot be resumed from (the message names
+                                   the checkpoint, the task and why) */
 } gust_runtime_error_code;
 
 typedef struct gust_runtime gust_runtime;
@@ -47,12 +49,23 @@ typedef const gust_component_def *(*gust_native_lookup)(const char *library, con
 typedef struct {
   int threads;                      /* scheduler threads; 0 = cores */
   const char *base_dir;             /* where relative native library paths start; NULL = "." */
+  /* Directories (G_SEARCHPATH_SEPARATOR_S-separated) searched, in order, for
+   * a native library's file name when it is not at its own path; may be
+   * NULL.  The error for a library found nowhere lists every place tried. */
+  const char *native_path;
   gust_native_lookup native_lookup; /* may be NULL */
   void *native_lookup_data;
+  /* Resume from a checkpoint written by another topology (another name,
+   * or components this one lacks), dropping the state nothing here can
+   * take (Flink's --allow-non-restored-state).  FALSE: refuse it. */
+  gboolean allow_non_restored_state;
 } gust_runtime_options;
 
 /* Borrows topology (it must outlive the runtime; native streams are
- * declared into it).  NULL + error naming the component on failure. */
+ * declared into it).  NULL + error naming the component on failure, or
+ * GUST_RUNTIME_ERROR_RESTORE when topology.gust.checkpoint.dir holds
+ * checkpoints but none can be resumed from (every complete one damaged,
+ * or another topology's: see allow_non_restored_state). */
 gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_options *options,
                                GError **error);
 void gust_runtime_start(gust_runtime *rt);

@@ -35,6 +35,8 @@
 G_BEGIN_DECLS
 
 #define GUST_NATIVE_ABI 1
+/* The Storm release whose APIs, Flux format and multilang protocol gust follows. */
+#define GUST_STORM_VERSION "2.6.0"
 #define GUST_DEFAULT_STREAM "default"
 
 typedef struct gust_tuple gust_tuple;

@@ -170,7 +170,8 @@ const char **gust_topology_component_ids_sorted(const gust_topology *topology);
 /* Task count as Nimbus computes it: "topology.tasks" from the topology conf
  * merged with the component conf (component wins), else the parallelism;
  * capped by "topology.max.task.parallelism" from the same merge.  Values
- * that are not integers are ignored here (validation reports them). */
+ * are read as gust/conf.h reads ints; invalid ones count as unset here
+ * (validation reports them). */
 gint gust_topology_component_tasks(const gust_topology *topology, const gust_component *component);
 
 /* Named object definitions (Flux "components:", addressed by {ref: id}),
@@ -190,7 +191,7 @@ gust_component_kind gust_component_get_kind(const gust_component *component);
 gint gust_component_parallelism(const gust_component *component); /* executors, default 1 */
 void gust_component_set_parallelism(gust_component *component, gint parallelism);
 
-/* "topology.tasks" of the component conf when it is an integer in range,
+/* "topology.tasks" of the component conf when it is a valid int (gust/conf.h),
  * else the parallelism.  Use gust_topology_component_tasks() for the count
  * the runtime assigns. */
 gint gust_component_tasks(const gust_component *component);
@@ -261,8 +262,8 @@ typedef enum {
   GUST_TOPOLOGY_ERROR_DUPLICATE_ID,           /* two components share an id */
   GUST_TOPOLOGY_ERROR_NO_SPOUT,               /* a topology needs at least one spout */
   GUST_TOPOLOGY_ERROR_SPOUT_WITH_INPUTS,      /* spouts may not subscribe to streams */
-  GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,    /* parallelism < 1 or tasks < 0 */
-  GUST_TOPOLOGY_ERROR_INVALID_CONF,           /* a conf value of the wrong type */
+  GUST_TOPOLOGY_ERROR_INVALID_PARALLELISM,    /* parallelism < 1, or more tasks than allowed */
+  GUST_TOPOLOGY_ERROR_INVALID_CONF,           /* a conf value of the wrong type or range */
   GUST_TOPOLOGY_ERROR_INVALID_STREAM,         /* reserved/empty stream id, bad field list */
   GUST_TOPOLOGY_ERROR_DUPLICATE_STREAM,       /* gust_component_declare_stream() twice */
   GUST_TOPOLOGY_ERROR_DUPLICATE_INPUT,        /* gust_component_add_input() twice */
@@ -305,6 +306,11 @@ typedef enum {
 gboolean gust_topology_validate(const gust_topology *topology, GError **error);
 gboolean gust_topology_validate_with_flags(const gust_topology *topology, gust_validate_flags flags,
                                            GError **error);
+/* The same rules, without stopping: every broken one (a component with
+ * several stops at its first), in the order gust_topology_validate()
+ * checks them.  Returns a new array of GError* (g_ptr_array_unref() frees
+ * it and them); empty when the topology is valid.  Can't fail. */
+GPtrArray *gust_topology_validate_all(const gust_topology *topology, gust_validate_flags flags);
 
 G_END_DECLS
 

@@ -110,21 +110,33 @@ typedef struct {
 
 /* A consistent copy of the coordinator's counters.  Cannot fail. */
 void fc_job_checkpoint_metrics(fc_job *job, fc_checkpoint_metrics *out);
+/* Why the newest aborted checkpoint was aborted ("checkpoint 7 could not
+ * be written: cannot create ...: No space left on device"), or NULL if
+ * none was.  The caller frees the string. */
+char *fc_job_checkpoint_last_failure(fc_job *job);
 
 /* ---- what a complete checkpoint holds ---- */
 
 typedef struct {
   int task;          /* global task id */
   char *name;        /* "vertex[subtask]" */
+  char *vertex;      /* the name's vertex part */
+  int subtask;       /* its subtask part: below the vertex's task count in this checkpoint */
   gboolean finished; /* the task had finished: it has no state */
   uint64_t size;     /* snapshot bytes */
   char *file;        /* file name inside the checkpoint's directory; NULL if none */
   char *sha256;      /* hex digest of the bytes; NULL if no file */
 } fc_checkpoint_task_info;
 
+/* Checkpoint ids are 1 .. FC_CHECKPOINT_ID_MAX: a directory entry
+ * chk-<id> beyond it is not a checkpoint (and is left alone), so a stray
+ * name cannot push the numbering to overflow. */
+#define FC_CHECKPOINT_ID_MAX ((UINT64_C(1) << 53) - 1)
+
 typedef struct {
   uint64_t id;
-  char *path; /* the checkpoint's directory; NULL when kept in memory */
+  char *path;     /* the checkpoint's directory; NULL when kept in memory */
+  char *job_name; /* fc_job_options.name of the job that wrote it; NULL if it had none */
   fc_checkpoint_mode mode;
   int64_t trigger_time_us; /* wall clock (g_get_real_time) when triggered */
   int64_t duration_us;     /* trigger -> last acknowledgement */
@@ -148,12 +160,27 @@ GBytes *fc_job_checkpoint_task_state(fc_job *job, uint64_t id, int task, GError 
 
 /* ---- reading a checkpoint directory (no job needed; for recovery) ---- */
 
+/* Parses the text of a _metadata file (len bytes, not NUL-terminated) and
+ * checks it: its integrity checksum, an id within 1 .. FC_CHECKPOINT_ID_MAX,
+ * task names "vertex[subtask]" whose subtasks are exactly 0 .. n-1 for a
+ * vertex of n tasks, file names and sizes.  origin names the text in
+ * errors (a path).  NULL with FC_ERROR_CHECKPOINT_CORRUPT.  The result has
+ * no path; the caller frees it.  Reads memory only: any thread, any bytes. */
+fc_checkpoint_info *fc_checkpoint_metadata_parse(const char *text, size_t len, const char *origin,
+                                                 GError **error);
+/* "count[3]" -> *vertex "count" (the caller frees), *subtask 3.  FALSE,
+ * setting nothing, unless the index is canonical decimal below 2^31. */
+gboolean fc_checkpoint_parse_task_name(const char *name, char **vertex, int *subtask);
+
 /* The newest complete, intact checkpoint in dir: its metadata checksum and
  * every task file (size and SHA-256) verified.  When the newest is missing
  * its metadata, or its metadata or a file is missing or corrupt, a warning
  * names the problem and the previous one is tried.  NULL with
- * FC_ERROR_CHECKPOINT_NOT_FOUND when none is usable (or dir cannot be
- * read: FC_ERROR_CHECKPOINT_IO).  The caller frees the result. */
+ * FC_ERROR_CHECKPOINT_NOT_FOUND when no chk-<id> in dir has metadata
+ * (nothing ever completed there), FC_ERROR_CHECKPOINT_CORRUPT when some
+ * have but none is intact (the message names the newest and why), or
+ * FC_ERROR_CHECKPOINT_IO when dir cannot be read.  The caller frees the
+ * result. */
 fc_checkpoint_info *fc_checkpoint_latest(const char *dir, GError **error);
 /* Checkpoint id in dir, verified as above; no fallback.  NULL with
  * FC_ERROR_CHECKPOINT_NOT_FOUND, _CORRUPT or _IO. */

@@ -36,7 +36,9 @@ typedef struct {
 
   /* Checkpoints (fc_checkpoint.h).  All zero: no periodic checkpoints and
    * nothing written; fc_job_trigger_checkpoint() still works, in memory. */
-  int checkpoint_interval_ms;         /* start one this often; 0 = only on request */
+  int checkpoint_interval_ms;         /* start one this often; 0 = only on request; after
+                                         a checkpoint fails, the next one (periodic or
+                                         requested) starts no sooner than this later */
   const char *checkpoint_dir;         /* where to write them (created; copied);
                                          NULL = kept in memory only */
   fc_checkpoint_mode checkpoint_mode; /* 0 = FC_CHECKPOINT_ALIGNED (exactly-once) */
@@ -44,6 +46,10 @@ typedef struct {
   int checkpoint_max_concurrent;      /* in flight at once; 0 = 1 */
   int checkpoint_retention;           /* complete ones kept: 0 = 2 (the newest may be
                                          unreadable; recovery falls back to the other) */
+  uint64_t checkpoint_keep_id;        /* a checkpoint in checkpoint_dir retention never
+                                         deletes: the one this job resumed from (0 = none) */
+  const char *name;                   /* the job's name, recorded in its checkpoints (copied);
+                                         NULL = none */
 } fc_job_options;
 
 /* Takes ownership of g (also on failure). NULL with FC_ERROR_INVALID_GRAPH,
@@ -54,6 +60,9 @@ void fc_job_start(fc_job *job);
  * (first failure; the others are stopped), FC_ERROR_CANCELLED or, after
  * timeout_ms (< 0: no limit), FC_ERROR_TIMEOUT while it keeps running. */
 gboolean fc_job_wait(fc_job *job, int64_t timeout_ms, GError **error);
+/* TRUE when the task failure that stopped the job was an operator's
+ * open() failing (for a job resuming from a checkpoint: the restore). */
+gboolean fc_job_failed_opening(fc_job *job);
 /* Asks every source to end as if it had returned FC_PRODUCE_END: what is in
  * flight drains through the graph and finish() runs everywhere. */
 void fc_job_drain(fc_job *job);

@@ -13,12 +13,18 @@ input and ack it, unless said otherwise):
   bigint      echoes, emits a 30-digit integer on "info", acks with numeric ids
   stall       after the first tuple, logs "stalling" and stops reading
               until the file conf "test.release" exists, then echoes
-  crash, exit, hang, garbage
+  crash, exit, hang, garbage, trailing, fields
               the first process only (conf "test.marker" is a file it
               creates): holds (never acks) the tuples n = trigger-2 and
               trigger-1, and on n = trigger (conf "test.trigger", 5) writes
               to stderr and crashes / exits 3 / stops reading / writes junk
+              / acks it with a number after the JSON object / emits two
+              values on a stream of one field
 Every process emits ["started <pid>"] on "info" once its handshake is done.
+Any mode: environment GUST_TEST_LATE_S sleeps that long before reading the handshake
+(a child starting late); "test.work_s" sleeps that long on every tuple
+before answering it (a slow bolt); "test.started_file" is created once the
+handshake is answered.
 """
 import json
 import os
@@ -65,11 +71,16 @@ mode = None
 if len(sys.argv) > 1 and sys.argv[1] == "early":
     write({"command": "emit", "stream": "info", "tuple": ["early"], "need_task_ids": False})
 
+late_s = float(os.environ.get("GUST_TEST_LATE_S", "0"))
+if late_s:
+    time.sleep(late_s)
 setup = read()
 conf, context = setup["conf"], setup["context"]
 mode = conf.get("test.mode", "echo")
 open(os.path.join(setup["pidDir"], str(os.getpid())), "w").close()
 write({"pid": os.getpid()})
+if conf.get("test.started_file"):
+    open(conf["test.started_file"], "w").close()
 
 tasks_of = {}
 for task, comp in context["task->component"].items():
@@ -106,6 +117,8 @@ while True:
         continue
     n = msg["tuple"][0]
     tid = msg["id"]
+    if conf.get("test.work_s"):
+        time.sleep(conf["test.work_s"])
     if first:
         first = False
         if mode == "unknown":
@@ -123,7 +136,7 @@ while True:
             write({"command": "log", "msg": "no level"})
             write({"command": "error", "msg": "something went wrong"})
             write({"command": "metrics", "name": "my-metric", "params": {"a": [1, 2]}})
-    if first_process and mode in ("crash", "exit", "hang", "garbage"):
+    if first_process and mode in ("crash", "exit", "hang", "garbage", "trailing", "fields"):
         if n in (trigger - 2, trigger - 1):
             continue  # held: in flight when the process goes
         if n == trigger:
@@ -137,8 +150,12 @@ while True:
             elif mode == "hang":
                 time.sleep(3600)
             else:
-                sys.stdout.write("this is not json\nend\n")
-                sys.stdout.flush()
+                if mode == "garbage":
+                    write("this is not json")
+                elif mode == "trailing":
+                    write('{"command": "ack", "id": %s} 12' % json.dumps(tid))
+                else:
+                    write({"command": "emit", "anchors": [tid], "tuple": [n, "extra"]})
                 time.sleep(3600)
     if mode == "direct":
         dsink = tasks_of["dsink"]

@@ -1,57 +1,149 @@
-/* ml_fast.c — the messages multilang children write almost always, read
- * straight into an ml_msg.
+/* ml_reader_fast.c — the messages multilang children write almost always,
+ * read straight into an ml_msg, as the general reader (ml_reader.c) would.
  *
- * Profiling a Python split bolt showed the general parser (YAJL's events,
- * then a state machine over them) taking over half of the reader thread.
- * Nearly every message a busy child writes is an emit, ack, fail or sync
- * of one shape: a flat object whose keys are among command, tuple,
- * anchors, id, stream, task and need_task_ids, whose tuple is a list of
- * scalars, and whose strings hold no escapes.  This reader takes exactly
- * those, in one pass, with memchr-speed string scans and no allocation
- * until it has succeeded.  Anything else — another key, a nested value,
- * an escape or control character, a repeated key, a message the protocol
- * would refuse — it leaves alone and the caller parses the text with the
- * general parser, which decides and words the errors.  What it accepts it
- * reads exactly as the general parser would.
+ * The general reader (YAJL's events, then a state machine over them)
+ * costs gust about twice the CPU per tuple of this one on a Python split
+ * bolt (multilang-bench: 2.6 against 1.2 us per input tuple; README's
+ * benchmarks).  Nearly every message a busy child writes is an emit, ack,
+ * fail or sync of one shape: a flat object whose keys are among command,
+ * tuple, anchors, id, stream, task and need_task_ids, whose tuple is a
+ * list of scalars, and whose strings hold no escapes.  This reader takes
+ * exactly those, in one pass, with word-at-a-time string scans and no
+ * allocation until it has succeeded.  Anything else — another key, a
+ * nested value, an escape or control character, a repeated key, text
+ * after the object, a message the protocol would refuse — it declines,
+ * and the general reader decides and words the error.
+ *
+ * The general reader defines the protocol; this one must agree with it on
+ * every message it takes (same kind, fields, ids and values, number kinds
+ * included).  ml_read_differential() (ml_reader_check.c) is that check,
+ * run by a seeded randomized test over valid and broken messages and
+ * callable from a fuzzing target.  Numbers are classified by the general
+ * reader's own ml_number_value().
  *
  * Framed, it reads a message straight from the stream: the object must be
  * followed at once by the "\nend\n" line, and it says how many bytes it
- * took, so the reader frames and parses in one pass.
+ * took, so the reader thread frames and parses in one pass.
  *
  * Strings and number texts stay in the message text: after a successful
  * read the byte that ends each (its closing quote, or the comma or
  * bracket after a number) is overwritten with a NUL.  Until then the text
- * is untouched, so a give-up leaves it as it was.
+ * is untouched, so a decline leaves it as it was.
  *
  * Reentrant; no state outside the call.
  */
-#include "ml_fast.h"
+#include "ml_private.h"
 
-typedef ml_reading reading;
-#define end_at ml_end_at
+enum { MAX_VALUES = 256, MAX_ANCHORS = 16 };
 
-/* A hole, if the read records them. */
-static inline void hole(reading *r, ml_hole_kind kind, uint32_t index, char *start, uint32_t len)
+typedef struct {
+  char *p, *end;
+} cursor;
+
+/* What a read gathered, before anything is written. */
+typedef struct {
+  fc_value values[MAX_VALUES];
+  uint32_t n_values;
+  bool has_tuple;
+  ml_raw anchors[MAX_ANCHORS];
+  uint32_t n_anchors;
+  /* the bytes to overwrite with NUL on success */
+  char *ends[MAX_VALUES + MAX_ANCHORS + 4];
+  uint32_t n_ends;
+} reading;
+
+static inline void skip_ws(cursor *c)
 {
-  if (!r->record) return;
-  if (r->n_holes < ML_MAX_HOLES)
-    r->holes[r->n_holes] = (ml_hole){start, len, (uint16_t)kind, (uint16_t)index};
-  r->n_holes++;
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\n' || *c->p == '\r' || *c->p == '\t'))
+    c->p++;
 }
 
-/* A scalar: tuple item i. */
-static inline bool read_value(cursor *c, reading *r, uint32_t i_item, fc_value *v)
+/* Takes word (quotes included) if the text goes on with it. */
+static inline bool take(cursor *c, const char *word, size_t n)
+{
+  if ((size_t)(c->end - c->p) < n || !ml_same_bytes(c->p, word, n)) return false;
+  c->p += n;
+  return true;
+}
+#define TAKE(c, word) take(c, word, sizeof word - 1)
+
+static inline bool digit(char ch)
+{
+  return ch >= '0' && ch <= '9';
+}
+
+static inline bool end_at(reading *r, char *at)
+{
+  if (r->n_ends == G_N_ELEMENTS(r->ends)) return false;
+  r->ends[r->n_ends++] = at;
+  return true;
+}
+
+/* At an opening quote: a string without escapes or control characters,
+ * valid UTF-8.  Sets [*start, *start + *len). */
+static inline bool read_string(cursor *c, char **start, uint32_t *len)
+{
+  char *q = c->p + 1, *s = (char *)ml_plain_run(q, c->end);
+  bool ascii = true;
+  while (s < c->end && (unsigned char)*s >= 0x80) { /* UTF-8: checked below */
+    ascii = false;
+    s = (char *)ml_plain_run(s + 1, c->end);
+  }
+  if (s == c->end || *s != '"' || s - q > G_MAXUINT32) return false;
+  if (!ascii && !g_utf8_validate_len(q, (gsize)(s - q), NULL)) return false;
+  *start = q;
+  *len = (uint32_t)(s - q);
+  c->p = s + 1;
+  return true;
+}
+
+/* A number by JSON's grammar, -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?,
+ * ending where JSON lets a value end (and not at the end of the text: the
+ * NUL that ends it goes on the next byte).  Sets its text. */
+static inline bool scan_number(cursor *c, char **start, uint32_t *len)
+{
+  char *s = c->p, *e = c->end;
+  if (s < e && *s == '-') s++;
+  if (s < e && *s == '0')
+    s++;
+  else if (s < e && digit(*s))
+    while (s < e && digit(*s))
+      s++;
+  else
+    return false;
+  if (s < e && *s == '.') {
+    s++;
+    if (s == e || !digit(*s)) return false;
+    while (s < e && digit(*s))
+      s++;
+  }
+  if (s < e && (*s == 'e' || *s == 'E')) {
+    s++;
+    if (s < e && (*s == '+' || *s == '-')) s++;
+    if (s == e || !digit(*s)) return false;
+    while (s < e && digit(*s))
+      s++;
+  }
+  if (s == e || s - c->p > G_MAXUINT32 ||
+      (*s != ',' && *s != ']' && *s != '}' && *s != ' ' && *s != '\n' && *s != '\r' && *s != '\t'))
+    return false;
+  *start = c->p;
+  *len = (uint32_t)(s - c->p);
+  c->p = s;
+  return true;
+}
+
+/* A scalar of the tuple. */
+static inline bool read_value(cursor *c, reading *r, fc_value *v)
 {
   char *s;
   uint32_t len;
-  number_kind kind;
   int64_t i = 0;
   double f = 0;
   switch (*c->p) {
   case '"':
     if (!read_string(c, &s, &len) || !end_at(r, s + len)) return false;
     *v = fc_str_len(s, len);
-    hole(r, HOLE_VALUE_STR, i_item, s, len);
     return true;
   case 't':
     *v = fc_bool(true);
@@ -63,37 +155,33 @@ static inline bool read_value(cursor *c, reading *r, uint32_t i_item, fc_value *
     *v = fc_null();
     return TAKE(c, "null");
   default:
-    if (!read_number(c, &s, &len, &kind, &i, &f)) return false;
-    hole(r, HOLE_VALUE_NUM, i_item, s, len);
-    if (kind == NUM_INT)
+    if (!scan_number(c, &s, &len)) return false;
+    switch (ml_number_value(s, len, &i, &f)) {
+    case ML_NUM_INT:
       *v = fc_i64(i);
-    else if (kind == NUM_REAL)
+      return true;
+    case ML_NUM_REAL:
       *v = fc_f64(f);
-    else if (!end_at(r, s + len)) /* the exact digits, as a string */
-      return false;
-    else
+      return true;
+    case ML_NUM_BIG: /* the exact digits, as a string */
       *v = fc_str_len(s, len);
-    return true;
+      return end_at(r, s + len);
+    }
+    return false;
   }
 }
 
-/* An id (a string or a number, kept as written); str_kind: its hole's
- * kind if a string (the number kind follows it). */
-static inline bool read_id(cursor *c, reading *r, ml_hole_kind str_kind, uint32_t index, ml_raw *id)
+/* An id (a string or a number, kept as written). */
+static inline bool read_id(cursor *c, reading *r, ml_raw *id)
 {
   char *s;
   uint32_t len;
-  number_kind kind;
-  int64_t i;
-  double f;
   if (c->p < c->end && *c->p == '"') {
     if (!read_string(c, &s, &len)) return false;
     *id = (ml_raw){s, len, true};
-    hole(r, str_kind, index, s, len);
   } else {
-    if (!read_number(c, &s, &len, &kind, &i, &f)) return false;
+    if (!scan_number(c, &s, &len)) return false;
     *id = (ml_raw){s, len, false};
-    hole(r, str_kind + 1, index, s, len);
   }
   return end_at(r, s + len);
 }
@@ -123,8 +211,8 @@ static inline bool read_id(cursor *c, reading *r, ml_hole_kind str_kind, uint32_
     }                                                                                              \
   } while (0)
 
-#define TUPLE_ITEM(c, r, i) read_value(c, r, i, &(r)->values[i])
-#define ANCHOR_ITEM(c, r, i) read_id(c, r, HOLE_ANCHOR_STR, i, &(r)->anchors[i])
+#define TUPLE_ITEM(c, r, i) read_value(c, r, &(r)->values[i])
+#define ANCHOR_ITEM(c, r, i) read_id(c, r, &(r)->anchors[i])
 
 static bool read_tuple(cursor *c, reading *r)
 {
@@ -189,7 +277,6 @@ static bool read_member(cursor *c, reading *r, key k, ml_msg *msg)
 {
   char *s;
   uint32_t len;
-  number_kind kind;
   int64_t i = 0;
   double f;
   switch (k) {
@@ -202,19 +289,26 @@ static bool read_member(cursor *c, reading *r, key k, ml_msg *msg)
     return *c->p == '[' && read_anchors(c, r);
   case KEY_ID:
     if (TAKE(c, "null")) return true; /* no id */
-    return read_id(c, r, HOLE_ID_STR, 0, &msg->id);
+    return read_id(c, r, &msg->id);
   case KEY_STREAM:
     if (TAKE(c, "null")) return true;
     if (*c->p != '"' || !read_string(c, &s, &len) || !end_at(r, s + len)) return false;
     msg->stream = s;
-    hole(r, HOLE_STREAM, 0, s, len);
     return true;
   case KEY_TASK:
     if (TAKE(c, "null")) return true;
-    if (!read_number(c, &s, &len, &kind, &i, &f) || kind == NUM_REAL) return false;
-    hole(r, HOLE_TASK, 0, s, len);
+    if (!scan_number(c, &s, &len)) return false;
+    switch (ml_number_value(s, len, &i, &f)) {
+    case ML_NUM_REAL:
+      return false; /* the general reader words the error */
+    case ML_NUM_INT:
+      msg->task = i;
+      break;
+    case ML_NUM_BIG:
+      msg->task = -1;
+      break;
+    }
     msg->direct = true;
-    msg->task = kind == NUM_INT ? i : -1;
     return true;
   case KEY_NEED_TASK_IDS:
     if (TAKE(c, "false")) {
@@ -235,7 +329,7 @@ static bool complete(const reading *r, unsigned seen, ml_msg *msg)
   return true;
 }
 
-void ml_msg_defaults(ml_msg *msg)
+static void msg_defaults(ml_msg *msg)
 {
   /* field by field: a whole-struct initializer compiles to a slow rep stos */
   msg->id = (ml_raw){NULL, 0, false};
@@ -250,48 +344,50 @@ void ml_msg_defaults(ml_msg *msg)
   msg->pid = 0;
 }
 
-gboolean ml_fast_read(char *text, size_t len, bool framed, ml_reading *r, ml_msg *msg, size_t *used)
+/* Reads one message into r and msg, writing nothing into text. */
+static bool read_message(char *text, size_t len, bool framed, reading *r, ml_msg *msg, size_t *used)
 {
-  r->n_values = r->n_anchors = r->n_ends = r->n_holes = 0;
+  r->n_values = r->n_anchors = r->n_ends = 0;
   r->has_tuple = false;
-  ml_msg_defaults(msg);
+  msg_defaults(msg);
   cursor c = {text, text + len};
   skip_ws(&c);
-  if (c.p == c.end || *c.p != '{') return FALSE;
+  if (c.p == c.end || *c.p != '{') return false;
   c.p++;
   skip_ws(&c);
   unsigned seen = 0;
-  if (c.p < c.end && *c.p == '}') return FALSE; /* {}: the general parser says what is wrong */
   for (;;) {
-    if (c.p == c.end || *c.p != '"') return FALSE;
+    if (c.p == c.end || *c.p != '"') return false; /* ({}: the general reader says why) */
     key which = read_key(&c);
-    if (!which || (seen & which)) return FALSE;
+    if (!which || (seen & which)) return false;
     seen |= which;
     skip_ws(&c);
-    if (c.p == c.end || *c.p != ':') return FALSE;
+    if (c.p == c.end || *c.p != ':') return false;
     c.p++;
     skip_ws(&c);
-    if (c.p == c.end || !read_member(&c, r, which, msg)) return FALSE;
+    if (c.p == c.end || !read_member(&c, r, which, msg)) return false;
     skip_ws(&c);
-    if (c.p == c.end) return FALSE;
+    if (c.p == c.end) return false;
     if (*c.p == '}') break;
-    if (*c.p != ',') return FALSE;
+    if (*c.p != ',') return false;
     c.p++;
     skip_ws(&c);
   }
   c.p++;
   if (framed) { /* the end line must follow at once (anything else: the caller's line framing) */
-    if (!TAKE(&c, "\nend\n")) return FALSE;
+    if (!TAKE(&c, "\nend\n")) return false;
   } else {
     skip_ws(&c);
-    if (c.p != c.end) return FALSE;
+    if (c.p != c.end) return false;
   }
-  if (!complete(r, seen, msg)) return FALSE;
+  if (!complete(r, seen, msg)) return false;
   *used = (size_t)(c.p - text);
-  return TRUE;
+  return true;
 }
 
-void ml_reading_finish(ml_reading *r, fc_arena *arena, ml_msg *msg)
+/* Writes what a successful read found: msg's arrays into arena, the NULs
+ * into the text. */
+static void finish(reading *r, fc_arena *arena, ml_msg *msg)
 {
   /* (most messages have one value and one anchor or none: copied without
    * a call) */
@@ -318,9 +414,8 @@ void ml_reading_finish(ml_reading *r, fc_arena *arena, ml_msg *msg)
 gboolean ml_fast_parse(char *text, size_t len, bool framed, fc_arena *arena, ml_msg *msg,
                        size_t *used)
 {
-  ml_reading r;
-  r.record = false;
-  if (!ml_fast_read(text, len, framed, &r, msg, used)) return FALSE;
-  ml_reading_finish(&r, arena, msg);
+  reading r;
+  if (!read_message(text, len, framed, &r, msg, used)) return FALSE;
+  finish(&r, arena, msg);
   return TRUE;
 }

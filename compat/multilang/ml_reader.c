@@ -1,23 +1,28 @@
-/* ml_parse.c — one multilang message from the child, JSON text -> ml_msg.
+/* ml_reader.c — the multilang protocol's definition, child -> parent: one
+ * message's JSON text -> ml_msg.
  *
- * Most messages are read by ml_fast.c; this general parser takes the rest
- * and words every error.  YAJL's event parser walks the text once; no
- * tree is built.  The message must be one JSON object; its top-level keys
- * are read as the protocol defines them (command, id, stream, task,
- * anchors, tuple, need_task_ids, msg, level, name, pid), other keys are
- * skipped.  The tuple's values become fc_values in the batch's arena.  Ids (a spout's
- * message id, the anchors, the id of an ack or fail) are kept as JSON
- * text: numbers with every digit they were written with, so that any
- * JSON integer round-trips whatever its size (jansson and Java's Long stop
- * at 2^63).  An integer in a tuple that does not fit int64 becomes a
- * string of its exact digits.
+ * This general reader decides what every message means and words every
+ * error; the fast reader (ml_reader_fast.c) takes the common messages
+ * first and must read them exactly as this one does.  YAJL's event parser
+ * walks the text once; no tree is built.  The text before the "end" line
+ * must be one JSON object and nothing else (white space aside): a second
+ * value or a partial token after it is an error, never carried into the
+ * next message.  Its top-level keys are read as the protocol defines them
+ * (command, id, stream, task, anchors, tuple, need_task_ids, msg, level,
+ * name, pid), other keys are skipped.  The tuple's values become
+ * fc_values in the batch's arena.  Ids (a spout's message id, the
+ * anchors, the id of an ack or fail) are kept as JSON text: numbers with
+ * every digit they were written with, so that any JSON integer
+ * round-trips whatever its size (jansson and Java's Long stop at 2^63).
+ * In a tuple, an integer that does not fit int64 becomes a string of its
+ * exact digits, and a real is read whatever its length
+ * (ml_number_value(), the one number classifier of both readers).
  *
  * A parser belongs to one reader thread; it keeps YAJL handles and
  * scratch buffers across messages.
  */
 #include "ml_private.h"
 
-#include <errno.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
@@ -45,9 +50,10 @@ struct ml_parser {
   ml_msg msg;
   const char *command;
   bool has_pid, has_tuple, has_id;
-  int depth;    /* open containers; 1 = inside the message object */
-  top_key key;  /* the top-level key whose value is being read */
-  int messages; /* top-level values in this text */
+  int depth;         /* open containers; 1 = inside the message object */
+  top_key key;       /* the top-level key whose value is being read */
+  int messages;      /* top-level values in this text */
+  size_t object_end; /* where the message's object ended (bytes into the text) */
   /* the tuple: one frame of values per open container */
   GArray *frames[MAX_DEPTH]; /* fc_value; maps hold key, value, key, value */
   bool frame_is_map[MAX_DEPTH];
@@ -103,6 +109,13 @@ static int fail(ml_parser *p, const char *fmt, ...)
   return 0; /* stops yajl */
 }
 
+/* A value or a partial token after the message's object (it would
+ * otherwise be read as the start of the next message). */
+static int text_after(ml_parser *p)
+{
+  return fail(p, "more text after the message's JSON object, from byte %zu on", p->object_end);
+}
+
 static const char *keep(ml_parser *p, const char *s, size_t len)
 {
   return fc_arena_strndup(&p->batch->arena, s, len);
@@ -121,30 +134,36 @@ static bool valid_utf8(ml_parser *p, const unsigned char *s, size_t len)
   return true;
 }
 
-typedef enum { NUM_INT, NUM_BIG, NUM_REAL } number_kind;
-
-/* Reads a JSON number's text: an int64, an integer too big for one, or a real. */
-static number_kind read_number(const char *s, size_t len, int64_t *i, double *f)
+ml_number_kind ml_number_value(const char *s, size_t len, int64_t *i, double *f)
 {
-  char buf[64];
-  if (len >= sizeof buf)
-    return memchr(s, '.', len) || memchr(s, 'e', len) || memchr(s, 'E', len) ? NUM_REAL : NUM_BIG;
-  memcpy(buf, s, len);
-  buf[len] = '\0';
-  if (strpbrk(buf, ".eE")) {
-    *f = g_ascii_strtod(buf, NULL);
-    return NUM_REAL;
+  bool negative = len && s[0] == '-';
+  uint64_t magnitude = 0;
+  bool overflow = false;
+  size_t k = negative;
+  for (; k < len && g_ascii_isdigit(s[k]); k++) {
+    unsigned d = (unsigned)(s[k] - '0');
+    if (magnitude > (G_MAXUINT64 - d) / 10) overflow = true;
+    magnitude = magnitude * 10 + d;
   }
-  errno = 0;
-  *i = g_ascii_strtoll(buf, NULL, 10);
-  return errno == ERANGE ? NUM_BIG : NUM_INT;
+  if (k < len) { /* a fraction or an exponent: a real, of any length */
+    char small[64];
+    char *text = len < sizeof small ? small : g_malloc(len + 1);
+    memcpy(text, s, len);
+    text[len] = '\0';
+    *f = g_ascii_strtod(text, NULL);
+    if (text != small) g_free(text);
+    return ML_NUM_REAL;
+  }
+  if (overflow || magnitude > (uint64_t)G_MAXINT64 + negative) return ML_NUM_BIG;
+  *i = negative ? (int64_t)(0 - magnitude) : (int64_t)magnitude;
+  return ML_NUM_INT;
 }
 
 static int64_t integer_or(const char *s, size_t len, int64_t fallback)
 {
   int64_t i;
   double f;
-  return read_number(s, len, &i, &f) == NUM_INT ? i : fallback;
+  return ml_number_value(s, len, &i, &f) == ML_NUM_INT ? i : fallback;
 }
 
 /* ---- raw JSON capture (ids) ---- */
@@ -278,7 +297,8 @@ static int top_scalar(ml_parser *p, const fc_value *v, const char *num, size_t n
  * how to replay it into the capture generator. */
 static int on_scalar(ml_parser *p, fc_value v, const char *num, size_t num_len)
 {
-  if (p->depth == 0) return fail(p, "a message must be a JSON object");
+  if (p->depth == 0)
+    return p->messages ? text_after(p) : fail(p, "a message must be a JSON object");
   if (p->depth == 1) return top_scalar(p, &v, num, num_len);
   if (p->key == KEY_TUPLE && p->n_frames > 0) tuple_add(p, v);
   return 1;
@@ -323,11 +343,11 @@ static int on_number(void *ctx, const char *s, size_t len)
   int64_t i = 0;
   double f = 0;
   fc_value v;
-  switch (read_number(s, len, &i, &f)) {
-  case NUM_INT:
+  switch (ml_number_value(s, len, &i, &f)) {
+  case ML_NUM_INT:
     v = fc_i64(i);
     break;
-  case NUM_REAL:
+  case ML_NUM_REAL:
     v = fc_f64(f);
     break;
   default: {
@@ -362,6 +382,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 static int open_container(ml_parser *p, bool map)
 {
   if (p->depth == 0) {
+    if (p->messages) return text_after(p);
     if (!map) return fail(p, "a message must be a JSON object, not a list");
     p->messages++;
     p->depth = 1;
@@ -388,7 +409,10 @@ static int open_container(ml_parser *p, bool map)
 static int close_container(ml_parser *p, bool map)
 {
   p->depth--;
-  if (p->depth == 0) return 1; /* the message object */
+  if (p->depth == 0) { /* the message object */
+    p->object_end = yajl_get_bytes_consumed(p->yajl);
+    return 1;
+  }
   if (capturing(p)) {
     if (map)
       yajl_gen_map_close(p->gen);
@@ -577,13 +601,27 @@ gboolean ml_parse_message(ml_parser *p, char *text, size_t len, ml_batch *batch,
   return ml_parse_general(p, text, len, batch, error);
 }
 
+static bool blank(const char *s, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (!g_ascii_isspace(s[i])) return false;
+  return true;
+}
+
 gboolean ml_parse_general(ml_parser *p, char *text, size_t len, ml_batch *batch, char **error)
 {
   reset(p, batch);
   yajl_status st = yajl_parse(p->yajl, (const unsigned char *)text, len);
-  if (st == yajl_status_ok && !p->error && (p->messages != 1 || p->depth != 0))
-    fail(p, p->messages ? "more than one JSON value, or an unfinished one, before \"end\""
-                        : "no JSON object before \"end\"");
+  if (st == yajl_status_ok && !p->error && p->depth != 0)
+    fail(p, "an unfinished JSON object before \"end\"");
+  /* YAJL keeps a partial token (a number, a word, an open string) for the
+   * next text: anything but white space after the object is refused */
+  if (st == yajl_status_ok && !p->error && p->messages &&
+      !blank(text + p->object_end, len - p->object_end))
+    text_after(p);
+  if (st == yajl_status_ok && !p->error) st = yajl_complete_parse(p->yajl);
+  if (!p->error && !p->messages && (st == yajl_status_ok || blank(text, len)))
+    fail(p, "no JSON object before \"end\"");
   if (st == yajl_status_error && !p->error) {
     unsigned char *why = yajl_get_error(p->yajl, 0, (const unsigned char *)text, len);
     p->error = g_strchomp(g_strdup((const char *)why));
