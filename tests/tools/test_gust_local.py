@@ -29,10 +29,10 @@ def summary(stdout):
     rows = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 9 and parts[1] in ("spout", "bolt"):
+        if len(parts) >= 8 and parts[1] in ("spout", "bolt"):
             rows[parts[0]] = dict(zip(
-                ("kind", "tasks", "emitted", "acked", "failed", "executed", "errors", "latency"),
-                [parts[1], int(parts[2])] + [int(p) for p in parts[3:8]] + [float(parts[8])]))
+                ("kind", "tasks", "emitted", "acked", "failed", "executed", "errors"),
+                [parts[1], int(parts[2])] + [int(p) for p in parts[3:8]]))
     return rows
 
 
