@@ -365,7 +365,7 @@ gust_component_summary run_until(gust_topology *t, gust_native_lookup lookup,
     dump_logs();
     g_error("the topology did not reach its condition in %.0f s", TEST_HANG_BOUND_S);
   }
-  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
   g_assert_no_error(error);
   gust_component_summary *all = NULL, found = {0};
   guint n = gust_runtime_summary(rt, &all);

@@ -144,7 +144,7 @@ static void produce(const char *servers, const char *topic, int partitions, int 
                                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
                     ==, 0);
   }
-  g_assert_cmpint(rd_kafka_flush(rk, 10000), ==, 0);
+  g_assert_cmpint(rd_kafka_flush(rk, 120000), ==, 0);
   rd_kafka_destroy(rk);
 }
 
@@ -161,7 +161,7 @@ static void committed(const char *servers, const char *group, const char *topic,
   rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(partitions);
   for (int p = 0; p < partitions; p++)
     rd_kafka_topic_partition_list_add(list, topic, p);
-  g_assert_cmpint(rd_kafka_committed(rk, list, 10000), ==, 0);
+  g_assert_cmpint(rd_kafka_committed(rk, list, 120000), ==, 0);
   for (int p = 0; p < partitions; p++)
     out[p] = list->elems[p].offset >= 0 ? list->elems[p].offset : -1;
   rd_kafka_topic_partition_list_destroy(list);

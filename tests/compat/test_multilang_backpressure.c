@@ -107,7 +107,7 @@ static int64_t run_stall(int64_t max_pending, const char *reliability, gboolean 
   int64_t during = emitted_count();
   g_assert_true(g_file_set_contents(release, "", 0, NULL));
   if (!wait_until(settled_at_least, GSIZE_TO_POINTER(TUPLES))) dump_logs();
-  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
   g_assert_no_error(error);
   gust_runtime_free(rt);
   assert_all_acked(TUPLES);

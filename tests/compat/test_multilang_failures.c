@@ -160,7 +160,7 @@ static void test_spout_crash_is_reported_and_restarted(void)
    * last two (n = 18: "m18"; n = 19: 2^70 + 19) */
   const char *last_acks[] = {"report [\"ack m18\"]", "report [\"ack 1180591620717411303443\"]"};
   g_assert_true(wait_until(both_reported, last_acks));
-  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
   gust_runtime_free(rt);
 
   g_autofree char *report =

@@ -265,7 +265,7 @@ static void test_python_spout_gets_its_acks_and_fails_with_exact_ids(void)
   g_assert_no_error(error);
   gust_runtime_start(rt);
   g_assert_true(wait_until(twenty_acks_or_fails_reported, NULL));
-  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
   gust_component_summary *all = NULL;
   gust_runtime_summary(rt, &all);
   g_assert_cmpuint(all[0].emitted, ==, 20 + count_matching(seen.tuples, "report"));

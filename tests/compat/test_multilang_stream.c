@@ -67,7 +67,7 @@ static void describe(GString *out, const ml_msg *m)
 static outcome read_all(ml_process *p)
 {
   outcome o = {.seen = g_string_new(NULL)};
-  int64_t deadline = fc_now_ns() + G_GINT64_CONSTANT(30) * 1000000000;
+  int64_t deadline = fc_now_ns() + G_GINT64_CONSTANT(120) * 1000000000;
   while (!o.eof && !o.error && fc_now_ns() < deadline) {
     ml_process_wait(p, fc_now_ns() + 100 * 1000000);
     GQueue batches = G_QUEUE_INIT;

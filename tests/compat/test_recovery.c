@@ -249,7 +249,7 @@ static void test_crashed_task_restarts_from_the_latest_checkpoint(void)
   g_assert_false(gust_runtime_wait(rt, 0, &error));
   g_assert_error(error, FC_ERROR, FC_ERROR_TIMEOUT);
   g_clear_error(&error);
-  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
   g_assert_no_error(error);
   gust_runtime_free(rt);
   g_assert_cmpint(seen.crashes, ==, 1);
@@ -269,7 +269,7 @@ static void run_until_processed(gust_topology *t, guint want)
   g_assert_no_error(error);
   gust_runtime_start(rt);
   wait_processed(want, 120);
-  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
   g_assert_no_error(error);
   gust_runtime_free(rt);
 }

@@ -523,7 +523,7 @@ static void test_checkpoint_that_times_out_fails_its_messages(void)
   g_assert_no_error(error);
   gust_runtime_start(rt);
   g_assert_true(wait_until(all_settled_once, GSIZE_TO_POINTER(N)));
-  g_assert_true(gust_runtime_stop(rt, 30000, &error));
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
   gust_runtime_free(rt);
   /* every message settled exactly once; those the aborted checkpoint
    * covered were failed */

@@ -81,7 +81,7 @@ static void test_fan_out_under_backpressure_stays_bounded(void)
       &(fc_job_options){.threads = 2, .batch_records = BATCH, .channel_batches = CHANNEL_BATCHES},
       NULL);
   fc_job_start(job);
-  g_assert_true(fc_job_wait(job, 60000, NULL));
+  g_assert_true(fc_job_wait(job, 120000, NULL));
   uint64_t peak = fc_job_task_peak_queued_records(job, 2);
   g_assert_cmpuint(peak, <=, (CHANNEL_BATCHES + 1) * (BATCH + 10));
   fc_job_free(job);

@@ -239,7 +239,7 @@ static void drain_and_free(fc_job *job)
 {
   fc_job_drain(job);
   GError *error = NULL;
-  g_assert_true(fc_job_wait(job, 60000, &error));
+  g_assert_true(fc_job_wait(job, 120000, &error));
   g_assert_no_error(error);
   fc_job_free(job);
 }
@@ -533,7 +533,7 @@ static void trigger_and_wait(fc_job *job, uint64_t expect_id)
   uint64_t id = fc_job_trigger_checkpoint(job);
   g_assert_cmpuint(id, ==, expect_id);
   GError *error = NULL;
-  g_assert_true(fc_job_checkpoint_wait(job, id, 30000, &error));
+  g_assert_true(fc_job_checkpoint_wait(job, id, 120000, &error));
   g_assert_no_error(error);
 }
 
@@ -629,7 +629,7 @@ static void test_checkpoint_times_out_when_a_task_is_stuck_and_the_next_complete
   int64_t t0 = g_get_monotonic_time(); /* before the trigger: the timeout counts from it */
   g_assert_cmpuint(fc_job_trigger_checkpoint(job), ==, 1);
   GError *error = NULL;
-  g_assert_false(fc_job_checkpoint_wait(job, 1, 30000, &error));
+  g_assert_false(fc_job_checkpoint_wait(job, 1, 120000, &error));
   g_assert_error(error, FC_ERROR, FC_ERROR_CHECKPOINT_ABORTED);
   g_clear_error(&error);
   g_assert_cmpint(g_get_monotonic_time() - t0, >=, 5000 * 1000);
@@ -794,7 +794,7 @@ static void test_triggering_while_one_is_in_flight_respects_max_concurrent(void)
 
   atomic_store(&w->sink_stuck, 0);
   GError *error = NULL;
-  g_assert_true(fc_job_checkpoint_wait(job, 2, 30000, &error));
+  g_assert_true(fc_job_checkpoint_wait(job, 2, 120000, &error));
   g_assert_no_error(error);
   fc_job_checkpoint_metrics(job, &m);
   g_assert_cmpuint(m.n_triggered, ==, 2);
@@ -828,7 +828,7 @@ static void test_a_checkpoint_that_cannot_be_written_is_aborted(void)
   uint64_t id = fc_job_trigger_checkpoint(job);
   g_assert_cmpuint(id, ==, 1);
   GError *error = NULL;
-  g_assert_false(fc_job_checkpoint_wait(job, 1, 30000, &error));
+  g_assert_false(fc_job_checkpoint_wait(job, 1, 120000, &error));
   g_assert_error(error, FC_ERROR, FC_ERROR_CHECKPOINT_ABORTED);
   g_clear_error(&error);
   g_test_assert_expected_messages();
@@ -884,12 +884,12 @@ static void test_a_failing_snapshot_fails_the_job(void)
   uint64_t id = fc_job_trigger_checkpoint(job);
   g_assert_cmpuint(id, ==, 1);
   GError *error = NULL;
-  g_assert_false(fc_job_wait(job, 30000, &error));
+  g_assert_false(fc_job_wait(job, 120000, &error));
   g_assert_error(error, FC_ERROR, FC_ERROR_TASK_FAILED);
   g_assert_nonnull(strstr(error->message, "B[1]"));
   g_assert_nonnull(strstr(error->message, "cannot save my state"));
   g_clear_error(&error);
-  g_assert_false(fc_job_checkpoint_wait(job, id, 30000, &error));
+  g_assert_false(fc_job_checkpoint_wait(job, id, 120000, &error));
   g_assert_true(g_error_matches(error, FC_ERROR, FC_ERROR_CANCELLED) ||
                 g_error_matches(error, FC_ERROR, FC_ERROR_CHECKPOINT_ABORTED));
   g_clear_error(&error);
@@ -905,7 +905,7 @@ static void test_checkpoints_off_leave_a_job_unchanged(void)
   fc_job *job = diamond_job(w, (fc_job_options){0});
   fc_job_start(job);
   GError *error = NULL;
-  g_assert_true(fc_job_wait(job, 60000, &error));
+  g_assert_true(fc_job_wait(job, 120000, &error));
   g_assert_no_error(error);
   fc_checkpoint_metrics m;
   fc_job_checkpoint_metrics(job, &m);

@@ -29,7 +29,7 @@ static record_sink *run_pair(int p_src, int64_t n, int p_sink, fc_edge_spec spec
   fc_job *job = fc_job_new(g, &opts, &error);
   g_assert_no_error(error);
   fc_job_start(job);
-  g_assert_true(fc_job_wait(job, 30000, &error));
+  g_assert_true(fc_job_wait(job, 120000, &error));
   g_assert_no_error(error);
   fc_job_free(job);
   return sink;
@@ -172,7 +172,7 @@ static void test_local_prefers_the_producers_location(void)
   fc_graph_add_edge(g, src, dst, &(fc_edge_spec){.partitioner = FC_PART_LOCAL, .stream = -1});
   fc_job *job = fc_job_new(g, &(fc_job_options){.threads = 2}, NULL);
   fc_job_start(job);
-  g_assert_true(fc_job_wait(job, 30000, NULL));
+  g_assert_true(fc_job_wait(job, 120000, NULL));
   fc_job_free(job);
   g_assert_cmpuint(sink->rows[0]->len, ==, 300);
   g_assert_cmpuint(sink->rows[1]->len, ==, 300);
@@ -193,7 +193,7 @@ static void test_edges_filter_on_stream(void)
   fc_graph_add_edge(g, src, b, &(fc_edge_spec){.partitioner = FC_PART_SHUFFLE, .stream = 8});
   fc_job *job = fc_job_new(g, NULL, NULL);
   fc_job_start(job);
-  g_assert_true(fc_job_wait(job, 30000, NULL));
+  g_assert_true(fc_job_wait(job, 120000, NULL));
   fc_job_free(job);
   g_assert_cmpuint(record_sink_total(seven), ==, 100);
   g_assert_cmpuint(record_sink_total(other), ==, 0);

@@ -29,7 +29,7 @@ static void test_200_tasks_run_on_2_threads(void)
   g_assert_cmpint(fc_job_n_tasks(job), ==, 200);
   fc_job_start(job);
   GError *error = NULL;
-  g_assert_true(fc_job_wait(job, 60000, &error));
+  g_assert_true(fc_job_wait(job, 120000, &error));
   g_assert_no_error(error);
   for (int t = 0; t < 200; t++) {
     fc_task_metrics m;
@@ -77,7 +77,7 @@ static void test_drain_ends_endless_sources_and_finishes_everyone(void)
   g_assert_error(error, FC_ERROR, FC_ERROR_TIMEOUT);
   g_clear_error(&error);
   fc_job_drain(job);
-  g_assert_true(fc_job_wait(job, 30000, &error));
+  g_assert_true(fc_job_wait(job, 120000, &error));
   g_assert_no_error(error);
   g_assert_cmpint(g_atomic_int_get(&finishes), ==, 3);
   uint64_t emitted = 0;
@@ -104,7 +104,7 @@ static void test_cancel_stops_an_endless_job(void)
   g_usleep(50000);
   fc_job_cancel(job);
   GError *error = NULL;
-  g_assert_false(fc_job_wait(job, 10000, &error));
+  g_assert_false(fc_job_wait(job, 120000, &error));
   g_assert_error(error, FC_ERROR, FC_ERROR_CANCELLED);
   g_error_free(error);
   fc_job_free(job);
@@ -123,7 +123,7 @@ static void test_failing_task_surfaces_its_name(void)
   fc_job *job = fc_job_new(g, NULL, NULL);
   fc_job_start(job);
   GError *error = NULL;
-  g_assert_false(fc_job_wait(job, 30000, &error));
+  g_assert_false(fc_job_wait(job, 120000, &error));
   g_assert_error(error, FC_ERROR, FC_ERROR_TASK_FAILED);
   g_test_message("%s", error->message);
   g_assert_nonnull(strstr(error->message, "task picky["));
@@ -150,7 +150,7 @@ static void test_failing_open_surfaces_as_an_error(void)
   fc_job *job = fc_job_new(g, NULL, NULL);
   fc_job_start(job);
   GError *error = NULL;
-  g_assert_false(fc_job_wait(job, 10000, &error));
+  g_assert_false(fc_job_wait(job, 120000, &error));
   g_assert_error(error, FC_ERROR, FC_ERROR_TASK_FAILED);
   g_assert_nonnull(strstr(error->message, "broken[0]"));
   g_assert_nonnull(strstr(error->message, "cannot open the thing"));
@@ -218,7 +218,7 @@ static void test_a_long_turn_does_not_keep_the_next_task_waiting(void)
   fc_job *job = fc_job_new(g, &opts, NULL);
   fc_job_start(job);
   GError *error = NULL;
-  g_assert_true(fc_job_wait(job, 60000, &error));
+  g_assert_true(fc_job_wait(job, 120000, &error));
   g_assert_no_error(error);
   fc_job_free(job);
   /* Measured in the source's own progress, not in milliseconds: the sink
@@ -291,7 +291,7 @@ static void test_a_waiting_source_runs_only_when_a_message_comes(void)
   g_assert_cmpint(g_atomic_int_get(&w.produce_calls), ==, before + 1);
   fc_job_post(job, 0, &msg); /* task 0: vertex a's only subtask */
   GError *error = NULL;
-  g_assert_true(fc_job_wait(job, 60000, &error));
+  g_assert_true(fc_job_wait(job, 120000, &error));
   g_assert_no_error(error);
   fc_job_free(job);
 }

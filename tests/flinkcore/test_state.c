@@ -927,7 +927,7 @@ static uint64_t checkpoint_now(fc_job *job)
   uint64_t id = fc_job_trigger_checkpoint(job);
   g_assert_cmpuint(id, >, 0);
   GError *error = NULL;
-  g_assert_true(fc_job_checkpoint_wait(job, id, 30000, &error));
+  g_assert_true(fc_job_checkpoint_wait(job, id, 120000, &error));
   g_assert_no_error(error);
   return id;
 }

@@ -58,7 +58,7 @@ static void test_timers_fire_at_their_period(void)
   fc_graph_add_edge(g, a, b, &(fc_edge_spec){.partitioner = FC_PART_SHUFFLE, .stream = -1});
   fc_job *job = fc_job_new(g, &(fc_job_options){.threads = 2}, NULL);
   fc_job_start(job);
-  g_assert_true(fc_job_wait(job, 30000, NULL));
+  g_assert_true(fc_job_wait(job, 120000, NULL));
   fc_job_free(job);
 
   /* 25 firings of a 20 ms timer: ~500 ms in all (no drift), and no gap far

@@ -20,8 +20,10 @@ import time
 import unittest
 import uuid
 
-BUILD = os.environ.get("GUST_BUILD_DIR", "build")
+SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("GUST_BUILD_DIR", os.path.join(SOURCE, "build"))
 GUST = os.path.join(BUILD, "tools", "gust")
+HANG_BOUND_S = 120  # waits for a condition end earlier; this only bounds a hang
 FLAKY = os.path.join(os.path.abspath(BUILD), "tests", "tools", "libkafka_test_bolt.so")
 
 
@@ -84,10 +86,40 @@ def summary(stdout):
     rows = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
+        if len(parts) >= 8 and parts[1] in ("spout", "bolt"):
             rows[parts[0]] = dict(zip(("emitted", "acked", "failed", "executed", "errors"),
                                       [int(p) for p in parts[3:8]]))
     return rows
+
+
+def local_until(path, done, workdir):
+    """Runs `gust local path` until done(stderr so far) holds (within the
+    hang bound), then stops it with SIGINT as a user would; returns the
+    CompletedProcess.  A run ends on what it did, not after a duration a
+    busy machine may not meet."""
+    err_path = os.path.join(workdir, "local-%s.err" % uuid.uuid4().hex[:8])
+    with open(err_path, "w") as err:
+        p = subprocess.Popen([GUST, "local", path, "--duration", "0"], stdout=subprocess.PIPE,
+                             stderr=err, text=True)
+        end = time.time() + HANG_BOUND_S
+        try:
+            while time.time() < end and p.poll() is None:
+                with open(err_path) as f:
+                    if done(f.read()):
+                        break
+                time.sleep(0.1)
+        finally:
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
+            out, _ = p.communicate(timeout=HANG_BOUND_S)
+    with open(err_path) as f:
+        stderr = f.read()
+    return subprocess.CompletedProcess(p.args, p.returncode, out, stderr)
+
+
+def running(stderr):
+    """The topology was started (its signal handling is in place)."""
+    return "running topology" in stderr
 
 
 def logged_values(stderr, source):
@@ -167,9 +199,8 @@ class GustKafka(unittest.TestCase):
             f.write(text)
         return path
 
-    def local(self, path, duration):
-        return subprocess.run([GUST, "local", path, "--duration", str(duration)],
-                              capture_output=True, text=True, timeout=180)
+    def local(self, path, done):
+        return local_until(path, done, self.dir.name)
 
     def test_kafka_mock_prints_its_address_and_obeys_commands(self):
         bootstrap = self.start_mock(unique("pre") + ":3")
@@ -192,7 +223,7 @@ class GustKafka(unittest.TestCase):
         path = self.write("spout.yaml", spout_flux("kafka-sink", bootstrap, topic, unique("g"),
                                                    "org.apache.storm.flux.wrappers.bolts.LogInfoBolt",
                                                    spout_parallelism=2))
-        r = self.local(path, 3)
+        r = self.local(path, lambda err: len(logged_values(err, "kafka-spout")) >= 90)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(sorted(logged_values(r.stderr, "kafka-spout")), sorted(values))
         rows = summary(r.stdout)
@@ -206,7 +237,7 @@ class GustKafka(unittest.TestCase):
         produce(bootstrap, topic, ["v%d" % i for i in range(30)])
         path = self.write("flaky.yaml", spout_flux("kafka-flaky", bootstrap, topic, group,
                                                    "native:%s:flaky_bolt" % FLAKY))
-        r = self.local(path, 4)
+        r = self.local(path, lambda err: len(re.findall(r"^flaky: acked ", err, re.M)) >= 30)
         self.assertEqual(r.returncode, 0, r.stderr)
         acked = re.findall(r"^flaky: acked (v\d+)$", r.stderr, re.M)
         failed = re.findall(r"^flaky: failed (v\d+)$", r.stderr, re.M)
@@ -233,10 +264,14 @@ class GustKafka(unittest.TestCase):
                 produce(bootstrap, topic, ["v%d" % i for i in range(10)])
                 self.wait_committed(bootstrap, group, topic, 10)
                 self.assertEqual(self.mock.command("down all"), "ok")
-                time.sleep(3)
-                with open(err_path) as f:
-                    during = f.read()
-                self.assertRegex(during, r"kafka spout 'kafka-spout' \(task \d+\), reading topic %s at %s: "
+                end = time.time() + HANG_BOUND_S
+                during = ""
+                while time.time() < end and not ("Connection refused" in during and
+                                                 "reading topic %s" % topic in during):
+                    time.sleep(0.2)
+                    with open(err_path) as f:
+                        during = f.read()
+                self.assertRegex(during, r"kafka-spout:\d+ .*reading topic %s at %s: "
                                  r"Kafka error" % (topic, re.escape(bootstrap)))
                 self.assertIn("Connection refused", during)
                 self.assertIsNone(p.poll())  # still running
@@ -261,7 +296,8 @@ class GustKafka(unittest.TestCase):
         flux = spout_flux("kafka-checkpoint", bootstrap, topic, group,
                           "org.apache.storm.flux.wrappers.bolts.LogInfoBolt", reliability="checkpoint")
         flux = flux.replace("topology.acker.executors: 1", "topology.gust.checkpoint.interval.ms: 300")
-        r = self.local(self.write("checkpoint.yaml", flux), 2.5)
+        r = self.local(self.write("checkpoint.yaml", flux),
+                       lambda err: len(set(logged_values(err, "kafka-spout"))) >= 50)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(sorted(set(logged_values(r.stderr, "kafka-spout"))),
                          sorted("v%d" % i for i in range(50)))
@@ -269,7 +305,7 @@ class GustKafka(unittest.TestCase):
         self.assertEqual(rows["kafka-spout"]["acked"], 50)  # acked by completed checkpoints
         self.assertEqual(sum(max(o, 0) for o in committed(bootstrap, group, topic).values()), 50)
 
-    def wait_committed(self, bootstrap, group, topic, total, timeout=20):
+    def wait_committed(self, bootstrap, group, topic, total, timeout=HANG_BOUND_S):
         end = time.time() + timeout
         while time.time() < end:
             if sum(max(o, 0) for o in committed(bootstrap, group, topic).values()) >= total:
@@ -282,19 +318,29 @@ class GustKafka(unittest.TestCase):
         bootstrap = self.start_mock(topic + ":2")
         produce(bootstrap, topic, ["v%d" % i for i in range(6)])
 
-        def emitted(strategy):
+        def emitted(strategy, expect):
             path = self.write("s.yaml", spout_flux("kafka-strategy", bootstrap, topic, group,
                                                    "org.apache.storm.flux.wrappers.bolts.LogInfoBolt",
                                                    strategy=strategy))
-            r = self.local(path, 1.5)
+            # until the expected records came, or (none expected) the spout read its
+            # partitions' positions; more could come later: a busy machine gives fewer
+            started = []
+
+            def done(err):
+                if len(logged_values(err, "kafka-spout")) < expect or not running(err):
+                    return False
+                started.append(time.time())
+                return time.time() - started[0] >= 1.0
+
+            r = self.local(path, done)
             self.assertEqual(r.returncode, 0, r.stderr)
             return summary(r.stdout)["kafka-spout"]["emitted"]
 
-        self.assertEqual(emitted("UNCOMMITTED_EARLIEST"), 6)  # no commits yet: the beginning
+        self.assertEqual(emitted("UNCOMMITTED_EARLIEST", 6), 6)  # no commits yet: the beginning
         produce(bootstrap, topic, ["v%d" % i for i in range(6, 10)])
-        self.assertEqual(emitted("UNCOMMITTED_EARLIEST"), 4)  # from the commits
-        self.assertEqual(emitted("EARLIEST"), 10)             # commits ignored
-        self.assertEqual(emitted("LATEST"), 0)
+        self.assertEqual(emitted("UNCOMMITTED_EARLIEST", 4), 4)  # from the commits
+        self.assertEqual(emitted("EARLIEST", 10), 10)             # commits ignored
+        self.assertEqual(emitted("LATEST", 0), 0)
 
     def test_kafka_bolt_writes_every_tuple_to_its_topic(self):
         source, target = unique("in"), unique("out")
@@ -325,7 +371,8 @@ config:''' % (bootstrap, target))
         args: [ref: "selector"]
       - name: "withTupleToKafkaMapper"
         args: [ref: "mapper"]''')
-        r = self.local(self.write("bolt.yaml", flux), 3)
+        r = self.local(self.write("bolt.yaml", flux),
+                       lambda err: running(err) and len(consume(bootstrap, target, 0.5)) >= 25)
         self.assertEqual(r.returncode, 0, r.stderr)
         rows = summary(r.stdout)
         self.assertEqual(rows["sink"]["acked"], 25)  # after the delivery reports
@@ -371,7 +418,8 @@ streams:
   - {from: "words", to: "to-kafka", grouping: {type: SHUFFLE}}
   - {from: "kafka-spout", to: "log", grouping: {type: SHUFFLE}}
 """
-        r = self.local(self.write("embedded.yaml", flux), 3)
+        r = self.local(self.write("embedded.yaml", flux),
+                       lambda err: len(logged_values(err, "kafka-spout")) > 3)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertRegex(r.stderr, r"embedded Kafka broker at 127\.0\.0\.1:\d+")
         words = logged_values(r.stderr, "kafka-spout")
