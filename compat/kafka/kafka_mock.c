@@ -98,19 +98,6 @@ gboolean gust_kafka_mock_create_topic(gust_kafka_mock *mock, const char *topic, 
   return TRUE;
 }
 
-gboolean gust_kafka_mock_create_topic_spec(gust_kafka_mock *mock, const char *spec, GError **error)
-{
-  const char *colon = strrchr(spec, ':');
-  g_autofree char *name = colon ? g_strndup(spec, colon - spec) : g_strdup(spec);
-  gint64 partitions = 1;
-  if (colon && (!g_ascii_string_to_signed(colon + 1, 10, 1, 100000, &partitions, NULL))) {
-    g_set_error(error, GUST_KAFKA_ERROR, GUST_KAFKA_ERROR_ARGUMENT,
-                "topic '%s': expected NAME:PARTITIONS with a partition count from 1", spec);
-    return FALSE;
-  }
-  return gust_kafka_mock_create_topic(mock, name, (int)partitions, error);
-}
-
 gboolean gust_kafka_mock_set_broker_up(gust_kafka_mock *mock, int broker_id, gboolean up,
                                        GError **error)
 {

@@ -32,6 +32,7 @@
 #define G_LOG_DOMAIN "gust-multilang"
 
 #include "ml_private.h"
+#include "task_log.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -234,9 +235,10 @@ static void log_message(ml_child *c, const ml_msg *m)
   static const GLogLevelFlags levels[] = {G_LOG_LEVEL_DEBUG, G_LOG_LEVEL_DEBUG, G_LOG_LEVEL_INFO,
                                           G_LOG_LEVEL_WARNING, G_LOG_LEVEL_WARNING};
   static const char *const names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
-  g_log(G_LOG_DOMAIN, levels[m->level], "ShellLog pid:%" G_GINT64_FORMAT ", name:%s %s%s%s",
-        c->child_pid, c->comp->id, m->level >= 3 ? names[m->level] : "", m->level >= 3 ? " " : "",
-        m->text ? m->text : "");
+  rt_task_log_here(levels[m->level], c->comp->id, c->comp->storm_task_ids[c->task_index],
+                   "ShellLog pid:%" G_GINT64_FORMAT ", name:%s %s%s%s", c->child_pid, c->comp->id,
+                   m->level >= 3 ? names[m->level] : "", m->level >= 3 ? " " : "",
+                   m->text ? m->text : "");
 }
 
 /* An emit must carry as many values as its stream declares fields.

@@ -15,6 +15,7 @@
  */
 #include "builtin_components.h"
 #include "kafka_builtins.h" /* KafkaSpout, KafkaBolt: compat/kafka/ */
+#include "task_log.h"
 
 #include <string.h>
 
@@ -107,9 +108,24 @@ static const gust_component_def test_word_counter = {
 
 /* ---- LogInfoBolt ---- */
 
+typedef struct {
+  char *component;
+  int task_id;
+} log_info_task; /* whose lines these are: the log writer's component:task */
+
+static gboolean log_open(const gust_context *ctx, void **state, GError **error)
+{
+  log_info_task *t = g_new(log_info_task, 1);
+  t->component = g_strdup(gust_context_component_id(ctx));
+  t->task_id = gust_context_task_id(ctx);
+  *state = t;
+  return TRUE;
+}
+
 static gboolean log_execute(void *state, const gust_tuple *input, gust_collector *out,
                             GError **error)
 {
+  log_info_task *t = state;
   g_autoptr(GString) text = g_string_new(NULL);
   g_string_append_printf(text, "source: %s:%d, stream: %s, values: [",
                          gust_tuple_source_component(input), gust_tuple_source_task(input),
@@ -119,15 +135,24 @@ static gboolean log_execute(void *state, const gust_tuple *input, gust_collector
     fc_value_append_text(gust_tuple_get(input, i), text);
   }
   g_string_append_c(text, ']');
-  g_info("%s", text->str);
+  rt_task_log_here(G_LOG_LEVEL_INFO, t->component, t->task_id, "%s", text->str);
   gust_ack(out, input);
   return TRUE;
+}
+
+static void log_close(void *state)
+{
+  log_info_task *t = state;
+  g_free(t->component);
+  g_free(t);
 }
 
 static const gust_component_def log_info_bolt = {
     .abi = GUST_NATIVE_ABI,
     .kind = GUST_DEF_BOLT,
+    .open = log_open,
     .execute = log_execute,
+    .close = log_close,
 };
 
 const gust_component_def *rt_builtin_component(const char *class_name)

@@ -3,12 +3,23 @@
  * sentences (source) -> split (map) -> count (hash on the word), run for a
  * number of seconds, then drained; prints the top words and each task's
  * metrics.  It exercises the engine end to end with no external service.
+ * --duration and --parallelism are range-checked (number_options.h, exit
+ * status 2); diagnostics go through the log writer, results to stdout.
  */
+#define G_LOG_DOMAIN "gust-demo"
+
 #include "commands.h"
+#include "log_writer.h"
+#include "number_options.h"
 
 #include <gust/flinkcore.h>
 #include <stdio.h>
 #include <string.h>
+
+enum {
+  MAX_DURATION_S = 24 * 3600, /* a day */
+  MAX_PARALLELISM = 64,       /* hash edges hold parallelism^2 channels */
+};
 
 static const char *const sentences[] = {
     "the cow jumped over the moon",   "an apple a day keeps the doctor away",
@@ -117,18 +128,24 @@ int gust_cmd_demo(int argc, char **argv)
 {
   double seconds = 3;
   int parallelism = 2;
+  g_autofree char *seconds_text = NULL, *parallelism_text = NULL;
   GOptionEntry entries[] = {
-      {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &seconds, "seconds to run (default 3)", "SECONDS"},
-      {"parallelism", 'p', 0, G_OPTION_ARG_INT, &parallelism, "subtasks per vertex (default 2)",
-       "N"},
+      {"duration", 'd', 0, G_OPTION_ARG_STRING, &seconds_text,
+       "seconds to run, up to 86400 (default 3)", "SECONDS"},
+      {"parallelism", 'p', 0, G_OPTION_ARG_STRING, &parallelism_text,
+       "subtasks per vertex, 1 to 64 (default 2)", "N"},
       {NULL},
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("- word count on the bare engine");
   g_option_context_add_main_entries(ctx, entries, NULL);
   GError *error = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-    fprintf(stderr, "gust demo: %s\n", error->message);
-    g_error_free(error);
+  if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
+      !gust_option_double("--duration", seconds_text, 0, MAX_DURATION_S, &seconds, &error) ||
+      !gust_option_int("--parallelism", parallelism_text, 1, MAX_PARALLELISM, &parallelism,
+                       &error) ||
+      argc != 1) {
+    gust_log_error("%s", error ? error->message : "unexpected arguments");
+    g_clear_error(&error);
     return 2;
   }
 
@@ -150,16 +167,16 @@ int gust_cmd_demo(int argc, char **argv)
                     &(fc_edge_spec){.partitioner = FC_PART_HASH, .stream = -1, .key = word_key});
   fc_job *job = fc_job_new(g, NULL, &error);
   if (!job) {
-    fprintf(stderr, "gust demo: %s\n", error->message);
+    gust_log_error("%s", error->message);
     return 1;
   }
-  fprintf(stderr, "gust demo: running sentences -> split -> count (parallelism %d) for %.1f s\n",
-          parallelism, seconds);
+  g_message("running sentences -> split -> count (parallelism %d) for %.1f s", parallelism,
+            seconds);
   int64_t start = fc_now_ns();
   fc_job_start(job);
   if (!fc_job_wait(job, (int64_t)(seconds * 1000), &error)) {
     if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-      fprintf(stderr, "gust demo: %s\n", error->message);
+      gust_log_error("%s", error->message);
       fc_job_free(job);
       return 1;
     }
@@ -167,7 +184,7 @@ int gust_cmd_demo(int argc, char **argv)
   }
   fc_job_drain(job);
   if (!fc_job_wait(job, 30000, &error)) {
-    fprintf(stderr, "gust demo: %s\n", error->message);
+    gust_log_error("%s", error->message);
     fc_job_free(job);
     return 1;
   }

@@ -10,16 +10,26 @@
  *              --max records or --idle seconds without a new one.
  *   committed  prints "PARTITION<TAB>OFFSET" for each partition of --topic:
  *              the offset --group committed (-1: none).
+ * Numeric options are range-checked (number_options.h, exit status 2);
+ * diagnostics, librdkafka's included, go through the log writer
+ * (log_writer.h) on stderr; records and offsets go to stdout.
  * One thread (the main one) polls; librdkafka runs its own.
  */
+#define G_LOG_DOMAIN "gust-kafka-console"
+
 #include "commands.h"
+#include "log_writer.h"
+#include "number_options.h"
 
 #include <glib.h>
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <string.h>
 
-enum { TIMEOUT_MS = 10000 };
+enum {
+  TIMEOUT_MS = 10000,
+  MAX_IDLE_S = 24 * 3600, /* --idle: a day */
+};
 
 typedef struct {
   char *servers, *topic, *group;
@@ -28,14 +38,31 @@ typedef struct {
   int failed; /* produce: failed deliveries (dr_msg_cb, main thread) */
 } console;
 
+/* librdkafka's own log lines (its threads), in the one log format. */
+static void on_librdkafka_log(const rd_kafka_t *rk, int level, const char *facility,
+                              const char *text)
+{
+  if (level <= 4) /* syslog's emergency .. warning */
+    g_warning("librdkafka %s: %s", facility, text);
+  else
+    g_debug("librdkafka %s: %s", facility, text);
+}
+
+static rd_kafka_conf_t *conf_new(console *c)
+{
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  rd_kafka_conf_set_opaque(conf, c);
+  rd_kafka_conf_set_log_cb(conf, on_librdkafka_log);
+  return conf;
+}
+
 static rd_kafka_t *client_new(console *c, rd_kafka_type_t type)
 {
   char reason[512];
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  rd_kafka_conf_set_opaque(conf, c);
+  rd_kafka_conf_t *conf = conf_new(c);
   if (rd_kafka_conf_set(conf, "bootstrap.servers", c->servers, reason, sizeof reason) ||
       (c->group && rd_kafka_conf_set(conf, "group.id", c->group, reason, sizeof reason))) {
-    fprintf(stderr, "gust kafka-console: %s\n", reason);
+    gust_log_error("%s", reason);
     rd_kafka_conf_destroy(conf);
     return NULL;
   }
@@ -47,7 +74,7 @@ static rd_kafka_t *client_new(console *c, rd_kafka_type_t type)
   }
   rd_kafka_t *rk = rd_kafka_new(type, conf, reason, sizeof reason);
   if (!rk) {
-    fprintf(stderr, "gust kafka-console: %s\n", reason);
+    gust_log_error("%s", reason);
     rd_kafka_conf_destroy(conf);
   }
   return rk;
@@ -58,25 +85,23 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
   console *c = opaque;
   if (m->err) {
     c->failed++;
-    fprintf(stderr, "gust kafka-console: delivery to %s failed: %s\n", c->topic,
-            rd_kafka_err2str(m->err));
+    gust_log_error("delivery to %s failed: %s", c->topic, rd_kafka_err2str(m->err));
   }
 }
 
 static int produce(console *c)
 {
   char reason[512];
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  rd_kafka_conf_set_opaque(conf, c);
+  rd_kafka_conf_t *conf = conf_new(c);
   rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
   if (rd_kafka_conf_set(conf, "bootstrap.servers", c->servers, reason, sizeof reason)) {
-    fprintf(stderr, "gust kafka-console: %s\n", reason);
+    gust_log_error("%s", reason);
     rd_kafka_conf_destroy(conf);
     return 1;
   }
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason);
   if (!rk) {
-    fprintf(stderr, "gust kafka-console: %s\n", reason);
+    gust_log_error("%s", reason);
     rd_kafka_conf_destroy(conf);
     return 1;
   }
@@ -95,8 +120,7 @@ static int produce(console *c)
         RD_KAFKA_RESP_ERR__QUEUE_FULL)
       rd_kafka_poll(rk, 100);
     if (err) {
-      fprintf(stderr, "gust kafka-console: producing to %s failed: %s\n", c->topic,
-              rd_kafka_err2str(err));
+      gust_log_error("producing to %s failed: %s", c->topic, rd_kafka_err2str(err));
       c->failed++;
       break;
     }
@@ -104,12 +128,11 @@ static int produce(console *c)
     rd_kafka_poll(rk, 0);
   }
   if (rd_kafka_flush(rk, TIMEOUT_MS)) {
-    fprintf(stderr, "gust kafka-console: %d record(s) not delivered to %s\n", rd_kafka_outq_len(rk),
-            c->topic);
+    gust_log_error("%d record(s) not delivered to %s", rd_kafka_outq_len(rk), c->topic);
     c->failed++;
   }
   rd_kafka_destroy(rk);
-  fprintf(stderr, "gust kafka-console: produced %d record(s) to %s\n", n, c->topic);
+  g_message("produced %d record(s) to %s", n, c->topic);
   return c->failed ? 1 : 0;
 }
 
@@ -122,8 +145,7 @@ static rd_kafka_topic_partition_list_t *partitions_of(console *c, rd_kafka_t *rk
   rd_kafka_topic_destroy(rkt);
   if (!err && md->topic_cnt == 1) err = md->topics[0].err;
   if (err) {
-    fprintf(stderr, "gust kafka-console: cannot list the partitions of %s: %s\n", c->topic,
-            rd_kafka_err2str(err));
+    gust_log_error("cannot list the partitions of %s: %s", c->topic, rd_kafka_err2str(err));
     if (md) rd_kafka_metadata_destroy(md);
     return NULL;
   }
@@ -169,7 +191,7 @@ static int consume(console *c)
 static int committed(console *c)
 {
   if (!c->group) {
-    fprintf(stderr, "gust kafka-console committed: --group is needed\n");
+    gust_log_error("committed: --group is needed");
     return 2;
   }
   rd_kafka_t *rk = client_new(c, RD_KAFKA_CONSUMER);
@@ -177,9 +199,7 @@ static int committed(console *c)
   rd_kafka_topic_partition_list_t *list = partitions_of(c, rk, RD_KAFKA_OFFSET_INVALID);
   rd_kafka_resp_err_t err =
       list ? rd_kafka_committed(rk, list, TIMEOUT_MS) : RD_KAFKA_RESP_ERR__FAIL;
-  if (list && err)
-    fprintf(stderr, "gust kafka-console: reading committed offsets failed: %s\n",
-            rd_kafka_err2str(err));
+  if (list && err) gust_log_error("reading committed offsets failed: %s", rd_kafka_err2str(err));
   for (int i = 0; list && !err && i < list->cnt; i++)
     printf("%d\t%" G_GINT64_FORMAT "\n", list->elems[i].partition,
            list->elems[i].offset >= 0 ? (int64_t)list->elems[i].offset : (int64_t)-1);
@@ -192,14 +212,17 @@ static int committed(console *c)
 int gust_cmd_kafka_console(int argc, char **argv)
 {
   console c = {.partition = RD_KAFKA_PARTITION_UA, .idle = 5};
+  g_autofree char *partition_text = NULL, *max_text = NULL, *idle_text = NULL;
   GOptionEntry entries[] = {
       {"bootstrap-server", 'b', 0, G_OPTION_ARG_STRING, &c.servers, "bootstrap servers", "HOSTS"},
       {"topic", 't', 0, G_OPTION_ARG_STRING, &c.topic, "topic", "NAME"},
       {"group", 'g', 0, G_OPTION_ARG_STRING, &c.group, "consumer group (committed)", "ID"},
-      {"partition", 'p', 0, G_OPTION_ARG_INT, &c.partition, "produce: partition", "N"},
-      {"max", 'n', 0, G_OPTION_ARG_INT, &c.max, "consume: stop after N records", "N"},
-      {"idle", 'i', 0, G_OPTION_ARG_DOUBLE, &c.idle,
-       "consume: stop after SECONDS without a record (default 5)", "SECONDS"},
+      {"partition", 'p', 0, G_OPTION_ARG_STRING, &partition_text,
+       "produce: partition, from 0 (default: the partitioner's choice)", "N"},
+      {"max", 'n', 0, G_OPTION_ARG_STRING, &max_text,
+       "consume: stop after N records, 0 = no limit (default)", "N"},
+      {"idle", 'i', 0, G_OPTION_ARG_STRING, &idle_text,
+       "consume: stop after SECONDS without a record, up to 86400 (default 5)", "SECONDS"},
       {NULL},
   };
   g_autoptr(GOptionContext) ctx =
@@ -207,10 +230,14 @@ int gust_cmd_kafka_console(int argc, char **argv)
   g_option_context_add_main_entries(ctx, entries, NULL);
   GError *error = NULL;
   int status = 2;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2 || !c.servers || !c.topic) {
-    fprintf(stderr, "gust kafka-console: %s\n",
-            error ? error->message
-                  : "usage: gust kafka-console produce|consume|committed -b HOSTS -t TOPIC");
+  if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
+      !gust_option_int("--partition", partition_text, 0, G_MAXINT32, &c.partition, &error) ||
+      !gust_option_int("--max", max_text, 0, G_MAXINT, &c.max, &error) ||
+      !gust_option_double("--idle", idle_text, 0, MAX_IDLE_S, &c.idle, &error) || argc != 2 ||
+      !c.servers || !c.topic) {
+    gust_log_error("%s", error ? error->message
+                               : "usage: gust kafka-console produce|consume|committed -b HOSTS "
+                                 "-t TOPIC");
     g_clear_error(&error);
   } else if (g_str_equal(argv[1], "produce")) {
     status = produce(&c);
@@ -219,7 +246,7 @@ int gust_cmd_kafka_console(int argc, char **argv)
   } else if (g_str_equal(argv[1], "committed")) {
     status = committed(&c);
   } else {
-    fprintf(stderr, "gust kafka-console: unknown action '%s'\n", argv[1]);
+    gust_log_error("unknown action '%s' (use produce, consume or committed)", argv[1]);
   }
   g_free(c.servers);
   g_free(c.topic);

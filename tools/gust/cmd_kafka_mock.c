@@ -11,16 +11,28 @@
  *     down BROKER|all     disconnect clients, refuse connections
  *     up BROKER|all       accept connections again
  *     topic NAME:PARTITIONS
+ * Numbers are range-checked (number_options.h): a bad --brokers or --topic
+ * exits with status 2 before any broker starts.  Diagnostics go through the
+ * log writer (log_writer.h) on stderr.
  * The main loop (signals, stdin) runs on the main thread; the brokers on
  * librdkafka's threads.
  */
+#define G_LOG_DOMAIN "gust-kafka-mock"
+
 #include "commands.h"
+#include "log_writer.h"
+#include "number_options.h"
 
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <gust/kafka.h>
 #include <stdio.h>
 #include <string.h>
+
+enum {
+  MAX_BROKERS = 64,
+  MAX_PARTITIONS = 100000,
+};
 
 typedef struct {
   GMainLoop *loop;
@@ -34,21 +46,59 @@ static gboolean on_stop_signal(gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Reads "NAME:PARTITIONS" (or "NAME": one partition) into *name (the
+ * caller frees it) and *partitions; what names where spec came from. */
+static gboolean parse_topic(const char *what, const char *spec, char **name, int *partitions,
+                            GError **error)
+{
+  const char *colon = strrchr(spec, ':');
+  if (colon == spec || !*spec) {
+    g_set_error(error, GUST_KAFKA_ERROR, GUST_KAFKA_ERROR_ARGUMENT,
+                "%s '%s': the topic name is empty (use NAME:PARTITIONS)", what, spec);
+    return FALSE;
+  }
+  *partitions = 1;
+  g_autofree char *count = g_strdup_printf("%s '%s': the partition count", what, spec);
+  if (colon && !gust_option_int(count, colon + 1, 1, MAX_PARTITIONS, partitions, error))
+    return FALSE;
+  *name = colon ? g_strndup(spec, colon - spec) : g_strdup(spec);
+  return TRUE;
+}
+
+static gboolean create_topic(gust_kafka_mock *mock, const char *what, const char *spec,
+                             GError **error)
+{
+  g_autofree char *name = NULL;
+  int partitions;
+  return parse_topic(what, spec, &name, &partitions, error) &&
+         gust_kafka_mock_create_topic(mock, name, partitions, error);
+}
+
 static gboolean run_command(gust_kafka_mock *mock, char **words, GError **error)
 {
   guint n = g_strv_length(words);
   if (n == 2 && (g_str_equal(words[0], "down") || g_str_equal(words[0], "up"))) {
-    gint64 id = -1;
+    int id = -1;
     if (!g_str_equal(words[1], "all") &&
-        !g_ascii_string_to_signed(words[1], 10, 1, G_MAXINT, &id, error))
+        !gust_option_int("broker", words[1], 1, gust_kafka_mock_n_brokers(mock), &id, error))
       return FALSE;
-    return gust_kafka_mock_set_broker_up(mock, (int)id, g_str_equal(words[0], "up"), error);
+    return gust_kafka_mock_set_broker_up(mock, id, g_str_equal(words[0], "up"), error);
   }
-  if (n == 2 && g_str_equal(words[0], "topic"))
-    return gust_kafka_mock_create_topic_spec(mock, words[1], error);
+  if (n == 2 && g_str_equal(words[0], "topic")) return create_topic(mock, "topic", words[1], error);
   g_set_error(error, GUST_KAFKA_ERROR, GUST_KAFKA_ERROR_ARGUMENT,
               "unknown command (use: down BROKER|all, up BROKER|all, topic NAME:PARTITIONS)");
   return FALSE;
+}
+
+/* Every --topic is well formed (checked before a broker starts). */
+static gboolean check_topics(char **topics, GError **error)
+{
+  for (char **topic = topics; topic && *topic; topic++) {
+    g_autofree char *name = NULL;
+    int partitions;
+    if (!parse_topic("--topic", *topic, &name, &partitions, error)) return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean on_control_line(GIOChannel *channel, GIOCondition condition, gpointer data)
@@ -80,13 +130,15 @@ static gboolean on_control_line(GIOChannel *channel, GIOCondition condition, gpo
 int gust_cmd_kafka_mock(int argc, char **argv)
 {
   int brokers = 1;
+  g_autofree char *brokers_text = NULL;
   char **topics = NULL;
   char *bootstrap_file = NULL;
   gboolean control = FALSE;
   GOptionEntry entries[] = {
-      {"brokers", 'b', 0, G_OPTION_ARG_INT, &brokers, "number of brokers (default 1)", "N"},
-      {"topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics, "create a topic up front (repeatable)",
-       "NAME:PARTITIONS"},
+      {"brokers", 'b', 0, G_OPTION_ARG_STRING, &brokers_text,
+       "number of brokers, 1 to 64 (default 1)", "N"},
+      {"topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics,
+       "create a topic up front with 1 to 100000 partitions (repeatable)", "NAME:PARTITIONS"},
       {"bootstrap-file", 'f', 0, G_OPTION_ARG_FILENAME, &bootstrap_file,
        "also write the bootstrap address to FILE", "FILE"},
       {"control", 'c', 0, G_OPTION_ARG_NONE, &control,
@@ -99,22 +151,23 @@ int gust_cmd_kafka_mock(int argc, char **argv)
   GError *error = NULL;
   int status = 0;
   gust_kafka_mock *mock = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1) {
-    fprintf(stderr, "gust kafka-mock: %s\n", error ? error->message : "unexpected arguments");
+  if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
+      !gust_option_int("--brokers", brokers_text, 1, MAX_BROKERS, &brokers, &error) ||
+      !check_topics(topics, &error) || argc != 1) {
+    gust_log_error("%s", error ? error->message : "unexpected arguments");
     status = 2;
     goto out;
   }
   if (!(mock = gust_kafka_mock_new(brokers, &error))) goto fail;
   for (char **topic = topics; topic && *topic; topic++)
-    if (!gust_kafka_mock_create_topic_spec(mock, *topic, &error)) goto fail;
+    if (!create_topic(mock, "--topic", *topic, &error)) goto fail;
   if (bootstrap_file) {
     g_autofree char *text = g_strdup_printf("%s\n", gust_kafka_mock_bootstrap(mock));
     if (!g_file_set_contents(bootstrap_file, text, -1, &error)) goto fail;
   }
   printf("%s\n", gust_kafka_mock_bootstrap(mock));
   fflush(stdout);
-  fprintf(stderr, "gust kafka-mock: %d broker(s) at %s; Ctrl-C stops\n", brokers,
-          gust_kafka_mock_bootstrap(mock));
+  g_message("%d broker(s) at %s; Ctrl-C stops", brokers, gust_kafka_mock_bootstrap(mock));
 
   mock_run run = {g_main_loop_new(NULL, FALSE), mock, 0};
   guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, &run);
@@ -130,10 +183,10 @@ int gust_cmd_kafka_mock(int argc, char **argv)
   g_source_remove(sigint);
   g_source_remove(sigterm);
   g_main_loop_unref(run.loop);
-  fprintf(stderr, "gust kafka-mock: stopped\n");
+  g_message("stopped");
   goto out;
 fail:
-  fprintf(stderr, "gust kafka-mock: %s\n", error->message);
+  gust_log_error("%s", error->message);
   status = 1;
 out:
   g_clear_error(&error);

@@ -51,8 +51,6 @@ const char *gust_kafka_mock_bootstrap(const gust_kafka_mock *mock);
 int gust_kafka_mock_n_brokers(const gust_kafka_mock *mock);
 gboolean gust_kafka_mock_create_topic(gust_kafka_mock *mock, const char *topic, int partitions,
                                       GError **error);
-/* Parses "NAME:PARTITIONS" (or "NAME": 1 partition) and creates it. */
-gboolean gust_kafka_mock_create_topic_spec(gust_kafka_mock *mock, const char *spec, GError **error);
 /* Takes a broker (id 1..n, or -1 for all) down — it disconnects clients and
  * refuses connections — or brings it back up on the same port. */
 gboolean gust_kafka_mock_set_broker_up(gust_kafka_mock *mock, int broker_id, gboolean up,
