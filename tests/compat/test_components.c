@@ -150,6 +150,19 @@ void capture_log(const gchar *domain, GLogLevelFlags level, const gchar *message
     g_printerr("%s\n", message); /* visible in the test log */
 }
 
+GLogWriterOutput capture_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+                                    gpointer data)
+{
+  const char *domain = NULL, *message = "";
+  for (gsize i = 0; i < n_fields; i++) {
+    if (fields[i].length >= 0) continue; /* not text */
+    if (!strcmp(fields[i].key, "MESSAGE")) message = fields[i].value;
+    if (!strcmp(fields[i].key, "GLIB_DOMAIN")) domain = fields[i].value;
+  }
+  capture_log(domain, level, message, data);
+  return G_LOG_WRITER_HANDLED;
+}
+
 int64_t test_conf_int(const gust_context *ctx, const char *key, int64_t fallback)
 {
   json_t *v = json_object_get(gust_context_conf(ctx), key);

@@ -80,7 +80,7 @@ static gboolean run_command(gust_kafka_mock *mock, char **words, GError **error)
   if (n == 2 && (g_str_equal(words[0], "down") || g_str_equal(words[0], "up"))) {
     int id = -1;
     if (!g_str_equal(words[1], "all") &&
-        !gust_option_int("broker", words[1], 1, gust_kafka_mock_n_brokers(mock), &id, error))
+        !gust_option_int("broker", words[1], 1, G_MAXINT, &id, error))
       return FALSE;
     return gust_kafka_mock_set_broker_up(mock, id, g_str_equal(words[0], "up"), error);
   }
