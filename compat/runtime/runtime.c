@@ -25,6 +25,7 @@
  * the one it resumed from (restore.c).
  */
 #include "runtime_private.h"
+#include "task_log.h"
 
 #include <gmodule.h>
 #include <stdio.h>
@@ -424,17 +425,18 @@ const int *gust_runtime_component_tasks(gust_runtime *rt, const char *component,
   return c->storm_task_ids;
 }
 
-void gust_runtime_dump_tasks(gust_runtime *rt, FILE *out)
+void gust_runtime_log_tasks(gust_runtime *rt, GLogLevelFlags level)
 {
   pthread_mutex_lock(&rt->lock);
   for (int i = 0; rt->job && i < fc_job_n_tasks(rt->job); i++) {
     fc_task_metrics m;
     fc_job_task_metrics(rt->job, i, &m);
-    fprintf(out,
-            "  task %d %-16s in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT
-            " queued %u/%u batches (%" G_GUINT64_FORMAT " records) back-pressured %.3f s\n",
-            i + 1, fc_job_task_name(rt->job, i), m.records_in, m.records_out, m.queued_batches,
-            m.queue_capacity, m.queued_records, m.backpressure_ns / 1e9);
+    const rt_component *c = rt->comp_of_task[i];
+    rt_task_log_here(level, c ? c->id : "__acker", i + 1,
+                     "task %d %s: in %" G_GUINT64_FORMAT " out %" G_GUINT64_FORMAT
+                     " queued %u/%u batches (%" G_GUINT64_FORMAT " records) back-pressured %.3f s",
+                     i + 1, fc_job_task_name(rt->job, i), m.records_in, m.records_out,
+                     m.queued_batches, m.queue_capacity, m.queued_records, m.backpressure_ns / 1e9);
   }
   pthread_mutex_unlock(&rt->lock);
 }

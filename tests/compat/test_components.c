@@ -150,8 +150,8 @@ void capture_log(const gchar *domain, GLogLevelFlags level, const gchar *message
     g_printerr("%s\n", message); /* visible in the test log */
 }
 
-GLogWriterOutput capture_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
-                                    gpointer data)
+static GLogWriterOutput capture_log_writer(GLogLevelFlags level, const GLogField *fields,
+                                           gsize n_fields, gpointer data)
 {
   const char *domain = NULL, *message = "";
   for (gsize i = 0; i < n_fields; i++) {
@@ -161,6 +161,15 @@ GLogWriterOutput capture_log_writer(GLogLevelFlags level, const GLogField *field
   }
   capture_log(domain, level, message, data);
   return G_LOG_WRITER_HANDLED;
+}
+
+void capture_logs(void)
+{
+  static gsize installed;
+  if (g_once_init_enter(&installed)) {
+    g_log_set_writer_func(capture_log_writer, NULL, NULL);
+    g_once_init_leave(&installed, 1);
+  }
 }
 
 int64_t test_conf_int(const gust_context *ctx, const char *key, int64_t fallback)

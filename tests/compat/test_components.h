@@ -62,10 +62,10 @@ guint tick_count(const char *task);
 void dump_logs(void);
 /* A GLib log handler that records into seen.logs (and prints warnings). */
 void capture_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data);
-/* The same as a log writer (g_log_set_writer_func): it also sees messages
- * of the structured API, such as a task's lines (compat/runtime/task_log.h). */
-GLogWriterOutput capture_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
-                                    gpointer data);
+/* Records every message of the process with capture_log(), those of g_log()
+ * and of the structured API (a task's lines, compat/runtime/task_log.h):
+ * installs a log writer, once per process (later calls do nothing). */
+void capture_logs(void);
 
 int64_t test_conf_int(const gust_context *ctx, const char *key, int64_t fallback);
 

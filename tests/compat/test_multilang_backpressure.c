@@ -79,7 +79,7 @@ enum { TUPLES = 20000 };
 static int64_t run_stall(int64_t max_pending, const char *reliability, gboolean expect_all)
 {
   seen_reset();
-  g_log_set_default_handler(capture_log, NULL);
+  capture_logs();
   g_autofree char *dir = g_dir_make_tmp("gust-ml-stall-XXXXXX", NULL);
   g_autofree char *release = g_build_filename(dir, "release", NULL);
   gust_topology *t = ml_topology("stall", "stall", python_bolt, TUPLES);

@@ -244,7 +244,7 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
-  g_log_set_default_handler(capture_log, NULL);
+  capture_logs();
   g_test_add_func("/multilang/crash_is_reported_and_restarted",
                   test_crash_is_reported_and_restarted);
   g_test_add_func("/multilang/exit_is_reported_and_restarted", test_exit_is_reported_and_restarted);

@@ -309,7 +309,7 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
-  g_log_set_writer_func(capture_log_writer, NULL, NULL);
+  capture_logs();
   g_test_add_func("/multilang/python_bolt_echoes_and_every_tuple_is_acked",
                   test_python_bolt_echoes_and_every_tuple_is_acked);
   g_test_add_func("/multilang/handshake_gives_storm_context_pid_dir_cwd_and_env",

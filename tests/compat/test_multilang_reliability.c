@@ -312,7 +312,7 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
-  g_log_set_default_handler(capture_log, NULL);
+  capture_logs();
   g_test_add_func(
       "/multilang/reliability/a_bolt_slower_than_the_checkpoint_interval_acks_every_tuple",
       test_a_bolt_slower_than_the_checkpoint_interval_acks_every_tuple);

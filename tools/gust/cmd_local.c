@@ -162,7 +162,7 @@ static int drain(gust_runtime *rt)
     }
     if (now - start >= STOP_TIMEOUT_S * G_USEC_PER_SEC) {
       gust_log_error("stopping failed: the drain did not end within %d s; tasks:", STOP_TIMEOUT_S);
-      gust_runtime_dump_tasks(rt, stderr);
+      gust_runtime_log_tasks(rt, G_LOG_LEVEL_CRITICAL);
       return 1;
     }
     if (now >= next_report) {

@@ -88,8 +88,9 @@ typedef struct {
 
 /* Fills one summary per user component (in id order); returns how many. */
 guint gust_runtime_summary(gust_runtime *rt, gust_component_summary **summary);
-/* Writes every engine task's metrics (records, queues, back-pressure). */
-void gust_runtime_dump_tasks(gust_runtime *rt, FILE *out);
+/* Logs every engine task's metrics (records, queues, back-pressure) at
+ * level, one line per task, each naming its component:task. */
+void gust_runtime_log_tasks(gust_runtime *rt, GLogLevelFlags level);
 /* Storm task ids of a component (NULL if unknown). */
 const int *gust_runtime_component_tasks(gust_runtime *rt, const char *component, size_t *n);
 
