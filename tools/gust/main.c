@@ -65,11 +65,13 @@ int main(int argc, char **argv)
     const subcommand *cmd = find_subcommand(argv[2]);
     if (!cmd) return unknown_subcommand(argv[2]);
     char *help_argv[] = {argv[2], "--help", NULL};
-    g_set_prgname(g_strconcat("gust ", cmd->name, NULL)); /* GOption's usage line */
+    g_autofree char *prgname = g_strconcat("gust ", cmd->name, NULL); /* GOption's usage line */
+    g_set_prgname(prgname);                                           /* copies */
     return cmd->run(2, help_argv);
   }
   const subcommand *cmd = find_subcommand(argv[1]);
   if (!cmd) return unknown_subcommand(argv[1]);
-  g_set_prgname(g_strconcat("gust ", cmd->name, NULL));
+  g_autofree char *prgname = g_strconcat("gust ", cmd->name, NULL);
+  g_set_prgname(prgname);
   return cmd->run(argc - 1, argv + 1);
 }
