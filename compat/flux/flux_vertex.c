@@ -187,16 +187,16 @@ static gboolean set_implementation(const flux_context *context, const gust_topol
   const char *class_name = json_string_value(json_object_get(definition, "className"));
   if (g_str_has_prefix(class_name, native_prefix))
     return set_native_impl(component, class_name, what, file, line, error);
-  const gust_known_class *known = gust_known_class_lookup(class_name);
-  if (!known) {
+  const gust_builtin_class *row = gust_builtin_class_lookup(class_name);
+  if (!row) {
     gust_component_set_impl(component, gust_impl_new_java(class_name));
     return TRUE;
   }
-  gust_known_class_context known_context = {
+  gust_builtin_class_context class_context = {
       .topology = topology,
       .resources_dir = context->resources_dir,
   };
-  if (!gust_known_class_apply(known, component, definition, &known_context, error)) {
+  if (!gust_builtin_class_apply(row, component, definition, &class_context, error)) {
     g_prefix_error(error, "%s:%u: %s: ", file, line, what);
     return FALSE;
   }

@@ -3,7 +3,7 @@
  * gust_impl is a tagged struct read directly by the component hosts:
  *   NATIVE     dlopen(library), dlsym(symbol) -> operation table
  *   MULTILANG  spawn argv (never through a shell) in resources_dir with env
- *   BUILTIN    a Java class name gust implements in C (see builtins.c)
+ *   BUILTIN    a Java class name gust implements in C (see <gust/builtin_class.h>)
  *   JAVA       any other Java class; kept only so that validation can
  *              refuse it with a message that names the class
  * Constructors copy their arguments; the struct owns every string.

@@ -29,7 +29,7 @@
 #include "known_classes.h"
 
 typedef struct {
-  const gust_known_class_context *context;
+  const gust_builtin_class_context *context;
   json_t *conf;
 } bolt_builder;
 
@@ -57,7 +57,7 @@ static gboolean read_selector(bolt_builder *b, const json_t *arg, GError **error
            json_is_integer(a0) && json_integer_value(a0) >= 0 && json_is_string(a1))
     selector = json_pack("{ss sO sO}", "kind", "field-index", "index", a0, "default", a1);
   if (!selector)
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error,
         "KafkaBolt: withTopicSelector takes a topic name or a ref to a "
         "DefaultTopicSelector(topic), FieldNameTopicSelector(field, defaultTopic) or "
@@ -78,7 +78,7 @@ static gboolean read_mapper(bolt_builder *b, const json_t *arg, GError **error)
   if (!gust_object_def_class_is(bean, "FieldNameBasedTupleToKafkaMapper") || (n != 0 && n != 2) ||
       (n == 2 &&
        (!json_is_string(json_array_get(args, 0)) || !json_is_string(json_array_get(args, 1)))))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error, "KafkaBolt: withTupleToKafkaMapper takes a ref to a "
                "FieldNameBasedTupleToKafkaMapper() or (keyField, messageField); other mappers "
                "are Java code gust cannot run");
@@ -95,7 +95,7 @@ static gboolean apply_call(bolt_builder *b, const json_t *call, GError **error)
   const json_t *args = json_object_get(call, "args");
   const json_t *arg = json_array_get(args, 0);
   if (!name || json_array_size(args) != 1)
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error, "KafkaBolt: %s with %zu arguments is not a KafkaBolt method gust knows",
         name ? name : "?", json_array_size(args));
   if (g_str_equal(name, "withTopicSelector")) return read_selector(b, arg, error);
@@ -108,28 +108,27 @@ static gboolean apply_call(bolt_builder *b, const json_t *call, GError **error)
   }
   if (g_str_equal(name, "setFireAndForget") || g_str_equal(name, "setAsync")) {
     if (!json_is_boolean(arg))
-      return gust_known_class_refuse(error, "KafkaBolt: %s takes true or false", name);
+      return gust_builtin_class_refuse(error, "KafkaBolt: %s takes true or false", name);
     json_object_set(b->conf, g_str_equal(name, "setAsync") ? "async" : "fire.and.forget",
                     (json_t *)arg);
     return TRUE;
   }
   if (g_str_equal(name, "withProducerCallback"))
-    return gust_known_class_refuse(error,
-                                   "KafkaBolt: producer callbacks are Java code gust cannot run");
-  return gust_known_class_refuse(
+    return gust_builtin_class_refuse(error,
+                                     "KafkaBolt: producer callbacks are Java code gust cannot run");
+  return gust_builtin_class_refuse(
       error,
       "KafkaBolt: %s is not a KafkaBolt method gust knows (withTopicSelector, "
       "withTupleToKafkaMapper, withProducerProperties, setFireAndForget, setAsync)",
       name);
 }
 
-gboolean gust_kafka_bolt_configure(gust_component *component, const json_t *definition,
-                                   const gust_known_class_context *context, GError **error)
+static gboolean configure_kafka_bolt(gust_component *component, const json_t *definition,
+                                     const gust_builtin_class_context *context, GError **error)
 {
-  static const char *const class_name = "org.apache.storm.kafka.bolt.KafkaBolt";
   if (json_object_get(definition, "factory") ||
       json_array_size(gust_object_def_constructor_args(definition)))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error, "KafkaBolt has only the constructor (); configure it with "
                "withTopicSelector, withTupleToKafkaMapper and withProducerProperties");
   bolt_builder b = {
@@ -153,6 +152,16 @@ gboolean gust_kafka_bolt_configure(gust_component *component, const json_t *defi
   gust_component_set_conf_value(component, GUST_KAFKA_BOLT_CONF, b.conf);
   if (!json_object_get(gust_component_conf(component), "topology.tick.tuple.freq.secs"))
     gust_component_set_conf_value(component, "topology.tick.tuple.freq.secs", json_integer(1));
-  gust_component_set_impl(component, gust_impl_new_builtin(class_name));
+  gust_component_set_impl(component, gust_impl_new_builtin(gust_kafka_bolt_class.class_name));
   return TRUE; /* a sink: no output streams */
 }
+
+GUST_BUILTIN_RUNTIME(gust_kafka_bolt_def); /* compat/kafka/ */
+
+const gust_builtin_class gust_kafka_bolt_class = {
+    .class_name = "org.apache.storm.kafka.bolt.KafkaBolt",
+    .kind = GUST_COMPONENT_BOLT,
+    .impl_kind = GUST_IMPL_BUILTIN,
+    .configure = configure_kafka_bolt,
+    .runtime = &gust_kafka_bolt_def,
+};

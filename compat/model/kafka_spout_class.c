@@ -38,7 +38,7 @@
 #define BUILDER_CLASS "KafkaSpoutConfig$Builder"
 
 typedef struct {
-  const gust_known_class_context *context;
+  const gust_builtin_class_context *context;
   json_t *conf;     /* the normalized configuration being built */
   const char *what; /* "KafkaSpoutConfig$Builder 'id'", for messages */
 } spout_builder;
@@ -67,7 +67,7 @@ static gboolean read_pattern_bean(spout_builder *b, const json_t *ref, GError **
     const char *regex = json_string_value(json_array_get(args, 0));
     if (g_strcmp0(json_string_value(json_object_get(bean, "factory")), "compile") ||
         json_array_size(args) != 1 || !regex)
-      return gust_known_class_refuse(
+      return gust_builtin_class_refuse(
           error,
           "%s: the Pattern '%s' must be built with factory \"compile\" and "
           "factoryArgs [\"REGEX\"]",
@@ -75,10 +75,10 @@ static gboolean read_pattern_bean(spout_builder *b, const json_t *ref, GError **
     json_object_set_new(b->conf, "topic.pattern", json_string(regex));
     return TRUE;
   }
-  return gust_known_class_refuse(error,
-                                 "%s: topics must be a list of names, names, or a ref to a "
-                                 "java.util.regex.Pattern; component '%s' is a %s",
-                                 b->what, id, gust_object_def_class(bean));
+  return gust_builtin_class_refuse(error,
+                                   "%s: topics must be a list of names, names, or a ref to a "
+                                   "java.util.regex.Pattern; component '%s' is a %s",
+                                   b->what, id, gust_object_def_class(bean));
 }
 
 static gboolean read_topic_filter(spout_builder *b, const json_t *filter, const json_t *partitioner,
@@ -90,7 +90,7 @@ static gboolean read_topic_filter(spout_builder *b, const json_t *filter, const 
   const json_t *p = gust_object_def_deref(b->context, partitioner, &partitioner_id, error);
   if (!p) return FALSE;
   if (!gust_object_def_class_is(p, "RoundRobinManualPartitioner"))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error,
         "%s: only RoundRobinManualPartitioner is supported as the partitioner "
         "(component '%s' is a %s)",
@@ -106,10 +106,11 @@ static gboolean read_topic_filter(spout_builder *b, const json_t *filter, const 
     json_object_set_new(b->conf, "topics", topics);
     return TRUE;
   }
-  return gust_known_class_refuse(error,
-                                 "%s: component '%s' (%s) is not a NamedTopicFilter([topics]) or a "
-                                 "PatternTopicFilter(ref Pattern)",
-                                 b->what, id, gust_object_def_class(bean));
+  return gust_builtin_class_refuse(
+      error,
+      "%s: component '%s' (%s) is not a NamedTopicFilter([topics]) or a "
+      "PatternTopicFilter(ref Pattern)",
+      b->what, id, gust_object_def_class(bean));
 }
 
 /* args: (servers, topics...) as the Builder constructors and builder(). */
@@ -118,7 +119,7 @@ static gboolean read_constructor(spout_builder *b, const json_t *args, GError **
   gsize n = json_array_size(args);
   const char *servers = json_string_value(json_array_get(args, 0));
   if (n < 2 || !servers)
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error,
         "%s takes (bootstrapServers, topics...): a string with the servers, then "
         "a list of topics, topic names, or a ref to a Pattern",
@@ -142,10 +143,10 @@ static gboolean read_constructor(spout_builder *b, const json_t *args, GError **
   json_array_foreach(topics, j, topic)
   {
     if (!json_is_string(topic) || !json_string_length(topic))
-      return gust_known_class_refuse(error, "%s: topic names must be non-empty strings", b->what);
+      return gust_builtin_class_refuse(error, "%s: topic names must be non-empty strings", b->what);
   }
   if (!json_array_size(topics))
-    return gust_known_class_refuse(error, "%s: no topic is named", b->what);
+    return gust_builtin_class_refuse(error, "%s: no topic is named", b->what);
   return TRUE;
 }
 
@@ -182,7 +183,7 @@ static gboolean read_time_interval(spout_builder *b, const json_t *ref, json_int
   }
   if (!gust_object_def_class_is(bean, "KafkaSpoutRetryExponentialBackoff$TimeInterval") ||
       scale < 0 || !json_is_integer(length) || json_integer_value(length) < 0)
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error,
         "%s: component '%s' must be a KafkaSpoutRetryExponentialBackoff$TimeInterval "
         "built with (length, TimeUnit) or the factory seconds, milliSeconds or "
@@ -200,7 +201,7 @@ static gboolean read_retry(spout_builder *b, const json_t *ref, GError **error)
   json_t *args = gust_object_def_constructor_args(bean);
   if (!gust_object_def_class_is(bean, "KafkaSpoutRetryExponentialBackoff") ||
       json_array_size(args) != 4 || !json_is_integer(json_array_get(args, 2)))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error,
         "%s: setRetry takes a KafkaSpoutRetryExponentialBackoff(initialDelay, "
         "delayPeriod, maxRetries, maxDelay) component; '%s' is not one (custom retry "
@@ -232,7 +233,7 @@ static gboolean read_translator(spout_builder *b, const json_t *args, GError **e
     json_object_set_new(b->conf, "record.translator", json_string("value-only"));
     return TRUE;
   }
-  return gust_known_class_refuse(
+  return gust_builtin_class_refuse(
       error,
       "%s: record translators are Java code gust cannot run%s%s%s; gust has "
       "DefaultRecordTranslator (fields topic, partition, offset, key, value) and "
@@ -252,16 +253,16 @@ static gboolean set_enum(spout_builder *b, const char *method, const json_t *arg
       return TRUE;
     }
   g_autofree char *list = g_strjoinv(", ", (char **)allowed);
-  return gust_known_class_refuse(error, "%s: %s takes one of %s (got %s)", b->what, method, list,
-                                 name ? name : "a value that is not a name");
+  return gust_builtin_class_refuse(error, "%s: %s takes one of %s (got %s)", b->what, method, list,
+                                   name ? name : "a value that is not a name");
 }
 
 static gboolean set_integer(spout_builder *b, const char *method, const json_t *arg,
                             const char *key, json_int_t min, GError **error)
 {
   if (!json_is_integer(arg) || json_integer_value(arg) < min)
-    return gust_known_class_refuse(error, "%s: %s takes an integer >= %" JSON_INTEGER_FORMAT,
-                                   b->what, method, min);
+    return gust_builtin_class_refuse(error, "%s: %s takes an integer >= %" JSON_INTEGER_FORMAT,
+                                     b->what, method, min);
   if (key) json_object_set_new(b->conf, key, json_integer(json_integer_value(arg)));
   return TRUE;
 }
@@ -274,7 +275,7 @@ static gboolean set_prop(spout_builder *b, const json_t *args, GError **error)
   const char *key = json_string_value(json_array_get(args, 0));
   g_autofree char *value = gust_json_scalar_text(json_array_get(args, 1));
   if (json_array_size(args) != 2 || !key || !value)
-    return gust_known_class_refuse(error, "%s: setProp takes (key, value) or (map)", b->what);
+    return gust_builtin_class_refuse(error, "%s: setProp takes (key, value) or (map)", b->what);
   json_object_set_new(props, key, json_string(value));
   return TRUE;
 }
@@ -288,25 +289,25 @@ static gboolean apply_call(spout_builder *b, const json_t *call, GError **error)
   const json_t *args = json_object_get(call, "args");
   const json_t *arg = json_array_get(args, 0);
   gsize n = json_array_size(args);
-  if (!name) return gust_known_class_refuse(error, "%s: a call without a name", b->what);
+  if (!name) return gust_builtin_class_refuse(error, "%s: a call without a name", b->what);
   if (g_str_equal(name, "setProp")) return set_prop(b, args, error);
   if (g_str_equal(name, "setRecordTranslator")) return read_translator(b, args, error);
   if (n != 1)
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error,
         "%s: %s with %zu arguments is not a KafkaSpoutConfig.Builder method gust "
         "knows",
         b->what, name, n);
   if (g_str_equal(name, "setGroupId")) {
     if (!json_is_string(arg))
-      return gust_known_class_refuse(error, "%s: setGroupId takes a string", b->what);
+      return gust_builtin_class_refuse(error, "%s: setGroupId takes a string", b->what);
     json_object_set(json_object_get(b->conf, "props"), "group.id", (json_t *)arg);
     return TRUE;
   }
   if (g_str_equal(name, "setFirstPollOffsetStrategy")) {
     const char *strategy = gust_json_enum_name(arg);
     if (strategy && g_str_has_suffix(strategy, "TIMESTAMP"))
-      return gust_known_class_refuse(
+      return gust_builtin_class_refuse(
           error, "%s: the %s first poll offset strategy is for the Trident spout only", b->what,
           strategy);
     return set_enum(b, name, arg, "first.poll.offset.strategy", strategies, error);
@@ -325,16 +326,16 @@ static gboolean apply_call(spout_builder *b, const json_t *call, GError **error)
     return set_integer(b, name, arg, NULL, 0, error);
   if (g_str_equal(name, "setEmitNullTuples") || g_str_equal(name, "setTupleTrackingEnforced")) {
     if (!json_is_boolean(arg))
-      return gust_known_class_refuse(error, "%s: %s takes true or false", b->what, name);
+      return gust_builtin_class_refuse(error, "%s: %s takes true or false", b->what, name);
     if (g_str_equal(name, "setEmitNullTuples"))
       json_object_set(b->conf, "emit.null.tuples", (json_t *)arg);
     return TRUE;
   }
   if (g_str_equal(name, "setRetry")) return read_retry(b, arg, error);
   if (g_str_equal(name, "setTupleListener"))
-    return gust_known_class_refuse(error, "%s: tuple listeners are Java code gust cannot run",
-                                   b->what);
-  return gust_known_class_refuse(
+    return gust_builtin_class_refuse(error, "%s: tuple listeners are Java code gust cannot run",
+                                     b->what);
+  return gust_builtin_class_refuse(
       error, "%s: %s is not a KafkaSpoutConfig.Builder method gust knows", b->what, name);
 }
 
@@ -343,7 +344,7 @@ static gboolean check_props(spout_builder *b, GError **error)
 {
   json_t *props = json_object_get(b->conf, "props");
   if (json_object_get(props, "enable.auto.commit"))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error,
         "%s: the consumer setting enable.auto.commit is not supported; choose the "
         "behaviour with setProcessingGuarantee",
@@ -363,7 +364,7 @@ static gboolean read_builder(spout_builder *b, const json_t *bean, const char *i
   const json_t *args =
       factory ? json_object_get(bean, "factoryArgs") : gust_object_def_constructor_args(bean);
   if (factory && !g_str_equal(factory, "builder"))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error, "%s: KafkaSpoutConfig has no factory method '%s' (use \"builder\")", what, factory);
   if (!read_constructor(b, args, error)) return FALSE;
   json_t *calls = gust_object_def_calls(bean);
@@ -397,37 +398,36 @@ static gboolean read_config(spout_builder *b, const json_t *ref, GError **error)
   json_t *args = gust_object_def_constructor_args(bean);
   if (!gust_object_def_class_is(bean, "KafkaSpoutConfig") || json_array_size(args) != 1 ||
       !gust_object_def_is_ref(json_array_get(args, 0)))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error,
         "KafkaSpout takes a KafkaSpoutConfig: component '%s' (%s) must be a "
         "KafkaSpoutConfig with constructorArgs [ref: BUILDER], or a %s",
         id, gust_object_def_class(bean), BUILDER_CLASS);
   if (json_array_size(gust_object_def_config_methods(bean)) ||
       json_array_size(json_object_get(bean, "properties")))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error, "KafkaSpoutConfig '%s': configure the builder, not the built config", id);
   const char *builder_id;
   const json_t *builder =
       gust_object_def_deref(b->context, json_array_get(args, 0), &builder_id, error);
   if (!builder) return FALSE;
   if (!is_builder(builder))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error, "KafkaSpoutConfig '%s' is built from component '%s', a %s; expected a %s", id,
         builder_id, gust_object_def_class(builder), BUILDER_CLASS);
   return read_builder(b, builder, builder_id, error);
 }
 
-gboolean gust_kafka_spout_configure(gust_component *component, const json_t *definition,
-                                    const gust_known_class_context *context, GError **error)
+static gboolean configure_kafka_spout(gust_component *component, const json_t *definition,
+                                      const gust_builtin_class_context *context, GError **error)
 {
-  static const char *const class_name = "org.apache.storm.kafka.spout.KafkaSpout";
   static const char *const record_fields[] = {"topic", "partition", "offset", "key", "value", NULL};
   static const char *const value_fields[] = {"value", NULL};
   if (!gust_object_def_refuse_properties_and_factory(definition, error)) return FALSE;
   json_t *args = gust_object_def_constructor_args(definition);
   if (json_array_size(args) != 1 || !gust_object_def_is_ref(json_array_get(args, 0)) ||
       json_array_size(gust_object_def_config_methods(definition)))
-    return gust_known_class_refuse(
+    return gust_builtin_class_refuse(
         error, "KafkaSpout takes one constructor argument, a ref to a KafkaSpoutConfig "
                "component (and no config methods)");
   spout_builder b = {.context = context, .conf = default_conf()};
@@ -438,7 +438,17 @@ gboolean gust_kafka_spout_configure(gust_component *component, const json_t *def
   gboolean value_only =
       g_str_equal(json_string_value(json_object_get(b.conf, "record.translator")), "value-only");
   gust_component_set_conf_value(component, GUST_KAFKA_SPOUT_CONF, b.conf);
-  gust_component_set_impl(component, gust_impl_new_builtin(class_name));
+  gust_component_set_impl(component, gust_impl_new_builtin(gust_kafka_spout_class.class_name));
   return gust_component_declare_stream(component, GUST_DEFAULT_STREAM,
                                        value_only ? value_fields : record_fields, FALSE, error);
 }
+
+GUST_BUILTIN_RUNTIME(gust_kafka_spout_def); /* compat/kafka/ */
+
+const gust_builtin_class gust_kafka_spout_class = {
+    .class_name = "org.apache.storm.kafka.spout.KafkaSpout",
+    .kind = GUST_COMPONENT_SPOUT,
+    .impl_kind = GUST_IMPL_BUILTIN,
+    .configure = configure_kafka_spout,
+    .runtime = &gust_kafka_spout_def,
+};

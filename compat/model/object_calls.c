@@ -11,7 +11,7 @@
  * `configMethods: [{name: setGroupId, args: [g]}]` alike.
  *
  * References ({ref: id}) resolve against the beans of the topology being
- * built (gust_known_class_context.topology).  Enum constants come as bare
+ * built (gust_builtin_class_context.topology).  Enum constants come as bare
  * names ("EARLIEST"); a qualified "FirstPollOffsetStrategy.EARLIEST" is read
  * as its last part.  Nothing here keeps state; results are borrowed from
  * the definitions unless documented otherwise.  Runs on the loader's
@@ -28,7 +28,7 @@ gboolean gust_object_def_is_ref(const json_t *value)
          json_is_string(json_object_get(value, "ref"));
 }
 
-const json_t *gust_object_def_deref(const gust_known_class_context *context, const json_t *value,
+const json_t *gust_object_def_deref(const gust_builtin_class_context *context, const json_t *value,
                                     const char **id, GError **error)
 {
   const char *ref = json_string_value(json_object_get(value, "ref"));
@@ -141,7 +141,7 @@ static gboolean put_all(json_t *out, const json_t *map, const char *what, GError
 
 /* A java.util.Properties / HashMap bean: constructorArgs [] or [map], then
  * put(k, v), setProperty(k, v), putAll(map) calls. */
-static gboolean read_map_bean(const gust_known_class_context *context, const json_t *bean,
+static gboolean read_map_bean(const gust_builtin_class_context *context, const json_t *bean,
                               const char *id, json_t *out, GError **error)
 {
   g_autofree char *what = g_strdup_printf("component '%s' (%s)", id, gust_object_def_class(bean));
@@ -181,7 +181,7 @@ static gboolean read_map_bean(const gust_known_class_context *context, const jso
   return TRUE;
 }
 
-gboolean gust_object_def_read_map(const gust_known_class_context *context, const json_t *value,
+gboolean gust_object_def_read_map(const gust_builtin_class_context *context, const json_t *value,
                                   json_t *out, const char *what, GError **error)
 {
   if (json_is_object(value) && !gust_object_def_is_ref(value))

@@ -164,8 +164,8 @@ static gboolean read_constructor(shell_settings *settings, const json_t *definit
   return TRUE;
 }
 
-gboolean gust_shell_wrapper_configure(gust_component *component, const json_t *definition,
-                                      const gust_known_class_context *context, GError **error)
+static gboolean configure_shell_wrapper(gust_component *component, const json_t *definition,
+                                        const gust_builtin_class_context *context, GError **error)
 {
   const char *class_name = json_string_value(json_object_get(definition, "className"));
   shell_settings settings = {
@@ -201,3 +201,17 @@ gboolean gust_shell_wrapper_configure(gust_component *component, const json_t *d
   g_ptr_array_unref(settings.env);
   return ok;
 }
+
+const gust_builtin_class gust_flux_shell_spout_class = {
+    .class_name = "org.apache.storm.flux.wrappers.spouts.FluxShellSpout",
+    .kind = GUST_COMPONENT_SPOUT,
+    .impl_kind = GUST_IMPL_MULTILANG,
+    .configure = configure_shell_wrapper,
+};
+
+const gust_builtin_class gust_flux_shell_bolt_class = {
+    .class_name = "org.apache.storm.flux.wrappers.bolts.FluxShellBolt",
+    .kind = GUST_COMPONENT_BOLT,
+    .impl_kind = GUST_IMPL_MULTILANG,
+    .configure = configure_shell_wrapper,
+};

@@ -135,8 +135,8 @@ static gboolean refuse_java_class(const gust_component *component, const char *c
                                   GError **error)
 {
   gboolean spout = component->kind == GUST_COMPONENT_SPOUT;
-  char *shell = gust_known_class_names(component->kind, GUST_IMPL_MULTILANG);
-  char *builtins = gust_known_class_names(component->kind, GUST_IMPL_BUILTIN);
+  char *shell = gust_builtin_class_names(component->kind, GUST_IMPL_MULTILANG);
+  char *builtins = gust_builtin_class_names(component->kind, GUST_IMPL_BUILTIN);
   component_error(error, GUST_TOPOLOGY_ERROR_UNSUPPORTED_CLASS, component,
                   "Java class '%s' cannot run in gust (there is no JVM host yet). Instead use "
                   "a multilang %s (className %s with the command to run), a native C %s "
@@ -166,8 +166,8 @@ static gboolean check_implementation(const gust_component *component, GError **e
   case GUST_IMPL_JAVA:
     return refuse_java_class(component, impl->java.class_name, error);
   case GUST_IMPL_BUILTIN: {
-    const gust_known_class *known = gust_known_class_lookup(impl->builtin.class_name);
-    if (!known || known->impl_kind != GUST_IMPL_BUILTIN || known->kind != component->kind)
+    const gust_builtin_class *row = gust_builtin_class_lookup(impl->builtin.class_name);
+    if (!row || row->impl_kind != GUST_IMPL_BUILTIN || row->kind != component->kind)
       return refuse_java_class(component, impl->builtin.class_name, error);
     return TRUE;
   }

@@ -1,4 +1,5 @@
-/* builtin_components.c — stand-ins for Storm classes, behaving as Storm's:
+/* builtin_components.c — the runtime side of Storm's sample components,
+ * behaving as Storm's:
  *
  *  org.apache.storm.testing.TestWordSpout: every 100 ms emits one of five
  *    names on "default" (field "word"), unreliably.
@@ -7,17 +8,16 @@
  *    (a BasicBolt).
  *  org.apache.storm.flux.wrappers.bolts.LogInfoBolt: logs every tuple at
  *    INFO level and acks it; declares no output.
- *  org.apache.storm.kafka.spout.KafkaSpout, org.apache.storm.kafka.bolt.KafkaBolt:
- *    on librdkafka, in compat/kafka/.
  *
- * Their output streams are declared by the topology model (its table of
- * built-in classes), not here.  State per instance; no globals.
+ * Each definition is the runtime hook of its class's row in the registry of
+ * built-in classes (<gust/builtin_class.h>); the row, in
+ * compat/model/storm_sample_classes.c, names it by symbol, declares its
+ * output streams and checks its constructor arguments.  The runtime finds
+ * it through the row, so no class name is spelled here.
+ * State per instance; no globals.
  */
 #include "builtin_components.h"
-#include "kafka_builtins.h" /* KafkaSpout, KafkaBolt: compat/kafka/ */
 #include "task_log.h"
-
-#include <string.h>
 
 /* ---- TestWordSpout ---- */
 
@@ -54,7 +54,7 @@ static void word_spout_close(void *state)
   g_free(s);
 }
 
-static const gust_component_def test_word_spout = {
+const gust_component_def gust_test_word_spout_def = {
     .abi = GUST_NATIVE_ABI,
     .kind = GUST_DEF_SPOUT,
     .open = word_spout_open,
@@ -98,7 +98,7 @@ static void counter_close(void *state)
   g_hash_table_destroy(state);
 }
 
-static const gust_component_def test_word_counter = {
+const gust_component_def gust_test_word_counter_def = {
     .abi = GUST_NATIVE_ABI,
     .kind = GUST_DEF_BOLT,
     .open = counter_open,
@@ -147,27 +147,10 @@ static void log_close(void *state)
   g_free(t);
 }
 
-static const gust_component_def log_info_bolt = {
+const gust_component_def gust_log_info_bolt_def = {
     .abi = GUST_NATIVE_ABI,
     .kind = GUST_DEF_BOLT,
     .open = log_open,
     .execute = log_execute,
     .close = log_close,
 };
-
-const gust_component_def *rt_builtin_component(const char *class_name)
-{
-  static const struct {
-    const char *class_name;
-    const gust_component_def *def;
-  } table[] = {
-      {"org.apache.storm.testing.TestWordSpout", &test_word_spout},
-      {"org.apache.storm.testing.TestWordCounter", &test_word_counter},
-      {"org.apache.storm.flux.wrappers.bolts.LogInfoBolt", &log_info_bolt},
-      {"org.apache.storm.kafka.spout.KafkaSpout", &gust_kafka_spout_def},
-      {"org.apache.storm.kafka.bolt.KafkaBolt", &gust_kafka_bolt_def},
-  };
-  for (size_t i = 0; i < G_N_ELEMENTS(table); i++)
-    if (!strcmp(table[i].class_name, class_name)) return table[i].def;
-  return NULL;
-}

@@ -6,7 +6,8 @@
  * runtime.
  */
 #include "runtime_private.h"
-#include "builtin_components.h"
+
+#include <gust/builtin_class.h>
 
 #include <gmodule.h>
 #include <string.h>
@@ -118,15 +119,18 @@ gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error)
   switch (impl->kind) {
   case GUST_IMPL_NATIVE:
     return load_native(rt, c, impl, error);
-  case GUST_IMPL_BUILTIN:
-    c->def = rt_builtin_component(impl->builtin.class_name);
+  case GUST_IMPL_BUILTIN: {
+    /* the runtime hook of the class's registry row */
+    const gust_builtin_class *row = gust_builtin_class_lookup(impl->builtin.class_name);
+    c->def = row && row->impl_kind == GUST_IMPL_BUILTIN ? row->runtime : NULL;
     if (!c->def) {
       g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
-                  "component '%s': built-in class %s has no implementation yet", c->id,
+                  "component '%s': built-in class %s has no runtime implementation", c->id,
                   impl->builtin.class_name);
       return FALSE;
     }
     return TRUE;
+  }
   case GUST_IMPL_MULTILANG: {
     /* a subprocess (compat/multilang/); its streams were declared when the
      * topology was loaded.  Bolts need no definition: their operator is

@@ -46,7 +46,7 @@ typedef struct gust_declarer gust_declarer;
 
 typedef enum { GUST_DEF_SPOUT = 1, GUST_DEF_BOLT = 2 } gust_def_kind;
 
-typedef struct {
+typedef struct gust_component_def {
   uint32_t abi; /* GUST_NATIVE_ABI */
   gust_def_kind kind;
   /* Declares the output streams; conf is the component's configuration
