@@ -70,6 +70,19 @@ static void leave_epoch(rt_epoch_ledger *l, rt_ledger_msg *m)
   if (m->deferred) l->n_deferred--;
 }
 
+/* Settles m, unsettled in an epoch still queued: fn hears of it.  fn (the
+ * spout's ack or fail) may emit, growing the open epoch's array, so it is
+ * handed a copy. */
+static void settle_in_epoch(rt_epoch_ledger *l, rt_ledger_msg *m, rt_ledger_fn fn, void *data)
+{
+  rt_ledger_msg gone = *m;
+  leave_epoch(l, m);
+  m->msg_id = fc_null(); /* moved */
+  l->n_open--;
+  fn(&gone, data);
+  rt_value_free_heap(&gone.msg_id);
+}
+
 void rt_ledger_add(rt_epoch_ledger *l, uint64_t epoch, uint64_t root, const fc_value *msg_id,
                    int64_t emitted_ns)
 {
@@ -138,11 +151,7 @@ bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, vo
   rt_ledger_epoch *e;
   rt_ledger_msg *m = find_open(l, root, &e);
   if (m) {
-    leave_epoch(l, m);
-    l->n_open--;
-    fn(m, data);
-    rt_value_free_heap(&m->msg_id);
-    m->msg_id = fc_null(); /* epoch_free() frees it again */
+    settle_in_epoch(l, m, fn, data);
     return true;
   }
   m = g_hash_table_lookup(l->covered, &root);
@@ -175,12 +184,7 @@ static void expire_deferred(rt_epoch_ledger *l, int64_t before, rt_ledger_fn fn,
     rt_ledger_epoch *e = it->data;
     for (guint i = 0; i < e->msgs->len; i++) {
       rt_ledger_msg *m = &g_array_index(e->msgs, rt_ledger_msg, i);
-      if (m->settled || !m->deferred || m->emitted_ns >= before) continue;
-      leave_epoch(l, m);
-      l->n_open--;
-      fn(m, data);
-      rt_value_free_heap(&m->msg_id);
-      m->msg_id = fc_null(); /* epoch_free() frees it again */
+      if (!m->settled && m->deferred && m->emitted_ns < before) settle_in_epoch(l, m, fn, data);
     }
   }
 }
