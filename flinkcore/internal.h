@@ -59,6 +59,7 @@ typedef struct fc_loop {
   _Atomic int64_t in_flight; /* records on internal edges, or being processed */
   _Atomic int open_tasks;    /* members whose other inputs have not all ended */
   _Atomic int done;          /* quiet: every member ends its input */
+  bool drop_at_end;          /* fc_job_options.loops_drop_at_end */
 } fc_loop;
 
 /* Finds g's loops (*loops, always set: the caller frees it) and feedback

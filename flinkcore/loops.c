@@ -206,18 +206,24 @@ void fc_loops_add_task(fc_job *job, fc_task *t)
 {
   if (t->v->loop < 0) return;
   fc_loop *l = g_ptr_array_index(job->loops, t->v->loop);
+  l->drop_at_end = job->opts.loops_drop_at_end;
   t->loop = l;
   l->tasks = g_renew(fc_task *, l->tasks, l->n_tasks + 1);
   l->tasks[l->n_tasks++] = t;
   if (t->n_ext_ins > 0) atomic_fetch_add(&l->open_tasks, 1);
 }
 
-/* The loop may have become quiet: if so, end it (once). */
+/* The loop may have become quiet (or, dropping at end, its input from
+ * outside may have ended): if so, end it (once). */
 static void check_quiet(fc_loop *l, int64_t in_flight, int open_tasks)
 {
-  if (in_flight != 0 || open_tasks != 0) return;
+  if (open_tasks != 0 || (in_flight != 0 && !l->drop_at_end)) return;
   int expected = 0;
   if (!atomic_compare_exchange_strong(&l->done, &expected, 1)) return;
+  if (in_flight > 0)
+    g_message("dropped %" G_GINT64_FORMAT " record%s still circulating in the loop %s at the end "
+              "of its input",
+              (gint64)in_flight, in_flight == 1 ? "" : "s", l->description);
   for (int i = 0; i < l->n_tasks; i++)
     fc_task_wake(l->tasks[i]);
 }

@@ -9,7 +9,11 @@
  * epoch is found by its root range and the message by binary search.  A
  * message whose tuples were still inside a loop of the topology when its
  * checkpoint was taken is moved to the open epoch (rt_ledger_defer),
- * inserted in root order; the copy it leaves is marked settled.
+ * inserted in root order; the copy it leaves is marked settled.  A
+ * message deferred again at every checkpoint (its tree circulates in a
+ * loop forever) fails once it has waited past the message timeout, like a
+ * held one (rt_ledger_expire); n_deferred lets the sweep skip the epochs
+ * when no message is deferred.
  *
  * Holds.  A bolt that still holds a tuple when a checkpoint's barrier
  * reaches it reports the tuple's roots (hold +1) and, once it settles the
@@ -38,6 +42,7 @@ void rt_ledger_init(rt_epoch_ledger *l)
   g_queue_init(&l->epochs);
   l->covered = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, covered_free);
   l->n_open = 0;
+  l->n_deferred = 0;
 }
 
 static void epoch_free(rt_ledger_epoch *e)
@@ -55,6 +60,27 @@ void rt_ledger_clear(rt_epoch_ledger *l)
   g_queue_clear_full(&l->epochs, (GDestroyNotify)epoch_free);
   g_clear_pointer(&l->covered, g_hash_table_destroy);
   l->n_open = 0;
+  l->n_deferred = 0;
+}
+
+/* m, unsettled in an epoch, is settled or moved out of the epochs. */
+static void leave_epoch(rt_epoch_ledger *l, rt_ledger_msg *m)
+{
+  m->settled = true;
+  if (m->deferred) l->n_deferred--;
+}
+
+/* Settles m, unsettled in an epoch still queued: fn hears of it.  fn (the
+ * spout's ack or fail) may emit, growing the open epoch's array, so it is
+ * handed a copy. */
+static void settle_in_epoch(rt_epoch_ledger *l, rt_ledger_msg *m, rt_ledger_fn fn, void *data)
+{
+  rt_ledger_msg gone = *m;
+  leave_epoch(l, m);
+  m->msg_id = fc_null(); /* moved */
+  l->n_open--;
+  fn(&gone, data);
+  rt_value_free_heap(&gone.msg_id);
 }
 
 void rt_ledger_add(rt_epoch_ledger *l, uint64_t epoch, uint64_t root, const fc_value *msg_id,
@@ -82,11 +108,12 @@ void rt_ledger_settle_through(rt_epoch_ledger *l, uint64_t last, rt_ledger_fn fn
       if (m->settled) continue;
       if (m->holds) { /* a bolt still holds part of its tree: acked on release */
         rt_ledger_msg *kept = g_memdup2(m, sizeof *m);
+        leave_epoch(l, m);
         m->msg_id = fc_null(); /* moved */
         g_hash_table_insert(l->covered, &kept->root, kept);
         continue;
       }
-      m->settled = true;
+      leave_epoch(l, m);
       l->n_open--;
       fn(m, data);
     }
@@ -124,11 +151,7 @@ bool rt_ledger_settle_one(rt_epoch_ledger *l, uint64_t root, rt_ledger_fn fn, vo
   rt_ledger_epoch *e;
   rt_ledger_msg *m = find_open(l, root, &e);
   if (m) {
-    m->settled = true;
-    l->n_open--;
-    fn(m, data);
-    rt_value_free_heap(&m->msg_id);
-    m->msg_id = fc_null(); /* epoch_free() frees it again */
+    settle_in_epoch(l, m, fn, data);
     return true;
   }
   m = g_hash_table_lookup(l->covered, &root);
@@ -154,8 +177,21 @@ bool rt_ledger_hold(rt_epoch_ledger *l, uint64_t root, int delta, rt_ledger_fn f
   return true;
 }
 
-void rt_ledger_expire_covered(rt_epoch_ledger *l, int64_t before, rt_ledger_fn fn, void *data)
+/* Fails the deferred messages emitted before `before`, in emit order. */
+static void expire_deferred(rt_epoch_ledger *l, int64_t before, rt_ledger_fn fn, void *data)
 {
+  for (GList *it = l->epochs.head; it && l->n_deferred; it = it->next) {
+    rt_ledger_epoch *e = it->data;
+    for (guint i = 0; i < e->msgs->len; i++) {
+      rt_ledger_msg *m = &g_array_index(e->msgs, rt_ledger_msg, i);
+      if (!m->settled && m->deferred && m->emitted_ns < before) settle_in_epoch(l, m, fn, data);
+    }
+  }
+}
+
+void rt_ledger_expire(rt_epoch_ledger *l, int64_t before, rt_ledger_fn fn, void *data)
+{
+  if (l->n_deferred) expire_deferred(l, before, fn, data);
   GHashTableIter it;
   gpointer value;
   g_hash_table_iter_init(&it, l->covered);
@@ -174,8 +210,10 @@ bool rt_ledger_defer(rt_epoch_ledger *l, uint64_t root, uint64_t epoch)
   rt_ledger_msg *m = find_open(l, root, &from);
   if (!m || from->epoch >= epoch) return false;
   rt_ledger_msg moved = *m;
-  m->settled = true;
+  leave_epoch(l, m);
   m->msg_id = fc_null(); /* moved */
+  moved.deferred = true;
+  l->n_deferred++;
   rt_ledger_epoch *to = g_queue_peek_tail(&l->epochs);
   if (to->epoch != epoch) {
     to = g_new0(rt_ledger_epoch, 1);
@@ -218,4 +256,5 @@ void rt_ledger_settle_all(rt_epoch_ledger *l, rt_ledger_fn fn, void *data)
     epoch_free(e);
   }
   l->n_open = 0;
+  l->n_deferred = 0;
 }

@@ -13,12 +13,14 @@ typedef struct {
   int64_t emitted_ns;
   uint32_t holds; /* tuples of its tree a bolt held at a barrier and has not settled yet */
   bool settled;
+  bool deferred; /* moved to a later epoch by rt_ledger_defer */
 } rt_ledger_msg;
 
 typedef struct {
   GQueue epochs;       /* rt_ledger_epoch*, oldest first */
   GHashTable *covered; /* &root -> rt_ledger_msg*: a checkpoint after it completed, still held */
   uint64_t n_open;     /* messages not settled yet (covered ones included) */
+  uint64_t n_deferred; /* of those, deferred ones still in an epoch */
 } rt_epoch_ledger;
 
 typedef void (*rt_ledger_fn)(const rt_ledger_msg *msg, void *data);
@@ -44,9 +46,10 @@ bool rt_ledger_hold(rt_epoch_ledger *l, uint64_t root, int delta, rt_ledger_fn f
  * oldest), then the open epochs in emit order, and forgets them all: the
  * job is torn down and they fail. */
 void rt_ledger_settle_all(rt_epoch_ledger *l, rt_ledger_fn fn, void *data);
-/* Calls fn for every covered message emitted before `before` (fc_now_ns
- * clock) and forgets it: held past the message timeout, it fails. */
-void rt_ledger_expire_covered(rt_epoch_ledger *l, int64_t before, rt_ledger_fn fn, void *data);
+/* Calls fn for every covered or deferred message emitted before `before`
+ * (fc_now_ns clock) and forgets it: held by a bolt, or circulating in a
+ * loop, past the message timeout, it fails. */
+void rt_ledger_expire(rt_epoch_ledger *l, int64_t before, rt_ledger_fn fn, void *data);
 
 /* Moves root's message, unsettled, to epoch (the spout's open one, newer
  * than every epoch held): a completed checkpoint that closes its old epoch

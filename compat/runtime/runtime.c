@@ -350,7 +350,10 @@ gboolean rt_make_job(gust_runtime *rt, GError **error)
       rt->comp_of_task[c->first_task + t] = c;
     }
   }
-  fc_job_options opts = {.threads = rt->threads, .name = gust_topology_name(rt->topology)};
+  /* A loop ends once its spouts have finished (their messages settled), dropping what
+   * still circulates in it, as Storm's kill drops what is in flight (README, cycles). */
+  fc_job_options opts = {
+      .threads = rt->threads, .name = gust_topology_name(rt->topology), .loops_drop_at_end = true};
   if (!checkpoint_options(rt, &opts, error)) {
     fc_graph_free(g);
     return FALSE;

@@ -16,13 +16,15 @@
  * still held a tuple at the barrier (it said so, MSG_SPOUT_HOLDS, before
  * acknowledging its snapshot): they are acked when the bolt reports the
  * tuple settled, or fail once they have waited topology.message.timeout.secs
- * (the sweep).  When a checkpoint is aborted (it could not complete within
- * the message timeout), its messages fail, so the spout replays them as on
- * Storm.  A bolt's fail arrives at once from the bolt.  A spout at its
- * max.spout.pending cap asks for an early checkpoint instead of waiting for
- * the next interval (topology.gust.checkpoint.at.max.pending, default
- * true), unless every pending message is covered by a completed checkpoint
- * already and only waits for a bolt.
+ * (the sweep).  A message whose tuples were still circulating in a loop
+ * of the topology at the checkpoint is deferred to a later one
+ * (epoch_ledger.c); one deferred past topology.message.timeout.secs (a
+ * loop that re-emits forever) fails too.  When a checkpoint is aborted (it could not complete
+ * within the message timeout), its messages fail, so the spout replays them as on Storm.  A bolt's
+ * fail arrives at once from the bolt.  A spout at its max.spout.pending cap asks for an early
+ * checkpoint instead of waiting for the next interval (topology.gust.checkpoint.at.max.pending,
+ * default true), unless every pending message is covered by a completed checkpoint already and only
+ * waits for a bolt, or is deferred (waits for a loop).
  *
  * Stopping: MSG_SPOUT_DEACTIVATE calls deactivate(), stops next_tuple(),
  * and ends the task's input once nothing is pending (acked, failed or
@@ -171,7 +173,9 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
   if (!h->active) return FC_PRODUCE_WAIT; /* until activated */
   if (comp->max_pending > 0 && in_flight(h) >= (uint64_t)comp->max_pending) {
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT && h->early_checkpoint &&
-        !h->asked_checkpoint && h->out.ledger.n_open > g_hash_table_size(h->out.ledger.covered)) {
+        !h->asked_checkpoint &&
+        h->out.ledger.n_open >
+            g_hash_table_size(h->out.ledger.covered) + h->out.ledger.n_deferred) {
       h->asked_checkpoint = true;
       fc_job_trigger_checkpoint(fc_task_job(task));
     }
@@ -230,14 +234,15 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
 }
 
 /* Fails what has waited longer than the message timeout: in checkpoint
- * mode, what a bolt still holds after a checkpoint covered it. */
+ * mode, what a bolt still holds after a checkpoint covered it, and what a
+ * loop keeps circulating (deferred at every checkpoint). */
 static gboolean spout_timer(fc_task *task, void *state, uint32_t timer_id, GError **error)
 {
   spout_host *h = state;
   int64_t limit = fc_now_ns() - h->comp->rt->timeout_ns;
   if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT) {
     settle_args args = {.h = h, .failed = true};
-    rt_ledger_expire_covered(&h->out.ledger, limit, settled_from_ledger, &args);
+    rt_ledger_expire(&h->out.ledger, limit, settled_from_ledger, &args);
     return TRUE;
   }
   GArray *expired = g_array_new(FALSE, FALSE, sizeof(uint64_t));

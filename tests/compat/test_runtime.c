@@ -1,7 +1,8 @@
 /* test_runtime.c — Storm semantics on the engine, end to end: every
  * grouping routes as Storm's does, tuple trees are acked (or failed)
  * exactly once, a bolt that never acks makes the spout fail by timeout,
- * max.spout.pending caps what is in flight, tick tuples arrive at their
+ * max.spout.pending caps what is in flight, a loop that echoes forever
+ * fails its messages by timeout and still stops, tick tuples arrive at their
  * configured frequency per component, and components see Storm's context.
  *
  * The components are C definitions (test_components.c, and the pairing
@@ -67,9 +68,26 @@ static const gust_component_def pair_bolt_def = {.abi = GUST_NATIVE_ABI,
                                                  .execute = pair_execute,
                                                  .close = pair_close};
 
+/* ---- an echo bolt: emits its input again, anchored, and acks it ---- */
+
+static gboolean echo_execute(void *state, const gust_tuple *input, gust_collector *out,
+                             GError **error)
+{
+  fc_value v = *gust_tuple_get(input, 0);
+  gust_emit(out, NULL, &input, 1, &v, 1, NULL, 0);
+  gust_ack(out, input);
+  return TRUE;
+}
+
+static const gust_component_def echo_bolt_def = {.abi = GUST_NATIVE_ABI,
+                                                 .kind = GUST_DEF_BOLT,
+                                                 .declare_outputs = pair_declare,
+                                                 .execute = echo_execute};
+
 static const gust_component_def *lookup(const char *library, const char *symbol, void *data)
 {
   if (!strcmp(symbol, "pair")) return &pair_bolt_def;
+  if (!strcmp(symbol, "echo")) return &echo_bolt_def;
   return test_lookup(library, symbol, data);
 }
 
@@ -312,6 +330,34 @@ static void test_bolt_that_never_acks_causes_timeout_fails(void)
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, 0);
   g_assert_cmpfloat(took, >=, 1.0); /* not before the timeout (however late) */
+  gust_topology_free(t);
+  seen_clear();
+}
+
+/* A bolt subscribed to its own stream that echoes every tuple: the trees
+ * go round forever, so every message fails after the message timeout (in
+ * checkpoint mode too, where each checkpoint defers it), and the stop ends
+ * anyway, dropping what still circulates. */
+static void test_an_endless_loop_fails_by_timeout_and_stops(void)
+{
+  enum { N = 20 };
+  seen_reset();
+  gust_topology *t = gust_topology_new("endless");
+  conf_set(t, "topology.message.timeout.secs", json_integer(1));
+  conf_set(t, "topology.gust.checkpoint.interval.ms", json_integer(100));
+  gust_component *spout = add(t, "numbers", "numbers", 1);
+  gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
+  gust_component *echo = add(t, "echo", "echo", 1);
+  subscribe(echo, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  subscribe(echo, "echo", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  run(t, N); /* the stop must end: run() asserts it does */
+  g_assert_cmpuint(g_hash_table_size(seen.failed), ==, N);
+  g_assert_cmpuint(g_hash_table_size(seen.acked), ==, 0);
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, seen.failed);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    g_assert_cmpuint(GPOINTER_TO_SIZE(v), ==, 1);
   gust_topology_free(t);
   seen_clear();
 }
@@ -582,6 +628,8 @@ int main(int argc, char **argv)
   add_both("tick_tuples_arrive_at_each_components_frequency",
            test_tick_tuples_arrive_at_each_components_frequency);
   add_both("context_gives_storm_task_ids", test_context_gives_storm_task_ids);
+  add_both("an_endless_loop_fails_by_timeout_and_stops",
+           test_an_endless_loop_fails_by_timeout_and_stops);
   g_test_add_func("/runtime/acker/bolt_that_never_acks_causes_timeout_fails",
                   test_bolt_that_never_acks_causes_timeout_fails);
   g_test_add_func("/runtime/checkpoint/acks_what_a_completed_checkpoint_covers",

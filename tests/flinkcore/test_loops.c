@@ -12,7 +12,9 @@
  * what it gets.  Record 0 may instead circulate until the test lets it go
  * (`hold_zero`): while it does, every checkpoint's barrier finds it inside
  * the loop, so bounce must be told it crossed each checkpoint, before that
- * checkpoint completes.  Nothing here waits for a wall-clock window: the
+ * checkpoint completes.  With loops_drop_at_end, record 0 circulates
+ * forever and the job still ends: the loop is dropped once its input from
+ * outside has ended.  Nothing here waits for a wall-clock window: the
  * timeouts only bound a hang.
  */
 #include "fc_test_ops.h"
@@ -90,8 +92,9 @@ typedef struct {
 } loop_run;
 
 /* Builds the job: two_step puts echo in the loop. */
-static void loop_run_start(loop_run *r, bool two_step, fc_checkpoint_mode mode, int64_t n,
-                           int max_hops, int channel_batches, int batch_records)
+static void loop_run_start_with(loop_run *r, bool two_step, fc_checkpoint_mode mode, int64_t n,
+                                int max_hops, int channel_batches, int batch_records,
+                                bool drop_at_end)
 {
   r->w.n = n;
   r->w.max_hops = max_hops;
@@ -118,11 +121,18 @@ static void loop_run_start(loop_run *r, bool two_step, fc_checkpoint_mode mode, 
   fc_job_options opts = {.threads = 2,
                          .checkpoint_mode = mode,
                          .channel_batches = channel_batches,
-                         .batch_records = batch_records};
+                         .batch_records = batch_records,
+                         .loops_drop_at_end = drop_at_end};
   GError *error = NULL;
   r->job = fc_job_new(g, &opts, &error);
   g_assert_no_error(error);
   fc_job_start(r->job);
+}
+
+static void loop_run_start(loop_run *r, bool two_step, fc_checkpoint_mode mode, int64_t n,
+                           int max_hops, int channel_batches, int batch_records)
+{
+  loop_run_start_with(r, two_step, mode, n, max_hops, channel_batches, batch_records, false);
 }
 
 /* Waits for the end, checks every record reached the sink once with
@@ -226,6 +236,46 @@ static void test_a_full_loop_does_not_deadlock(void)
   loop_run_finish(&r2);
 }
 
+/* Record 0 goes round forever: dropping at end, the job still ends once
+ * the source has, says what it dropped, and what reached the sink came
+ * once each, record 0 never. */
+static void run_an_endless_loop_is_dropped_at_end(bool two_step)
+{
+  loop_run r = {0};
+  atomic_store(&r.w.hold_zero, 1);
+  g_test_expect_message(NULL, G_LOG_LEVEL_MESSAGE,
+                        two_step
+                            ? "dropped * still circulating in the loop bounce -> echo -> bounce *"
+                            : "dropped * still circulating in the loop bounce -> bounce *");
+  loop_run_start_with(&r, two_step, FC_CHECKPOINT_ALIGNED, 1000, 2, 0, 0, true);
+  GError *error = NULL;
+  g_assert_true(fc_job_wait(r.job, HANG_MS, &error));
+  g_assert_no_error(error);
+  fc_job_free(r.job);
+  g_test_assert_expected_messages();
+  GArray *row = r.sink->rows[0];
+  g_assert_cmpuint(row->len, <, 1000);
+  g_autofree uint8_t *seen = g_new0(uint8_t, 1000);
+  for (guint i = 0; i < row->len; i++) {
+    int64_t id = g_array_index(row, int64_t, i);
+    g_assert_cmpint(id, >, 0);
+    g_assert_cmpint(id, <, 1000);
+    g_assert_cmpint(seen[id]++, ==, 0);
+  }
+  record_sink_free(r.sink);
+  g_array_free(r.w.crossed, TRUE);
+  g_array_free(r.w.completed, TRUE);
+}
+
+static void test_an_endless_self_loop_is_dropped_at_end(void)
+{
+  run_an_endless_loop_is_dropped_at_end(false);
+}
+static void test_an_endless_two_step_loop_is_dropped_at_end(void)
+{
+  run_an_endless_loop_is_dropped_at_end(true);
+}
+
 static void test_a_loop_no_source_feeds_is_refused_by_name(void)
 {
   loop_world w = {0};
@@ -260,6 +310,10 @@ int main(int argc, char **argv)
   g_test_add_func("/loops/two_step_loop_checkpoints_complete_at_least_once",
                   test_two_step_loop_checkpoints_complete_at_least_once);
   g_test_add_func("/loops/a_full_loop_does_not_deadlock", test_a_full_loop_does_not_deadlock);
+  g_test_add_func("/loops/an_endless_self_loop_is_dropped_at_end",
+                  test_an_endless_self_loop_is_dropped_at_end);
+  g_test_add_func("/loops/an_endless_two_step_loop_is_dropped_at_end",
+                  test_an_endless_two_step_loop_is_dropped_at_end);
   g_test_add_func("/loops/a_loop_no_source_feeds_is_refused_by_name",
                   test_a_loop_no_source_feeds_is_refused_by_name);
   return g_test_run();

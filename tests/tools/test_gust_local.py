@@ -81,6 +81,34 @@ streams:
     grouping: {type: SHUFFLE, streamId: "again"}
 """
 
+# TestWordCounter subscribed to its own stream: every tuple goes round
+# forever.  The message timeout is short because the test asserts it fires.
+ENDLESS_LOOP_YAML = """name: "endless"
+config:
+  topology.gust.reliability: "%s"
+  topology.gust.checkpoint.interval.ms: 50
+  topology.message.timeout.secs: 2
+spouts:
+  - id: "spout"
+    className: "org.apache.storm.flux.wrappers.spouts.FluxShellSpout"
+    constructorArgs: [["python3", "loop_spout.py"], ["msg"]]
+  - id: "words"
+    className: "org.apache.storm.testing.TestWordSpout"
+bolts:
+  - id: "counter"
+    className: "org.apache.storm.testing.TestWordCounter"
+streams:
+  - from: "spout"
+    to: "counter"
+    grouping: {type: SHUFFLE}
+  - from: "words"
+    to: "counter"
+    grouping: {type: SHUFFLE}
+  - from: "counter"
+    to: "counter"
+    grouping: {type: SHUFFLE}
+"""
+
 
 class Cycles(unittest.TestCase):
     """A bolt subscribed to its own stream: each spout tuple goes round the
@@ -118,6 +146,45 @@ class Cycles(unittest.TestCase):
 
     def test_a_self_loop_runs_in_acker_mode(self):
         self.run_loop("acker")
+
+    def run_endless_loop(self, reliability):
+        """Storm's TestWordCounter on its own stream re-emits every tuple
+        forever: the messages of the spout with ids fail after the message
+        timeout (their trees never complete), and the stop drops what still
+        circulates, says so, and ends cleanly."""
+        with tempfile.TemporaryDirectory() as d:
+            res = os.path.join(d, "resources")
+            os.mkdir(res)
+            with open(os.path.join(SOURCE, "examples", "flux", "shell", "resources",
+                                   "multilang.py")) as f:
+                helper = f.read()
+            for name, text in (("multilang.py", helper), ("loop_spout.py", LOOP_SPOUT)):
+                with open(os.path.join(res, name), "w") as f:
+                    f.write(text)
+            yaml = os.path.join(d, "endless.yaml")
+            with open(yaml, "w") as f:
+                f.write(ENDLESS_LOOP_YAML % reliability)
+            r = run("local", yaml, "--duration", "3")
+        out = r.stdout + r.stderr
+        self.assertEqual(r.returncode, 0, out)
+        self.assertRegex(r.stderr, r"dropped \d+ records? still circulating in the loop "
+                                   r"counter -> counter", out)
+        rows = summary(r.stdout)
+        emitted = rows["spout"]["emitted"]
+        self.assertGreater(emitted, 0, out)
+        self.assertGreater(rows["words"]["emitted"], 0, out)
+        self.assertEqual(rows["spout"]["acked"], 0, out)
+        self.assertEqual(rows["spout"]["failed"], emitted, out)
+        self.assertGreater(rows["counter"]["executed"], emitted, out)  # it went round
+        failed = re.findall(r"FAILED (\d+)", out)
+        self.assertEqual(sorted(int(a) for a in failed), list(range(emitted)), out)
+        self.assertNotIn("ACKED", out)
+
+    def test_an_endless_loop_stops_in_checkpoint_mode(self):
+        self.run_endless_loop("checkpoint")
+
+    def test_an_endless_loop_stops_in_acker_mode(self):
+        self.run_endless_loop("acker")
 
 
 class GustLocal(unittest.TestCase):

@@ -50,6 +50,13 @@ typedef struct {
                                          deletes: the one this job resumed from (0 = none) */
   const char *name;                   /* the job's name, recorded in its checkpoints (copied);
                                          NULL = none */
+
+  /* Loops (a cycle in the graph).  false: a loop ends once every input from
+   * outside it has ended and no record is left in it.  true: it ends as
+   * soon as every input from outside it has ended, dropping the records
+   * still circulating in it (logged once per loop), so a loop that re-emits
+   * every record forever cannot keep the job from finishing. */
+  bool loops_drop_at_end;
 } fc_job_options;
 
 /* Takes ownership of g (also on failure). NULL with FC_ERROR_INVALID_GRAPH,
