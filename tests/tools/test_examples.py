@@ -62,8 +62,9 @@ def run_block(path):
 
 
 def shortened(command, tmp):
-    command = command.replace("build/tools/gust", os.path.join(BUILD, "tools", "gust"))
+    # /tmp/ first: the build directory may itself lie under /tmp/
     command = command.replace("/tmp/", tmp + "/")
+    command = command.replace("build/tools/gust", os.path.join(BUILD, "tools", "gust"))
     if " local " in command:
         command = re.sub(r"--duration \S+ ", "", command)
         command = command.replace(" local ", " local --duration %s " % RUN_SECONDS, 1)
