@@ -114,21 +114,26 @@ class Cycles(unittest.TestCase):
     """A bolt subscribed to its own stream: each spout tuple goes round the
     loop once.  Every message is acked once, none fails, the stop is clean."""
 
-    def run_loop(self, reliability):
+    def run_flux(self, flux, scripts):
+        """Runs `flux` for 3 s beside a resources/ folder holding Storm's
+        multilang helper and `scripts` (name -> text)."""
         with tempfile.TemporaryDirectory() as d:
             res = os.path.join(d, "resources")
             os.mkdir(res)
             with open(os.path.join(SOURCE, "examples", "flux", "shell", "resources",
                                    "multilang.py")) as f:
-                helper = f.read()
-            for name, text in (("multilang.py", helper), ("loop_spout.py", LOOP_SPOUT),
-                               ("loop_bolt.py", LOOP_BOLT)):
+                scripts = dict(scripts, **{"multilang.py": f.read()})
+            for name, text in scripts.items():
                 with open(os.path.join(res, name), "w") as f:
                     f.write(text)
-            yaml = os.path.join(d, "loop.yaml")
+            yaml = os.path.join(d, "topology.yaml")
             with open(yaml, "w") as f:
-                f.write(LOOP_YAML % reliability)
-            r = run("local", yaml, "--duration", "3")
+                f.write(flux)
+            return run("local", yaml, "--duration", "3")
+
+    def run_loop(self, reliability):
+        r = self.run_flux(LOOP_YAML % reliability,
+                          {"loop_spout.py": LOOP_SPOUT, "loop_bolt.py": LOOP_BOLT})
         out = r.stdout + r.stderr
         self.assertEqual(r.returncode, 0, out)
         rows = summary(r.stdout)
@@ -152,19 +157,7 @@ class Cycles(unittest.TestCase):
         forever: the messages of the spout with ids fail after the message
         timeout (their trees never complete), and the stop drops what still
         circulates, says so, and ends cleanly."""
-        with tempfile.TemporaryDirectory() as d:
-            res = os.path.join(d, "resources")
-            os.mkdir(res)
-            with open(os.path.join(SOURCE, "examples", "flux", "shell", "resources",
-                                   "multilang.py")) as f:
-                helper = f.read()
-            for name, text in (("multilang.py", helper), ("loop_spout.py", LOOP_SPOUT)):
-                with open(os.path.join(res, name), "w") as f:
-                    f.write(text)
-            yaml = os.path.join(d, "endless.yaml")
-            with open(yaml, "w") as f:
-                f.write(ENDLESS_LOOP_YAML % reliability)
-            r = run("local", yaml, "--duration", "3")
+        r = self.run_flux(ENDLESS_LOOP_YAML % reliability, {"loop_spout.py": LOOP_SPOUT})
         out = r.stdout + r.stderr
         self.assertEqual(r.returncode, 0, out)
         self.assertRegex(r.stderr, r"dropped \d+ records? still circulating in the loop "
