@@ -29,6 +29,7 @@
 #include "thrift_server.h"
 
 #include <gio/gio.h>
+#include <gust/storm_thrift.h>
 #include <string.h>
 
 /* How much of a refused frame is read to name its method and seqid. */
@@ -247,9 +248,6 @@ static void on_refused_peek(GObject *stream, GAsyncResult *result, gpointer data
   struct client *c = data;
   gssize got = g_input_stream_read_finish(G_INPUT_STREAM(stream), result, NULL);
   if (!c->closed) {
-    char *method = NULL;
-    gint8 type = 0;
-    gint32 seqid = 0;
     guint8 header[4 + REFUSED_HEADER_PEEK];
     gsize header_len = 0;
     if (c->reply_unframed) { /* the length word was the header's first word */
@@ -257,13 +255,13 @@ static void on_refused_peek(GObject *stream, GAsyncResult *result, gpointer data
       header_len = 4;
     }
     if (got > 0) memcpy(header + header_len, c->peek, (gsize)got), header_len += (gsize)got;
-    if (!gust_thrift_parse_message_header(header, header_len, &method, &type, &seqid, NULL))
-      method = g_strdup(""), seqid = 0;
-    GBytes *reply =
-        gust_thrift_application_exception(method, seqid, GUST_TAPP_PROTOCOL_ERROR, c->refusal);
+    gust_thrift_message call = {0};
+    gust_thrift_message_parse(header, header_len, FALSE, header_len, &call, NULL);
+    GBytes *reply = gust_thrift_application_exception(call.method ? call.method : "", call.seqid,
+                                                      GUST_TAPP_PROTOCOL_ERROR, c->refusal);
     write_reply(c, reply, TRUE);
     g_bytes_unref(reply);
-    g_free(method);
+    gust_thrift_message_clear(&call);
   }
   client_unref(c);
 }

@@ -54,10 +54,4 @@ enum {
   GUST_TAPP_PROTOCOL_ERROR = 7,
 };
 
-/* Thrift message header of a frame, strict (0x8001 version word) or not.
- * Returns the number of bytes the header takes, 0 if it is malformed (error
- * says what). method is owned by the caller. */
-gsize gust_thrift_parse_message_header(const guint8 *buf, gsize len, char **method, gint8 *type,
-                                       gint32 *seqid, GError **error);
-
 #endif

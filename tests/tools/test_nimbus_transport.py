@@ -61,11 +61,11 @@ class TransportTest(unittest.TestCase):
     def test_malformed_header_gets_a_protocol_error_and_the_connection_stays(self):
         with self.nimbus.connect() as s:
             reply = self.nimbus.call(struct.pack(">II", 0x80010001, 1000) + b"abc", s)
-            self.assert_application_exception(reply, "", 0, PROTOCOL_ERROR, "method name length")
+            self.assert_application_exception(reply, "", 0, PROTOCOL_ERROR, "method name is cut short")
             reply = self.nimbus.call(struct.pack(">I", 0x12340001), s)
-            self.assert_application_exception(reply, "", 0, PROTOCOL_ERROR, "name length")
+            self.assert_application_exception(reply, "", 0, PROTOCOL_ERROR, "method name is cut short")
             reply = self.nimbus.call(struct.pack(">I", 0x80010001), s)
-            self.assert_application_exception(reply, "", 0, PROTOCOL_ERROR, "truncated")
+            self.assert_application_exception(reply, "", 0, PROTOCOL_ERROR, "cut short")
             self.assert_application_exception(self.nimbus.call(message("x", 2), s), "x", 2,
                                               UNKNOWN_METHOD, "'x'")
 
