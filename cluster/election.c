@@ -92,74 +92,85 @@ static char *create_candidate(gust_cluster *c, const char *member, GError **erro
   return name;
 }
 
-/* Event thread: one round: lead, or watch the predecessor.  Runs again if
- * the predecessor vanished before its watch was set. */
+/* Event thread: sets a watch on the candidate just before ours; FALSE if
+ * it is gone already (the caller looks again). */
+static gboolean watch_predecessor(gust_cluster *c, const char *predecessor, const char *mine)
+{
+  char *path = g_strconcat(c->root, LEADER_LOCK "/", predecessor, NULL);
+  struct Stat stat;
+  zhandle_t *zh = cluster_handle_acquire(c);
+  int rc = zoo_wexists(zh, path, predecessor_watcher, c, &stat);
+  cluster_handle_release(c);
+  g_free(path);
+  if (rc != ZOK && rc != ZNONODE)
+    g_warning("cannot watch the leader candidate before %s: %s (checked again on reconnection)",
+              mine, zerror(rc));
+  return rc != ZNONODE;
+}
+
+/* Event thread: one round of the election.  Returns TRUE when settled
+ * (leading, watching the predecessor, or failed with a warning: the next
+ * reconnection checks again); FALSE to look again. */
+static gboolean election_round(gust_cluster *c, const char *member)
+{
+  g_mutex_lock(&c->state_lock);
+  char *mine = g_strdup(c->candidate_node);
+  g_mutex_unlock(&c->state_lock);
+  GError *error = NULL;
+  if (!mine) {
+    mine = create_candidate(c, member, &error);
+    if (!mine) {
+      g_warning("cannot stand for leader: %s (tried again on reconnection)", error->message);
+      g_error_free(error);
+      return TRUE;
+    }
+    g_mutex_lock(&c->state_lock);
+    g_free(c->candidate_node);
+    c->candidate_node = g_strdup(mine);
+    g_mutex_unlock(&c->state_lock);
+  }
+  GPtrArray *names = candidates(c, &error);
+  if (!names) {
+    g_warning("cannot read the leader candidates: %s (checked again on reconnection)",
+              error->message);
+    g_error_free(error);
+    g_free(mine);
+    return TRUE;
+  }
+  guint index;
+  gboolean settled = TRUE;
+  if (!g_ptr_array_find_with_equal_func(names, mine, g_str_equal, &index)) {
+    /* Our node is gone (deleted by hand, or an old session's): stand again. */
+    g_mutex_lock(&c->state_lock);
+    g_clear_pointer(&c->candidate_node, g_free);
+    g_mutex_unlock(&c->state_lock);
+    set_leader(c, FALSE);
+    settled = FALSE;
+  } else if (index == 0) {
+    set_leader(c, TRUE);
+  } else {
+    set_leader(c, FALSE);
+    settled = watch_predecessor(c, names->pdata[index - 1], mine);
+  }
+  g_ptr_array_unref(names);
+  g_free(mine);
+  return settled;
+}
+
+/* Event thread: lead, or watch the predecessor; looks again while the
+ * predecessor vanishes before its watch is set. */
 void cluster_election_check(gust_cluster *c)
 {
-  for (int round = 0; round < 100; round++) {
-    g_mutex_lock(&c->state_lock);
-    char *member = g_strdup(c->member);
-    char *mine = g_strdup(c->candidate_node);
-    g_mutex_unlock(&c->state_lock);
-    if (!member) return;
-    GError *error = NULL;
-    if (!mine) {
-      mine = create_candidate(c, member, &error);
-      if (!mine) {
-        g_warning("cannot stand for leader: %s (tried again on reconnection)", error->message);
-        g_error_free(error);
-        g_free(member);
-        return;
-      }
-      g_mutex_lock(&c->state_lock);
-      g_free(c->candidate_node);
-      c->candidate_node = g_strdup(mine);
-      g_mutex_unlock(&c->state_lock);
-    }
-    GPtrArray *names = candidates(c, &error);
-    if (!names) {
-      g_warning("cannot read the leader candidates: %s (checked again on reconnection)",
-                error->message);
-      g_error_free(error);
-      g_free(member);
-      g_free(mine);
-      return;
-    }
-    guint index;
-    gboolean present = g_ptr_array_find_with_equal_func(names, mine, g_str_equal, &index);
-    if (!present) {
-      /* Our node is gone (deleted by hand, or an old session's): stand again. */
-      g_mutex_lock(&c->state_lock);
-      g_clear_pointer(&c->candidate_node, g_free);
-      g_mutex_unlock(&c->state_lock);
-      set_leader(c, FALSE);
-    } else if (index == 0) {
-      set_leader(c, TRUE);
-    } else {
-      set_leader(c, FALSE);
-      char *predecessor =
-          g_strconcat(c->root, LEADER_LOCK "/", (char *)names->pdata[index - 1], NULL);
-      struct Stat stat;
-      zhandle_t *zh = cluster_handle_acquire(c);
-      int rc = zoo_wexists(zh, predecessor, predecessor_watcher, c, &stat);
-      cluster_handle_release(c);
-      g_free(predecessor);
-      if (rc != ZNONODE) {
-        if (rc != ZOK)
-          g_warning(
-              "cannot watch the leader candidate before %s: %s (checked again on reconnection)",
-              mine, zerror(rc));
-        g_ptr_array_unref(names);
-        g_free(member);
-        g_free(mine);
-        return;
-      }
-    }
-    g_ptr_array_unref(names);
-    g_free(member);
-    g_free(mine);
-  }
-  g_warning("leader election did not settle after 100 rounds; checked again at the next change");
+  g_mutex_lock(&c->state_lock);
+  char *member = g_strdup(c->member);
+  g_mutex_unlock(&c->state_lock);
+  if (!member) return;
+  int round = 0;
+  while (!election_round(c, member) && ++round < 100)
+    ;
+  if (round == 100)
+    g_warning("leader election did not settle after 100 rounds; checked again at the next change");
+  g_free(member);
 }
 
 /* Event thread: the connection or the session is lost. */

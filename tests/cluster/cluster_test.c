@@ -5,6 +5,12 @@
 
 #include <unistd.h>
 
+void cluster_test_init(int *argc, char ***argv)
+{
+  g_test_init(argc, argv, NULL);
+  g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
+}
+
 const char *cluster_test_servers(void)
 {
   const char *servers = g_getenv("GUST_TEST_ZOOKEEPER");
@@ -89,12 +95,18 @@ void cluster_test_wait_until(gboolean (*predicate)(void *data), void *data, cons
 
 static void ignore_events(zhandle_t *zh, int type, int state, const char *path, void *context) {}
 
+static void twin_log_line(const char *message)
+{
+  g_debug("session twin: %s", message);
+}
+
 void cluster_test_expire_session(gust_cluster *c)
 {
   zhandle_t *zh = cluster_handle_acquire(c);
   clientid_t id = *zoo_client_id(zh);
   cluster_handle_release(c);
-  zhandle_t *twin = zookeeper_init(cluster_test_servers(), ignore_events, 4000, &id, NULL, 0);
+  zhandle_t *twin =
+      zookeeper_init2(cluster_test_servers(), ignore_events, 4000, &id, NULL, 0, twin_log_line);
   g_assert_nonnull(twin);
   gint64 deadline = g_get_monotonic_time() + CLUSTER_TEST_WAIT_US;
   while (zoo_state(twin) != ZOO_CONNECTED_STATE) {

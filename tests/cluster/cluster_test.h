@@ -11,6 +11,9 @@
 /* Bound on waits that only catch a hang (a loaded machine is slow). */
 #define CLUSTER_TEST_WAIT_US (60 * G_TIME_SPAN_SECOND)
 
+/* g_test_init, with warnings not fatal: a lost connection and a renewed
+ * session are warned about, from the event thread, when a test causes them. */
+void cluster_test_init(int *argc, char ***argv);
 /* "127.0.0.1:PORT" of the test server; aborts the test with a hint when the
  * variable is missing. */
 const char *cluster_test_servers(void);

@@ -330,7 +330,7 @@ static void test_error_domain_has_its_hyphenated_name(void)
 
 int main(int argc, char **argv)
 {
-  g_test_init(&argc, &argv, NULL);
+  cluster_test_init(&argc, &argv);
   g_test_add_func("/cluster/put_creates_parents_and_overwrites_and_get_reads_back",
                   test_put_creates_parents_and_overwrites_and_get_reads_back);
   g_test_add_func("/cluster/large_values_are_read_whole", test_large_values_are_read_whole);
