@@ -3,12 +3,38 @@
 
 #include "cluster_internal.h"
 
+#include <string.h>
 #include <unistd.h>
+
+/* One line per message, without a time: GLib's own writer calls
+ * localtime(), whose lock inside glibc TSan cannot see (a false race when
+ * two threads log at once).  Debug lines only with G_MESSAGES_DEBUG. */
+static GLogWriterOutput write_plain_line(GLogLevelFlags level, const GLogField *fields,
+                                         gsize n_fields, gpointer data)
+{
+  const char *domain = "", *message = "";
+  for (gsize i = 0; i < n_fields; i++) {
+    if (!strcmp(fields[i].key, "GLIB_DOMAIN")) domain = fields[i].value;
+    if (!strcmp(fields[i].key, "MESSAGE")) message = fields[i].value;
+  }
+  if ((level & G_LOG_LEVEL_DEBUG) && !g_getenv("G_MESSAGES_DEBUG")) return G_LOG_WRITER_HANDLED;
+  const char *name = level & G_LOG_LEVEL_ERROR      ? "ERROR"
+                     : level & G_LOG_LEVEL_CRITICAL ? "CRITICAL"
+                     : level & G_LOG_LEVEL_WARNING  ? "WARNING"
+                     : level & G_LOG_LEVEL_MESSAGE  ? "MESSAGE"
+                     : level & G_LOG_LEVEL_INFO     ? "INFO"
+                                                    : "DEBUG";
+  char *line = g_strdup_printf("%s-%s: %s\n", domain, name, message);
+  gboolean ok = write(STDERR_FILENO, line, strlen(line)) == (ssize_t)strlen(line);
+  g_free(line);
+  return ok ? G_LOG_WRITER_HANDLED : G_LOG_WRITER_UNHANDLED;
+}
 
 void cluster_test_init(int *argc, char ***argv)
 {
   g_test_init(argc, argv, NULL);
   g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
+  g_log_set_writer_func(write_plain_line, NULL, NULL);
 }
 
 const char *cluster_test_servers(void)
@@ -37,8 +63,8 @@ gust_cluster *cluster_test_connect(const char *root)
 
 void cluster_test_counter_init(cluster_test_counter *counter)
 {
-  g_mutex_init(&counter->lock);
-  g_cond_init(&counter->cond);
+  fc_mutex_init(&counter->lock);
+  fc_cond_init(&counter->cond);
   counter->count = 0;
   counter->last_path = NULL;
 }
@@ -46,36 +72,36 @@ void cluster_test_counter_init(cluster_test_counter *counter)
 void cluster_test_counter_clear(cluster_test_counter *counter)
 {
   g_free(counter->last_path);
-  g_cond_clear(&counter->cond);
-  g_mutex_clear(&counter->lock);
+  pthread_cond_destroy(&counter->cond);
+  pthread_mutex_destroy(&counter->lock);
 }
 
 void cluster_test_counter_bump(cluster_test_counter *counter, const char *path)
 {
-  g_mutex_lock(&counter->lock);
+  pthread_mutex_lock(&counter->lock);
   counter->count++;
   g_free(counter->last_path);
   counter->last_path = g_strdup(path);
-  g_cond_broadcast(&counter->cond);
-  g_mutex_unlock(&counter->lock);
+  pthread_cond_broadcast(&counter->cond);
+  pthread_mutex_unlock(&counter->lock);
 }
 
 int cluster_test_counter_get(cluster_test_counter *counter)
 {
-  g_mutex_lock(&counter->lock);
+  pthread_mutex_lock(&counter->lock);
   int count = counter->count;
-  g_mutex_unlock(&counter->lock);
+  pthread_mutex_unlock(&counter->lock);
   return count;
 }
 
 void cluster_test_counter_wait(cluster_test_counter *counter, int n)
 {
   gint64 deadline = g_get_monotonic_time() + CLUSTER_TEST_WAIT_US;
-  g_mutex_lock(&counter->lock);
+  pthread_mutex_lock(&counter->lock);
   while (counter->count < n)
-    if (!g_cond_wait_until(&counter->cond, &counter->lock, deadline)) break;
+    if (!fc_cond_wait_until(&counter->cond, &counter->lock, deadline)) break;
   int count = counter->count;
-  g_mutex_unlock(&counter->lock);
+  pthread_mutex_unlock(&counter->lock);
   if (count < n) g_error("waited for %d calls, saw %d", n, count);
 }
 

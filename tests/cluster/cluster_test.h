@@ -6,7 +6,10 @@
 #ifndef GUST_CLUSTER_TEST_H
 #define GUST_CLUSTER_TEST_H
 
+#include "sync.h" /* pthread locks: TSan cannot see GLib's */
+
 #include <gust/cluster.h>
+#include <pthread.h>
 
 /* Bound on waits that only catch a hang (a loaded machine is slow). */
 #define CLUSTER_TEST_WAIT_US (60 * G_TIME_SPAN_SECOND)
@@ -24,8 +27,8 @@ gust_cluster *cluster_test_connect(const char *root);
 
 /* A thread-safe counter that callbacks bump and tests wait on. */
 typedef struct {
-  GMutex lock;
-  GCond cond;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
   int count;
   char *last_path;
 } cluster_test_counter;

@@ -14,7 +14,7 @@
 
 /* What a member's leader callback saw. */
 typedef struct {
-  GMutex lock;
+  pthread_mutex_t lock;
   gboolean leader;
   int changes;
 } member_state;
@@ -22,11 +22,11 @@ typedef struct {
 static void on_leadership(gust_cluster *c, gboolean is_leader, void *data)
 {
   member_state *state = data;
-  g_mutex_lock(&state->lock);
+  pthread_mutex_lock(&state->lock);
   g_assert_true(state->leader != is_leader); /* told of changes only */
   state->leader = is_leader;
   state->changes++;
-  g_mutex_unlock(&state->lock);
+  pthread_mutex_unlock(&state->lock);
 }
 
 typedef struct {
@@ -37,7 +37,7 @@ typedef struct {
 static member *member_new(const char *root, const char *name)
 {
   member *m = g_new0(member, 1);
-  g_mutex_init(&m->state.lock);
+  fc_mutex_init(&m->state.lock);
   m->c = cluster_test_connect(root);
   GError *error = NULL;
   g_assert_true(gust_cluster_elect(m->c, name, on_leadership, &m->state, &error));
@@ -48,24 +48,24 @@ static member *member_new(const char *root, const char *name)
 static void member_free(member *m)
 {
   gust_cluster_free(m->c);
-  g_mutex_clear(&m->state.lock);
+  pthread_mutex_destroy(&m->state.lock);
   g_free(m);
 }
 
 static gboolean member_leads(void *data)
 {
   member *m = data;
-  g_mutex_lock(&m->state.lock);
+  pthread_mutex_lock(&m->state.lock);
   gboolean leads = m->state.leader;
-  g_mutex_unlock(&m->state.lock);
+  pthread_mutex_unlock(&m->state.lock);
   return leads && gust_cluster_is_leader(m->c);
 }
 
 static int member_changes(member *m)
 {
-  g_mutex_lock(&m->state.lock);
+  pthread_mutex_lock(&m->state.lock);
   int changes = m->state.changes;
-  g_mutex_unlock(&m->state.lock);
+  pthread_mutex_unlock(&m->state.lock);
   return changes;
 }
 

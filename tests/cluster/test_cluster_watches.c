@@ -72,10 +72,10 @@ static void read_in_callback(gust_cluster *c, const char *path, void *data)
   reader_state *state = data;
   char *text = NULL;
   if (gust_cluster_get(c, path, &text, NULL, NULL)) {
-    g_mutex_lock(&state->calls.lock);
+    pthread_mutex_lock(&state->calls.lock);
     g_free(state->seen);
     state->seen = text;
-    g_mutex_unlock(&state->calls.lock);
+    pthread_mutex_unlock(&state->calls.lock);
   }
   cluster_test_counter_bump(&state->calls, path);
 }
@@ -83,9 +83,9 @@ static void read_in_callback(gust_cluster *c, const char *path, void *data)
 static gboolean seen_is(void *data)
 {
   reader_state *state = data;
-  g_mutex_lock(&state->calls.lock);
+  pthread_mutex_lock(&state->calls.lock);
   gboolean ok = state->seen && !strcmp(state->seen, state->expected);
-  g_mutex_unlock(&state->calls.lock);
+  pthread_mutex_unlock(&state->calls.lock);
   return ok;
 }
 
