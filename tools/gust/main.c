@@ -21,6 +21,8 @@ static const subcommand subcommands[] = {
     {"kafka-mock", gust_cmd_kafka_mock, "run an embedded Kafka broker (librdkafka's mock cluster)"},
     {"kafka-console", gust_cmd_kafka_console,
      "produce, consume or read committed offsets of a topic"},
+    {"dev-cluster", gust_cmd_dev_cluster,
+     "run ZooKeeper, a Nimbus and a supervisor on this machine; Ctrl-C stops all"},
 };
 
 static void usage(FILE *out)
