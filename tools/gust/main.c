@@ -21,6 +21,13 @@ static const subcommand subcommands[] = {
     {"kafka-mock", gust_cmd_kafka_mock, "run an embedded Kafka broker (librdkafka's mock cluster)"},
     {"kafka-console", gust_cmd_kafka_console,
      "produce, consume or read committed offsets of a topic"},
+    {"submit", gust_cmd_submit, "submit a Flux topology to Nimbus, as `storm jar` does"},
+    {"list", gust_cmd_list, "list the topologies running on the cluster"},
+    {"activate", gust_cmd_activate, "activate a topology's spouts"},
+    {"deactivate", gust_cmd_deactivate, "deactivate a topology's spouts"},
+    {"rebalance", gust_cmd_rebalance, "change a running topology's parallelism"},
+    {"kill", gust_cmd_kill, "kill running topologies"},
+    {"monitor", gust_cmd_monitor, "print a component's throughput every few seconds"},
 };
 
 static void usage(FILE *out)
