@@ -105,11 +105,11 @@ struct gust_runtime {
   int restarts_left;             /* topology.gust.restart.attempts, counting down */
   int64_t restart_delay_ms;      /* topology.gust.restart.delay.ms */
   int threads;
-  /* supervision (supervisor.c): the lock guards job replacement, the
-   * outcome and the flags below; the supervisor thread waits on the job */
+  /* supervision (job_restarts.c): the lock guards job replacement, the
+   * outcome and the flags below; the job watcher thread waits on the job */
   pthread_mutex_t lock;
   pthread_cond_t cond;
-  GThread *supervisor;
+  GThread *job_watcher;
   int outcome;     /* RT_RUNNING, RT_DONE, RT_FAILED */
   GError *failure; /* RT_FAILED: why */
   bool stopping;   /* stop or free asked: no more restarts */
@@ -236,10 +236,10 @@ void rt_value_free_heap(fc_value *v);
 
 int rt_storm_task(const gust_runtime *rt, int engine_task);
 
-/* supervision (supervisor.c) */
+/* supervision (job_restarts.c) */
 enum { RT_RUNNING, RT_DONE, RT_FAILED };
 gboolean rt_make_job(gust_runtime *rt, GError **error); /* runtime.c */
-void rt_supervisor_stop(gust_runtime *rt);              /* cancels the job, joins the thread */
+void rt_job_watcher_stop(gust_runtime *rt);             /* cancels the job, joins the thread */
 
 /* resuming (restore.c) */
 gboolean rt_restore_from_directory(gust_runtime *rt, const char *dir, GError **error);
