@@ -182,12 +182,14 @@ const char *gust_nimbus_client_address(const gust_nimbus_client *client)
  * struct, which Storm's command line prints. */
 static char *describe_exception(GObject *exception)
 {
-  const char *type = G_OBJECT_TYPE_NAME(exception);
-  if (g_str_has_prefix(type, "GustStorm")) type += strlen("GustStorm");
+  /* the generated GType names read "GustStormNotAliveExceptionType" */
+  g_autofree char *type = g_strdup(G_OBJECT_TYPE_NAME(exception));
+  if (g_str_has_suffix(type, "Type")) type[strlen(type) - strlen("Type")] = '\0';
+  const char *name = g_str_has_prefix(type, "GustStorm") ? type + strlen("GustStorm") : type;
   g_autofree char *message = NULL;
   if (g_object_class_find_property(G_OBJECT_GET_CLASS(exception), "msg"))
     g_object_get(exception, "msg", &message, NULL);
-  return g_strdup_printf("%s(msg:%s)", type, message ? message : "null");
+  return g_strdup_printf("%s(msg:%s)", name, message ? message : "null");
 }
 
 gboolean gust_nimbus_client_outcome(gust_nimbus_client *client, gboolean ok, GError *call_error,
