@@ -52,6 +52,8 @@ int gust_cluster_command_run(const gust_cluster_command *command, int argc, char
     goto done;
   }
   json_t *conf = gust_daemon_conf_load_args(&conf_args, &error);
+  if (conf && command->prepare && !command->prepare(argc - 1, argv + 1, &conf_args, data, &error))
+    g_clear_pointer(&conf, json_decref);
   if (!conf) {
     status = gust_cluster_command_fail(error);
     goto done;

@@ -11,6 +11,7 @@
 #ifndef GUST_CLUSTER_COMMAND_H
 #define GUST_CLUSTER_COMMAND_H
 
+#include "daemon_conf.h"
 #include "nimbus_client.h"
 
 typedef struct {
@@ -21,6 +22,11 @@ typedef struct {
   /* Checks the options and arguments before anything connects; NULL: none.
    * FALSE + error: a bad command line. */
   gboolean (*check)(int n_args, char **args, void *data, GError **error);
+  /* Work before connecting that can fail for reasons other than the
+   * command line (reading files); NULL: none.  FALSE + error: exit 1.
+   * conf_args: the --config and -c options as given. */
+  gboolean (*prepare)(int n_args, char **args, const gust_daemon_conf_args *conf_args, void *data,
+                      GError **error);
   /* The command's work; returns the exit status. */
   int (*body)(gust_nimbus_client *client, const json_t *conf, int n_args, char **args, void *data);
 } gust_cluster_command;
