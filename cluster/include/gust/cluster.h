@@ -28,7 +28,11 @@ G_BEGIN_DECLS
 
 typedef struct gust_cluster gust_cluster;
 
-typedef enum { GUST_NODE_PERSISTENT, GUST_NODE_EPHEMERAL, GUST_NODE_EPHEMERAL_SEQUENTIAL } gust_node_kind;
+typedef enum {
+  GUST_NODE_PERSISTENT,
+  GUST_NODE_EPHEMERAL,
+  GUST_NODE_EPHEMERAL_SEQUENTIAL
+} gust_node_kind;
 
 #define GUST_CLUSTER_ERROR (gust_cluster_error_quark())
 typedef enum {
@@ -55,16 +59,19 @@ void gust_cluster_free(gust_cluster *c);
  * nodes.  Creates the node or sets its data if it exists (create_or_set).
  * created_path (may be NULL) receives the path created, relative to root,
  * for sequential nodes the name with its sequence number; free with g_free. */
-gboolean gust_cluster_put(gust_cluster *c, const char *path, const char *data, gsize len, gust_node_kind kind,
+gboolean gust_cluster_put(gust_cluster *c, const char *path, const char *data, gsize len,
+                          gust_node_kind kind,
                           char **created_path /* may be NULL; sequential nodes */, GError **error);
 /* *data (NUL-terminated, *len bytes without the NUL) is the caller's: g_free.
  * A missing node is GUST_CLUSTER_ERROR_NOT_FOUND. */
-gboolean gust_cluster_get(gust_cluster *c, const char *path, char **data, gsize *len, GError **error);
+gboolean gust_cluster_get(gust_cluster *c, const char *path, char **data, gsize *len,
+                          GError **error);
 /* The node's data parsed as JSON (new reference); a missing node is
  * GUST_CLUSTER_ERROR_NOT_FOUND, data that is not JSON GUST_CLUSTER_ERROR_FAILED. */
 json_t *gust_cluster_get_json(gust_cluster *c, const char *path, GError **error);
 /* put of value's compact JSON text; value stays the caller's. */
-gboolean gust_cluster_put_json(gust_cluster *c, const char *path, json_t *value, gust_node_kind kind, GError **error);
+gboolean gust_cluster_put_json(gust_cluster *c, const char *path, json_t *value,
+                               gust_node_kind kind, GError **error);
 /* Deletes the node (with its children when recursive); a missing node is
  * not an error. */
 gboolean gust_cluster_delete(gust_cluster *c, const char *path, gboolean recursive, GError **error);
@@ -80,17 +87,19 @@ guint gust_cluster_watch(gust_cluster *c, const char *path, gust_cluster_watch_f
 /* After it returns, fn is not running and is not called again for id. */
 void gust_cluster_unwatch(gust_cluster *c, guint id);
 
-/* Session expiry: the library reconnects with a new session and recreates this client's ephemeral nodes. */
+/* Session expiry: the library reconnects with a new session and recreates this client's ephemeral
+ * nodes. */
 
-/* Leader election over /leader-lock: fn called (event thread) when this member becomes or stops being leader.
- * Each member owns an ephemeral sequential node /leader-lock/n-<seq> holding member; the lowest
- * sequence leads; each member watches only the node just before its own.  One candidacy per
- * gust_cluster: a second call fails with GUST_CLUSTER_ERROR_EXISTS. */
+/* Leader election over /leader-lock: fn called (event thread) when this member becomes or stops
+ * being leader. Each member owns an ephemeral sequential node /leader-lock/n-<seq> holding member;
+ * the lowest sequence leads; each member watches only the node just before its own.  One candidacy
+ * per gust_cluster: a second call fails with GUST_CLUSTER_ERROR_EXISTS. */
 typedef void (*gust_cluster_leader_fn)(gust_cluster *c, gboolean is_leader, void *data);
-gboolean gust_cluster_elect(gust_cluster *c, const char *member /* "host:port" */, gust_cluster_leader_fn fn,
-                            void *data, GError **error);
+gboolean gust_cluster_elect(gust_cluster *c, const char *member /* "host:port" */,
+                            gust_cluster_leader_fn fn, void *data, GError **error);
 gboolean gust_cluster_is_leader(gust_cluster *c);
-char *gust_cluster_leader(gust_cluster *c, GError **error); /* "host:port" of the current leader, NULL if none */
+char *gust_cluster_leader(gust_cluster *c,
+                          GError **error); /* "host:port" of the current leader, NULL if none */
 
 G_END_DECLS
 
