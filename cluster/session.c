@@ -25,7 +25,9 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(gust - cluster - error - quark, gust_cluster_error)
+/* clang-format off */
+G_DEFINE_QUARK(gust-cluster-error-quark, gust_cluster_error)
+/* clang-format on */
 
 /* The client's log lines carry their level; everything goes to debug so a
  * server that is down does not flood the daemon's log with retries. */
