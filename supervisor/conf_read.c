@@ -2,6 +2,8 @@
  * of Storm keys, already merged from defaults, storm.yaml and -c by the
  * command).  The fallbacks are Storm's defaults, for a conf that lacks a
  * key.  No state. */
+#define G_LOG_DOMAIN "gust-supervisor"
+
 #include "supervisor_private.h"
 
 static gboolean conf_error(GError **error, const char *key, json_t *value, const char *want)

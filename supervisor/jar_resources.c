@@ -12,6 +12,8 @@
  * dest is either the previous complete folder or the new complete one.
  * No state; any thread.
  */
+#define G_LOG_DOMAIN "gust-supervisor"
+
 #include "jar_resources.h"
 
 #include <gust/supervisor.h>

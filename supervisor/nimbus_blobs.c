@@ -9,6 +9,8 @@
  * beginBlobDownload announced (when it does) and by max_bytes.
  * Locality: the calling thread; no shared state.
  */
+#define G_LOG_DOMAIN "gust-supervisor"
+
 #include "supervisor_private.h"
 
 #include <errno.h>
@@ -89,7 +91,8 @@ gboolean sv_nimbus_blob_download(const char *nimbus, const char *key, const char
       g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", transport, NULL);
   GustStormNimbusIf *client = g_object_new(GUST_STORM_TYPE_NIMBUS_CLIENT, "input_protocol",
                                            protocol, "output_protocol", protocol, NULL);
-  GustStormBeginDownloadResult *begin = NULL;
+  /* c_glib fills a struct result the caller allocated */
+  GustStormBeginDownloadResult *begin = g_object_new(GUST_STORM_TYPE_BEGIN_DOWNLOAD_RESULT, NULL);
   FILE *out = NULL;
   gboolean ok = thrift_transport_open(transport, error);
   if (ok) {
@@ -118,7 +121,7 @@ gboolean sv_nimbus_blob_download(const char *nimbus, const char *key, const char
                      out, error);
   if (out && fclose(out) != 0 && ok) ok = download_error(error, key, "cannot write the file");
   if (!ok && out) g_unlink(path);
-  if (begin) g_object_unref(begin);
+  g_object_unref(begin);
   if (thrift_transport_is_open(transport)) thrift_transport_close(transport, NULL);
   g_object_unref(client);
   g_object_unref(protocol);

@@ -8,6 +8,8 @@
  * that does not parse is an error, never a guess.  Can be called from any
  * thread; no state.
  */
+#define G_LOG_DOMAIN "gust-supervisor"
+
 #include "proc_usage.h"
 
 #include <gust/supervisor.h>

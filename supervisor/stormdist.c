@@ -7,6 +7,8 @@
  * names a folder, so it is checked first: it comes from ZooKeeper.
  * Locality: the supervisor's thread.
  */
+#define G_LOG_DOMAIN "gust-supervisor"
+
 #include "jar_resources.h"
 #include "supervisor_private.h"
 

@@ -20,6 +20,8 @@
  * was missed.  Locality: everything but the watch callback runs on the
  * thread that calls gust_supervisor_new/tick/free.
  */
+#define G_LOG_DOMAIN "gust-supervisor"
+
 #define _GNU_SOURCE /* memmem */
 #include "proc_usage.h"
 #include "supervisor_private.h"

@@ -11,6 +11,8 @@
  * uptime and the runtime's statistics.  Locality: the thread that calls
  * new/tick/free (the worker's main thread), but for the watch callback.
  */
+#define G_LOG_DOMAIN "gust-worker"
+
 #include "supervisor_private.h"
 
 #include <gust/cluster.h>

@@ -16,6 +16,8 @@
  * reach its multilang subprocesses too.  Locality: the supervisor's
  * thread only.
  */
+#define G_LOG_DOMAIN "gust-supervisor"
+
 #include "supervisor_private.h"
 
 #include <errno.h>
