@@ -7,6 +7,7 @@ int gust_cmd_demo(int argc, char **argv);
 int gust_cmd_local(int argc, char **argv);
 int gust_cmd_kafka_mock(int argc, char **argv);
 int gust_cmd_kafka_console(int argc, char **argv);
+int gust_cmd_nimbus(int argc, char **argv);
 int gust_cmd_supervisor(int argc, char **argv);
 
 #endif

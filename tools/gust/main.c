@@ -19,10 +19,12 @@ static const subcommand subcommands[] = {
     {"local", gust_cmd_local, "run a Flux topology in this process, as `storm local` does"},
     {"demo", gust_cmd_demo, "run a word-count pipeline on the engine and print its metrics"},
     {"kafka-mock", gust_cmd_kafka_mock, "run an embedded Kafka broker (librdkafka's mock cluster)"},
-    {"supervisor", gust_cmd_supervisor,
-     "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
     {"kafka-console", gust_cmd_kafka_console,
      "produce, consume or read committed offsets of a topic"},
+    {"nimbus", gust_cmd_nimbus,
+     "run Storm's Nimbus Thrift service (submit, list, kill topologies)"},
+    {"supervisor", gust_cmd_supervisor,
+     "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
 };
 
 static void usage(FILE *out)
