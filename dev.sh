@@ -16,6 +16,7 @@ PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev li
   thrift-compiler libthrift-c-glib-dev python3-thrift # Storm's Nimbus Thrift interface (compat/thrift)
   libzip-dev # the topology jar of gust submit
   libzookeeper-mt-dev zookeeper # ZooKeeper's C client; its server (Java) for the cluster tests and dev-cluster
+  libzip-dev # the topology jar's resources/ folder (supervisor)
 )
 
 install_missing() {

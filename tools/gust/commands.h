@@ -16,5 +16,6 @@ int gust_cmd_deactivate(int argc, char **argv);
 int gust_cmd_rebalance(int argc, char **argv);
 int gust_cmd_kill(int argc, char **argv);
 int gust_cmd_monitor(int argc, char **argv);
+int gust_cmd_supervisor(int argc, char **argv);
 
 #endif

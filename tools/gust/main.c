@@ -30,6 +30,8 @@ static const subcommand subcommands[] = {
     {"rebalance", gust_cmd_rebalance, "change a running topology's parallelism"},
     {"kill", gust_cmd_kill, "kill running topologies"},
     {"monitor", gust_cmd_monitor, "print a component's throughput every few seconds"},
+    {"supervisor", gust_cmd_supervisor,
+     "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
 };
 
 static void usage(FILE *out)
