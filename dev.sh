@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev libyajl-dev librdkafka-dev librocksdb-dev python3
+  default-jdk-headless libslf4j-java libthrift-java # Storm's Java API and the JVM component host (java/)
   clang libclang-rt-14-dev) # clang + libclang-rt: the libFuzzer targets of fuzz/
 
 install_missing() {
