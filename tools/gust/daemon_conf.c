@@ -161,6 +161,13 @@ static gboolean merge_override(json_t *conf, const char *option, GError **error)
   return ok;
 }
 
+gboolean gust_daemon_conf_apply_overrides(json_t *conf, char **overrides, GError **error)
+{
+  for (char **o = overrides; o && *o; o++)
+    if (!merge_override(conf, *o, error)) return FALSE;
+  return TRUE;
+}
+
 json_t *gust_daemon_conf_load(const char *config_file, char **overrides, GError **error)
 {
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
@@ -171,8 +178,7 @@ json_t *gust_daemon_conf_load(const char *config_file, char **overrides, GError 
     if (g_file_test(home_file, G_FILE_TEST_EXISTS)) config_file = home_file;
   }
   if (config_file && !merge_file(conf, config_file, error)) goto failed;
-  for (char **o = overrides; o && *o; o++)
-    if (!merge_override(conf, *o, error)) goto failed;
+  if (!gust_daemon_conf_apply_overrides(conf, overrides, error)) goto failed;
   return conf;
 failed:
   json_decref(conf);

@@ -45,6 +45,12 @@ const gust_daemon_conf_key *gust_daemon_conf_key_find(const char *key);
  * (or GUST_FLUX_ERROR_SYNTAX for a storm.yaml that is not YAML). */
 json_t *gust_daemon_conf_load(const char *config_file, char **overrides, GError **error);
 
+/* Sets each "key=value" of overrides (NULL-terminated, or NULL) in conf,
+ * read and checked as gust_daemon_conf_load() reads -c; `gust submit` puts
+ * them in the topology conf, as Storm's submitter does.  FALSE + error at
+ * the first bad one (conf may then hold the ones before it). */
+gboolean gust_daemon_conf_apply_overrides(json_t *conf, char **overrides, GError **error);
+
 /* Readers of a loaded conf; key must be a table key of that type.  An int
  * key always has a value after a load; a string key may be unset (NULL). */
 gint gust_daemon_conf_int(const json_t *conf, const char *key);
