@@ -5,5 +5,5 @@
 #include "dispatch.h"
 
 const gust_nimbus_handler_row gust_nimbus_stats_handlers[] = {
-    {NULL, NULL},
+    {NULL, NULL, FALSE},
 };
