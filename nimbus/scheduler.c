@@ -110,6 +110,17 @@ static void supervisor_info_free(supervisor_info *s)
   g_free(s);
 }
 
+/* /supervisors/<id> as a JSON object, or NULL when gone or unreadable. */
+static json_t *supervisor_node(gust_nimbus *nimbus, const char *id)
+{
+  char *path = g_strconcat("/supervisors/", id, NULL);
+  json_t *node = gust_cluster_get_json(nimbus->cluster, path, NULL);
+  g_free(path);
+  if (json_is_object(node)) return node;
+  json_decref(node);
+  return NULL;
+}
+
 /* Live supervisors from /supervisors: id -> supervisor_info. */
 static GHashTable *read_supervisors(gust_nimbus *nimbus)
 {
@@ -117,13 +128,8 @@ static GHashTable *read_supervisors(gust_nimbus *nimbus)
       g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)supervisor_info_free);
   GPtrArray *children = gust_cluster_children(nimbus->cluster, "/supervisors", NULL);
   for (guint i = 0; children && i < children->len; i++) {
-    char *path = g_strconcat("/supervisors/", (char *)children->pdata[i], NULL);
-    json_t *node = gust_cluster_get_json(nimbus->cluster, path, NULL);
-    g_free(path);
-    if (!json_is_object(node)) {
-      json_decref(node);
-      continue;
-    }
+    json_t *node = supervisor_node(nimbus, children->pdata[i]);
+    if (!node) continue;
     supervisor_info *s = g_new0(supervisor_info, 1);
     s->id = g_strdup(children->pdata[i]);
     s->host = g_strdup(json_string_value(json_object_get(node, "host")));
@@ -389,13 +395,8 @@ void gust_nimbus_add_supervisor_summaries(gust_nimbus *nimbus, GPtrArray *summar
   GPtrArray *children = gust_cluster_children(nimbus->cluster, "/supervisors", NULL);
   gint64 now = now_secs();
   for (guint i = 0; children && i < children->len; i++) {
-    char *path = g_strconcat("/supervisors/", (char *)children->pdata[i], NULL);
-    json_t *node = gust_cluster_get_json(nimbus->cluster, path, NULL);
-    g_free(path);
-    if (!json_is_object(node)) {
-      json_decref(node);
-      continue;
-    }
+    json_t *node = supervisor_node(nimbus, children->pdata[i]);
+    if (!node) continue;
     const char *host = json_string_value(json_object_get(node, "host"));
     gint64 start = json_integer_value(json_object_get(node, "start_time_secs"));
     GustStormSupervisorSummary *s = g_object_new(
