@@ -59,9 +59,10 @@ struct gust_nimbus {
   guint submissions;      /* the N of ids */
   gust_nimbus_uploads *uploads;
 
-  gust_cluster *cluster; /* ZooKeeper */
-  gint is_leader;        /* atomic */
-  gint schedule_posted;  /* atomic */
+  gust_cluster *cluster;     /* ZooKeeper */
+  gint is_leader;            /* atomic */
+  gboolean leadership_known; /* timer thread */
+  gint schedule_posted;      /* atomic */
   guint supervisors_watch;
   GHashTable *supervisors_seen; /* id -> gint64 last time its node was seen; timer thread */
 

@@ -312,7 +312,9 @@ static gboolean on_leadership(gpointer data)
 {
   gust_nimbus *nimbus = data;
   gboolean leader = gust_cluster_is_leader(nimbus->cluster);
-  if (leader == g_atomic_int_get(&nimbus->is_leader)) return G_SOURCE_REMOVE;
+  if (nimbus->leadership_known && leader == g_atomic_int_get(&nimbus->is_leader))
+    return G_SOURCE_REMOVE;
+  nimbus->leadership_known = TRUE;
   g_mutex_lock(&nimbus->lock);
   g_hash_table_remove_all(nimbus->topologies);
   if (leader) {
@@ -364,6 +366,7 @@ gboolean gust_nimbus_cluster_start(gust_nimbus *nimbus, GError **error)
   g_free(path);
   g_free(member);
   if (!ok) return FALSE;
+  post_to_timer_thread(nimbus, on_leadership); /* says which it is, leader or standby */
   nimbus->supervisors_watch =
       gust_cluster_watch(nimbus->cluster, "/supervisors", on_supervisors_change, nimbus);
   GSource *tick = g_timeout_source_new_seconds(
