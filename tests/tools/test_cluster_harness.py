@@ -60,6 +60,24 @@ class Harness(unittest.TestCase):
             with ZooKeeperReader(zk.address) as reader:
                 self.assertEqual(reader.children("/harness/leader-lock"), [])
 
+    def test_a_leader_keeps_its_lock_across_a_zookeeper_crash(self):
+        """gust_cluster reconnects when the server comes back (the same
+        session, if within its timeout, else a new one with the candidacy
+        made again): the lock is held by the same member afterwards."""
+        with ZooKeeperServer() as zk:
+            env = dict(os.environ, GUST_TEST_ZOOKEEPER=zk.address)
+            child = subprocess.Popen([ELECTION_TEST, "--lead", "/crash", "127.0.0.1:7002"], env=env,
+                                     stdout=subprocess.PIPE, text=True, preexec_fn=_die_with_parent)
+            self.addCleanup(child.wait)
+            self.addCleanup(child.kill)
+            self.assertEqual(child.stdout.readline(), "leading\n")
+            zk.kill9()
+            zk.start()
+            wait_for(lambda: leader_member(zk, "/crash") == "127.0.0.1:7002", 120,
+                     "the member to hold the lock again after the restart")
+            self.assertEqual(child.stdout.readline(), "leading\n")  # it stepped down, then led again
+            self.assertIsNone(child.poll())
+
 
 if __name__ == "__main__":
     unittest.main()
