@@ -360,11 +360,11 @@ static gboolean read_conf(gust_supervisor *s, GError **error)
       !sv_conf_int(s->conf, "supervisor.heartbeat.frequency.secs", 5, 1, 3600, &heartbeat_s,
                    error) ||
       !sv_conf_int(s->conf, "supervisor.monitor.frequency.secs", 3, 1, 3600, &monitor_s, error) ||
-      !sv_conf_int(s->conf, "supervisor.gust.worker.stop.timeout.secs", 75, 1, 3600, &stop_s,
+      !sv_conf_int(s->conf, "storm.gust.worker.stop.timeout.secs", 75, 1, 3600, &stop_s,
                    error) ||
-      !sv_conf_int(s->conf, "supervisor.gust.worker.restart.backoff.max.secs", 30, 1, 3600,
+      !sv_conf_int(s->conf, "storm.gust.worker.restart.backoff.max.secs", 30, 1, 3600,
                    &backoff_s, error) ||
-      !sv_conf_int(s->conf, "supervisor.gust.resources.max.mb", 1024, 1, 1 << 20, &max_mb, error))
+      !sv_conf_int(s->conf, "storm.gust.supervisor.resources.max.mb", 1024, 1, 1 << 20, &max_mb, error))
     return FALSE;
   GArray *ports = sv_conf_ports(s->conf, error);
   if (!ports) return FALSE;
