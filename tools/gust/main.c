@@ -32,6 +32,7 @@ static const subcommand subcommands[] = {
     {"monitor", gust_cmd_monitor, "print a component's throughput every few seconds"},
     {"supervisor", gust_cmd_supervisor,
      "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
+    {"worker", gust_cmd_worker, "run a cluster topology's worker (started by gust supervisor)"},
 };
 
 static void usage(FILE *out)
