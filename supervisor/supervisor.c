@@ -411,7 +411,11 @@ static gboolean read_conf(gust_supervisor *s, GError **error)
 static gboolean write_daemon_conf(gust_supervisor *s, GError **error)
 {
   s->conf_path = g_build_filename(s->local_dir, "supervisor", "daemon-conf.json", NULL);
-  g_autofree char *text = json_dumps(s->conf, JSON_INDENT(2) | JSON_SORT_KEYS);
+  /* workers run in workers/<port>/: a relative storm.local.dir would move */
+  json_t *conf = json_copy(s->conf);
+  json_object_set_new(conf, "storm.local.dir", json_string(s->local_dir));
+  g_autofree char *text = json_dumps(conf, JSON_INDENT(2) | JSON_SORT_KEYS);
+  json_decref(conf);
   return text && g_file_set_contents(s->conf_path, text, -1, error);
 }
 
