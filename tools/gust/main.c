@@ -34,6 +34,7 @@ static const subcommand subcommands[] = {
      "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
     {"dev-cluster", gust_cmd_dev_cluster,
      "run ZooKeeper, a Nimbus and a supervisor on this machine; Ctrl-C stops all"},
+    {"worker", gust_cmd_worker, "run a cluster topology's worker (started by gust supervisor)"},
 };
 
 static void usage(FILE *out)
