@@ -5,7 +5,8 @@
  * - Any user thread calls the public functions.  ZooKeeper's own threads
  *   (I/O and completion) only run the raw watchers, which push an event on
  *   `events` and return: the C client's synchronous calls deadlock if made
- *   from its completion thread.
+ *   from its completion thread.  Locks are pthread ones: GLib's are futexes
+ *   ThreadSanitizer cannot see.
  * - The cluster's event thread (session.c) pops `events`: it re-arms watches,
  *   runs the election, renews an expired session, and calls the user's
  *   callbacks, which may therefore use every call but gust_cluster_free.
@@ -19,7 +20,10 @@
 #ifndef GUST_CLUSTER_INTERNAL_H
 #define GUST_CLUSTER_INTERNAL_H
 
+#include "sync.h" /* flinkcore's pthread mutex and condition helpers (TSan sees them) */
+
 #include <gust/cluster.h>
+#include <pthread.h>
 #include <zookeeper/zookeeper.h>
 
 typedef enum {
@@ -48,11 +52,11 @@ struct gust_cluster {
   char *root; /* "" for "/", else "/a/b" without a trailing slash */
   int session_timeout_ms;
 
-  GRWLock handle_lock;
+  pthread_rwlock_t handle_lock;
   zhandle_t *zh;
 
-  GMutex state_lock;
-  GCond state_cond;
+  pthread_mutex_t state_lock;
+  pthread_cond_t state_cond;
   int zk_state;            /* last session state the watcher saw */
   gboolean ever_connected; /* this handle reached CONNECTED once */
   GHashTable *watches;     /* id -> cluster_watch* */
@@ -67,13 +71,25 @@ struct gust_cluster {
   void *leader_data;
   gint is_leader; /* atomic */
 
-  GAsyncQueue *events; /* cluster_event* */
+  pthread_mutex_t events_lock; /* event_queue.c */
+  pthread_cond_t events_cond;
+  GQueue events; /* cluster_event*, oldest first */
   GThread *event_thread;
-  GRecMutex dispatch_lock;
+  pthread_mutex_t dispatch_lock;
 };
 
-/* session.c */
+/* event_queue.c */
+void cluster_events_init(gust_cluster *c);
+void cluster_events_clear(gust_cluster *c);
 void cluster_push_event(gust_cluster *c, cluster_event_type type, guint watch_id);
+/* The oldest event (g_free it), waiting until deadline_us (monotonic; -1:
+ * no deadline); NULL when the deadline passed. */
+cluster_event *cluster_pop_event(gust_cluster *c, gint64 deadline_us);
+gboolean cluster_stop_pending(gust_cluster *c);
+/* Removes the queued firings of watch_id (one call covers them). */
+void cluster_drop_watch_events(gust_cluster *c, guint watch_id);
+
+/* session.c */
 zhandle_t *cluster_handle_acquire(gust_cluster *c); /* read lock; pair with release */
 void cluster_handle_release(gust_cluster *c);
 gboolean cluster_on_event_thread(gust_cluster *c);

@@ -59,19 +59,19 @@ static void set_leader(gust_cluster *c, gboolean leader)
 {
   if (g_atomic_int_get(&c->is_leader) == leader) return;
   g_atomic_int_set(&c->is_leader, leader);
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   gust_cluster_leader_fn fn = c->leader_fn;
   void *data = c->leader_data;
   char *member = g_strdup(c->member);
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   if (leader)
     g_message("%s is the leader (ZooKeeper %s)", member, c->servers);
   else
     g_message("%s is no longer the leader", member);
   g_free(member);
-  g_rec_mutex_lock(&c->dispatch_lock);
+  pthread_mutex_lock(&c->dispatch_lock);
   if (fn) fn(c, leader, data);
-  g_rec_mutex_unlock(&c->dispatch_lock);
+  pthread_mutex_unlock(&c->dispatch_lock);
 }
 
 /* Creates this member's candidate node; returns its name or NULL. */
@@ -83,83 +83,94 @@ static char *create_candidate(gust_cluster *c, const char *member, GError **erro
     return NULL;
   /* The candidacy is not one of the ephemeral nodes recreated by name: the
    * election makes a new one after a renewal. */
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   g_hash_table_remove(c->ephemerals, created);
   g_hash_table_remove(c->sequentials, created);
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   char *name = g_strdup(created + strlen(LEADER_LOCK "/"));
   g_free(created);
   return name;
 }
 
-/* Event thread: one round: lead, or watch the predecessor.  Runs again if
- * the predecessor vanished before its watch was set. */
+/* Event thread: sets a watch on the candidate just before ours; FALSE if
+ * it is gone already (the caller looks again). */
+static gboolean watch_predecessor(gust_cluster *c, const char *predecessor, const char *mine)
+{
+  char *path = g_strconcat(c->root, LEADER_LOCK "/", predecessor, NULL);
+  struct Stat stat;
+  zhandle_t *zh = cluster_handle_acquire(c);
+  int rc = zoo_wexists(zh, path, predecessor_watcher, c, &stat);
+  cluster_handle_release(c);
+  g_free(path);
+  if (rc != ZOK && rc != ZNONODE)
+    g_warning("cannot watch the leader candidate before %s: %s (checked again on reconnection)",
+              mine, zerror(rc));
+  return rc != ZNONODE;
+}
+
+/* Event thread: one round of the election.  Returns TRUE when settled
+ * (leading, watching the predecessor, or failed with a warning: the next
+ * reconnection checks again); FALSE to look again. */
+static gboolean election_round(gust_cluster *c, const char *member)
+{
+  pthread_mutex_lock(&c->state_lock);
+  char *mine = g_strdup(c->candidate_node);
+  pthread_mutex_unlock(&c->state_lock);
+  GError *error = NULL;
+  if (!mine) {
+    mine = create_candidate(c, member, &error);
+    if (!mine) {
+      g_warning("cannot stand for leader: %s (tried again on reconnection)", error->message);
+      g_error_free(error);
+      return TRUE;
+    }
+    pthread_mutex_lock(&c->state_lock);
+    g_free(c->candidate_node);
+    c->candidate_node = g_strdup(mine);
+    pthread_mutex_unlock(&c->state_lock);
+  }
+  GPtrArray *names = candidates(c, &error);
+  if (!names) {
+    g_warning("cannot read the leader candidates: %s (checked again on reconnection)",
+              error->message);
+    g_error_free(error);
+    g_free(mine);
+    return TRUE;
+  }
+  guint index;
+  gboolean settled = TRUE;
+  if (!g_ptr_array_find_with_equal_func(names, mine, g_str_equal, &index)) {
+    /* Our node is gone (deleted by hand, or an old session's): stand again. */
+    pthread_mutex_lock(&c->state_lock);
+    g_clear_pointer(&c->candidate_node, g_free);
+    pthread_mutex_unlock(&c->state_lock);
+    set_leader(c, FALSE);
+    settled = FALSE;
+  } else if (index == 0) {
+    set_leader(c, TRUE);
+  } else {
+    set_leader(c, FALSE);
+    settled = watch_predecessor(c, names->pdata[index - 1], mine);
+  }
+  g_ptr_array_unref(names);
+  g_free(mine);
+  return settled;
+}
+
+/* Event thread: lead, or watch the predecessor; looks again while the
+ * predecessor vanishes before its watch is set. */
 void cluster_election_check(gust_cluster *c)
 {
-  for (int round = 0; round < 100; round++) {
-    g_mutex_lock(&c->state_lock);
-    char *member = g_strdup(c->member);
-    char *mine = g_strdup(c->candidate_node);
-    g_mutex_unlock(&c->state_lock);
-    if (!member) return;
-    GError *error = NULL;
-    if (!mine) {
-      mine = create_candidate(c, member, &error);
-      if (!mine) {
-        g_warning("cannot stand for leader: %s (tried again on reconnection)", error->message);
-        g_error_free(error);
-        g_free(member);
-        return;
-      }
-      g_mutex_lock(&c->state_lock);
-      g_free(c->candidate_node);
-      c->candidate_node = g_strdup(mine);
-      g_mutex_unlock(&c->state_lock);
-    }
-    GPtrArray *names = candidates(c, &error);
-    if (!names) {
-      g_warning("cannot read the leader candidates: %s (checked again on reconnection)",
-                error->message);
-      g_error_free(error);
-      g_free(member);
-      g_free(mine);
-      return;
-    }
-    guint index;
-    gboolean present = g_ptr_array_find_with_equal_func(names, mine, g_str_equal, &index);
-    if (!present) {
-      /* Our node is gone (deleted by hand, or an old session's): stand again. */
-      g_mutex_lock(&c->state_lock);
-      g_clear_pointer(&c->candidate_node, g_free);
-      g_mutex_unlock(&c->state_lock);
-      set_leader(c, FALSE);
-    } else if (index == 0) {
-      set_leader(c, TRUE);
-    } else {
-      set_leader(c, FALSE);
-      char *predecessor =
-          g_strconcat(c->root, LEADER_LOCK "/", (char *)names->pdata[index - 1], NULL);
-      struct Stat stat;
-      zhandle_t *zh = cluster_handle_acquire(c);
-      int rc = zoo_wexists(zh, predecessor, predecessor_watcher, c, &stat);
-      cluster_handle_release(c);
-      g_free(predecessor);
-      if (rc != ZNONODE) {
-        if (rc != ZOK)
-          g_warning(
-              "cannot watch the leader candidate before %s: %s (checked again on reconnection)",
-              mine, zerror(rc));
-        g_ptr_array_unref(names);
-        g_free(member);
-        g_free(mine);
-        return;
-      }
-    }
-    g_ptr_array_unref(names);
-    g_free(member);
-    g_free(mine);
-  }
-  g_warning("leader election did not settle after 100 rounds; checked again at the next change");
+  pthread_mutex_lock(&c->state_lock);
+  char *member = g_strdup(c->member);
+  pthread_mutex_unlock(&c->state_lock);
+  if (!member) return;
+  int round = 0;
+  while (!election_round(c, member) && ++round < 100)
+    ;
+  if (round == 100)
+    g_warning("leader election did not settle after 100 rounds; checked again at the next change");
+  g_free(member);
 }
 
 /* Event thread: the connection or the session is lost. */
@@ -172,9 +183,9 @@ void cluster_election_lost_session(gust_cluster *c)
  * old session; the next check creates a new one. */
 void cluster_election_session_renewed(gust_cluster *c)
 {
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   g_clear_pointer(&c->candidate_node, g_free);
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   cluster_election_check(c);
 }
 
@@ -182,14 +193,14 @@ gboolean gust_cluster_elect(gust_cluster *c, const char *member, gust_cluster_le
                             void *data, GError **error)
 {
   g_return_val_if_fail(member != NULL, FALSE);
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   gboolean already = c->member != NULL;
   if (!already) {
     c->member = g_strdup(member);
     c->leader_fn = fn;
     c->leader_data = data;
   }
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   if (already) {
     g_set_error(error, GUST_CLUSTER_ERROR, GUST_CLUSTER_ERROR_EXISTS,
                 "this ZooKeeper client already stands for leader (one candidacy per connection)");
@@ -197,14 +208,14 @@ gboolean gust_cluster_elect(gust_cluster *c, const char *member, gust_cluster_le
   }
   char *mine = create_candidate(c, member, error);
   if (!mine) {
-    g_mutex_lock(&c->state_lock);
+    pthread_mutex_lock(&c->state_lock);
     g_clear_pointer(&c->member, g_free);
-    g_mutex_unlock(&c->state_lock);
+    pthread_mutex_unlock(&c->state_lock);
     return FALSE;
   }
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   c->candidate_node = mine;
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   cluster_push_event(c, CLUSTER_EVENT_ELECTION_CHECK, 0);
   return TRUE;
 }

@@ -135,7 +135,7 @@ gboolean gust_cluster_put(gust_cluster *c, const char *path, const char *data, g
     g_free(created);
     return FALSE;
   }
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   if (kind == GUST_NODE_EPHEMERAL)
     g_hash_table_replace(c->ephemerals, g_strdup(path), g_bytes_new(data, len));
   else if (kind == GUST_NODE_EPHEMERAL_SEQUENTIAL && created) {
@@ -143,7 +143,7 @@ gboolean gust_cluster_put(gust_cluster *c, const char *path, const char *data, g
     g_hash_table_replace(c->sequentials, g_strdup(relative(c, created)), g_strdup(path));
   } else
     g_hash_table_remove(c->ephemerals, path);
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   if (created_path) *created_path = g_strdup(created ? relative(c, created) : path);
   g_free(created);
   g_free(full);
@@ -257,10 +257,10 @@ gboolean gust_cluster_delete(gust_cluster *c, const char *path, gboolean recursi
     cluster_set_error(error, rc, "cannot delete", c, path);
     return FALSE;
   }
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   g_hash_table_foreach_remove(c->ephemerals, forget_if_under, (gpointer)path);
   g_hash_table_foreach_remove(c->sequentials, forget_if_under, (gpointer)path);
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   return TRUE;
 }
 
@@ -295,13 +295,13 @@ GPtrArray *gust_cluster_children(gust_cluster *c, const char *path, GError **err
  * node gets a new name (the record follows it). */
 void cluster_recreate_ephemerals(gust_cluster *c)
 {
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   GHashTable *nodes = c->ephemerals;
   GHashTable *sequentials = c->sequentials;
   c->ephemerals =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
   c->sequentials = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   GHashTableIter iter;
   gpointer path, bytes;
   g_hash_table_iter_init(&iter, nodes);

@@ -18,14 +18,17 @@
  *   again, and every watch is called once;
  * - stop: gust_cluster_free ends the thread before closing the session.
  *
- * The ZooKeeper client's own log goes to g_debug (G_MESSAGES_DEBUG=gust
- * shows it); this library reports state changes with g_message/g_warning.
+ * The ZooKeeper client's own log is off, or at warning level into g_debug
+ * when G_MESSAGES_DEBUG is set; this library reports connection, session
+ * and leadership changes itself with g_message/g_warning.
  */
 #include "cluster_internal.h"
 
 #include <string.h>
 
-G_DEFINE_QUARK(gust - cluster - error - quark, gust_cluster_error)
+/* clang-format off */
+G_DEFINE_QUARK(gust-cluster-error-quark, gust_cluster_error)
+/* clang-format on */
 
 /* The client's log lines carry their level; everything goes to debug so a
  * server that is down does not flood the daemon's log with retries. */
@@ -34,32 +37,32 @@ static void zookeeper_log_line(const char *message)
   g_debug("zookeeper client: %s", message);
 }
 
-static void quiet_client_log_once(void)
+/* Once per process, before any thread of this library runs: the client's
+ * log level (its log code formats into static buffers, so it is off unless
+ * debug output is asked for with G_MESSAGES_DEBUG), and the error quark
+ * (G_DEFINE_QUARK's first call is not thread-safe). */
+static void init_once(void)
 {
   static gsize done = 0;
   if (g_once_init_enter(&done)) {
-    zoo_set_debug_level(ZOO_LOG_LEVEL_WARN);
+    if (g_getenv("G_MESSAGES_DEBUG"))
+      zoo_set_debug_level(ZOO_LOG_LEVEL_WARN);
+    else
+      zoo_set_debug_level((ZooLogLevel)0); /* 0: no logging at all */
+    (void)gust_cluster_error_quark();
     g_once_init_leave(&done, 1);
   }
 }
 
-void cluster_push_event(gust_cluster *c, cluster_event_type type, guint watch_id)
-{
-  cluster_event *event = g_new0(cluster_event, 1);
-  event->type = type;
-  event->watch_id = watch_id;
-  g_async_queue_push(c->events, event);
-}
-
 zhandle_t *cluster_handle_acquire(gust_cluster *c)
 {
-  g_rw_lock_reader_lock(&c->handle_lock);
+  pthread_rwlock_rdlock(&c->handle_lock);
   return c->zh;
 }
 
 void cluster_handle_release(gust_cluster *c)
 {
-  g_rw_lock_reader_unlock(&c->handle_lock);
+  pthread_rwlock_unlock(&c->handle_lock);
 }
 
 gboolean cluster_on_event_thread(gust_cluster *c)
@@ -82,14 +85,14 @@ static void session_watcher(zhandle_t *zh, int type, int state, const char *path
 {
   gust_cluster *c = context;
   if (type != ZOO_SESSION_EVENT) return;
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   int previous = c->zk_state;
   gboolean reconnected = state == ZOO_CONNECTED_STATE && c->ever_connected && previous != state;
   c->zk_state = state;
   if (state == ZOO_CONNECTED_STATE) c->ever_connected = TRUE;
-  g_cond_broadcast(&c->state_cond);
+  pthread_cond_broadcast(&c->state_cond);
   gboolean running = c->event_thread != NULL;
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   if (!running) return;
   if (state == ZOO_EXPIRED_SESSION_STATE)
     cluster_push_event(c, CLUSTER_EVENT_EXPIRED, 0);
@@ -110,10 +113,10 @@ static gint64 connect_bound_us(gust_cluster *c)
  * waits until it is connected.  On failure the handle is closed. */
 static gboolean open_session(gust_cluster *c, GError **error)
 {
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   c->zk_state = ZOO_CONNECTING_STATE;
   c->ever_connected = FALSE;
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   c->zh = zookeeper_init2(c->servers, session_watcher, c->session_timeout_ms, NULL, c, 0,
                           zookeeper_log_line);
   if (!c->zh) {
@@ -125,12 +128,12 @@ static gboolean open_session(gust_cluster *c, GError **error)
     return FALSE;
   }
   gint64 deadline = g_get_monotonic_time() + connect_bound_us(c);
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   while (c->zk_state != ZOO_CONNECTED_STATE && c->zk_state != ZOO_EXPIRED_SESSION_STATE &&
-         g_cond_wait_until(&c->state_cond, &c->state_lock, deadline))
+         fc_cond_wait_until(&c->state_cond, &c->state_lock, deadline))
     ;
   int state = c->zk_state;
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   if (state == ZOO_CONNECTED_STATE) return TRUE;
   g_set_error(
       error, GUST_CLUSTER_ERROR, GUST_CLUSTER_ERROR_CONNECTION,
@@ -161,20 +164,16 @@ static void renew_session(gust_cluster *c)
   cluster_election_lost_session(c);
   for (;;) {
     GError *error = NULL;
-    g_rw_lock_writer_lock(&c->handle_lock);
+    pthread_rwlock_wrlock(&c->handle_lock);
     if (c->zh) zookeeper_close(c->zh);
     c->zh = NULL;
     gboolean ok = open_session(c, &error);
-    g_rw_lock_writer_unlock(&c->handle_lock);
+    pthread_rwlock_unlock(&c->handle_lock);
     if (ok) break;
     g_warning("%s; trying again", error->message);
     g_error_free(error);
-    cluster_event *stop = g_async_queue_timeout_pop(c->events, G_TIME_SPAN_SECOND);
-    if (stop && stop->type == CLUSTER_EVENT_STOP) {
-      g_async_queue_push_front(c->events, stop);
-      return;
-    }
-    g_free(stop); /* anything else is superseded by the renewal */
+    if (cluster_stop_pending(c)) return;
+    g_usleep(G_TIME_SPAN_SECOND);
   }
   g_message("ZooKeeper session on '%s' renewed", c->servers);
   cluster_recreate_ephemerals(c);
@@ -186,7 +185,7 @@ static gpointer event_thread_main(gpointer data)
 {
   gust_cluster *c = data;
   for (;;) {
-    cluster_event *event = g_async_queue_pop(c->events);
+    cluster_event *event = cluster_pop_event(c, -1);
     cluster_event_type type = event->type;
     guint watch_id = event->watch_id;
     g_free(event);
@@ -230,7 +229,7 @@ gust_cluster *gust_cluster_connect(const char *servers, const char *root, int se
                                    GError **error)
 {
   g_return_val_if_fail(servers != NULL, NULL);
-  quiet_client_log_once();
+  init_once();
   char *normal_root = normalize_root(root);
   if (*normal_root && !cluster_check_path(normal_root, error)) {
     g_prefix_error(error, "storm.zookeeper.root: ");
@@ -241,16 +240,20 @@ gust_cluster *gust_cluster_connect(const char *servers, const char *root, int se
   c->servers = g_strdup(servers);
   c->root = normal_root;
   c->session_timeout_ms = session_timeout_ms > 0 ? session_timeout_ms : 20000;
-  g_rw_lock_init(&c->handle_lock);
-  g_mutex_init(&c->state_lock);
-  g_cond_init(&c->state_cond);
-  g_rec_mutex_init(&c->dispatch_lock);
+  pthread_rwlock_init(&c->handle_lock, NULL);
+  fc_mutex_init(&c->state_lock);
+  fc_cond_init(&c->state_cond);
+  pthread_mutexattr_t recursive;
+  pthread_mutexattr_init(&recursive);
+  pthread_mutexattr_settype(&recursive, PTHREAD_MUTEX_RECURSIVE);
+  pthread_mutex_init(&c->dispatch_lock, &recursive);
+  pthread_mutexattr_destroy(&recursive);
   c->watches = g_hash_table_new(g_direct_hash, g_direct_equal);
   c->next_watch_id = 1;
   c->ephemerals =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
   c->sequentials = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  c->events = g_async_queue_new_full(g_free);
+  cluster_events_init(c);
   if (!open_session(c, error) || !create_root(c, error)) {
     gust_cluster_free(c);
     return NULL;
@@ -258,9 +261,9 @@ gust_cluster *gust_cluster_connect(const char *servers, const char *root, int se
   const clientid_t *id = zoo_client_id(c->zh);
   g_message("connected to ZooKeeper at '%s' (session 0x%" G_GINT64_MODIFIER "x, root '%s')",
             c->servers, (gint64)id->client_id, *c->root ? c->root : "/");
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   c->event_thread = g_thread_new("gust-cluster", event_thread_main, c);
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   return c;
 }
 
@@ -338,11 +341,11 @@ void gust_cluster_free(gust_cluster *c)
   g_hash_table_unref(c->watches);
   g_hash_table_unref(c->ephemerals);
   g_hash_table_unref(c->sequentials);
-  g_async_queue_unref(c->events);
-  g_rec_mutex_clear(&c->dispatch_lock);
-  g_cond_clear(&c->state_cond);
-  g_mutex_clear(&c->state_lock);
-  g_rw_lock_clear(&c->handle_lock);
+  cluster_events_clear(c);
+  pthread_mutex_destroy(&c->dispatch_lock);
+  pthread_cond_destroy(&c->state_cond);
+  pthread_mutex_destroy(&c->state_lock);
+  pthread_rwlock_destroy(&c->handle_lock);
   g_free(c->servers);
   g_free(c->root);
   g_free(c);

@@ -55,10 +55,10 @@ guint gust_cluster_watch(gust_cluster *c, const char *path, gust_cluster_watch_f
   watch->path = g_strdup(path);
   watch->fn = fn;
   watch->data = data;
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   watch->id = c->next_watch_id++;
   g_hash_table_insert(c->watches, GUINT_TO_POINTER(watch->id), watch);
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   arm(c, watch->id, path);
   return watch->id;
 }
@@ -71,13 +71,13 @@ static void watch_free(cluster_watch *watch)
 
 void gust_cluster_unwatch(gust_cluster *c, guint id)
 {
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   cluster_watch *watch = g_hash_table_lookup(c->watches, GUINT_TO_POINTER(id));
   g_hash_table_remove(c->watches, GUINT_TO_POINTER(id));
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   /* Wait for a call in progress on the event thread (unless this is it). */
-  g_rec_mutex_lock(&c->dispatch_lock);
-  g_rec_mutex_unlock(&c->dispatch_lock);
+  pthread_mutex_lock(&c->dispatch_lock);
+  pthread_mutex_unlock(&c->dispatch_lock);
   if (watch) watch_free(watch);
 }
 
@@ -86,14 +86,14 @@ void gust_cluster_unwatch(gust_cluster *c, guint id)
 static gboolean lookup(gust_cluster *c, guint id, char **path, gust_cluster_watch_fn *fn,
                        void **data)
 {
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   cluster_watch *watch = g_hash_table_lookup(c->watches, GUINT_TO_POINTER(id));
   if (watch) {
     *path = g_strdup(watch->path);
     *fn = watch->fn;
     *data = watch->data;
   }
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   return watch != NULL;
 }
 
@@ -106,12 +106,12 @@ static void rearm_and_call(gust_cluster *c, guint id)
   void *data;
   if (!lookup(c, id, &path, &fn, &data)) return;
   arm(c, id, path);
-  g_rec_mutex_lock(&c->dispatch_lock);
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->dispatch_lock);
+  pthread_mutex_lock(&c->state_lock);
   gboolean still_there = g_hash_table_contains(c->watches, GUINT_TO_POINTER(id));
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   if (still_there) fn(c, path, data);
-  g_rec_mutex_unlock(&c->dispatch_lock);
+  pthread_mutex_unlock(&c->dispatch_lock);
   g_free(path);
 }
 
@@ -119,17 +119,7 @@ static void rearm_and_call(gust_cluster *c, guint id)
  * right behind it. */
 void cluster_watch_fired(gust_cluster *c, guint id)
 {
-  GQueue others = G_QUEUE_INIT;
-  cluster_event *event;
-  while ((event = g_async_queue_try_pop(c->events))) {
-    if (event->type == CLUSTER_EVENT_WATCH_FIRED && event->watch_id == id)
-      g_free(event);
-    else
-      g_queue_push_tail(&others, event);
-  }
-  /* Put the others back in front, in their order. */
-  while ((event = g_queue_pop_tail(&others)))
-    g_async_queue_push_front(c->events, event);
+  cluster_drop_watch_events(c, id);
   rearm_and_call(c, id);
 }
 
@@ -143,9 +133,9 @@ static gint compare_ids(gconstpointer a, gconstpointer b)
  * oldest first. */
 void cluster_watches_fire_all(gust_cluster *c)
 {
-  g_mutex_lock(&c->state_lock);
+  pthread_mutex_lock(&c->state_lock);
   GList *ids = g_list_sort(g_hash_table_get_keys(c->watches), compare_ids);
-  g_mutex_unlock(&c->state_lock);
+  pthread_mutex_unlock(&c->state_lock);
   for (GList *l = ids; l; l = l->next)
     rearm_and_call(c, GPOINTER_TO_UINT(l->data));
   g_list_free(ids);
