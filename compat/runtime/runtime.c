@@ -368,7 +368,7 @@ gboolean rt_make_job(gust_runtime *rt, GError **error)
 void gust_runtime_free(gust_runtime *rt)
 {
   if (!rt) return;
-  rt_supervisor_stop(rt);
+  rt_job_watcher_stop(rt);
   fc_job_free(rt->job); /* closes the components before their code is unloaded */
   rt_restore_clear(rt);
   rt_stats_clear(rt);

@@ -23,6 +23,15 @@ static const subcommand subcommands[] = {
      "produce, consume or read committed offsets of a topic"},
     {"nimbus", gust_cmd_nimbus,
      "run Storm's Nimbus Thrift service (submit, list, kill topologies)"},
+    {"submit", gust_cmd_submit, "submit a Flux topology to Nimbus, as `storm jar` does"},
+    {"list", gust_cmd_list, "list the topologies running on the cluster"},
+    {"activate", gust_cmd_activate, "activate a topology's spouts"},
+    {"deactivate", gust_cmd_deactivate, "deactivate a topology's spouts"},
+    {"rebalance", gust_cmd_rebalance, "change a running topology's parallelism"},
+    {"kill", gust_cmd_kill, "kill running topologies"},
+    {"monitor", gust_cmd_monitor, "print a component's throughput every few seconds"},
+    {"supervisor", gust_cmd_supervisor,
+     "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
 };
 
 static void usage(FILE *out)
