@@ -16,6 +16,18 @@
 
 const char *const gust_stats_windows[4] = {"600", "10800", "86400", ":all-time"};
 
+int64_t gust_stats_int(json_t *o, const char *key)
+{
+  json_t *v = json_object_get(o, key);
+  return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+const char *gust_stats_string(json_t *o, const char *key, const char *fallback)
+{
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : fallback;
+}
+
 gboolean gust_stats_is_system(const char *id)
 {
   return id && g_str_has_prefix(id, "__");

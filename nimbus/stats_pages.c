@@ -12,18 +12,6 @@
 
 #include <string.h>
 
-static int64_t int_of(json_t *o, const char *key)
-{
-  json_t *v = json_object_get(o, key);
-  return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
-}
-
-static const char *string_of(json_t *o, const char *key, const char *fallback)
-{
-  const char *s = json_string_value(json_object_get(o, key));
-  return s ? s : fallback;
-}
-
 static void put_double(GHashTable *map, const char *key, double v)
 {
   gdouble *d = g_new(gdouble, 1);
@@ -99,7 +87,7 @@ GustStormComponentAggregateStats *gust_stats_aggregate(const gust_stats_sums *s,
 
 static gboolean is_spout(json_t *x)
 {
-  return !g_strcmp0(string_of(x, "type", ""), "spout");
+  return !g_strcmp0(gust_stats_string(x, "type", ""), "spout");
 }
 
 /* ---- TopologyPageInfo ---- */
@@ -116,7 +104,7 @@ typedef struct {
 static void sum_component(json_t *x, json_t *beat, gpointer data)
 {
   page_walk *w = data;
-  const char *comp = string_of(x, "component", "");
+  const char *comp = gust_stats_string(x, "component", "");
   if (!w->include_sys && gust_stats_is_system(comp)) return;
   gust_stats_sums *s = g_hash_table_lookup(w->sums, comp);
   if (!s) g_hash_table_insert(w->sums, (gpointer)comp, s = g_new0(gust_stats_sums, 1));
@@ -180,7 +168,7 @@ GustStormTopologyPageInfo *gust_stats_topology_page(const gust_stats_topology *t
   p->id = g_strdup(t->id);
   p->name = g_strdup(gust_stats_topology_name(t)), p->__isset_name = TRUE;
   p->uptime_secs = gust_stats_topology_uptime(t), p->__isset_uptime_secs = TRUE;
-  p->status = g_strdup(string_of(t->storm, "status", "ACTIVE")), p->__isset_status = TRUE;
+  p->status = g_strdup(gust_stats_string(t->storm, "status", "ACTIVE")), p->__isset_status = TRUE;
   page_walk w = {.t = t,
                  .window = window,
                  .include_sys = include_sys,
@@ -210,7 +198,7 @@ GustStormTopologyPageInfo *gust_stats_topology_page(const gust_stats_topology *t
   free(conf);
   topology_stats(p->topology_stats, w.totals);
   p->__isset_topology_stats = TRUE;
-  p->owner = g_strdup(string_of(t->storm, "owner", "")), p->__isset_owner = TRUE;
+  p->owner = g_strdup(gust_stats_string(t->storm, "owner", "")), p->__isset_owner = TRUE;
   p->replication_count = 1, p->__isset_replication_count = TRUE;
   size_t i;
   json_t *beat;
@@ -231,14 +219,14 @@ static void count_tasks(GHashTable *by_comp, json_t *beat, int *executors)
   json_t *x;
   json_array_foreach(json_object_get(json_object_get(beat, "stats"), "executors"), k, x)
   {
-    const char *comp = string_of(x, "component", NULL);
+    const char *comp = gust_stats_string(x, "component", NULL);
     if (!comp) continue;
     gint64 *n = g_hash_table_lookup(by_comp, comp);
     if (!n) {
       put_i64(by_comp, comp, 0);
       n = g_hash_table_lookup(by_comp, comp);
     }
-    *n += MAX(int_of(x, "task_end") - int_of(x, "task_start") + 1, 1);
+    *n += MAX(gust_stats_int(x, "task_end") - gust_stats_int(x, "task_start") + 1, 1);
     (*executors)++;
   }
 }
@@ -246,35 +234,35 @@ static void count_tasks(GHashTable *by_comp, json_t *beat, int *executors)
 GustStormWorkerSummary *gust_stats_worker_summary(const gust_stats_topology *t, json_t *beat)
 {
   GustStormWorkerSummary *w = g_object_new(GUST_STORM_TYPE_WORKER_SUMMARY, NULL);
-  w->supervisor_id = g_strdup(string_of(beat, "supervisor_id", "")),
+  w->supervisor_id = g_strdup(gust_stats_string(beat, "supervisor_id", "")),
   w->__isset_supervisor_id = TRUE;
-  w->host = g_strdup(string_of(beat, "host", "")), w->__isset_host = TRUE;
-  w->port = (gint32)int_of(beat, "port"), w->__isset_port = TRUE;
+  w->host = g_strdup(gust_stats_string(beat, "host", "")), w->__isset_host = TRUE;
+  w->port = (gint32)gust_stats_int(beat, "port"), w->__isset_port = TRUE;
   w->topology_id = g_strdup(t->id), w->__isset_topology_id = TRUE;
   w->topology_name = g_strdup(gust_stats_topology_name(t)), w->__isset_topology_name = TRUE;
   int executors = 0;
   count_tasks(w->component_to_num_tasks, beat, &executors);
   w->num_executors = executors, w->__isset_num_executors = TRUE;
   w->__isset_component_to_num_tasks = TRUE;
-  w->uptime_secs = (gint32)int_of(beat, "uptime_secs"), w->__isset_uptime_secs = TRUE;
+  w->uptime_secs = (gint32)gust_stats_int(beat, "uptime_secs"), w->__isset_uptime_secs = TRUE;
   /* gust does not schedule by resources: what Storm assigns by default */
   w->assigned_memonheap = 128.0 * executors, w->__isset_assigned_memonheap = TRUE;
   w->assigned_memoffheap = 0, w->__isset_assigned_memoffheap = TRUE;
   w->assigned_cpu = 10.0 * executors, w->__isset_assigned_cpu = TRUE;
-  w->owner = g_strdup(string_of(t->storm, "owner", "")), w->__isset_owner = TRUE;
+  w->owner = g_strdup(gust_stats_string(t->storm, "owner", "")), w->__isset_owner = TRUE;
   return w;
 }
 
 GustStormSupervisorSummary *gust_stats_supervisor_summary(json_t *sup, int64_t now_secs)
 {
   GustStormSupervisorSummary *s = g_object_new(GUST_STORM_TYPE_SUPERVISOR_SUMMARY, NULL);
-  s->host = g_strdup(string_of(sup, "host", ""));
-  int64_t started = int_of(sup, "start_time_secs");
+  s->host = g_strdup(gust_stats_string(sup, "host", ""));
+  int64_t started = gust_stats_int(sup, "start_time_secs");
   s->uptime_secs = started > 0 && now_secs > started ? (gint32)(now_secs - started) : 0;
   size_t slots = json_array_size(json_object_get(sup, "ports"));
   s->num_workers = (gint32)slots;
   s->num_used_workers = (gint32)json_array_size(json_object_get(sup, "workers"));
-  s->supervisor_id = g_strdup(string_of(sup, "id", ""));
+  s->supervisor_id = g_strdup(gust_stats_string(sup, "id", ""));
   g_free(s->version);
   s->version = g_strdup(GUST_STATS_STORM_VERSION), s->__isset_version = TRUE;
   /* what Storm's supervisor offers by default: 100 % CPU and 4096 MB per slot */
@@ -295,15 +283,15 @@ GustStormSupervisorPageInfo *gust_stats_supervisor_page(json_t *supervisors,
   json_t *sup;
   json_array_foreach(supervisors, i, sup)
   {
-    const char *sid = string_of(sup, "id", "");
-    if (id ? strcmp(id, sid) : g_strcmp0(host, string_of(sup, "host", NULL))) continue;
+    const char *sid = gust_stats_string(sup, "id", "");
+    if (id ? strcmp(id, sid) : g_strcmp0(host, gust_stats_string(sup, "host", NULL))) continue;
     g_ptr_array_add(p->supervisor_summaries, gust_stats_supervisor_summary(sup, now_secs));
     for (guint k = 0; k < n_topologies; k++) {
       size_t b;
       json_t *beat;
       json_array_foreach(topologies[k].beats, b, beat)
       {
-        if (!g_strcmp0(string_of(beat, "supervisor_id", ""), sid))
+        if (!g_strcmp0(gust_stats_string(beat, "supervisor_id", ""), sid))
           g_ptr_array_add(p->worker_summaries, gust_stats_worker_summary(&topologies[k], beat));
       }
     }

@@ -10,18 +10,6 @@
 
 #include <string.h>
 
-static int64_t int_of(json_t *o, const char *key)
-{
-  json_t *v = json_object_get(o, key);
-  return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
-}
-
-static const char *string_of(json_t *o, const char *key, const char *fallback)
-{
-  const char *s = json_string_value(json_object_get(o, key));
-  return s ? s : fallback;
-}
-
 static GHashTable *string_map(void)
 {
   return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -32,6 +20,19 @@ static GHashTable *gsid_map(void)
   return g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, g_free);
 }
 
+/* A map value of the generated structs: a new gdouble or gint64. */
+static gpointer boxed(json_t *v, gboolean doubles)
+{
+  if (doubles) {
+    gdouble *d = g_new(gdouble, 1);
+    *d = json_is_number(v) ? json_number_value(v) : 0;
+    return d;
+  }
+  gint64 *n = g_new(gint64, 1);
+  *n = json_is_integer(v) ? json_integer_value(v) : 0;
+  return n;
+}
+
 /* into[window] = {stream: value} for the windows of by_window[window][stream]. */
 static void copy_by_stream(GHashTable *into, json_t *by_window, gboolean doubles)
 {
@@ -40,17 +41,7 @@ static void copy_by_stream(GHashTable *into, json_t *by_window, gboolean doubles
     const char *stream;
     json_t *v;
     json_object_foreach(json_object_get(by_window, gust_stats_windows[w]), stream, v)
-    {
-      if (doubles) {
-        gdouble *d = g_new(gdouble, 1);
-        *d = json_is_number(v) ? json_number_value(v) : 0;
-        g_hash_table_insert(inner, g_strdup(stream), d);
-      } else {
-        gint64 *n = g_new(gint64, 1);
-        *n = json_is_integer(v) ? json_integer_value(v) : 0;
-        g_hash_table_insert(inner, g_strdup(stream), n);
-      }
-    }
+        g_hash_table_insert(inner, g_strdup(stream), boxed(v, doubles));
     g_hash_table_insert(into, g_strdup(gust_stats_windows[w]), inner);
   }
 }
@@ -71,17 +62,7 @@ static void copy_by_gsid(GHashTable *into, json_t *by_window, gboolean doubles)
         GustStormGlobalStreamId *id = g_object_new(GUST_STORM_TYPE_GLOBAL_STREAM_ID, NULL);
         id->componentId = g_strdup(comp);
         id->streamId = g_strdup(stream);
-        gpointer value;
-        if (doubles) {
-          gdouble *d = g_new(gdouble, 1);
-          *d = json_is_number(v) ? json_number_value(v) : 0;
-          value = d;
-        } else {
-          gint64 *n = g_new(gint64, 1);
-          *n = json_is_integer(v) ? json_integer_value(v) : 0;
-          value = n;
-        }
-        g_hash_table_insert(inner, id, value);
+        g_hash_table_insert(inner, id, boxed(v, doubles));
       }
     }
     g_hash_table_insert(into, g_strdup(gust_stats_windows[w]), inner);
@@ -94,7 +75,7 @@ static GustStormExecutorStats *executor_stats(json_t *x)
   copy_by_stream(s->emitted, json_object_get(x, "emitted"), FALSE);
   copy_by_stream(s->transferred, json_object_get(x, "transferred"), FALSE);
   GustStormExecutorSpecificStats *specific = s->specific;
-  if (!g_strcmp0(string_of(x, "type", ""), "spout")) {
+  if (!g_strcmp0(gust_stats_string(x, "type", ""), "spout")) {
     GustStormSpoutStats *spout = g_object_new(GUST_STORM_TYPE_SPOUT_STATS, NULL);
     copy_by_stream(spout->acked, json_object_get(x, "acked"), FALSE);
     copy_by_stream(spout->failed, json_object_get(x, "failed"), FALSE);
@@ -119,12 +100,12 @@ static GustStormExecutorStats *executor_stats(json_t *x)
 GustStormExecutorSummary *gust_stats_executor_summary(json_t *x, json_t *beat)
 {
   GustStormExecutorSummary *e = g_object_new(GUST_STORM_TYPE_EXECUTOR_SUMMARY, NULL);
-  e->executor_info->task_start = (gint32)int_of(x, "task_start");
-  e->executor_info->task_end = (gint32)int_of(x, "task_end");
-  e->component_id = g_strdup(string_of(x, "component", ""));
-  e->host = g_strdup(string_of(beat, "host", ""));
-  e->port = (gint32)int_of(beat, "port");
-  e->uptime_secs = (gint32)int_of(x, "uptime_secs");
+  e->executor_info->task_start = (gint32)gust_stats_int(x, "task_start");
+  e->executor_info->task_end = (gint32)gust_stats_int(x, "task_end");
+  e->component_id = g_strdup(gust_stats_string(x, "component", ""));
+  e->host = g_strdup(gust_stats_string(beat, "host", ""));
+  e->port = (gint32)gust_stats_int(beat, "port");
+  e->uptime_secs = (gint32)gust_stats_int(x, "uptime_secs");
   return e;
 }
 
@@ -141,12 +122,12 @@ static void add_executor(json_t *x, json_t *beat, gpointer data)
 /* Fills the members every topology struct shares from the record. */
 const char *gust_stats_topology_name(const gust_stats_topology *t)
 {
-  return string_of(t->storm, "name", t->id);
+  return gust_stats_string(t->storm, "name", t->id);
 }
 
 gint32 gust_stats_topology_uptime(const gust_stats_topology *t)
 {
-  int64_t launched = int_of(t->storm, "launch_time_secs");
+  int64_t launched = gust_stats_int(t->storm, "launch_time_secs");
   return launched > 0 && t->now_secs > launched ? (gint32)MIN(t->now_secs - launched, G_MAXINT32)
                                                 : 0;
 }
@@ -158,7 +139,7 @@ GustStormTopologyInfo *gust_stats_topology_info(const gust_stats_topology *t,
   info->id = g_strdup(t->id);
   info->name = g_strdup(gust_stats_topology_name(t));
   info->uptime_secs = gust_stats_topology_uptime(t);
-  info->status = g_strdup(string_of(t->storm, "status", "ACTIVE"));
+  info->status = g_strdup(gust_stats_string(t->storm, "status", "ACTIVE"));
   gust_stats_foreach_executor(t, add_executor, info);
   GPtrArray *ids = gust_stats_component_ids(t);
   for (guint i = 0; i < ids->len; i++) {
@@ -176,7 +157,7 @@ GustStormTopologyInfo *gust_stats_topology_info(const gust_stats_topology *t,
   info->storm_version = g_strdup(GUST_STATS_STORM_VERSION);
   info->__isset_storm_version = TRUE;
   g_free(info->owner);
-  info->owner = g_strdup(string_of(t->storm, "owner", ""));
+  info->owner = g_strdup(gust_stats_string(t->storm, "owner", ""));
   info->__isset_owner = TRUE;
   info->replication_count = 1;
   info->__isset_replication_count = TRUE;

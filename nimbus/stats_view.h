@@ -50,6 +50,9 @@ void gust_stats_sums_add(gust_stats_sums *sums, json_t *executor, const gust_sta
 
 /* Storm's windows, in the order Storm lists them. */
 extern const char *const gust_stats_windows[4];
+/* o[key] as an integer (0 when missing or not one) or a string (fallback). */
+int64_t gust_stats_int(json_t *o, const char *key);
+const char *gust_stats_string(json_t *o, const char *key, const char *fallback);
 /* TRUE for Storm's system ids (names starting "__"). */
 gboolean gust_stats_is_system(const char *id);
 
