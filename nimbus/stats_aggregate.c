@@ -208,3 +208,9 @@ GPtrArray *gust_stats_component_ids(const gust_stats_topology *t)
   g_ptr_array_sort(out, by_string);
   return out;
 }
+
+gust_stats_sums gust_stats_unreported(const gust_stats_topology *t, const char *component)
+{
+  int n = (int)gust_stats_int(json_object_get(t->storm, "component_executors"), component);
+  return (gust_stats_sums){.executors = n, .tasks = n};
+}

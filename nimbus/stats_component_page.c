@@ -94,7 +94,13 @@ GustStormComponentPageInfo *gust_stats_component_page(const gust_stats_topology 
   };
   gust_stats_foreach_executor(t, walk_executor, &w);
   GustStormComponentPageInfo *p = NULL;
-  if (!w.found) goto done;
+  const char *type = json_string_value(json_object_get(t->components, component));
+  if (!w.found && !type) goto done;
+  if (!w.found) { /* submitted, not reported by any heartbeat yet: zeros */
+    w.spout = !strcmp(type, "spout");
+    for (int k = 0; k < 4; k++)
+      w.windows[k] = gust_stats_unreported(t, component);
+  }
   p = g_object_new(GUST_STORM_TYPE_COMPONENT_PAGE_INFO, NULL);
   p->component_id = g_strdup(component);
   p->component_type = w.spout ? GUST_STORM_COMPONENT_TYPE_SPOUT : GUST_STORM_COMPONENT_TYPE_BOLT;

@@ -2,9 +2,9 @@
  * ByName / WithOpts variants, getTopologyPageInfo, getComponentPageInfo
  * and getSupervisorPageInfo.  Each reads the topology and the heartbeats
  * (stats_source.c) and builds Storm's struct from them (stats_view.h).
- * An unknown topology raises NotAliveException "<id> is not alive", as
- * the other topology methods do; an unknown component NotAliveException
- * naming it.  Runs on handler threads, concurrently.
+ * An unknown topology raises NotAliveException whose message is the id
+ * (by name: "<name> is not alive"), as Storm's; a component the topology
+ * does not have NotAliveException naming it.  Runs on handler threads, concurrently.
  */
 #include "stats_source.h"
 
@@ -29,7 +29,10 @@ static gboolean topology_info(const gust_nimbus_call *call, const char *id, cons
 {
   gust_stats_loaded l;
   if (!gust_stats_load(call->nimbus, id, name, &l)) {
-    gust_nimbus_set_exception(result, "e", NOT_ALIVE, "%s is not alive", id ? id : name);
+    if (id) /* Storm's message for an unknown id is the id alone */
+      gust_nimbus_set_exception(result, "e", NOT_ALIVE, "%s", id);
+    else
+      gust_nimbus_set_exception(result, "e", NOT_ALIVE, "%s is not alive", name);
     return TRUE;
   }
   GustStormTopologyInfo *info = gust_stats_topology_info(&l.view, errors_choice(options));
@@ -73,7 +76,7 @@ static GUST_NIMBUS_HANDLER(get_topology_page_info)
   GustStormNimbusGetTopologyPageInfoArgs *a = args;
   gust_stats_loaded l;
   if (!gust_stats_load(call->nimbus, a->id ? a->id : "", NULL, &l)) {
-    gust_nimbus_set_exception(result, "e", NOT_ALIVE, "%s is not alive", a->id ? a->id : "");
+    gust_nimbus_set_exception(result, "e", NOT_ALIVE, "%s", a->id ? a->id : "");
     return TRUE;
   }
   GustStormTopologyPageInfo *page =
@@ -90,7 +93,7 @@ static GUST_NIMBUS_HANDLER(get_component_page_info)
   const char *id = a->topology_id ? a->topology_id : "";
   gust_stats_loaded l;
   if (!gust_stats_load(call->nimbus, id, NULL, &l)) {
-    gust_nimbus_set_exception(result, "e", NOT_ALIVE, "%s is not alive", id);
+    gust_nimbus_set_exception(result, "e", NOT_ALIVE, "%s", id);
     return TRUE;
   }
   const char *component = a->component_id ? a->component_id : "";
@@ -100,9 +103,8 @@ static GUST_NIMBUS_HANDLER(get_component_page_info)
     g_object_set(result, "success", page, NULL);
     g_object_unref(page);
   } else {
-    gust_nimbus_set_exception(result, "e", NOT_ALIVE,
-                              "component %s of %s is not alive (no executor reports it)", component,
-                              id);
+    gust_nimbus_set_exception(result, "e", NOT_ALIVE, "component %s is not part of topology %s",
+                              component, id);
   }
   gust_stats_loaded_clear(&l);
   return TRUE;

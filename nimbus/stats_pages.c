@@ -189,6 +189,19 @@ GustStormTopologyPageInfo *gust_stats_topology_page(const gust_stats_topology *t
     executors += s->executors;
     tasks += s->tasks;
   }
+  const char *comp;
+  json_t *type;
+  json_object_foreach(t->components, comp, type)
+  { /* submitted, not reported by any heartbeat yet: zeros */
+    if (g_hash_table_contains(w.sums, comp) || (!include_sys && gust_stats_is_system(comp)))
+      continue;
+    gboolean spout = !g_strcmp0(json_string_value(type), "spout");
+    gust_stats_sums none = gust_stats_unreported(t, comp);
+    g_hash_table_insert(spout ? p->id_to_spout_agg_stats : p->id_to_bolt_agg_stats, g_strdup(comp),
+                        gust_stats_aggregate(&none, spout, TRUE));
+    executors += none.executors;
+    tasks += none.tasks;
+  }
   p->__isset_id_to_spout_agg_stats = p->__isset_id_to_bolt_agg_stats = TRUE;
   p->num_tasks = tasks, p->__isset_num_tasks = TRUE;
   p->num_executors = executors, p->__isset_num_executors = TRUE;

@@ -37,11 +37,28 @@ static json_t *read_children(gust_cluster *cluster, const char *dir)
   return out;
 }
 
+/* {"<component>": "spout" | "bolt"} of the submitted topology. */
+static json_t *component_types(const gust_nimbus_topology *t)
+{
+  json_t *types = json_object();
+  if (!t->topology) return types;
+  GHashTable *groups[] = {t->topology->spouts, t->topology->bolts};
+  for (int g = 0; g < 2; g++) {
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, groups[g]);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+      json_object_set_new(types, key, json_string(g == 0 ? "spout" : "bolt"));
+  }
+  return types;
+}
+
 static void load(gust_nimbus *nimbus, gust_nimbus_topology *t, gust_stats_loaded *out)
 {
   out->id = g_strdup(t->id);
   out->storm = gust_nimbus_topology_base(t);
   out->conf = t->conf ? json_deep_copy(t->conf) : NULL;
+  out->components = component_types(t);
 }
 
 static void finish(gust_nimbus *nimbus, gust_stats_loaded *out)
@@ -52,6 +69,7 @@ static void finish(gust_nimbus *nimbus, gust_stats_loaded *out)
                                     .storm = out->storm,
                                     .beats = out->beats,
                                     .conf = out->conf,
+                                    .components = out->components,
                                     .now_secs = g_get_real_time() / G_USEC_PER_SEC};
 }
 
@@ -75,6 +93,7 @@ void gust_stats_loaded_clear(gust_stats_loaded *l)
   json_decref(l->storm);
   json_decref(l->beats);
   json_decref(l->conf);
+  json_decref(l->components);
   memset(l, 0, sizeof *l);
 }
 

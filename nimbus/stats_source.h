@@ -12,7 +12,7 @@
  * the rest.  Clear with gust_stats_loaded_clear(). */
 typedef struct {
   char *id;
-  json_t *storm, *beats, *conf;
+  json_t *storm, *beats, *conf, *components;
   gust_stats_topology view;
 } gust_stats_loaded;
 

@@ -21,6 +21,9 @@ typedef struct {
   json_t *storm; /* /storms/<id>: name, status, owner, launch_time_secs, ... */
   json_t *beats; /* array of /workerbeats/<id>/<supervisor>-<port> objects (may be NULL) */
   json_t *conf;  /* the topology conf (TopologyPageInfo.topology_conf), or NULL */
+  /* {"<component>": "spout" | "bolt"} of the submitted topology, or NULL:
+   * components no heartbeat reports yet are listed with zeros */
+  json_t *components;
   int64_t now_secs;
 } gust_stats_topology;
 
@@ -68,6 +71,9 @@ GPtrArray *gust_stats_component_errors(const gust_stats_topology *t, const char 
 /* The component ids of the topology (its executors and its record's
  * component_executors), sorted; free with g_ptr_array_unref. */
 GPtrArray *gust_stats_component_ids(const gust_stats_topology *t);
+/* Zero sums of a component no heartbeat reports: its executors and tasks
+ * from the record's component_executors. */
+gust_stats_sums gust_stats_unreported(const gust_stats_topology *t, const char *component);
 
 /* ---- Storm's structs ---- */
 /* The record's name (the id without one), and uptime since launch. */
@@ -92,7 +98,8 @@ GustStormTopologyInfo *gust_stats_topology_info(const gust_stats_topology *t,
                                                 gust_stats_errors errors);
 GustStormTopologyPageInfo *gust_stats_topology_page(const gust_stats_topology *t,
                                                     const char *window, gboolean include_sys);
-/* NULL when the topology has no such component. */
+/* NULL when the topology has no such component (none of its executors
+ * reports it and components does not name it). */
 GustStormComponentPageInfo *gust_stats_component_page(const gust_stats_topology *t,
                                                       const char *component, const char *window,
                                                       gboolean include_sys);

@@ -249,6 +249,23 @@ static void test_component_pages_have_every_field_storm_sends(void)
   g_assert_cmpfloat_with_epsilon(out->specific_stats->spout->complete_latency_ms, 2.5, 1e-9);
   g_object_unref(p);
   g_assert_null(gust_stats_component_page(&k.t, "nope", "600", FALSE));
+  /* a submitted component no heartbeat reports yet: zeros, its type */
+  k.t.components = json_pack("{s:s, s:s, s:s, s:s}", "sentences", "spout", "split", "bolt", "count",
+                             "bolt", "audit", "bolt");
+  json_object_set_new(json_object_get(k.storm, "component_executors"), "audit", json_integer(3));
+  p = gust_stats_component_page(&k.t, "audit", "600", FALSE);
+  g_assert_nonnull(p);
+  g_assert_cmpint(p->component_type, ==, GUST_STORM_COMPONENT_TYPE_BOLT);
+  g_assert_cmpint(p->num_executors, ==, 3);
+  g_object_unref(p);
+  GustStormTopologyPageInfo *page = gust_stats_topology_page(&k.t, "600", FALSE);
+  GustStormComponentAggregateStats *audit =
+      g_hash_table_lookup(page->id_to_bolt_agg_stats, "audit");
+  g_assert_nonnull(audit);
+  g_assert_cmpint(audit->common_stats->emitted, ==, 0);
+  g_assert_cmpint(page->num_executors, ==, 4 + 3);
+  g_object_unref(page);
+  json_decref(k.t.components);
   known_clear(&k);
 }
 

@@ -59,10 +59,25 @@ class StatsMethods(unittest.TestCase):
                          sorted(["600", "10800", "86400", ":all-time"]))
         self.assertIn("topology.workers", page.topology_conf)
 
-    def test_component_without_executors_is_not_alive(self):
+    def test_unknown_id_is_the_message_as_in_storm(self):
         with self.assertRaises(ttypes.NotAliveException) as caught:
-            self.client.getComponentPageInfo(self.id, "split", ":all-time", False)
-        self.assertIn("split", caught.exception.msg)
+            self.client.getTopologyInfo("nosuch-1-1")
+        self.assertEqual(caught.exception.msg, "nosuch-1-1")
+
+    def test_components_no_worker_reports_yet_have_zeros(self):
+        page = self.client.getComponentPageInfo(self.id, "split", ":all-time", False)
+        self.assertEqual((page.component_id, page.component_type, page.num_executors),
+                         ("split", ttypes.ComponentType.BOLT, 2))
+        self.assertEqual(page.window_to_stats[":all-time"].common_stats.emitted, 0)
+        spout = self.client.getComponentPageInfo(self.id, "sentences", "600", False)
+        self.assertEqual(spout.component_type, ttypes.ComponentType.SPOUT)
+        topology = self.client.getTopologyPageInfo(self.id, "600", False)
+        self.assertEqual(sorted(topology.id_to_spout_agg_stats), ["sentences"])
+        self.assertEqual(sorted(topology.id_to_bolt_agg_stats), ["count", "split"])
+        self.assertEqual(topology.num_executors, 5)
+        with self.assertRaises(ttypes.NotAliveException) as caught:
+            self.client.getComponentPageInfo(self.id, "nosuch", ":all-time", False)
+        self.assertIn("nosuch", caught.exception.msg)
 
     def test_supervisor_page_of_an_unknown_supervisor_is_empty(self):
         page = self.client.getSupervisorPageInfo("no-such-supervisor", None, False)
