@@ -211,7 +211,7 @@ static gboolean submit(const gust_nimbus_call *call, const submission *a,
   g_mutex_unlock(&nimbus->lock);
   if (alive) {
     gust_nimbus_set_exception(result, "e", GUST_STORM_TYPE_ALREADY_ALIVE_EXCEPTION,
-                              "Topology with name `%s` already exists on cluster", name);
+                              "%s is already alive", name);
     return TRUE;
   }
   if (!jar_ready) {

@@ -17,5 +17,6 @@ int gust_cmd_rebalance(int argc, char **argv);
 int gust_cmd_kill(int argc, char **argv);
 int gust_cmd_monitor(int argc, char **argv);
 int gust_cmd_supervisor(int argc, char **argv);
+int gust_cmd_dev_cluster(int argc, char **argv);
 
 #endif

@@ -32,6 +32,8 @@ static const subcommand subcommands[] = {
     {"monitor", gust_cmd_monitor, "print a component's throughput every few seconds"},
     {"supervisor", gust_cmd_supervisor,
      "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
+    {"dev-cluster", gust_cmd_dev_cluster,
+     "run ZooKeeper, a Nimbus and a supervisor on this machine; Ctrl-C stops all"},
 };
 
 static void usage(FILE *out)
