@@ -50,6 +50,9 @@ struct gust_nimbus {
 
   GMutex lock;
   GHashTable *topologies; /* id -> gust_nimbus_topology */
+  /* ZooKeeper (gust/cluster.h): the statistics methods read the workers'
+   * heartbeats and the supervisors through it; NULL while not connected */
+  struct gust_cluster *cluster;
   guint submissions;      /* the N of ids */
   gust_nimbus_uploads *uploads;
 
@@ -110,6 +113,11 @@ void gust_nimbus_upload_forget(gust_nimbus *nimbus, const char *location);
 void gust_nimbus_uploads_connection_closed(gust_nimbus *nimbus, guint64 conn_id);
 /* Drops expired sessions.  Takes the lock. */
 void gust_nimbus_uploads_expire(gust_nimbus *nimbus);
+
+/* ---- stats_source.c ---- */
+/* Appends a SupervisorSummary per /supervisors record to out
+ * (getClusterInfo); none without ZooKeeper. */
+void gust_stats_add_supervisors(gust_nimbus *nimbus, GPtrArray *out);
 
 /* Handlers (one per served method), in the file of their subject. */
 #define GUST_NIMBUS_HANDLER(fn)                                                                    \
