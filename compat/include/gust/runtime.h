@@ -47,8 +47,8 @@ typedef const gust_component_def *(*gust_native_lookup)(const char *library, con
                                                         void *user_data);
 
 typedef struct {
-  int threads;                      /* scheduler threads; 0 = cores */
-  const char *base_dir;             /* where relative native library paths start; NULL = "." */
+  int threads;          /* scheduler threads; 0 = cores */
+  const char *base_dir; /* where relative native library paths start; NULL = "." */
   /* Directories (G_SEARCHPATH_SEPARATOR_S-separated) searched, in order, for
    * a native library's file name when it is not at its own path; may be
    * NULL.  The error for a library found nowhere lists every place tried. */
@@ -59,6 +59,9 @@ typedef struct {
    * or components this one lacks), dropping the state nothing here can
    * take (Flink's --allow-non-restored-state).  FALSE: refuse it. */
   gboolean allow_non_restored_state;
+  /* The JVM host's socket (`gust jar`): Java components (GUST_IMPL_JVM)
+   * run there.  NULL: a topology with Java components is refused. */
+  const char *jvm_socket;
 } gust_runtime_options;
 
 /* Borrows topology (it must outlive the runtime; native streams are
