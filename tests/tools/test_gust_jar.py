@@ -1,7 +1,8 @@
 """`gust jar --local` as a user runs it: real JVMs running real jars.
 
 The Java WordCount example runs and every sentence it emitted is acked and
-counted; acking trees that cross Java and multilang tasks ack and fail the
+counted; a user's own class and every kind of engine value reach a Java bolt
+as the spout sent them; a JVM that exits ends the run with an error; acking trees that cross Java and multilang tasks ack and fail the
 right messages in both reliability modes, and an exception thrown by a
 Java bolt is reported with its component, task and Java stack trace; mains
 that do not submit a topology, or throw, end the command with an error.
@@ -95,6 +96,24 @@ class GustJarTest(unittest.TestCase):
 
     def test_acking_tree_of_java_tasks_only(self):
         self.check_ack_fail("acker", relay=False)
+
+    def test_user_classes_and_engine_values_reach_java_bolts_as_sent(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.ValuesTopology", "--local-ttl", "4")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        checked = re.findall(r"^checked (\d+) (.*)$", r.stdout, re.M)
+        self.assertEqual(sorted(int(n) for n, _ in checked), list(range(50)), r.stdout)
+        self.assertEqual({verdict for _, verdict in checked}, {"ok"}, r.stdout)
+        self.assertEqual(summary(r.stdout)["source"]["acked"], 50)
+
+    def test_a_jvm_that_exits_fails_the_run_with_its_tasks_named(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.ValuesTopology", "exit", "--local-ttl", "60")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("the JVM exited with code 3", r.stderr)
+        self.assertRegex(r.stderr, r"check \(task \d+\): the JVM host is gone")
+        rows = summary(r.stdout)
+        self.assertGreater(rows["source"]["failed"], 0)  # what the JVM held when it went
+        self.assertEqual(rows["source"]["acked"] + rows["source"]["failed"],
+                         rows["source"]["emitted"])
 
     def test_main_without_a_submission_fails(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$NoSubmit")
