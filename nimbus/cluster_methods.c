@@ -56,13 +56,13 @@ GUST_NIMBUS_HANDLER(gust_nimbus_get_cluster_info)
   }
   if (members) g_ptr_array_unref(members);
   g_free(leader);
-  gust_nimbus_add_supervisor_summaries(nimbus, cluster->supervisors);
   g_mutex_lock(&nimbus->lock);
   GList *topologies = g_hash_table_get_values(nimbus->topologies);
   for (GList *l = topologies; l; l = l->next)
     g_ptr_array_add(cluster->topologies, gust_nimbus_topology_summary(nimbus, l->data));
   g_list_free(topologies);
   g_mutex_unlock(&nimbus->lock);
+  gust_stats_add_supervisors(nimbus, cluster->supervisors); /* stats_source.c */
   g_object_set(result, "success", cluster, NULL);
   g_object_unref(cluster);
   return TRUE;

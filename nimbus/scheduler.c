@@ -390,27 +390,3 @@ char *gust_nimbus_leader_address(gust_nimbus *nimbus)
   if (!nimbus->cluster) return g_strdup_printf("%s:%u", nimbus->host, nimbus->port);
   return gust_cluster_leader(nimbus->cluster, NULL);
 }
-
-/* The supervisors for getClusterInfo, from /supervisors.  Handler thread. */
-void gust_nimbus_add_supervisor_summaries(gust_nimbus *nimbus, GPtrArray *summaries)
-{
-  if (!nimbus->cluster) return;
-  GPtrArray *children = gust_cluster_children(nimbus->cluster, "/supervisors", NULL);
-  gint64 now = now_secs();
-  for (guint i = 0; children && i < children->len; i++) {
-    json_t *node = supervisor_node(nimbus, children->pdata[i]);
-    if (!node) continue;
-    const char *host = json_string_value(json_object_get(node, "host"));
-    gint64 start = json_integer_value(json_object_get(node, "start_time_secs"));
-    GustStormSupervisorSummary *s = g_object_new(
-        GUST_STORM_TYPE_SUPERVISOR_SUMMARY, "host", host ? host : "", "uptime_secs",
-        (gint32)MAX(now - start, 0), "num_workers",
-        (gint32)json_array_size(json_object_get(node, "ports")), "num_used_workers",
-        (gint32)json_array_size(json_object_get(node, "workers")), "supervisor_id",
-        (char *)children->pdata[i], "version", GUST_NIMBUS_VERSION, "blacklisted", FALSE, NULL);
-    s->__isset_total_resources = TRUE; /* Storm writes the map; gust has no resource model */
-    g_ptr_array_add(summaries, s);
-    json_decref(node);
-  }
-  if (children) g_ptr_array_unref(children);
-}

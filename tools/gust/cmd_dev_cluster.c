@@ -50,6 +50,7 @@ typedef struct {
   char *self;       /* this program */
   gust_daemon_conf_args *conf_args;
   gust_dev_process *zookeeper, *nimbus, *supervisor;
+  gust_cluster *cluster; /* our own session, to see the supervisor register */
   GMainLoop *loop;
   gboolean stopping;      /* Ctrl-C or SIGTERM came */
   gust_dev_process *died; /* the daemon that exited by itself, if one did */
@@ -173,13 +174,9 @@ static gboolean nimbus_ready(dev_cluster *dc)
 
 static gboolean supervisor_registered(dev_cluster *dc)
 {
-  char *servers = g_strdup_printf("%s:%d", dc->host, dc->zookeeper_port);
-  gust_cluster *c = gust_cluster_connect(servers, dc->root, 10000, NULL);
-  GPtrArray *children = c ? gust_cluster_children(c, "/supervisors", NULL) : NULL;
+  GPtrArray *children = gust_cluster_children(dc->cluster, "/supervisors", NULL);
   gboolean registered = children && children->len > 0;
   if (children) g_ptr_array_unref(children);
-  gust_cluster_free(c);
-  g_free(servers);
   return registered;
 }
 
@@ -193,6 +190,10 @@ static gboolean start_all(dev_cluster *dc, GError **error)
   if (!dc->zookeeper || !gust_dev_zookeeper_wait(dc->zookeeper, dc->host, dc->zookeeper_port,
                                                  ZOOKEEPER_START_MS, &dc->stopping, error))
     return FALSE;
+  char *servers = g_strdup_printf("%s:%d", dc->host, dc->zookeeper_port);
+  dc->cluster = gust_cluster_connect(servers, dc->root, 20000, error);
+  g_free(servers);
+  if (!dc->cluster) return FALSE;
   g_message("starting Nimbus on %s:%d", dc->host, dc->nimbus_port);
   dc->nimbus = start_daemon(dc, "nimbus", error);
   if (!dc->nimbus ||
@@ -207,11 +208,13 @@ static gboolean start_all(dev_cluster *dc, GError **error)
 static void stop_all(dev_cluster *dc)
 {
   gust_dev_process *known[] = {dc->zookeeper, dc->nimbus, dc->supervisor};
+  g_clear_pointer(&dc->cluster, gust_cluster_free);
   if (dc->supervisor) gust_dev_process_stop(dc->supervisor, STOP_MS);
   gust_dev_process_reap_orphans(known, G_N_ELEMENTS(known), STOP_MS); /* workers */
   if (dc->nimbus) gust_dev_process_stop(dc->nimbus, STOP_MS);
   if (dc->zookeeper) gust_dev_process_stop(dc->zookeeper, STOP_MS);
   gust_dev_process_reap_orphans(known, G_N_ELEMENTS(known), STOP_MS);
+  g_message("stopped");
 }
 
 static void print_how_to_reach(dev_cluster *dc)
@@ -224,7 +227,7 @@ static void print_how_to_reach(dev_cluster *dc)
     g_string_append_printf(slots, "%s%d", i ? "," : "", (int)json_integer_value(slot));
   }
   printf("gust dev-cluster is running (everything under %s):\n"
-         "  ZooKeeper   %s:%d%s (log zookeeper/zookeeper.log)\n"
+         "  ZooKeeper   %s:%d (storm.zookeeper.root %s; log zookeeper/zookeeper.log)\n"
          "  Nimbus      %s:%d (log nimbus/nimbus.log)\n"
          "  supervisor  worker slots %s (log supervisor/supervisor.log)\n"
          "Commands given the same configuration reach it, e.g.\n"
