@@ -211,4 +211,9 @@ class Nimbus:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        text = self.log_text()
         self.tmp.cleanup()
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                       "WARNING: ThreadSanitizer"):
+            if marker in text:  # a sanitizer build found something in the daemon
+                raise AssertionError("gust nimbus: %s\n%s" % (marker, text[-6000:]))
