@@ -84,6 +84,15 @@ class Harness(unittest.TestCase):
             self.assertEqual(child.stdout.readline(), "leading\n")  # it stepped down, then led again
             self.assertIsNone(child.poll())
 
+    def test_a_nimbus_starts_on_the_port_given_and_stops_on_sigterm(self):
+        with ZooKeeperServer() as zk:
+            work = make_temp_dir("harness")
+            nimbus = GustDaemon.nimbus(zk, work)
+            self.addCleanup(nimbus.stop)
+            nimbus.wait_for_log(r"listening on 127\.0\.0\.1:%d" % nimbus.port)
+            self.assertEqual(nimbus.stop(), 0)
+            self.assertFalse(nimbus.alive())
+
     def test_a_supervisor_registers_and_its_node_goes_when_it_is_killed(self):
         with ZooKeeperServer() as zk:
             work = make_temp_dir("harness")
