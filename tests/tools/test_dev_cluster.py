@@ -110,7 +110,7 @@ class DevCluster(unittest.TestCase):
             proc = self.start()
             self.assertEqual(proc.wait(60), 1)
         err = self.read("stderr")
-        self.assertIn("port %d (nimbus.thrift.port) is in use" % self.nimbus_port, err)
+        self.assertRegex(err, r"^\S+ \S+ ERROR +gust - port %d \(nimbus.thrift.port\) is in use" % self.nimbus_port)
         self.assertIn("-c nimbus.thrift.port=", err)
         self.assertEqual(processes_mentioning(self.dir), [])
         self.assertFalse(os.path.exists(os.path.join(self.dir, "cluster", "zookeeper")))
