@@ -1,7 +1,7 @@
 """gust's Storm command line against a real cluster, as a user types it: a
 real ZooKeeper server and `gust nimbus` (cluster_harness.py), the Nimbus
 named in ~/.storm/storm.yaml, a topology submitted by a Storm client
-generated from storm.thrift, then `gust list`, `deactivate`, `activate`,
+generated from storm.thrift and one by `gust submit`, then `gust list`, `deactivate`, `activate`,
 `rebalance` and `kill` with their output checked; and the bad cases: an
 unknown topology (Storm's NotAliveException text), a bad -e, and no Nimbus
 listening.
@@ -107,6 +107,22 @@ class ClusterCommandLine(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("Killed topology: wc", r.stderr)
         self.until(lambda: "wc" not in self.listed(), "the killed topology leaving the list")
+
+    def test_gust_submit_then_list_and_kill(self):
+        self.until(lambda: self.gust("list").returncode == 0, "a first answer from Nimbus")
+        r = self.gust("submit", WORDCOUNT, "--name", "flux-wc", "--inactive")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Finished submitting topology: flux-wc", r.stderr)
+        status, tasks, _, topology_id = self.listed()["flux-wc"]
+        self.assertEqual(status, "INACTIVE")
+        self.assertRegex(topology_id, r"^flux-wc-\d+-\d+$")
+        self.assertGreaterEqual(tasks, 6)  # sentences 1, split 2, count 2, log 1
+        r = self.gust("submit", WORDCOUNT, "--name", "flux-wc")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Topology name flux-wc is either not allowed or it already exists", r.stderr)
+        r = self.gust("kill", "flux-wc", "-w", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.until(lambda: "flux-wc" not in self.listed(), "the killed topology leaving the list")
 
     def test_bad_cases_are_named_as_storm_names_them(self):
         self.until(lambda: self.gust("list").returncode == 0, "a first answer from Nimbus")
