@@ -28,6 +28,11 @@
  * 1, never with a fresh start; so does a stop whose final checkpoint
  * cannot be written.
  *
+ * --ui-port N serves Storm UI's REST API, the web pages and Prometheus
+ * metrics for the run on ui.host (default 127.0.0.1) port N (0: a free
+ * port); the address is logged.  A kill over the API stops the run as
+ * Ctrl-C does, after its wait time.
+ *
  * Kafka: when a KafkaSpout or KafkaBolt names the bootstrap servers
  * "embedded", an embedded broker (librdkafka's mock cluster, on 127.0.0.1)
  * starts in this process first and its address replaces "embedded".
@@ -43,6 +48,8 @@
 #include <gust/flux.h>
 #include <gust/kafka.h>
 #include <gust/runtime.h>
+#include <gust/conf.h>
+#include <gust/ui_local.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -55,6 +62,19 @@ enum {
 };
 
 static volatile sig_atomic_t stop_requests; /* Ctrl-C / SIGTERM seen so far */
+
+/* A kill asked over the UI's API (its thread writes, the main thread reads). */
+typedef struct {
+  gint requested;
+  gint wait_secs;
+} ui_kill;
+
+static void on_ui_kill(int wait_secs, void *user_data)
+{
+  ui_kill *kill = user_data;
+  g_atomic_int_set(&kill->wait_secs, wait_secs);
+  g_atomic_int_set(&kill->requested, 1);
+}
 
 static void on_signal(int signo)
 {
@@ -109,12 +129,18 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
 
 /* Runs until the duration ends, a stop is asked for or the topology ends;
  * 0, or 1 when the topology failed. */
-static int run_until_stop(gust_runtime *rt, double duration)
+static int run_until_stop(gust_runtime *rt, double duration, ui_kill *kill)
 {
   GError *error = NULL;
-  int64_t start = g_get_monotonic_time();
+  int64_t start = g_get_monotonic_time(), kill_at = 0;
   while (!stop_requests) {
-    if (duration > 0 && g_get_monotonic_time() - start >= (int64_t)(duration * 1e6)) break;
+    int64_t now = g_get_monotonic_time();
+    if (duration > 0 && now - start >= (int64_t)(duration * 1e6)) break;
+    if (!kill_at && g_atomic_int_get(&kill->requested)) {
+      kill_at = now + g_atomic_int_get(&kill->wait_secs) * G_USEC_PER_SEC;
+      g_message("killed over the UI: stopping in %d s", g_atomic_int_get(&kill->wait_secs));
+    }
+    if (kill_at && now >= kill_at) break;
     if (gust_runtime_wait(rt, 100, &error)) return 0; /* every spout ended by itself */
     if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
       gust_log_error("topology failed: %s", error->message);
@@ -177,6 +203,28 @@ static int drain(gust_runtime *rt)
   return 1;
 }
 
+/* The UI server for this run (ui.host, ui.gust.sample.ms from the
+ * topology conf), or NULL after logging why it cannot listen. */
+static gust_ui_server *start_ui(gust_runtime *rt, gust_topology *topology, int port, ui_kill *kill)
+{
+  const json_t *conf = gust_runtime_conf(rt);
+  void *data = NULL;
+  const gust_ui_source_funcs *funcs = gust_ui_local_source(rt, topology, on_ui_kill, kill, &data);
+  gust_ui_options opts = {.host = gust_conf_string(conf, "ui.host"),
+                          .port = port,
+                          .sample_ms = gust_conf_int(conf, "ui.gust.sample.ms")};
+  GError *error = NULL;
+  gust_ui_server *ui = gust_ui_server_start(funcs, data, &opts, &error);
+  if (!ui) {
+    gust_log_error("%s", error->message);
+    g_error_free(error);
+    return NULL;
+  }
+  g_message("UI at http://%s:%d/ (Storm UI's REST API under /api/v1/, Prometheus at /metrics)",
+            gust_ui_server_host(ui), gust_ui_server_port(ui));
+  return ui;
+}
+
 int gust_cmd_local(int argc, char **argv)
 {
   double duration = 20;
@@ -187,6 +235,8 @@ int gust_cmd_local(int argc, char **argv)
   g_autofree char *checkpoint_dir = NULL;
   gboolean verbose = FALSE;
   gboolean allow_non_restored = FALSE;
+  g_autofree char *ui_port_text = NULL;
+  int ui_port = -1;
   GOptionEntry entries[] = {
       {"duration", 'd', 0, G_OPTION_ARG_STRING, &duration_text,
        "seconds to run, 0 = until Ctrl-C (default 20)", "SECONDS"},
@@ -202,6 +252,10 @@ int gust_cmd_local(int argc, char **argv)
        "keep checkpoints in DIR and resume from the newest one there", "DIR"},
       {"allow-non-restored-state", 0, 0, G_OPTION_ARG_NONE, &allow_non_restored,
        "resume from another topology's checkpoint, dropping the state nothing here can take", NULL},
+      {"ui-port", 0, 0, G_OPTION_ARG_STRING, &ui_port_text,
+       "serve Storm UI's REST API, web pages and /metrics on port N of ui.host (0: any free "
+       "port)",
+       "N"},
       {NULL},
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.yaml - run a Flux topology locally");
@@ -213,7 +267,8 @@ int gust_cmd_local(int argc, char **argv)
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
       !gust_option_double("--duration", duration_text, 0, MAX_DURATION_S, &duration, &error) ||
-      !gust_option_int("--threads", threads_text, 1, MAX_THREADS, &threads, &error) || argc != 2) {
+      !gust_option_int("--threads", threads_text, 1, MAX_THREADS, &threads, &error) ||
+      !gust_option_int("--ui-port", ui_port_text, 0, 65535, &ui_port, &error) || argc != 2) {
     gust_log_error("%s", error ? error->message : "exactly one Flux file is needed");
     g_clear_error(&error);
     g_free(filter);
@@ -262,14 +317,23 @@ int gust_cmd_local(int argc, char **argv)
 
   g_message("running topology '%s' from %s%s", gust_topology_name(topology), argv[1],
             duration > 0 ? "" : " until Ctrl-C");
+  ui_kill kill = {0};
+  gust_ui_server *ui = NULL;
+  if (ui_port_text && !(ui = start_ui(rt, topology, ui_port, &kill))) {
+    gust_runtime_free(rt);
+    gust_kafka_mock_free(kafka);
+    gust_topology_free(topology);
+    return 1;
+  }
   int64_t start = g_get_monotonic_time();
   gust_runtime_start(rt);
-  int status = run_until_stop(rt, duration);
+  int status = run_until_stop(rt, duration, &kill);
   if (status == 0) {
     g_message("stopping: deactivating the spouts%s", stop_requests ? " (stop requested)" : "");
     status = drain(rt);
   }
   gust_local_print_summary(rt, (g_get_monotonic_time() - start) / 1e6);
+  gust_ui_server_stop(ui);
   gust_runtime_free(rt);
   gust_kafka_mock_free(kafka);
   gust_topology_free(topology);

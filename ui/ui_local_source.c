@@ -1,0 +1,224 @@
+/* ui_local_source.c — the UI's data source for a topology running in
+ * this process: one topology, one worker (this host, port 0), one
+ * executor per task.
+ *
+ * snapshot() runs on the UI server's thread: the runtime's task metrics
+ * (atomic counters and a short copy under the runtime's lock), its
+ * checkpoint counters and restart count, and the process's CPU and RSS.
+ * The topology id is Storm's shape, name-1-<start time in seconds>.
+ * act(): activate/deactivate switch the spouts through the runtime; kill
+ * calls the program back (it stops the run, as Storm's kill does after
+ * the wait time); rebalance is refused: a local run has one worker and
+ * its task counts are fixed.
+ */
+#include <gust/ui_local.h>
+
+#include <gust/conf.h>
+
+typedef struct {
+  gust_runtime *rt;
+  gust_topology *topology;
+  gust_ui_kill_func on_kill;
+  void *kill_data;
+  char *id;
+  int64_t start_us; /* monotonic */
+  gboolean active, killed;
+} local_source;
+
+static const char *const KAFKA_SPOUT_CLASS = "org.apache.storm.kafka.spout.KafkaSpout";
+
+static void fill_inputs(gust_ui_component *uc, const gust_component *mc)
+{
+  for (guint i = 0; mc && i < gust_component_n_inputs(mc); i++) {
+    const gust_input *in = gust_component_input(mc, i);
+    gust_ui_input *ui = g_new0(gust_ui_input, 1);
+    ui->component = g_strdup(gust_input_source(in));
+    ui->stream = g_strdup(gust_input_stream(in));
+    ui->grouping =
+        g_strdup(gust_grouping_kind_name(gust_grouping_get_kind(gust_input_grouping(in))));
+    g_ptr_array_add(uc->inputs, ui);
+  }
+  for (guint i = 0; mc && i < gust_component_n_streams(mc); i++)
+    g_ptr_array_add(uc->streams, g_strdup(gust_stream_id(gust_component_stream(mc, i))));
+}
+
+static gboolean is_kafka_spout(const gust_component *mc)
+{
+  const gust_impl *impl = mc ? gust_component_impl(mc) : NULL;
+  return impl && impl->kind == GUST_IMPL_BUILTIN &&
+         g_strcmp0(impl->builtin.class_name, KAFKA_SPOUT_CLASS) == 0;
+}
+
+/* Until the runtime counts per stream and window: every window carries
+ * the totals, on the component's first stream. */
+static void fill_streams_from_totals(gust_ui_task *t, const gust_ui_component *uc)
+{
+  gust_ui_stream *st = gust_ui_task_alloc_streams(t, 1);
+  st->stream = g_strdup(uc->streams->len ? g_ptr_array_index(uc->streams, 0) : "default");
+  double latency_ms = t->latency_count ? t->latency_ns / 1e6 / (double)t->latency_count : 0;
+  for (int w = 0; w < GUST_UI_N_WINDOWS; w++) {
+    st->emitted[w] = t->emitted;
+    st->transferred[w] = t->transferred;
+    st->acked[w] = t->acked;
+    st->failed[w] = t->failed;
+    st->executed[w] = t->executed;
+    (uc->is_spout ? st->complete_ms : st->execute_ms)[w] = latency_ms;
+  }
+}
+
+static gboolean set_active(local_source *src, gboolean active, GError **error)
+{
+  g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_UNSUPPORTED,
+              "%s: the runtime cannot switch its spouts yet", src->id);
+  return FALSE;
+}
+
+static void copy_task(gust_ui_task *t, const gust_task_metrics *m, int64_t uptime_secs)
+{
+  *t = (gust_ui_task){
+      .task_id = m->task_id,
+      .uptime_secs = uptime_secs,
+      .emitted = m->emitted,
+      .transferred = m->emitted, /* one worker: everything emitted is transferred */
+      .acked = m->acked,
+      .failed = m->failed,
+      .executed = m->executed,
+      .latency_ns = m->latency_ns,
+      .latency_count = m->latency_count,
+      .records_in = m->engine.records_in,
+      .records_out = m->engine.records_out,
+      .busy_ns = m->engine.busy_ns,
+      .backpressure_ns = m->engine.backpressure_ns,
+      .alignment_ns = m->engine.alignment_ns,
+      .queued_records = m->engine.queued_records,
+      .queued_batches = m->engine.queued_batches,
+      .queue_capacity = m->engine.queue_capacity,
+  };
+}
+
+/* Components in task order: each one's tasks are consecutive. */
+static void fill_components(local_source *src, gust_ui_topology *t, int64_t uptime_secs)
+{
+  gust_task_metrics *m = NULL;
+  guint n = gust_runtime_task_metrics(src->rt, &m);
+  int n_comps = 0;
+  for (guint i = 0; i < n; i++)
+    if (i == 0 || strcmp(m[i].component, m[i - 1].component) != 0) n_comps++;
+  gust_ui_topology_alloc_components(t, n_comps);
+  int c = -1;
+  for (guint i = 0; i < n; i++) {
+    if (i == 0 || strcmp(m[i].component, m[i - 1].component) != 0) {
+      gust_ui_component *uc = &t->components[++c];
+      const gust_component *mc = gust_topology_lookup(src->topology, m[i].component);
+      uc->id = g_strdup(m[i].component);
+      uc->is_spout = m[i].is_spout;
+      uc->is_system = m[i].component[0] == '_' && m[i].component[1] == '_';
+      uc->tasks = g_new0(gust_ui_task, n);
+      fill_inputs(uc, mc);
+      uc->kafka_spout = is_kafka_spout(mc);
+    }
+    gust_ui_component *uc = &t->components[c];
+    copy_task(&uc->tasks[uc->n_tasks], &m[i], uptime_secs);
+    fill_streams_from_totals(&uc->tasks[uc->n_tasks++], uc);
+    uc->executors = uc->n_tasks;
+  }
+  g_free(m);
+}
+
+static gust_ui_snapshot *local_snapshot(void *data)
+{
+  local_source *src = data;
+  gust_ui_snapshot *s = gust_ui_snapshot_new(1);
+  gust_ui_snapshot_fill_process(s);
+  int64_t uptime = (g_get_monotonic_time() - src->start_us) / G_USEC_PER_SEC;
+  s->uptime_secs = uptime;
+  gust_ui_topology *t = &s->topologies[0];
+  t->id = g_strdup(src->id);
+  t->name = g_strdup(gust_topology_name(src->topology));
+  t->status = g_strdup(src->killed ? "KILLED" : src->active ? "ACTIVE" : "INACTIVE");
+  t->uptime_secs = uptime;
+  t->conf = json_deep_copy(gust_runtime_conf(src->rt));
+  t->restarts = gust_runtime_restarts(src->rt);
+  fc_checkpoint_metrics cm;
+  t->checkpoints = gust_runtime_checkpoint_metrics(src->rt, &cm, &t->checkpoint_last_failure);
+  t->checkpoint_last_id = cm.last_completed_id;
+  t->checkpoint_last_size = cm.last_size;
+  t->checkpoint_last_duration_us = cm.last_duration_us;
+  t->checkpoints_triggered = cm.n_triggered;
+  t->checkpoints_completed = cm.n_completed;
+  t->checkpoints_aborted = cm.n_aborted;
+  fill_components(src, t, uptime);
+  return s;
+}
+
+static gboolean local_act(void *data, const char *topology_id, gust_ui_action action, int wait_secs,
+                          GError **error)
+{
+  local_source *src = data;
+  if (g_strcmp0(topology_id, src->id) != 0) {
+    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_NOT_ALIVE, "%s", topology_id);
+    return FALSE;
+  }
+  if (src->killed) {
+    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_NOT_ALIVE, "topology %s is being killed",
+                topology_id);
+    return FALSE;
+  }
+  switch (action) {
+  case GUST_UI_ACTIVATE:
+  case GUST_UI_DEACTIVATE:
+    if (!set_active(src, action == GUST_UI_ACTIVATE, error)) return FALSE;
+    src->active = action == GUST_UI_ACTIVATE;
+    return TRUE;
+  case GUST_UI_REBALANCE:
+    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_UNSUPPORTED,
+                "rebalance is not possible for a local run of %s: it has one worker and fixed "
+                "task counts; change the parallelism in the Flux file and restart from a "
+                "checkpoint (gust local --checkpoint-dir)",
+                topology_id);
+    return FALSE;
+  case GUST_UI_KILL:
+    src->killed = TRUE;
+    src->on_kill(wait_secs, src->kill_data);
+    return TRUE;
+  }
+  g_assert_not_reached();
+}
+
+static json_t *local_cluster_conf(void *data)
+{
+  local_source *src = data;
+  json_t *conf = json_deep_copy(gust_runtime_conf(src->rt));
+  return conf ? conf : json_object();
+}
+
+static void local_destroy(void *data)
+{
+  local_source *src = data;
+  g_free(src->id);
+  g_free(src);
+}
+
+static const gust_ui_source_funcs local_funcs = {
+    .snapshot = local_snapshot,
+    .act = local_act,
+    .cluster_conf = local_cluster_conf,
+    .destroy = local_destroy,
+};
+
+const gust_ui_source_funcs *gust_ui_local_source(gust_runtime *rt, gust_topology *topology,
+                                                 gust_ui_kill_func on_kill, void *user_data,
+                                                 void **data)
+{
+  local_source *src = g_new0(local_source, 1);
+  src->rt = rt;
+  src->topology = topology;
+  src->on_kill = on_kill;
+  src->kill_data = user_data;
+  src->start_us = g_get_monotonic_time();
+  src->active = TRUE;
+  src->id = g_strdup_printf("%s-1-%" G_GINT64_FORMAT, gust_topology_name(topology),
+                            g_get_real_time() / G_USEC_PER_SEC);
+  *data = src;
+  return &local_funcs;
+}
