@@ -318,10 +318,12 @@ static gboolean listen_on(gust_ui_server *ui, GError **error)
 {
   ui->soup = soup_server_new("server-header", "gust-ui ", NULL);
   soup_server_add_handler(ui->soup, NULL, handle, ui, NULL);
-  g_autoptr(GInetAddress) addr = g_inet_address_new_from_string(ui->host);
+  const char *host = strcmp(ui->host, "localhost") == 0 ? "127.0.0.1" : ui->host;
+  g_autoptr(GInetAddress) addr = g_inet_address_new_from_string(host);
   if (!addr) {
     g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_BIND,
-                "ui.host '%s' is not an IP address (use 127.0.0.1, 0.0.0.0 or ::)", ui->host);
+                "ui.host '%s' is not an IP address or localhost (use 127.0.0.1, 0.0.0.0 or ::)",
+                ui->host);
     return FALSE;
   }
   g_autoptr(GSocketAddress) sa = g_inet_socket_address_new(addr, (guint16)ui->port);

@@ -6,7 +6,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK(gust - ui - error - quark, gust_ui_error)
+/* clang-format off */
+G_DEFINE_QUARK(gust-ui-error-quark, gust_ui_error)
+/* clang-format on */
 
 const char *const gust_ui_window_names[GUST_UI_N_WINDOWS] = {"600", "10800", "86400", ":all-time"};
 
