@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev libyajl-dev librdkafka-dev librocksdb-dev python3
+  thrift-compiler libthrift-c-glib-dev python3-thrift # Storm's Nimbus Thrift interface (compat/thrift)
   clang libclang-rt-14-dev # clang + libclang-rt: the libFuzzer targets of fuzz/
   libsoup-3.0-dev libjs-dygraphs # the UI server (ui/) and its charts
   prometheus chromium)           # tests of the UI: promtool check metrics, headless Chromium

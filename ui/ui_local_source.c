@@ -6,6 +6,8 @@
  * (atomic counters and a short copy under the runtime's lock), its
  * checkpoint counters and restart count, and the process's CPU and RSS.
  * The topology id is Storm's shape, name-1-<start time in seconds>.
+ * Per stream and window figures and the last errors come from the
+ * runtime's statistics (gust_runtime_stats_take).
  * act(): activate/deactivate switch the spouts through the runtime; kill
  * calls the program back (it stops the run, as Storm's kill does after
  * the wait time); rebalance is refused: a local run has one worker and
@@ -22,7 +24,7 @@ typedef struct {
   void *kill_data;
   char *id;
   int64_t start_us; /* monotonic */
-  gboolean active, killed;
+  gboolean killed;
 } local_source;
 
 static const char *const KAFKA_SPOUT_CLASS = "org.apache.storm.kafka.spout.KafkaSpout";
@@ -49,28 +51,62 @@ static gboolean is_kafka_spout(const gust_component *mc)
          g_strcmp0(impl->builtin.class_name, KAFKA_SPOUT_CLASS) == 0;
 }
 
-/* Until the runtime counts per stream and window: every window carries
- * the totals, on the component's first stream. */
-static void fill_streams_from_totals(gust_ui_task *t, const gust_ui_component *uc)
+static gust_ui_component *find_component(gust_ui_topology *t, const char *id)
 {
-  gust_ui_stream *st = gust_ui_task_alloc_streams(t, 1);
-  st->stream = g_strdup(uc->streams->len ? g_ptr_array_index(uc->streams, 0) : "default");
-  double latency_ms = t->latency_count ? t->latency_ns / 1e6 / (double)t->latency_count : 0;
-  for (int w = 0; w < GUST_UI_N_WINDOWS; w++) {
-    st->emitted[w] = t->emitted;
-    st->transferred[w] = t->transferred;
-    st->acked[w] = t->acked;
-    st->failed[w] = t->failed;
-    st->executed[w] = t->executed;
-    (uc->is_spout ? st->complete_ms : st->execute_ms)[w] = latency_ms;
-  }
+  for (int i = 0; i < t->n_components; i++)
+    if (strcmp(t->components[i].id, id) == 0) return &t->components[i];
+  return NULL;
 }
 
-static gboolean set_active(local_source *src, gboolean active, GError **error)
+static gust_ui_task *find_task(gust_ui_component *c, int task_id)
 {
-  g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_UNSUPPORTED,
-              "%s: the runtime cannot switch its spouts yet", src->id);
-  return FALSE;
+  for (int i = 0; c && i < c->n_tasks; i++)
+    if (c->tasks[i].task_id == task_id) return &c->tasks[i];
+  return NULL;
+}
+
+/* The runtime's statistics: per executor and stream, Storm's windows (in
+ * the same order as gust_ui_window), and each component's last errors. */
+static void fill_statistics(gust_ui_topology *t, const gust_runtime_stats *st)
+{
+  G_STATIC_ASSERT((int)GUST_N_WINDOWS == (int)GUST_UI_N_WINDOWS);
+  for (guint e = 0; e < st->n_executors; e++) {
+    const gust_executor_stats *ex = &st->executors[e];
+    gust_ui_task *task = find_task(find_component(t, ex->component), ex->task);
+    if (!task) continue;
+    task->uptime_secs = ex->uptime_secs;
+    gust_ui_stream *rows = gust_ui_task_alloc_streams(task, (int)ex->n_streams);
+    for (guint k = 0; k < ex->n_streams; k++) {
+      const gust_stream_stats *in = &ex->streams[k];
+      gust_ui_stream *out = &rows[k];
+      out->is_input = in->is_input;
+      out->component = g_strdup(in->component);
+      out->stream = g_strdup(in->stream);
+      for (int w = 0; w < GUST_UI_N_WINDOWS; w++) {
+        out->emitted[w] = in->emitted[w];
+        out->transferred[w] = in->transferred[w];
+        out->acked[w] = in->acked[w];
+        out->failed[w] = in->failed[w];
+        out->executed[w] = in->executed[w];
+        out->complete_ms[w] = in->complete_ms_avg[w];
+        out->process_ms[w] = in->process_ms_avg[w];
+        out->execute_ms[w] = in->execute_ms_avg[w];
+      }
+    }
+  }
+  for (guint i = 0; i < st->n_components; i++) {
+    const gust_component_errors *ce = &st->components[i];
+    gust_ui_component *c = find_component(t, ce->component);
+    for (guint k = 0; c && k < ce->n_errors; k++) {
+      gust_ui_error_info *e = g_new0(gust_ui_error_info, 1);
+      e->message = g_strdup(ce->errors[k].message);
+      e->time_secs = ce->errors[k].time_secs;
+      e->task_id = ce->errors[k].task;
+      e->host = g_strdup(ce->errors[k].host);
+      e->port = ce->errors[k].port;
+      g_ptr_array_add(c->errors, e);
+    }
+  }
 }
 
 static void copy_task(gust_ui_task *t, const gust_task_metrics *m, int64_t uptime_secs)
@@ -118,8 +154,7 @@ static void fill_components(local_source *src, gust_ui_topology *t, int64_t upti
       uc->kafka_spout = is_kafka_spout(mc);
     }
     gust_ui_component *uc = &t->components[c];
-    copy_task(&uc->tasks[uc->n_tasks], &m[i], uptime_secs);
-    fill_streams_from_totals(&uc->tasks[uc->n_tasks++], uc);
+    copy_task(&uc->tasks[uc->n_tasks++], &m[i], uptime_secs);
     uc->executors = uc->n_tasks;
   }
   g_free(m);
@@ -135,7 +170,9 @@ static gust_ui_snapshot *local_snapshot(void *data)
   gust_ui_topology *t = &s->topologies[0];
   t->id = g_strdup(src->id);
   t->name = g_strdup(gust_topology_name(src->topology));
-  t->status = g_strdup(src->killed ? "KILLED" : src->active ? "ACTIVE" : "INACTIVE");
+  t->status = g_strdup(src->killed                       ? "KILLED"
+                       : gust_runtime_is_active(src->rt) ? "ACTIVE"
+                                                         : "INACTIVE");
   t->uptime_secs = uptime;
   t->conf = json_deep_copy(gust_runtime_conf(src->rt));
   t->restarts = gust_runtime_restarts(src->rt);
@@ -148,6 +185,9 @@ static gust_ui_snapshot *local_snapshot(void *data)
   t->checkpoints_completed = cm.n_completed;
   t->checkpoints_aborted = cm.n_aborted;
   fill_components(src, t, uptime);
+  gust_runtime_stats *st = gust_runtime_stats_take(src->rt);
+  fill_statistics(t, st);
+  gust_runtime_stats_free(st);
   return s;
 }
 
@@ -167,8 +207,7 @@ static gboolean local_act(void *data, const char *topology_id, gust_ui_action ac
   switch (action) {
   case GUST_UI_ACTIVATE:
   case GUST_UI_DEACTIVATE:
-    if (!set_active(src, action == GUST_UI_ACTIVATE, error)) return FALSE;
-    src->active = action == GUST_UI_ACTIVATE;
+    gust_runtime_set_active(src->rt, action == GUST_UI_ACTIVATE);
     return TRUE;
   case GUST_UI_REBALANCE:
     g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_UNSUPPORTED,
@@ -177,7 +216,8 @@ static gboolean local_act(void *data, const char *topology_id, gust_ui_action ac
                 "checkpoint (gust local --checkpoint-dir)",
                 topology_id);
     return FALSE;
-  case GUST_UI_KILL:
+  case GUST_UI_KILL: /* as Storm: the spouts stop at once, the run after wait_secs */
+    gust_runtime_set_active(src->rt, FALSE);
     src->killed = TRUE;
     src->on_kill(wait_secs, src->kill_data);
     return TRUE;
@@ -216,7 +256,6 @@ const gust_ui_source_funcs *gust_ui_local_source(gust_runtime *rt, gust_topology
   src->on_kill = on_kill;
   src->kill_data = user_data;
   src->start_us = g_get_monotonic_time();
-  src->active = TRUE;
   src->id = g_strdup_printf("%s-1-%" G_GINT64_FORMAT, gust_topology_name(topology),
                             g_get_real_time() / G_USEC_PER_SEC);
   *data = src;

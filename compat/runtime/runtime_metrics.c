@@ -3,7 +3,8 @@
  * counters and the engine's queue and back-pressure figures, the
  * checkpoint coordinator's counters, and how often the job restarted.
  *
- * Any thread.  The per-task Storm counters are atomics (one writer each);
+ * Any thread.  The per-task Storm counters (stats.c) are atomics (one
+ * writer each);
  * the engine figures and the checkpoint counters belong to the current
  * job, which the supervisor replaces under rt->lock, so those reads take
  * the lock for as long as a copy takes.  Nothing here waits for a task.
@@ -19,13 +20,22 @@ guint gust_runtime_task_metrics(gust_runtime *rt, gust_task_metrics **out)
     m[i].component = c ? c->id : "__acker";
     m[i].is_spout = c && c->is_spout;
     if (!c) continue;
-    const rt_task_stats *st = &c->stats[i - c->first_task];
-    m[i].emitted = atomic_load_explicit(&st->emitted, memory_order_relaxed);
-    m[i].acked = atomic_load_explicit(&st->acked, memory_order_relaxed);
-    m[i].failed = atomic_load_explicit(&st->failed, memory_order_relaxed);
-    m[i].executed = atomic_load_explicit(&st->executed, memory_order_relaxed);
-    m[i].latency_ns = atomic_load_explicit(&st->latency_ns, memory_order_relaxed);
-    m[i].latency_count = atomic_load_explicit(&st->latency_count, memory_order_relaxed);
+    uint64_t v[RT_STAT_N] = {0};
+    const rt_counter *counters = c->task_counters[i - c->first_task];
+    for (int slot = 0; slot < c->n_slots; slot++)
+      for (int x = 0; x < RT_STAT_N; x++)
+        v[x] += atomic_load_explicit(&counters[slot * RT_STAT_N + x], memory_order_relaxed);
+    /* spouts: complete latency; bolts: execute latency, else (multilang
+     * bolts without samples) process latency, as gust_runtime_summary() */
+    int lat = c->is_spout            ? RT_STAT_COMPLETE_NS
+              : v[RT_STAT_EXECUTE_N] ? RT_STAT_EXECUTE_NS
+                                     : RT_STAT_PROCESS_NS;
+    m[i].emitted = v[RT_STAT_EMITTED];
+    m[i].acked = v[RT_STAT_ACKED];
+    m[i].failed = v[RT_STAT_FAILED];
+    m[i].executed = v[RT_STAT_EXECUTED];
+    m[i].latency_ns = v[lat];
+    m[i].latency_count = v[lat + 1];
   }
   pthread_mutex_lock(&rt->lock);
   for (int i = 0; rt->job && i < rt->n_tasks && i < fc_job_n_tasks(rt->job); i++)

@@ -16,6 +16,9 @@
  * ends, or fails for good, the outcome is published and
  * gust_runtime_wait() returns it.
  *
+ * The supervisor thread also samples the statistics' windows, waking
+ * about every second while it waits on the job (stats.c).
+ *
  * Threads: the supervisor thread replaces rt->job under rt->lock; any
  * thread that touches rt->job (stop, metrics dumps) takes the lock; waiting
  * callers sleep on rt->cond.  A stop asks for no more restarts first.
@@ -23,6 +26,8 @@
 #include "runtime_private.h"
 
 #include <time.h>
+
+enum { STATS_SAMPLE_MS = 1000 };
 
 static void publish(gust_runtime *rt, int outcome, GError *failure)
 {
@@ -59,6 +64,7 @@ static gboolean restart(gust_runtime *rt, const GError *cause, GError **error)
     g_message("topology %s resumes from checkpoint %" G_GUINT64_FORMAT,
               gust_topology_name(rt->topology), rt->restored_from);
   fc_job_start(rt->job);
+  atomic_store(&rt->job_started_us, g_get_monotonic_time());
   return TRUE;
 }
 
@@ -92,9 +98,14 @@ static gpointer supervise(gpointer data)
     fc_job *job = rt->job;
     pthread_mutex_unlock(&rt->lock);
     GError *error = NULL;
-    if (fc_job_wait(job, -1, &error)) {
+    if (fc_job_wait(job, STATS_SAMPLE_MS, &error)) {
       publish(rt, RT_DONE, NULL);
       return NULL;
+    }
+    if (g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
+      g_error_free(error);
+      rt_stats_sample(rt);
+      continue;
     }
     if (!g_error_matches(error, FC_ERROR, FC_ERROR_TASK_FAILED)) {
       publish(rt, RT_FAILED, error); /* cancelled: the runtime is being freed */
@@ -126,6 +137,7 @@ void gust_runtime_start(gust_runtime *rt)
   rt->started = TRUE;
   rt->outcome = RT_RUNNING;
   fc_job_start(rt->job);
+  atomic_store(&rt->job_started_us, g_get_monotonic_time());
   rt->supervisor = g_thread_new("gust-supervisor", supervise, rt);
 }
 
@@ -170,6 +182,23 @@ gboolean gust_runtime_stop(gust_runtime *rt, int64_t timeout_ms, GError **error)
         fc_job_post(rt->job, rt->comps[i].first_task + t, &deactivate);
   pthread_mutex_unlock(&rt->lock);
   return gust_runtime_wait(rt, timeout_ms, error);
+}
+
+void gust_runtime_set_active(gust_runtime *rt, gboolean active)
+{
+  fc_message msg = {.kind = MSG_SPOUT_SET_ACTIVE, .a = active ? 1 : 0};
+  pthread_mutex_lock(&rt->lock);
+  atomic_store(&rt->inactive, !active); /* spouts of a job opened later read it */
+  for (guint i = 0; rt->job && i < rt->n_comps; i++)
+    if (rt->comps[i].is_spout)
+      for (int t = 0; t < rt->comps[i].n_tasks; t++)
+        fc_job_post(rt->job, rt->comps[i].first_task + t, &msg);
+  pthread_mutex_unlock(&rt->lock);
+}
+
+gboolean gust_runtime_is_active(gust_runtime *rt)
+{
+  return !atomic_load(&rt->inactive);
 }
 
 void rt_supervisor_stop(gust_runtime *rt)

@@ -164,6 +164,11 @@ class UIApiTest(unittest.TestCase):
         self.assertGreaterEqual(len(with_sys["bolts"]), 2)
         m = self.endpoint("/api/v1/topology/:id/metrics", "/api/v1/topology/%s/metrics" % tid)
         self.assertTrue(m["spouts"] and m["bolts"])
+        words = [s for s in m["spouts"] if s["id"] == "words"][0]
+        self.assertEqual([e["stream_id"] for e in words["emitted"]], ["default"])
+        counter = [b for b in m["bolts"] if b["id"] == "counter"][0]
+        self.assertEqual([(e["component_id"], e["stream_id"]) for e in counter["executed"]],
+                         [("words", "default")])
         spout = self.endpoint("/api/v1/topology/:id/component/:spout",
                               "/api/v1/topology/%s/component/words" % tid)
         self.assertEqual(spout["componentType"], "spout")
@@ -174,6 +179,8 @@ class UIApiTest(unittest.TestCase):
         self.assertEqual(bolt["componentType"], "bolt")
         self.assertEqual(len(bolt["executorStats"]), 4)
         self.assertTrue(bolt["outputStats"])
+        self.assertEqual([(i["component"], i["stream"]) for i in bolt["inputStats"]], [("words", "default")])
+        self.assertGreater(bolt["inputStats"][0]["executed"], 0)
         self.endpoint("/api/v1/topology-workers/:id", "/api/v1/topology-workers/" + tid)
         self.assertEqual(self.ui.get("/api/v1/topology/%s/lag" % tid), {})
 
@@ -328,7 +335,8 @@ class UIActionsTest(unittest.TestCase):
             wait_until(lambda: emitted() > 0, "spouts emitting")
             status, body = ui.post("/api/v1/topology/%s/deactivate" % tid)
             self.assertEqual(status, 200, body)
-            check_shape(self, "deactivate", body, json.load(open(FIELDS))["POST /api/v1/topology/:id/activate"])
+            with open(FIELDS) as f:
+                check_shape(self, "deactivate", body, json.load(f)["POST /api/v1/topology/:id/activate"])
             self.assertEqual(body, {"topologyOperation": "deactivate", "topologyId": tid, "status": "success"})
             self.assertEqual(ui.get("/api/v1/topology/" + tid)["status"], "INACTIVE")
             # what was emitted before settles; then two samples a second apart agree

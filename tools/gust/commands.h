@@ -7,5 +7,6 @@ int gust_cmd_demo(int argc, char **argv);
 int gust_cmd_local(int argc, char **argv);
 int gust_cmd_kafka_mock(int argc, char **argv);
 int gust_cmd_kafka_console(int argc, char **argv);
+int gust_cmd_nimbus(int argc, char **argv);
 
 #endif

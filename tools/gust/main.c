@@ -21,6 +21,8 @@ static const subcommand subcommands[] = {
     {"kafka-mock", gust_cmd_kafka_mock, "run an embedded Kafka broker (librdkafka's mock cluster)"},
     {"kafka-console", gust_cmd_kafka_console,
      "produce, consume or read committed offsets of a topic"},
+    {"nimbus", gust_cmd_nimbus,
+     "run Storm's Nimbus Thrift service (submit, list, kill topologies)"},
 };
 
 static void usage(FILE *out)
