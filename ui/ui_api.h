@@ -55,8 +55,10 @@ json_t *ui_api_topology_map(const gust_ui_topology *t);
 void ui_api_last_error(json_t *obj, const gust_ui_component *c, int64_t now_secs);
 /* One entry of componentErrors. */
 json_t *ui_api_error_entry(const gust_ui_error_info *e, int64_t now_secs);
-/* Capacity: the share of the window the tasks spent executing (Storm's
- * executed x execute latency / window length), the busiest task's. */
+/* Capacity: the busiest task's share of time spent working, from the
+ * engine's busy time since the task started (Storm estimates it as
+ * executed x execute latency / window, which a multilang bolt's pipelined
+ * latencies push far above 1).  The same for every window. */
 double ui_api_capacity(const gust_ui_component *c, gust_ui_window w, int64_t uptime_secs);
 
 #endif

@@ -86,15 +86,13 @@ void ui_api_component_totals(const gust_ui_component *c, gust_ui_window w, ui_ap
 
 double ui_api_capacity(const gust_ui_component *c, gust_ui_window w, int64_t uptime_secs)
 {
-  int64_t secs = WINDOW_SECS[w] && WINDOW_SECS[w] < uptime_secs ? WINDOW_SECS[w] : uptime_secs;
   double busiest = 0;
-  for (int i = 0; secs > 0 && i < c->n_tasks; i++) {
-    ui_api_totals t;
-    ui_api_task_totals(&c->tasks[i], w, &t);
-    double capacity = t.executed * t.execute_ms / (secs * 1000.0);
-    if (capacity > busiest) busiest = capacity;
+  for (int i = 0; i < c->n_tasks; i++) {
+    const gust_ui_task *t = &c->tasks[i];
+    int64_t secs = t->uptime_secs > 0 ? t->uptime_secs : uptime_secs;
+    if (secs > 0) busiest = MAX(busiest, t->busy_ns / 1e9 / (double)secs);
   }
-  return busiest;
+  return MIN(busiest, 1.0);
 }
 
 json_t *ui_api_float_str(double value)

@@ -124,13 +124,9 @@ static json_t *executor_row(const gust_ui_snapshot *s, const gust_ui_component *
   if (c->is_spout) {
     json_object_set_new(o, "completeLatency", ui_api_float_str(tt.complete_ms));
   } else {
-    int64_t secs = uptime > 0 ? uptime : 1;
-    if (w != GUST_UI_WINDOW_ALL_TIME) {
-      int64_t ws = g_ascii_strtoll(gust_ui_window_names[w], NULL, 10);
-      if (ws < secs) secs = ws;
-    }
+    int64_t secs = t->uptime_secs > 0 ? t->uptime_secs : uptime;
     json_object_set_new(o, "capacity",
-                        ui_api_float_str(tt.executed * tt.execute_ms / (secs * 1000.0)));
+                        ui_api_float_str(secs > 0 ? MIN(t->busy_ns / 1e9 / secs, 1.0) : 0));
     json_object_set_new(o, "executeLatency", ui_api_float_str(tt.execute_ms));
     json_object_set_new(o, "executed", json_integer((json_int_t)tt.executed));
     json_object_set_new(o, "processLatency", ui_api_float_str(tt.process_ms));

@@ -82,6 +82,7 @@ static gust_ui_snapshot *scripted_snapshot(void *data)
   bolt->n_tasks = bolt->executors = 1;
   bolt->tasks = g_new0(gust_ui_task, 1);
   bolt->tasks[0].task_id = 1;
+  bolt->tasks[0].busy_ns = 3725 * G_GUINT64_CONSTANT(250000000); /* a quarter of its uptime */
   gust_ui_stream *rows = gust_ui_task_alloc_streams(&bolt->tasks[0], 2);
   fill_stream(&rows[0], TRUE, "words", "default", 20, 0.5);
   fill_stream(&rows[1], FALSE, NULL, "counts", 20, 0);
@@ -147,6 +148,7 @@ static void test_topology_page_adds_tasks_up_over_the_asked_window(void)
   g_assert_cmpint(json_integer_value(json_object_get(bolt, "executed")), ==, 40);
   g_assert_cmpstr(json_string_value(json_object_get(bolt, "executeLatency")), ==, "0.500");
   g_assert_cmpstr(json_string_value(json_object_get(bolt, "processLatency")), ==, "0.250");
+  g_assert_cmpstr(json_string_value(json_object_get(bolt, "capacity")), ==, "0.250");
   /* the topology's acked are its spouts' */
   json_t *stats = json_object_get(t, "topologyStats");
   g_assert_cmpint(json_array_size(stats), ==, 4);
