@@ -270,7 +270,8 @@ json_t *ui_api_topology_lag(const gust_ui_snapshot *s, const char *id, GError **
     if (!c->kafka_spout || json_object_get(out, c->id)) continue;
     json_object_set_new(out, c->id,
                         json_pack("{s:s, s:s, s:s}", "spoutId", c->id, "spoutType", "KAFKA",
-                                  "errorInfo", "the spout reports no partition offsets yet"));
+                                  "errorInfo",
+                                  c->lag_error ? c->lag_error : "the lag has not been read yet"));
   }
   return out;
 }

@@ -7,7 +7,8 @@
  * checkpoint counters and restart count, and the process's CPU and RSS.
  * The topology id is Storm's shape, name-1-<start time in seconds>.
  * Per stream and window figures and the last errors come from the
- * runtime's statistics (gust_runtime_stats_take).
+ * runtime's statistics (gust_runtime_stats_take); the Kafka spouts' lag
+ * from the brokers, read by a thread of the source (lag_reader).
  * act(): activate/deactivate switch the spouts through the runtime; kill
  * calls the program back (it stops the run, as Storm's kill does after
  * the wait time); rebalance is refused: a local run has one worker and
@@ -16,6 +17,24 @@
 #include <gust/ui_local.h>
 
 #include <gust/conf.h>
+#include <gust/kafka.h>
+
+/* The Kafka spouts' lag, read by a thread of its own every
+ * ui.gust.sample.ms (a read blocks on the brokers); snapshots copy the
+ * latest under the lock. */
+typedef struct {
+  GThread *thread;
+  GMutex lock;
+  GCond wake;
+  gboolean stop;
+  int period_ms;
+  GPtrArray *spouts; /* const gust_component* (the topology's) */
+  GPtrArray *lags;   /* per spout: GPtrArray of gust_kafka_partition_lag, or NULL */
+  GPtrArray *errors; /* per spout: char*, or NULL */
+  char *topology_name;
+} lag_reader;
+
+enum { LAG_TIMEOUT_MS = 2000 };
 
 typedef struct {
   gust_runtime *rt;
@@ -25,6 +44,7 @@ typedef struct {
   char *id;
   int64_t start_us; /* monotonic */
   gboolean killed;
+  lag_reader lag;
 } local_source;
 
 static const char *const KAFKA_SPOUT_CLASS = "org.apache.storm.kafka.spout.KafkaSpout";
@@ -160,6 +180,96 @@ static void fill_components(local_source *src, gust_ui_topology *t, int64_t upti
   g_free(m);
 }
 
+static gpointer lag_thread(gpointer data)
+{
+  lag_reader *r = data;
+  g_mutex_lock(&r->lock);
+  while (!r->stop) {
+    for (guint i = 0; i < r->spouts->len && !r->stop; i++) {
+      const gust_component *c = g_ptr_array_index(r->spouts, i);
+      g_mutex_unlock(&r->lock);
+      GError *error = NULL;
+      GPtrArray *lag = gust_kafka_spout_lag(gust_component_conf(c), r->topology_name,
+                                            gust_component_id(c), LAG_TIMEOUT_MS, &error);
+      g_mutex_lock(&r->lock);
+      if (r->lags->pdata[i]) g_ptr_array_unref(r->lags->pdata[i]);
+      g_free(r->errors->pdata[i]);
+      r->lags->pdata[i] = lag;
+      r->errors->pdata[i] = error ? g_strdup(error->message) : NULL;
+      g_clear_error(&error);
+    }
+    gint64 until = g_get_monotonic_time() + (gint64)r->period_ms * 1000;
+    while (!r->stop && g_cond_wait_until(&r->wake, &r->lock, until)) {
+    }
+  }
+  g_mutex_unlock(&r->lock);
+  return NULL;
+}
+
+static void lag_start(lag_reader *r, gust_topology *topology, int period_ms)
+{
+  r->spouts = g_ptr_array_new();
+  for (guint i = 0; i < gust_topology_n_components(topology); i++) {
+    const gust_component *c = gust_topology_component(topology, i);
+    if (is_kafka_spout(c)) g_ptr_array_add(r->spouts, (gpointer)c);
+  }
+  r->lags = g_ptr_array_new();
+  r->errors = g_ptr_array_new();
+  g_ptr_array_set_size(r->lags, r->spouts->len);
+  g_ptr_array_set_size(r->errors, r->spouts->len);
+  if (!r->spouts->len) return;
+  g_mutex_init(&r->lock);
+  g_cond_init(&r->wake);
+  r->period_ms = period_ms > 0 ? period_ms : 1000;
+  r->topology_name = g_strdup(gust_topology_name(topology));
+  r->thread = g_thread_new("gust-ui-lag", lag_thread, r);
+}
+
+static void lag_stop(lag_reader *r)
+{
+  if (r->thread) {
+    g_mutex_lock(&r->lock);
+    r->stop = TRUE;
+    g_cond_signal(&r->wake);
+    g_mutex_unlock(&r->lock);
+    g_thread_join(r->thread);
+    g_mutex_clear(&r->lock);
+    g_cond_clear(&r->wake);
+  }
+  for (guint i = 0; i < r->spouts->len; i++) {
+    if (r->lags->pdata[i]) g_ptr_array_unref(r->lags->pdata[i]);
+    g_free(r->errors->pdata[i]);
+  }
+  g_ptr_array_unref(r->spouts);
+  g_ptr_array_unref(r->lags);
+  g_ptr_array_unref(r->errors);
+  g_free(r->topology_name);
+}
+
+/* The latest lag of every Kafka spout into the snapshot. */
+static void fill_lag(lag_reader *r, gust_ui_topology *t)
+{
+  if (!r->thread) return;
+  g_mutex_lock(&r->lock);
+  for (guint i = 0; i < r->spouts->len; i++) {
+    const char *id = gust_component_id(g_ptr_array_index(r->spouts, i));
+    gust_ui_component *c = find_component(t, id);
+    GPtrArray *lag = r->lags->pdata[i];
+    if (c && r->errors->pdata[i]) c->lag_error = g_strdup(r->errors->pdata[i]);
+    for (guint k = 0; lag && k < lag->len; k++) {
+      const gust_kafka_partition_lag *in = g_ptr_array_index(lag, k);
+      gust_ui_partition_lag *out = g_new0(gust_ui_partition_lag, 1);
+      out->spout = g_strdup(id);
+      out->topic = g_strdup(in->topic);
+      out->partition = in->partition;
+      out->committed = in->committed;
+      out->head = in->head;
+      g_ptr_array_add(t->lag, out);
+    }
+  }
+  g_mutex_unlock(&r->lock);
+}
+
 static gust_ui_snapshot *local_snapshot(void *data)
 {
   local_source *src = data;
@@ -188,6 +298,7 @@ static gust_ui_snapshot *local_snapshot(void *data)
   gust_runtime_stats *st = gust_runtime_stats_take(src->rt);
   fill_statistics(t, st);
   gust_runtime_stats_free(st);
+  fill_lag(&src->lag, t);
   return s;
 }
 
@@ -235,6 +346,7 @@ static json_t *local_cluster_conf(void *data)
 static void local_destroy(void *data)
 {
   local_source *src = data;
+  lag_stop(&src->lag);
   g_free(src->id);
   g_free(src);
 }
@@ -258,6 +370,7 @@ const gust_ui_source_funcs *gust_ui_local_source(gust_runtime *rt, gust_topology
   src->start_us = g_get_monotonic_time();
   src->id = g_strdup_printf("%s-1-%" G_GINT64_FORMAT, gust_topology_name(topology),
                             g_get_real_time() / G_USEC_PER_SEC);
+  lag_start(&src->lag, topology, gust_conf_int(gust_runtime_conf(rt), "ui.gust.sample.ms"));
   *data = src;
   return &local_funcs;
 }

@@ -87,6 +87,7 @@ static void topology_clear(gust_ui_topology *t)
   for (int i = 0; i < t->n_components; i++) {
     gust_ui_component *c = &t->components[i];
     g_free(c->id);
+    g_free(c->lag_error);
     for (int k = 0; k < c->n_tasks; k++)
       task_clear(&c->tasks[k]);
     g_free(c->tasks);

@@ -362,5 +362,76 @@ class UIActionsTest(unittest.TestCase):
             ui.stop()
 
 
+KAFKA_FLUX = """
+name: "kafka-lag"
+components:
+  - id: "builder"
+    className: "org.apache.storm.kafka.spout.KafkaSpoutConfig$Builder"
+    constructorArgs: ["embedded", "words"]
+    configMethods:
+      - {name: setFirstPollOffsetStrategy, args: [EARLIEST]}
+      - {name: setOffsetCommitPeriodMs, args: [200]}
+  - id: "spoutConfig"
+    className: "org.apache.storm.kafka.spout.KafkaSpoutConfig"
+    constructorArgs: [ref: "builder"]
+  - id: "mapper"
+    className: "org.apache.storm.kafka.bolt.mapper.FieldNameBasedTupleToKafkaMapper"
+    constructorArgs: ["word", "word"]
+config:
+  topology.gust.reliability: acker
+spouts:
+  - id: "words"
+    className: "org.apache.storm.testing.TestWordSpout"
+  - id: "kafka-spout"
+    className: "org.apache.storm.kafka.spout.KafkaSpout"
+    constructorArgs: [ref: "spoutConfig"]
+bolts:
+  - id: "to-kafka"
+    className: "org.apache.storm.kafka.bolt.KafkaBolt"
+    configMethods:
+      - {name: withTopicSelector, args: ["words"]}
+      - {name: withTupleToKafkaMapper, args: [ref: "mapper"]}
+      - {name: withProducerProperties, args: [{"bootstrap.servers": "embedded"}]}
+  - id: "log"
+    className: "org.apache.storm.flux.wrappers.bolts.LogInfoBolt"
+streams:
+  - {from: "words", to: "to-kafka", grouping: {type: SHUFFLE}}
+  - {from: "kafka-spout", to: "log", grouping: {type: SHUFFLE}}
+"""
+
+
+class UIKafkaLagTest(unittest.TestCase):
+    def test_lag_per_partition_in_the_api_and_in_metrics(self):
+        with tempfile.TemporaryDirectory() as d:
+            flux = os.path.join(d, "kafka_lag.yaml")
+            with open(flux, "w") as f:
+                f.write(KAFKA_FLUX)
+            ui = GustUI(flux)
+            try:
+                def committed():
+                    lag = ui.get("/api/v1/topology/%s/lag" % ui.id)
+                    parts = lag.get("kafka-spout", {}).get("spoutLagResult", {}).get("words", {})
+                    known = [p for p in parts.values() if p["consumerCommittedOffset"] >= 0]
+                    return lag if known else None
+                lag = wait_until(committed, "a committed offset in /lag")
+                self.assertEqual(sorted(lag), ["kafka-spout"])  # TestWordSpout is no Kafka spout
+                spout = lag["kafka-spout"]
+                self.assertEqual((spout["spoutId"], spout["spoutType"]), ("kafka-spout", "KAFKA"))
+                for partition, p in spout["spoutLagResult"]["words"].items():
+                    self.assertTrue(partition.isdigit())
+                    self.assertGreaterEqual(p["logHeadOffset"], 0)
+                    if p["consumerCommittedOffset"] >= 0:
+                        self.assertEqual(p["lag"], p["logHeadOffset"] - p["consumerCommittedOffset"])
+                        self.assertGreaterEqual(p["lag"], 0)
+                status, _, text = ui.request("/metrics")
+                self.assertRegex(text, r'(?m)^gust_kafka_consumer_lag_records\{topology="kafka-lag",'
+                                       r'component="kafka-spout",topic="words",partition="\d+"\} \d+$')
+                check = subprocess.run([shutil.which("promtool") or "promtool", "check", "metrics"],
+                                       input=text, capture_output=True, text=True)
+                self.assertEqual((check.returncode, check.stdout + check.stderr), (0, ""))
+            finally:
+                ui.stop()
+
+
 if __name__ == "__main__":
     unittest.main()

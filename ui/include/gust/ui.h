@@ -92,6 +92,7 @@ typedef struct {
   gboolean is_spout;
   gboolean is_system;   /* __acker and the like: shown with sys=1 only */
   gboolean kafka_spout; /* its lag belongs in /topology/:id/lag */
+  char *lag_error;      /* why its lag could not be read, or NULL */
   int executors;
   int n_tasks;
   gust_ui_task *tasks;
