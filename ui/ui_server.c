@@ -334,9 +334,11 @@ static gboolean listen_on(gust_ui_server *ui, GError **error)
     g_error_free(e);
     return FALSE;
   }
-  GSList *uris = soup_server_get_uris(ui->soup);
-  if (uris) ui->port = g_uri_get_port(uris->data);
-  g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
+  GSList *listeners = soup_server_get_listeners(ui->soup);
+  GSocketAddress *bound = listeners ? g_socket_get_local_address(listeners->data, NULL) : NULL;
+  if (bound) ui->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+  g_clear_object(&bound);
+  g_slist_free(listeners);
   return TRUE;
 }
 
@@ -362,6 +364,9 @@ static gpointer server_thread(gpointer user_data)
   if (ui->soup) {
     soup_server_disconnect(ui->soup);
     g_object_unref(ui->soup);
+  }
+  /* connections closing finish on this context: let them */
+  while (g_main_context_iteration(ui->ctx, FALSE)) {
   }
   g_main_context_pop_thread_default(ui->ctx);
   return NULL;
