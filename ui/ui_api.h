@@ -51,6 +51,9 @@ const gust_ui_topology *ui_api_find_topology(const gust_ui_snapshot *s, const ch
                                              GError **error);
 /* A topology's summary map (/topology/summary; the topology page starts from it). */
 json_t *ui_api_topology_map(const gust_ui_topology *t);
+/* Sets Storm's scheduler.display.resource (false: no resource-aware
+ * scheduler) into reply; returns reply. */
+json_t *ui_api_with_display_resource(json_t *reply);
 /* The component's last error fields (lastError, errorHost, ...) into obj. */
 void ui_api_last_error(json_t *obj, const gust_ui_component *c, int64_t now_secs);
 /* One entry of componentErrors. */

@@ -6,6 +6,12 @@
 
 #include <gust/storm.h>
 
+json_t *ui_api_with_display_resource(json_t *reply)
+{
+  json_object_set_new(reply, "schedulerDisplayResource", json_false());
+  return reply;
+}
+
 static int tasks_of(const gust_ui_topology *t)
 {
   int n = 0;
@@ -20,16 +26,17 @@ json_t *ui_api_cluster_summary(const gust_ui_snapshot *s)
   for (int i = 0; i < s->n_topologies; i++)
     tasks += tasks_of(&s->topologies[i]);
   int used = s->n_topologies ? 1 : 0;
-  return json_pack("{s:n, s:s, s:{s:s, s:s, s:s, s:s, s:s}, s:i, s:i, s:i, s:i, s:i, s:i, s:i, "
-                   "s:f, s:f, s:f, s:f, s:f, s:f, s:n, s:s, s:s, s:n, s:n, s:s, s:s}",
-                   "user", "stormVersion", GUST_STORM_VERSION, "stormVersionInfo", "version",
-                   GUST_STORM_VERSION, "revision", "", "branch", "", "date", "", "srcChecksum", "",
-                   "supervisors", 1, "topologies", s->n_topologies, "slotsUsed", used, "slotsTotal",
-                   1, "slotsFree", 1 - used, "tasksTotal", tasks, "executorsTotal", tasks,
-                   "totalMem", 0.0, "totalCpu", 0.0, "availMem", 0.0, "availCpu", 0.0,
-                   "fragmentedMem", 0.0, "fragmentedCpu", 0.0, "schedulerDisplayResource",
-                   "memAssignedPercentUtil", "0.0", "cpuAssignedPercentUtil", "0.0",
-                   "bugtracker-url", "central-log-url", "availGenerics", "", "totalGenerics", "");
+  json_t *o = json_pack(
+      "{s:n, s:s, s:{s:s, s:s, s:s, s:s, s:s}, s:i, s:i, s:i, s:i, s:i, s:i, s:i, "
+      "s:f, s:f, s:f, s:f, s:f, s:f, s:n, s:s, s:s, s:n, s:n, s:s, s:s}",
+      "user", "stormVersion", GUST_STORM_VERSION, "stormVersionInfo", "version", GUST_STORM_VERSION,
+      "revision", "", "branch", "", "date", "", "srcChecksum", "", "supervisors", 1, "topologies",
+      s->n_topologies, "slotsUsed", used, "slotsTotal", 1, "slotsFree", 1 - used, "tasksTotal",
+      tasks, "executorsTotal", tasks, "totalMem", 0.0, "totalCpu", 0.0, "availMem", 0.0, "availCpu",
+      0.0, "fragmentedMem", 0.0, "fragmentedCpu", 0.0, "schedulerDisplayResource",
+      "memAssignedPercentUtil", "0.0", "cpuAssignedPercentUtil", "0.0", "bugtracker-url",
+      "central-log-url", "availGenerics", "", "totalGenerics", "");
+  return ui_api_with_display_resource(o);
 }
 
 json_t *ui_api_nimbus_summary(const gust_ui_snapshot *s, int port)
@@ -53,8 +60,9 @@ json_t *ui_api_supervisor_summary(const gust_ui_snapshot *s)
       "totalMem", 0.0, "totalCpu", 0.0, "usedMem", 0.0, "usedCpu", 0.0, "logLink", "", "availMem",
       0.0, "availCpu", 0.0, "version", GUST_STORM_VERSION, "totalGenericResources", "",
       "usedGenericResources", "", "availGenericResources", "");
-  return json_pack("{s:i, s:s, s:[o], s:n}", "logviewerPort", 8000, "logviewerScheme", "http",
-                   "supervisors", sup, "schedulerDisplayResource");
+  return ui_api_with_display_resource(json_pack("{s:i, s:s, s:[o], s:n}", "logviewerPort", 8000,
+                                                "logviewerScheme", "http", "supervisors", sup,
+                                                "schedulerDisplayResource"));
 }
 
 static json_t *topology_map(const gust_ui_topology *t)
@@ -79,7 +87,8 @@ json_t *ui_api_topology_summary(const gust_ui_snapshot *s)
   json_t *list = json_array();
   for (int i = 0; i < s->n_topologies; i++)
     json_array_append_new(list, topology_map(&s->topologies[i]));
-  return json_pack("{s:o, s:n}", "topologies", list, "schedulerDisplayResource");
+  return ui_api_with_display_resource(
+      json_pack("{s:o, s:n}", "topologies", list, "schedulerDisplayResource"));
 }
 
 json_t *ui_api_topology_map(const gust_ui_topology *t)

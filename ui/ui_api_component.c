@@ -178,6 +178,7 @@ json_t *ui_api_component(const gust_ui_snapshot *s, const char *id, const char *
       "samplingPct", 10.0, "profilingAndDebuggingCapable", 0, "profileActionEnabled", 0,
       "profilerActive", "outputStats", outputs, "executorStats", executors, "componentErrors",
       errors);
+  ui_api_with_display_resource(o);
   json_object_set_new(o, c->is_spout ? "spoutSummary" : "boltStats", windows);
   if (c->is_spout)
     json_decref(inputs);

@@ -115,7 +115,7 @@ json_t *ui_api_topology(const gust_ui_snapshot *s, const char *id, gust_ui_windo
                       json_integer(json_is_integer(timeout) ? json_integer_value(timeout) : 30));
   json_object_set_new(o, "configuration", json_deep_copy(t->conf));
   json_object_set_new(o, "visualizationTable", json_array());
-  json_object_set_new(o, "schedulerDisplayResource", json_null());
+  ui_api_with_display_resource(o);
   json_object_set_new(o, "bugtracker-url", json_null());
   json_object_set_new(o, "central-log-url", json_null());
   json_object_set_new(o, "topologyStats", topology_stats(t));
