@@ -362,6 +362,30 @@ class UIActionsTest(unittest.TestCase):
             ui.stop()
 
 
+class UIStartTest(unittest.TestCase):
+    def test_a_taken_port_or_bad_host_ends_the_run_before_it_starts(self):
+        import socket
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            r = subprocess.run([GUST, "local", WORDCOUNT, "--ui-port", str(port)], capture_output=True,
+                               text=True, timeout=WAIT_TIMEOUT_S)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("cannot listen on 127.0.0.1:%d" % port, r.stderr)
+        self.assertNotIn("running topology", r.stderr)
+        with tempfile.TemporaryDirectory() as d:
+            flux = os.path.join(d, "host.yaml")
+            with open(WORDCOUNT) as f:
+                text = f.read().replace("config:\n", "config:\n  ui.host: \"ui.example\"\n", 1)
+            with open(flux, "w") as f:
+                f.write(text)
+            r = subprocess.run([GUST, "local", flux, "--ui-port", "0"], capture_output=True, text=True,
+                               timeout=WAIT_TIMEOUT_S)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("ui.host 'ui.example' is not an IP address", r.stderr)
+
+
 KAFKA_FLUX = """
 name: "kafka-lag"
 components:

@@ -315,8 +315,6 @@ int gust_cmd_local(int argc, char **argv)
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
 
-  g_message("running topology '%s' from %s%s", gust_topology_name(topology), argv[1],
-            duration > 0 ? "" : " until Ctrl-C");
   ui_kill kill = {0};
   gust_ui_server *ui = NULL;
   if (ui_port_text && !(ui = start_ui(rt, topology, ui_port, &kill))) {
@@ -325,6 +323,8 @@ int gust_cmd_local(int argc, char **argv)
     gust_topology_free(topology);
     return 1;
   }
+  g_message("running topology '%s' from %s%s", gust_topology_name(topology), argv[1],
+            duration > 0 ? "" : " until Ctrl-C");
   int64_t start = g_get_monotonic_time();
   gust_runtime_start(rt);
   int status = run_until_stop(rt, duration, &kill);
