@@ -18,14 +18,16 @@
 
 #include <gust/conf.h>
 #include <gust/kafka.h>
+#include <pthread.h>
+#include <time.h>
 
 /* The Kafka spouts' lag, read by a thread of its own every
  * ui.gust.sample.ms (a read blocks on the brokers); snapshots copy the
  * latest under the lock. */
 typedef struct {
   GThread *thread;
-  GMutex lock;
-  GCond wake;
+  pthread_mutex_t lock; /* pthread's, which TSan sees */
+  pthread_cond_t wake;
   gboolean stop;
   int period_ms;
   GPtrArray *spouts; /* const gust_component* (the topology's) */
@@ -183,26 +185,30 @@ static void fill_components(local_source *src, gust_ui_topology *t, int64_t upti
 static gpointer lag_thread(gpointer data)
 {
   lag_reader *r = data;
-  g_mutex_lock(&r->lock);
+  pthread_mutex_lock(&r->lock);
   while (!r->stop) {
     for (guint i = 0; i < r->spouts->len && !r->stop; i++) {
       const gust_component *c = g_ptr_array_index(r->spouts, i);
-      g_mutex_unlock(&r->lock);
+      pthread_mutex_unlock(&r->lock);
       GError *error = NULL;
       GPtrArray *lag = gust_kafka_spout_lag(gust_component_conf(c), r->topology_name,
                                             gust_component_id(c), LAG_TIMEOUT_MS, &error);
-      g_mutex_lock(&r->lock);
+      pthread_mutex_lock(&r->lock);
       if (r->lags->pdata[i]) g_ptr_array_unref(r->lags->pdata[i]);
       g_free(r->errors->pdata[i]);
       r->lags->pdata[i] = lag;
       r->errors->pdata[i] = error ? g_strdup(error->message) : NULL;
       g_clear_error(&error);
     }
-    gint64 until = g_get_monotonic_time() + (gint64)r->period_ms * 1000;
-    while (!r->stop && g_cond_wait_until(&r->wake, &r->lock, until)) {
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += r->period_ms / 1000;
+    until.tv_nsec += (long)(r->period_ms % 1000) * 1000000;
+    if (until.tv_nsec >= 1000000000) until.tv_sec++, until.tv_nsec -= 1000000000;
+    while (!r->stop && pthread_cond_timedwait(&r->wake, &r->lock, &until) == 0) {
     }
   }
-  g_mutex_unlock(&r->lock);
+  pthread_mutex_unlock(&r->lock);
   return NULL;
 }
 
@@ -218,8 +224,12 @@ static void lag_start(lag_reader *r, gust_topology *topology, int period_ms)
   g_ptr_array_set_size(r->lags, r->spouts->len);
   g_ptr_array_set_size(r->errors, r->spouts->len);
   if (!r->spouts->len) return;
-  g_mutex_init(&r->lock);
-  g_cond_init(&r->wake);
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_mutex_init(&r->lock, NULL);
+  pthread_cond_init(&r->wake, &attr);
+  pthread_condattr_destroy(&attr);
   r->period_ms = period_ms > 0 ? period_ms : 1000;
   r->topology_name = g_strdup(gust_topology_name(topology));
   r->thread = g_thread_new("gust-ui-lag", lag_thread, r);
@@ -228,13 +238,13 @@ static void lag_start(lag_reader *r, gust_topology *topology, int period_ms)
 static void lag_stop(lag_reader *r)
 {
   if (r->thread) {
-    g_mutex_lock(&r->lock);
+    pthread_mutex_lock(&r->lock);
     r->stop = TRUE;
-    g_cond_signal(&r->wake);
-    g_mutex_unlock(&r->lock);
+    pthread_cond_signal(&r->wake);
+    pthread_mutex_unlock(&r->lock);
     g_thread_join(r->thread);
-    g_mutex_clear(&r->lock);
-    g_cond_clear(&r->wake);
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->wake);
   }
   for (guint i = 0; i < r->spouts->len; i++) {
     if (r->lags->pdata[i]) g_ptr_array_unref(r->lags->pdata[i]);
@@ -250,7 +260,7 @@ static void lag_stop(lag_reader *r)
 static void fill_lag(lag_reader *r, gust_ui_topology *t)
 {
   if (!r->thread) return;
-  g_mutex_lock(&r->lock);
+  pthread_mutex_lock(&r->lock);
   for (guint i = 0; i < r->spouts->len; i++) {
     const char *id = gust_component_id(g_ptr_array_index(r->spouts, i));
     gust_ui_component *c = find_component(t, id);
@@ -267,7 +277,7 @@ static void fill_lag(lag_reader *r, gust_ui_topology *t)
       g_ptr_array_add(t->lag, out);
     }
   }
-  g_mutex_unlock(&r->lock);
+  pthread_mutex_unlock(&r->lock);
 }
 
 static gust_ui_snapshot *local_snapshot(void *data)

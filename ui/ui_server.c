@@ -26,6 +26,7 @@
 #include "ui_prometheus.h"
 
 #include <libsoup/soup.h>
+#include <pthread.h>
 
 #ifndef GUST_UI_WEB_DIR
 #define GUST_UI_WEB_DIR "ui/web"
@@ -44,9 +45,9 @@ struct gust_ui_server {
   GThread *thread;
   GMainContext *ctx;
   GMainLoop *loop;
-  /* start handshake */
-  GMutex lock;
-  GCond started;
+  /* start handshake (pthread's, which TSan sees, not GLib's futexes) */
+  pthread_mutex_t lock;
+  pthread_cond_t started;
   gboolean ready;
   GError *error;
   /* server thread only */
@@ -355,11 +356,11 @@ static gpointer server_thread(gpointer user_data)
     g_source_attach(timer, ui->ctx);
     g_source_unref(timer);
   }
-  g_mutex_lock(&ui->lock);
+  pthread_mutex_lock(&ui->lock);
   ui->ready = TRUE;
   ui->error = error;
-  g_cond_signal(&ui->started);
-  g_mutex_unlock(&ui->lock);
+  pthread_cond_signal(&ui->started);
+  pthread_mutex_unlock(&ui->lock);
   if (ok) g_main_loop_run(ui->loop);
   if (ui->soup) {
     soup_server_disconnect(ui->soup);
@@ -380,8 +381,8 @@ static void server_free(gust_ui_server *ui)
   if (ui->funcs->destroy) ui->funcs->destroy(ui->data);
   g_main_loop_unref(ui->loop);
   g_main_context_unref(ui->ctx);
-  g_mutex_clear(&ui->lock);
-  g_cond_clear(&ui->started);
+  pthread_mutex_destroy(&ui->lock);
+  pthread_cond_destroy(&ui->started);
   g_free(ui->host);
   g_free(ui->web_dir);
   g_free(ui);
@@ -400,13 +401,13 @@ gust_ui_server *gust_ui_server_start(const gust_ui_source_funcs *funcs, void *da
   ui->history = ui_history_new(HISTORY_SAMPLES);
   ui->ctx = g_main_context_new();
   ui->loop = g_main_loop_new(ui->ctx, FALSE);
-  g_mutex_init(&ui->lock);
-  g_cond_init(&ui->started);
+  pthread_mutex_init(&ui->lock, NULL);
+  pthread_cond_init(&ui->started, NULL);
   ui->thread = g_thread_new("gust-ui", server_thread, ui);
-  g_mutex_lock(&ui->lock);
+  pthread_mutex_lock(&ui->lock);
   while (!ui->ready)
-    g_cond_wait(&ui->started, &ui->lock);
-  g_mutex_unlock(&ui->lock);
+    pthread_cond_wait(&ui->started, &ui->lock);
+  pthread_mutex_unlock(&ui->lock);
   if (ui->error) {
     g_propagate_error(error, ui->error);
     g_thread_join(ui->thread);

@@ -7,8 +7,11 @@
 #include "ui_api.h"
 #include "ui_prometheus.h"
 
-#include <gio/gio.h>
+#include <arpa/inet.h>
 #include <gust/ui.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 typedef struct {
   int snapshots;
@@ -221,25 +224,29 @@ static void test_prometheus_text_has_help_type_and_escaped_labels(void)
 
 /* ---- over a socket ---- */
 
+/* One request over a plain socket (GIO's client would add its own
+ * resolver threads, which TSan cannot follow). */
 static char *http(int port, const char *method, const char *path, const char *body, int *status)
 {
-  GSocketClient *client = g_socket_client_new();
-  GSocketConnection *conn =
-      g_socket_client_connect_to_host(client, "127.0.0.1", (guint16)port, NULL, NULL);
-  g_assert_nonnull(conn);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  g_assert_cmpint(fd, >=, 0);
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof sa), ==, 0);
   g_autofree char *req = g_strdup_printf("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
                                          "close\r\nContent-Length: %zu\r\n\r\n%s",
                                          method, path, body ? strlen(body) : 0, body ? body : "");
-  g_assert_true(g_output_stream_write_all(g_io_stream_get_output_stream(G_IO_STREAM(conn)), req,
-                                          strlen(req), NULL, NULL, NULL));
+  for (size_t done = 0; done < strlen(req);) {
+    ssize_t n = write(fd, req + done, strlen(req) - done);
+    g_assert_cmpint(n, >, 0);
+    done += (size_t)n;
+  }
   GString *reply = g_string_new(NULL);
   char buf[4096];
-  gssize n;
-  while ((n = g_input_stream_read(g_io_stream_get_input_stream(G_IO_STREAM(conn)), buf, sizeof buf,
-                                  NULL, NULL)) > 0)
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0)
     g_string_append_len(reply, buf, n);
-  g_object_unref(conn);
-  g_object_unref(client);
+  close(fd);
   g_assert_true(sscanf(reply->str, "HTTP/1.1 %d", status) == 1);
   const char *start = strstr(reply->str, "\r\n\r\n");
   char *out = g_strdup(start ? start + 4 : "");
