@@ -1,9 +1,12 @@
-/* nimbus.c — the Nimbus context: reads the daemon conf, starts the Thrift
- * server (thrift_server.c) whose frames go to the method dispatcher
- * (dispatch.c), and stops everything in reverse order.
+/* nimbus.c — the Nimbus context: reads the daemon conf, opens the topology
+ * store and loads what it holds, starts the timer thread (kill and
+ * rebalance waits, upload expiry every nimbus.monitor.freq.secs) and the
+ * Thrift server (thrift_server.c) whose frames go to the method dispatcher
+ * (dispatch.c); stops everything in reverse order.
  *
  * Threads: gust_nimbus_start/stop run on the caller's thread; calls run on
- * the server's handler threads (see thrift_server.c). */
+ * the server's handler threads (see thrift_server.c); timers on
+ * "nimbus-timers". */
 #define G_LOG_DOMAIN "gust-nimbus"
 
 #include "nimbus_private.h"
@@ -37,12 +40,42 @@ static GBytes *on_frame(guint64 conn_id, const guint8 *frame, gsize len, gboolea
   return gust_nimbus_dispatch(nimbus, conn_id, frame, len, nimbus->max_buffer_size);
 }
 
-static void on_closed(guint64 conn_id, void *data) {}
+static void on_closed(guint64 conn_id, void *data)
+{
+  gust_nimbus_uploads_connection_closed(data, conn_id);
+}
+
+static gboolean on_expiry_tick(gpointer data)
+{
+  gust_nimbus_uploads_expire(data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer run_timers(gpointer data)
+{
+  gust_nimbus *nimbus = data;
+  g_main_context_push_thread_default(nimbus->timer_context);
+  g_main_loop_run(nimbus->timer_loop);
+  g_main_context_pop_thread_default(nimbus->timer_context);
+  return NULL;
+}
+
+static gboolean quit_timers(gpointer data)
+{
+  g_main_loop_quit(data);
+  return G_SOURCE_REMOVE;
+}
 
 gust_nimbus *gust_nimbus_start(json_t *conf, GError **error)
 {
   gust_nimbus *nimbus = g_new0(gust_nimbus, 1);
   nimbus->conf = json_incref(conf);
+  g_mutex_init(&nimbus->lock);
+  nimbus->topologies = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                             (GDestroyNotify)gust_nimbus_topology_free);
+  nimbus->uploads = gust_nimbus_uploads_new();
+  nimbus->timer_context = g_main_context_new();
+  nimbus->timer_loop = g_main_loop_new(nimbus->timer_context, FALSE);
   nimbus->start_time_secs = g_get_real_time() / G_USEC_PER_SEC;
   nimbus->max_buffer_size =
       (gsize)MAX(1024, gust_nimbus_conf_int(conf, "nimbus.thrift.max_buffer_size", 1048576));
@@ -55,6 +88,20 @@ gust_nimbus *gust_nimbus_start(json_t *conf, GError **error)
     gust_nimbus_stop(nimbus);
     return NULL;
   }
+  if (!gust_nimbus_store_open(nimbus, error)) {
+    gust_nimbus_stop(nimbus);
+    return NULL;
+  }
+  g_mutex_lock(&nimbus->lock);
+  gust_nimbus_store_load(nimbus);
+  nimbus->submissions = g_hash_table_size(nimbus->topologies);
+  g_mutex_unlock(&nimbus->lock);
+  GSource *tick = g_timeout_source_new_seconds(
+      (guint)CLAMP(gust_nimbus_conf_int(conf, "nimbus.monitor.freq.secs", 10), 1, 3600));
+  g_source_set_callback(tick, on_expiry_tick, nimbus, NULL);
+  g_source_attach(tick, nimbus->timer_context);
+  g_source_unref(tick);
+  nimbus->timer_thread = g_thread_new("nimbus-timers", run_timers, nimbus);
   gust_thrift_server_options options = {
       .bind_address = bind,
       .port = (guint16)port,
@@ -84,6 +131,18 @@ void gust_nimbus_stop(gust_nimbus *nimbus)
 {
   if (!nimbus) return;
   gust_thrift_server_stop(nimbus->server);
+  if (nimbus->timer_thread) {
+    g_main_context_invoke(nimbus->timer_context, quit_timers, nimbus->timer_loop);
+    g_thread_join(nimbus->timer_thread);
+  }
+  if (nimbus->timer_loop) g_main_loop_unref(nimbus->timer_loop);
+  g_hash_table_destroy(nimbus->topologies); /* before the context: timers point at it */
+  if (nimbus->timer_context) g_main_context_unref(nimbus->timer_context);
+  gust_nimbus_uploads_free(nimbus->uploads);
+  g_mutex_clear(&nimbus->lock);
+  g_free(nimbus->local_dir);
+  g_free(nimbus->inbox_dir);
+  g_free(nimbus->stormdist_dir);
   json_decref(nimbus->conf);
   g_free(nimbus->host);
   g_free(nimbus);

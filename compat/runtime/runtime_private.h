@@ -119,6 +119,7 @@ struct gust_runtime {
   json_t *conf;
   char *base_dir;
   char *native_path; /* see gust_runtime_options */
+  char *jvm_socket;  /* see gust_runtime_options */
   gust_native_lookup native_lookup;
   void *native_lookup_data;
   rt_component *comps;
@@ -145,13 +146,13 @@ struct gust_runtime {
   int restarts_left;             /* topology.gust.restart.attempts, counting down */
   int64_t restart_delay_ms;      /* topology.gust.restart.delay.ms */
   int threads;
-  /* supervision (supervisor.c): the lock guards job replacement, the
-   * outcome and the flags below; the supervisor thread waits on the job */
+  /* supervision (job_restarts.c): the lock guards job replacement, the
+   * outcome and the flags below; the job watcher thread waits on the job */
   pthread_mutex_t lock;
   pthread_cond_t cond;
-  GThread *supervisor;
+  GThread *job_watcher;
   /* statistics (stats.c): every task's counters in one block; the window
-   * history under stats_lock (the supervisor thread samples it, readers
+   * history under stats_lock (the job watcher thread samples it, readers
    * query it) */
   rt_counter *counters;
   size_t n_counters;
@@ -203,6 +204,9 @@ extern const fc_operator rt_acker_operator;
  * spouts run in rt_spout_operator through this definition */
 extern const fc_operator rt_multilang_bolt_operator;
 extern const gust_component_def rt_multilang_spout_def;
+/* Java components in the JVM host (compat/jvm/): the same split */
+extern const fc_operator rt_jvm_bolt_operator;
+extern const gust_component_def rt_jvm_spout_def;
 
 /* the collector and tuple view the hosts hand to components (collector.c) */
 struct gust_tuple {
@@ -291,17 +295,17 @@ void rt_value_free_heap(fc_value *v);
 
 int rt_storm_task(const gust_runtime *rt, int engine_task);
 
-/* supervision (supervisor.c) */
+/* supervision (job_restarts.c) */
 enum { RT_RUNNING, RT_DONE, RT_FAILED };
 gboolean rt_make_job(gust_runtime *rt, GError **error); /* runtime.c */
-void rt_supervisor_stop(gust_runtime *rt);              /* cancels the job, joins the thread */
+void rt_job_watcher_stop(gust_runtime *rt);             /* cancels the job, joins the thread */
 
 /* statistics (stats.c) */
 /* After the streams are known: slots and counters of every task. */
 void rt_stats_setup(gust_runtime *rt);
 void rt_stats_clear(gust_runtime *rt);
 /* Samples the counters into the window history when a bucket is due
- * (the supervisor thread, about every second). */
+ * (the job watcher thread, about every second). */
 void rt_stats_sample(gust_runtime *rt);
 /* Counts an error of comp's task (Storm task id; 0 = none in particular)
  * and keeps it among the component's last ten.  Any thread. */

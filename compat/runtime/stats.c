@@ -8,7 +8,7 @@
  * only (runtime_private.h: rt_stat_add, relaxed), so counting costs the
  * data path one slot lookup and a plain add; nothing here locks it.
  *
- * Windows.  The supervisor thread calls rt_stats_sample() about every
+ * Windows.  The job watcher thread calls rt_stats_sample() about every
  * second; when a bucket of some window is due it copies the counters into
  * the history (stats_history.c), under stats_lock.  A snapshot takes the
  * lock, samples too, reads the counters, and subtracts each window's base

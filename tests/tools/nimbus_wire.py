@@ -126,13 +126,19 @@ def shape(value):
     return None
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Nimbus:
     """`gust nimbus` on a free port with a temporary storm.local.dir."""
 
     def __init__(self, *overrides, local_dir=None):
         self.tmp = tempfile.TemporaryDirectory(prefix="gust-nimbus-")
         self.local_dir = local_dir or os.path.join(self.tmp.name, "storm-local")
-        args = [GUST, "nimbus", "-c", "nimbus.thrift.port=0", "-c",
+        args = [GUST, "nimbus", "-c", "nimbus.thrift.port=%d" % free_port(), "-c",
                 "storm.local.dir=" + self.local_dir]
         for o in overrides:
             args += ["-c", o]

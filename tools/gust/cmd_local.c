@@ -30,8 +30,8 @@
  *
  * --ui-port N serves Storm UI's REST API, the web pages and Prometheus
  * metrics for the run on ui.host (default 127.0.0.1) port N (0: a free
- * port); the address is logged.  A kill over the API stops the run as
- * Ctrl-C does, after its wait time.
+ * port); the address is logged.  A kill over the API deactivates the
+ * spouts and, after its wait time, stops the run as Ctrl-C does.
  *
  * Kafka: when a KafkaSpout or KafkaBolt names the bootstrap servers
  * "embedded", an embedded broker (librdkafka's mock cluster, on 127.0.0.1)
@@ -43,51 +43,21 @@
 #include "local_report.h"
 #include "log_writer.h"
 #include "number_options.h"
+#include "topology_run.h"
+
+#include <gust/conf.h>
+#include <gust/ui_local.h>
 
 #include <gust/flinkcore.h>
 #include <gust/flux.h>
 #include <gust/kafka.h>
 #include <gust/runtime.h>
-#include <gust/conf.h>
-#include <gust/ui_local.h>
-#include <signal.h>
 #include <stdio.h>
 
 enum {
   MAX_DURATION_S = 10 * 365 * 24 * 3600, /* ten years: beyond that, say 0 (until Ctrl-C) */
   MAX_THREADS = 1024,
-  STOP_TIMEOUT_S = 60,      /* the drain's bound */
-  DRAIN_REPORT_EVERY_S = 5, /* a drain that takes longer says again what it waits for */
-  FORCED_STOP_STATUS = 130, /* 128 + SIGINT, as shells report an interrupted command */
 };
-
-static volatile sig_atomic_t stop_requests; /* Ctrl-C / SIGTERM seen so far */
-
-/* A kill asked over the UI's API (its thread writes, the main thread reads). */
-typedef struct {
-  gint requested;
-  gint wait_secs;
-} ui_kill;
-
-static void on_ui_kill(int wait_secs, void *user_data)
-{
-  ui_kill *kill = user_data;
-  g_atomic_int_set(&kill->wait_secs, wait_secs);
-  g_atomic_int_set(&kill->requested, 1);
-}
-
-static void on_signal(int signo)
-{
-  stop_requests++;
-}
-
-/* GUST_NATIVE_PATH, then the build's library directory. */
-static char *native_search_path(void)
-{
-  const char *user = g_getenv("GUST_NATIVE_PATH");
-  if (user && *user) return g_strjoin(G_SEARCHPATH_SEPARATOR_S, user, GUST_BUILD_LIBRARY_DIR, NULL);
-  return g_strdup(GUST_BUILD_LIBRARY_DIR);
-}
 
 /* --check: every problem of the file, one line each; 0 when there is none. */
 static int check_file(const char *file, gust_flux_options flux_opts, const char *native_path)
@@ -127,89 +97,30 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
   return n ? 1 : 0;
 }
 
-/* Runs until the duration ends, a stop is asked for or the topology ends;
- * 0, or 1 when the topology failed. */
-static int run_until_stop(gust_runtime *rt, double duration, ui_kill *kill)
+static gboolean stop_after_kill(gpointer data)
 {
-  GError *error = NULL;
-  int64_t start = g_get_monotonic_time(), kill_at = 0;
-  while (!stop_requests) {
-    int64_t now = g_get_monotonic_time();
-    if (duration > 0 && now - start >= (int64_t)(duration * 1e6)) break;
-    if (!kill_at && g_atomic_int_get(&kill->requested)) {
-      kill_at = now + g_atomic_int_get(&kill->wait_secs) * G_USEC_PER_SEC;
-      g_message("killed over the UI: stopping in %d s", g_atomic_int_get(&kill->wait_secs));
-    }
-    if (kill_at && now >= kill_at) break;
-    if (gust_runtime_wait(rt, 100, &error)) return 0; /* every spout ended by itself */
-    if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-      gust_log_error("topology failed: %s", error->message);
-      g_error_free(error);
-      return 1;
-    }
-    g_clear_error(&error);
-  }
-  return 0;
+  gust_stop_request();
+  return G_SOURCE_REMOVE;
 }
 
-static void report_drain(gust_runtime *rt, int waited_s)
+/* A kill asked over the UI's API, on the UI's thread: the run stops after
+ * wait_secs, timed on that thread's context. */
+static void on_ui_kill(int wait_secs, void *user_data)
 {
-  GString *detail = g_string_new(NULL);
-  uint64_t in_flight = gust_local_spout_tuples_in_flight(rt, detail);
-  if (in_flight)
-    g_message("draining%s%.0d%s: waiting for %" G_GUINT64_FORMAT
-              " spout tuple(s) to be acked or failed (%s) and for every task to close; up to %d "
-              "s, Ctrl-C again forces the stop",
-              waited_s ? " for " : "", waited_s, waited_s ? " s" : "", in_flight, detail->str,
-              STOP_TIMEOUT_S);
-  else
-    g_message("draining%s%.0d%s: waiting for the bolts to finish what they hold and for every "
-              "task to close; up to %d s, Ctrl-C again forces the stop",
-              waited_s ? " for " : "", waited_s, waited_s ? " s" : "", STOP_TIMEOUT_S);
-  g_string_free(detail, TRUE);
-}
-
-/* Deactivates the spouts and drains, reporting what it waits for, until
- * the topology ended, the bound passed or a further stop request came. */
-static int drain(gust_runtime *rt)
-{
-  int seen = stop_requests;
-  GError *error = NULL;
-  report_drain(rt, 0);
-  int64_t start = g_get_monotonic_time();
-  int64_t next_report = start + DRAIN_REPORT_EVERY_S * G_USEC_PER_SEC;
-  gboolean done = gust_runtime_stop(rt, 100, &error);
-  while (!done && g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-    g_clear_error(&error);
-    int64_t now = g_get_monotonic_time();
-    if (stop_requests > seen) {
-      g_warning("second stop request: stopping now, without waiting for the drain");
-      return FORCED_STOP_STATUS;
-    }
-    if (now - start >= STOP_TIMEOUT_S * G_USEC_PER_SEC) {
-      gust_log_error("stopping failed: the drain did not end within %d s; tasks:", STOP_TIMEOUT_S);
-      gust_runtime_log_tasks(rt, G_LOG_LEVEL_CRITICAL);
-      return 1;
-    }
-    if (now >= next_report) {
-      report_drain(rt, (int)((now - start) / G_USEC_PER_SEC));
-      next_report = now + DRAIN_REPORT_EVERY_S * G_USEC_PER_SEC;
-    }
-    done = gust_runtime_wait(rt, 100, &error);
-  }
-  if (done) return 0;
-  gust_log_error("stopping failed: %s", error->message);
-  g_error_free(error);
-  return 1;
+  g_message("killed over the UI: stopping in %d s", wait_secs);
+  GSource *timer = g_timeout_source_new_seconds((guint)wait_secs);
+  g_source_set_callback(timer, stop_after_kill, NULL, NULL);
+  g_source_attach(timer, g_main_context_get_thread_default());
+  g_source_unref(timer);
 }
 
 /* The UI server for this run (ui.host, ui.gust.sample.ms from the
  * topology conf), or NULL after logging why it cannot listen. */
-static gust_ui_server *start_ui(gust_runtime *rt, gust_topology *topology, int port, ui_kill *kill)
+static gust_ui_server *start_ui(gust_runtime *rt, gust_topology *topology, int port)
 {
   const json_t *conf = gust_runtime_conf(rt);
   void *data = NULL;
-  const gust_ui_source_funcs *funcs = gust_ui_local_source(rt, topology, on_ui_kill, kill, &data);
+  const gust_ui_source_funcs *funcs = gust_ui_local_source(rt, topology, on_ui_kill, NULL, &data);
   gust_ui_options opts = {.host = gust_conf_string(conf, "ui.host"),
                           .port = port,
                           .sample_ms = gust_conf_int(conf, "ui.gust.sample.ms")};
@@ -275,7 +186,7 @@ int gust_cmd_local(int argc, char **argv)
     return 2;
   }
   gust_log_writer_set_verbose(verbose);
-  g_autofree char *native_path = native_search_path();
+  g_autofree char *native_path = gust_native_search_path();
   gust_flux_options flux_opts = {.properties_file = filter, .env_filter = env_filter};
   if (check) {
     int status = check_file(argv[1], flux_opts, native_path);
@@ -311,13 +222,9 @@ int gust_cmd_local(int argc, char **argv)
     gust_topology_free(topology);
     return 1;
   }
-  struct sigaction sa = {.sa_handler = on_signal};
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-
-  ui_kill kill = {0};
+  gust_stop_signals_install();
   gust_ui_server *ui = NULL;
-  if (ui_port_text && !(ui = start_ui(rt, topology, ui_port, &kill))) {
+  if (ui_port_text && !(ui = start_ui(rt, topology, ui_port))) {
     gust_runtime_free(rt);
     gust_kafka_mock_free(kafka);
     gust_topology_free(topology);
@@ -327,10 +234,11 @@ int gust_cmd_local(int argc, char **argv)
             duration > 0 ? "" : " until Ctrl-C");
   int64_t start = g_get_monotonic_time();
   gust_runtime_start(rt);
-  int status = run_until_stop(rt, duration, &kill);
+  int status = gust_run_until_stop(rt, duration, NULL, NULL);
   if (status == 0) {
-    g_message("stopping: deactivating the spouts%s", stop_requests ? " (stop requested)" : "");
-    status = drain(rt);
+    g_message("stopping: deactivating the spouts%s",
+              gust_stop_requests() ? " (stop requested)" : "");
+    status = gust_drain(rt);
   }
   gust_local_print_summary(rt, (g_get_monotonic_time() - start) / 1e6);
   gust_ui_server_stop(ui);

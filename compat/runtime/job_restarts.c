@@ -1,7 +1,7 @@
-/* supervisor.c — running a topology and keeping it running.
+/* job_restarts.c — running a topology and keeping it running.
  *
- * gust_runtime_start() starts the engine job and a supervisor thread that
- * waits on it.  When a task fails, the supervisor restarts the job
+ * gust_runtime_start() starts the engine job and a job watcher thread that
+ * waits on it.  When a task fails, the watcher restarts the job
  * (topology.gust.restart.attempts times, default 3, after
  * topology.gust.restart.delay.ms, default 1000): in checkpoint mode from
  * the latest complete checkpoint — state restored, spouts back at their
@@ -16,10 +16,10 @@
  * ends, or fails for good, the outcome is published and
  * gust_runtime_wait() returns it.
  *
- * The supervisor thread also samples the statistics' windows, waking
+ * The job watcher thread also samples the statistics' windows, waking
  * about every second while it waits on the job (stats.c).
  *
- * Threads: the supervisor thread replaces rt->job under rt->lock; any
+ * Threads: the job watcher thread replaces rt->job under rt->lock; any
  * thread that touches rt->job (stop, metrics dumps) takes the lock; waiting
  * callers sleep on rt->cond.  A stop asks for no more restarts first.
  */
@@ -90,7 +90,7 @@ static GError *restore_error(gust_runtime *rt, const GError *cause)
                      path ? " aside to resume from the checkpoint before it)" : "");
 }
 
-static gpointer supervise(gpointer data)
+static gpointer watch_job(gpointer data)
 {
   gust_runtime *rt = data;
   for (;;) {
@@ -138,7 +138,7 @@ void gust_runtime_start(gust_runtime *rt)
   rt->outcome = RT_RUNNING;
   fc_job_start(rt->job);
   atomic_store(&rt->job_started_us, g_get_monotonic_time());
-  rt->supervisor = g_thread_new("gust-supervisor", supervise, rt);
+  rt->job_watcher = g_thread_new("gust-job-watch", watch_job, rt);
 }
 
 gboolean gust_runtime_wait(gust_runtime *rt, int64_t timeout_ms, GError **error)
@@ -201,13 +201,13 @@ gboolean gust_runtime_is_active(gust_runtime *rt)
   return !atomic_load(&rt->inactive);
 }
 
-void rt_supervisor_stop(gust_runtime *rt)
+void rt_job_watcher_stop(gust_runtime *rt)
 {
-  if (!rt->supervisor) return;
+  if (!rt->job_watcher) return;
   pthread_mutex_lock(&rt->lock);
   rt->stopping = true;
   if (rt->job) fc_job_cancel(rt->job);
   pthread_mutex_unlock(&rt->lock);
-  g_thread_join(rt->supervisor);
-  rt->supervisor = NULL;
+  g_thread_join(rt->job_watcher);
+  rt->job_watcher = NULL;
 }
