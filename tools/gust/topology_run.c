@@ -26,6 +26,11 @@ void gust_stop_signals_install(void)
   sigaction(SIGTERM, &sa, NULL);
 }
 
+void gust_stop_request(void)
+{
+  stop_requests++;
+}
+
 int gust_stop_requests(void)
 {
   return stop_requests;

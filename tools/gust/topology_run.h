@@ -16,6 +16,8 @@ char *gust_native_search_path(void);
 
 /* Ctrl-C and SIGTERM count as stop requests from now on. */
 void gust_stop_signals_install(void);
+/* A stop request as Ctrl-C makes one (any thread; the UI's kill). */
+void gust_stop_request(void);
 /* How many stop requests came so far (async-signal-safe counter). */
 int gust_stop_requests(void);
 
