@@ -115,6 +115,22 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(rows["source"]["acked"] + rows["source"]["failed"],
                          rows["source"]["emitted"])
 
+    def test_storm_testing_components_ticks_and_a_sleeping_spout(self):
+        # TestWordSpout sleeps 100 ms in every nextTuple
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.StormTestingTopology", "--local-ttl", "4")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        m = re.search(r"^report ticks (\d+) tuples (\d+) metric (\d+) highest \{(.*)\}$", r.stdout, re.M)
+        self.assertIsNotNone(m, r.stdout)
+        ticks, tuples, metric = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        self.assertGreater(ticks, 0)
+        self.assertGreater(tuples, 0)
+        self.assertEqual(metric, tuples)
+        highest = dict(kv.split("=") for kv in m.group(4).split(", "))
+        self.assertLessEqual(set(highest), {"nathan", "mike", "jackson", "golda", "bertels"})
+        self.assertEqual(sum(int(v) for v in highest.values()), tuples)  # the counters' last counts
+        rows = summary(r.stdout)
+        self.assertEqual(rows["words"]["emitted"], tuples)
+
     def test_main_without_a_submission_fails(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$NoSubmit")
         self.assertEqual(r.returncode, 1)

@@ -38,6 +38,7 @@ import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.Utils;
 
 final class TaskHost implements Runnable {
+    private static final long NEXT_BUDGET_NS = 1_000_000;
     private final SocketChannel channel;
     private final Wire.Out out = new Wire.Out();
     private final ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
@@ -235,10 +236,14 @@ final class TaskHost implements Runnable {
         }
     }
 
+    /* Calls nextTuple up to `times` times while each call emits, for at
+     * most NEXT_BUDGET_NS (a spout that sleeps in nextTuple is called once). */
     private void next(int times) {
+        long start = System.nanoTime();
         for (int i = 0; i < times; i++) {
             long before = emits;
-            if (!call(spout::nextTuple, "nextTuple") || emits == before) {
+            if (!call(spout::nextTuple, "nextTuple") || emits == before
+                || System.nanoTime() - start > NEXT_BUDGET_NS) {
                 break;
             }
         }
