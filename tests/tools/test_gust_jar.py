@@ -131,6 +131,14 @@ class GustJarTest(unittest.TestCase):
         rows = summary(r.stdout)
         self.assertEqual(rows["words"]["emitted"], tuples)
 
+    def test_local_cluster_closed_by_main_stops_the_topology_before_its_ttl(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.LocalClusterMain", "2000", "--local-ttl", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("cluster closed", r.stdout)
+        self.assertIn("topology 'local-cluster' killed by the main class", r.stderr)
+        rows = summary(r.stdout)
+        self.assertEqual(rows["counter"]["executed"], rows["words"]["emitted"])
+
     def test_main_without_a_submission_fails(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$NoSubmit")
         self.assertEqual(r.returncode, 1)

@@ -250,7 +250,10 @@ final class TaskHost implements Runnable {
     }
 
     private void settle(long key, boolean acked) {
-        Object msgId = pending.remove(key);
+        Object msgId;
+        synchronized (out) {
+            msgId = pending.remove(key);
+        }
         if (msgId == null) {
             return;
         }
@@ -375,9 +378,11 @@ final class TaskHost implements Runnable {
             if (messageId == null) {
                 return 0;
             }
-            long key = ++nextKey;
-            pending.put(key, messageId);
-            return key;
+            synchronized (out) { /* a spout may emit from its own threads */
+                long key = ++nextKey;
+                pending.put(key, messageId);
+                return key;
+            }
         }
 
         @Override
@@ -393,7 +398,9 @@ final class TaskHost implements Runnable {
 
         @Override
         public long getPendingCount() {
-            return pending.size();
+            synchronized (out) {
+                return pending.size();
+            }
         }
 
         @Override
