@@ -126,13 +126,8 @@ static int run_until_stop(gust_runtime *rt, gust_jvm *jvm, double ttl)
     gust_jvm_event_clear(&ev);
     if (kind == GUST_JVM_EVENT_KILL) return 0;
     if (kind == GUST_JVM_EVENT_EXITED) return 1; /* its tasks are gone */
-    if (gust_runtime_wait(rt, 0, &error)) return 0;
-    if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-      gust_log_error("topology failed: %s", error->message);
-      g_error_free(error);
-      return 1;
-    }
-    g_clear_error(&error);
+    int status = gust_local_poll(rt, 0);
+    if (status != GUST_LOCAL_RUNNING) return status;
   }
   return 0;
 }

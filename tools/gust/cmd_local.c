@@ -111,17 +111,11 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
  * 0, or 1 when the topology failed. */
 static int run_until_stop(gust_runtime *rt, double duration)
 {
-  GError *error = NULL;
   int64_t start = g_get_monotonic_time();
   while (!stop_requests) {
     if (duration > 0 && g_get_monotonic_time() - start >= (int64_t)(duration * 1e6)) break;
-    if (gust_runtime_wait(rt, 100, &error)) return 0; /* every spout ended by itself */
-    if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-      gust_log_error("topology failed: %s", error->message);
-      g_error_free(error);
-      return 1;
-    }
-    g_clear_error(&error);
+    int status = gust_local_poll(rt, 100); /* 0: every spout ended by itself */
+    if (status != GUST_LOCAL_RUNNING) return status;
   }
   return 0;
 }
