@@ -141,7 +141,7 @@ static void jvm_spout_close(void *state)
   h->closing = true;
   begin_frame(h);
   jw_u8(h->conn.out, JW_CLOSE);
-  if (!call(h, &error)) {
+  if (h->conn.fd >= 0 && !call(h, &error)) {
     g_warning("spout %s: close: %s", h->comp->id, error->message);
     g_error_free(error);
   }

@@ -112,7 +112,13 @@ static gust_topology *wait_for_submission(gust_jvm *jvm, int *status)
 static int run_until_stop(gust_runtime *rt, gust_jvm *jvm, double ttl)
 {
   int64_t end = g_get_monotonic_time() + (int64_t)(ttl * 1e6);
+  gboolean jvm_gone = FALSE;
   while (!stop_requests && (ttl <= 0 || g_get_monotonic_time() < end)) {
+    if (jvm_gone) { /* its tasks fail as they next call it; the topology with them */
+      int status = gust_local_poll(rt, 100);
+      if (status != GUST_LOCAL_RUNNING) return 1;
+      continue;
+    }
     gust_jvm_event ev;
     GError *error = NULL;
     if (!gust_jvm_next_event(jvm, 100, &ev, &error)) {
@@ -125,11 +131,11 @@ static int run_until_stop(gust_runtime *rt, gust_jvm *jvm, double ttl)
     if (kind == GUST_JVM_EVENT_EXITED) gust_log_error("the JVM %s", ev.text);
     gust_jvm_event_clear(&ev);
     if (kind == GUST_JVM_EVENT_KILL) return 0;
-    if (kind == GUST_JVM_EVENT_EXITED) return 1; /* its tasks are gone */
+    jvm_gone = kind == GUST_JVM_EVENT_EXITED;
     int status = gust_local_poll(rt, 0);
     if (status != GUST_LOCAL_RUNNING) return status;
   }
-  return 0;
+  return jvm_gone ? 1 : 0;
 }
 
 static int run_topology(gust_topology *topology, gust_jvm *jvm, double ttl)
