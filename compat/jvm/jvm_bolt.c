@@ -138,7 +138,6 @@ static gboolean send_batch(jvm_bolt *h, GError **error)
 {
   if (h->conn.out->len <= 4) return TRUE;
   jr answer;
-  uint32_t n = h->batched;
   if (!jvm_conn_call(&h->conn, &answer, error) ||
       !jvm_apply_answer(&answer, h->comp, &h->out, &h->arena, &bolt_ops, h, error)) {
     ml_held_foreach(&h->held, fail_held, h);
@@ -148,7 +147,6 @@ static gboolean send_batch(jvm_bolt *h, GError **error)
   }
   jw_begin(h->conn.out);
   h->batched = 0;
-  rt_stat_add(&h->out.stats->executed, n);
   return TRUE;
 }
 
@@ -163,6 +161,7 @@ static void add_tuple(jvm_bolt *h, uint64_t id, const gust_tuple *t, uint32_t st
   for (uint32_t i = 0; i < t->n_values; i++)
     jw_value(out, &t->values[i]);
   h->batched++;
+  rt_stream_add(h->comp, h->out.stats, stream, RT_STAT_EXECUTED, 1);
 }
 
 static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, GError **error)

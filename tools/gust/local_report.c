@@ -1,11 +1,7 @@
 /* local_report.c — the summary table of `gust local` and the figures its
  * drain reports, both read from gust_runtime_summary() (any thread; the
- * counters are atomic, so a table taken while tasks run is a snapshot),
- * and the wait on a running topology that `gust local` and `gust jar` share. */
+ * counters are atomic, so a table taken while tasks run is a snapshot). */
 #include "local_report.h"
-#include "log_writer.h"
-
-#include <gust/flinkcore.h>
 
 #include <stdio.h>
 
@@ -34,19 +30,6 @@ void gust_local_print_summary(gust_runtime *rt, double seconds)
          "bolt's execute; means)\n",
          seconds);
   g_free(s);
-}
-
-int gust_local_poll(gust_runtime *rt, int timeout_ms)
-{
-  GError *error = NULL;
-  if (gust_runtime_wait(rt, timeout_ms, &error)) return 0;
-  if (g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-    g_error_free(error);
-    return GUST_LOCAL_RUNNING;
-  }
-  gust_log_error("topology failed: %s", error->message);
-  g_error_free(error);
-  return 1;
 }
 
 uint64_t gust_local_spout_tuples_in_flight(gust_runtime *rt, GString *detail)

@@ -10,12 +10,6 @@
  * latency (bolts: time in execute), and emit and ack rates over seconds. */
 void gust_local_print_summary(gust_runtime *rt, double seconds);
 
-/* Waits up to timeout_ms on the running topology: 0 when every spout
- * ended by itself, 1 when it failed (logged as "topology failed: ..."),
- * GUST_LOCAL_RUNNING while it runs on. */
-enum { GUST_LOCAL_RUNNING = -1 };
-int gust_local_poll(gust_runtime *rt, int timeout_ms);
-
 /* Tuples the spouts emitted that are neither acked nor failed yet; detail
  * (may be NULL) gets "id N, id M" for the spouts that have some. */
 uint64_t gust_local_spout_tuples_in_flight(gust_runtime *rt, GString *detail);
