@@ -46,6 +46,9 @@ static json_t *impl_json(const gust_impl *impl)
   case GUST_IMPL_JAVA:
     json_object_set_new(j, "class", json_string(impl->java.class_name));
     break;
+  case GUST_IMPL_JVM:
+    json_object_set_new(j, "class", json_string(impl->jvm.class_name));
+    break;
   case GUST_IMPL_NATIVE:
     json_object_set_new(j, "library", json_string(impl->native.library));
     break;
