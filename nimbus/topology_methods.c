@@ -22,10 +22,6 @@
 #include <gust/conf.h>
 #include <string.h>
 
-/* Until the StormTopology converter is linked in, submissions are checked
- * for the name, the spouts and the conf only. */
-#pragma weak gust_topology_from_thrift
-
 #define NOT_ALIVE GUST_STORM_TYPE_NOT_ALIVE_EXCEPTION
 #define INVALID GUST_STORM_TYPE_INVALID_TOPOLOGY_EXCEPTION
 
@@ -228,12 +224,12 @@ static gboolean submit(const gust_nimbus_call *call, const submission *a,
   t->conf = topology_conf(nimbus, name, t->id, a->jsonConf, &conf_problem);
   GError *model_error = NULL;
   gust_topology *model = NULL;
-  if (t->conf && gust_topology_from_thrift) {
+  if (t->conf) {
     char *conf_text = json_dumps(t->conf, JSON_COMPACT);
     model = gust_topology_from_thrift(a->topology, name, conf_text, NULL, NULL, &model_error);
     free(conf_text);
   }
-  if (!t->conf || (gust_topology_from_thrift && !model)) {
+  if (!t->conf || !model) {
     gust_nimbus_set_exception(result, "ite", INVALID, "%s",
                               conf_problem ? conf_problem : model_error->message);
     g_free(conf_problem);
@@ -260,8 +256,10 @@ static gboolean submit(const gust_nimbus_call *call, const submission *a,
   }
   g_mutex_lock(&nimbus->lock);
   g_hash_table_insert(nimbus->topologies, t->id, t);
+  gust_nimbus_cluster_publish(nimbus, t);
   g_mutex_unlock(&nimbus->lock);
   g_message("topology %s submitted (%s)", t->id, initial_status);
+  gust_nimbus_schedule_soon(nimbus);
   return TRUE;
 }
 

@@ -170,6 +170,8 @@ class MethodsTest(unittest.TestCase):
         refused("badconf2", "[1]", wordcount(), text="jsonConf is not a JSON object")
         refused("badkey", json.dumps({"topology.message.timeout.secs": "soon"}), wordcount(),
                 text="topology.message.timeout.secs")
+        refused("nosource", "{}", wordcount(split_source="nosuch"), text="nosuch")
+        refused("nofield", "{}", wordcount(count_fields=("nofield",)), text="nofield")
         refused("nojar", "{}", wordcount(), location="/etc/passwd", text="not a finished upload")
         refused("nojar2", "{}", wordcount(), location="", text="not a finished upload")
         self.submit("wc")

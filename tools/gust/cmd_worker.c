@@ -88,9 +88,8 @@ static gust_topology *load_topology(const char *stormdist, const char *topology_
   else if (!thrift)
     g_prefix_error(error, "%s: ", code_path);
   else
-    topology =
-        gust_topology_from_thrift(thrift, name ? name : topology_id, conf_json, resources, NULL,
-                                  error);
+    topology = gust_topology_from_thrift(thrift, name ? name : topology_id, conf_json, resources,
+                                         NULL, error);
   if (thrift) g_object_unref(thrift);
   json_decref(conf);
   return topology;
