@@ -44,17 +44,31 @@ def rss_mb(pid):
     return 0.0
 
 
-def group_rss_mb(pgid):
-    total = 0.0
+def tree_rss_mb(root):
+    """RSS of root's process group and every descendant (multilang
+    subprocesses lead groups of their own)."""
+    rows = []
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
                 with open("/proc/%s/stat" % name) as f:
                     fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[2]) == pgid:
-                    total += rss_mb(int(name))
+                rows.append((int(name), int(fields[1]), int(fields[2])))
             except (OSError, IndexError, ValueError):
                 pass
+    members, grew = set(), True
+    while grew:
+        grew = False
+        for pid, ppid, pgrp in rows:
+            if pid not in members and (pgrp == root or pid == root or ppid in members):
+                members.add(pid)
+                grew = True
+    total = 0.0
+    for pid in members:
+        try:
+            total += rss_mb(pid)
+        except OSError:
+            pass
     return total
 
 
@@ -141,7 +155,7 @@ def main():
         print("running WordCount: nimbus %.1f MB, supervisor %.1f MB, worker %.1f MB RSS "
               "(%.1f MB with its Python subprocesses)"
               % (rss_mb(nimbus.pid), rss_mb(supervisor.pid), rss_mb(worker_pid),
-                 group_rss_mb(worker_pid)))
+                 tree_rss_mb(worker_pid)))
         cli(nimbus, "deactivate", "benchwc")
         time.sleep(5)
         print("deactivated: worker %.1f MB RSS (goal <= 30 MB idle)" % rss_mb(worker_pid))
