@@ -46,8 +46,8 @@ static const gust_component_def split_def = {.abi = GUST_NATIVE_ABI,
 static struct {
   pthread_mutex_t lock;
   int64_t limit, emitted, next_calls, next_calls_at_deactivate, acked, failed;
-  int activations, deactivations, opens;
-  gboolean release; /* the gate acks (even) or fails (odd) what it holds */
+  int64_t activations, deactivations, opens;
+  int64_t release; /* nonzero: the gate acks (even) or fails (odd) what it holds */
   GPtrArray *held;  /* gust_tuple copies, gate task's */
 } pause;
 
@@ -136,7 +136,7 @@ static gboolean gate_execute(void *state, const gust_tuple *input, gust_collecto
     g_ptr_array_add(pause.held, gust_tuple_copy(input));
     return TRUE;
   }
-  if (!pause_get((int64_t *)&pause.release)) return TRUE;
+  if (!pause_get(&pause.release)) return TRUE;
   for (guint i = 0; i < pause.held->len; i++) {
     gust_tuple *t = g_ptr_array_index(pause.held, i);
     if (gust_tuple_get(t, 0)->u.i % 2)
@@ -424,8 +424,8 @@ static gboolean pause_at_least(gpointer data)
   int64_t *want = data; /* {field index, value} */
   int64_t got = want[0] == 0   ? pause_get(&pause.emitted)
                 : want[0] == 1 ? pause_get(&pause.acked) + pause_get(&pause.failed)
-                : want[0] == 2 ? pause_get((int64_t *)&pause.deactivations)
-                               : pause_get((int64_t *)&pause.activations);
+                : want[0] == 2 ? pause_get(&pause.deactivations)
+                               : pause_get(&pause.activations);
   return got >= want[1];
 }
 
@@ -474,7 +474,7 @@ static void test_set_active_pauses_next_tuple_and_keeps_acking(void)
 
 static gboolean opened(gpointer data)
 {
-  return pause_get((int64_t *)&pause.opens) > 0;
+  return pause_get(&pause.opens) > 0;
 }
 
 static void test_inactive_before_start_opens_spouts_deactivated(void)
@@ -488,10 +488,10 @@ static void test_inactive_before_start_opens_spouts_deactivated(void)
   g_assert_true(wait_until(opened, NULL));
   g_usleep(200000); /* a deactivated spout stays quiet however long this is */
   g_assert_cmpint(pause_get(&pause.next_calls), ==, 0);
-  g_assert_cmpint(pause_get((int64_t *)&pause.activations), ==, 0);
+  g_assert_cmpint(pause_get(&pause.activations), ==, 0);
   gust_runtime_set_active(rt, TRUE);
   wait_for(1, 5);
-  g_assert_cmpint(pause_get((int64_t *)&pause.activations), ==, 1);
+  g_assert_cmpint(pause_get(&pause.activations), ==, 1);
   GError *error = NULL;
   g_assert_true(gust_runtime_stop(rt, 120000, &error));
   g_assert_no_error(error);
