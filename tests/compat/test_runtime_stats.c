@@ -48,7 +48,7 @@ static struct {
   int64_t limit, emitted, next_calls, next_calls_at_deactivate, acked, failed;
   int64_t activations, deactivations, opens;
   int64_t release; /* nonzero: the gate acks (even) or fails (odd) what it holds */
-  GPtrArray *held;  /* gust_tuple copies, gate task's */
+  GPtrArray *held; /* gust_tuple copies, gate task's */
 } pause;
 
 static int64_t pause_get(int64_t *field)
@@ -151,8 +151,27 @@ static gboolean gate_execute(void *state, const gust_tuple *input, gust_collecto
 static const gust_component_def gate_def = {
     .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_BOLT, .execute = gate_execute};
 
+/* ---- crash_once: fails its task on the first tuple of the process ---- */
+
+static gint crashed;
+
+static gboolean crash_once_execute(void *state, const gust_tuple *input, gust_collector *out,
+                                   GError **error)
+{
+  if (g_atomic_int_compare_and_exchange(&crashed, 0, 1)) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_FAILED, "crash_once crashes");
+    return FALSE;
+  }
+  gust_ack(out, input);
+  return TRUE;
+}
+
+static const gust_component_def crash_once_def = {
+    .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_BOLT, .execute = crash_once_execute};
+
 static const gust_component_def *lookup(const char *library, const char *symbol, void *data)
 {
+  if (!strcmp(symbol, "crash_once")) return &crash_once_def;
   if (!strcmp(symbol, "split")) return &split_def;
   if (!strcmp(symbol, "pausable")) return &pausable_def;
   if (!strcmp(symbol, "gate")) return &gate_def;
@@ -499,6 +518,59 @@ static void test_inactive_before_start_opens_spouts_deactivated(void)
   pause_free(t);
 }
 
+/* ---- snapshots while the job restarts ---- */
+
+typedef struct {
+  gust_runtime *rt;
+  gint stop;
+  guint64 taken;
+} poller;
+
+static gpointer poll_stats(gpointer data)
+{
+  poller *p = data;
+  while (!g_atomic_int_get(&p->stop)) {
+    gust_runtime_stats *s = gust_runtime_stats_take(p->rt);
+    json_t *j = gust_runtime_stats_to_json(s);
+    json_decref(j);
+    gust_runtime_stats_free(s);
+    p->taken++;
+  }
+  return NULL;
+}
+
+static void test_snapshots_while_the_job_restarts(void)
+{
+  seen_clear();
+  seen_reset();
+  g_atomic_int_set(&crashed, 0);
+  gust_topology *t = gust_topology_new("restarting");
+  gust_topology_set_conf_value(t, "topology.gust.reliability", json_string("acker"));
+  gust_topology_set_conf_value(t, "topology.gust.restart.delay.ms", json_integer(50));
+  test_add_component(t, "numbers", "numbers", 1, TRUE);
+  test_subscribe(test_add_component(t, "crash", "crash_once", 2, FALSE), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  gust_runtime *rt = start(t);
+  poller p = {.rt = rt};
+  gust_runtime_start(rt);
+  GThread *thread = g_thread_new("stats-poller", poll_stats, &p);
+  g_assert_true(wait_until(settled_at_least, GSIZE_TO_POINTER(100))); /* after the restart */
+  GError *error = NULL;
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
+  g_assert_no_error(error);
+  g_atomic_int_set(&p.stop, 1);
+  g_thread_join(thread);
+  g_assert_cmpuint(p.taken, >, 0);
+  g_assert_cmpint(g_atomic_int_get(&crashed), ==, 1);
+  /* counters outlive the failed job: the replayed emits add to the first ones */
+  gust_runtime_stats *s = gust_runtime_stats_take(rt);
+  sums numbers = sum_rows(s, "numbers", FALSE, NULL, "default", GUST_WINDOW_ALL_TIME);
+  g_assert_cmpuint(numbers.emitted, >=, 100);
+  gust_runtime_stats_free(s);
+  gust_runtime_free(rt);
+  gust_topology_free(t);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -516,6 +588,8 @@ int main(int argc, char **argv)
                   test_set_active_pauses_next_tuple_and_keeps_acking);
   g_test_add_func("/runtime_stats/inactive_before_start_opens_spouts_deactivated",
                   test_inactive_before_start_opens_spouts_deactivated);
+  g_test_add_func("/runtime_stats/snapshots_while_the_job_restarts",
+                  test_snapshots_while_the_job_restarts);
   int status = g_test_run();
   seen_clear();
   return status;
