@@ -23,12 +23,12 @@
 
 G_DEFINE_QUARK(gust - nimbus - call - error - quark, gust_nimbus_call_error)
 
-static gust_nimbus_handler find_handler(const char *name)
+static const gust_nimbus_handler_row *find_handler(const char *name)
 {
   for (const gust_nimbus_handler_row *r = gust_nimbus_stats_handlers; r->name; r++)
-    if (!strcmp(r->name, name)) return r->handler;
+    if (!strcmp(r->name, name)) return r;
   for (const gust_nimbus_handler_row *r = gust_nimbus_handlers; r->name; r++)
-    if (!strcmp(r->name, name)) return r->handler;
+    if (!strcmp(r->name, name)) return r;
   return NULL;
 }
 
@@ -96,12 +96,19 @@ GBytes *gust_nimbus_dispatch(gust_nimbus *nimbus, guint64 conn_id, const guint8 
   }
   const char *name = message.method;
   const gust_nimbus_method *m = gust_nimbus_method_lookup(name);
-  gust_nimbus_handler handler = m ? find_handler(name) : NULL;
+  const gust_nimbus_handler_row *row = m ? find_handler(name) : NULL;
+  gust_nimbus_handler handler = row ? row->handler : NULL;
+  char *leader = row && row->leader_only ? gust_nimbus_standby_of(nimbus) : NULL;
   GBytes *reply;
   if (message.type != GUST_THRIFT_CALL && message.type != GUST_THRIFT_ONEWAY)
     reply = refuse(
         name, message.seqid, GUST_TAPP_INVALID_MESSAGE_TYPE, conn_id,
         g_strdup_printf("%s: message type %d is not a call (CALL=1 expected)", name, message.type));
+  else if (leader)
+    reply = refuse(name, message.seqid, GUST_TAPP_INTERNAL_ERROR, conn_id,
+                   g_strdup_printf("%s: this Nimbus is a standby; the leader is %s (getLeader "
+                                   "names it; Storm's clients follow it)",
+                                   name, *leader ? leader : "not elected yet"));
   else if (handler)
     reply = call_method(nimbus, conn_id, m, handler, message.seqid, message.body, max_reply_bytes);
   else if (m) {
@@ -116,5 +123,6 @@ GBytes *gust_nimbus_dispatch(gust_nimbus *nimbus, guint64 conn_id, const guint8 
                                    "service)",
                                    name));
   gust_thrift_message_clear(&message);
+  g_free(leader);
   return reply;
 }

@@ -29,6 +29,7 @@ typedef gboolean (*gust_nimbus_handler)(const gust_nimbus_call *call, gpointer a
 typedef struct {
   const char *name;
   gust_nimbus_handler handler;
+  gboolean leader_only; /* a write: a standby Nimbus refuses it, naming the leader */
 } gust_nimbus_handler_row;
 
 /* TApplicationException types a handler can ask for. */
@@ -50,6 +51,10 @@ extern const gust_nimbus_handler_row gust_nimbus_stats_handlers[]; /* stats_meth
  * Can't fail. */
 void gust_nimbus_set_exception(gpointer result, const char *field, GType exception_type,
                                const char *format, ...) G_GNUC_PRINTF(4, 5);
+
+/* "host:port" of the leader when this Nimbus is a standby, else NULL (new
+ * string).  nimbus.c. */
+char *gust_nimbus_standby_of(gust_nimbus *nimbus);
 
 /* Decodes frame, runs the method and returns the reply frame body (never
  * NULL: every failure is a TApplicationException reply).  Thread-safe. */

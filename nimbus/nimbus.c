@@ -66,6 +66,13 @@ static gboolean quit_timers(gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+char *gust_nimbus_standby_of(gust_nimbus *nimbus)
+{
+  if (g_atomic_int_get(&nimbus->is_leader)) return NULL;
+  char *leader = gust_nimbus_leader_address(nimbus);
+  return leader ? leader : g_strdup("");
+}
+
 gust_nimbus *gust_nimbus_start(json_t *conf, GError **error)
 {
   gust_nimbus *nimbus = g_new0(gust_nimbus, 1);
@@ -92,10 +99,7 @@ gust_nimbus *gust_nimbus_start(json_t *conf, GError **error)
     gust_nimbus_stop(nimbus);
     return NULL;
   }
-  g_mutex_lock(&nimbus->lock);
-  gust_nimbus_store_load(nimbus);
-  nimbus->submissions = g_hash_table_size(nimbus->topologies);
-  g_mutex_unlock(&nimbus->lock);
+  nimbus->supervisors_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   GSource *tick = g_timeout_source_new_seconds(
       (guint)CLAMP(gust_nimbus_conf_int(conf, "nimbus.monitor.freq.secs", 10), 1, 3600));
   g_source_set_callback(tick, on_expiry_tick, nimbus, NULL);
@@ -119,6 +123,11 @@ gust_nimbus *gust_nimbus_start(json_t *conf, GError **error)
   }
   nimbus->port = gust_thrift_server_port(nimbus->server);
   nimbus->host = g_strdup(gust_nimbus_conf_string(conf, "storm.local.hostname", bind));
+  /* Registered once it listens: the address in /nimbuses answers. */
+  if (!gust_nimbus_cluster_start(nimbus, error)) {
+    gust_nimbus_stop(nimbus);
+    return NULL;
+  }
   return nimbus;
 }
 
@@ -131,6 +140,7 @@ void gust_nimbus_stop(gust_nimbus *nimbus)
 {
   if (!nimbus) return;
   gust_thrift_server_stop(nimbus->server);
+  gust_nimbus_cluster_stop(nimbus); /* no leader callback after this */
   if (nimbus->timer_thread) {
     g_main_context_invoke(nimbus->timer_context, quit_timers, nimbus->timer_loop);
     g_thread_join(nimbus->timer_thread);
@@ -139,6 +149,7 @@ void gust_nimbus_stop(gust_nimbus *nimbus)
   g_hash_table_destroy(nimbus->topologies); /* before the context: timers point at it */
   if (nimbus->timer_context) g_main_context_unref(nimbus->timer_context);
   gust_nimbus_uploads_free(nimbus->uploads);
+  if (nimbus->supervisors_seen) g_hash_table_destroy(nimbus->supervisors_seen);
   g_mutex_clear(&nimbus->lock);
   g_free(nimbus->local_dir);
   g_free(nimbus->inbox_dir);

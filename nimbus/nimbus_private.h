@@ -12,6 +12,7 @@
 #include "dispatch.h"
 #include "thrift_server.h"
 
+#include <gust/cluster.h>
 #include <gust/nimbus.h>
 #include <gust/storm_thrift.h>
 
@@ -32,7 +33,12 @@ typedef struct {
   json_t *rebalance;                /* the waiting rebalance: {"num_workers", "num_executors"} */
   GustStormStormTopology *topology; /* as submitted, parallelism rebalanced */
   json_t *conf;                     /* the stored topology conf */
-  gint assignment_version;
+  gint assignment_version;          /* the version its assignment should have */
+  gint written_version;             /* the version in /assignments, 0: none */
+  char *supervisor_id;              /* its slot, NULL: unassigned */
+  char *supervisor_host;
+  gint port;
+  gboolean waiting_logged;
 } gust_nimbus_topology;
 
 typedef struct gust_nimbus_uploads gust_nimbus_uploads;
@@ -50,13 +56,17 @@ struct gust_nimbus {
 
   GMutex lock;
   GHashTable *topologies; /* id -> gust_nimbus_topology */
-  /* ZooKeeper (gust/cluster.h): the statistics methods read the workers'
-   * heartbeats and the supervisors through it; NULL while not connected */
-  struct gust_cluster *cluster;
   guint submissions;      /* the N of ids */
   gust_nimbus_uploads *uploads;
 
-  /* Timers (kill, rebalance, expiry) run on this context's thread. */
+  gust_cluster *cluster;     /* ZooKeeper */
+  gint is_leader;            /* atomic */
+  gboolean leadership_known; /* timer thread */
+  gint schedule_posted;      /* atomic */
+  guint supervisors_watch;
+  GHashTable *supervisors_seen; /* id -> gint64 last time its node was seen; timer thread */
+
+  /* Timers (kill, rebalance, expiry, scheduling) run on this context's thread. */
   GMainContext *timer_context;
   GMainLoop *timer_loop;
   GThread *timer_thread;
@@ -74,16 +84,33 @@ void gust_nimbus_topology_free(gust_nimbus_topology *topology);
 /* A new TopologySummary with every field Storm 2.6 writes. */
 GustStormTopologySummary *gust_nimbus_topology_summary(gust_nimbus *nimbus,
                                                        const gust_nimbus_topology *topology);
-/* Executors and tasks of the stored topology. */
+/* Executors and tasks of one component, and of the whole topology. */
+void gust_nimbus_component_counts(const gust_nimbus_topology *topology, const char *component,
+                                  gint *executors, gint *tasks);
 void gust_nimbus_topology_counts(const gust_nimbus_topology *topology, gint *executors,
                                  gint *tasks);
 /* The /storms record: {"name","status",...}, new reference. */
 json_t *gust_nimbus_topology_base(const gust_nimbus_topology *topology);
+/* Sets the status fields from a /storms record. */
+void gust_nimbus_topology_apply_base(gust_nimbus_topology *topology, json_t *base);
 /* Arms the kill / rebalance timer to fire at action_at_secs. */
 void gust_nimbus_arm_action(gust_nimbus *nimbus, gust_nimbus_topology *topology);
 /* Writes the topology's status record (store, and ZooKeeper when
  * connected); logs a failure.  Lock held. */
 void gust_nimbus_publish(gust_nimbus *nimbus, gust_nimbus_topology *topology);
+
+/* ---- scheduler.c ---- */
+gboolean gust_nimbus_cluster_start(gust_nimbus *nimbus, GError **error);
+void gust_nimbus_cluster_stop(gust_nimbus *nimbus);
+/* /storms/<id> from the topology (leader only; logs a failure).  Lock held. */
+void gust_nimbus_cluster_publish(gust_nimbus *nimbus, gust_nimbus_topology *topology);
+/* Deletes /storms/<id> and /assignments/<id>. */
+void gust_nimbus_cluster_forget(gust_nimbus *nimbus, const char *id);
+/* Runs a scheduling round soon on the timer thread.  Any thread, no lock. */
+void gust_nimbus_schedule_soon(gust_nimbus *nimbus);
+/* "host:port" of the leader (new string), NULL if none is elected. */
+char *gust_nimbus_leader_address(gust_nimbus *nimbus);
+void gust_nimbus_add_supervisor_summaries(gust_nimbus *nimbus, GPtrArray *summaries);
 
 /* ---- topology_store.c ---- */
 gboolean gust_nimbus_store_open(gust_nimbus *nimbus, GError **error);
@@ -113,11 +140,6 @@ void gust_nimbus_upload_forget(gust_nimbus *nimbus, const char *location);
 void gust_nimbus_uploads_connection_closed(gust_nimbus *nimbus, guint64 conn_id);
 /* Drops expired sessions.  Takes the lock. */
 void gust_nimbus_uploads_expire(gust_nimbus *nimbus);
-
-/* ---- stats_source.c ---- */
-/* Appends a SupervisorSummary per /supervisors record to out
- * (getClusterInfo); none without ZooKeeper. */
-void gust_stats_add_supervisors(gust_nimbus *nimbus, GPtrArray *out);
 
 /* Handlers (one per served method), in the file of their subject. */
 #define GUST_NIMBUS_HANDLER(fn)                                                                    \

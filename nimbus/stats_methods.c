@@ -129,12 +129,12 @@ static GUST_NIMBUS_HANDLER(get_supervisor_page_info)
 }
 
 const gust_nimbus_handler_row gust_nimbus_stats_handlers[] = {
-    {"getTopologyInfo", get_topology_info},
-    {"getTopologyInfoByName", get_topology_info_by_name},
-    {"getTopologyInfoWithOpts", get_topology_info_with_opts},
-    {"getTopologyInfoByNameWithOpts", get_topology_info_by_name_with_opts},
-    {"getTopologyPageInfo", get_topology_page_info},
-    {"getComponentPageInfo", get_component_page_info},
-    {"getSupervisorPageInfo", get_supervisor_page_info},
-    {NULL, NULL},
+    {"getTopologyInfo", get_topology_info, FALSE},
+    {"getTopologyInfoByName", get_topology_info_by_name, FALSE},
+    {"getTopologyInfoWithOpts", get_topology_info_with_opts, FALSE},
+    {"getTopologyInfoByNameWithOpts", get_topology_info_by_name_with_opts, FALSE},
+    {"getTopologyPageInfo", get_topology_page_info, FALSE},
+    {"getComponentPageInfo", get_component_page_info, FALSE},
+    {"getSupervisorPageInfo", get_supervisor_page_info, FALSE},
+    {NULL, NULL, FALSE},
 };

@@ -260,8 +260,10 @@ static gboolean submit(const gust_nimbus_call *call, const submission *a,
   }
   g_mutex_lock(&nimbus->lock);
   g_hash_table_insert(nimbus->topologies, t->id, t);
+  gust_nimbus_cluster_publish(nimbus, t);
   g_mutex_unlock(&nimbus->lock);
   g_message("topology %s submitted (%s)", t->id, initial_status);
+  gust_nimbus_schedule_soon(nimbus);
   return TRUE;
 }
 

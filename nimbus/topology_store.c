@@ -167,16 +167,7 @@ static gust_nimbus_topology *load_one(const char *dir, const char *id, GError **
   gust_nimbus_topology *t = g_new0(gust_nimbus_topology, 1);
   t->id = g_strdup(id);
   t->name = g_strdup(json_string_value(json_object_get(base, "name")));
-  t->status = g_strdup(json_string_value(json_object_get(base, "status")));
-  t->prev_status = g_strdup(json_string_value(json_object_get(base, "prev_status")));
-  t->owner = g_strdup(json_string_value(json_object_get(base, "owner")));
-  t->launch_time_secs = json_integer_value(json_object_get(base, "launch_time_secs"));
-  t->num_workers_requested =
-      (gint)json_integer_value(json_object_get(base, "num_workers_requested"));
-  t->action_at_secs = json_integer_value(json_object_get(base, "action_at_secs"));
-  t->assignment_version = (gint)json_integer_value(json_object_get(base, "assignment_version"));
-  json_t *rebalance = json_object_get(base, "rebalance");
-  t->rebalance = rebalance ? json_incref(rebalance) : NULL;
+  gust_nimbus_topology_apply_base(t, base);
   json_decref(base);
   t->conf = read_json(dir, "stormconf.ser", error);
   char *code_path = g_build_filename(dir, "stormcode.ser", NULL);

@@ -51,6 +51,8 @@ void gust_nimbus_topology_free(gust_nimbus_topology *t)
   json_decref(t->rebalance);
   json_decref(t->conf);
   if (t->topology) g_object_unref(t->topology);
+  g_free(t->supervisor_id);
+  g_free(t->supervisor_host);
   g_free(t);
 }
 
@@ -75,6 +77,19 @@ static void count_components(GHashTable *components, gboolean spouts, gint *exec
     *executors += common->__isset_parallelism_hint ? MAX(common->parallelism_hint, 1) : 1;
     *tasks += component_tasks(common);
   }
+}
+
+void gust_nimbus_component_counts(const gust_nimbus_topology *t, const char *component,
+                                  gint *executors, gint *tasks)
+{
+  gpointer spec = g_hash_table_lookup(t->topology->spouts, component);
+  GustStormComponentCommon *common = spec ? GUST_STORM_SPOUT_SPEC(spec)->common : NULL;
+  if (!common && (spec = g_hash_table_lookup(t->topology->bolts, component)))
+    common = GUST_STORM_BOLT(spec)->common;
+  *executors = *tasks = 0;
+  if (!common) return;
+  *executors = common->__isset_parallelism_hint ? MAX(common->parallelism_hint, 1) : 1;
+  *tasks = component_tasks(common);
 }
 
 void gust_nimbus_topology_counts(const gust_nimbus_topology *t, gint *executors, gint *tasks)
@@ -139,8 +154,30 @@ GustStormTopologySummary *gust_nimbus_topology_summary(gust_nimbus *nimbus,
   return s;
 }
 
+void gust_nimbus_topology_apply_base(gust_nimbus_topology *t, json_t *base)
+{
+  const char *fields[] = {"status", "prev_status", "owner"};
+  char **targets[] = {&t->status, &t->prev_status, &t->owner};
+  for (int i = 0; i < 3; i++) {
+    const char *value = json_string_value(json_object_get(base, fields[i]));
+    if (value) {
+      g_free(*targets[i]);
+      *targets[i] = g_strdup(value);
+    }
+  }
+  t->launch_time_secs = json_integer_value(json_object_get(base, "launch_time_secs"));
+  t->num_workers_requested =
+      (gint)json_integer_value(json_object_get(base, "num_workers_requested"));
+  t->action_at_secs = json_integer_value(json_object_get(base, "action_at_secs"));
+  t->assignment_version = (gint)json_integer_value(json_object_get(base, "assignment_version"));
+  json_t *rebalance = json_object_get(base, "rebalance");
+  json_decref(t->rebalance);
+  t->rebalance = rebalance ? json_incref(rebalance) : NULL;
+}
+
 void gust_nimbus_publish(gust_nimbus *nimbus, gust_nimbus_topology *t)
 {
+  gust_nimbus_cluster_publish(nimbus, t);
   GError *error = NULL;
   if (!gust_nimbus_store_write_base(nimbus, t, &error)) {
     g_warning("topology %s: its status could not be stored: %s", t->id, error->message);
@@ -207,10 +244,12 @@ static gboolean on_action_due(gpointer data)
     if (!strcmp(t->status, "KILLED")) {
       g_message("topology %s killed: removed", t->id);
       gust_nimbus_store_remove(nimbus, t->id);
+      gust_nimbus_cluster_forget(nimbus, t->id);
       g_hash_table_remove(nimbus->topologies, a->id);
     } else if (!strcmp(t->status, "REBALANCING")) {
       apply_rebalance(nimbus, t);
       gust_nimbus_publish(nimbus, t);
+      gust_nimbus_schedule_soon(nimbus);
     }
   }
   g_mutex_unlock(&nimbus->lock);

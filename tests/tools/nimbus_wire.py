@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import time
 
+
 BUILD = os.environ.get("GUST_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build"))
 GUST = os.path.join(BUILD, "tools", "gust")
 
@@ -132,20 +133,39 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Nimbus:
-    """`gust nimbus` on a free port with a temporary storm.local.dir."""
+_ZOOKEEPER = None
 
-    def __init__(self, *overrides, local_dir=None):
+
+def zookeeper():
+    """One ZooKeeper server (Debian's) for the whole test process."""
+    global _ZOOKEEPER
+    if _ZOOKEEPER is None:
+        from cluster_harness import ZooKeeperServer
+        _ZOOKEEPER = ZooKeeperServer().start()
+    return _ZOOKEEPER
+
+
+class Nimbus:
+    """`gust nimbus` on a free port with a temporary storm.local.dir, on the
+    test process's ZooKeeper under a root of its own (or `root`); waits
+    until it is the leader unless `standby`."""
+
+    def __init__(self, *overrides, local_dir=None, root=None, standby=False):
         self.tmp = tempfile.TemporaryDirectory(prefix="gust-nimbus-")
         self.local_dir = local_dir or os.path.join(self.tmp.name, "storm-local")
         args = [GUST, "nimbus", "-c", "nimbus.thrift.port=%d" % free_port(), "-c",
                 "storm.local.dir=" + self.local_dir]
+        zk_host, zk_port = zookeeper().address.split(":")
+        self.root = root or "/gust-test-%d-%d" % (os.getpid(), time.monotonic_ns())
+        args += ["-c", "storm.zookeeper.servers=[\"%s\"]" % zk_host,
+                 "-c", "storm.zookeeper.port=" + zk_port, "-c", "storm.zookeeper.root=" + self.root]
         for o in overrides:
             args += ["-c", o]
         self.log_path = os.path.join(self.tmp.name, "nimbus.log")
         self.log = open(self.log_path, "w+")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         self.port = int(self.wait_for(r"nimbus listening on [^ ]+:(\d+)").group(1))
+        self.wait_for(r"is a standby" if standby else r"is the leader")
 
     def wait_for(self, pattern, timeout=60):
         deadline = time.time() + timeout
