@@ -24,6 +24,7 @@
  */
 #include "cluster_internal.h"
 
+#include <errno.h>
 #include <string.h>
 
 /* clang-format off */
@@ -156,25 +157,61 @@ static gboolean create_root(gust_cluster *c, GError **error)
   return FALSE;
 }
 
-/* Event thread: a new session after expiry.  Retries until it connects or
- * the cluster is being freed (a STOP event is waiting). */
+/* Event thread: a new handle for the expired one.  The swap holds the
+ * write lock only for the pointer: c->zh is never NULL once connected, so a
+ * call made meanwhile fails on the expired handle (CONNECTION) or waits for
+ * the new one.  FALSE if the cluster is being freed. */
+static gboolean replace_handle(gust_cluster *c)
+{
+  for (;;) {
+    pthread_mutex_lock(&c->state_lock);
+    c->zk_state = ZOO_CONNECTING_STATE;
+    c->ever_connected = FALSE;
+    pthread_mutex_unlock(&c->state_lock);
+    zhandle_t *fresh = zookeeper_init2(c->servers, session_watcher, c->session_timeout_ms, NULL, c,
+                                       0, zookeeper_log_line);
+    if (fresh) {
+      pthread_rwlock_wrlock(&c->handle_lock);
+      zhandle_t *expired = c->zh;
+      c->zh = fresh;
+      pthread_rwlock_unlock(&c->handle_lock);
+      zookeeper_close(expired);
+      return TRUE;
+    }
+    g_warning("cannot start a ZooKeeper client for '%s': %s; trying again", c->servers,
+              g_strerror(errno));
+    if (cluster_stop_pending(c)) return FALSE;
+    g_usleep(G_TIME_SPAN_SECOND);
+  }
+}
+
+/* Event thread: waits, as long as it takes, for the new session; FALSE if
+ * the cluster is being freed meanwhile. */
+static gboolean wait_connected(gust_cluster *c)
+{
+  gint64 next_warning = g_get_monotonic_time() + connect_bound_us(c);
+  for (;;) {
+    pthread_mutex_lock(&c->state_lock);
+    fc_cond_wait_until(&c->state_cond, &c->state_lock,
+                       g_get_monotonic_time() + G_TIME_SPAN_SECOND / 4);
+    gboolean connected = c->zk_state == ZOO_CONNECTED_STATE;
+    pthread_mutex_unlock(&c->state_lock);
+    if (connected) return TRUE;
+    if (cluster_stop_pending(c)) return FALSE;
+    if (g_get_monotonic_time() > next_warning) {
+      g_warning("still no ZooKeeper server answering at '%s'; trying on", c->servers);
+      next_warning = g_get_monotonic_time() + connect_bound_us(c);
+    }
+  }
+}
+
+/* Event thread: a new session after expiry, then what this client had in
+ * the old one: its ephemeral nodes, its candidacy, every watch called once. */
 static void renew_session(gust_cluster *c)
 {
   g_warning("ZooKeeper session on '%s' expired: starting a new one", c->servers);
   cluster_election_lost_session(c);
-  for (;;) {
-    GError *error = NULL;
-    pthread_rwlock_wrlock(&c->handle_lock);
-    if (c->zh) zookeeper_close(c->zh);
-    c->zh = NULL;
-    gboolean ok = open_session(c, &error);
-    pthread_rwlock_unlock(&c->handle_lock);
-    if (ok) break;
-    g_warning("%s; trying again", error->message);
-    g_error_free(error);
-    if (cluster_stop_pending(c)) return;
-    g_usleep(G_TIME_SPAN_SECOND);
-  }
+  if (!replace_handle(c) || !wait_connected(c)) return;
   g_message("ZooKeeper session on '%s' renewed", c->servers);
   cluster_recreate_ephemerals(c);
   cluster_election_session_renewed(c);

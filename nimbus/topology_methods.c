@@ -230,7 +230,7 @@ static gboolean submit(const gust_nimbus_call *call, const submission *a,
   gust_topology *model = NULL;
   if (t->conf && gust_topology_from_thrift) {
     char *conf_text = json_dumps(t->conf, JSON_COMPACT);
-    model = gust_topology_from_thrift(a->topology, name, conf_text, NULL, &model_error);
+    model = gust_topology_from_thrift(a->topology, name, conf_text, NULL, NULL, &model_error);
     free(conf_text);
   }
   if (!t->conf || (gust_topology_from_thrift && !model)) {

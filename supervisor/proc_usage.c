@@ -23,10 +23,9 @@ static gboolean parse_stat(const char *path, const char *text, pid_t *pgrp, doub
                            GError **error)
 {
   const char *close = strrchr(text, ')');
-  if (!close) goto bad;
   /* after ")": state(3) ppid(4) pgrp(5) session(6) tty(7) tpgid(8) flags(9)
    * minflt(10) cminflt(11) majflt(12) cmajflt(13) utime(14) stime(15) */
-  g_auto(GStrv) fields = g_strsplit(close + 2, " ", 16);
+  g_auto(GStrv) fields = close && close[1] ? g_strsplit(close + 2, " ", 16) : g_new0(char *, 1);
   if (g_strv_length(fields) < 14) goto bad;
   char *end;
   errno = 0;

@@ -214,35 +214,19 @@ static void apply_assignment(gust_supervisor *s, const char *topology_id, json_t
   }
 }
 
-/* Reads every assignment again; keeps the watches on them up to date. */
-static gboolean scan_assignments(gust_supervisor *s, GError **error)
+/* Keeps a watch on each /assignments/<id> (a new version changes only
+ * that node's data) and drops those of assignments that are gone. */
+static void update_assignment_watches(gust_supervisor *s, GPtrArray *ids)
 {
-  GPtrArray *ids = gust_cluster_children(s->cluster, "/assignments", error);
-  if (!ids) return FALSE;
-  for (guint i = 0; i < s->n_slots; i++)
-    g_clear_pointer(&s->slots[i].want_topology, g_free);
   GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
   for (guint i = 0; i < ids->len; i++) {
     const char *id = g_ptr_array_index(ids, i);
-    g_autofree char *path = g_strconcat("/assignments/", id, NULL);
     g_hash_table_add(seen, (gpointer)id);
-    if (!g_hash_table_contains(s->assignment_watches, id))
-      g_hash_table_insert(
-          s->assignment_watches, g_strdup(id),
-          GUINT_TO_POINTER(gust_cluster_watch(s->cluster, path, on_assignment_change, s)));
-    GError *why = NULL;
-    json_t *assignment = gust_cluster_get_json(s->cluster, path, &why);
-    if (!assignment) {
-      if (!g_error_matches(why, GUST_CLUSTER_ERROR, GUST_CLUSTER_ERROR_NOT_FOUND))
-        g_warning("cannot read the assignment %s: %s", path, why->message);
-      g_error_free(why);
-      continue;
-    }
-    if (!sv_topology_id_is_safe(id))
-      g_warning("assignment %s: the topology id cannot name a folder; ignored", path);
-    else
-      apply_assignment(s, id, assignment);
-    json_decref(assignment);
+    if (g_hash_table_contains(s->assignment_watches, id)) continue;
+    g_autofree char *path = g_strconcat("/assignments/", id, NULL);
+    g_hash_table_insert(
+        s->assignment_watches, g_strdup(id),
+        GUINT_TO_POINTER(gust_cluster_watch(s->cluster, path, on_assignment_change, s)));
   }
   GHashTableIter it;
   gpointer key, value;
@@ -253,8 +237,46 @@ static gboolean scan_assignments(gust_supervisor *s, GError **error)
       g_hash_table_iter_remove(&it);
     }
   g_hash_table_unref(seen);
+}
+
+/* Reads every assignment again and sets each slot's wanted topology and
+ * version.  All or nothing: when one cannot be read (a lost connection)
+ * the slots keep what they want, so no worker is stopped for it. */
+static gboolean scan_assignments(gust_supervisor *s, GError **error)
+{
+  GPtrArray *ids = gust_cluster_children(s->cluster, "/assignments", error);
+  if (!ids) return FALSE;
+  update_assignment_watches(s, ids);
+  GPtrArray *assignments = g_ptr_array_new_full(ids->len, (GDestroyNotify)json_decref);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < ids->len; i++) {
+    g_autofree char *path = g_strconcat("/assignments/", (char *)ids->pdata[i], NULL);
+    GError *why = NULL;
+    json_t *assignment = gust_cluster_get_json(s->cluster, path, &why);
+    if (!assignment && !g_error_matches(why, GUST_CLUSTER_ERROR, GUST_CLUSTER_ERROR_NOT_FOUND)) {
+      g_propagate_prefixed_error(error, why, "%s: ", path);
+      ok = FALSE;
+      break;
+    }
+    g_clear_error(&why); /* removed meanwhile: not assigned */
+    g_ptr_array_add(assignments, assignment ? assignment : json_null());
+  }
+  if (ok) {
+    for (guint i = 0; i < s->n_slots; i++)
+      g_clear_pointer(&s->slots[i].want_topology, g_free);
+    for (guint i = 0; i < ids->len; i++) {
+      const char *id = g_ptr_array_index(ids, i);
+      json_t *assignment = g_ptr_array_index(assignments, i);
+      if (json_is_null(assignment)) continue;
+      if (!sv_topology_id_is_safe(id))
+        g_warning("assignment /assignments/%s: the topology id cannot name a folder; ignored", id);
+      else
+        apply_assignment(s, id, assignment);
+    }
+  }
+  g_ptr_array_unref(assignments);
   g_ptr_array_unref(ids);
-  return TRUE;
+  return ok;
 }
 
 static void set_pgid(gpointer unused)
@@ -360,11 +382,11 @@ static gboolean read_conf(gust_supervisor *s, GError **error)
       !sv_conf_int(s->conf, "supervisor.heartbeat.frequency.secs", 5, 1, 3600, &heartbeat_s,
                    error) ||
       !sv_conf_int(s->conf, "supervisor.monitor.frequency.secs", 3, 1, 3600, &monitor_s, error) ||
-      !sv_conf_int(s->conf, "supervisor.gust.worker.stop.timeout.secs", 75, 1, 3600, &stop_s,
+      !sv_conf_int(s->conf, "storm.gust.worker.stop.timeout.secs", 75, 1, 3600, &stop_s, error) ||
+      !sv_conf_int(s->conf, "storm.gust.worker.restart.backoff.max.secs", 30, 1, 3600, &backoff_s,
                    error) ||
-      !sv_conf_int(s->conf, "supervisor.gust.worker.restart.backoff.max.secs", 30, 1, 3600,
-                   &backoff_s, error) ||
-      !sv_conf_int(s->conf, "supervisor.gust.resources.max.mb", 1024, 1, 1 << 20, &max_mb, error))
+      !sv_conf_int(s->conf, "storm.gust.supervisor.resources.max.mb", 1024, 1, 1 << 20, &max_mb,
+                   error))
     return FALSE;
   GArray *ports = sv_conf_ports(s->conf, error);
   if (!ports) return FALSE;
@@ -389,7 +411,11 @@ static gboolean read_conf(gust_supervisor *s, GError **error)
 static gboolean write_daemon_conf(gust_supervisor *s, GError **error)
 {
   s->conf_path = g_build_filename(s->local_dir, "supervisor", "daemon-conf.json", NULL);
-  g_autofree char *text = json_dumps(s->conf, JSON_INDENT(2) | JSON_SORT_KEYS);
+  /* workers run in workers/<port>/: a relative storm.local.dir would move */
+  json_t *conf = json_copy(s->conf);
+  json_object_set_new(conf, "storm.local.dir", json_string(s->local_dir));
+  g_autofree char *text = json_dumps(conf, JSON_INDENT(2) | JSON_SORT_KEYS);
+  json_decref(conf);
   return text && g_file_set_contents(s->conf_path, text, -1, error);
 }
 

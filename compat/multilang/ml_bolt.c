@@ -395,16 +395,6 @@ static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
   return TRUE;
 }
 
-static gboolean report_held(inflight *e, void *data)
-{
-  ml_bolt *h = data;
-  if (e->tuple.n_tags && !e->reported) {
-    rt_collector_hold(&h->out, &e->tuple, +1);
-    e->reported = true;
-  }
-  return TRUE;
-}
-
 /* A checkpoint's barrier reached the bolt: it passes at once.  The roots of
  * the tracked tuples the child still holds (sent before the barrier, or
  * waiting to be written) are posted to their spout tasks now, ahead of the
@@ -415,8 +405,7 @@ static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id
                               GError **error)
 {
   ml_bolt *h = state;
-  ml_held_foreach(&h->inflight, report_held, h);
-  rt_collector_post_holds(&h->out);
+  ml_held_report_at_barrier(&h->inflight, &h->out);
   return TRUE;
 }
 

@@ -210,10 +210,11 @@ static fc_graph *build_graph(gust_runtime *rt)
   fc_graph *g = fc_graph_new();
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
-    bool multilang = gust_component_impl(c->model)->kind == GUST_IMPL_MULTILANG;
-    const fc_operator *op = c->is_spout ? &rt_spout_operator
-                            : multilang ? &rt_multilang_bolt_operator
-                                        : &rt_bolt_operator;
+    gust_impl_kind kind = gust_component_impl(c->model)->kind;
+    const fc_operator *op = c->is_spout                   ? &rt_spout_operator
+                            : kind == GUST_IMPL_MULTILANG ? &rt_multilang_bolt_operator
+                            : kind == GUST_IMPL_JVM       ? &rt_jvm_bolt_operator
+                                                          : &rt_bolt_operator;
     c->vertex = fc_graph_add_vertex(g, c->id, c->n_tasks, op, c, NULL);
     c->first_task = fc_graph_task_id(g, c->vertex, 0);
   }
@@ -271,6 +272,7 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   }
   rt->base_dir = g_strdup(options && options->base_dir ? options->base_dir : ".");
   rt->native_path = g_strdup(options ? options->native_path : NULL);
+  rt->jvm_socket = g_strdup(options ? options->jvm_socket : NULL);
   if (options) {
     rt->native_lookup = options->native_lookup;
     rt->native_lookup_data = options->native_lookup_data;
@@ -388,6 +390,7 @@ void gust_runtime_free(gust_runtime *rt)
   json_decref(rt->conf);
   g_free(rt->base_dir);
   g_free(rt->native_path);
+  g_free(rt->jvm_socket);
   if (rt->failure) g_error_free(rt->failure);
   g_free(rt->host);
   pthread_mutex_destroy(&rt->stats_lock);

@@ -121,6 +121,7 @@ struct gust_runtime {
   json_t *conf;
   char *base_dir;
   char *native_path; /* see gust_runtime_options */
+  char *jvm_socket;  /* see gust_runtime_options */
   gust_native_lookup native_lookup;
   void *native_lookup_data;
   rt_component *comps;
@@ -205,6 +206,9 @@ extern const fc_operator rt_acker_operator;
  * spouts run in rt_spout_operator through this definition */
 extern const fc_operator rt_multilang_bolt_operator;
 extern const gust_component_def rt_multilang_spout_def;
+/* Java components in the JVM host (compat/jvm/): the same split */
+extern const fc_operator rt_jvm_bolt_operator;
+extern const gust_component_def rt_jvm_spout_def;
 
 /* the collector and tuple view the hosts hand to components (collector.c) */
 struct gust_tuple {

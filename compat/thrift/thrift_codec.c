@@ -1,9 +1,9 @@
 /* thrift_codec.c — generated Thrift structs to bytes and back, and Thrift
  * message headers (see <gust/storm_thrift.h>).
  *
- * Writing goes through thrift_c_glib's ThriftMemoryBuffer and
- * ThriftBinaryProtocol (strict headers), with the buffer's size limit as the
- * caller's limit.  Reading goes through the bounded reader of
+ * Writing goes through thrift_c_glib's ThriftBinaryProtocol (strict
+ * headers) over the span transport of thrift_reader.c, with the caller's
+ * size limit.  Reading goes through the bounded reader of
  * thrift_reader.c, safe on untrusted bytes.  Message headers are parsed here
  * by hand: the library's reader does not accept the old non-strict header
  * that Storm's server accepts.  Stateless; any thread.
@@ -12,7 +12,6 @@
 
 #include <string.h>
 #include <thrift/c_glib/protocol/thrift_binary_protocol.h>
-#include <thrift/c_glib/transport/thrift_memory_buffer.h>
 
 #include "thrift_private.h"
 
@@ -22,10 +21,13 @@
 G_DEFINE_QUARK(gust - storm - thrift - error - quark, gust_storm_thrift_error)
 
 /* "StormTopology" for GustStormStormTopology: Storm's name for the type. */
-static const char *storm_type_name(GType type)
+static char *storm_type_name(GType type)
 {
   const char *name = g_type_name(type);
-  return g_str_has_prefix(name, "GustStorm") ? name + strlen("GustStorm") : name;
+  if (g_str_has_prefix(name, "GustStorm")) name += strlen("GustStorm");
+  gsize len = strlen(name);
+  if (len > 4 && g_str_has_suffix(name, "Type")) len -= 4; /* args/result types end in "Type" */
+  return g_strndup(name, len);
 }
 
 /* Runs `write` on a binary protocol over a buffer that already holds
@@ -44,15 +46,10 @@ static GByteArray *write_with_limit(gsize prefix, gsize max_len, write_fn write,
   GByteArray *buf = g_byte_array_sized_new(256);
   g_byte_array_set_size(buf, (guint)prefix);
   memset(buf->data, 0, prefix);
-  ThriftMemoryBuffer *transport =
-      g_object_new(THRIFT_TYPE_MEMORY_BUFFER, "buf", buf, "owner", FALSE, "buf_size",
-                   (guint)MIN(max_len, (gsize)G_MAXUINT32), NULL);
-  ThriftProtocol *protocol =
-      g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", transport, NULL);
+  ThriftProtocol *protocol = gust_thrift_writer_new(buf, max_len);
   GError *local = NULL;
   gboolean ok = write(protocol, data, &local);
   g_object_unref(protocol);
-  g_object_unref(transport);
   if (!ok) {
     g_set_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_ENCODE,
                 "cannot encode %s within %" G_GSIZE_FORMAT " bytes: %s", what, max_len,
@@ -72,27 +69,32 @@ static gboolean write_struct(ThriftProtocol *protocol, gpointer data, GError **e
 GBytes *gust_thrift_encode(gpointer thrift_struct, gsize max_len, GError **error)
 {
   g_return_val_if_fail(THRIFT_IS_STRUCT(thrift_struct), NULL);
-  GByteArray *buf = write_with_limit(0, max_len, write_struct, thrift_struct,
-                                     storm_type_name(G_OBJECT_TYPE(thrift_struct)), error);
+  char *what = storm_type_name(G_OBJECT_TYPE(thrift_struct));
+  GByteArray *buf = write_with_limit(0, max_len, write_struct, thrift_struct, what, error);
+  g_free(what);
   return buf ? g_byte_array_free_to_bytes(buf) : NULL;
 }
 
 gpointer gust_thrift_decode(GType type, const void *data, gsize len, gsize max_len, GError **error)
 {
   g_return_val_if_fail(g_type_is_a(type, THRIFT_TYPE_STRUCT), NULL);
-  const char *what = storm_type_name(type);
+  g_autofree char *what = storm_type_name(type);
   if (len > max_len) {
     g_set_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_TOO_LARGE,
                 "a %s of %" G_GSIZE_FORMAT " bytes is over the limit of %" G_GSIZE_FORMAT " bytes",
                 what, len, max_len);
     return NULL;
   }
-  ThriftProtocol *reader = gust_thrift_reader_new(data, len);
-  ThriftStruct *object = g_object_new(type, NULL);
   GError *local = NULL;
-  gboolean ok = thrift_struct_read(object, reader, &local) >= 0;
-  gsize used = gust_thrift_reader_offset(reader);
-  g_object_unref(reader);
+  gsize used;
+  ThriftStruct *object = g_object_new(type, NULL);
+  gboolean ok = gust_thrift_wire_check(data, len, &used, &local);
+  if (ok && used == len) {
+    ThriftProtocol *reader = gust_thrift_reader_new(data, len);
+    ok = thrift_struct_read(object, reader, &local) >= 0;
+    used = gust_thrift_reader_offset(reader);
+    g_object_unref(reader);
+  }
   if (ok && used != len) {
     g_set_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_MALFORMED,
                 "malformed %s: %" G_GSIZE_FORMAT " bytes follow its end at byte %" G_GSIZE_FORMAT,
@@ -100,8 +102,8 @@ gpointer gust_thrift_decode(GType type, const void *data, gsize len, gsize max_l
     ok = FALSE;
   } else if (!ok) {
     g_set_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_MALFORMED,
-                "malformed %s: %s (at byte %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT ")", what,
-                local ? local->message : "unknown error", used, len);
+                "malformed %s of %" G_GSIZE_FORMAT " bytes: %s", what, len,
+                local ? local->message : "unknown error");
   }
   g_clear_error(&local);
   if (!ok) {

@@ -1,6 +1,7 @@
 /* Private to compat/thrift: the bounded reader the codec decodes with.
  *
- * Why not ThriftMemoryBuffer for reading: in thrift_c_glib 0.17 a read past
+ * Why not ThriftMemoryBuffer: its finalize does not chain up (every
+ * instance leaks GObject's data), and in thrift_c_glib 0.17 a read past
  * its end returns 0 bytes and thrift_transport_read_all() loops forever, and
  * every read moves the rest of the buffer down (quadratic on a 1 MiB frame).
  * The binary protocol also allocates a string of the length it reads before it
@@ -24,8 +25,17 @@
  * reference; the transport is owned by the protocol.  Can't fail. */
 ThriftProtocol *gust_thrift_reader_new(const guint8 *data, gsize len);
 
+/* A binary protocol (strict write) appending to `out`, failing once `out`
+ * would exceed `limit` bytes.  `out` must outlive it.  Can't fail. */
+ThriftProtocol *gust_thrift_writer_new(GByteArray *out, gsize limit);
+
 /* Bytes consumed so far by the reader's protocol (for error messages and
  * for what follows a message header). */
 gsize gust_thrift_reader_offset(ThriftProtocol *reader);
+
+/* Walks one struct at `data` by its wire types alone: every length within
+ * the bytes, every type code known, nesting bounded.  *end gets the offset
+ * after the struct (or where it failed).  FALSE + error naming the byte. */
+gboolean gust_thrift_wire_check(const guint8 *data, gsize len, gsize *end, GError **error);
 
 #endif

@@ -1,8 +1,9 @@
 /* thrift_reader.c — a Thrift binary-protocol reader that is safe on bytes
- * from the network.
+ * from the network, and the writer beside it.
  *
- * Two private GObject types: a read-only transport over a byte span (reads
- * are all-or-error, with the byte offset in the message), and a subclass of
+ * Two private GObject types: a transport over a byte span (reads are
+ * all-or-error, with the byte offset in the message; writes append to a
+ * GByteArray up to a limit), and a subclass of
  * ThriftBinaryProtocol that checks every string, binary and container size
  * against the bytes left before the library allocates for it, refuses
  * unknown type codes, and counts nesting (structs and containers) so that
@@ -21,9 +22,11 @@
 
 typedef struct {
   ThriftTransport parent;
-  const guint8 *data;
+  const guint8 *data; /* reading */
   gsize len;
   gsize pos;
+  GByteArray *out; /* writing: appended to, up to limit bytes */
+  gsize limit;
 } GustThriftSpan;
 
 typedef struct {
@@ -35,14 +38,20 @@ G_DEFINE_TYPE(GustThriftSpan, gust_thrift_span, THRIFT_TYPE_TRANSPORT)
 #define GUST_THRIFT_SPAN(o)                                                                        \
   (G_TYPE_CHECK_INSTANCE_CAST((o), gust_thrift_span_get_type(), GustThriftSpan))
 
-static gboolean span_has(GustThriftSpan *span, guint64 n, const char *what, GError **error)
+/* Whether n bytes follow position pos of len; if not, an error naming the byte. */
+static gboolean bytes_follow(gsize pos, gsize len, guint64 n, const char *what, GError **error)
 {
-  if (n <= span->len - span->pos) return TRUE;
+  if (n <= len - pos) return TRUE;
   g_set_error(error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_RECEIVE,
               "%s at byte %" G_GSIZE_FORMAT " needs %" G_GUINT64_FORMAT
               " bytes but the data ends %" G_GSIZE_FORMAT " bytes later (truncated or malformed)",
-              what, span->pos, n, span->len - span->pos);
+              what, pos, n, len - pos);
   return FALSE;
+}
+
+static gboolean span_has(GustThriftSpan *span, guint64 n, const char *what, GError **error)
+{
+  return bytes_follow(span->pos, span->len, n, what, error);
 }
 
 static gint32 span_read(ThriftTransport *transport, gpointer buf, guint32 len, GError **error)
@@ -63,9 +72,19 @@ static gboolean span_check_available(ThriftTransport *transport, glong n, GError
 static gboolean span_write(ThriftTransport *transport, const gpointer buf, const guint32 len,
                            GError **error)
 {
-  g_set_error(error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_SEND,
-              "the Thrift reader cannot write");
-  return FALSE;
+  GustThriftSpan *span = GUST_THRIFT_SPAN(transport);
+  if (!span->out) {
+    g_set_error(error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_SEND,
+                "the Thrift reader cannot write");
+    return FALSE;
+  }
+  if (len > span->limit - span->out->len) {
+    g_set_error(error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_SEND,
+                "the encoding goes over %" G_GSIZE_FORMAT " bytes", span->limit);
+    return FALSE;
+  }
+  g_byte_array_append(span->out, buf, len);
+  return TRUE;
 }
 
 static gboolean span_true(ThriftTransport *transport, GError **error)
@@ -297,7 +316,134 @@ ThriftProtocol *gust_thrift_reader_new(const guint8 *data, gsize len)
   return protocol;
 }
 
+ThriftProtocol *gust_thrift_writer_new(GByteArray *out, gsize limit)
+{
+  GustThriftSpan *span = g_object_new(gust_thrift_span_get_type(), NULL);
+  span->out = out;
+  span->limit = MAX(limit, out->len);
+  /* a plain binary protocol: strict message headers, as Storm writes them */
+  ThriftProtocol *protocol = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", span, NULL);
+  g_object_unref(span);
+  return protocol;
+}
+
 gsize gust_thrift_reader_offset(ThriftProtocol *reader)
 {
   return span_of(reader)->pos;
+}
+
+/* ---- the wire check: the whole value walked by wire types ------------------ */
+
+typedef struct {
+  const guint8 *data;
+  gsize len, pos;
+} wire;
+
+static gboolean wire_need(wire *w, guint64 n, const char *what, GError **error)
+{
+  return bytes_follow(w->pos, w->len, n, what, error);
+}
+
+static guint32 wire_u32(const wire *w, gsize at)
+{
+  const guint8 *p = w->data + at;
+  return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
+}
+
+static gboolean wire_type_known(const wire *w, guint8 type, GError **error)
+{
+  if (min_size(type) > 0) return TRUE;
+  g_set_error(error, THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+              "unknown Thrift type code %d before byte %" G_GSIZE_FORMAT, type, w->pos);
+  return FALSE;
+}
+
+static gboolean wire_value(wire *w, guint8 type, guint depth, GError **error);
+
+static gboolean wire_elements(wire *w, guint32 count, guint8 first, guint8 second, gboolean pairs,
+                              guint depth, GError **error)
+{
+  guint64 each = min_size(first) + (pairs ? min_size(second) : 0);
+  if (!wire_need(w, (guint64)count * each, "a container's elements", error)) return FALSE;
+  for (guint32 i = 0; i < count; i++)
+    if (!wire_value(w, first, depth, error) || (pairs && !wire_value(w, second, depth, error)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean wire_value(wire *w, guint8 type, guint depth, GError **error)
+{
+  if (depth > GUST_THRIFT_MAX_DEPTH) {
+    g_set_error(error, THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_DEPTH_LIMIT,
+                "structs and containers nest deeper than %d levels at byte %" G_GSIZE_FORMAT,
+                GUST_THRIFT_MAX_DEPTH, w->pos);
+    return FALSE;
+  }
+  switch (type) {
+  case T_STRING: {
+    if (!wire_need(w, 4, "a string", error)) return FALSE;
+    guint32 n = wire_u32(w, w->pos);
+    if (n & 0x80000000u) {
+      g_set_error(error, THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_NEGATIVE_SIZE,
+                  "a string at byte %" G_GSIZE_FORMAT " has a negative length (%d)", w->pos,
+                  (gint32)n);
+      return FALSE;
+    }
+    if (n > w->len - w->pos - 4) {
+      g_set_error(error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_RECEIVE,
+                  "a string of %u bytes at byte %" G_GSIZE_FORMAT
+                  " runs past the end of the data (%" G_GSIZE_FORMAT " bytes follow its length)",
+                  n, w->pos, w->len - w->pos - 4);
+      return FALSE;
+    }
+    w->pos += 4 + (gsize)n;
+    return TRUE;
+  }
+  case T_STRUCT:
+    for (;;) {
+      if (!wire_need(w, 1, "a field", error)) return FALSE;
+      guint8 field_type = w->data[w->pos];
+      if (field_type == T_STOP) {
+        w->pos++;
+        return TRUE;
+      }
+      if (!wire_type_known(w, field_type, error) || !wire_need(w, 3, "a field header", error))
+        return FALSE;
+      w->pos += 3;
+      if (!wire_value(w, field_type, depth + 1, error)) return FALSE;
+    }
+  case T_MAP: {
+    if (!wire_need(w, 6, "a map header", error)) return FALSE;
+    guint8 k = w->data[w->pos], v = w->data[w->pos + 1];
+    guint32 n = wire_u32(w, w->pos + 2);
+    w->pos += 6;
+    if (n == 0) return TRUE;
+    return wire_type_known(w, k, error) && wire_type_known(w, v, error) &&
+           (n & 0x80000000u ? wire_need(w, G_MAXUINT64, "a map", error)
+                            : wire_elements(w, n, k, v, TRUE, depth + 1, error));
+  }
+  case T_SET:
+  case T_LIST: {
+    if (!wire_need(w, 5, "a list header", error)) return FALSE;
+    guint8 e = w->data[w->pos];
+    guint32 n = wire_u32(w, w->pos + 1);
+    w->pos += 5;
+    return wire_type_known(w, e, error) &&
+           (n & 0x80000000u ? wire_need(w, G_MAXUINT64, "a list", error)
+                            : wire_elements(w, n, e, 0, FALSE, depth + 1, error));
+  }
+  default:
+    if (!wire_type_known(w, type, error) || !wire_need(w, min_size(type), "a value", error))
+      return FALSE;
+    w->pos += min_size(type);
+    return TRUE;
+  }
+}
+
+gboolean gust_thrift_wire_check(const guint8 *data, gsize len, gsize *end, GError **error)
+{
+  wire w = {data, len, 0};
+  gboolean ok = wire_value(&w, T_STRUCT, 0, error);
+  *end = w.pos;
+  return ok;
 }

@@ -9,6 +9,32 @@
 
 #include "jar_resources.h"
 
+/* Temporary folders go when the test ends. */
+static void remove_tree(const char *path)
+{
+  GDir *dir = g_dir_open(path, 0, NULL);
+  const char *name;
+  while (dir && (name = g_dir_read_name(dir))) {
+    g_autofree char *child = g_build_filename(path, name, NULL);
+    if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+      remove_tree(child);
+    else
+      g_unlink(child);
+  }
+  if (dir) g_dir_close(dir);
+  g_rmdir(path);
+}
+
+static char *temp_dir(void)
+{
+  char *dir = g_dir_make_tmp("gust-jar-XXXXXX", NULL);
+  g_assert_nonnull(dir);
+  char *copy = g_strdup(dir);
+  g_test_queue_free(copy); /* the queue runs last in, first out: remove_tree first */
+  g_test_queue_destroy((GDestroyNotify)remove_tree, copy);
+  return dir;
+}
+
 typedef struct {
   const char *name;
   const char *text;  /* NULL: a folder */
@@ -48,7 +74,7 @@ static char *read_text(const char *dir, const char *name)
 
 static void test_extracts_only_the_resources_folder_with_exec_bits(void)
 {
-  g_autofree char *dir = g_dir_make_tmp("jar-XXXXXX", NULL);
+  g_autofree char *dir = temp_dir();
   entry entries[] = {
       {"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n", 0},
       {"resources/", NULL, S_IFDIR | 0755},
@@ -78,7 +104,7 @@ static void test_extracts_only_the_resources_folder_with_exec_bits(void)
  * stays as it was. */
 static void expect_refused(const entry *bad, const char *message_part)
 {
-  g_autofree char *dir = g_dir_make_tmp("jar-XXXXXX", NULL);
+  g_autofree char *dir = temp_dir();
   g_autofree char *dest = g_build_filename(dir, "stormdist", "resources", NULL);
   g_assert_cmpint(g_mkdir_with_parents(dest, 0755), ==, 0);
   g_autofree char *previous = g_build_filename(dest, "previous.txt", NULL);
@@ -133,7 +159,7 @@ static void test_refuses_backslashes_and_devices(void)
 
 static void test_refuses_resources_over_the_bound(void)
 {
-  g_autofree char *dir = g_dir_make_tmp("jar-XXXXXX", NULL);
+  g_autofree char *dir = temp_dir();
   g_autofree char *big = g_strnfill(4096, 'a');
   entry entries[] = {{"resources/a", big, 0}, {"resources/b", big, 0}};
   g_autofree char *jar = write_jar(dir, entries, G_N_ELEMENTS(entries));
@@ -148,7 +174,7 @@ static void test_refuses_resources_over_the_bound(void)
 
 static void test_refuses_a_file_that_is_not_a_jar(void)
 {
-  g_autofree char *dir = g_dir_make_tmp("jar-XXXXXX", NULL);
+  g_autofree char *dir = temp_dir();
   g_autofree char *jar = g_build_filename(dir, "not.jar", NULL);
   g_assert_true(g_file_set_contents(jar, "not a zip", -1, NULL));
   g_autofree char *dest = g_build_filename(dir, "resources", NULL);

@@ -434,14 +434,15 @@ static void test_lying_sizes_fail_before_allocating(void)
   /* KillOptions-like: NotAliveException{1: string msg} with a 2 GiB length */
   const guint8 huge_string[] = {11, 0, 1, 0x7f, 0xff, 0xff, 0xff, 'x', 0};
   assert_malformed(GUST_STORM_TYPE_NOT_ALIVE_EXCEPTION, huge_string, sizeof huge_string,
-                   "needs 2147483647 bytes");
+                   "a string of 2147483647 bytes at byte 3 runs past the end");
   const guint8 negative_string[] = {11, 0, 1, 0xff, 0xff, 0xff, 0xfe, 0};
   assert_malformed(GUST_STORM_TYPE_NOT_ALIVE_EXCEPTION, negative_string, sizeof negative_string,
                    "negative length");
   /* uploadChunk args: 2: binary chunk with a length past the end */
   const guint8 huge_binary[] = {11, 0, 2, 0x10, 0, 0, 0, 1, 2, 3, 0};
-  assert_malformed(GUST_STORM_TYPE_NIMBUS_UPLOAD_CHUNK_ARGS, huge_binary, sizeof huge_binary,
-                   "binary value");
+  assert_malformed(
+      GUST_STORM_TYPE_NIMBUS_UPLOAD_CHUNK_ARGS, huge_binary, sizeof huge_binary,
+      "malformed NimbusUploadChunkArgs of 11 bytes: a string of 268435456 bytes at byte 3");
   /* JavaObject.args_list: a list of 1e9 structs in 12 bytes */
   const guint8 huge_list[] = {11, 0, 1, 0, 0, 0, 1, 'C', 15, 0, 2, 12, 0x3b, 0x9a, 0xca, 0x00, 0};
   assert_malformed(GUST_STORM_TYPE_JAVA_OBJECT, huge_list, sizeof huge_list, "container");

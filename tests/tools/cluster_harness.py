@@ -43,6 +43,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,7 @@ STOP_TIMEOUT = 20.0
 
 TEMP_PREFIX = "gust-cluster-"
 _live = []  # objects to stop at exit, whatever happened
+_temp_dirs = []  # make_temp_dir's folders, removed at exit
 
 
 def _stop_all_at_exit():
@@ -73,6 +75,8 @@ def _stop_all_at_exit():
             thing.stop()
         except Exception:  # noqa: BLE001 - exit must go on
             pass
+    for path in _temp_dirs:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 atexit.register(_stop_all_at_exit)
@@ -135,9 +139,11 @@ def remove_stale_temp_dirs():
 
 
 def make_temp_dir(what):
-    """A temporary folder owned by this process (see remove_stale_temp_dirs)."""
+    """A temporary folder owned by this process, removed when it exits (or,
+    if it is killed, by the next run: see remove_stale_temp_dirs)."""
     remove_stale_temp_dirs()
     path = tempfile.mkdtemp(prefix=TEMP_PREFIX + what + "-")
+    _temp_dirs.append(path)
     with open(os.path.join(path, "owner.pid"), "w") as f:
         f.write(str(os.getpid()))
     return path
@@ -321,6 +327,202 @@ class ZooKeeperServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class ZooKeeperReader:
+    """A small read-only ZooKeeper client (the wire protocol's connect,
+    getData and getChildren), so that tests can look at what the daemons
+    wrote without a ZooKeeper package for Python:
+
+        with ZooKeeperReader(zk.address) as reader:
+            reader.children("/storm/supervisors")   # sorted names, [] if missing
+            reader.get("/storm/assignments/x")      # bytes, None if missing
+            reader.get_json("/storm/storms/x")      # parsed, None if missing
+    """
+
+    NO_NODE = -101
+
+    def __init__(self, address, timeout=30.0):
+        host, port = address.rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=timeout)
+        self.xid = 0
+        # ConnectRequest: protocolVersion, lastZxidSeen, timeOut, sessionId, passwd
+        self._send(struct.pack(">iqiqi16s", 0, 0, 10000, 0, 16, b"\0" * 16))
+        self._receive()  # ConnectResponse (a new session)
+
+    def _send(self, payload):
+        self.sock.sendall(struct.pack(">i", len(payload)) + payload)
+
+    def _read_exactly(self, n):
+        data = b""
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError("ZooKeeper closed the connection")
+            data += chunk
+        return data
+
+    def _receive(self):
+        (length,) = struct.unpack(">i", self._read_exactly(4))
+        return self._read_exactly(length)
+
+    def _request(self, kind, path):
+        self.xid += 1
+        encoded = path.encode()
+        self._send(struct.pack(">iii", self.xid, kind, len(encoded)) + encoded + b"\0")  # watch: false
+        while True:
+            reply = self._receive()
+            xid, _zxid, err = struct.unpack(">iqi", reply[:16])
+            if xid == self.xid:
+                return err, reply[16:]
+            # anything else (a ping reply) is skipped
+
+    def get(self, path):
+        err, body = self._request(4, path)  # getData
+        if err == self.NO_NODE:
+            return None
+        if err:
+            raise AssertionError("ZooKeeper getData %s failed: error %d" % (path, err))
+        (length,) = struct.unpack(">i", body[:4])
+        return b"" if length < 0 else body[4 : 4 + length]
+
+    def get_json(self, path):
+        data = self.get(path)
+        return None if data is None else json.loads(data.decode())
+
+    def children(self, path):
+        err, body = self._request(8, path)  # getChildren
+        if err == self.NO_NODE:
+            return []
+        if err:
+            raise AssertionError("ZooKeeper getChildren %s failed: error %d" % (path, err))
+        (count,) = struct.unpack(">i", body[:4])
+        names, offset = [], 4
+        for _ in range(max(count, 0)):
+            (length,) = struct.unpack(">i", body[offset : offset + 4])
+            names.append(body[offset + 4 : offset + 4 + length].decode())
+            offset += 4 + length
+        return sorted(names)
+
+    def close(self):
+        try:
+            self.xid += 1
+            self._send(struct.pack(">ii", self.xid, -11))  # closeSession: ephemeral state goes now
+        except OSError:
+            pass
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _read_zookeeper(zk, fn):
+    with ZooKeeperReader(zk.address) as reader:
+        return fn(reader)
+
+
+def leader_member(zk, root="/storm"):
+    """The "host:port" holding /leader-lock (lowest sequence), or None."""
+
+    def read(reader):
+        for _ in range(10):  # the leader may go between the two reads
+            names = reader.children(root + "/leader-lock")
+            if not names:
+                return None
+            first = min(names, key=lambda name: int(name.rsplit("-", 1)[1]))
+            data = reader.get(root + "/leader-lock/" + first)
+            if data is not None:
+                return data.decode()
+        return None
+
+    return _read_zookeeper(zk, read)
+
+
+def leader_nimbus(zk, nimbuses, root="/storm"):
+    """The GustDaemon among nimbuses that holds leadership, or None."""
+    member = leader_member(zk, root)
+    if member is None:
+        return None
+    port = int(member.rsplit(":", 1)[1])
+    for nimbus in nimbuses:
+        if nimbus.port == port and nimbus.alive():
+            return nimbus
+    return None
+
+
+def wait_for_leader(zk, nimbuses, timeout=DAEMON_LOG_TIMEOUT, root="/storm", other_than=None):
+    """Wait until one of nimbuses (not other_than) leads; returns it.  A
+    dead leader's lock goes with its session: allow the session timeout."""
+    return wait_for(
+        lambda: (lambda n: n if n is not None and n is not other_than else None)(leader_nimbus(zk, nimbuses, root)),
+        timeout,
+        "a leader Nimbus" + (" other than %s" % other_than.name if other_than else ""),
+    )
+
+
+def kill9_leader(zk, nimbuses, root="/storm"):
+    """A crash of the leader Nimbus: waits until one leads, SIGKILLs it, and
+    returns it (the standby takes over once the dead one's session expires;
+    wait_for_leader(..., other_than=killed) waits for that)."""
+    leader = wait_for_leader(zk, nimbuses, root=root)
+    leader.kill9()
+    return leader
+
+
+def supervisor_ids(zk, root="/storm"):
+    """The ids registered under /supervisors (sorted)."""
+    return _read_zookeeper(zk, lambda reader: reader.children(root + "/supervisors"))
+
+
+def supervisor_records(zk, root="/storm"):
+    """{id: the JSON each supervisor wrote under /supervisors}."""
+
+    def read(reader):
+        records = {}
+        for name in reader.children(root + "/supervisors"):
+            record = reader.get_json(root + "/supervisors/" + name)
+            if record is not None:
+                records[name] = record
+        return records
+
+    return _read_zookeeper(zk, read)
+
+
+def supervisor_id_of(zk, supervisor, timeout=DAEMON_LOG_TIMEOUT, root="/storm"):
+    """The id under which the GustDaemon supervisor registered (matched by
+    its slot ports); waits for the registration."""
+    ports = sorted(supervisor.conf["supervisor.slots.ports"])
+
+    def find():
+        for sid, record in supervisor_records(zk, root).items():
+            if sorted(record.get("ports", [])) == ports:
+                return sid
+        return None
+
+    return wait_for(find, timeout, "%s to register under %s/supervisors" % (supervisor.name, root))
+
+
+def kill9_supervisor(zk, supervisor, root="/storm"):
+    """A crash of a supervisor (SIGKILL to its process group; workers it
+    started in groups of their own stay, as with Storm).  Returns the id it
+    was registered under; its node goes when its session expires
+    (wait_for_supervisor_gone)."""
+    sid = supervisor_id_of(zk, supervisor, root=root)
+    supervisor.kill9()
+    return sid
+
+
+def wait_for_supervisor_gone(zk, supervisor_id, timeout=DAEMON_LOG_TIMEOUT, root="/storm"):
+    wait_for(lambda: supervisor_id not in supervisor_ids(zk, root), timeout,
+             "supervisor %s to leave %s/supervisors" % (supervisor_id, root))
+
+
+def assignment(zk, topology_id, root="/storm"):
+    """The JSON of /assignments/<topology_id>, or None."""
+    return _read_zookeeper(zk, lambda reader: reader.get_json(root + "/assignments/" + topology_id))
 
 
 def storm_yaml(values):

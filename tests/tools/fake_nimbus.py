@@ -37,7 +37,7 @@ from gust_storm import Nimbus  # noqa: E402
 
 # The refusals the tests ask for are not news: keep thrift's server quiet.
 logging.getLogger().setLevel(logging.CRITICAL)
-warnings.filterwarnings("ignore", category=DeprecationWarning, module="thrift")
+warnings.filterwarnings("ignore", message="setDaemon")
 from gust_storm.ttypes import (AlreadyAliveException, ExecutorInfo, ExecutorStats,  # noqa: E402,F401
                                ExecutorSummary, ExecutorSpecificStats, NimbusSummary,
                                NotAliveException, TopologyInfo, TopologySummary)

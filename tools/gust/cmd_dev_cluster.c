@@ -24,6 +24,7 @@
 #include "daemon_conf.h"
 #include "dev_process.h"
 #include "dev_zookeeper.h"
+#include "log_writer.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,6 +51,7 @@ typedef struct {
   char *self;       /* this program */
   gust_daemon_conf_args *conf_args;
   gust_dev_process *zookeeper, *nimbus, *supervisor;
+  gust_cluster *cluster; /* our own session, to see the supervisor register */
   GMainLoop *loop;
   gboolean stopping;      /* Ctrl-C or SIGTERM came */
   gust_dev_process *died; /* the daemon that exited by itself, if one did */
@@ -83,10 +85,9 @@ static gboolean accepts_connections(const char *host, int port)
 static gboolean check_port(const char *host, int port, const char *key)
 {
   if (port_free(host, port)) return TRUE;
-  g_printerr("gust dev-cluster: port %d (%s) is in use on %s: stop what uses it, or choose another "
-             "port with "
-             "-c %s=...\n",
-             port, key, host, key);
+  gust_log_error(
+      "port %d (%s) is in use on %s: stop what uses it, or choose another port with -c %s=...",
+      port, key, host, key);
   return FALSE;
 }
 
@@ -173,13 +174,9 @@ static gboolean nimbus_ready(dev_cluster *dc)
 
 static gboolean supervisor_registered(dev_cluster *dc)
 {
-  char *servers = g_strdup_printf("%s:%d", dc->host, dc->zookeeper_port);
-  gust_cluster *c = gust_cluster_connect(servers, dc->root, 10000, NULL);
-  GPtrArray *children = c ? gust_cluster_children(c, "/supervisors", NULL) : NULL;
+  GPtrArray *children = gust_cluster_children(dc->cluster, "/supervisors", NULL);
   gboolean registered = children && children->len > 0;
   if (children) g_ptr_array_unref(children);
-  gust_cluster_free(c);
-  g_free(servers);
   return registered;
 }
 
@@ -193,6 +190,10 @@ static gboolean start_all(dev_cluster *dc, GError **error)
   if (!dc->zookeeper || !gust_dev_zookeeper_wait(dc->zookeeper, dc->host, dc->zookeeper_port,
                                                  ZOOKEEPER_START_MS, &dc->stopping, error))
     return FALSE;
+  char *servers = g_strdup_printf("%s:%d", dc->host, dc->zookeeper_port);
+  dc->cluster = gust_cluster_connect(servers, dc->root, 20000, error);
+  g_free(servers);
+  if (!dc->cluster) return FALSE;
   g_message("starting Nimbus on %s:%d", dc->host, dc->nimbus_port);
   dc->nimbus = start_daemon(dc, "nimbus", error);
   if (!dc->nimbus ||
@@ -207,11 +208,13 @@ static gboolean start_all(dev_cluster *dc, GError **error)
 static void stop_all(dev_cluster *dc)
 {
   gust_dev_process *known[] = {dc->zookeeper, dc->nimbus, dc->supervisor};
+  g_clear_pointer(&dc->cluster, gust_cluster_free);
   if (dc->supervisor) gust_dev_process_stop(dc->supervisor, STOP_MS);
   gust_dev_process_reap_orphans(known, G_N_ELEMENTS(known), STOP_MS); /* workers */
   if (dc->nimbus) gust_dev_process_stop(dc->nimbus, STOP_MS);
   if (dc->zookeeper) gust_dev_process_stop(dc->zookeeper, STOP_MS);
   gust_dev_process_reap_orphans(known, G_N_ELEMENTS(known), STOP_MS);
+  g_message("stopped");
 }
 
 static void print_how_to_reach(dev_cluster *dc)
@@ -224,7 +227,7 @@ static void print_how_to_reach(dev_cluster *dc)
     g_string_append_printf(slots, "%s%d", i ? "," : "", (int)json_integer_value(slot));
   }
   printf("gust dev-cluster is running (everything under %s):\n"
-         "  ZooKeeper   %s:%d%s (log zookeeper/zookeeper.log)\n"
+         "  ZooKeeper   %s:%d (storm.zookeeper.root %s; log zookeeper/zookeeper.log)\n"
          "  Nimbus      %s:%d (log nimbus/nimbus.log)\n"
          "  supervisor  worker slots %s (log supervisor/supervisor.log)\n"
          "Commands given the same configuration reach it, e.g.\n"
@@ -261,9 +264,8 @@ static gboolean look_at_children(gpointer data)
 static void report_death(gust_dev_process *p)
 {
   char *tail = gust_dev_process_log_tail(p, 20);
-  g_printerr("gust dev-cluster: %s exited by itself (wait status %d); the end of %s:\n%s\nstopping "
-             "the others\n",
-             p->name, p->status, p->log, tail);
+  gust_log_error("%s exited by itself (wait status %d); stopping the others; the end of %s:\n%s",
+                 p->name, p->status, p->log, tail);
   g_free(tail);
 }
 
@@ -284,7 +286,7 @@ static gboolean configure(dev_cluster *dc, json_t *conf, const char *dir_option)
   dc->dir = g_canonicalize_filename(dir, NULL);
   g_free(dir);
   if (g_mkdir_with_parents(dc->dir, 0755) != 0) {
-    g_printerr("gust dev-cluster: cannot create %s: %s\n", dc->dir, g_strerror(errno));
+    gust_log_error("cannot create %s: %s", dc->dir, g_strerror(errno));
     return FALSE;
   }
   dc->self = g_file_read_link("/proc/self/exe", NULL);
@@ -311,13 +313,13 @@ int gust_cmd_dev_cluster(int argc, char **argv)
   dev_cluster dc = {.conf_args = &conf_args};
   json_t *conf = NULL;
   if (!g_option_context_parse(context, &argc, &argv, &error)) {
-    g_printerr("gust dev-cluster: %s\n", error->message);
+    gust_log_error("%s", error->message);
     status = 2;
     goto out;
   }
   conf = gust_daemon_conf_load_args(&conf_args, &error);
   if (!conf) {
-    g_printerr("gust dev-cluster: %s\n", error->message);
+    gust_log_error("%s", error->message);
     status = 2;
     goto out;
   }
@@ -328,7 +330,7 @@ int gust_cmd_dev_cluster(int argc, char **argv)
   guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, &dc);
   guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, &dc);
   if (!start_all(&dc, &error)) {
-    if (error) g_printerr("gust dev-cluster: %s\n", error->message);
+    if (error) gust_log_error("%s", error->message);
     if (dc.stopping) status = 0; /* Ctrl-C while starting */
   } else {
     print_how_to_reach(&dc);

@@ -5,6 +5,7 @@
 
 int gust_cmd_demo(int argc, char **argv);
 int gust_cmd_local(int argc, char **argv);
+int gust_cmd_jar(int argc, char **argv);
 int gust_cmd_kafka_mock(int argc, char **argv);
 int gust_cmd_kafka_console(int argc, char **argv);
 int gust_cmd_nimbus(int argc, char **argv);
@@ -18,5 +19,6 @@ int gust_cmd_kill(int argc, char **argv);
 int gust_cmd_monitor(int argc, char **argv);
 int gust_cmd_supervisor(int argc, char **argv);
 int gust_cmd_dev_cluster(int argc, char **argv);
+int gust_cmd_worker(int argc, char **argv);
 
 #endif

@@ -96,6 +96,30 @@ static const gust_daemon_conf_key daemon_keys[] = {
      INT_RANGE(1, G_MAXINT),
      .default_json = "3",
      .meaning = "how often a supervisor checks its workers and restarts dead ones"},
+    {.key = "supervisor.heartbeat.frequency.secs",
+     INT_RANGE(1, 3600),
+     .default_json = "5",
+     .meaning = "how often a supervisor rewrites its ZooKeeper node with its workers' state, "
+                "restarts, CPU seconds and RSS"},
+    {.key = "worker.heartbeat.frequency.secs",
+     INT_RANGE(1, 3600),
+     .default_json = "1",
+     .meaning = "how often a worker writes its heartbeat (uptime and statistics) to ZooKeeper"},
+    {.key = "storm.gust.worker.stop.timeout.secs",
+     INT_RANGE(1, 3600),
+     .default_json = "75",
+     .meaning = "how long a supervisor waits for a worker it stops with SIGTERM (its drain and "
+                "final checkpoint) before SIGKILL"},
+    {.key = "storm.gust.worker.restart.backoff.max.secs",
+     INT_RANGE(1, 3600),
+     .default_json = "30",
+     .meaning = "the longest wait before a supervisor relaunches a worker that died (the wait "
+                "starts at 1 s and doubles per quick death)"},
+    {.key = "storm.gust.supervisor.resources.max.mb",
+     INT_RANGE(1, 1048576),
+     .default_json = "1024",
+     .meaning = "the most a topology jar's resources/ folder may hold once extracted (a larger one "
+                "is refused)"},
 };
 
 const gust_daemon_conf_key *gust_daemon_conf_keys(gsize *n_keys)

@@ -17,6 +17,7 @@ typedef struct {
 
 static const subcommand subcommands[] = {
     {"local", gust_cmd_local, "run a Flux topology in this process, as `storm local` does"},
+    {"jar", gust_cmd_jar, "run a Java topology's main, as `storm jar` does (--local for now)"},
     {"demo", gust_cmd_demo, "run a word-count pipeline on the engine and print its metrics"},
     {"kafka-mock", gust_cmd_kafka_mock, "run an embedded Kafka broker (librdkafka's mock cluster)"},
     {"kafka-console", gust_cmd_kafka_console,
@@ -34,6 +35,7 @@ static const subcommand subcommands[] = {
      "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
     {"dev-cluster", gust_cmd_dev_cluster,
      "run ZooKeeper, a Nimbus and a supervisor on this machine; Ctrl-C stops all"},
+    {"worker", gust_cmd_worker, "run a cluster topology's worker (started by gust supervisor)"},
 };
 
 static void usage(FILE *out)

@@ -63,6 +63,9 @@ typedef struct {
    * ErrorInfo host and port): NULL = the machine's host name; 0 = none. */
   const char *worker_host;
   int worker_port;
+  /* The JVM host's socket (`gust jar`): Java components (GUST_IMPL_JVM)
+   * run there.  NULL: a topology with Java components is refused. */
+  const char *jvm_socket;
 } gust_runtime_options;
 
 /* Borrows topology (it must outlive the runtime; native streams are

@@ -40,7 +40,7 @@ typedef enum {
    * InvalidTopologyException with the message). */
   GUST_STORM_THRIFT_ERROR_INVALID_TOPOLOGY,
   /* topology_from_thrift: a component gust cannot host (Java-serialized,
-   * unknown Java class, custom grouping); see gust_storm_refused_class(). */
+   * unknown Java class, custom grouping); the message names component and class. */
   GUST_STORM_THRIFT_ERROR_UNSUPPORTED,
   /* topology_to_thrift: a component that cannot be sent (native C). */
   GUST_STORM_THRIFT_ERROR_NOT_SENDABLE,
@@ -118,36 +118,40 @@ const gust_nimbus_method *gust_nimbus_method_lookup(const char *name);
 
 /* Builds compat's model of a submitted topology and validates it:
  *  - name: the topology name (submitTopology's first argument);
- *  - conf_json: the topology conf, a JSON object (jsonConf);
+ *  - conf_json: the topology conf, a JSON object (jsonConf), or NULL;
  *  - resources_dir: working directory of multilang components (the jar's
  *    extracted resources/), absolute, or NULL.
  * Components: `shell` -> multilang (argv = execution_command, script);
  * `java_object` -> the built-in class of that name (gust/builtin_class.h)
- * configured with its JavaObjectArg arguments; `serialized_java` -> refused.
- * Groupings: every Thrift grouping; custom ones only for classes gust
- * knows (PartialKeyGrouping).  Component json_conf becomes the component
- * conf (topology.tasks, topology.tick.tuple.freq.secs, ...).
+ * configured with its JavaObjectArg arguments (or with the Flux definition
+ * gust_topology_to_thrift carried in json_conf); `serialized_java` ->
+ * refused.  Groupings: every Thrift grouping; custom ones only for classes
+ * gust knows (PartialKeyGrouping).  Component json_conf becomes the
+ * component conf (topology.tasks, topology.tick.tuple.freq.secs, ...),
+ * parallelism_hint the parallelism (1 when unset).
  * Returns the topology (gust_topology_free), or NULL with
  *  - GUST_STORM_THRIFT_ERROR_UNSUPPORTED for a component or grouping gust
- *    cannot host: the message names the component and the Java class
- *    (read from the serialized bytes for serialized_java), and
- *    gust_storm_refused_class() returns that class for a later host;
+ *    cannot host: the message names the component and the Java class (read
+ *    from the serialized bytes for serialized_java), and *refused_class
+ *    (if not NULL) gets that class, newly allocated — the hook for a later
+ *    JVM host;
  *  - GUST_STORM_THRIFT_ERROR_INVALID_TOPOLOGY for a broken rule: the
  *    message names the component and the rule (validation's message);
  * both are meant for an InvalidTopologyException. */
 gust_topology *gust_topology_from_thrift(const GustStormStormTopology *topology, const char *name,
                                          const char *conf_json, const char *resources_dir,
-                                         GError **error);
-
-/* The Java class a GUST_STORM_THRIFT_ERROR_UNSUPPORTED error refused
- * (newly allocated), or NULL for other errors.  The JVM host hooks in here:
- * a serialized_java component names its class in the error. */
-char *gust_storm_refused_class(const GError *error);
+                                         char **refused_class, GError **error);
 
 /* The class name in a Java-serialized object (the class descriptor after
  * the 0xACED0005 stream header), newly allocated, or NULL if the bytes do
  * not start with one. */
 char *gust_java_serialized_class_name(const void *data, gsize len);
+
+/* The first class descriptor's name after the one named `after` (NULL:
+ * from the start) anywhere in the bytes, newly allocated, or NULL: for a
+ * wrapper such as BasicBoltExecutor, the class it wraps.  A scan, not a
+ * parse; for messages only. */
+char *gust_java_serialized_next_class_name(const void *data, gsize len, const char *after);
 
 /* Builds the StormTopology `gust submit` sends for a (validated) Flux
  * topology: multilang components as `shell` (when their command is one

@@ -19,6 +19,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 
 public final class Launcher {
     private Launcher() {
@@ -54,6 +55,7 @@ public final class Launcher {
         if (!Submission.submitted()) {
             System.exit(status);
         }
+        new CountDownLatch(1).await(); /* the task threads serve until standard input ends */
     }
 
     /* A class the user's code needs that this API does not provide is
