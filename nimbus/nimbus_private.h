@@ -140,11 +140,6 @@ void gust_nimbus_uploads_connection_closed(gust_nimbus *nimbus, guint64 conn_id)
 /* Drops expired sessions.  Takes the lock. */
 void gust_nimbus_uploads_expire(gust_nimbus *nimbus);
 
-/* ---- stats_source.c ---- */
-/* Appends a SupervisorSummary per /supervisors record to out
- * (getClusterInfo); none without ZooKeeper. */
-void gust_stats_add_supervisors(gust_nimbus *nimbus, GPtrArray *out);
-
 /* Handlers (one per served method), in the file of their subject. */
 #define GUST_NIMBUS_HANDLER(fn)                                                                    \
   gboolean fn(const gust_nimbus_call *call, gpointer args, gpointer result, GError **error)
