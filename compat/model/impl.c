@@ -6,15 +6,16 @@
  *   BUILTIN    a Java class name gust implements in C (see <gust/builtin_class.h>)
  *   JAVA       any other Java class; kept only so that validation can
  *              refuse it with a message that names the class
+ *   JVM        a Java component the JVM host runs (compat/jvm/): its
+ *              instance lives in the JVM that submitted the topology
  * Constructors copy their arguments; the struct owns every string.
  */
 #include "model_private.h"
 
 static const char *const impl_kind_names[] = {
-    [GUST_IMPL_NATIVE] = "native",
-    [GUST_IMPL_MULTILANG] = "multilang",
-    [GUST_IMPL_BUILTIN] = "built-in",
-    [GUST_IMPL_JAVA] = "java",
+    [GUST_IMPL_NATIVE] = "native",    [GUST_IMPL_MULTILANG] = "multilang",
+    [GUST_IMPL_BUILTIN] = "built-in", [GUST_IMPL_JAVA] = "java",
+    [GUST_IMPL_JVM] = "jvm",
 };
 
 const char *gust_impl_kind_name(gust_impl_kind kind)
@@ -63,6 +64,15 @@ gust_impl *gust_impl_new_java(const char *class_name)
   return impl;
 }
 
+gust_impl *gust_impl_new_jvm(const char *class_name)
+{
+  g_return_val_if_fail(class_name != NULL, NULL);
+  gust_impl *impl = g_new0(gust_impl, 1);
+  impl->kind = GUST_IMPL_JVM;
+  impl->jvm.class_name = g_strdup(class_name);
+  return impl;
+}
+
 gust_impl *gust_impl_copy(const gust_impl *impl)
 {
   g_return_val_if_fail(impl != NULL, NULL);
@@ -77,6 +87,8 @@ gust_impl *gust_impl_copy(const gust_impl *impl)
     return gust_impl_new_builtin(impl->builtin.class_name);
   case GUST_IMPL_JAVA:
     return gust_impl_new_java(impl->java.class_name);
+  case GUST_IMPL_JVM:
+    return gust_impl_new_jvm(impl->jvm.class_name);
   }
   g_assert_not_reached();
 }
@@ -99,6 +111,9 @@ void gust_impl_free(gust_impl *impl)
     break;
   case GUST_IMPL_JAVA:
     g_free(impl->java.class_name);
+    break;
+  case GUST_IMPL_JVM:
+    g_free(impl->jvm.class_name);
     break;
   }
   g_free(impl);

@@ -179,6 +179,7 @@ static gboolean check_implementation(const gust_component *component, GError **e
                              impl->native.library, impl->native.symbol);
     return TRUE;
   case GUST_IMPL_MULTILANG:
+  case GUST_IMPL_JVM:
     return TRUE;
   }
   g_assert_not_reached();

@@ -225,9 +225,11 @@ static void settle(ml_bolt *h, const ml_msg *m)
   } else {
     gust_fail(&h->out, &e->tuple);
   }
-  if (e->started_ns) {
-    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - e->started_ns));
-    rt_stat_add(&h->out.stats->latency_count, 1);
+  if (e->started_ns) { /* the subprocess's time is both what execute and process measure */
+    int64_t took = fc_now_ns() - e->started_ns;
+    uint32_t stream = e->tuple.stream->id;
+    rt_stream_latency(h->comp, h->out.stats, stream, RT_STAT_PROCESS_NS, took);
+    rt_stream_latency(h->comp, h->out.stats, stream, RT_STAT_EXECUTE_NS, took);
   }
   forget(h, e);
 }
@@ -330,7 +332,7 @@ static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, G
   ml_bolt *h = state;
   gust_tuple view = rt_tuple_of_record(h->comp->rt, rec);
   rt_defer_crossed_roots(h->comp->rt, task, rec);
-  rt_stat_add(&h->out.stats->executed, 1);
+  rt_stream_add(h->comp, h->out.stats, rec->stream, RT_STAT_EXECUTED, 1);
   if (!ml_child_is_up(&h->child)) {
     gust_fail(&h->out, &view); /* no process to give it to: the spout may replay it */
     return TRUE;
@@ -356,7 +358,7 @@ static void send_tick(ml_bolt *h)
   gust_tuple view = {.stream = h->comp->rt->tick_stream, .source_task = -1};
   inflight *e = keep(h, &view); /* the child may ack it, as storm.py does */
   ml_encode_tuple(h->child.wbuf, e->id, "__system", -1, "__tick", &freq, 1);
-  rt_stat_add(&h->out.stats->executed, 1);
+  rt_stream_add(h->comp, h->out.stats, view.stream->id, RT_STAT_EXECUTED, 1);
 }
 
 static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError **error)
@@ -393,16 +395,6 @@ static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
   return TRUE;
 }
 
-static gboolean report_held(inflight *e, void *data)
-{
-  ml_bolt *h = data;
-  if (e->tuple.n_tags && !e->reported) {
-    rt_collector_hold(&h->out, &e->tuple, +1);
-    e->reported = true;
-  }
-  return TRUE;
-}
-
 /* A checkpoint's barrier reached the bolt: it passes at once.  The roots of
  * the tracked tuples the child still holds (sent before the barrier, or
  * waiting to be written) are posted to their spout tasks now, ahead of the
@@ -413,8 +405,7 @@ static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id
                               GError **error)
 {
   ml_bolt *h = state;
-  ml_held_foreach(&h->inflight, report_held, h);
-  rt_collector_post_holds(&h->out);
+  ml_held_report_at_barrier(&h->inflight, &h->out);
   return TRUE;
 }
 

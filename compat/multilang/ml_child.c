@@ -152,11 +152,17 @@ static void remove_pid_file(ml_child *c, int64_t pid)
 
 /* ---- deaths and restarts ---- */
 
+/* The Storm task id of the child's task, for error reports. */
+static int child_task(const ml_child *c)
+{
+  return c->out && c->out->task ? fc_task_id(c->out->task) + 1 : 0;
+}
+
 static void try_restart(ml_child *c)
 {
   GError *error = NULL;
   if (start(c, &error)) return;
-  atomic_fetch_add(&c->comp->errors, 1);
+  rt_report_error(c->comp, child_task(c), error->message);
   int64_t delay = MIN(BACKOFF_MIN_NS << MIN(c->failures_in_a_row, 10), BACKOFF_MAX_NS);
   c->failures_in_a_row++;
   c->restart_at_ns = fc_now_ns() + delay;
@@ -186,7 +192,7 @@ static void died(ml_child *c, const char *reason)
                 "multilang %s: %s before answering the handshake%s", c->label, report, stderr_note);
     return;
   }
-  atomic_fetch_add(&c->comp->errors, 1);
+  rt_report_error(c->comp, child_task(c), report);
   if (lived > RESTART_RESET_NS) c->failures_in_a_row = 0;
   int64_t delay = c->failures_in_a_row
                       ? MIN(BACKOFF_MIN_NS << MIN(c->failures_in_a_row - 1, 10), BACKOFF_MAX_NS)

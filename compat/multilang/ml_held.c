@@ -180,6 +180,21 @@ gboolean ml_held_foreach(ml_held *t, gboolean (*fn)(ml_held_tuple *e, void *data
   return TRUE;
 }
 
+static gboolean report_held(ml_held_tuple *e, void *data)
+{
+  if (e->tuple.n_tags && !e->reported) {
+    rt_collector_hold(data, &e->tuple, +1);
+    e->reported = true;
+  }
+  return TRUE;
+}
+
+void ml_held_report_at_barrier(ml_held *t, gust_collector *out)
+{
+  ml_held_foreach(t, report_held, out);
+  rt_collector_post_holds(out);
+}
+
 void ml_held_remove_all(ml_held *t)
 {
   if (t->parked) {

@@ -306,6 +306,11 @@ guint ml_held_count(const ml_held *t);
 /* Calls fn for each held tuple until it returns FALSE; fn may change an
  * entry but not add or remove any.  FALSE if fn stopped it. */
 gboolean ml_held_foreach(ml_held *t, gboolean (*fn)(ml_held_tuple *e, void *data), void *data);
+/* Checkpoint mode, at a barrier: posts the roots of every tracked tuple
+ * held and not yet reported to the spout tasks that own them (before the
+ * snapshot is acknowledged, so the checkpoint's completion does not ack
+ * those messages; the tuples' acks release them later). */
+void ml_held_report_at_barrier(ml_held *t, gust_collector *out);
 
 /* ---- a task's subprocess over its life (ml_child.c) ---- */
 

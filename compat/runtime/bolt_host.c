@@ -47,20 +47,19 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
   return TRUE;
 }
 
-static gboolean execute(bolt_host *h, const gust_tuple *tuple, GError **error)
+static gboolean execute(bolt_host *h, gust_tuple *tuple, GError **error)
 {
   rt_component *comp = h->comp;
   bool sample = (h->n_executed++ % LATENCY_SAMPLE) == 0;
   int64_t t0 = sample ? fc_now_ns() : 0;
+  tuple->started_ns = t0; /* an ack of it (or of its copy) measures process latency */
   if (!comp->def->execute(h->instance, tuple, &h->out, error)) {
     g_prefix_error(error, "bolt %s (task %d) failed: ", comp->id, gust_context_task_id(&h->ctx));
     return FALSE;
   }
-  if (sample) {
-    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)(fc_now_ns() - t0));
-    rt_stat_add(&h->out.stats->latency_count, 1);
-  }
-  rt_stat_add(&h->out.stats->executed, 1);
+  uint32_t stream = tuple->stream->id;
+  if (sample) rt_stream_latency(comp, h->out.stats, stream, RT_STAT_EXECUTE_NS, fc_now_ns() - t0);
+  rt_stream_add(comp, h->out.stats, stream, RT_STAT_EXECUTED, 1);
   return TRUE;
 }
 

@@ -86,7 +86,7 @@ void rt_collector_init(gust_collector *c, gust_runtime *rt, rt_component *comp, 
   c->rt = rt;
   c->comp = comp;
   c->task = task;
-  c->stats = &comp->stats[fc_task_subtask(task)];
+  c->stats = comp->task_counters[fc_task_subtask(task)];
   c->rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(fc_task_id(task) + 1) ^ (uint64_t)fc_now_ns();
   c->max_routes = fc_task_max_routes(task) + 1;
   c->routes = g_new(fc_route, c->max_routes);
@@ -265,16 +265,16 @@ static uint32_t union_of_roots(const gust_tuple *const *anchors, size_t n_anchor
 static const rt_stream *stream_named(gust_collector *c, const char *stream, bool direct)
 {
   const rt_stream *s = rt_stream_of(c->comp, stream);
-  if (!s) {
-    g_warning("%s: emit on undeclared stream '%s' dropped", c->comp->id,
-              stream ? stream : GUST_DEFAULT_STREAM);
-    atomic_fetch_add(&c->comp->errors, 1);
-    return NULL;
-  }
-  if (s->direct != direct) {
-    g_warning("%s: %s emit on %s stream '%s' dropped", c->comp->id, direct ? "direct" : "plain",
-              s->direct ? "direct" : "non-direct", s->name);
-    atomic_fetch_add(&c->comp->errors, 1);
+  g_autofree char *why = NULL;
+  if (!s)
+    why = g_strdup_printf("emit on undeclared stream '%s' dropped",
+                          stream ? stream : GUST_DEFAULT_STREAM);
+  else if (s->direct != direct)
+    why = g_strdup_printf("%s emit on %s stream '%s' dropped", direct ? "direct" : "plain",
+                          s->direct ? "direct" : "non-direct", s->name);
+  if (why) {
+    g_warning("%s: %s", c->comp->id, why);
+    rt_report_error(c->comp, fc_task_id(c->task) + 1, why);
     return NULL;
   }
   return s;
@@ -311,6 +311,16 @@ static void log_emit(gust_collector *c, const rt_stream *s, int target, const fc
   g_info("%s", text->str);
 }
 
+/* Counts an emit on s sent to n receiving tasks (Storm's emitted and
+ * transferred; TRANSFERRED follows EMITTED in a slot). */
+static inline void count_emit(gust_collector *c, const rt_stream *s, size_t n)
+{
+  rt_counter *emitted = rt_stream_stat(c->comp, c->stats, s->id, RT_STAT_EMITTED);
+  if (G_UNLIKELY(!emitted)) return;
+  rt_stat_add(emitted, 1);
+  rt_stat_add(emitted + (RT_STAT_TRANSFERRED - RT_STAT_EMITTED), n);
+}
+
 /* Bolt emit, tracked or not.  target >= 0: direct to that engine task. */
 static inline size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
                                const gust_tuple *const *anchors, size_t n_anchors,
@@ -338,8 +348,9 @@ static inline size_t bolt_emit(gust_collector *c, const rt_stream *s, int target
   if (target >= 0)
     n = fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes);
   else if (!tracked && !task_ids) { /* the fast path: one copy per receiver, no routing table */
-    rt_stat_add(&c->stats->emitted, 1);
-    return fc_task_emit(c->task, &rec, NULL, 0);
+    size_t sent = fc_task_emit(c->task, &rec, NULL, 0);
+    count_emit(c, s, sent);
+    return sent;
   } else
     n = fc_task_route(c->task, &rec, c->routes, c->max_routes);
   size_t max_roots = 0;
@@ -374,7 +385,7 @@ static inline size_t bolt_emit(gust_collector *c, const rt_stream *s, int target
     fc_task_send(c->task, &rec, &c->routes[r]);
   }
   if (task_ids) copy_task_ids(c->routes, n, task_ids, max_task_ids);
-  rt_stat_add(&c->stats->emitted, 1);
+  count_emit(c, s, n);
   return n;
 }
 
@@ -398,7 +409,10 @@ gboolean gust_emit_direct(gust_collector *out, int task_id, const char *stream,
 
 void gust_ack(gust_collector *out, const gust_tuple *input)
 {
-  rt_stat_add(&out->stats->acked, 1);
+  rt_stream_add(out->comp, out->stats, input->stream->id, RT_STAT_ACKED, 1);
+  if (input->started_ns) /* sampled: from execute() to the ack, Storm's process latency */
+    rt_stream_latency(out->comp, out->stats, input->stream->id, RT_STAT_PROCESS_NS,
+                      fc_now_ns() - input->started_ns);
   if (out->rt->reliability != RELIABILITY_ACKER) return;
   for (uint32_t k = 0; k < input->n_tags; k += 2)
     gather_ack(out, input->tags[k], input->tags[k + 1] ^ input->ack_val);
@@ -406,7 +420,7 @@ void gust_ack(gust_collector *out, const gust_tuple *input)
 
 void gust_fail(gust_collector *out, const gust_tuple *input)
 {
-  rt_stat_add(&out->stats->failed, 1);
+  rt_stream_add(out->comp, out->stats, input->stream->id, RT_STAT_FAILED, 1);
   if (out->rt->reliability == RELIABILITY_CHECKPOINT) {
     fail_to_owners(out, input);
     return;
@@ -422,7 +436,7 @@ void gust_report_error(gust_collector *out, const char *format, ...)
   va_start(ap, format);
   g_autofree char *msg = g_strdup_vprintf(format, ap);
   va_end(ap);
-  atomic_fetch_add(&out->comp->errors, 1);
+  rt_report_error(out->comp, fc_task_id(out->task) + 1, msg);
   g_warning("%s (task %d) reported an error: %s", out->comp->id, fc_task_id(out->task) + 1, msg);
 }
 
@@ -439,7 +453,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
   size_t n = target >= 0 ? fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes)
                          : fc_task_route(c->task, &rec, c->routes, c->max_routes);
   c->emitted_now++;
-  rt_stat_add(&c->stats->emitted, 1);
+  count_emit(c, s, n);
   if (!msg_id || c->rt->reliability == RELIABILITY_NONE) {
     for (size_t r = 0; r < n; r++)
       fc_task_send(c->task, &rec, &c->routes[r]);
@@ -449,6 +463,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
       m->root = root;
       m->msg_id = rt_value_dup_heap(msg_id);
       m->emitted_ns = now;
+      m->stream = s->id;
       g_hash_table_insert(c->pending, &m->root, m);
       g_array_append_val(c->ack_now, root);
     }
@@ -459,7 +474,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
     rec.n_tags = 1;
     for (size_t r = 0; r < n; r++)
       fc_task_send(c->task, &rec, &c->routes[r]);
-    rt_ledger_add(&c->ledger, c->epoch, root, msg_id, now);
+    rt_ledger_add(&c->ledger, c->epoch, root, msg_id, now, s->id);
   } else {
     uint64_t root = rt_next_id(c), xor_all = 0;
     uint64_t tags[2] = {root, 0};
@@ -474,6 +489,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
     m->root = root;
     m->msg_id = rt_value_dup_heap(msg_id);
     m->emitted_ns = now;
+    m->stream = s->id;
     g_hash_table_insert(c->pending, &m->root, m);
     if (c->rt->reliability == RELIABILITY_ACKER) send_to_acker(c, ACK_INIT, root, xor_all);
   }

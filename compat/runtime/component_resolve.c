@@ -139,6 +139,18 @@ gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error)
     c->def = c->is_spout ? &rt_multilang_spout_def : NULL;
     return TRUE;
   }
+  case GUST_IMPL_JVM:
+    /* hosted by the JVM host (compat/jvm/); streams were declared when the
+     * topology was submitted.  Bolts run in rt_jvm_bolt_operator. */
+    if (!rt->jvm_socket) {
+      g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                  "component '%s': Java class %s runs in the JVM host: start the topology "
+                  "with `gust jar`",
+                  c->id, impl->jvm.class_name);
+      return FALSE;
+    }
+    c->def = c->is_spout ? &rt_jvm_spout_def : NULL;
+    return TRUE;
   case GUST_IMPL_JAVA:
   default:
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,

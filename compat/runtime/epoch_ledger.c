@@ -84,7 +84,7 @@ static void settle_in_epoch(rt_epoch_ledger *l, rt_ledger_msg *m, rt_ledger_fn f
 }
 
 void rt_ledger_add(rt_epoch_ledger *l, uint64_t epoch, uint64_t root, const fc_value *msg_id,
-                   int64_t emitted_ns)
+                   int64_t emitted_ns, uint32_t stream)
 {
   rt_ledger_epoch *e = g_queue_peek_tail(&l->epochs);
   if (!e || e->epoch != epoch) {
@@ -93,7 +93,10 @@ void rt_ledger_add(rt_epoch_ledger *l, uint64_t epoch, uint64_t root, const fc_v
     e->msgs = g_array_sized_new(FALSE, FALSE, sizeof(rt_ledger_msg), 1024);
     g_queue_push_tail(&l->epochs, e);
   }
-  rt_ledger_msg m = {.root = root, .msg_id = rt_value_dup_heap(msg_id), .emitted_ns = emitted_ns};
+  rt_ledger_msg m = {.root = root,
+                     .msg_id = rt_value_dup_heap(msg_id),
+                     .emitted_ns = emitted_ns,
+                     .stream = stream};
   g_array_append_val(e->msgs, m);
   l->n_open++;
 }

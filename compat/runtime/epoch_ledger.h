@@ -11,7 +11,8 @@ typedef struct {
   uint64_t root;
   fc_value msg_id; /* heap copy */
   int64_t emitted_ns;
-  uint32_t holds; /* tuples of its tree a bolt held at a barrier and has not settled yet */
+  uint32_t stream; /* the stream it was emitted on */
+  uint32_t holds;  /* tuples of its tree a bolt held at a barrier and has not settled yet */
   bool settled;
   bool deferred; /* moved to a later epoch by rt_ledger_defer */
 } rt_ledger_msg;
@@ -29,7 +30,7 @@ void rt_ledger_init(rt_epoch_ledger *l);
 void rt_ledger_clear(rt_epoch_ledger *l);
 /* Records an emit of epoch (epochs only grow; roots grow within a task). */
 void rt_ledger_add(rt_epoch_ledger *l, uint64_t epoch, uint64_t root, const fc_value *msg_id,
-                   int64_t emitted_ns);
+                   int64_t emitted_ns, uint32_t stream);
 /* Calls fn for every unsettled message of the epochs up to last that no
  * bolt holds, in emit order, and forgets those epochs; the held ones are
  * kept as covered, and settle when their last hold is released. */

@@ -145,7 +145,6 @@ static gboolean setup_component(gust_runtime *rt, rt_component *c, gust_componen
   c->conf = json_deep_copy(rt->conf);
   json_object_update(c->conf, gust_component_conf(model));
   c->n_tasks = gust_topology_component_tasks(rt->topology, model);
-  c->stats = g_aligned_alloc0(MAX(c->n_tasks, 1), sizeof(rt_task_stats), 64);
   if (!gust_conf_lookup_int(c->conf, "topology.tick.tuple.freq.secs", &c->tick_secs))
     c->tick_secs = 0;
   gint max_pending;
@@ -211,10 +210,11 @@ static fc_graph *build_graph(gust_runtime *rt)
   fc_graph *g = fc_graph_new();
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
-    bool multilang = gust_component_impl(c->model)->kind == GUST_IMPL_MULTILANG;
-    const fc_operator *op = c->is_spout ? &rt_spout_operator
-                            : multilang ? &rt_multilang_bolt_operator
-                                        : &rt_bolt_operator;
+    gust_impl_kind kind = gust_component_impl(c->model)->kind;
+    const fc_operator *op = c->is_spout                   ? &rt_spout_operator
+                            : kind == GUST_IMPL_MULTILANG ? &rt_multilang_bolt_operator
+                            : kind == GUST_IMPL_JVM       ? &rt_jvm_bolt_operator
+                                                          : &rt_bolt_operator;
     c->vertex = fc_graph_add_vertex(g, c->id, c->n_tasks, op, c, NULL);
     c->first_task = fc_graph_task_id(g, c->vertex, 0);
   }
@@ -272,11 +272,15 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   }
   rt->base_dir = g_strdup(options && options->base_dir ? options->base_dir : ".");
   rt->native_path = g_strdup(options ? options->native_path : NULL);
+  rt->jvm_socket = g_strdup(options ? options->jvm_socket : NULL);
   if (options) {
     rt->native_lookup = options->native_lookup;
     rt->native_lookup_data = options->native_lookup_data;
     rt->allow_non_restored_state = options->allow_non_restored_state;
+    rt->port = options->worker_port;
   }
+  rt->host = g_strdup(options && options->worker_host ? options->worker_host : g_get_host_name());
+  pthread_mutex_init(&rt->stats_lock, NULL);
   rt->streams = g_ptr_array_new_with_free_func(stream_free);
   rt->comp_by_id = g_hash_table_new(g_str_hash, g_str_equal);
   rt->libraries = g_ptr_array_new_with_free_func(library_close);
@@ -311,6 +315,7 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
       add_stream(rt, c, gust_stream_id(s), gust_stream_fields(s), gust_stream_is_direct(s));
     }
   }
+  rt_stats_setup(rt);
 
   rt->threads = options ? options->threads : 0;
   rt->restarts_left = gust_conf_int(rt->conf, "topology.gust.restart.attempts");
@@ -365,15 +370,15 @@ gboolean rt_make_job(gust_runtime *rt, GError **error)
 void gust_runtime_free(gust_runtime *rt)
 {
   if (!rt) return;
-  rt_supervisor_stop(rt);
+  rt_job_watcher_stop(rt);
   fc_job_free(rt->job); /* closes the components before their code is unloaded */
   rt_restore_clear(rt);
+  rt_stats_clear(rt);
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
     if (c->streams) g_hash_table_destroy(c->streams);
     json_decref(c->conf);
     g_free(c->storm_task_ids);
-    g_aligned_free(c->stats);
   }
   g_free(rt->comps);
   g_free(rt->comp_of_task);
@@ -384,10 +389,23 @@ void gust_runtime_free(gust_runtime *rt)
   json_decref(rt->conf);
   g_free(rt->base_dir);
   g_free(rt->native_path);
+  g_free(rt->jvm_socket);
   if (rt->failure) g_error_free(rt->failure);
+  g_free(rt->host);
+  pthread_mutex_destroy(&rt->stats_lock);
   pthread_mutex_destroy(&rt->lock);
   pthread_cond_destroy(&rt->cond);
   g_free(rt);
+}
+
+/* One component's totals from its tasks' counters (relaxed loads). */
+static void sum_component(const rt_component *c, uint64_t *totals)
+{
+  for (int t = 0; t < c->n_tasks; t++)
+    for (int slot = 0; slot < c->n_slots; slot++)
+      for (int x = 0; x < RT_STAT_N; x++)
+        totals[x] +=
+            atomic_load_explicit(&c->task_counters[t][slot * RT_STAT_N + x], memory_order_relaxed);
 }
 
 guint gust_runtime_summary(gust_runtime *rt, gust_component_summary **summary)
@@ -395,23 +413,24 @@ guint gust_runtime_summary(gust_runtime *rt, gust_component_summary **summary)
   gust_component_summary *s = g_new0(gust_component_summary, rt->n_comps ? rt->n_comps : 1);
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
-    uint64_t latency_ns = 0, latency_count = 0;
+    uint64_t v[RT_STAT_N] = {0};
+    sum_component(c, v);
+    /* spouts: complete latency; bolts: execute latency, else (multilang
+     * bolts without samples) process latency */
+    int lat = c->is_spout            ? RT_STAT_COMPLETE_NS
+              : v[RT_STAT_EXECUTE_N] ? RT_STAT_EXECUTE_NS
+                                     : RT_STAT_PROCESS_NS;
     s[i] = (gust_component_summary){
         .component = c->id,
         .is_spout = c->is_spout,
         .tasks = c->n_tasks,
         .errors = atomic_load(&c->errors),
+        .emitted = v[RT_STAT_EMITTED],
+        .acked = v[RT_STAT_ACKED],
+        .failed = v[RT_STAT_FAILED],
+        .executed = v[RT_STAT_EXECUTED],
+        .latency_ms = v[lat + 1] ? v[lat] / 1e6 / (double)v[lat + 1] : 0,
     };
-    for (int t = 0; t < c->n_tasks; t++) {
-      rt_task_stats *st = &c->stats[t];
-      s[i].emitted += atomic_load_explicit(&st->emitted, memory_order_relaxed);
-      s[i].acked += atomic_load_explicit(&st->acked, memory_order_relaxed);
-      s[i].failed += atomic_load_explicit(&st->failed, memory_order_relaxed);
-      s[i].executed += atomic_load_explicit(&st->executed, memory_order_relaxed);
-      latency_ns += atomic_load_explicit(&st->latency_ns, memory_order_relaxed);
-      latency_count += atomic_load_explicit(&st->latency_count, memory_order_relaxed);
-    }
-    s[i].latency_ms = latency_count ? latency_ns / 1e6 / (double)latency_count : 0;
   }
   *summary = s;
   return rt->n_comps;

@@ -30,19 +30,49 @@ typedef enum {
 
 typedef struct rt_component rt_component;
 
-/* What one task did, for the summary.  Each task writes only its own
- * (one writer: a relaxed load and store, no locked instruction, no cache
- * line shared with another task); the summary adds the tasks up. */
-typedef struct {
-  _Alignas(64) _Atomic uint64_t emitted;
-  _Atomic uint64_t acked, failed, executed, latency_ns, latency_count;
-} rt_task_stats;
+/* What one task did on one stream (stats.c).  A task's counters are
+ * written by that task alone (one writer: a relaxed load and store, no
+ * locked instruction; each task's block starts on its own cache line);
+ * readers (the summary, the statistics snapshot) load them relaxed and
+ * compute windows from copies taken at intervals (stats_history.c).
+ * Output streams: emitted, transferred (tuples sent to receiving tasks);
+ * spouts also acked, failed and complete latency, by the stream the
+ * message was emitted on.  Bolts' input streams: executed, acked, failed,
+ * execute and process latency (sums and sample counts). */
+enum {
+  RT_STAT_EMITTED,
+  RT_STAT_TRANSFERRED,
+  RT_STAT_ACKED,
+  RT_STAT_FAILED,
+  RT_STAT_EXECUTED,
+  RT_STAT_COMPLETE_NS,
+  RT_STAT_COMPLETE_N,
+  RT_STAT_PROCESS_NS,
+  RT_STAT_PROCESS_N,
+  RT_STAT_EXECUTE_NS,
+  RT_STAT_EXECUTE_N,
+  RT_STAT_N
+};
+typedef _Atomic uint64_t rt_counter;
 
-static inline void rt_stat_add(_Atomic uint64_t *counter, uint64_t n)
+static inline void rt_stat_add(rt_counter *counter, uint64_t n)
 {
   atomic_store_explicit(counter, atomic_load_explicit(counter, memory_order_relaxed) + n,
                         memory_order_relaxed);
 }
+
+/* The last errors of a component, for Storm's last-ten list (stats.c). */
+enum { RT_ERRORS_KEPT = 10 };
+typedef struct {
+  int64_t time_secs;
+  int task;
+  char *message;
+} rt_error;
+typedef struct {
+  pthread_mutex_t lock; /* pthread, not GMutex: ThreadSanitizer sees it */
+  rt_error ring[RT_ERRORS_KEPT]; /* ring[(first + i) % KEPT], i < n: oldest first */
+  guint first, n;
+} rt_error_log;
 
 typedef struct {
   uint32_t id;        /* the record's stream number */
@@ -70,8 +100,18 @@ struct rt_component {
   GHashTable *streams;             /* name -> rt_stream* (owned by rt->streams) */
   const rt_stream *default_stream; /* "default", or NULL if not declared (most emits) */
   GPtrArray *restored;             /* GBytes per old subtask to resume from, or NULL (restore.c) */
-  rt_task_stats *stats;            /* n_tasks, one per task (see rt_task_stats) */
-  _Atomic uint64_t errors;         /* any thread may report one: a shared counter */
+  /* statistics (stats.c): slot_of[stream id] is the stream's slot in
+   * each task's block of counters (-1: the component neither emits nor
+   * receives it); slot_stream[slot] the stream id; slot_is_input[slot]
+   * TRUE when the component subscribes to it (a self-loop's stream is
+   * both); task_counters[t] the first of task t's n_slots * RT_STAT_N */
+  int *slot_of;
+  uint32_t *slot_stream;
+  bool *slot_is_output, *slot_is_input;
+  int n_slots;
+  rt_counter **task_counters;
+  _Atomic uint64_t errors; /* any thread may report one: a shared counter */
+  rt_error_log error_log;
 };
 
 struct gust_runtime {
@@ -79,6 +119,7 @@ struct gust_runtime {
   json_t *conf;
   char *base_dir;
   char *native_path; /* see gust_runtime_options */
+  char *jvm_socket;  /* see gust_runtime_options */
   gust_native_lookup native_lookup;
   void *native_lookup_data;
   rt_component *comps;
@@ -105,20 +146,33 @@ struct gust_runtime {
   int restarts_left;             /* topology.gust.restart.attempts, counting down */
   int64_t restart_delay_ms;      /* topology.gust.restart.delay.ms */
   int threads;
-  /* supervision (supervisor.c): the lock guards job replacement, the
-   * outcome and the flags below; the supervisor thread waits on the job */
+  /* supervision (job_restarts.c): the lock guards job replacement, the
+   * outcome and the flags below; the job watcher thread waits on the job */
   pthread_mutex_t lock;
   pthread_cond_t cond;
-  GThread *supervisor;
-  int outcome;     /* RT_RUNNING, RT_DONE, RT_FAILED */
-  GError *failure; /* RT_FAILED: why */
-  bool stopping;   /* stop or free asked: no more restarts */
+  GThread *job_watcher;
+  /* statistics (stats.c): every task's counters in one block; the window
+   * history under stats_lock (the job watcher thread samples it, readers
+   * query it) */
+  rt_counter *counters;
+  size_t n_counters;
+  pthread_mutex_t stats_lock;
+  struct rt_stats_history *history;
+  _Atomic int64_t job_started_us; /* monotonic: when the current job started */
+  char *host;                     /* gust_runtime_options.worker_host */
+  int port;
+  _Atomic bool inactive; /* gust_runtime_set_active(FALSE): spouts open deactivated */
+  int outcome;           /* RT_RUNNING, RT_DONE, RT_FAILED */
+  GError *failure;       /* RT_FAILED: why */
+  bool stopping;         /* stop or free asked: no more restarts */
 };
 
 /* kinds on the ack stream */
 enum { ACK_INIT = 1, ACK_ACK = 2, ACK_FAIL = 3 };
 /* mailbox kinds: acker -> spout (ptr: GArray of spout_ack) */
 enum { MSG_SPOUT_ACKS = 1, MSG_SPOUT_DEACTIVATE = 2 };
+/* mailbox kind: gust_runtime_set_active() -> a spout (a: 1 activate, 0 deactivate) */
+enum { MSG_SPOUT_SET_ACTIVE = 5 };
 /* mailbox kind: a multilang subprocess's reader -> its task (compat/multilang/) */
 enum { MSG_MULTILANG_WAKE = 3 };
 /* mailbox kind, checkpoint mode: a bolt -> the spout task owning the roots
@@ -150,6 +204,9 @@ extern const fc_operator rt_acker_operator;
  * spouts run in rt_spout_operator through this definition */
 extern const fc_operator rt_multilang_bolt_operator;
 extern const gust_component_def rt_multilang_spout_def;
+/* Java components in the JVM host (compat/jvm/): the same split */
+extern const fc_operator rt_jvm_bolt_operator;
+extern const gust_component_def rt_jvm_spout_def;
 
 /* the collector and tuple view the hosts hand to components (collector.c) */
 struct gust_tuple {
@@ -159,9 +216,10 @@ struct gust_tuple {
   const fc_value *values;
   uint32_t n_tags; /* 2 * number of roots */
   const uint64_t *tags;
-  uint64_t ack_val; /* XOR of the edge ids of tuples anchored to this one */
-  bool owned;       /* a gust_tuple_copy(): values and tags are heap copies */
-  fc_arena arena;   /* owned copies live here */
+  uint64_t ack_val;   /* XOR of the edge ids of tuples anchored to this one */
+  int64_t started_ns; /* sampled for process latency: when execute() began; 0: not sampled */
+  bool owned;         /* a gust_tuple_copy(): values and tags are heap copies */
+  fc_arena arena;     /* owned copies live here */
 };
 
 /* The tuple view of a record that reached a bolt (no copy: valid while the
@@ -182,9 +240,9 @@ struct gust_collector {
   gust_runtime *rt;
   rt_component *comp;
   fc_task *task;
-  rt_task_stats *stats; /* this task's */
-  uint64_t rng;         /* edge and root ids */
-  fc_route *routes;     /* room for fc_task_max_routes() */
+  rt_counter *stats; /* this task's counters: stats[slot * RT_STAT_N + RT_STAT_x] */
+  uint64_t rng;      /* edge and root ids */
+  fc_route *routes;  /* room for fc_task_max_routes() */
   size_t max_routes;
   /* spouts */
   GHashTable *pending;    /* acker mode and no tracking: root -> pending_msg* in flight */
@@ -206,6 +264,7 @@ typedef struct {
   uint64_t root;
   fc_value msg_id; /* heap copy: rt_value_free_heap */
   int64_t emitted_ns;
+  uint32_t stream; /* the stream it was emitted on */
 } pending_msg;
 
 /* Checkpoint mode: the spout task that owns a root id. */
@@ -236,10 +295,45 @@ void rt_value_free_heap(fc_value *v);
 
 int rt_storm_task(const gust_runtime *rt, int engine_task);
 
-/* supervision (supervisor.c) */
+/* supervision (job_restarts.c) */
 enum { RT_RUNNING, RT_DONE, RT_FAILED };
 gboolean rt_make_job(gust_runtime *rt, GError **error); /* runtime.c */
-void rt_supervisor_stop(gust_runtime *rt);              /* cancels the job, joins the thread */
+void rt_job_watcher_stop(gust_runtime *rt);             /* cancels the job, joins the thread */
+
+/* statistics (stats.c) */
+/* After the streams are known: slots and counters of every task. */
+void rt_stats_setup(gust_runtime *rt);
+void rt_stats_clear(gust_runtime *rt);
+/* Samples the counters into the window history when a bucket is due
+ * (the job watcher thread, about every second). */
+void rt_stats_sample(gust_runtime *rt);
+/* Counts an error of comp's task (Storm task id; 0 = none in particular)
+ * and keeps it among the component's last ten.  Any thread. */
+void rt_report_error(rt_component *comp, int task, const char *message);
+
+/* The counter x of stream in a task's block (NULL: a stream the
+ * component has no slot for). */
+static inline rt_counter *rt_stream_stat(const rt_component *comp, rt_counter *task_block,
+                                         uint32_t stream, int x)
+{
+  int slot = comp->slot_of[stream];
+  return G_LIKELY(slot >= 0) ? &task_block[slot * RT_STAT_N + x] : NULL;
+}
+static inline void rt_stream_add(const rt_component *comp, rt_counter *task_block, uint32_t stream,
+                                 int x, uint64_t n)
+{
+  rt_counter *counter = rt_stream_stat(comp, task_block, stream, x);
+  if (G_LIKELY(counter != NULL)) rt_stat_add(counter, n);
+}
+/* A latency sample (ns) of kind RT_STAT_*_NS on stream (its count follows it). */
+static inline void rt_stream_latency(const rt_component *comp, rt_counter *task_block,
+                                     uint32_t stream, int x_ns, int64_t ns)
+{
+  rt_counter *sum = rt_stream_stat(comp, task_block, stream, x_ns);
+  if (G_UNLIKELY(!sum)) return;
+  rt_stat_add(sum, (uint64_t)MAX(ns, 0));
+  rt_stat_add(sum + 1, 1);
+}
 
 /* resuming (restore.c) */
 gboolean rt_restore_from_directory(gust_runtime *rt, const char *dir, GError **error);

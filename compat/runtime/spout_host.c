@@ -26,6 +26,11 @@
  * default true), unless every pending message is covered by a completed checkpoint already and only
  * waits for a bolt, or is deferred (waits for a loop).
  *
+ * Pausing: MSG_SPOUT_SET_ACTIVE (gust_runtime_set_active) calls
+ * deactivate() or activate() and stops or resumes next_tuple(); acks,
+ * fails, the sweep and checkpoints go on meanwhile.  A spout opens
+ * deactivated while the runtime is set inactive.
+ *
  * Stopping: MSG_SPOUT_DEACTIVATE calls deactivate(), stops next_tuple(),
  * and ends the task's input once nothing is pending (acked, failed or
  * timed out), so what was in flight is settled before close().  In
@@ -101,25 +106,27 @@ static gboolean spout_open(fc_task *task, void *data, void **state, GError **err
   }
   *state = h;
   h->epoch_of = g_array_new(FALSE, FALSE, 2 * sizeof(uint64_t));
-  if (comp->def->activate) comp->def->activate(h->instance);
-  h->active = true;
+  if (!atomic_load(&comp->rt->inactive)) { /* else it waits for MSG_SPOUT_SET_ACTIVE */
+    if (comp->def->activate) comp->def->activate(h->instance);
+    h->active = true;
+  }
   if (comp->rt->reliability != RELIABILITY_NONE) fc_task_timer_add(task, SWEEP_MS, TRUE);
   return TRUE;
 }
 
 /* The spout hears that a reliable emit settled: ack or fail, and stats.
  * now: the time (0: read the clock). */
-static void report(spout_host *h, const fc_value *msg_id, int64_t emitted_ns, bool failed,
-                   int64_t now)
+static void report(spout_host *h, const fc_value *msg_id, int64_t emitted_ns, uint32_t stream,
+                   bool failed, int64_t now)
 {
   rt_component *comp = h->comp;
   if (failed) {
-    rt_stat_add(&h->out.stats->failed, 1);
+    rt_stream_add(comp, h->out.stats, stream, RT_STAT_FAILED, 1);
     if (comp->def->fail) comp->def->fail(h->instance, &h->out, msg_id);
   } else {
-    rt_stat_add(&h->out.stats->acked, 1);
-    rt_stat_add(&h->out.stats->latency_ns, (uint64_t)((now ? now : fc_now_ns()) - emitted_ns));
-    rt_stat_add(&h->out.stats->latency_count, 1);
+    rt_stream_add(comp, h->out.stats, stream, RT_STAT_ACKED, 1);
+    rt_stream_latency(comp, h->out.stats, stream, RT_STAT_COMPLETE_NS,
+                      (now ? now : fc_now_ns()) - emitted_ns);
     if (comp->def->ack) comp->def->ack(h->instance, &h->out, msg_id);
   }
 }
@@ -128,7 +135,7 @@ static void settle(spout_host *h, uint64_t root, bool failed)
 {
   pending_msg *m = g_hash_table_lookup(h->out.pending, &root);
   if (!m) return; /* timed out already, or not ours */
-  report(h, &m->msg_id, m->emitted_ns, failed, 0);
+  report(h, &m->msg_id, m->emitted_ns, m->stream, failed, 0);
   g_hash_table_remove(h->out.pending, &root);
 }
 
@@ -142,7 +149,7 @@ typedef struct {
 static void settled_from_ledger(const rt_ledger_msg *m, void *data)
 {
   settle_args *a = data;
-  report(a->h, &m->msg_id, m->emitted_ns, a->failed, a->now);
+  report(a->h, &m->msg_id, m->emitted_ns, m->stream, a->failed, a->now);
 }
 
 static fc_produce_result spout_produce(fc_task *task, void *state, GError **error)
@@ -220,6 +227,10 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
       spout_hold *a = &g_array_index(holds, spout_hold, i);
       rt_ledger_hold(&h->out.ledger, a->root, a->delta, settled_from_ledger, &args);
     }
+  } else if (msg->kind == MSG_SPOUT_SET_ACTIVE && !h->stopping && (msg->a != 0) != h->active) {
+    h->active = msg->a != 0; /* what is in flight still settles; produce() waits while inactive */
+    if (h->active && h->comp->def->activate) h->comp->def->activate(h->instance);
+    if (!h->active && h->comp->def->deactivate) h->comp->def->deactivate(h->instance);
   } else if (msg->kind == MSG_SPOUT_DEACTIVATE && !h->stopping) {
     h->stopping = true;
     if (h->active && h->comp->def->deactivate) h->comp->def->deactivate(h->instance);
@@ -334,7 +345,7 @@ static void spout_checkpoint_aborted(fc_task *task, void *state, uint64_t checkp
 static void fail_at_close(gpointer key, gpointer value, gpointer data)
 {
   const pending_msg *m = value;
-  report(data, &m->msg_id, m->emitted_ns, true, 0);
+  report(data, &m->msg_id, m->emitted_ns, m->stream, true, 0);
 }
 
 /* Fails to the spout everything it still has in flight (see the top). */

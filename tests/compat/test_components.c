@@ -357,6 +357,25 @@ const gust_component_def *test_lookup(const char *library, const char *symbol, v
   return NULL;
 }
 
+/* ---- building ---- */
+
+gust_component *test_add_component(gust_topology *t, const char *id, const char *symbol,
+                                   int parallelism, gboolean spout)
+{
+  gust_component *c =
+      gust_topology_add_component(t, id, spout ? GUST_COMPONENT_SPOUT : GUST_COMPONENT_BOLT);
+  gust_component_set_parallelism(c, parallelism);
+  gust_component_set_impl(c, gust_impl_new_native("in-process", symbol));
+  return c;
+}
+
+void test_subscribe(gust_component *c, const char *source, const char *stream, gust_grouping *g)
+{
+  GError *error = NULL;
+  g_assert_nonnull(gust_component_add_input(c, source, stream, g, &error));
+  g_assert_no_error(error);
+}
+
 /* ---- running ---- */
 
 gboolean wait_until(gboolean (*done)(gpointer data), gpointer data)

@@ -83,6 +83,13 @@ gust_component_summary run_until(gust_topology *t, gust_native_lookup lookup,
                                  gboolean (*done)(gpointer data), gpointer data,
                                  const char *component);
 
+/* A native component of this process (found through a lookup hook) with
+ * its parallelism; a spout or a bolt. */
+gust_component *test_add_component(gust_topology *t, const char *id, const char *symbol,
+                                   int parallelism, gboolean spout);
+/* c subscribes to source's stream with grouping g (taken). */
+void test_subscribe(gust_component *c, const char *source, const char *stream, gust_grouping *g);
+
 /* done() for run_until: settled_total() reached GPOINTER_TO_SIZE(data). */
 gboolean settled_at_least(gpointer data);
 

@@ -2,6 +2,7 @@
  * numeric strings, booleans only as booleans, Storm's defaults, range
  * errors naming key and value, the key table against README's table.
  */
+#include "../readme_table.h"
 #include "compat_test.h"
 
 #include <gust/conf.h>
@@ -439,8 +440,6 @@ static char *readme_row(const gust_conf_key *k)
 
 static void test_readme_lists_exactly_the_keys_of_the_table(void)
 {
-  g_autofree char *readme = NULL;
-  g_assert_true(g_file_get_contents(GUST_README, &readme, NULL, NULL));
   gsize n;
   const gust_conf_key *keys = gust_conf_keys(&n);
   g_autoptr(GString) expected = g_string_new(NULL);
@@ -448,17 +447,8 @@ static void test_readme_lists_exactly_the_keys_of_the_table(void)
     g_autofree char *row = readme_row(&keys[i]);
     g_string_append_printf(expected, "%s\n", row);
   }
-  /* the rows between the table's header and the first line that is not a row */
-  const char *header = "| key | type | default | range | meaning |\n|---|---|---|---|---|\n";
-  const char *start = strstr(readme, header);
-  g_assert_nonnull(start);
-  start += strlen(header);
-  const char *end = start;
-  while (*end == '|') {
-    const char *newline = strchr(end, '\n');
-    end = newline ? newline + 1 : end + strlen(end);
-  }
-  g_autofree char *actual = g_strndup(start, (gsize)(end - start));
+  g_autofree char *actual = readme_table_rows(
+      GUST_README, "| key | type | default | range | meaning |\n|---|---|---|---|---|\n");
   if (g_strcmp0(actual, expected->str))
     g_error("README's configuration table differs from compat/model/conf_keys.c; "
             "the table's rows are:\n%s",

@@ -95,19 +95,7 @@ static const gust_component_def *lookup(const char *library, const char *symbol,
 
 static gust_component *add(gust_topology *t, const char *id, const char *symbol, int parallelism)
 {
-  bool spout = !strcmp(symbol, "numbers");
-  gust_component *c =
-      gust_topology_add_component(t, id, spout ? GUST_COMPONENT_SPOUT : GUST_COMPONENT_BOLT);
-  gust_component_set_parallelism(c, parallelism);
-  gust_component_set_impl(c, gust_impl_new_native("in-process", symbol));
-  return c;
-}
-
-static void subscribe(gust_component *c, const char *source, const char *stream, gust_grouping *g)
-{
-  GError *error = NULL;
-  g_assert_nonnull(gust_component_add_input(c, source, stream, g, &error));
-  g_assert_no_error(error);
+  return test_add_component(t, id, symbol, parallelism, !strcmp(symbol, "numbers"));
 }
 
 static void conf_set(gust_topology *t, const char *key, json_t *value)
@@ -161,23 +149,23 @@ static void test_every_grouping_routes_as_storm_does(void)
   gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   const char *const n_field[] = {"n", NULL};
-  subscribe(add(t, "shuffled", "sink", 3), "numbers", "default",
-            gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "by_field", "sink", 3), "numbers", "default",
-            gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
-  subscribe(add(t, "to_all", "sink", 3), "numbers", "default",
-            gust_grouping_new(GUST_GROUPING_ALL));
-  subscribe(add(t, "to_one", "sink", 3), "numbers", "default",
-            gust_grouping_new(GUST_GROUPING_GLOBAL));
-  subscribe(add(t, "anywhere", "sink", 3), "numbers", "default",
-            gust_grouping_new(GUST_GROUPING_NONE));
-  subscribe(add(t, "nearby", "sink", 3), "numbers", "default",
-            gust_grouping_new(GUST_GROUPING_LOCAL_OR_SHUFFLE));
+  test_subscribe(add(t, "shuffled", "sink", 3), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(add(t, "by_field", "sink", 3), "numbers", "default",
+                 gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
+  test_subscribe(add(t, "to_all", "sink", 3), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_ALL));
+  test_subscribe(add(t, "to_one", "sink", 3), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_GLOBAL));
+  test_subscribe(add(t, "anywhere", "sink", 3), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_NONE));
+  test_subscribe(add(t, "nearby", "sink", 3), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_LOCAL_OR_SHUFFLE));
   /* the all-grouped bolt re-emits; a fields-grouped bolt downstream must see
    * each number 3 times, all at one task */
   gust_component_set_conf_value(gust_topology_lookup(t, "to_all"), "test.emit", json_integer(1));
-  subscribe(add(t, "after_all", "sink", 2), "to_all", "default",
-            gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
+  test_subscribe(add(t, "after_all", "sink", 2), "to_all", "default",
+                 gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
   /* the tuple tree of every number spans 3 + 3 + 3 + 3 + 3 + 3 + 3 = many tuples */
   run(t, N);
 
@@ -239,8 +227,8 @@ static void test_direct_grouping_reaches_the_named_task(void)
   gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component_set_conf_value(spout, "test.direct", json_integer(1));
-  subscribe(add(t, "direct_sink", "sink", 3), "numbers", "direct",
-            gust_grouping_new(GUST_GROUPING_DIRECT));
+  test_subscribe(add(t, "direct_sink", "sink", 3), "numbers", "direct",
+                 gust_grouping_new(GUST_GROUPING_DIRECT));
   run(t, N);
   GArray *a = received("direct_sink");
   g_assert_cmpuint(a->len, ==, N);
@@ -263,12 +251,13 @@ static void test_anchored_tuple_trees_are_acked_exactly_once(void)
   gust_component *spout = add(t, "numbers", "numbers", 2);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N / 2));
   /* pairs: one output anchored to two inputs (of different trees) */
-  subscribe(add(t, "pairs", "pair", 1), "numbers", "default",
-            gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(add(t, "pairs", "pair", 1), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
   gust_component *fan = add(t, "fan", "sink", 2);
   gust_component_set_conf_value(fan, "test.emit", json_integer(1));
-  subscribe(fan, "pairs", "default", gust_grouping_new(GUST_GROUPING_ALL));
-  subscribe(add(t, "sink", "sink", 2), "fan", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(fan, "pairs", "default", gust_grouping_new(GUST_GROUPING_ALL));
+  test_subscribe(add(t, "sink", "sink", 2), "fan", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, N);
   /* ids 0..N/2-1 from each of two spout tasks: each id acked twice in all,
    * once per task; nothing failed */
@@ -293,10 +282,10 @@ static void test_failed_tuples_fail_exactly_once(void)
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component *first = add(t, "first", "sink", 2);
   gust_component_set_conf_value(first, "test.emit", json_integer(1));
-  subscribe(first, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(first, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   gust_component *picky = add(t, "picky", "sink", 2);
   gust_component_set_conf_value(picky, "test.fail_every", json_integer(10));
-  subscribe(picky, "first", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(picky, "first", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, N);
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, N / 10);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N - N / 10);
@@ -323,7 +312,7 @@ static void test_bolt_that_never_acks_causes_timeout_fails(void)
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component *lazy = add(t, "lazy", "sink", 1);
   gust_component_set_conf_value(lazy, "test.never_ack", json_integer(1));
-  subscribe(lazy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(lazy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   int64_t start = g_get_monotonic_time();
   run(t, N);
   double took = (g_get_monotonic_time() - start) / 1e6;
@@ -348,8 +337,8 @@ static void test_an_endless_loop_fails_by_timeout_and_stops(void)
   gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component *echo = add(t, "echo", "echo", 1);
-  subscribe(echo, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(echo, "echo", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(echo, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(echo, "echo", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, N); /* the stop must end: run() asserts it does */
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, 0);
@@ -372,8 +361,9 @@ static void test_max_spout_pending_caps_in_flight_tuples(void)
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component *mid = add(t, "mid", "sink", 2);
   gust_component_set_conf_value(mid, "test.emit", json_integer(1));
-  subscribe(mid, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "sink", "sink", 2), "mid", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(mid, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(add(t, "sink", "sink", 2), "mid", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
   g_test_message("max in flight %" G_GINT64_FORMAT, seen.max_in_flight);
@@ -394,7 +384,7 @@ static void test_no_ackers_acks_at_emit(void)
   gust_component *picky = add(t, "picky", "sink", 1);
   gust_component_set_conf_value(picky, "test.fail_every",
                                 json_integer(2)); /* ignored: no tracking */
-  subscribe(picky, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(picky, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, 0);
@@ -427,9 +417,9 @@ static void test_tick_tuples_arrive_at_each_components_frequency(void)
   gust_component_set_conf_value(spout, "test.tuples", json_integer(1));
   gust_component *fast = add(t, "every_second", "sink", 2);
   gust_component_set_conf_value(fast, "topology.tick.tuple.freq.secs", json_integer(1));
-  subscribe(fast, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "every_two", "sink", 1), "numbers", "default",
-            gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(fast, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(add(t, "every_two", "sink", 1), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
   int64_t start = fc_now_ns();
   run_until_done(t, slow_ticked_three_times, NULL);
   /* never early, each at its component's period (a tick's value is the
@@ -457,9 +447,9 @@ static void test_context_gives_storm_task_ids(void)
   gust_component_set_conf_value(spout, "test.tuples", json_integer(1));
   gust_component *b = add(t, "b_bolt", "sink", 2);
   gust_component_set_tasks(b, 4); /* 4 tasks on 2 executors */
-  subscribe(b, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
-  subscribe(add(t, "a_bolt", "sink", 1), "numbers", "default",
-            gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(b, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(add(t, "a_bolt", "sink", 1), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, 1);
   /* sorted ids: a_bolt (1), b_bolt (2..5), numbers (6) */
   g_assert_cmpint(GPOINTER_TO_INT(g_hash_table_lookup(seen.context, "a_bolt:0")), ==, 1);
@@ -498,7 +488,7 @@ static void test_checkpoint_acks_what_a_completed_checkpoint_covers(void)
   gust_component *lazy = add(t, "lazy", "sink", 2);
   gust_component_set_conf_value(lazy, "test.never_ack",
                                 json_integer(1)); /* acks do not matter here */
-  subscribe(lazy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(lazy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   run(t, N);
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, 0);
@@ -516,8 +506,8 @@ static void test_checkpoint_pending_cap_asks_for_early_checkpoints(void)
   conf_set(t, "topology.max.spout.pending", json_integer(CAP));
   gust_component *spout = add(t, "numbers", "numbers", 1);
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
-  subscribe(add(t, "sink", "sink", 2), "numbers", "default",
-            gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(add(t, "sink", "sink", 2), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
   /* without early checkpoints this takes one interval (60 s) per CAP
    * tuples, 40 minutes: the run's hang bound fails it */
   run(t, N);
@@ -562,7 +552,7 @@ static void test_checkpoint_that_times_out_fails_its_messages(void)
   gust_component_set_conf_value(spout, "test.tuples", json_integer(N));
   gust_component *sleepy = gust_topology_add_component(t, "sleepy", GUST_COMPONENT_BOLT);
   gust_component_set_impl(sleepy, gust_impl_new_native("in-process", "sleepy_bolt"));
-  subscribe(sleepy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  test_subscribe(sleepy, "numbers", "default", gust_grouping_new(GUST_GROUPING_SHUFFLE));
   GError *error = NULL;
   gust_runtime_options opts = {.threads = 2, .native_lookup = lookup_with_sleepy};
   gust_runtime *rt = gust_runtime_new(t, &opts, &error);

@@ -31,6 +31,9 @@ BAD_NUMBERS = {
                    ("--topic", "words:4294967296"), ("--topic", "words:four")],
     "kafka-console": [("--partition", "-1"), ("--partition", "2147483648"), ("--max", "-1"),
                       ("--max", "1.5"), ("--idle", "-1"), ("--idle", "nan"), ("--idle", "inf")],
+    "kill": [("--wait", "-1"), ("--wait", "soon"), ("--wait", "2147483648")],
+    "rebalance": [("--wait", "-1"), ("--num-workers", "0"), ("--num-workers", "1.5")],
+    "monitor": [("--interval", "0"), ("--interval", "nan"), ("--count", "-1")],
 }
 
 
@@ -47,7 +50,8 @@ def tasks_of(stderr, test):
 class GustCommandLine(unittest.TestCase):
     def test_bad_numbers_are_refused_naming_option_and_value(self):
         flux = os.path.join(SOURCE, "examples", "flux", "wordcount.yaml")
-        extra = {"local": [flux], "kafka-console": ["consume", "-b", "127.0.0.1:9", "-t", "t"]}
+        extra = {"local": [flux], "kafka-console": ["consume", "-b", "127.0.0.1:9", "-t", "t"],
+                 "kill": ["wc"], "rebalance": ["wc"], "monitor": ["wc"]}
         for command, cases in BAD_NUMBERS.items():
             for option, value in cases:
                 args = [command, "%s=%s" % (option, value), *extra.get(command, [])]

@@ -38,36 +38,18 @@
 #include "local_report.h"
 #include "log_writer.h"
 #include "number_options.h"
+#include "topology_run.h"
 
 #include <gust/flinkcore.h>
 #include <gust/flux.h>
 #include <gust/kafka.h>
 #include <gust/runtime.h>
-#include <signal.h>
 #include <stdio.h>
 
 enum {
   MAX_DURATION_S = 10 * 365 * 24 * 3600, /* ten years: beyond that, say 0 (until Ctrl-C) */
   MAX_THREADS = 1024,
-  STOP_TIMEOUT_S = 60,      /* the drain's bound */
-  DRAIN_REPORT_EVERY_S = 5, /* a drain that takes longer says again what it waits for */
-  FORCED_STOP_STATUS = 130, /* 128 + SIGINT, as shells report an interrupted command */
 };
-
-static volatile sig_atomic_t stop_requests; /* Ctrl-C / SIGTERM seen so far */
-
-static void on_signal(int signo)
-{
-  stop_requests++;
-}
-
-/* GUST_NATIVE_PATH, then the build's library directory. */
-static char *native_search_path(void)
-{
-  const char *user = g_getenv("GUST_NATIVE_PATH");
-  if (user && *user) return g_strjoin(G_SEARCHPATH_SEPARATOR_S, user, GUST_BUILD_LIBRARY_DIR, NULL);
-  return g_strdup(GUST_BUILD_LIBRARY_DIR);
-}
 
 /* --check: every problem of the file, one line each; 0 when there is none. */
 static int check_file(const char *file, gust_flux_options flux_opts, const char *native_path)
@@ -105,76 +87,6 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
     printf("%s: %u problem%s\n", file, n, n == 1 ? "" : "s");
   gust_topology_free(topology);
   return n ? 1 : 0;
-}
-
-/* Runs until the duration ends, a stop is asked for or the topology ends;
- * 0, or 1 when the topology failed. */
-static int run_until_stop(gust_runtime *rt, double duration)
-{
-  GError *error = NULL;
-  int64_t start = g_get_monotonic_time();
-  while (!stop_requests) {
-    if (duration > 0 && g_get_monotonic_time() - start >= (int64_t)(duration * 1e6)) break;
-    if (gust_runtime_wait(rt, 100, &error)) return 0; /* every spout ended by itself */
-    if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-      gust_log_error("topology failed: %s", error->message);
-      g_error_free(error);
-      return 1;
-    }
-    g_clear_error(&error);
-  }
-  return 0;
-}
-
-static void report_drain(gust_runtime *rt, int waited_s)
-{
-  GString *detail = g_string_new(NULL);
-  uint64_t in_flight = gust_local_spout_tuples_in_flight(rt, detail);
-  if (in_flight)
-    g_message("draining%s%.0d%s: waiting for %" G_GUINT64_FORMAT
-              " spout tuple(s) to be acked or failed (%s) and for every task to close; up to %d "
-              "s, Ctrl-C again forces the stop",
-              waited_s ? " for " : "", waited_s, waited_s ? " s" : "", in_flight, detail->str,
-              STOP_TIMEOUT_S);
-  else
-    g_message("draining%s%.0d%s: waiting for the bolts to finish what they hold and for every "
-              "task to close; up to %d s, Ctrl-C again forces the stop",
-              waited_s ? " for " : "", waited_s, waited_s ? " s" : "", STOP_TIMEOUT_S);
-  g_string_free(detail, TRUE);
-}
-
-/* Deactivates the spouts and drains, reporting what it waits for, until
- * the topology ended, the bound passed or a further stop request came. */
-static int drain(gust_runtime *rt)
-{
-  int seen = stop_requests;
-  GError *error = NULL;
-  report_drain(rt, 0);
-  int64_t start = g_get_monotonic_time();
-  int64_t next_report = start + DRAIN_REPORT_EVERY_S * G_USEC_PER_SEC;
-  gboolean done = gust_runtime_stop(rt, 100, &error);
-  while (!done && g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-    g_clear_error(&error);
-    int64_t now = g_get_monotonic_time();
-    if (stop_requests > seen) {
-      g_warning("second stop request: stopping now, without waiting for the drain");
-      return FORCED_STOP_STATUS;
-    }
-    if (now - start >= STOP_TIMEOUT_S * G_USEC_PER_SEC) {
-      gust_log_error("stopping failed: the drain did not end within %d s; tasks:", STOP_TIMEOUT_S);
-      gust_runtime_log_tasks(rt, G_LOG_LEVEL_CRITICAL);
-      return 1;
-    }
-    if (now >= next_report) {
-      report_drain(rt, (int)((now - start) / G_USEC_PER_SEC));
-      next_report = now + DRAIN_REPORT_EVERY_S * G_USEC_PER_SEC;
-    }
-    done = gust_runtime_wait(rt, 100, &error);
-  }
-  if (done) return 0;
-  gust_log_error("stopping failed: %s", error->message);
-  g_error_free(error);
-  return 1;
 }
 
 int gust_cmd_local(int argc, char **argv)
@@ -220,7 +132,7 @@ int gust_cmd_local(int argc, char **argv)
     return 2;
   }
   gust_log_writer_set_verbose(verbose);
-  g_autofree char *native_path = native_search_path();
+  g_autofree char *native_path = gust_native_search_path();
   gust_flux_options flux_opts = {.properties_file = filter, .env_filter = env_filter};
   if (check) {
     int status = check_file(argv[1], flux_opts, native_path);
@@ -256,18 +168,17 @@ int gust_cmd_local(int argc, char **argv)
     gust_topology_free(topology);
     return 1;
   }
-  struct sigaction sa = {.sa_handler = on_signal};
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  gust_stop_signals_install();
 
   g_message("running topology '%s' from %s%s", gust_topology_name(topology), argv[1],
             duration > 0 ? "" : " until Ctrl-C");
   int64_t start = g_get_monotonic_time();
   gust_runtime_start(rt);
-  int status = run_until_stop(rt, duration);
+  int status = gust_run_until_stop(rt, duration, NULL, NULL);
   if (status == 0) {
-    g_message("stopping: deactivating the spouts%s", stop_requests ? " (stop requested)" : "");
-    status = drain(rt);
+    g_message("stopping: deactivating the spouts%s",
+              gust_stop_requests() ? " (stop requested)" : "");
+    status = gust_drain(rt);
   }
   gust_local_print_summary(rt, (g_get_monotonic_time() - start) / 1e6);
   gust_runtime_free(rt);

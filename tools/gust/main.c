@@ -17,10 +17,25 @@ typedef struct {
 
 static const subcommand subcommands[] = {
     {"local", gust_cmd_local, "run a Flux topology in this process, as `storm local` does"},
+    {"jar", gust_cmd_jar, "run a Java topology's main, as `storm jar` does (--local for now)"},
     {"demo", gust_cmd_demo, "run a word-count pipeline on the engine and print its metrics"},
     {"kafka-mock", gust_cmd_kafka_mock, "run an embedded Kafka broker (librdkafka's mock cluster)"},
     {"kafka-console", gust_cmd_kafka_console,
      "produce, consume or read committed offsets of a topic"},
+    {"nimbus", gust_cmd_nimbus,
+     "run Storm's Nimbus Thrift service (submit, list, kill topologies)"},
+    {"submit", gust_cmd_submit, "submit a Flux topology to Nimbus, as `storm jar` does"},
+    {"list", gust_cmd_list, "list the topologies running on the cluster"},
+    {"activate", gust_cmd_activate, "activate a topology's spouts"},
+    {"deactivate", gust_cmd_deactivate, "deactivate a topology's spouts"},
+    {"rebalance", gust_cmd_rebalance, "change a running topology's parallelism"},
+    {"kill", gust_cmd_kill, "kill running topologies"},
+    {"monitor", gust_cmd_monitor, "print a component's throughput every few seconds"},
+    {"supervisor", gust_cmd_supervisor,
+     "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
+    {"dev-cluster", gust_cmd_dev_cluster,
+     "run ZooKeeper, a Nimbus and a supervisor on this machine; Ctrl-C stops all"},
+    {"worker", gust_cmd_worker, "run a cluster topology's worker (started by gust supervisor)"},
 };
 
 static void usage(FILE *out)

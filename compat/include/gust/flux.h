@@ -117,6 +117,16 @@ gust_topology *gust_flux_load_string(const char *text, const char *display_name,
 GHashTable *gust_properties_load_file(const char *path, GError **error);
 GHashTable *gust_properties_parse(const char *text, const char *display_name, GError **error);
 
+/* A YAML file of settings (Storm's storm.yaml): a mapping of keys to
+ * values, typed as a Flux "config:" block is (YAML 1.1: 6627 is an int,
+ * true a bool, quoted text a string).  An empty text is an empty mapping.
+ * Returns a new JSON object (json_decref()); key_lines, when not NULL,
+ * receives a new table (g_hash_table_unref()) of each top-level key ->
+ * its line as GUINT_TO_POINTER.  NULL with GUST_FLUX_ERROR_SYNTAX or
+ * _SCHEMA ("file:line: ...") when the text is not YAML or not a mapping. */
+json_t *gust_yaml_settings_parse(const char *text, const char *display_name, GHashTable **key_lines,
+                                 GError **error);
+
 G_END_DECLS
 
 #endif /* GUST_FLUX_H */

@@ -47,8 +47,8 @@ typedef const gust_component_def *(*gust_native_lookup)(const char *library, con
                                                         void *user_data);
 
 typedef struct {
-  int threads;                      /* scheduler threads; 0 = cores */
-  const char *base_dir;             /* where relative native library paths start; NULL = "." */
+  int threads;          /* scheduler threads; 0 = cores */
+  const char *base_dir; /* where relative native library paths start; NULL = "." */
   /* Directories (G_SEARCHPATH_SEPARATOR_S-separated) searched, in order, for
    * a native library's file name when it is not at its own path; may be
    * NULL.  The error for a library found nowhere lists every place tried. */
@@ -59,6 +59,13 @@ typedef struct {
    * or components this one lacks), dropping the state nothing here can
    * take (Flink's --allow-non-restored-state).  FALSE: refuse it. */
   gboolean allow_non_restored_state;
+  /* Where this runtime runs, as errors in the statistics name it (Storm's
+   * ErrorInfo host and port): NULL = the machine's host name; 0 = none. */
+  const char *worker_host;
+  int worker_port;
+  /* The JVM host's socket (`gust jar`): Java components (GUST_IMPL_JVM)
+   * run there.  NULL: a topology with Java components is refused. */
+  const char *jvm_socket;
 } gust_runtime_options;
 
 /* Borrows topology (it must outlive the runtime; native streams are
@@ -93,6 +100,101 @@ guint gust_runtime_summary(gust_runtime *rt, gust_component_summary **summary);
 void gust_runtime_log_tasks(gust_runtime *rt, GLogLevelFlags level);
 /* Storm task ids of a component (NULL if unknown). */
 const int *gust_runtime_component_tasks(gust_runtime *rt, const char *component, size_t *n);
+
+/* Activates (TRUE) or deactivates (FALSE) every spout of the topology
+ * without stopping it, as Storm's `storm activate` / `deactivate`: a
+ * deactivated spout has deactivate() called and next_tuple() no longer
+ * called; what it had in flight is still acked, failed or timed out (its
+ * ack() and fail() are called).  activate() resumes it.  Before
+ * gust_runtime_start(): the spouts open deactivated (Storm's initial
+ * status INACTIVE); a job restarted after a failure keeps the state.  Any
+ * thread; returns at once (the spouts hear it on their next turn). */
+void gust_runtime_set_active(gust_runtime *rt, gboolean active);
+gboolean gust_runtime_is_active(gust_runtime *rt);
+
+/* ---- statistics (what Storm's executor heartbeats carry) ----
+ *
+ * Counted per executor (one Storm task each in gust) and stream, exactly
+ * (Storm samples 5 % of tuples; gust counts every one; latencies are
+ * means of sampled calls).  Windows as Storm's: the last 10 minutes,
+ * 3 hours, day, and everything since the runtime started; rolling windows
+ * move in twentieths of their length. */
+typedef enum {
+  GUST_WINDOW_10_MINUTES, /* "600" */
+  GUST_WINDOW_3_HOURS,    /* "10800" */
+  GUST_WINDOW_1_DAY,      /* "86400" */
+  GUST_WINDOW_ALL_TIME,   /* ":all-time" */
+  GUST_N_WINDOWS
+} gust_stats_window;
+/* Storm's name of a window ("600", "10800", "86400", ":all-time"). */
+const char *gust_stats_window_name(gust_stats_window window);
+
+/* One stream of an executor.  Output rows (is_input FALSE: a stream the
+ * component declares): emitted, transferred (copies sent to receiving
+ * tasks) and, for spouts, acked, failed and complete latency of the
+ * messages emitted on it.  Input rows (bolts: a stream the component
+ * subscribes to, named by source component and stream, Storm's
+ * GlobalStreamId; ticks are __system/__tick): executed, acked, failed,
+ * process and execute latency.  Fields that do not apply are 0. */
+typedef struct {
+  gboolean is_input;
+  const char *component; /* input rows: the source component; output rows: NULL */
+  const char *stream;
+  uint64_t emitted[GUST_N_WINDOWS], transferred[GUST_N_WINDOWS];
+  uint64_t acked[GUST_N_WINDOWS], failed[GUST_N_WINDOWS], executed[GUST_N_WINDOWS];
+  double complete_ms_avg[GUST_N_WINDOWS], process_ms_avg[GUST_N_WINDOWS],
+      execute_ms_avg[GUST_N_WINDOWS];
+} gust_stream_stats;
+
+typedef struct {
+  const char *component;
+  gboolean is_spout;
+  int task; /* Storm task id: the executor is [task, task] */
+  int64_t uptime_secs;
+  guint n_streams;
+  gust_stream_stats *streams;
+} gust_executor_stats;
+
+/* An error a component reported (reportError, a multilang "error"
+ * command, a dropped emit, a subprocess that died). */
+typedef struct {
+  int64_t time_secs; /* Unix time */
+  int task;          /* Storm task id */
+  const char *host;
+  int port; /* 0: none */
+  char *message;
+} gust_error_info;
+
+#define GUST_STATS_ERRORS_KEPT 10
+typedef struct {
+  const char *component;
+  uint64_t total; /* errors reported since the start */
+  guint n_errors; /* the last ones, oldest first */
+  gust_error_info errors[GUST_STATS_ERRORS_KEPT];
+} gust_component_errors;
+
+typedef struct {
+  int64_t time_secs;   /* Unix time of the snapshot */
+  int64_t uptime_secs; /* since the current job started (a restart resets it) */
+  const char *host;
+  int port;
+  guint n_executors; /* user components' tasks, in task order */
+  gust_executor_stats *executors;
+  guint n_components; /* every user component, in id order */
+  gust_component_errors *components;
+} gust_runtime_stats;
+
+/* A snapshot of the statistics now.  Names point into the runtime: free
+ * the snapshot (gust_runtime_stats_free) before the runtime.  Any thread;
+ * it does not stop or slow the tasks (their counters are read as they
+ * are). */
+gust_runtime_stats *gust_runtime_stats_take(gust_runtime *rt);
+void gust_runtime_stats_free(gust_runtime_stats *stats);
+/* The snapshot as JSON (the format is at the top of compat/runtime/stats_json.c);
+ * a new reference. */
+json_t *gust_runtime_stats_to_json(const gust_runtime_stats *stats);
+/* gust_runtime_stats_take() as JSON: what a worker's heartbeat carries. */
+json_t *gust_runtime_stats_json(gust_runtime *rt);
 
 G_END_DECLS
 

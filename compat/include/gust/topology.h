@@ -68,6 +68,7 @@ typedef enum {
   GUST_IMPL_MULTILANG, /* subprocess speaking Storm's multilang protocol */
   GUST_IMPL_BUILTIN,   /* a Java class gust implements itself */
   GUST_IMPL_JAVA,      /* any other Java class: not runnable, refused by validation */
+  GUST_IMPL_JVM,       /* a Java component run by the JVM host (`gust jar`) */
 } gust_impl_kind;
 
 const char *gust_impl_kind_name(gust_impl_kind kind);
@@ -93,6 +94,9 @@ typedef struct {
     struct {
       char *class_name;
     } java;
+    struct {
+      char *class_name; /* the component's class, for messages */
+    } jvm;
   };
 } gust_impl;
 
@@ -101,6 +105,7 @@ gust_impl *gust_impl_new_multilang(const char *const *argv, const char *resource
                                    const char *const *env);
 gust_impl *gust_impl_new_builtin(const char *class_name);
 gust_impl *gust_impl_new_java(const char *class_name);
+gust_impl *gust_impl_new_jvm(const char *class_name);
 gust_impl *gust_impl_copy(const gust_impl *impl);
 void gust_impl_free(gust_impl *impl); /* NULL is fine */
 

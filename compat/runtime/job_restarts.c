@@ -1,7 +1,7 @@
-/* supervisor.c — running a topology and keeping it running.
+/* job_restarts.c — running a topology and keeping it running.
  *
- * gust_runtime_start() starts the engine job and a supervisor thread that
- * waits on it.  When a task fails, the supervisor restarts the job
+ * gust_runtime_start() starts the engine job and a job watcher thread that
+ * waits on it.  When a task fails, the watcher restarts the job
  * (topology.gust.restart.attempts times, default 3, after
  * topology.gust.restart.delay.ms, default 1000): in checkpoint mode from
  * the latest complete checkpoint — state restored, spouts back at their
@@ -16,13 +16,18 @@
  * ends, or fails for good, the outcome is published and
  * gust_runtime_wait() returns it.
  *
- * Threads: the supervisor thread replaces rt->job under rt->lock; any
+ * The job watcher thread also samples the statistics' windows, waking
+ * about every second while it waits on the job (stats.c).
+ *
+ * Threads: the job watcher thread replaces rt->job under rt->lock; any
  * thread that touches rt->job (stop, metrics dumps) takes the lock; waiting
  * callers sleep on rt->cond.  A stop asks for no more restarts first.
  */
 #include "runtime_private.h"
 
 #include <time.h>
+
+enum { STATS_SAMPLE_MS = 1000 };
 
 static void publish(gust_runtime *rt, int outcome, GError *failure)
 {
@@ -59,6 +64,7 @@ static gboolean restart(gust_runtime *rt, const GError *cause, GError **error)
     g_message("topology %s resumes from checkpoint %" G_GUINT64_FORMAT,
               gust_topology_name(rt->topology), rt->restored_from);
   fc_job_start(rt->job);
+  atomic_store(&rt->job_started_us, g_get_monotonic_time());
   return TRUE;
 }
 
@@ -84,7 +90,7 @@ static GError *restore_error(gust_runtime *rt, const GError *cause)
                      path ? " aside to resume from the checkpoint before it)" : "");
 }
 
-static gpointer supervise(gpointer data)
+static gpointer watch_job(gpointer data)
 {
   gust_runtime *rt = data;
   for (;;) {
@@ -92,9 +98,14 @@ static gpointer supervise(gpointer data)
     fc_job *job = rt->job;
     pthread_mutex_unlock(&rt->lock);
     GError *error = NULL;
-    if (fc_job_wait(job, -1, &error)) {
+    if (fc_job_wait(job, STATS_SAMPLE_MS, &error)) {
       publish(rt, RT_DONE, NULL);
       return NULL;
+    }
+    if (g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
+      g_error_free(error);
+      rt_stats_sample(rt);
+      continue;
     }
     if (!g_error_matches(error, FC_ERROR, FC_ERROR_TASK_FAILED)) {
       publish(rt, RT_FAILED, error); /* cancelled: the runtime is being freed */
@@ -126,7 +137,8 @@ void gust_runtime_start(gust_runtime *rt)
   rt->started = TRUE;
   rt->outcome = RT_RUNNING;
   fc_job_start(rt->job);
-  rt->supervisor = g_thread_new("gust-supervisor", supervise, rt);
+  atomic_store(&rt->job_started_us, g_get_monotonic_time());
+  rt->job_watcher = g_thread_new("gust-job-watch", watch_job, rt);
 }
 
 gboolean gust_runtime_wait(gust_runtime *rt, int64_t timeout_ms, GError **error)
@@ -172,13 +184,30 @@ gboolean gust_runtime_stop(gust_runtime *rt, int64_t timeout_ms, GError **error)
   return gust_runtime_wait(rt, timeout_ms, error);
 }
 
-void rt_supervisor_stop(gust_runtime *rt)
+void gust_runtime_set_active(gust_runtime *rt, gboolean active)
 {
-  if (!rt->supervisor) return;
+  fc_message msg = {.kind = MSG_SPOUT_SET_ACTIVE, .a = active ? 1 : 0};
+  pthread_mutex_lock(&rt->lock);
+  atomic_store(&rt->inactive, !active); /* spouts of a job opened later read it */
+  for (guint i = 0; rt->job && i < rt->n_comps; i++)
+    if (rt->comps[i].is_spout)
+      for (int t = 0; t < rt->comps[i].n_tasks; t++)
+        fc_job_post(rt->job, rt->comps[i].first_task + t, &msg);
+  pthread_mutex_unlock(&rt->lock);
+}
+
+gboolean gust_runtime_is_active(gust_runtime *rt)
+{
+  return !atomic_load(&rt->inactive);
+}
+
+void rt_job_watcher_stop(gust_runtime *rt)
+{
+  if (!rt->job_watcher) return;
   pthread_mutex_lock(&rt->lock);
   rt->stopping = true;
   if (rt->job) fc_job_cancel(rt->job);
   pthread_mutex_unlock(&rt->lock);
-  g_thread_join(rt->supervisor);
-  rt->supervisor = NULL;
+  g_thread_join(rt->job_watcher);
+  rt->job_watcher = NULL;
 }

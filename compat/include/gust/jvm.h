@@ -1,0 +1,68 @@
+/* jvm.h — Java topologies: the JVM that `gust jar` starts runs the user's
+ * main with gust's Storm API jar and the topology jar on its class path;
+ * the topology its StormSubmitter (or LocalCluster) submits comes back
+ * as a gust_topology whose Java components (GUST_IMPL_JVM) the same JVM
+ * hosts — pass gust_jvm_socket() as gust_runtime_options.jvm_socket.
+ *
+ * The JVM writes its messages on a control pipe (its descriptor 3);
+ * gust_jvm_next_event() reads them on the caller's thread.  Closing the
+ * JVM's standard input (gust_jvm_stop) ends it.
+ */
+#ifndef GUST_JVM_H
+#define GUST_JVM_H
+
+#include <gust/topology.h>
+
+G_BEGIN_DECLS
+
+typedef struct gust_jvm gust_jvm;
+
+typedef struct {
+  const char *java;        /* the java program; NULL: "java" on PATH */
+  const char *class_path;  /* gust-storm.jar, SLF4J, Thrift and the topology jar, ':'-separated */
+  const char *main_class;  /* the user's class with main() */
+  const char *const *args; /* main's arguments, NULL-terminated (NULL: none) */
+  const char *const *jvm_options; /* before the class path, NULL-terminated (NULL: none) */
+} gust_jvm_options;
+
+/* Starts the JVM.  NULL + error if it cannot be started. */
+gust_jvm *gust_jvm_start(const gust_jvm_options *options, GError **error);
+/* The socket the JVM serves Java tasks on. */
+const char *gust_jvm_socket(const gust_jvm *jvm);
+GPid gust_jvm_pid(const gust_jvm *jvm);
+
+typedef enum {
+  GUST_JVM_EVENT_NONE,      /* nothing within the timeout */
+  GUST_JVM_EVENT_SUBMIT,    /* topology: the submitted topology (the caller owns it) */
+  GUST_JVM_EVENT_KILL,      /* text: the topology a LocalCluster killed */
+  GUST_JVM_EVENT_MAIN_DONE, /* status: 0 when main returned; text: why it did not */
+  GUST_JVM_EVENT_EXITED,    /* the JVM ended; text says how */
+} gust_jvm_event_kind;
+
+typedef struct {
+  gust_jvm_event_kind kind;
+  gust_topology *topology;
+  int status;
+  char *text;
+} gust_jvm_event;
+
+/* Waits up to timeout_ms for the JVM's next message.  FALSE + error for a
+ * message that cannot be read or a topology that cannot be built from it
+ * (the JVM keeps running). */
+gboolean gust_jvm_next_event(gust_jvm *jvm, int timeout_ms, gust_jvm_event *event, GError **error);
+/* Frees what the event holds (a topology not taken: set it NULL first). */
+void gust_jvm_event_clear(gust_jvm_event *event);
+/* Ends the JVM: closes its standard input, waits up to grace_ms for it
+ * to exit, then kills it.  Returns how it ended ("exited with code 0");
+ * free with g_free(). */
+char *gust_jvm_stop(gust_jvm *jvm, int grace_ms);
+/* Stops the JVM if it runs and frees everything; NULL is fine. */
+void gust_jvm_free(gust_jvm *jvm);
+
+/* The topology a SUBMIT message describes (the bytes after its kind).
+ * NULL + error (naming what is wrong) if it is malformed. */
+gust_topology *gust_jvm_topology_from_description(const uint8_t *data, size_t len, GError **error);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,237 @@
+/* jvm_bolt.c — the engine operator hosting one Java bolt task in the JVM
+ * host: tuples are batched per turn, one frame each way.
+ *
+ * process(): each input gets a fresh id (ids count up, never reused), is
+ * kept (ml_held.c: its stream, source task and tracking tags, not its
+ * values) and is appended to the frame as a TUPLE record; tick tuples go
+ * the same way with id 0 (nothing to ack).  turn_end() sends the frame
+ * and applies the answer: the bolt's emits (anchored to any kept ids,
+ * direct or not), acks and fails (through the collector, so tracking
+ * works as for native bolts), and reported errors (an exception from
+ * execute is one, with its Java stack trace; the JVM side then fails the
+ * input unless it was settled).  A frame that grows past BATCH_BYTES is
+ * sent before the turn ends, so nothing buffers without bound.  A tuple
+ * the Java bolt keeps to ack later stays kept across turns.
+ *
+ * Checkpoint mode: at a barrier the frame is sent first; the roots of the
+ * tracked tuples the Java bolt still holds are then posted to their spout
+ * tasks before the snapshot is acknowledged (as ml_bolt.c does), and each
+ * such tuple's ack releases them.  When the JVM is gone or does not answer
+ * within the timeout, every kept tuple fails and the task fails with that
+ * error.  Everything here runs on the task's turn.
+ */
+#define G_LOG_DOMAIN "gust-jvm"
+
+#include "context.h"
+#include "jvm_private.h"
+#include "ml_private.h"
+
+enum { BATCH_BYTES = 256 * 1024 };
+
+typedef struct {
+  rt_component *comp;
+  fc_task *task;
+  gust_context ctx;
+  gust_collector out;
+  jvm_conn conn;
+  ml_held held;
+  uint64_t next_id;
+  uint32_t batched; /* TUPLE records in the frame */
+  fc_arena arena;   /* an answer's lists, maps and anchor ids */
+  const gust_tuple **anchors;
+  size_t anchors_cap;
+} jvm_bolt;
+
+static void bolt_free(jvm_bolt *h)
+{
+  ml_held_clear(&h->held);
+  jvm_conn_close(&h->conn);
+  fc_arena_clear(&h->arena);
+  g_free(h->anchors);
+  rt_context_clear(&h->ctx);
+  rt_collector_clear(&h->out);
+  g_free(h);
+}
+
+static gboolean bolt_open(fc_task *task, void *data, void **state, GError **error)
+{
+  rt_component *comp = data;
+  jvm_bolt *h = g_new0(jvm_bolt, 1);
+  h->comp = comp;
+  h->task = task;
+  rt_context_init(&h->ctx, comp->rt, comp, fc_task_subtask(task));
+  rt_collector_init(&h->out, comp->rt, comp, task);
+  ml_held_init(&h->held);
+  fc_arena_init(&h->arena, 16 * 1024);
+  if (!jvm_task_open(&h->conn, comp, fc_task_subtask(task), error)) {
+    g_prefix_error(error, "bolt %s failed to prepare: ", comp->id);
+    bolt_free(h);
+    *state = NULL;
+    return FALSE;
+  }
+  jw_begin(h->conn.out);
+  if (comp->tick_secs > 0) fc_task_timer_add(task, (uint32_t)comp->tick_secs * 1000, TRUE);
+  *state = h;
+  return TRUE;
+}
+
+static gboolean emit(void *host, const rt_stream *s, int direct_task, int64_t key,
+                     const uint64_t *ids, uint32_t n_ids, const fc_value *values, uint32_t n_values,
+                     GError **error)
+{
+  jvm_bolt *h = host;
+  if (n_ids > h->anchors_cap) {
+    h->anchors_cap = MAX(n_ids, 2 * h->anchors_cap);
+    h->anchors = g_renew(const gust_tuple *, h->anchors, h->anchors_cap);
+  }
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < n_ids; i++) {
+    ml_held_tuple *e = ids[i] ? ml_held_find(&h->held, ids[i]) : NULL;
+    if (e)
+      h->anchors[n++] = &e->tuple;
+    else if (ids[i])
+      gust_report_error(&h->out,
+                        "emit anchored to tuple id %" G_GUINT64_FORMAT
+                        ", which the bolt no longer holds (already acked or failed): "
+                        "the anchor is dropped",
+                        ids[i]);
+  }
+  if (direct_task >= 0)
+    gust_emit_direct(&h->out, direct_task, s->name, h->anchors, n, values, n_values);
+  else
+    gust_emit(&h->out, s->name, h->anchors, n, values, n_values, NULL, 0);
+  return TRUE;
+}
+
+static void settle(void *host, uint64_t id, gboolean acked)
+{
+  jvm_bolt *h = host;
+  ml_held_tuple *e = ml_held_find(&h->held, id);
+  if (!e) {
+    gust_report_error(&h->out,
+                      "%s of tuple id %" G_GUINT64_FORMAT
+                      ", which the bolt does not hold (already acked or failed): ignored",
+                      acked ? "ack" : "fail", id);
+    return;
+  }
+  if (acked) {
+    gust_ack(&h->out, &e->tuple);
+    if (e->reported) rt_collector_hold(&h->out, &e->tuple, -1);
+  } else {
+    gust_fail(&h->out, &e->tuple);
+  }
+  ml_held_remove(&h->held, e);
+}
+
+static const jvm_answer_ops bolt_ops = {.emit = emit, .settle = settle};
+
+static gboolean fail_held(ml_held_tuple *e, void *data)
+{
+  jvm_bolt *h = data;
+  gust_fail(&h->out, &e->tuple);
+  return TRUE;
+}
+
+/* Sends the frame and applies the answer.  FALSE + error when the JVM is
+ * gone: what the bolt held fails. */
+static gboolean send_batch(jvm_bolt *h, GError **error)
+{
+  if (h->conn.out->len <= 4) return TRUE;
+  jr answer;
+  if (!jvm_conn_call(&h->conn, &answer, error) ||
+      !jvm_apply_answer(&answer, h->comp, &h->out, &h->arena, &bolt_ops, h, error)) {
+    ml_held_foreach(&h->held, fail_held, h);
+    ml_held_remove_all(&h->held);
+    rt_collector_flush(&h->out);
+    return FALSE;
+  }
+  jw_begin(h->conn.out);
+  h->batched = 0;
+  return TRUE;
+}
+
+static void add_tuple(jvm_bolt *h, uint64_t id, const gust_tuple *t, uint32_t stream)
+{
+  GString *out = h->conn.out;
+  jw_u8(out, JW_TUPLE);
+  jw_i64(out, (int64_t)id);
+  jw_i32(out, t->source_task);
+  jw_i32(out, (int32_t)stream);
+  jw_i32(out, (int32_t)t->n_values);
+  for (uint32_t i = 0; i < t->n_values; i++)
+    jw_value(out, &t->values[i]);
+  h->batched++;
+  rt_stream_add(h->comp, h->out.stats, stream, RT_STAT_EXECUTED, 1);
+}
+
+static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, GError **error)
+{
+  jvm_bolt *h = state;
+  gust_tuple view = rt_tuple_of_record(h->comp->rt, rec);
+  rt_defer_crossed_roots(h->comp->rt, task, rec);
+  ml_held_tuple *e = ml_held_add(&h->held, ++h->next_id, &view);
+  add_tuple(h, e->id, &view, rec->stream);
+  if (h->conn.out->len < BATCH_BYTES) return TRUE;
+  if (send_batch(h, error)) return TRUE;
+  g_prefix_error(error, "bolt %s failed: ", h->comp->id);
+  return FALSE;
+}
+
+static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError **error)
+{
+  jvm_bolt *h = state;
+  fc_value freq = fc_i64(h->comp->tick_secs);
+  gust_tuple tick = {
+      .stream = h->comp->rt->tick_stream, .source_task = -1, .n_values = 1, .values = &freq};
+  add_tuple(h, 0, &tick, h->comp->rt->tick_stream->id);
+  return TRUE;
+}
+
+static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
+{
+  jvm_bolt *h = state;
+  gboolean ok = send_batch(h, error);
+  rt_collector_flush(&h->out);
+  if (!ok) g_prefix_error(error, "bolt %s failed: ", h->comp->id);
+  return ok;
+}
+
+static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id, fc_snapshot *out,
+                              GError **error)
+{
+  jvm_bolt *h = state;
+  if (!send_batch(h, error)) {
+    g_prefix_error(error, "bolt %s failed: ", h->comp->id);
+    return FALSE;
+  }
+  ml_held_report_at_barrier(&h->held, &h->out);
+  return TRUE;
+}
+
+static void bolt_close(fc_task *task, void *state)
+{
+  jvm_bolt *h = state;
+  if (!h) return;
+  GError *error = NULL;
+  h->out.closed = true; /* the job is going: what cleanup emits is dropped */
+  if (h->conn.fd >= 0) {
+    jw_begin(h->conn.out);
+    jw_u8(h->conn.out, JW_CLOSE);
+    jr answer;
+    if (!jvm_conn_call(&h->conn, &answer, &error) ||
+        !jvm_apply_answer(&answer, h->comp, &h->out, &h->arena, &bolt_ops, h, &error)) {
+      g_warning("bolt %s: cleanup: %s", h->comp->id, error->message);
+      g_clear_error(&error);
+    }
+  }
+  bolt_free(h);
+}
+
+const fc_operator rt_jvm_bolt_operator = {
+    .open = bolt_open,
+    .process = bolt_process,
+    .timer = bolt_timer,
+    .turn_end = bolt_turn_end,
+    .close = bolt_close,
+    .snapshot = bolt_snapshot,
+};

@@ -1,0 +1,148 @@
+/* jvm_conn.c — one Java task's connection to the JVM host: a Unix stream
+ * socket; a call writes one frame and reads its one-frame answer.  The
+ * socket is non-blocking and every wait is a poll() bounded by the
+ * connection's timeout, so a JVM that hangs fails the call instead of
+ * the task's thread.  A JVM that exits closes the socket: the call fails
+ * with the end of the connection.  Used only on the owning task's thread. */
+#include "jvm_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+gboolean jvm_conn_open(jvm_conn *c, const char *socket_path, const char *label, int64_t timeout_ms,
+                       GError **error)
+{
+  memset(c, 0, sizeof *c);
+  c->fd = -1;
+  c->label = g_strdup(label);
+  c->timeout_ms = timeout_ms;
+  c->out = g_string_sized_new(64 * 1024);
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(socket_path) >= sizeof addr.sun_path) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "%s: the JVM host's socket path %s is too long", label, socket_path);
+    return FALSE;
+  }
+  strcpy(addr.sun_path, socket_path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+    int err = errno;
+    if (fd >= 0) close(fd);
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "%s: cannot connect to the JVM host at %s: %s", label, socket_path,
+                g_strerror(err));
+    return FALSE;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  c->fd = fd;
+  return TRUE;
+}
+
+/* Waits for events on the socket until deadline (g_get_monotonic_time). */
+static gboolean wait_for(jvm_conn *c, short events, int64_t deadline_us, GError **error)
+{
+  for (;;) {
+    int64_t left_ms = (deadline_us - g_get_monotonic_time()) / 1000;
+    if (left_ms <= 0) {
+      g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                  "%s: the JVM host did not answer within %" G_GINT64_FORMAT
+                  " ms (topology.subprocess.timeout.secs)",
+                  c->label, c->timeout_ms);
+      return FALSE;
+    }
+    struct pollfd p = {.fd = c->fd, .events = events};
+    int n = poll(&p, 1, (int)MIN(left_ms, 1000));
+    if (n > 0) return TRUE;
+    if (n < 0 && errno != EINTR) {
+      g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT, "%s: poll: %s", c->label,
+                  g_strerror(errno));
+      return FALSE;
+    }
+  }
+}
+
+static gboolean gone(jvm_conn *c, const char *what, int err, GError **error)
+{
+  g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+              "%s: the JVM host is gone (%s%s%s)", c->label, what, err ? ": " : "",
+              err ? g_strerror(err) : "");
+  return FALSE;
+}
+
+static gboolean write_all(jvm_conn *c, const char *p, size_t len, int64_t deadline_us,
+                          GError **error)
+{
+  while (len > 0) {
+    ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+    if (n > 0) {
+      p += n;
+      len -= (size_t)n;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!wait_for(c, POLLOUT, deadline_us, error)) return FALSE;
+    } else if (n < 0 && errno != EINTR) {
+      return gone(c, "writing", errno, error);
+    }
+  }
+  return TRUE;
+}
+
+static gboolean read_all(jvm_conn *c, uint8_t *p, size_t len, int64_t deadline_us, GError **error)
+{
+  while (len > 0) {
+    ssize_t n = recv(c->fd, p, len, 0);
+    if (n > 0) {
+      p += n;
+      len -= (size_t)n;
+    } else if (n == 0) {
+      return gone(c, "it closed the connection", 0, error);
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (!wait_for(c, POLLIN, deadline_us, error)) return FALSE;
+    } else if (errno != EINTR) {
+      return gone(c, "reading", errno, error);
+    }
+  }
+  return TRUE;
+}
+
+gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error)
+{
+  if (c->fd < 0) return gone(c, "closed before", 0, error);
+  int64_t deadline = g_get_monotonic_time() + c->timeout_ms * 1000;
+  jw_end(c->out);
+  uint8_t head[4];
+  uint32_t len;
+  if (!write_all(c, c->out->str, c->out->len, deadline, error) ||
+      !read_all(c, head, 4, deadline, error))
+    return FALSE;
+  memcpy(&len, head, 4);
+  len = GUINT32_FROM_LE(len);
+  if (len > (1u << 30)) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "%s: the JVM host sent a frame of %u bytes", c->label, len);
+    return FALSE;
+  }
+  if (len > c->in_cap) {
+    c->in_cap = MAX(len, 2 * c->in_cap);
+    c->in = g_realloc(c->in, c->in_cap);
+  }
+  if (!read_all(c, c->in, len, deadline, error)) return FALSE;
+  c->in_len = len;
+  *answer = (jr){.p = c->in, .end = c->in + len};
+  return TRUE;
+}
+
+void jvm_conn_close(jvm_conn *c)
+{
+  if (c->fd >= 0) close(c->fd);
+  c->fd = -1;
+  g_free(c->label);
+  c->label = NULL;
+  if (c->out) g_string_free(c->out, TRUE);
+  c->out = NULL;
+  g_free(c->in);
+  c->in = NULL;
+}

@@ -1,0 +1,161 @@
+/* jvm_open.c — what Java spouts and bolts share: opening a task in the
+ * JVM host (the OPEN record: the topology's name, the component and task
+ * id, every component's task ids, every stream's number, component, name
+ * and fields, the component's configuration; answered READY or
+ * OPEN_FAILED with the Java stack trace), and reading an answer's emits,
+ * acks, fails and errors.  Runs on the task's thread. */
+#include "jvm_private.h"
+
+int64_t jvm_timeout_ms(const rt_component *comp)
+{
+  gint secs;
+  if (!gust_conf_lookup_int(comp->conf, "topology.subprocess.timeout.secs", &secs))
+    secs = gust_conf_int(comp->conf, "supervisor.worker.timeout.secs");
+  return (int64_t)secs * 1000;
+}
+
+static void write_open(GString *out, rt_component *comp, int task_index)
+{
+  gust_runtime *rt = comp->rt;
+  const char *name = gust_topology_name(rt->topology);
+  jw_begin(out);
+  jw_u8(out, JW_OPEN);
+  jw_str(out, name, strlen(name));
+  jw_str(out, comp->id, strlen(comp->id));
+  jw_i32(out, comp->storm_task_ids[task_index]);
+  jw_u8(out, JW_V_MAP);
+  jw_i32(out, (int32_t)rt->n_comps);
+  for (guint i = 0; i < rt->n_comps; i++) {
+    rt_component *c = &rt->comps[i];
+    fc_value id = fc_str(c->id);
+    jw_value(out, &id);
+    jw_u8(out, JW_V_LIST);
+    jw_i32(out, c->n_tasks);
+    for (int t = 0; t < c->n_tasks; t++) {
+      jw_u8(out, JW_V_I64);
+      jw_i64(out, c->storm_task_ids[t]);
+    }
+  }
+  jw_u8(out, JW_V_LIST);
+  jw_i32(out, (int32_t)rt->streams->len);
+  for (guint i = 0; i < rt->streams->len; i++) {
+    const rt_stream *s = g_ptr_array_index(rt->streams, i);
+    const char *owner = s->comp ? s->comp->id : "__system";
+    jw_u8(out, JW_V_LIST);
+    jw_i32(out, 4);
+    jw_u8(out, JW_V_I64);
+    jw_i64(out, s->id);
+    jw_u8(out, JW_V_STR);
+    jw_str(out, owner, strlen(owner));
+    jw_u8(out, JW_V_STR);
+    jw_str(out, s->name, strlen(s->name));
+    jw_u8(out, JW_V_LIST);
+    jw_i32(out, (int32_t)s->n_fields);
+    for (guint f = 0; f < s->n_fields; f++) {
+      jw_u8(out, JW_V_STR);
+      jw_str(out, s->fields[f], strlen(s->fields[f]));
+    }
+  }
+  jw_json(out, comp->conf);
+}
+
+gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError **error)
+{
+  g_autofree char *label =
+      g_strdup_printf("%s (task %d)", comp->id, comp->storm_task_ids[task_index]);
+  if (!comp->rt->jvm_socket) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "%s: a Java component needs the JVM host: run the topology with `gust jar`", label);
+    return FALSE;
+  }
+  if (!jvm_conn_open(c, comp->rt->jvm_socket, label, jvm_timeout_ms(comp), error)) return FALSE;
+  write_open(c->out, comp, task_index);
+  jr answer;
+  uint8_t kind = 0;
+  if (!jvm_conn_call(c, &answer, error)) return FALSE;
+  if (!jr_u8(&answer, &kind) || (kind != JW_READY && kind != JW_OPEN_FAILED)) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "%s: the JVM host answered OPEN with something else", label);
+    return FALSE;
+  }
+  if (kind == JW_OPEN_FAILED) {
+    const char *text = "";
+    uint32_t len = 0;
+    jr_str(&answer, &text, &len);
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT, "%s: %.*s", label,
+                (int)len, text);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean broken(const char *label, const char *why, GError **error)
+{
+  g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+              "%s: the JVM host's answer is broken: %s", label, why);
+  return FALSE;
+}
+
+static gboolean apply_emit(jr *r, rt_component *comp, fc_arena *arena, const jvm_answer_ops *ops,
+                           void *host, const char *label, GError **error)
+{
+  int32_t stream, direct;
+  int64_t key;
+  uint32_t n_anchors, n_values;
+  const char *anchor_bytes;
+  if (!jr_i32(r, &stream) || !jr_i32(r, &direct) || !jr_i64(r, &key) ||
+      !jr_i32(r, (int32_t *)&n_anchors))
+    return broken(label, r->error, error);
+  if (n_anchors > (size_t)(r->end - r->p) / 8) return broken(label, "too many anchors", error);
+  anchor_bytes = (const char *)r->p;
+  r->p += (size_t)n_anchors * 8;
+  if (!jr_i32(r, (int32_t *)&n_values) || n_values > (size_t)(r->end - r->p))
+    return broken(label, r->error ? r->error : "too many values", error);
+  if (stream < 0 || (guint)stream >= comp->rt->streams->len)
+    return broken(label, "an emit names an unknown stream", error);
+  const rt_stream *s = g_ptr_array_index(comp->rt->streams, stream);
+  if (s->comp != comp) return broken(label, "an emit names another component's stream", error);
+  uint64_t *anchors = fc_arena_alloc(arena, (size_t)MAX(n_anchors, 1) * 8);
+  for (uint32_t i = 0; i < n_anchors; i++) {
+    uint64_t le;
+    memcpy(&le, anchor_bytes + 8 * i, 8);
+    anchors[i] = GUINT64_FROM_LE(le);
+  }
+  fc_value *values = fc_arena_alloc(arena, (size_t)MAX(n_values, 1) * sizeof(fc_value));
+  for (uint32_t i = 0; i < n_values; i++)
+    if (!jr_value(r, arena, &values[i])) return broken(label, r->error, error);
+  return ops->emit(host, s, direct, key, anchors, n_anchors, values, n_values, error);
+}
+
+gboolean jvm_apply_answer(jr *r, rt_component *comp, gust_collector *out, fc_arena *arena,
+                          const jvm_answer_ops *ops, void *host, GError **error)
+{
+  const char *label = comp->id;
+  while (r->p < r->end) {
+    uint8_t kind;
+    jr_u8(r, &kind);
+    switch (kind) {
+    case JW_EMIT:
+      if (!apply_emit(r, comp, arena, ops, host, label, error)) return FALSE;
+      fc_arena_reset(arena);
+      break;
+    case JW_ACK:
+    case JW_FAIL: {
+      int64_t id;
+      if (!jr_i64(r, &id)) return broken(label, r->error, error);
+      ops->settle(host, (uint64_t)id, kind == JW_ACK);
+      break;
+    }
+    case JW_ERROR: {
+      const char *text;
+      uint32_t len;
+      if (!jr_str(r, &text, &len)) return broken(label, r->error, error);
+      gust_report_error(out, "%.*s", (int)len, text);
+      break;
+    }
+    default:
+      return broken(label, "unknown record kind", error);
+    }
+  }
+  return TRUE;
+}

@@ -1,0 +1,163 @@
+/* jvm_private.h — the JVM component host's pieces (Java spouts and bolts
+ * run in one JVM per `gust jar` run; its Java side is java/host/).
+ *
+ *   jvm_wire.c      the binary wire format: frames of records, values
+ *   jvm_conn.c      one task's connection to the JVM: a Unix socket, one
+ *                   frame out and its answer back per call
+ *   jvm_bolt.c      the engine operator for Java bolts (batched per turn)
+ *   jvm_spout.c     the component definition for Java spouts (hosted by
+ *                   spout_host.c)
+ *   jvm_open.c      the OPEN record: what a task knows of the topology
+ *   jvm_topology.c  a submitted topology's description -> gust_topology
+ *   jvm_launch.c    starting the JVM for `gust jar`, its control pipe
+ *
+ * Wire format (Wire.java is the Java side).  A frame is a little-endian
+ * u32 byte count and that many bytes: records, each a one-byte kind and
+ * its fields — integers little-endian, strings a u32 length and UTF-8
+ * bytes, values a one-byte tag (JW_V_*) and their content.  Every frame a
+ * task's connection sends is answered by exactly one frame.
+ *
+ * Threads.  A connection belongs to its task: it is used only on the
+ * task's turn (and by open/close, on the thread the engine runs them on).
+ */
+#ifndef GUST_JVM_PRIVATE_H
+#define GUST_JVM_PRIVATE_H
+
+#include "runtime_private.h"
+
+#include <string.h>
+
+/* value tags */
+enum {
+  JW_V_NULL = 0,
+  JW_V_FALSE = 1,
+  JW_V_TRUE = 2,
+  JW_V_I64 = 3,
+  JW_V_F64 = 4,
+  JW_V_STR = 5,
+  JW_V_BYTES = 6,
+  JW_V_LIST = 7,
+  JW_V_MAP = 8,
+};
+
+/* records gust -> task */
+enum {
+  JW_OPEN = 'O',       /* topology, component, task id, tasks, streams, conf */
+  JW_TUPLE = 'T',      /* id u64, source task i32, stream i32, n u32, values */
+  JW_NEXT = 'N',       /* times i32: call nextTuple up to that often, while it emits */
+  JW_SPOUT_ACK = 'A',  /* key i64 */
+  JW_SPOUT_FAIL = 'F', /* key i64 */
+  JW_ACTIVATE = 'a',
+  JW_DEACTIVATE = 'd',
+  JW_CLOSE = 'C',
+};
+
+/* records task -> gust */
+enum {
+  JW_READY = 'K',       /* the task opened */
+  JW_OPEN_FAILED = 'X', /* text */
+  JW_EMIT = 'E',        /* stream i32, direct task i32 (-1), key i64 (spouts; 0: unreliable),
+                           n anchors u32, anchor ids u64..., n u32, values */
+  JW_ACK = 'A',         /* tuple id u64 */
+  JW_FAIL = 'F',        /* tuple id u64 */
+  JW_ERROR = 'R',       /* text: a reported error or an exception with its stack trace */
+};
+
+/* control records, JVM -> gust (jvm_launch.c) */
+enum {
+  JW_SUBMIT = 'S',    /* description (a map value) */
+  JW_KILL = 'K',      /* topology name */
+  JW_MAIN_DONE = 'M', /* status i32, error text */
+};
+
+/* ---- writing (jvm_wire.c) ---- */
+
+/* Starts a frame in out (clears it; room for the length). */
+void jw_begin(GString *out);
+/* Sets the frame's length.  Can't fail. */
+void jw_end(GString *out);
+
+static inline void jw_u8(GString *out, uint8_t v)
+{
+  g_string_append_c(out, (char)v);
+}
+
+static inline void jw_i32(GString *out, int32_t v)
+{
+  uint32_t le = GUINT32_TO_LE((uint32_t)v);
+  g_string_append_len(out, (const char *)&le, 4);
+}
+
+static inline void jw_i64(GString *out, int64_t v)
+{
+  uint64_t le = GUINT64_TO_LE((uint64_t)v);
+  g_string_append_len(out, (const char *)&le, 8);
+}
+
+void jw_str(GString *out, const char *s, size_t len);
+void jw_value(GString *out, const fc_value *v);
+/* A JSON value as a wire value (objects as maps, integers as i64). */
+void jw_json(GString *out, const json_t *v);
+
+/* ---- reading (jvm_wire.c) ---- */
+
+/* A cursor over a received frame.  Every read checks the bounds: FALSE
+ * once the frame is shorter than its records say (error then says so). */
+typedef struct {
+  const uint8_t *p, *end;
+  const char *error; /* static text, set by the first failed read */
+} jr;
+
+gboolean jr_u8(jr *r, uint8_t *v);
+gboolean jr_i32(jr *r, int32_t *v);
+gboolean jr_i64(jr *r, int64_t *v);
+/* A string in place (not NUL-terminated). */
+gboolean jr_str(jr *r, const char **s, uint32_t *len);
+/* A value; strings and bytes point into the frame, lists and maps are in
+ * arena.  Nesting deeper than 64 is refused. */
+gboolean jr_value(jr *r, fc_arena *arena, fc_value *v);
+/* A value as a JSON value (new reference); bytes (Java objects) become null.
+ * NULL when the frame is broken. */
+json_t *jr_json(jr *r);
+
+/* ---- one task's connection (jvm_conn.c) ---- */
+
+typedef struct {
+  int fd;             /* -1: closed */
+  char *label;        /* "component (task N)" */
+  int64_t timeout_ms; /* an answer taking longer fails the call */
+  GString *out;       /* the frame being built: jw_begin() .. records */
+  uint8_t *in;        /* the last answer */
+  size_t in_len, in_cap;
+} jvm_conn;
+
+/* Connects to the JVM host's socket.  FALSE + error if it cannot. */
+gboolean jvm_conn_open(jvm_conn *c, const char *socket_path, const char *label, int64_t timeout_ms,
+                       GError **error);
+/* Sends the frame in c->out and reads the answer into *answer (valid
+ * until the next call).  FALSE + error when the JVM is gone (the
+ * connection closed) or does not answer in time. */
+gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error);
+void jvm_conn_close(jvm_conn *c);
+
+/* ---- the OPEN record (jvm_open.c) ---- */
+
+/* Opens the task's connection and its Java instance: sends OPEN for task
+ * task_index of comp, expects READY.  FALSE + error (with the Java stack
+ * trace when the instance failed to open). */
+gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError **error);
+/* Applies the records common to spouts and bolts' answers; emits are
+ * handed to emit(), acks and fails to settle().  FALSE + error if the
+ * answer is malformed. */
+typedef struct {
+  gboolean (*emit)(void *host, const rt_stream *s, int direct_task, int64_t key,
+                   const uint64_t *anchors, uint32_t n_anchors, const fc_value *values,
+                   uint32_t n_values, GError **error);
+  void (*settle)(void *host, uint64_t id, gboolean acked);
+} jvm_answer_ops;
+gboolean jvm_apply_answer(jr *answer, rt_component *comp, gust_collector *out, fc_arena *arena,
+                          const jvm_answer_ops *ops, void *host, GError **error);
+/* The socket path and answer timeout for comp's tasks. */
+int64_t jvm_timeout_ms(const rt_component *comp);
+
+#endif

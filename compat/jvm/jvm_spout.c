@@ -1,0 +1,163 @@
+/* jvm_spout.c — Java spouts as a component definition run by
+ * spout_host.c, which keeps what every spout needs: pending reliable
+ * emits, acks and fails from ackers or checkpoints, timeouts,
+ * max.spout.pending, deactivation at stop.
+ *
+ * next_tuple() sends one frame: the acks, fails, activations and
+ * deactivations that came since the last one (ack() and the others only
+ * queue their record: no call crosses to the JVM on its own), then NEXT
+ * with how many nextTuple() calls the JVM may make in a row — while each
+ * emits, up to the room left under topology.max.spout.pending (at most
+ * NEXT_BURST).  The answer's emits are applied in this call.  A reliable
+ * emit's message id stays in the JVM; gust carries the key the JVM gave
+ * it (an i64), and an ack or fail hands the key back.  close() sends what
+ * is queued and CLOSE; what the spout emits then is dropped.  A JVM that
+ * is gone or silent fails the call, and so the task.  Everything here
+ * runs on the task's turn.
+ */
+#define G_LOG_DOMAIN "gust-jvm"
+
+#include "context.h"
+#include "jvm_private.h"
+
+enum { NEXT_BURST = 64 };
+
+typedef struct {
+  rt_component *comp;
+  jvm_conn conn;
+  fc_arena arena;
+  GString *queued;     /* records for the next frame */
+  gust_collector *out; /* spout_host's, the same for the task's life; NULL before next_tuple */
+  bool closing;
+} jvm_spout;
+
+static gboolean jvm_spout_open(const gust_context *ctx, void **state, GError **error)
+{
+  jvm_spout *h = g_new0(jvm_spout, 1);
+  h->comp = ctx->comp;
+  h->queued = g_string_new(NULL);
+  fc_arena_init(&h->arena, 16 * 1024);
+  if (!jvm_task_open(&h->conn, ctx->comp, ctx->task_index, error)) {
+    jvm_conn_close(&h->conn);
+    fc_arena_clear(&h->arena);
+    g_string_free(h->queued, TRUE);
+    g_free(h);
+    return FALSE;
+  }
+  *state = h;
+  return TRUE;
+}
+
+static gboolean emit(void *host, const rt_stream *s, int direct_task, int64_t key,
+                     const uint64_t *ids, uint32_t n_ids, const fc_value *values, uint32_t n_values,
+                     GError **error)
+{
+  jvm_spout *h = host;
+  if (h->closing || !h->out) return TRUE;
+  fc_value msg_id = fc_i64(key);
+  const fc_value *id = key ? &msg_id : NULL;
+  if (direct_task >= 0)
+    gust_spout_emit_direct(h->out, direct_task, s->name, values, n_values, id);
+  else
+    gust_spout_emit(h->out, s->name, values, n_values, id, NULL, 0);
+  return TRUE;
+}
+
+static void settle(void *host, uint64_t id, gboolean acked)
+{
+  jvm_spout *h = host;
+  if (h->out)
+    gust_report_error(h->out, "a spout cannot ack or fail tuples (id %" G_GUINT64_FORMAT ")", id);
+}
+
+static const jvm_answer_ops spout_ops = {.emit = emit, .settle = settle};
+
+/* Sends the frame and applies the answer. */
+static gboolean call(jvm_spout *h, GError **error)
+{
+  jr answer;
+  if (!jvm_conn_call(&h->conn, &answer, error)) return FALSE;
+  if (!h->out) return TRUE; /* nothing opened a collector: nothing to apply */
+  return jvm_apply_answer(&answer, h->comp, h->out, &h->arena, &spout_ops, h, error);
+}
+
+static void begin_frame(jvm_spout *h)
+{
+  jw_begin(h->conn.out);
+  g_string_append_len(h->conn.out, h->queued->str, (gssize)h->queued->len);
+  g_string_truncate(h->queued, 0);
+}
+
+/* How many nextTuple() calls may follow each other now. */
+static int burst(const jvm_spout *h, const gust_collector *out)
+{
+  if (h->comp->max_pending <= 0) return NEXT_BURST;
+  int64_t in_flight = (int64_t)(g_hash_table_size(out->pending) + out->ledger.n_open);
+  return (int)CLAMP(h->comp->max_pending - in_flight, 1, NEXT_BURST);
+}
+
+static gboolean jvm_spout_next(void *state, gust_collector *out, GError **error)
+{
+  jvm_spout *h = state;
+  h->out = out;
+  begin_frame(h);
+  jw_u8(h->conn.out, JW_NEXT);
+  jw_i32(h->conn.out, burst(h, out));
+  return call(h, error);
+}
+
+static void queue_settle(jvm_spout *h, const fc_value *msg_id, uint8_t kind)
+{
+  if (msg_id->type != FC_I64) return; /* every reliable emit here carries an i64 key */
+  jw_u8(h->queued, kind);
+  jw_i64(h->queued, msg_id->u.i);
+}
+
+static void jvm_spout_ack(void *state, gust_collector *out, const fc_value *msg_id)
+{
+  queue_settle(state, msg_id, JW_SPOUT_ACK);
+}
+
+static void jvm_spout_fail(void *state, gust_collector *out, const fc_value *msg_id)
+{
+  queue_settle(state, msg_id, JW_SPOUT_FAIL);
+}
+
+static void jvm_spout_activate(void *state)
+{
+  jw_u8(((jvm_spout *)state)->queued, JW_ACTIVATE);
+}
+
+static void jvm_spout_deactivate(void *state)
+{
+  jw_u8(((jvm_spout *)state)->queued, JW_DEACTIVATE);
+}
+
+static void jvm_spout_close(void *state)
+{
+  jvm_spout *h = state;
+  GError *error = NULL;
+  h->closing = true;
+  begin_frame(h);
+  jw_u8(h->conn.out, JW_CLOSE);
+  if (!call(h, &error)) {
+    g_warning("spout %s: close: %s", h->comp->id, error->message);
+    g_error_free(error);
+  }
+  jvm_conn_close(&h->conn);
+  fc_arena_clear(&h->arena);
+  g_string_free(h->queued, TRUE);
+  g_free(h);
+}
+
+const gust_component_def rt_jvm_spout_def = {
+    .abi = GUST_NATIVE_ABI,
+    .kind = GUST_DEF_SPOUT,
+    .open = jvm_spout_open,
+    .next_tuple = jvm_spout_next,
+    .ack = jvm_spout_ack,
+    .fail = jvm_spout_fail,
+    .activate = jvm_spout_activate,
+    .deactivate = jvm_spout_deactivate,
+    .close = jvm_spout_close,
+};

@@ -1,0 +1,57 @@
+/* The engine's stream numbers (as the OPEN record lists them): each
+ * number's component, name and fields, and this task's own streams by name. */
+package gust.jvm;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.storm.tuple.Fields;
+
+final class StreamTable {
+    static final class Stream {
+        final int number;
+        final String component;
+        final String name;
+        final Fields fields;
+
+        Stream(int number, String component, String name, Fields fields) {
+            this.number = number;
+            this.component = component;
+            this.name = name;
+            this.fields = fields;
+        }
+    }
+
+    private Stream[] byNumber = new Stream[0];
+    private final Map<String, Stream> own = new HashMap<>();
+
+    void add(Stream s, boolean isOwn) {
+        if (s.number < 0 || s.number > 1 << 20) {
+            throw new IllegalStateException("stream number " + s.number + " out of range");
+        }
+        if (s.number >= byNumber.length) {
+            Stream[] bigger = new Stream[s.number + 1];
+            System.arraycopy(byNumber, 0, bigger, 0, byNumber.length);
+            byNumber = bigger;
+        }
+        byNumber[s.number] = s;
+        if (isOwn) {
+            own.put(s.name, s);
+        }
+    }
+
+    Stream get(int number) {
+        if (number < 0 || number >= byNumber.length || byNumber[number] == null) {
+            throw new IllegalStateException("unknown stream number " + number);
+        }
+        return byNumber[number];
+    }
+
+    Stream own(String name, String component) {
+        Stream s = own.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("component '" + component + "' emits on stream '" + name
+                + "', which it did not declare");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,142 @@
+/* The hand-over of a topology from the user's main to the gust process
+ * that started this JVM, over the control pipe it gave as descriptor 3
+ * (frames as in Wire): SUBMIT with the topology's description, KILL when
+ * a LocalCluster kills it or shuts down, MAIN_DONE when main returns.
+ * The submitted components stay here: each task the host opens
+ * deserializes its instance from them. */
+package gust.jvm;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.generated.AlreadyAliveException;
+import org.apache.storm.generated.InvalidTopologyException;
+import org.apache.storm.generated.StormTopology;
+import org.apache.storm.generated.StreamInfo;
+
+public final class Submission {
+    static final int SUBMIT = 'S', KILL = 'K', MAIN_DONE = 'M';
+    private static final String CONTROL = "/proc/self/fd/3";
+    private static OutputStream control;
+    private static String submittedName;
+    private static final Map<String, ComponentSpec> COMPONENTS = new LinkedHashMap<>();
+
+    private Submission() {
+    }
+
+    public static synchronized void submit(String name, Map<String, Object> conf, StormTopology topology)
+        throws AlreadyAliveException, InvalidTopologyException {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidTopologyException("a topology needs a name");
+        }
+        if (name.equals(submittedName)) {
+            throw new AlreadyAliveException(name + " is already running");
+        }
+        if (submittedName != null) {
+            throw new InvalidTopologyException("gust jar --local runs one topology; '" + submittedName
+                + "' was submitted before '" + name + "'");
+        }
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("name", name);
+        description.put("conf", conf == null ? new LinkedHashMap<>() : conf);
+        List<Object> components = new ArrayList<>();
+        for (ComponentSpec c : topology.gustComponents()) {
+            components.add(describe(c));
+        }
+        description.put("components", components);
+        Wire.Out out = new Wire.Out();
+        out.u8(SUBMIT);
+        out.value(description);
+        send(out);
+        submittedName = name;
+        for (ComponentSpec c : topology.gustComponents()) {
+            COMPONENTS.put(c.id, c);
+        }
+    }
+
+    private static Map<String, Object> describe(ComponentSpec c) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", c.id);
+        d.put("spout", c.spout);
+        d.put("class", c.className);
+        d.put("parallelism", (long) c.parallelism);
+        d.put("tasks", c.numTasks == null ? null : (long) c.numTasks);
+        d.put("conf", c.conf);
+        List<Object> shell = null;
+        if (c.shellCommand != null) {
+            shell = new ArrayList<>();
+            for (String arg : c.shellCommand) {
+                shell.add(arg);
+            }
+        }
+        d.put("shell", shell);
+        List<Object> outputs = new ArrayList<>();
+        for (Map.Entry<String, StreamInfo> s : c.outputs.entrySet()) {
+            List<Object> o = new ArrayList<>();
+            o.add(s.getKey());
+            o.add(s.getValue().is_direct());
+            o.add(new ArrayList<Object>(s.getValue().get_output_fields()));
+            outputs.add(o);
+        }
+        d.put("outputs", outputs);
+        List<Object> inputs = new ArrayList<>();
+        for (ComponentSpec.Input in : c.inputs) {
+            List<Object> i = new ArrayList<>();
+            i.add(in.source);
+            i.add(in.stream);
+            i.add(in.grouping);
+            i.add(in.fields == null ? null : new ArrayList<Object>(in.fields));
+            i.add(in.customClass);
+            inputs.add(i);
+        }
+        d.put("inputs", inputs);
+        return d;
+    }
+
+    public static synchronized void kill(String name) {
+        if (submittedName == null || (name != null && !name.equals(submittedName))) {
+            return;
+        }
+        Wire.Out out = new Wire.Out();
+        out.u8(KILL);
+        out.str(submittedName);
+        send(out);
+    }
+
+    static synchronized void mainDone(int status, String error) {
+        Wire.Out out = new Wire.Out();
+        out.u8(MAIN_DONE);
+        out.i32(status);
+        out.str(error == null ? "" : error);
+        send(out);
+    }
+
+    static synchronized boolean submitted() {
+        return submittedName != null;
+    }
+
+    static synchronized ComponentSpec component(String id) {
+        return COMPONENTS.get(id);
+    }
+
+    private static void send(Wire.Out out) {
+        try {
+            if (control == null) {
+                control = new FileOutputStream(CONTROL);
+            }
+            ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, out.size());
+            control.write(head.array());
+            control.write(out.buf.array(), 0, out.size());
+            control.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("this JVM was not started by `gust jar`: there is nothing to submit "
+                + "the topology to (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+/* The JVM host's wire format, shared with compat/jvm/jvm_wire.c.
+ *
+ * A frame is a little-endian u32 byte count and that many bytes: a batch
+ * of records, each a one-byte kind and its fields (integers little-endian,
+ * strings as u32 length + UTF-8).  Every frame gust sends a task is
+ * answered by one frame.  Values are the engine's: null, booleans, i64,
+ * f64, strings, bytes, lists, maps.  Integer, Short and Byte travel as
+ * i64 and Float as f64; any other Serializable value travels as its Java
+ * serialization, bytes that begin with Java's stream header (AC ED 00 05),
+ * and is deserialized again when a Java task receives it. */
+package gust.jvm;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.utils.Utils;
+
+public final class Wire {
+    /* value tags */
+    static final int V_NULL = 0, V_FALSE = 1, V_TRUE = 2, V_I64 = 3, V_F64 = 4, V_STR = 5, V_BYTES = 6,
+        V_LIST = 7, V_MAP = 8;
+    /* gust -> task */
+    static final int OPEN = 'O', TUPLE = 'T', NEXT = 'N', SPOUT_ACK = 'A', SPOUT_FAIL = 'F', ACTIVATE = 'a',
+        DEACTIVATE = 'd', CLOSE = 'C';
+    /* task -> gust */
+    static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', ACK = 'A', FAIL = 'F', ERROR = 'R';
+
+    private Wire() {
+    }
+
+    /* A growable little-endian output buffer. */
+    public static final class Out {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+
+        void room(int n) {
+            if (buf.remaining() < n) {
+                int cap = buf.capacity();
+                while (cap - buf.position() < n) {
+                    cap *= 2;
+                }
+                ByteBuffer bigger = ByteBuffer.allocate(cap).order(ByteOrder.LITTLE_ENDIAN);
+                buf.flip();
+                bigger.put(buf);
+                buf = bigger;
+            }
+        }
+
+        public void u8(int v) {
+            room(1);
+            buf.put((byte) v);
+        }
+
+        public void i32(int v) {
+            room(4);
+            buf.putInt(v);
+        }
+
+        public void i64(long v) {
+            room(8);
+            buf.putLong(v);
+        }
+
+        public void f64(double v) {
+            room(8);
+            buf.putDouble(v);
+        }
+
+        public void bytes(byte[] b) {
+            i32(b.length);
+            room(b.length);
+            buf.put(b);
+        }
+
+        public void str(String s) {
+            int n = s.length();
+            room(4 + 3 * n);
+            int at = buf.position();
+            buf.putInt(0);
+            boolean ascii = true;
+            for (int i = 0; i < n && ascii; i++) {
+                ascii = s.charAt(i) < 0x80;
+            }
+            if (ascii) {
+                for (int i = 0; i < n; i++) {
+                    buf.put((byte) s.charAt(i));
+                }
+                buf.putInt(at, n);
+            } else {
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                buf.put(b);
+                buf.putInt(at, b.length);
+            }
+        }
+
+        public void value(Object v) {
+            if (v == null) {
+                u8(V_NULL);
+            } else if (v instanceof String) {
+                u8(V_STR);
+                str((String) v);
+            } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+                u8(V_I64);
+                i64(((Number) v).longValue());
+            } else if (v instanceof Double || v instanceof Float) {
+                u8(V_F64);
+                f64(((Number) v).doubleValue());
+            } else if (v instanceof Boolean) {
+                u8((Boolean) v ? V_TRUE : V_FALSE);
+            } else if (v instanceof byte[]) {
+                u8(V_BYTES);
+                bytes((byte[]) v);
+            } else if (v instanceof List && isPlainList(v)) {
+                List<?> list = (List<?>) v;
+                u8(V_LIST);
+                i32(list.size());
+                for (Object item : list) {
+                    value(item);
+                }
+            } else if (v instanceof Map && isPlainMap(v)) {
+                Map<?, ?> map = (Map<?, ?>) v;
+                u8(V_MAP);
+                i32(map.size());
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    value(e.getKey());
+                    value(e.getValue());
+                }
+            } else {
+                u8(V_BYTES);
+                bytes(Utils.javaSerialize(v));
+            }
+        }
+
+        /* Lists and maps of the JDK travel as engine values; a user's own
+         * subclass keeps its class by Java serialization. */
+        private static boolean isPlainList(Object v) {
+            return v.getClass().getName().startsWith("java.util.") || v instanceof org.apache.storm.tuple.Values;
+        }
+
+        private static boolean isPlainMap(Object v) {
+            return v.getClass().getName().startsWith("java.util.") || v instanceof org.apache.storm.Config;
+        }
+
+        public int size() {
+            return buf.position();
+        }
+
+        public void clear() {
+            buf.clear();
+        }
+    }
+
+    /* Reading one frame's records. */
+    public static final class In {
+        final ByteBuffer buf;
+
+        In(ByteBuffer buf) {
+            this.buf = buf.order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        boolean more() {
+            return buf.hasRemaining();
+        }
+
+        int u8() {
+            return buf.get() & 0xff;
+        }
+
+        int i32() {
+            return buf.getInt();
+        }
+
+        long i64() {
+            return buf.getLong();
+        }
+
+        int count() {
+            int n = buf.getInt();
+            if (n < 0 || n > buf.remaining()) {
+                throw new IllegalStateException("count " + n + " is larger than the frame");
+            }
+            return n;
+        }
+
+        String str() {
+            int n = count();
+            String s = new String(buf.array(), buf.arrayOffset() + buf.position(), n, StandardCharsets.UTF_8);
+            buf.position(buf.position() + n);
+            return s;
+        }
+
+        Object value() {
+            int tag = u8();
+            switch (tag) {
+                case V_NULL:
+                    return null;
+                case V_FALSE:
+                    return Boolean.FALSE;
+                case V_TRUE:
+                    return Boolean.TRUE;
+                case V_I64:
+                    return buf.getLong();
+                case V_F64:
+                    return buf.getDouble();
+                case V_STR:
+                    return str();
+                case V_BYTES: {
+                    byte[] b = new byte[count()];
+                    buf.get(b);
+                    return isJavaSerialized(b) ? javaObject(b) : b;
+                }
+                case V_LIST: {
+                    int n = count();
+                    List<Object> list = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) {
+                        list.add(value());
+                    }
+                    return list;
+                }
+                case V_MAP: {
+                    int n = count();
+                    Map<Object, Object> map = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        Object k = value();
+                        map.put(k, value());
+                    }
+                    return map;
+                }
+                default:
+                    throw new IllegalStateException("unknown value tag " + tag);
+            }
+        }
+    }
+
+    static boolean isJavaSerialized(byte[] b) {
+        return b.length > 4 && (b[0] & 0xff) == 0xAC && (b[1] & 0xff) == 0xED && b[2] == 0 && b[3] == 5;
+    }
+
+    static Object javaObject(byte[] b) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                return Class.forName(desc.getName(), false, Thread.currentThread().getContextClassLoader());
+            }
+        }) {
+            return in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("cannot deserialize a Java value of a tuple: " + e, e);
+        }
+    }
+}

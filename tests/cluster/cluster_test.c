@@ -1,0 +1,144 @@
+/* cluster_test.c — see cluster_test.h. */
+#include "cluster_test.h"
+
+#include "cluster_internal.h"
+
+#include <string.h>
+#include <unistd.h>
+
+/* One line per message, without a time: GLib's own writer calls
+ * localtime(), whose lock inside glibc TSan cannot see (a false race when
+ * two threads log at once).  Debug lines only with G_MESSAGES_DEBUG. */
+static GLogWriterOutput write_plain_line(GLogLevelFlags level, const GLogField *fields,
+                                         gsize n_fields, gpointer data)
+{
+  const char *domain = "", *message = "";
+  for (gsize i = 0; i < n_fields; i++) {
+    if (!strcmp(fields[i].key, "GLIB_DOMAIN")) domain = fields[i].value;
+    if (!strcmp(fields[i].key, "MESSAGE")) message = fields[i].value;
+  }
+  if ((level & G_LOG_LEVEL_DEBUG) && !g_getenv("G_MESSAGES_DEBUG")) return G_LOG_WRITER_HANDLED;
+  const char *name = level & G_LOG_LEVEL_ERROR      ? "ERROR"
+                     : level & G_LOG_LEVEL_CRITICAL ? "CRITICAL"
+                     : level & G_LOG_LEVEL_WARNING  ? "WARNING"
+                     : level & G_LOG_LEVEL_MESSAGE  ? "MESSAGE"
+                     : level & G_LOG_LEVEL_INFO     ? "INFO"
+                                                    : "DEBUG";
+  char *line = g_strdup_printf("%s-%s: %s\n", domain, name, message);
+  gboolean ok = write(STDERR_FILENO, line, strlen(line)) == (ssize_t)strlen(line);
+  g_free(line);
+  return ok ? G_LOG_WRITER_HANDLED : G_LOG_WRITER_UNHANDLED;
+}
+
+void cluster_test_init(int *argc, char ***argv)
+{
+  g_test_init(argc, argv, NULL);
+  g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR);
+  g_log_set_writer_func(write_plain_line, NULL, NULL);
+}
+
+const char *cluster_test_servers(void)
+{
+  const char *servers = g_getenv("GUST_TEST_ZOOKEEPER");
+  if (!servers || !*servers)
+    g_error("GUST_TEST_ZOOKEEPER is not set: run this test through tests/tools/with_zookeeper.py "
+            "(ctest does)");
+  return servers;
+}
+
+char *cluster_test_new_root(void)
+{
+  static gint next = 0;
+  return g_strdup_printf("/test-%d-%d", (int)getpid(), g_atomic_int_add(&next, 1));
+}
+
+gust_cluster *cluster_test_connect(const char *root)
+{
+  GError *error = NULL;
+  gust_cluster *c = gust_cluster_connect(cluster_test_servers(), root, 4000, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(c);
+  return c;
+}
+
+void cluster_test_counter_init(cluster_test_counter *counter)
+{
+  fc_mutex_init(&counter->lock);
+  fc_cond_init(&counter->cond);
+  counter->count = 0;
+  counter->last_path = NULL;
+}
+
+void cluster_test_counter_clear(cluster_test_counter *counter)
+{
+  g_free(counter->last_path);
+  pthread_cond_destroy(&counter->cond);
+  pthread_mutex_destroy(&counter->lock);
+}
+
+void cluster_test_counter_bump(cluster_test_counter *counter, const char *path)
+{
+  pthread_mutex_lock(&counter->lock);
+  counter->count++;
+  g_free(counter->last_path);
+  counter->last_path = g_strdup(path);
+  pthread_cond_broadcast(&counter->cond);
+  pthread_mutex_unlock(&counter->lock);
+}
+
+int cluster_test_counter_get(cluster_test_counter *counter)
+{
+  pthread_mutex_lock(&counter->lock);
+  int count = counter->count;
+  pthread_mutex_unlock(&counter->lock);
+  return count;
+}
+
+void cluster_test_counter_wait(cluster_test_counter *counter, int n)
+{
+  gint64 deadline = g_get_monotonic_time() + CLUSTER_TEST_WAIT_US;
+  pthread_mutex_lock(&counter->lock);
+  while (counter->count < n)
+    if (!fc_cond_wait_until(&counter->cond, &counter->lock, deadline)) break;
+  int count = counter->count;
+  pthread_mutex_unlock(&counter->lock);
+  if (count < n) g_error("waited for %d calls, saw %d", n, count);
+}
+
+void cluster_test_count_watch(gust_cluster *c, const char *path, void *data)
+{
+  cluster_test_counter_bump(data, path);
+}
+
+void cluster_test_wait_until(gboolean (*predicate)(void *data), void *data, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time() + CLUSTER_TEST_WAIT_US;
+  while (!predicate(data)) {
+    if (g_get_monotonic_time() > deadline) g_error("timed out waiting for %s", what);
+    g_usleep(20 * 1000);
+  }
+}
+
+static void ignore_events(zhandle_t *zh, int type, int state, const char *path, void *context) {}
+
+static void twin_log_line(const char *message)
+{
+  g_debug("session twin: %s", message);
+}
+
+void cluster_test_expire_session(gust_cluster *c)
+{
+  zhandle_t *zh = cluster_handle_acquire(c);
+  clientid_t id = *zoo_client_id(zh);
+  cluster_handle_release(c);
+  zhandle_t *twin =
+      zookeeper_init2(cluster_test_servers(), ignore_events, 4000, &id, NULL, 0, twin_log_line);
+  g_assert_nonnull(twin);
+  gint64 deadline = g_get_monotonic_time() + CLUSTER_TEST_WAIT_US;
+  while (zoo_state(twin) != ZOO_CONNECTED_STATE) {
+    if (g_get_monotonic_time() > deadline) g_error("the session twin did not connect");
+    g_usleep(20 * 1000);
+  }
+  g_assert_cmpint(zoo_client_id(twin)->client_id, ==, id.client_id);
+  zookeeper_close(twin); /* closes the session itself: the server drops c's ephemeral nodes */
+}

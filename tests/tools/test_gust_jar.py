@@ -1,0 +1,144 @@
+"""`gust jar --local` as a user runs it: real JVMs running real jars.
+
+The Java WordCount example runs and every sentence it emitted is acked and
+counted; a user's own class and every kind of engine value reach a Java bolt
+as the spout sent them; a JVM that exits ends the run with an error; acking trees that cross Java and multilang tasks ack and fail the
+right messages in both reliability modes, and an exception thrown by a
+Java bolt is reported with its component, task and Java stack trace; mains
+that do not submit a topology, or throw, end the command with an error.
+Timing never decides a result: the checks compare what the spout emitted
+with what was acked, failed and counted, whatever the run managed.
+"""
+import os
+import re
+import subprocess
+import unittest
+
+SOURCE = os.environ.get("GUST_SOURCE_DIR",
+                        os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+BUILD = os.environ.get("GUST_BUILD_DIR", os.path.join(SOURCE, "build"))
+GUST = os.path.join(BUILD, "tools", "gust")
+EXAMPLES_JAR = os.path.join(BUILD, "examples", "java", "gust-java-examples.jar")
+TESTS_JAR = os.path.join(BUILD, "tests", "java", "gust-java-tests.jar")
+RESOURCES = os.path.join(SOURCE, "examples", "flux", "shell", "resources")
+RELAY = ("import sys; sys.path.insert(0, %r); import multilang; "
+         "multilang.run_bolt(lambda t: multilang.emit([t.values[0]]))" % RESOURCES)
+
+
+def gust_jar(*args, timeout=300):
+    return subprocess.run([GUST, "jar", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def summary(stdout):
+    rows = {}
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
+            rows[parts[0]] = dict(zip(("emitted", "acked", "failed", "executed", "errors"),
+                                      [int(p) for p in parts[3:8]]))
+    return rows
+
+
+def id_set(stdout, what):
+    m = re.search(r"^numbers %s \[([0-9, ]*)\]$" % what, stdout, re.M)
+    assert m, "no '%s' line in:\n%s" % (what, stdout)
+    return {int(x) for x in m.group(1).split(",") if x.strip()}
+
+
+class GustJarTest(unittest.TestCase):
+    def test_java_wordcount_counts_every_word_of_every_acked_sentence(self):
+        r = gust_jar("--local", EXAMPLES_JAR, "gust.examples.WordCountTopology", "3000",
+                     "--local-ttl", "6")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        m = re.search(r"^sentence spout: emitted (\d+) acked (\d+) failed (\d+)$", r.stdout, re.M)
+        self.assertIsNotNone(m, r.stdout)
+        emitted, acked, failed = map(int, m.groups())
+        self.assertGreater(emitted, 0)
+        self.assertEqual((acked, failed), (emitted, 0))
+        totals = [int(t) for t in re.findall(r"^count count:\d+: total (\d+) distinct \d+$",
+                                             r.stdout, re.M)]
+        self.assertEqual(len(totals), 2, r.stdout)
+        self.assertEqual(sum(totals), 7 * emitted)  # seven words a sentence
+        rows = summary(r.stdout)
+        self.assertEqual(rows["sentences"]["acked"], emitted)
+        self.assertEqual(rows["count"]["acked"], 7 * emitted)
+        self.assertEqual(rows["split"]["emitted"], 7 * emitted)
+        # the tick-driven report went through SLF4J
+        self.assertRegex(r.stderr, r"CountBolt - count:\d+: \d+ words, \d+ distinct")
+
+    def check_ack_fail(self, reliability, relay):
+        args = ["--local", TESTS_JAR, "gust.tests.AckFailTopology", "200", reliability]
+        if relay:
+            args += ["python3", "-c", RELAY]
+        r = gust_jar(*args, "--local-ttl", "5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        emitted = int(re.search(r"^numbers emitted (\d+)$", r.stdout, re.M).group(1))
+        self.assertGreater(emitted, 0)
+        acked, failed = id_set(r.stdout, "acked"), id_set(r.stdout, "failed")
+        self.assertEqual(acked & failed, set())
+        self.assertEqual(acked | failed, set(range(emitted)))
+        self.assertEqual(failed, {n for n in range(emitted) if n % 5 == 0 or n % 7 == 0 or n % 11 == 0})
+        rows = summary(r.stdout)
+        self.assertEqual(rows["numbers"]["acked"], len(acked))
+        self.assertEqual(rows["numbers"]["failed"], len(failed))
+        booms = [n for n in range(emitted) if n % 11 == 0 and n % 5 and n % 7]
+        self.assertEqual(rows["sink"]["errors"], len(booms))
+        # the exception: component, task, message and the Java stack trace
+        self.assertRegex(r.stderr, r"sink \(task \d+\) reported an error: execute threw "
+                                   r"java.lang.IllegalStateException: boom at \d+\n"
+                                   r"\s+at gust.tests.AckFailTopology\$Sink.execute")
+
+    def test_acking_tree_across_java_and_multilang_in_acker_mode(self):
+        self.check_ack_fail("acker", relay=True)
+
+    def test_acking_tree_across_java_and_multilang_in_checkpoint_mode(self):
+        self.check_ack_fail("checkpoint", relay=True)
+
+    def test_acking_tree_of_java_tasks_only(self):
+        self.check_ack_fail("acker", relay=False)
+
+    def test_user_classes_and_engine_values_reach_java_bolts_as_sent(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.ValuesTopology", "--local-ttl", "4")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        checked = re.findall(r"^checked (\d+) (.*)$", r.stdout, re.M)
+        self.assertEqual(sorted(int(n) for n, _ in checked), list(range(50)), r.stdout)
+        self.assertEqual({verdict for _, verdict in checked}, {"ok"}, r.stdout)
+        self.assertEqual(summary(r.stdout)["source"]["acked"], 50)
+
+    def test_a_jvm_that_exits_fails_the_run_with_its_tasks_named(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.ValuesTopology", "exit", "--local-ttl", "60")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("the JVM exited with code 3", r.stderr)
+        self.assertRegex(r.stderr, r"check \(task \d+\): the JVM host is gone")
+        rows = summary(r.stdout)
+        self.assertGreater(rows["source"]["failed"], 0)  # what the JVM held when it went
+        self.assertEqual(rows["source"]["acked"] + rows["source"]["failed"],
+                         rows["source"]["emitted"])
+
+    def test_main_without_a_submission_fails(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$NoSubmit")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("main ran", r.stdout)
+        self.assertIn("returned without submitting a topology", r.stderr)
+
+    def test_main_that_throws_fails_with_its_exception(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$Throws")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("IllegalArgumentException: no topology today", r.stderr)
+
+    def test_unknown_main_class_and_missing_jar_are_named(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.Nope")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot run gust.tests.Nope", r.stderr)
+        r = gust_jar("--local", "/nonexistent/topology.jar", "Main")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("/nonexistent/topology.jar: no such jar", r.stderr)
+
+    def test_without_local_says_nimbus_is_not_available(self):
+        r = gust_jar(TESTS_JAR, "gust.tests.AckFailTopology")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--local", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,181 @@
+/* cmd_worker.c — `gust worker`: one worker of a cluster topology, started
+ * by `gust supervisor` (not by users).
+ *
+ * It reads the topology the supervisor fetched (stormdist folder:
+ * stormcode.ser, the StormTopology in Thrift binary; stormconf.ser, the
+ * topology conf as JSON; resources/, the multilang working directory),
+ * builds it and runs it with the runtime of `gust local` (topology_run.h),
+ * the whole topology in this one process whatever topology.workers asks
+ * (it says so in its log).  Checkpoints go to the stored conf's
+ * topology.gust.checkpoint.dir (Nimbus sets it), else to
+ * storm.local.dir/checkpoints/<topology-id>: a restarted worker resumes
+ * from the newest complete one.  The worker follows its topology's status
+ * in ZooKeeper (ACTIVE runs the spouts; INACTIVE, KILLED, REBALANCING
+ * deactivate them) and writes its heartbeat with its statistics
+ * (gust/supervisor.h, gust_worker_link).  SIGTERM (or Ctrl-C) stops it:
+ * the spouts deactivate, the drain ends with a final checkpoint, exit 0.
+ * Its stdout and stderr are the worker log the supervisor keeps.
+ */
+#define G_LOG_DOMAIN "gust-worker"
+
+#include "commands.h"
+#include "log_writer.h"
+#include "topology_run.h"
+
+#include <gust/runtime.h>
+#include <gust/storm_thrift.h>
+#include <gust/supervisor.h>
+
+/* The converter lands with the Thrift layer; until a build has it, a
+ * worker says so instead of failing to link. */
+#pragma weak gust_topology_from_thrift
+
+static void set_active(gboolean active, void *rt)
+{
+  gust_runtime_set_active(rt, active);
+}
+
+static json_t *stats(void *rt)
+{
+  return gust_runtime_stats_json(rt);
+}
+
+static void tick(void *data)
+{
+  gust_worker_link_tick(data);
+}
+
+static json_t *load_json_file(const char *path, GError **error)
+{
+  json_error_t why;
+  json_t *value = json_load_file(path, 0, &why);
+  if (!value)
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%d: %s", path, why.line, why.text);
+  else if (!json_is_object(value)) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: not a JSON object", path);
+    json_decref(value);
+    value = NULL;
+  }
+  return value;
+}
+
+/* The stored topology with its conf; the checkpoint folder set. */
+static gust_topology *load_topology(const char *stormdist, const char *topology_id,
+                                    json_t *daemon_conf, GError **error)
+{
+  g_autofree char *code_path = g_build_filename(stormdist, "stormcode.ser", NULL);
+  g_autofree char *conf_path = g_build_filename(stormdist, "stormconf.ser", NULL);
+  g_autofree char *resources = g_build_filename(stormdist, "resources", NULL);
+  g_autofree char *code = NULL;
+  gsize code_len = 0;
+  if (!g_file_get_contents(code_path, &code, &code_len, error)) return NULL;
+  json_t *conf = load_json_file(conf_path, error);
+  if (!conf) return NULL;
+  if (!json_is_string(json_object_get(conf, "topology.gust.checkpoint.dir"))) {
+    const char *local = json_string_value(json_object_get(daemon_conf, "storm.local.dir"));
+    g_autofree char *base = g_canonicalize_filename(local ? local : "storm-local", NULL);
+    g_autofree char *dir = g_build_filename(base, "checkpoints", topology_id, NULL);
+    json_object_set_new(conf, "topology.gust.checkpoint.dir", json_string(dir));
+  }
+  const char *name = json_string_value(json_object_get(conf, "topology.name"));
+  g_autofree char *conf_json = json_dumps(conf, JSON_COMPACT);
+  GustStormStormTopology *thrift =
+      gust_thrift_decode(GUST_STORM_TYPE_STORM_TOPOLOGY, code, code_len, code_len, error);
+  gust_topology *topology = NULL;
+  if (thrift && !gust_topology_from_thrift)
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOSYS,
+                "this build of gust cannot turn a StormTopology into a topology yet");
+  else if (!thrift)
+    g_prefix_error(error, "%s: ", code_path);
+  else
+    topology =
+        gust_topology_from_thrift(thrift, name ? name : topology_id, conf_json, resources, NULL,
+                                  error);
+  if (thrift) g_object_unref(thrift);
+  json_decref(conf);
+  return topology;
+}
+
+int gust_cmd_worker(int argc, char **argv)
+{
+  g_autofree char *stormdist = NULL, *topology_id = NULL, *supervisor_id = NULL,
+                  *daemon_conf_path = NULL;
+  int port = 0;
+  GOptionEntry entries[] = {
+      {"stormdist", 0, 0, G_OPTION_ARG_FILENAME, &stormdist, "the topology's files", "DIR"},
+      {"topology-id", 0, 0, G_OPTION_ARG_STRING, &topology_id, "the topology's id", "ID"},
+      {"port", 0, 0, G_OPTION_ARG_INT, &port, "the slot this worker runs in", "PORT"},
+      {"supervisor-id", 0, 0, G_OPTION_ARG_STRING, &supervisor_id, "the supervisor's id", "ID"},
+      {"daemon-conf", 0, 0, G_OPTION_ARG_FILENAME, &daemon_conf_path,
+       "the supervisor's daemon configuration (JSON)", "FILE"},
+      {NULL},
+  };
+  g_autoptr(GOptionContext) ctx =
+      g_option_context_new("- run a cluster topology's worker (started by gust supervisor)");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  GError *error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1 || !stormdist ||
+      !topology_id || !supervisor_id || !daemon_conf_path || port < 1 || port > 65535) {
+    gust_log_error("%s", error ? error->message
+                               : "--stormdist, --topology-id, --port (1 to 65535), "
+                                 "--supervisor-id and --daemon-conf are needed");
+    g_clear_error(&error);
+    return 2;
+  }
+  gust_stop_signals_install();
+  json_t *daemon_conf = load_json_file(daemon_conf_path, &error);
+  gust_topology *topology =
+      daemon_conf ? load_topology(stormdist, topology_id, daemon_conf, &error) : NULL;
+  if (!topology) {
+    gust_log_error("worker of %s cannot start: %s", topology_id, error->message);
+    g_error_free(error);
+    json_decref(daemon_conf);
+    return 1;
+  }
+  json_t *conf = gust_topology_conf(topology);
+  json_t *workers = json_object_get(conf, "topology.workers");
+  g_message("worker of topology %s ('%s') on port %d, supervisor %s: runs the whole topology in "
+            "ONE worker (topology.workers asks for %" JSON_INTEGER_FORMAT
+            "; workers that exchange tuples over the network are not there yet)",
+            topology_id, gust_topology_name(topology), port, supervisor_id,
+            json_is_integer(workers) ? json_integer_value(workers) : 1);
+  g_message("checkpoints in %s",
+            json_string_value(json_object_get(conf, "topology.gust.checkpoint.dir")));
+  g_autofree char *native_path = gust_native_search_path();
+  gust_runtime_options rt_opts = {
+      .native_path = native_path,
+      .worker_host = json_string_value(json_object_get(daemon_conf, "storm.local.hostname")),
+      .worker_port = port};
+  gust_runtime *rt = gust_runtime_new(topology, &rt_opts, &error);
+  gust_worker_link_options link_opts = {.topology_id = topology_id,
+                                        .supervisor_id = supervisor_id,
+                                        .port = port,
+                                        .set_active = set_active,
+                                        .stats = stats,
+                                        .data = rt};
+  gust_worker_link *link = rt ? gust_worker_link_new(daemon_conf, &link_opts, &error) : NULL;
+  if (!link) {
+    gust_log_error("worker of %s cannot start: %s", topology_id, error->message);
+    g_error_free(error);
+    gust_runtime_free(rt);
+    gust_topology_free(topology);
+    json_decref(daemon_conf);
+    return 1;
+  }
+  gust_worker_link_tick(link); /* an INACTIVE topology's spouts open deactivated */
+  gust_runtime_start(rt);
+  g_message("topology %s running%s", topology_id,
+            gust_runtime_is_active(rt) ? "" : " with its spouts deactivated");
+  int status = gust_run_until_stop(rt, 0, tick, link);
+  if (status == 0) {
+    g_message("stopping: deactivating the spouts%s",
+              gust_stop_requests() ? " (stop requested)" : "");
+    status = gust_drain(rt);
+  }
+  g_message("worker of %s stopped%s", topology_id, status ? " with an error" : "");
+  gust_worker_link_free(link);
+  gust_runtime_free(rt);
+  gust_topology_free(topology);
+  json_decref(daemon_conf);
+  return status;
+}
