@@ -221,7 +221,7 @@ gboolean gust_thrift_message_parse(const void *data, gsize len, gboolean framed,
   } else {
     if (!take_name(&c, first, &method) || c.pos >= c.len) {
       g_free(method);
-      return malformed(error, "the method name or the message type is cut short");
+      return malformed(error, "the method name is cut short, or the message type after it");
     }
     type = c.data[c.pos++];
   }
