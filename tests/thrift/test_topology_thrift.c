@@ -52,9 +52,6 @@ static json_t *impl_json(const gust_impl *impl)
   case GUST_IMPL_NATIVE:
     json_object_set_new(j, "library", json_string(impl->native.library));
     break;
-  case GUST_IMPL_JVM:
-    json_object_set_new(j, "class", json_string(impl->jvm.class_name));
-    break;
   }
   return j;
 }
