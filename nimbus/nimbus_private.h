@@ -110,6 +110,8 @@ void gust_nimbus_cluster_forget(gust_nimbus *nimbus, const char *id);
 void gust_nimbus_schedule_soon(gust_nimbus *nimbus);
 /* "host:port" of the leader (new string), NULL if none is elected. */
 char *gust_nimbus_leader_address(gust_nimbus *nimbus);
+/* Appends a SupervisorSummary per live supervisor node (getClusterInfo). */
+void gust_nimbus_add_supervisor_summaries(gust_nimbus *nimbus, GPtrArray *summaries);
 
 /* ---- topology_store.c ---- */
 gboolean gust_nimbus_store_open(gust_nimbus *nimbus, GError **error);
