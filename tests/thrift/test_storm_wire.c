@@ -1,5 +1,5 @@
 /* The IDL against Storm's wire: every frame the real Storm 2.6.0 CLI,
- * Python client and Nimbus exchanged (../shared/fixtures/storm-2.6.0, path
+ * Python client and Nimbus exchanged (tests/fixtures/storm-2.6.0, path
  * compiled in as GUST_STORM_FIXTURES) is decoded with the generated
  * <method>_args / <method>_result struct and encoded again; the bytes must
  * be Storm's.  Two differences are allowed, and counted: the order of map

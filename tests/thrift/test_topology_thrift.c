@@ -7,7 +7,7 @@
  * implementations, definitions, streams, inputs and groupings, beans.
  *
  * Refusals: what the real `storm jar` sends (Java-serialized components,
- * in ../shared/fixtures/storm-2.6.0), unknown classes and groupings, and
+ * in tests/fixtures/storm-2.6.0), unknown classes and groupings, and
  * each broken rule, with messages naming the component.
  */
 #include <gust/flux.h>
