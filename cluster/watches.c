@@ -78,7 +78,16 @@ void gust_cluster_unwatch(gust_cluster *c, guint id)
   /* Wait for a call in progress on the event thread (unless this is it). */
   pthread_mutex_lock(&c->dispatch_lock);
   pthread_mutex_unlock(&c->dispatch_lock);
-  if (watch) watch_free(watch);
+  if (!watch) return;
+  /* The client would keep its registrations until the node next changes;
+   * removed locally (no server round trip needed to stop calls: a firing
+   * for a removed id is dropped anyway). */
+  char *full = cluster_full_path(c, watch->path);
+  zhandle_t *zh = cluster_handle_acquire(c);
+  zoo_remove_watches(zh, full, ZWATCHTYPE_ANY, node_watcher, GUINT_TO_POINTER(id), 1);
+  cluster_handle_release(c);
+  g_free(full);
+  watch_free(watch);
 }
 
 /* Event thread: the watch's path and function as they are now, or FALSE if

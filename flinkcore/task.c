@@ -8,7 +8,8 @@
  *      say, would wait for whatever the sources do);
  *   2. if parked on a full output, try to send; still full: stay parked;
  *   3. deliver mailbox messages (timers, user messages, drain);
- *   4. sources: call produce() up to the source budget; operators: process
+ *   4. sources: call produce() up to the source budget (and for at most
+ *      SOURCE_TURN_NS while produce() asks for more); operators: process
  *      input batches (round-robin over the input channels) up to a budget;
  *      stop early as soon as an emit overran a full channel, or the
  *      operator held its input (fc_task_hold_input);
@@ -667,10 +668,13 @@ static bool deliver_mail(fc_task *t)
   return ok;
 }
 
+#define SOURCE_TURN_NS (G_GINT64_CONSTANT(20) * 1000000)
+
 static bool run_source(fc_task *t, bool *more)
 {
   const fc_operator *op = &t->v->op;
   int budget = t->job->opts.source_budget;
+  int64_t start = fc_now_ns();
   for (int i = 0; i < budget && !t->blocked; i++) {
     GError *error = NULL;
     fc_produce_result r = op->produce(t, t->state, &error);
@@ -678,6 +682,13 @@ static bool run_source(fc_task *t, bool *more)
     fc_sched_poll_owed_wake();
     switch (r) {
     case FC_PRODUCE_MORE:
+      /* a source that takes its time per call (a spout sleeping in
+       * nextTuple) ends its turn after SOURCE_TURN_NS, so its mailbox
+       * (acks, deactivation) is not kept waiting for the whole budget */
+      if (fc_now_ns() - start > SOURCE_TURN_NS) {
+        *more = true;
+        return true;
+      }
       continue;
     case FC_PRODUCE_IDLE:
       if (!t->idle_wake_pending) {

@@ -62,7 +62,7 @@ GUST_NIMBUS_HANDLER(gust_nimbus_get_cluster_info)
     g_ptr_array_add(cluster->topologies, gust_nimbus_topology_summary(nimbus, l->data));
   g_list_free(topologies);
   g_mutex_unlock(&nimbus->lock);
-  gust_stats_add_supervisors(nimbus, cluster->supervisors); /* stats_source.c */
+  gust_nimbus_add_supervisor_summaries(nimbus, cluster->supervisors);
   g_object_set(result, "success", cluster, NULL);
   g_object_unref(cluster);
   return TRUE;

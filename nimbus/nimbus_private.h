@@ -110,6 +110,8 @@ void gust_nimbus_cluster_forget(gust_nimbus *nimbus, const char *id);
 void gust_nimbus_schedule_soon(gust_nimbus *nimbus);
 /* "host:port" of the leader (new string), NULL if none is elected. */
 char *gust_nimbus_leader_address(gust_nimbus *nimbus);
+/* Appends a SupervisorSummary per live supervisor node (getClusterInfo). */
+void gust_nimbus_add_supervisor_summaries(gust_nimbus *nimbus, GPtrArray *summaries);
 
 /* ---- topology_store.c ---- */
 gboolean gust_nimbus_store_open(gust_nimbus *nimbus, GError **error);
@@ -139,11 +141,6 @@ void gust_nimbus_upload_forget(gust_nimbus *nimbus, const char *location);
 void gust_nimbus_uploads_connection_closed(gust_nimbus *nimbus, guint64 conn_id);
 /* Drops expired sessions.  Takes the lock. */
 void gust_nimbus_uploads_expire(gust_nimbus *nimbus);
-
-/* ---- stats_source.c ---- */
-/* Appends a SupervisorSummary per /supervisors record to out
- * (getClusterInfo); none without ZooKeeper. */
-void gust_stats_add_supervisors(gust_nimbus *nimbus, GPtrArray *out);
 
 /* Handlers (one per served method), in the file of their subject. */
 #define GUST_NIMBUS_HANDLER(fn)                                                                    \

@@ -26,6 +26,7 @@
 #define G_LOG_DOMAIN "gust-nimbus"
 
 #include "nimbus_private.h"
+#include "stats_view.h"
 
 #include <string.h>
 
@@ -389,4 +390,22 @@ char *gust_nimbus_leader_address(gust_nimbus *nimbus)
 {
   if (!nimbus->cluster) return g_strdup_printf("%s:%u", nimbus->host, nimbus->port);
   return gust_cluster_leader(nimbus->cluster, NULL);
+}
+
+/* The supervisors for getClusterInfo, from /supervisors.  Handler thread. */
+void gust_nimbus_add_supervisor_summaries(gust_nimbus *nimbus, GPtrArray *summaries)
+{
+  if (!nimbus->cluster) return;
+  GPtrArray *children = gust_cluster_children(nimbus->cluster, "/supervisors", NULL);
+  gint64 now = now_secs();
+  for (guint i = 0; children && i < children->len; i++) {
+    json_t *node = supervisor_node(nimbus, children->pdata[i]);
+    if (!node) continue;
+    if (!json_is_string(json_object_get(node, "id")))
+      json_object_set_new(node, "id", json_string(children->pdata[i]));
+    GustStormSupervisorSummary *s = gust_stats_supervisor_summary(node, now); /* stats_pages.c */
+    g_ptr_array_add(summaries, s);
+    json_decref(node);
+  }
+  if (children) g_ptr_array_unref(children);
 }

@@ -126,13 +126,3 @@ json_t *gust_stats_supervisors(gust_nimbus *nimbus)
 {
   return read_children(nimbus->cluster, "/supervisors");
 }
-
-void gust_stats_add_supervisors(gust_nimbus *nimbus, GPtrArray *out)
-{
-  json_t *supervisors = gust_stats_supervisors(nimbus);
-  int64_t now = g_get_real_time() / G_USEC_PER_SEC;
-  size_t i;
-  json_t *s;
-  json_array_foreach(supervisors, i, s) g_ptr_array_add(out, gust_stats_supervisor_summary(s, now));
-  json_decref(supervisors);
-}

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static gboolean parse_stat(const char *path, const char *text, pid_t *pgrp, double *cpu_secs,
-                           GError **error)
+static gboolean parse_stat(const char *path, const char *text, pid_t *ppid, pid_t *pgrp,
+                           double *cpu_secs, GError **error)
 {
   const char *close = strrchr(text, ')');
   /* after ")": state(3) ppid(4) pgrp(5) session(6) tty(7) tpgid(8) flags(9)
@@ -29,6 +29,8 @@ static gboolean parse_stat(const char *path, const char *text, pid_t *pgrp, doub
   if (g_strv_length(fields) < 14) goto bad;
   char *end;
   errno = 0;
+  long long parent = strtoll(fields[1], &end, 10);
+  if (errno || *end) goto bad;
   long long group = strtoll(fields[2], &end, 10);
   if (errno || *end) goto bad;
   unsigned long long utime = strtoull(fields[11], &end, 10);
@@ -36,6 +38,7 @@ static gboolean parse_stat(const char *path, const char *text, pid_t *pgrp, doub
   unsigned long long stime = strtoull(fields[12], &end, 10);
   if (errno || *end) goto bad;
   long ticks = sysconf(_SC_CLK_TCK);
+  *ppid = (pid_t)parent;
   *pgrp = (pid_t)group;
   *cpu_secs = (double)(utime + stime) / (ticks > 0 ? ticks : 100);
   return TRUE;
@@ -64,7 +67,8 @@ static gboolean parse_rss(const char *path, const char *text, guint64 *rss_bytes
   return TRUE;
 }
 
-gboolean gust_proc_usage_of(pid_t pid, gust_proc_usage *usage, pid_t *pgrp, GError **error)
+gboolean gust_proc_usage_of(pid_t pid, gust_proc_usage *usage, pid_t *ppid, pid_t *pgrp,
+                            GError **error)
 {
   g_autofree char *stat_path = g_strdup_printf("/proc/%d/stat", (int)pid);
   g_autofree char *status_path = g_strdup_printf("/proc/%d/status", (int)pid);
@@ -72,40 +76,64 @@ gboolean gust_proc_usage_of(pid_t pid, gust_proc_usage *usage, pid_t *pgrp, GErr
   if (!g_file_get_contents(stat_path, &stat, NULL, error) ||
       !g_file_get_contents(status_path, &status, NULL, error))
     return FALSE;
-  pid_t group;
+  pid_t parent, group;
   double cpu;
   guint64 rss;
-  if (!parse_stat(stat_path, stat, &group, &cpu, error) ||
+  if (!parse_stat(stat_path, stat, &parent, &group, &cpu, error) ||
       !parse_rss(status_path, status, &rss, error))
     return FALSE;
   usage->cpu_secs = cpu;
   usage->rss_bytes = rss;
   usage->processes = 1;
+  if (ppid) *ppid = parent;
   if (pgrp) *pgrp = group;
   return TRUE;
 }
 
-gboolean gust_proc_group_usage(pid_t pgid, gust_proc_usage *usage, GError **error)
+typedef struct {
+  pid_t pid, ppid, pgrp;
+  gust_proc_usage usage;
+} proc_row;
+
+gboolean gust_proc_tree_usage(pid_t root, gust_proc_usage *usage, GError **error)
 {
   *usage = (gust_proc_usage){0};
   GDir *proc = g_dir_open("/proc", 0, error);
   if (!proc) return FALSE;
+  GArray *rows = g_array_new(FALSE, FALSE, sizeof(proc_row));
   const char *name;
   while ((name = g_dir_read_name(proc))) {
     char *end;
     long pid = strtol(name, &end, 10);
     if (*end || pid <= 0) continue;
-    gust_proc_usage one;
-    pid_t group;
+    proc_row row = {.pid = (pid_t)pid};
     /* a process may end between the listing and the read: skip it */
-    if (!gust_proc_usage_of((pid_t)pid, &one, &group, NULL) || group != pgid) continue;
-    usage->cpu_secs += one.cpu_secs;
-    usage->rss_bytes += one.rss_bytes;
-    usage->processes++;
+    if (gust_proc_usage_of(row.pid, &row.usage, &row.ppid, &row.pgrp, NULL))
+      g_array_append_val(rows, row);
   }
   g_dir_close(proc);
+  /* the root's group, then every descendant (multilang subprocesses lead
+   * groups of their own), until no row joins */
+  GHashTable *in = g_hash_table_new(NULL, NULL);
+  for (gboolean grew = TRUE; grew;) {
+    grew = FALSE;
+    for (guint i = 0; i < rows->len; i++) {
+      proc_row *r = &g_array_index(rows, proc_row, i);
+      if (g_hash_table_contains(in, GINT_TO_POINTER(r->pid))) continue;
+      if (r->pgrp == root || r->pid == root ||
+          g_hash_table_contains(in, GINT_TO_POINTER(r->ppid))) {
+        g_hash_table_add(in, GINT_TO_POINTER(r->pid));
+        usage->cpu_secs += r->usage.cpu_secs;
+        usage->rss_bytes += r->usage.rss_bytes;
+        usage->processes++;
+        grew = TRUE;
+      }
+    }
+  }
+  g_hash_table_unref(in);
+  g_array_unref(rows);
   if (usage->processes) return TRUE;
   g_set_error(error, GUST_SUPERVISOR_ERROR, GUST_SUPERVISOR_ERROR_PROC,
-              "no process of process group %d in /proc", (int)pgid);
+              "no process of process group %d in /proc", (int)root);
   return FALSE;
 }

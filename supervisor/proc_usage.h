@@ -11,14 +11,17 @@ typedef struct {
   guint processes;   /* how many processes were counted */
 } gust_proc_usage;
 
-/* Sums the usage of every live process of process group pgid (a worker and
- * its multilang subprocesses), read from /proc/<pid>/stat (utime, stime,
- * pgrp) and /proc/<pid>/status (VmRSS).  FALSE with an error naming the
- * group when no process of it is found. */
-gboolean gust_proc_group_usage(pid_t pgid, gust_proc_usage *usage, GError **error);
+/* Sums the usage of a worker: every live process of process group root
+ * (the worker leads it) and all their descendants (its multilang
+ * subprocesses lead groups of their own), read from /proc/<pid>/stat
+ * (ppid, pgrp, utime, stime) and /proc/<pid>/status (VmRSS).  FALSE with
+ * an error naming the group when no such process is found. */
+gboolean gust_proc_tree_usage(pid_t root, gust_proc_usage *usage, GError **error);
 
-/* One process: /proc/<pid>/stat and /proc/<pid>/status.  FALSE with an
- * error naming the file when it cannot be read or parsed. */
-gboolean gust_proc_usage_of(pid_t pid, gust_proc_usage *usage, pid_t *pgrp, GError **error);
+/* One process: /proc/<pid>/stat and /proc/<pid>/status; ppid and pgrp may
+ * be NULL.  FALSE with an error naming the file when it cannot be read or
+ * parsed. */
+gboolean gust_proc_usage_of(pid_t pid, gust_proc_usage *usage, pid_t *ppid, pid_t *pgrp,
+                            GError **error);
 
 #endif

@@ -129,7 +129,7 @@ static json_t *heartbeat_json(gust_supervisor *s)
     gust_proc_usage usage = {0};
     if (slot->pid > 0) {
       GError *error = NULL;
-      if (!gust_proc_group_usage(slot->pid, &usage, &error)) {
+      if (!gust_proc_tree_usage(slot->pid, &usage, &error)) {
         g_debug("slot %d: %s", slot->port, error->message);
         g_error_free(error);
       }

@@ -108,6 +108,16 @@ static gboolean read_all(jvm_conn *c, uint8_t *p, size_t len, int64_t deadline_u
   return TRUE;
 }
 
+/* A call that failed leaves the stream in an unknown place (a frame half
+ * written or half read): the connection is closed, so later calls (the
+ * task's close) fail at once instead of waiting again. */
+static gboolean call_failed(jvm_conn *c)
+{
+  close(c->fd);
+  c->fd = -1;
+  return FALSE;
+}
+
 gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error)
 {
   if (c->fd < 0) return gone(c, "closed before", 0, error);
@@ -117,19 +127,19 @@ gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error)
   uint32_t len;
   if (!write_all(c, c->out->str, c->out->len, deadline, error) ||
       !read_all(c, head, 4, deadline, error))
-    return FALSE;
+    return call_failed(c);
   memcpy(&len, head, 4);
   len = GUINT32_FROM_LE(len);
   if (len > (1u << 30)) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
                 "%s: the JVM host sent a frame of %u bytes", c->label, len);
-    return FALSE;
+    return call_failed(c);
   }
   if (len > c->in_cap) {
     c->in_cap = MAX(len, 2 * c->in_cap);
     c->in = g_realloc(c->in, c->in_cap);
   }
-  if (!read_all(c, c->in, len, deadline, error)) return FALSE;
+  if (!read_all(c, c->in, len, deadline, error)) return call_failed(c);
   c->in_len = len;
   *answer = (jr){.p = c->in, .end = c->in + len};
   return TRUE;

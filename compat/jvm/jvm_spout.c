@@ -8,7 +8,8 @@
  * queue their record: no call crosses to the JVM on its own), then NEXT
  * with how many nextTuple() calls the JVM may make in a row — while each
  * emits, up to the room left under topology.max.spout.pending (at most
- * NEXT_BURST).  The answer's emits are applied in this call.  A reliable
+ * NEXT_BURST, and for at most 1 ms: a spout that sleeps in nextTuple is
+ * called once).  The answer's emits are applied in this call.  A reliable
  * emit's message id stays in the JVM; gust carries the key the JVM gave
  * it (an i64), and an ack or fail hands the key back.  close() sends what
  * is queued and CLOSE; what the spout emits then is dropped.  A JVM that
@@ -140,7 +141,7 @@ static void jvm_spout_close(void *state)
   h->closing = true;
   begin_frame(h);
   jw_u8(h->conn.out, JW_CLOSE);
-  if (!call(h, &error)) {
+  if (h->conn.fd >= 0 && !call(h, &error)) {
     g_warning("spout %s: close: %s", h->comp->id, error->message);
     g_error_free(error);
   }

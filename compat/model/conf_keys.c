@@ -118,6 +118,25 @@ static const gust_conf_key conf_keys[] = {
      .default_value = "1024",
      .meaning = "a component with more tasks (or more acker executors) is refused at "
                 "validation: every task pair of a subscription gets its own channel"},
+    {.key = "ui.host",
+     .type = GUST_CONF_STRING,
+     .default_value = "127.0.0.1",
+     .meaning = "the address the UI server (gust local --ui-port) listens on; Storm's default is "
+                "0.0.0.0, gust's stays on this machine unless told"},
+    {.key = "ui.port",
+     .type = GUST_CONF_INT,
+     .min = 0,
+     .max = 65535,
+     .default_value = "8080",
+     .meaning = "the UI server's port (Storm UI's); gust local serves its UI only when given "
+                "--ui-port N, which overrides it (0 picks a free port)"},
+    {.key = "ui.gust.sample.ms",
+     .type = GUST_CONF_INT,
+     .min = 100,
+     .max = 3600000,
+     .default_value = "1000",
+     .meaning = "how often the UI server samples the topology; the API, /metrics and the charts "
+                "are as fresh as the last sample"},
 };
 
 const gust_conf_key *gust_conf_keys(gsize *n_keys)

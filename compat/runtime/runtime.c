@@ -352,6 +352,7 @@ gboolean rt_make_job(gust_runtime *rt, GError **error)
     c->storm_task_ids = g_new(int, c->n_tasks);
     for (int t = 0; t < c->n_tasks; t++) {
       c->storm_task_ids[t] = rt_storm_task(rt, c->first_task + t);
+      g_assert(c->storm_task_ids[t] == c->first_storm_task + t); /* stats.c relies on it */
       rt->comp_of_task[c->first_task + t] = c;
     }
   }

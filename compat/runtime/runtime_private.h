@@ -109,6 +109,8 @@ struct rt_component {
   uint32_t *slot_stream;
   bool *slot_is_output, *slot_is_input;
   int n_slots;
+  int first_storm_task; /* task 0's Storm task id, fixed at setup: the statistics read it
+                           while a restart rebuilds storm_task_ids */
   rt_counter **task_counters;
   _Atomic uint64_t errors; /* any thread may report one: a shared counter */
   rt_error_log error_log;

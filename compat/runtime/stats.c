@@ -100,8 +100,11 @@ void rt_stats_setup(gust_runtime *rt)
   rt->n_counters = total;
   rt->counters = g_aligned_alloc0(MAX(total, 1), sizeof(rt_counter), 64);
   size_t at = 0;
+  int storm_task = 1; /* user components' tasks come first, in id order, from 1 */
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
+    c->first_storm_task = storm_task;
+    storm_task += c->n_tasks;
     c->task_counters = g_new(rt_counter *, c->n_tasks);
     for (int t = 0; t < c->n_tasks; t++, at += task_block_size(c))
       c->task_counters[t] = &rt->counters[at];
@@ -206,7 +209,7 @@ static void fill_executor(gust_runtime *rt, rt_component *c, int t, const uint64
 {
   e->component = c->id;
   e->is_spout = c->is_spout;
-  e->task = c->storm_task_ids ? c->storm_task_ids[t] : rt_storm_task(rt, c->first_task + t);
+  e->task = c->first_storm_task + t;
   GArray *rows = g_array_new(FALSE, TRUE, sizeof(gust_stream_stats));
   size_t block = (size_t)(c->task_counters[t] - rt->counters);
   for (int slot = 0; slot < c->n_slots; slot++) {

@@ -13,7 +13,8 @@
  *                        (properties, config methods and {ref}s do not fit
  *                        a JavaObject); the topology's beans travel in the
  *                        conf under GUST_THRIFT_CONF_FLUX_BEANS;
- *   NATIVE            -> refused: the shared object is on this machine only.
+ *   NATIVE            -> refused: the shared object is on this machine only;
+ *   JVM               -> refused: the object lives in this machine's JVM host.
  * Groupings map one to one; PARTIAL_KEY becomes custom_object
  * PartialKeyGrouping with the field names as string arguments.
  * Runs on the caller's thread; the topology is only read.
@@ -117,6 +118,13 @@ static gboolean fill_component_object(const gust_component *component,
                 id,
                 impl ? "a native C component (its shared object exists on this machine only)"
                      : "without an implementation");
+    return FALSE;
+  }
+  if (impl->kind == GUST_IMPL_JVM) {
+    g_set_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_NOT_SENDABLE,
+                "component '%s' is a Java component (%s) run by gust's JVM host; only multilang "
+                "(shell) components and the Java classes gust implements can be submitted this way",
+                id, impl->jvm.class_name ? impl->jvm.class_name : "unknown class");
     return FALSE;
   }
   if (fits_shell(impl)) {

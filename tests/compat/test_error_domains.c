@@ -12,6 +12,7 @@
 #include <gust/kafka.h>
 #include <gust/runtime.h>
 #include <gust/topology.h>
+#include <gust/ui.h>
 
 #include <glib.h>
 
@@ -24,6 +25,7 @@ static void test_each_error_domain_has_its_hyphenated_name(void)
   g_assert_cmpstr(g_quark_to_string(GUST_FLUX_ERROR), ==, "gust-flux-error-quark");
   g_assert_cmpstr(g_quark_to_string(GUST_RUNTIME_ERROR), ==, "gust-runtime-error-quark");
   g_assert_cmpstr(g_quark_to_string(GUST_KAFKA_ERROR), ==, "gust-kafka-error-quark");
+  g_assert_cmpstr(g_quark_to_string(GUST_UI_ERROR), ==, "gust-ui-error-quark");
 }
 
 int main(int argc, char **argv)

@@ -46,9 +46,9 @@ static const gust_component_def split_def = {.abi = GUST_NATIVE_ABI,
 static struct {
   pthread_mutex_t lock;
   int64_t limit, emitted, next_calls, next_calls_at_deactivate, acked, failed;
-  int activations, deactivations, opens;
-  gboolean release; /* the gate acks (even) or fails (odd) what it holds */
-  GPtrArray *held;  /* gust_tuple copies, gate task's */
+  int64_t activations, deactivations, opens;
+  int64_t release; /* nonzero: the gate acks (even) or fails (odd) what it holds */
+  GPtrArray *held; /* gust_tuple copies, gate task's */
 } pause;
 
 static int64_t pause_get(int64_t *field)
@@ -136,7 +136,7 @@ static gboolean gate_execute(void *state, const gust_tuple *input, gust_collecto
     g_ptr_array_add(pause.held, gust_tuple_copy(input));
     return TRUE;
   }
-  if (!pause_get((int64_t *)&pause.release)) return TRUE;
+  if (!pause_get(&pause.release)) return TRUE;
   for (guint i = 0; i < pause.held->len; i++) {
     gust_tuple *t = g_ptr_array_index(pause.held, i);
     if (gust_tuple_get(t, 0)->u.i % 2)
@@ -151,8 +151,27 @@ static gboolean gate_execute(void *state, const gust_tuple *input, gust_collecto
 static const gust_component_def gate_def = {
     .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_BOLT, .execute = gate_execute};
 
+/* ---- crash_once: fails its task on the first tuple of the process ---- */
+
+static gint crashed;
+
+static gboolean crash_once_execute(void *state, const gust_tuple *input, gust_collector *out,
+                                   GError **error)
+{
+  if (g_atomic_int_compare_and_exchange(&crashed, 0, 1)) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_FAILED, "crash_once crashes");
+    return FALSE;
+  }
+  gust_ack(out, input);
+  return TRUE;
+}
+
+static const gust_component_def crash_once_def = {
+    .abi = GUST_NATIVE_ABI, .kind = GUST_DEF_BOLT, .execute = crash_once_execute};
+
 static const gust_component_def *lookup(const char *library, const char *symbol, void *data)
 {
+  if (!strcmp(symbol, "crash_once")) return &crash_once_def;
   if (!strcmp(symbol, "split")) return &split_def;
   if (!strcmp(symbol, "pausable")) return &pausable_def;
   if (!strcmp(symbol, "gate")) return &gate_def;
@@ -424,8 +443,8 @@ static gboolean pause_at_least(gpointer data)
   int64_t *want = data; /* {field index, value} */
   int64_t got = want[0] == 0   ? pause_get(&pause.emitted)
                 : want[0] == 1 ? pause_get(&pause.acked) + pause_get(&pause.failed)
-                : want[0] == 2 ? pause_get((int64_t *)&pause.deactivations)
-                               : pause_get((int64_t *)&pause.activations);
+                : want[0] == 2 ? pause_get(&pause.deactivations)
+                               : pause_get(&pause.activations);
   return got >= want[1];
 }
 
@@ -474,7 +493,7 @@ static void test_set_active_pauses_next_tuple_and_keeps_acking(void)
 
 static gboolean opened(gpointer data)
 {
-  return pause_get((int64_t *)&pause.opens) > 0;
+  return pause_get(&pause.opens) > 0;
 }
 
 static void test_inactive_before_start_opens_spouts_deactivated(void)
@@ -488,15 +507,68 @@ static void test_inactive_before_start_opens_spouts_deactivated(void)
   g_assert_true(wait_until(opened, NULL));
   g_usleep(200000); /* a deactivated spout stays quiet however long this is */
   g_assert_cmpint(pause_get(&pause.next_calls), ==, 0);
-  g_assert_cmpint(pause_get((int64_t *)&pause.activations), ==, 0);
+  g_assert_cmpint(pause_get(&pause.activations), ==, 0);
   gust_runtime_set_active(rt, TRUE);
   wait_for(1, 5);
-  g_assert_cmpint(pause_get((int64_t *)&pause.activations), ==, 1);
+  g_assert_cmpint(pause_get(&pause.activations), ==, 1);
   GError *error = NULL;
   g_assert_true(gust_runtime_stop(rt, 120000, &error));
   g_assert_no_error(error);
   gust_runtime_free(rt);
   pause_free(t);
+}
+
+/* ---- snapshots while the job restarts ---- */
+
+typedef struct {
+  gust_runtime *rt;
+  gint stop;
+  guint64 taken;
+} poller;
+
+static gpointer poll_stats(gpointer data)
+{
+  poller *p = data;
+  while (!g_atomic_int_get(&p->stop)) {
+    gust_runtime_stats *s = gust_runtime_stats_take(p->rt);
+    json_t *j = gust_runtime_stats_to_json(s);
+    json_decref(j);
+    gust_runtime_stats_free(s);
+    p->taken++;
+  }
+  return NULL;
+}
+
+static void test_snapshots_while_the_job_restarts(void)
+{
+  seen_clear();
+  seen_reset();
+  g_atomic_int_set(&crashed, 0);
+  gust_topology *t = gust_topology_new("restarting");
+  gust_topology_set_conf_value(t, "topology.gust.reliability", json_string("acker"));
+  gust_topology_set_conf_value(t, "topology.gust.restart.delay.ms", json_integer(50));
+  test_add_component(t, "numbers", "numbers", 1, TRUE);
+  test_subscribe(test_add_component(t, "crash", "crash_once", 2, FALSE), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  gust_runtime *rt = start(t);
+  poller p = {.rt = rt};
+  gust_runtime_start(rt);
+  GThread *thread = g_thread_new("stats-poller", poll_stats, &p);
+  g_assert_true(wait_until(settled_at_least, GSIZE_TO_POINTER(100))); /* after the restart */
+  GError *error = NULL;
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
+  g_assert_no_error(error);
+  g_atomic_int_set(&p.stop, 1);
+  g_thread_join(thread);
+  g_assert_cmpuint(p.taken, >, 0);
+  g_assert_cmpint(g_atomic_int_get(&crashed), ==, 1);
+  /* counters outlive the failed job: the replayed emits add to the first ones */
+  gust_runtime_stats *s = gust_runtime_stats_take(rt);
+  sums numbers = sum_rows(s, "numbers", FALSE, NULL, "default", GUST_WINDOW_ALL_TIME);
+  g_assert_cmpuint(numbers.emitted, >=, 100);
+  gust_runtime_stats_free(s);
+  gust_runtime_free(rt);
+  gust_topology_free(t);
 }
 
 int main(int argc, char **argv)
@@ -516,6 +588,8 @@ int main(int argc, char **argv)
                   test_set_active_pauses_next_tuple_and_keeps_acking);
   g_test_add_func("/runtime_stats/inactive_before_start_opens_spouts_deactivated",
                   test_inactive_before_start_opens_spouts_deactivated);
+  g_test_add_func("/runtime_stats/snapshots_while_the_job_restarts",
+                  test_snapshots_while_the_job_restarts);
   int status = g_test_run();
   seen_clear();
   return status;

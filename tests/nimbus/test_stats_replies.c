@@ -6,7 +6,7 @@
  * TopologyInfo, TopologyPageInfo, ComponentPageInfo (a bolt and a spout)
  * and SupervisorPageInfo, written as the reply of their method, and walked
  * field by field: every (field-id path, Thrift type) the real Storm 2.6.0
- * Nimbus sent in the recorded reply (../shared/fixtures/storm-2.6.0,
+ * Nimbus sent in the recorded reply (tests/fixtures/storm-2.6.0,
  * f-stats-python and f-monitor) must be in ours.  Values differ and are
  * not compared here; the sums are checked on the known numbers below.
  */

@@ -79,7 +79,7 @@ static void test_heartbeats_and_supervisors_are_read_from_zookeeper(void)
   g_assert_false(gust_stats_load(n, "other-1-1", NULL, &l));
 
   GPtrArray *supervisors = g_ptr_array_new_with_free_func(g_object_unref);
-  gust_stats_add_supervisors(n, supervisors);
+  gust_nimbus_add_supervisor_summaries(n, supervisors);
   g_assert_cmpuint(supervisors->len, ==, 1);
   g_assert_cmpstr(((GustStormSupervisorSummary *)g_ptr_array_index(supervisors, 0))->supervisor_id,
                   ==, "sup-1");

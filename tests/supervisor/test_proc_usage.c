@@ -13,10 +13,12 @@ static void lead_group(gpointer unused)
   setpgid(0, 0);
 }
 
-/* A shell that burns CPU in a child of its own, in a new process group. */
-static GPid spawn_busy_group(void)
+/* A shell that burns CPU in a child of its own, in a new process group,
+ * with a descendant in a session (and group) of its own, as a worker's
+ * multilang subprocesses are. */
+static GPid spawn_busy_group(const char *script)
 {
-  char *argv[] = {"/bin/sh", "-c", "(while :; do :; done) & while :; do :; done", NULL};
+  char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
   GPid pid;
   GError *error = NULL;
   g_assert_true(
@@ -25,23 +27,24 @@ static GPid spawn_busy_group(void)
   return pid;
 }
 
-static void test_group_usage_counts_every_process_of_the_group(void)
+static void test_tree_usage_counts_the_group_and_every_descendant(void)
 {
-  GPid pid = spawn_busy_group();
+  GPid pid = spawn_busy_group(
+      "(while :; do :; done) & setsid sleep 30 </dev/null >/dev/null 2>&1 & while :; do :; done");
   gust_proc_usage usage = {0};
   GError *error = NULL;
   /* the group has its second process and used CPU time within a bound */
   for (int i = 0; i < 600; i++) {
-    g_assert_true(gust_proc_group_usage(pid, &usage, &error));
-    if (usage.processes == 2 && usage.cpu_secs > 0.05) break;
+    g_assert_true(gust_proc_tree_usage(pid, &usage, &error));
+    if (usage.processes == 3 && usage.cpu_secs > 0.05) break;
     g_usleep(50 * 1000);
   }
-  g_assert_cmpuint(usage.processes, ==, 2);
+  g_assert_cmpuint(usage.processes, ==, 3);
   g_assert_cmpfloat(usage.cpu_secs, >, 0.05);
   g_assert_cmpuint(usage.rss_bytes, >, 100 * 1024);
   gust_proc_usage one;
   pid_t pgrp = 0;
-  g_assert_true(gust_proc_usage_of(pid, &one, &pgrp, &error));
+  g_assert_true(gust_proc_usage_of(pid, &one, NULL, &pgrp, &error));
   g_assert_cmpint(pgrp, ==, pid);
   g_assert_cmpuint(one.rss_bytes, <, usage.rss_bytes);
   kill(-pid, SIGKILL);
@@ -50,7 +53,7 @@ static void test_group_usage_counts_every_process_of_the_group(void)
 
 static void test_a_group_with_no_process_is_an_error(void)
 {
-  GPid pid = spawn_busy_group();
+  GPid pid = spawn_busy_group("(while :; do :; done) & while :; do :; done");
   kill(-pid, SIGKILL);
   waitpid(pid, NULL, 0);
   gust_proc_usage usage;
@@ -58,7 +61,7 @@ static void test_a_group_with_no_process_is_an_error(void)
   /* the orphaned child may take a moment to vanish */
   gboolean found = TRUE;
   for (int i = 0; i < 600 && found; i++) {
-    found = gust_proc_group_usage(pid, &usage, &error);
+    found = gust_proc_tree_usage(pid, &usage, &error);
     if (found) g_usleep(50 * 1000);
   }
   g_assert_false(found);
@@ -69,8 +72,8 @@ static void test_a_group_with_no_process_is_an_error(void)
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/proc/group_usage_counts_every_process_of_the_group",
-                  test_group_usage_counts_every_process_of_the_group);
+  g_test_add_func("/proc/tree_usage_counts_the_group_and_every_descendant",
+                  test_tree_usage_counts_the_group_and_every_descendant);
   g_test_add_func("/proc/a_group_with_no_process_is_an_error",
                   test_a_group_with_no_process_is_an_error);
   return g_test_run();

@@ -1,5 +1,5 @@
 /* The IDL against Storm's wire: every frame the real Storm 2.6.0 CLI,
- * Python client and Nimbus exchanged (../shared/fixtures/storm-2.6.0, path
+ * Python client and Nimbus exchanged (tests/fixtures/storm-2.6.0, path
  * compiled in as GUST_STORM_FIXTURES) is decoded with the generated
  * <method>_args / <method>_result struct and encoded again; the bytes must
  * be Storm's.  Two differences are allowed, and counted: the order of map
@@ -555,12 +555,22 @@ static void test_message_headers(void)
   g_assert_false(gust_thrift_message_parse(version2, sizeof version2, FALSE, 1 << 20, &m, &error));
   g_assert_true(strstr(error->message, "unknown protocol version") != NULL);
   g_clear_error(&error);
+  /* the old header cut after its name (no type byte) */
+  g_assert_false(gust_thrift_message_parse(old, 13, FALSE, 1 << 20, &m, &error));
+  g_assert_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_MALFORMED);
+  g_clear_error(&error);
   for (gsize cut = 0; cut < len - 4 - 1; cut++) { /* every cut inside the header */
     g_assert_false(gust_thrift_message_parse(data + 4, cut, FALSE, 1 << 20, &m, &error));
     g_clear_error(&error);
   }
   g_bytes_unref(frame);
   g_object_unref(args);
+}
+
+/* The error domain keeps its hyphenated name (clang-format would space it). */
+static void test_error_domain_name(void)
+{
+  g_assert_cmpstr(g_quark_to_string(GUST_STORM_THRIFT_ERROR), ==, "gust-storm-thrift-error-quark");
 }
 
 /* The method table names every method of service Nimbus in storm.thrift. */
@@ -615,5 +625,6 @@ int main(int argc, char **argv)
   g_test_add_func("/thrift/codec/limits", test_limits_are_enforced);
   g_test_add_func("/thrift/codec/message-headers", test_message_headers);
   g_test_add_func("/thrift/codec/method-table-matches-the-idl", test_method_table_matches_the_idl);
+  g_test_add_func("/thrift/codec/error-domain-name", test_error_domain_name);
   return g_test_run();
 }

@@ -7,7 +7,7 @@
  * implementations, definitions, streams, inputs and groupings, beans.
  *
  * Refusals: what the real `storm jar` sends (Java-serialized components,
- * in ../shared/fixtures/storm-2.6.0), unknown classes and groupings, and
+ * in tests/fixtures/storm-2.6.0), unknown classes and groupings, and
  * each broken rule, with messages naming the component.
  */
 #include <gust/flux.h>
@@ -45,6 +45,9 @@ static json_t *impl_json(const gust_impl *impl)
     break;
   case GUST_IMPL_JAVA:
     json_object_set_new(j, "class", json_string(impl->java.class_name));
+    break;
+  case GUST_IMPL_JVM:
+    json_object_set_new(j, "class", json_string(impl->jvm.class_name));
     break;
   case GUST_IMPL_NATIVE:
     json_object_set_new(j, "library", json_string(impl->native.library));
@@ -502,6 +505,26 @@ static void test_builtin_java_object_with_arguments(void)
   g_object_unref(t);
 }
 
+/* Components whose code exists only on the submitting machine. */
+static void test_native_and_jvm_components_are_not_sendable(void)
+{
+  gust_topology *topology = gust_topology_new("local-only");
+  gust_component *spout = gust_topology_add_component(topology, "words", GUST_COMPONENT_SPOUT);
+  gust_component_set_impl(spout, gust_impl_new_jvm("com.example.WordSpout"));
+  char *conf_json = NULL;
+  GError *error = NULL;
+  g_assert_null(gust_topology_to_thrift(topology, &conf_json, &error));
+  g_assert_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_NOT_SENDABLE);
+  assert_contains(error->message, "component 'words' is a Java component (com.example.WordSpout)");
+  g_clear_error(&error);
+  gust_component_set_impl(spout, gust_impl_new_native("/lib/x.so", "spout"));
+  g_assert_null(gust_topology_to_thrift(topology, &conf_json, &error));
+  assert_contains(error->message, "component 'words' is a native C component");
+  g_clear_error(&error);
+  g_assert_null(conf_json);
+  gust_topology_free(topology);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -517,5 +540,7 @@ int main(int argc, char **argv)
   g_test_add_func("/thrift/topology/storm-jar-submission-refused-naming-classes",
                   test_storm_jar_submission_is_refused_naming_classes);
   g_test_add_func("/thrift/topology/java-serialized-class-names", test_java_serialized_class_names);
+  g_test_add_func("/thrift/topology/native-and-jvm-components-not-sendable",
+                  test_native_and_jvm_components_are_not_sendable);
   return g_test_run();
 }

@@ -66,6 +66,7 @@ STOP_TIMEOUT = 20.0
 
 TEMP_PREFIX = "gust-cluster-"
 _live = []  # objects to stop at exit, whatever happened
+_temp_dirs = []  # make_temp_dir's folders, removed at exit
 
 
 def _stop_all_at_exit():
@@ -74,6 +75,8 @@ def _stop_all_at_exit():
             thing.stop()
         except Exception:  # noqa: BLE001 - exit must go on
             pass
+    for path in _temp_dirs:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 atexit.register(_stop_all_at_exit)
@@ -136,9 +139,11 @@ def remove_stale_temp_dirs():
 
 
 def make_temp_dir(what):
-    """A temporary folder owned by this process (see remove_stale_temp_dirs)."""
+    """A temporary folder owned by this process, removed when it exits (or,
+    if it is killed, by the next run: see remove_stale_temp_dirs)."""
     remove_stale_temp_dirs()
     path = tempfile.mkdtemp(prefix=TEMP_PREFIX + what + "-")
+    _temp_dirs.append(path)
     with open(os.path.join(path, "owner.pid"), "w") as f:
         f.write(str(os.getpid()))
     return path

@@ -12,12 +12,18 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cluster_harness import (  # noqa: E402
     BUILD,
+    GustDaemon,
     ZooKeeperReader,
     ZooKeeperServer,
     _die_with_parent,
     four_letter_word,
+    kill9_supervisor,
     leader_member,
+    make_temp_dir,
+    supervisor_id_of,
+    supervisor_records,
     wait_for,
+    wait_for_supervisor_gone,
 )
 
 ELECTION_TEST = os.path.join(BUILD, "tests", "cluster", "cluster_election")
@@ -77,6 +83,28 @@ class Harness(unittest.TestCase):
                      "the member to hold the lock again after the restart")
             self.assertEqual(child.stdout.readline(), "leading\n")  # it stepped down, then led again
             self.assertIsNone(child.poll())
+
+    def test_a_nimbus_starts_on_the_port_given_and_stops_on_sigterm(self):
+        with ZooKeeperServer() as zk:
+            work = make_temp_dir("harness")
+            nimbus = GustDaemon.nimbus(zk, work)
+            self.addCleanup(nimbus.stop)
+            nimbus.wait_for_log(r"listening on 127\.0\.0\.1:%d" % nimbus.port)
+            self.assertEqual(nimbus.stop(), 0)
+            self.assertFalse(nimbus.alive())
+
+    def test_a_supervisor_registers_and_its_node_goes_when_it_is_killed(self):
+        with ZooKeeperServer() as zk:
+            work = make_temp_dir("harness")
+            supervisor = GustDaemon.supervisor(zk, work, slots=2, conf={"storm.zookeeper.session.timeout": 4000})
+            self.addCleanup(supervisor.stop)
+            sid = supervisor_id_of(zk, supervisor)
+            record = supervisor_records(zk)[sid]
+            self.assertEqual(sorted(record["ports"]), sorted(supervisor.conf["supervisor.slots.ports"]))
+            self.assertTrue(os.path.isfile(supervisor.config_file))
+            self.assertEqual(kill9_supervisor(zk, supervisor), sid)
+            self.assertFalse(supervisor.alive())
+            wait_for_supervisor_gone(zk, sid)  # its session (4 s) expires
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 The Java WordCount example runs and every sentence it emitted is acked and
 counted; a user's own class and every kind of engine value reach a Java bolt
-as the spout sent them; a JVM that exits ends the run with an error; acking trees that cross Java and multilang tasks ack and fail the
+as the spout sent them; a JVM that exits ends the run with an error, and so does a Java task that
+hangs past topology.subprocess.timeout.secs; acking trees that cross Java and multilang tasks ack and fail the
 right messages in both reliability modes, and an exception thrown by a
 Java bolt is reported with its component, task and Java stack trace; mains
 that do not submit a topology, or throw, end the command with an error.
@@ -109,11 +110,44 @@ class GustJarTest(unittest.TestCase):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.ValuesTopology", "exit", "--local-ttl", "60")
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("the JVM exited with code 3", r.stderr)
+        self.assertIn("topology failed: ", r.stderr)
         self.assertRegex(r.stderr, r"check \(task \d+\): the JVM host is gone")
         rows = summary(r.stdout)
         self.assertGreater(rows["source"]["failed"], 0)  # what the JVM held when it went
         self.assertEqual(rows["source"]["acked"] + rows["source"]["failed"],
                          rows["source"]["emitted"])
+
+    def test_storm_testing_components_ticks_and_a_sleeping_spout(self):
+        # TestWordSpout sleeps 100 ms in every nextTuple
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.StormTestingTopology", "--local-ttl", "4")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        m = re.search(r"^report ticks (\d+) tuples (\d+) metric (\d+) highest \{(.*)\}$", r.stdout, re.M)
+        self.assertIsNotNone(m, r.stdout)
+        ticks, tuples, metric = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        self.assertGreater(ticks, 0)
+        self.assertGreater(tuples, 0)
+        self.assertEqual(metric, tuples)
+        highest = dict(kv.split("=") for kv in m.group(4).split(", "))
+        self.assertLessEqual(set(highest), {"nathan", "mike", "jackson", "golda", "bertels"})
+        self.assertEqual(sum(int(v) for v in highest.values()), tuples)  # the counters' last counts
+        rows = summary(r.stdout)
+        self.assertEqual(rows["words"]["emitted"], tuples)
+
+    def test_local_cluster_closed_by_main_stops_the_topology_before_its_ttl(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.LocalClusterMain", "2000", "--local-ttl", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("cluster closed", r.stdout)
+        self.assertIn("topology 'local-cluster' killed by the main class", r.stderr)
+        rows = summary(r.stdout)
+        self.assertEqual(rows["counter"]["executed"], rows["words"]["emitted"])
+
+    def test_a_java_task_that_hangs_fails_after_the_subprocess_timeout(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.ValuesTopology", "hang", "--local-ttl", "120")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertRegex(r.stderr, r"topology failed: .*check \(task \d+\): the JVM host did not "
+                                   r"answer within 2000 ms \(topology.subprocess.timeout.secs\)")
+        rows = summary(r.stdout)
+        self.assertGreater(rows["source"]["failed"], 0)
 
     def test_main_without_a_submission_fails(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$NoSubmit")

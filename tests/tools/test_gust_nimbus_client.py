@@ -4,18 +4,25 @@ monitor) against a stand-in Nimbus that records the calls it receives
 output and exception text, the leader redirect of nimbus.seeds, and clear
 errors for bad command lines and a Nimbus that is not there.
 """
+import io
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fake_nimbus import (ExecutorInfo, ExecutorStats, ExecutorSpecificStats,  # noqa: E402
                          ExecutorSummary, FakeNimbus, TopologyInfo, free_port,
                          topology_summary)
 
+SOURCE = os.environ.get("GUST_SOURCE_DIR", ".")
 BUILD = os.environ.get("GUST_BUILD_DIR", "build")
+WORDCOUNT = os.path.join(SOURCE, "examples", "flux", "shell", "python_wordcount.yaml")
+CHUNK = 307200  # Storm's upload chunk
 GUST = os.path.join(BUILD, "tools", "gust")
 HOME = tempfile.mkdtemp(prefix="gust-cli-home-")  # no ~/.storm/storm.yaml of the user's
 
@@ -186,6 +193,107 @@ class NimbusCommands(unittest.TestCase):
         r = gust("monitor", "fx", "-m", "split", port=self.nimbus.port)
         self.assertEqual(r.returncode, 1)
         self.assertIn("stream: default not found", r.stderr)
+
+
+class Submit(unittest.TestCase):
+    def setUp(self):
+        self.nimbus = FakeNimbus().start()
+        self.addCleanup(self.nimbus.stop)
+        self.dir = tempfile.mkdtemp(prefix="gust-submit-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def flux_copy(self, extra_resources=None):
+        """The Python WordCount with its resources/ in a folder of the test's."""
+        shutil.copy(WORDCOUNT, self.dir)
+        shutil.copytree(os.path.join(os.path.dirname(WORDCOUNT), "resources"),
+                        os.path.join(self.dir, "resources"), dirs_exist_ok=True)
+        for name, data in (extra_resources or {}).items():
+            with open(os.path.join(self.dir, "resources", name), "wb") as f:
+                f.write(data)
+        return os.path.join(self.dir, os.path.basename(WORDCOUNT))
+
+    def test_submit_uploads_the_resources_as_a_jar_and_submits_topology_and_conf(self):
+        r = gust("submit", self.flux_copy(), "--name", "wc", "-c", "topology.debug=true",
+                 port=self.nimbus.port)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.nimbus.methods(),
+                         ["getLeader", "isTopologyNameAllowed", "beginFileUpload", "uploadChunk",
+                          "finishFileUpload", "submitTopology"])
+        self.assertEqual(self.nimbus.call_args("isTopologyNameAllowed"), [("wc",)])
+        ((name, location, conf_json, topology),) = self.nimbus.call_args("submitTopology")
+        self.assertEqual(name, "wc")
+        self.assertEqual(self.nimbus.call_args("finishFileUpload"), [(location,)])
+        conf = json.loads(conf_json)
+        self.assertEqual(conf["topology.max.spout.pending"], 1000)  # the Flux config:
+        self.assertIs(conf["topology.debug"], True)  # -c
+        self.assertEqual(sorted(topology.spouts), ["sentences"])
+        self.assertEqual(sorted(topology.bolts), ["count", "log", "split"])
+        self.assertEqual(topology.bolts["split"].common.parallelism_hint, 2)
+        jar = zipfile.ZipFile(io.BytesIO(self.nimbus.uploads[location]))
+        names = jar.namelist()
+        self.assertIn("META-INF/MANIFEST.MF", names)
+        self.assertIn("resources/split_sentence.py", names)
+        with open(os.path.join(self.dir, "resources", "storm.py"), "rb") as f:
+            self.assertEqual(jar.read("resources/storm.py"), f.read())
+        for line in ("Uploading topology jar ", "Successfully uploaded topology jar to assigned "
+                     "location: " + location, "Finished submitting topology: wc"):
+            self.assertIn(line, r.stderr)
+        self.assertNotIn("Uploaded ", r.stderr)  # a small jar: no progress lines
+        self.assertEqual([f for f in os.listdir(tempfile.gettempdir())
+                          if f.startswith("gust-stormjar-")], [])
+
+    def test_a_large_jar_goes_up_in_storms_chunks_with_progress(self):
+        big = os.urandom(4 * CHUNK + 1234)  # random: it does not compress
+        r = gust("submit", self.flux_copy({"model.bin": big}), "--inactive",
+                 port=self.nimbus.port)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        chunks = [len(args[1]) for args in self.nimbus.call_args("uploadChunk")]
+        self.assertGreaterEqual(len(chunks), 5)
+        self.assertTrue(all(size == CHUNK for size in chunks[:-1]), chunks)
+        self.assertLessEqual(chunks[-1], CHUNK)
+        (location,) = self.nimbus.uploads
+        self.assertEqual(len(self.nimbus.uploads[location]), sum(chunks))
+        jar = zipfile.ZipFile(io.BytesIO(self.nimbus.uploads[location]))
+        self.assertEqual(jar.read("resources/model.bin"), big)
+        self.assertIn("(100%)", r.stderr)
+        self.assertIn("Uploaded %d of %d bytes" % (CHUNK, sum(chunks)), r.stderr)
+        # --inactive: submitTopologyWithOpts, initial status INACTIVE
+        ((name, _, _, _, options),) = self.nimbus.call_args("submitTopologyWithOpts")
+        self.assertEqual((name, options.initial_status), ("python-wordcount", 2))
+
+    def test_a_running_name_is_refused_before_the_upload(self):
+        self.nimbus.topologies["wc"] = topology_summary("wc")
+        r = gust("submit", self.flux_copy(), "--name", "wc", port=self.nimbus.port)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Topology name wc is either not allowed or it already exists on the cluster",
+                      r.stderr)
+        self.assertEqual(self.nimbus.methods(), ["getLeader", "isTopologyNameAllowed"])
+
+    def test_nimbus_refusals_are_printed_as_storm_prints_them(self):
+        self.nimbus.answer_isTopologyNameAllowed = lambda name: True
+        self.nimbus.topologies["wc"] = topology_summary("wc")
+        r = gust("submit", self.flux_copy(), "--name", "wc", port=self.nimbus.port)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("AlreadyAliveException(msg:wc is already alive)", r.stderr)
+
+    def test_bad_files_and_names_are_refused_before_connecting(self):
+        broken = os.path.join(self.dir, "broken.yaml")
+        with open(broken, "w") as f:
+            f.write("name: x\nspouts:\n  - id: s\n    className: no.such.Spout\n")
+        r = gust("submit", broken, port=self.nimbus.port)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("broken.yaml:", r.stderr)
+        r = gust("submit", os.path.join(self.dir, "missing.yaml"), port=self.nimbus.port)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("missing.yaml", r.stderr)
+        r = gust("submit", self.flux_copy(), "--name", "a.b", port=self.nimbus.port)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("Topology name 'a.b' is not valid", r.stderr)
+        r = gust("submit", self.flux_copy(), "-c", "topology.message.timeout.secs=0",
+                 port=self.nimbus.port)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("'topology.message.timeout.secs'", r.stderr)
+        self.assertEqual(self.nimbus.calls, [])
 
 
 class FindingNimbus(unittest.TestCase):

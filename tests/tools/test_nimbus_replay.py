@@ -1,7 +1,5 @@
 """Every client frame Storm 2.6.0's CLI and a Python client sent to a real
-Nimbus (../shared/fixtures/storm-2.6.0 from the repository root, or
-GUST_STORM_FIXTURES) is
-replayed against `gust nimbus`, and each reply is checked as a Java client
+Nimbus (tests/fixtures/storm-2.6.0, or GUST_STORM_FIXTURES) is replayed against `gust nimbus`, and each reply is checked as a Java client
 reads it: message type, seqid, which result field is set, and that every
 field the recorded Storm reply carried is there with the same id and Thrift
 type (values such as hosts, ids and uptimes differ).
@@ -24,8 +22,7 @@ from nimbus_wire import (EXCEPTION, REPLY, T_STRING, T_STRUCT, Nimbus, decode_me
                          recv_frame, string_field)
 
 FIXTURES = os.environ.get("GUST_STORM_FIXTURES", os.path.join(
-    os.environ.get("GUST_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../..")),
-    "..", "shared", "fixtures", "storm-2.6.0"))
+    os.path.dirname(__file__), "..", "fixtures", "storm-2.6.0"))
 SESSIONS = ["a-jar-wordcount", "b0-list-empty", "b1-list-running", "c1-deactivate", "c2-activate",
             "c3-rebalance", "b2-list-after-rebalance", "d-kill", "b3-list-after-kill",
             "e1-kill-missing", "e2-activate-missing", "f-monitor", "f-stats-python", "g-errors",

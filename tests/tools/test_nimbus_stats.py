@@ -5,13 +5,48 @@ ComponentPageInfo and SupervisorPageInfo decode with every required field,
 and unknown topologies and components get NotAliveException.  The numbers
 themselves come from the workers' heartbeats (tests/nimbus checks the
 replies built from a known heartbeat against Storm's recorded ones)."""
+import json
 import os
+import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nimbus_client import Client, jar_bytes, ttypes, upload, wordcount  # noqa: E402
 from nimbus_wire import Nimbus  # noqa: E402
+from cluster_harness import GustDaemon, ZooKeeperServer, make_temp_dir  # noqa: E402
+
+BUILD = os.environ.get("GUST_BUILD_DIR", "build")
+ZK_TOOL = os.path.join(BUILD, "tests", "supervisor", "zk_tool")
+WINDOWS = ["600", "10800", "86400", ":all-time"]
+
+
+def every_window(value):
+    return {w: value for w in WINDOWS}
+
+
+def worker_beat(port):
+    """A heartbeat as a worker writes it (compat/runtime/stats_json.c)."""
+    spout = {"component": "sentences", "type": "spout", "task_start": 5, "task_end": 5,
+             "uptime_secs": 30, "emitted": every_window({"default": 100}),
+             "transferred": every_window({"default": 100}), "acked": every_window({"default": 97}),
+             "failed": every_window({"default": 3}),
+             "complete_ms_avg": every_window({"default": 4.0})}
+    split = {"component": "split", "type": "bolt", "task_start": 3, "task_end": 3,
+             "uptime_secs": 30, "emitted": every_window({"default": 500}),
+             "transferred": every_window({"default": 500}),
+             "executed": every_window({"sentences": {"default": 100}}),
+             "acked": every_window({"sentences": {"default": 100}}),
+             "failed": every_window({"sentences": {"default": 0}}),
+             "process_ms_avg": every_window({"sentences": {"default": 1.5}}),
+             "execute_ms_avg": every_window({"sentences": {"default": 1.0}})}
+    errors = {"split": {"total": 1, "last": [{"time_secs": 1764800000, "task": 3,
+                                               "host": "127.0.0.1", "port": port,
+                                               "error": "Shell Process Exception: boom"}]}}
+    stats = {"format": 1, "time_secs": 1764800000, "uptime_secs": 30, "host": "127.0.0.1",
+             "port": port, "executors": [spout, split], "errors": errors}
+    return {"time_secs": 1764800000, "uptime_secs": 30, "supervisor_id": "sup-1",
+            "host": "127.0.0.1", "port": port, "stats": stats}
 
 
 class StatsMethods(unittest.TestCase):
@@ -82,6 +117,39 @@ class StatsMethods(unittest.TestCase):
     def test_supervisor_page_of_an_unknown_supervisor_is_empty(self):
         page = self.client.getSupervisorPageInfo("no-such-supervisor", None, False)
         self.assertEqual((page.supervisor_summaries, page.worker_summaries), ([], []))
+
+
+class StatsFromHeartbeats(unittest.TestCase):
+    """A Nimbus with a real ZooKeeper answers from a worker's heartbeat
+    (written here as a worker writes it)."""
+
+    def test_executors_and_errors_come_from_the_heartbeat(self):
+        zk = ZooKeeperServer().start()
+        self.addCleanup(zk.stop)
+        workdir = make_temp_dir("nimbus-stats")
+        nimbus = GustDaemon.nimbus(zk, workdir, "nimbus", root="/stats")
+        self.addCleanup(nimbus.stop)
+        nimbus.wait_for_log(r"is the leader")
+        with Client(nimbus.port) as client:
+            client.submitTopology("beats", upload(client, jar_bytes()), "{}", wordcount())
+            topology_id = client.getTopologySummaryByName("beats").id
+            subprocess.run([ZK_TOOL, zk.address, "/stats", "put",
+                            "/workerbeats/%s/sup-1-6700" % topology_id,
+                            json.dumps(worker_beat(6700))], check=True, timeout=60)
+            info = client.getTopologyInfo(topology_id)
+            self.assertEqual(sorted((e.component_id, e.executor_info.task_start, e.port)
+                                    for e in info.executors),
+                             [("sentences", 5, 6700), ("split", 3, 6700)])
+            spout = [e for e in info.executors if e.component_id == "sentences"][0]
+            self.assertEqual(spout.stats.specific.spout.acked["600"]["default"], 97)
+            self.assertEqual([e.error for e in info.errors["split"]],
+                             ["Shell Process Exception: boom"])
+            page = client.getComponentPageInfo(topology_id, "split", "600", False)
+            self.assertEqual(page.window_to_stats["600"].specific_stats.bolt.executed, 100)
+            self.assertEqual(page.window_to_stats["600"].common_stats.emitted, 500)
+            topology = client.getTopologyPageInfo(topology_id, ":all-time", False)
+            self.assertEqual(topology.topology_stats.window_to_acked[":all-time"], 97)
+            self.assertEqual(topology.num_workers, 1)
 
 
 if __name__ == "__main__":

@@ -30,8 +30,9 @@ gboolean gust_topology_name_check(const char *name, GError **error)
 static gboolean count_arguments(const gust_cluster_command *command, int n, GError **error)
 {
   if (n >= command->min_args && (command->max_args < 0 || n <= command->max_args)) return TRUE;
-  g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "usage: %s %s (gust help %s)",
-              g_get_prgname(), command->parameters, g_get_prgname() + strlen("gust "));
+  g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "usage: %s%s%s (gust help %s)",
+              g_get_prgname(), *command->parameters ? " " : "", command->parameters,
+              g_get_prgname() + strlen("gust "));
   return FALSE;
 }
 

@@ -24,6 +24,7 @@
 #include "daemon_conf.h"
 #include "dev_process.h"
 #include "dev_zookeeper.h"
+#include "log_writer.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -84,10 +85,9 @@ static gboolean accepts_connections(const char *host, int port)
 static gboolean check_port(const char *host, int port, const char *key)
 {
   if (port_free(host, port)) return TRUE;
-  g_printerr("gust dev-cluster: port %d (%s) is in use on %s: stop what uses it, or choose another "
-             "port with "
-             "-c %s=...\n",
-             port, key, host, key);
+  gust_log_error(
+      "port %d (%s) is in use on %s: stop what uses it, or choose another port with -c %s=...",
+      port, key, host, key);
   return FALSE;
 }
 
@@ -264,9 +264,8 @@ static gboolean look_at_children(gpointer data)
 static void report_death(gust_dev_process *p)
 {
   char *tail = gust_dev_process_log_tail(p, 20);
-  g_printerr("gust dev-cluster: %s exited by itself (wait status %d); the end of %s:\n%s\nstopping "
-             "the others\n",
-             p->name, p->status, p->log, tail);
+  gust_log_error("%s exited by itself (wait status %d); stopping the others; the end of %s:\n%s",
+                 p->name, p->status, p->log, tail);
   g_free(tail);
 }
 
@@ -287,7 +286,7 @@ static gboolean configure(dev_cluster *dc, json_t *conf, const char *dir_option)
   dc->dir = g_canonicalize_filename(dir, NULL);
   g_free(dir);
   if (g_mkdir_with_parents(dc->dir, 0755) != 0) {
-    g_printerr("gust dev-cluster: cannot create %s: %s\n", dc->dir, g_strerror(errno));
+    gust_log_error("cannot create %s: %s", dc->dir, g_strerror(errno));
     return FALSE;
   }
   dc->self = g_file_read_link("/proc/self/exe", NULL);
@@ -314,13 +313,13 @@ int gust_cmd_dev_cluster(int argc, char **argv)
   dev_cluster dc = {.conf_args = &conf_args};
   json_t *conf = NULL;
   if (!g_option_context_parse(context, &argc, &argv, &error)) {
-    g_printerr("gust dev-cluster: %s\n", error->message);
+    gust_log_error("%s", error->message);
     status = 2;
     goto out;
   }
   conf = gust_daemon_conf_load_args(&conf_args, &error);
   if (!conf) {
-    g_printerr("gust dev-cluster: %s\n", error->message);
+    gust_log_error("%s", error->message);
     status = 2;
     goto out;
   }
@@ -331,7 +330,7 @@ int gust_cmd_dev_cluster(int argc, char **argv)
   guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, &dc);
   guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, &dc);
   if (!start_all(&dc, &error)) {
-    if (error) g_printerr("gust dev-cluster: %s\n", error->message);
+    if (error) gust_log_error("%s", error->message);
     if (dc.stopping) status = 0; /* Ctrl-C while starting */
   } else {
     print_how_to_reach(&dc);

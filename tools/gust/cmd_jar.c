@@ -21,11 +21,11 @@
 #include "local_report.h"
 #include "log_writer.h"
 #include "number_options.h"
+#include "topology_run.h"
 
 #include <gust/flinkcore.h>
 #include <gust/jvm.h>
 #include <gust/runtime.h>
-#include <signal.h>
 #include <string.h>
 
 enum {
@@ -37,13 +37,6 @@ enum {
 /* Small and quick to start: the JVM hosts tasks, not a heap of state. */
 #define DEFAULT_JVM_OPTS                                                                           \
   "-Xms16m -Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xshare:auto"
-
-static volatile sig_atomic_t stop_requests;
-
-static void on_signal(int signo)
-{
-  stop_requests++;
-}
 
 /* Takes "--local-ttl N" (or "--local-ttl=N") out of the main class's arguments. */
 static void take_trailing_ttl(int *argc, char **argv, char **ttl_text)
@@ -71,7 +64,7 @@ static gust_topology *wait_for_submission(gust_jvm *jvm, int *status)
   for (;;) {
     gust_jvm_event ev;
     GError *error = NULL;
-    if (stop_requests) {
+    if (gust_stop_requests()) {
       *status = 130;
       return NULL;
     }
@@ -112,7 +105,13 @@ static gust_topology *wait_for_submission(gust_jvm *jvm, int *status)
 static int run_until_stop(gust_runtime *rt, gust_jvm *jvm, double ttl)
 {
   int64_t end = g_get_monotonic_time() + (int64_t)(ttl * 1e6);
-  while (!stop_requests && (ttl <= 0 || g_get_monotonic_time() < end)) {
+  gboolean jvm_gone = FALSE;
+  while (!gust_stop_requests() && (ttl <= 0 || g_get_monotonic_time() < end)) {
+    if (jvm_gone) { /* its tasks fail as they next call it; the topology with them */
+      int status = gust_run_poll(rt, 100);
+      if (status != GUST_RUN_GOING_ON) return 1;
+      continue;
+    }
     gust_jvm_event ev;
     GError *error = NULL;
     if (!gust_jvm_next_event(jvm, 100, &ev, &error)) {
@@ -125,16 +124,11 @@ static int run_until_stop(gust_runtime *rt, gust_jvm *jvm, double ttl)
     if (kind == GUST_JVM_EVENT_EXITED) gust_log_error("the JVM %s", ev.text);
     gust_jvm_event_clear(&ev);
     if (kind == GUST_JVM_EVENT_KILL) return 0;
-    if (kind == GUST_JVM_EVENT_EXITED) return 1; /* its tasks are gone */
-    if (gust_runtime_wait(rt, 0, &error)) return 0;
-    if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-      gust_log_error("topology failed: %s", error->message);
-      g_error_free(error);
-      return 1;
-    }
-    g_clear_error(&error);
+    jvm_gone = kind == GUST_JVM_EVENT_EXITED;
+    int status = gust_run_poll(rt, 0);
+    if (status != GUST_RUN_GOING_ON) return status;
   }
-  return 0;
+  return jvm_gone ? 1 : 0;
 }
 
 static int run_topology(gust_topology *topology, gust_jvm *jvm, double ttl)
@@ -235,9 +229,7 @@ int gust_cmd_jar(int argc, char **argv)
     g_error_free(error);
     return 1;
   }
-  struct sigaction sa = {.sa_handler = on_signal};
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  gust_stop_signals_install();
 
   int status = 0;
   gust_topology *topology = wait_for_submission(jvm, &status);

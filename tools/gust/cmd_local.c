@@ -28,6 +28,11 @@
  * 1, never with a fresh start; so does a stop whose final checkpoint
  * cannot be written.
  *
+ * --ui-port N serves Storm UI's REST API, the web pages and Prometheus
+ * metrics for the run on ui.host (default 127.0.0.1) port N (0: a free
+ * port); the address is logged.  A kill over the API deactivates the
+ * spouts and, after its wait time, stops the run as Ctrl-C does.
+ *
  * Kafka: when a KafkaSpout or KafkaBolt names the bootstrap servers
  * "embedded", an embedded broker (librdkafka's mock cluster, on 127.0.0.1)
  * starts in this process first and its address replaces "embedded".
@@ -39,6 +44,9 @@
 #include "log_writer.h"
 #include "number_options.h"
 #include "topology_run.h"
+
+#include <gust/conf.h>
+#include <gust/ui_local.h>
 
 #include <gust/flinkcore.h>
 #include <gust/flux.h>
@@ -89,6 +97,45 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
   return n ? 1 : 0;
 }
 
+static gboolean stop_after_kill(gpointer data)
+{
+  gust_stop_request();
+  return G_SOURCE_REMOVE;
+}
+
+/* A kill asked over the UI's API, on the UI's thread: the run stops after
+ * wait_secs, timed on that thread's context. */
+static void on_ui_kill(int wait_secs, void *user_data)
+{
+  g_message("killed over the UI: stopping in %d s", wait_secs);
+  GSource *timer = g_timeout_source_new_seconds((guint)wait_secs);
+  g_source_set_callback(timer, stop_after_kill, NULL, NULL);
+  g_source_attach(timer, g_main_context_get_thread_default());
+  g_source_unref(timer);
+}
+
+/* The UI server for this run (ui.host, ui.gust.sample.ms from the
+ * topology conf), or NULL after logging why it cannot listen. */
+static gust_ui_server *start_ui(gust_runtime *rt, gust_topology *topology, int port)
+{
+  const json_t *conf = gust_runtime_conf(rt);
+  void *data = NULL;
+  const gust_ui_source_funcs *funcs = gust_ui_local_source(rt, topology, on_ui_kill, NULL, &data);
+  gust_ui_options opts = {.host = gust_conf_string(conf, "ui.host"),
+                          .port = port,
+                          .sample_ms = gust_conf_int(conf, "ui.gust.sample.ms")};
+  GError *error = NULL;
+  gust_ui_server *ui = gust_ui_server_start(funcs, data, &opts, &error);
+  if (!ui) {
+    gust_log_error("%s", error->message);
+    g_error_free(error);
+    return NULL;
+  }
+  g_message("UI at http://%s:%d/ (Storm UI's REST API under /api/v1/, Prometheus at /metrics)",
+            gust_ui_server_host(ui), gust_ui_server_port(ui));
+  return ui;
+}
+
 int gust_cmd_local(int argc, char **argv)
 {
   double duration = 20;
@@ -99,6 +146,8 @@ int gust_cmd_local(int argc, char **argv)
   g_autofree char *checkpoint_dir = NULL;
   gboolean verbose = FALSE;
   gboolean allow_non_restored = FALSE;
+  g_autofree char *ui_port_text = NULL;
+  int ui_port = -1;
   GOptionEntry entries[] = {
       {"duration", 'd', 0, G_OPTION_ARG_STRING, &duration_text,
        "seconds to run, 0 = until Ctrl-C (default 20)", "SECONDS"},
@@ -114,6 +163,10 @@ int gust_cmd_local(int argc, char **argv)
        "keep checkpoints in DIR and resume from the newest one there", "DIR"},
       {"allow-non-restored-state", 0, 0, G_OPTION_ARG_NONE, &allow_non_restored,
        "resume from another topology's checkpoint, dropping the state nothing here can take", NULL},
+      {"ui-port", 0, 0, G_OPTION_ARG_STRING, &ui_port_text,
+       "serve Storm UI's REST API, web pages and /metrics on port N of ui.host (0: any free "
+       "port)",
+       "N"},
       {NULL},
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE.yaml - run a Flux topology locally");
@@ -125,7 +178,8 @@ int gust_cmd_local(int argc, char **argv)
   GError *error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
       !gust_option_double("--duration", duration_text, 0, MAX_DURATION_S, &duration, &error) ||
-      !gust_option_int("--threads", threads_text, 1, MAX_THREADS, &threads, &error) || argc != 2) {
+      !gust_option_int("--threads", threads_text, 1, MAX_THREADS, &threads, &error) ||
+      !gust_option_int("--ui-port", ui_port_text, 0, 65535, &ui_port, &error) || argc != 2) {
     gust_log_error("%s", error ? error->message : "exactly one Flux file is needed");
     g_clear_error(&error);
     g_free(filter);
@@ -169,7 +223,13 @@ int gust_cmd_local(int argc, char **argv)
     return 1;
   }
   gust_stop_signals_install();
-
+  gust_ui_server *ui = NULL;
+  if (ui_port_text && !(ui = start_ui(rt, topology, ui_port))) {
+    gust_runtime_free(rt);
+    gust_kafka_mock_free(kafka);
+    gust_topology_free(topology);
+    return 1;
+  }
   g_message("running topology '%s' from %s%s", gust_topology_name(topology), argv[1],
             duration > 0 ? "" : " until Ctrl-C");
   int64_t start = g_get_monotonic_time();
@@ -181,6 +241,7 @@ int gust_cmd_local(int argc, char **argv)
     status = gust_drain(rt);
   }
   gust_local_print_summary(rt, (g_get_monotonic_time() - start) / 1e6);
+  gust_ui_server_stop(ui);
   gust_runtime_free(rt);
   gust_kafka_mock_free(kafka);
   gust_topology_free(topology);

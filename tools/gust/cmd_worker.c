@@ -26,10 +26,6 @@
 #include <gust/storm_thrift.h>
 #include <gust/supervisor.h>
 
-/* The converter lands with the Thrift layer; until a build has it, a
- * worker says so instead of failing to link. */
-#pragma weak gust_topology_from_thrift
-
 static void set_active(gboolean active, void *rt)
 {
   gust_runtime_set_active(rt, active);
@@ -82,10 +78,7 @@ static gust_topology *load_topology(const char *stormdist, const char *topology_
   GustStormStormTopology *thrift =
       gust_thrift_decode(GUST_STORM_TYPE_STORM_TOPOLOGY, code, code_len, code_len, error);
   gust_topology *topology = NULL;
-  if (thrift && !gust_topology_from_thrift)
-    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOSYS,
-                "this build of gust cannot turn a StormTopology into a topology yet");
-  else if (!thrift)
+  if (!thrift)
     g_prefix_error(error, "%s: ", code_path);
   else
     topology = gust_topology_from_thrift(thrift, name ? name : topology_id, conf_json, resources,

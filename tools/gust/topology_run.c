@@ -26,6 +26,11 @@ void gust_stop_signals_install(void)
   sigaction(SIGTERM, &sa, NULL);
 }
 
+void gust_stop_request(void)
+{
+  stop_requests++;
+}
+
 int gust_stop_requests(void)
 {
   return stop_requests;
@@ -38,19 +43,26 @@ char *gust_native_search_path(void)
   return g_strdup(GUST_BUILD_LIBRARY_DIR);
 }
 
-int gust_run_until_stop(gust_runtime *rt, double duration, void (*tick)(void *data), void *data)
+int gust_run_poll(gust_runtime *rt, int timeout_ms)
 {
   GError *error = NULL;
+  if (gust_runtime_wait(rt, timeout_ms, &error)) return 0;
+  if (g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
+    g_error_free(error);
+    return GUST_RUN_GOING_ON;
+  }
+  gust_log_error("topology failed: %s", error->message);
+  g_error_free(error);
+  return 1;
+}
+
+int gust_run_until_stop(gust_runtime *rt, double duration, void (*tick)(void *data), void *data)
+{
   int64_t start = g_get_monotonic_time();
   while (!stop_requests) {
     if (duration > 0 && g_get_monotonic_time() - start >= (int64_t)(duration * 1e6)) break;
-    if (gust_runtime_wait(rt, 100, &error)) return 0; /* every spout ended by itself */
-    if (!g_error_matches(error, FC_ERROR, FC_ERROR_TIMEOUT)) {
-      gust_log_error("topology failed: %s", error->message);
-      g_error_free(error);
-      return 1;
-    }
-    g_clear_error(&error);
+    int status = gust_run_poll(rt, 100); /* 0: every spout ended by itself */
+    if (status != GUST_RUN_GOING_ON) return status;
     if (tick) tick(data);
   }
   return 0;

@@ -1,6 +1,7 @@
 /* topology_run.h — what `gust local` and `gust worker` share to run a
  * topology in this process: where native libraries are looked for, the
- * stop signals, the run loop and the drain. */
+ * stop signals, the run loop and the drain (`gust jar` uses the loop's
+ * poll). */
 #ifndef GUST_TOPOLOGY_RUN_H
 #define GUST_TOPOLOGY_RUN_H
 
@@ -16,8 +17,16 @@ char *gust_native_search_path(void);
 
 /* Ctrl-C and SIGTERM count as stop requests from now on. */
 void gust_stop_signals_install(void);
+/* A stop request as Ctrl-C makes one (any thread; the UI's kill). */
+void gust_stop_request(void);
 /* How many stop requests came so far (async-signal-safe counter). */
 int gust_stop_requests(void);
+
+/* Waits up to timeout_ms on the running topology: 0 when every spout
+ * ended by itself, 1 when it failed (logged as "topology failed: ..."),
+ * GUST_RUN_GOING_ON while it runs on. */
+enum { GUST_RUN_GOING_ON = -1 };
+int gust_run_poll(gust_runtime *rt, int timeout_ms);
 
 /* Runs until duration seconds passed (0: no bound), a stop is asked for
  * or the topology ends; 0, or 1 when the topology failed (logged).  tick,

@@ -6,17 +6,20 @@
  * root ("/storms/x"); payloads are bytes (JSON by convention).
  *
  * Threads: every call may be made from any thread; the calls block until
- * ZooKeeper answers.  Watch and leader callbacks run on ZooKeeper's event
- * thread (one per gust_cluster): they must not block for long, and they may
- * call back into the library (get, children, put...) but must not call
- * gust_cluster_free.  gust_cluster_free waits until no callback runs, and
- * none runs after it returns.
+ * ZooKeeper answers.  Watch and leader callbacks run on the cluster's event
+ * thread (one per gust_cluster; not ZooKeeper's own completion thread, where
+ * the client's blocking calls would deadlock): they must not block for long,
+ * and they may call back into the library (get, children, put, unwatch...)
+ * but must not call gust_cluster_free.  gust_cluster_free waits until no
+ * callback runs, and none runs after it returns.
  *
  * Sessions: when the session expires the library connects again with a new
  * session, recreates the ephemeral nodes this client put (same data; a
  * sequential node gets a new sequence number) and its leader candidacy, then
- * calls every watch once.  While disconnected, calls fail with
- * GUST_CLUSTER_ERROR_CONNECTION.
+ * calls every watch once.  While disconnected, calls wait for the connection
+ * to come back or fail with GUST_CLUSTER_ERROR_CONNECTION; a leader steps
+ * down (fn(FALSE)) as soon as the connection is lost, and leads again only
+ * once the election says so after the reconnection.
  */
 #ifndef GUST_CLUSTER_H
 #define GUST_CLUSTER_H
@@ -79,9 +82,9 @@ gboolean gust_cluster_delete(gust_cluster *c, const char *path, gboolean recursi
  * the array (g_ptr_array_unref frees the names too). */
 GPtrArray *gust_cluster_children(gust_cluster *c, const char *path, GError **error);
 
-/* Calls fn (from the ZooKeeper event thread) when the node's data or children change, or it is
- * created or deleted; re-armed by the library; also called once after a reconnect/session renewal.
- * Returns an id for gust_cluster_unwatch (never 0).  The path need not exist. */
+/* Calls fn (from the cluster's event thread, see above) when the node's data or children change, or
+ * it is created or deleted; re-armed by the library; also called once after a reconnect/session
+ * renewal. Returns an id for gust_cluster_unwatch (never 0).  The path need not exist. */
 typedef void (*gust_cluster_watch_fn)(gust_cluster *c, const char *path, void *data);
 guint gust_cluster_watch(gust_cluster *c, const char *path, gust_cluster_watch_fn fn, void *data);
 /* After it returns, fn is not running and is not called again for id. */
@@ -90,16 +93,17 @@ void gust_cluster_unwatch(gust_cluster *c, guint id);
 /* Session expiry: the library reconnects with a new session and recreates this client's ephemeral
  * nodes. */
 
-/* Leader election over /leader-lock: fn called (event thread) when this member becomes or stops
- * being leader. Each member owns an ephemeral sequential node /leader-lock/n-<seq> holding member;
- * the lowest sequence leads; each member watches only the node just before its own.  One candidacy
- * per gust_cluster: a second call fails with GUST_CLUSTER_ERROR_EXISTS. */
+/* Leader election over /leader-lock: fn called (the cluster's event thread) when this member
+ * becomes or stops being leader. Each member owns an ephemeral sequential node /leader-lock/n-<seq>
+ * holding member; the lowest sequence leads; each member watches only the node just before its own.
+ * One candidacy per gust_cluster: a second call fails with GUST_CLUSTER_ERROR_EXISTS. */
 typedef void (*gust_cluster_leader_fn)(gust_cluster *c, gboolean is_leader, void *data);
 gboolean gust_cluster_elect(gust_cluster *c, const char *member /* "host:port" */,
                             gust_cluster_leader_fn fn, void *data, GError **error);
 gboolean gust_cluster_is_leader(gust_cluster *c);
-char *gust_cluster_leader(gust_cluster *c,
-                          GError **error); /* "host:port" of the current leader, NULL if none */
+/* "host:port" of the current leader (g_free), NULL if none: without error
+ * when no member stands, with error when ZooKeeper cannot be read. */
+char *gust_cluster_leader(gust_cluster *c, GError **error);
 
 G_END_DECLS
 

@@ -56,6 +56,24 @@ gboolean gust_kafka_mock_create_topic(gust_kafka_mock *mock, const char *topic, 
 gboolean gust_kafka_mock_set_broker_up(gust_kafka_mock *mock, int broker_id, gboolean up,
                                        GError **error);
 
+/* One partition of a KafkaSpout's topics: its group's committed offset
+ * (-1: none) and the partition's head (-1: unknown). */
+typedef struct {
+  char *topic;
+  int32_t partition;
+  int64_t committed, head;
+} gust_kafka_partition_lag;
+void gust_kafka_partition_lag_free(gpointer lag);
+
+/* A KafkaSpout's lag, read from the brokers with a consumer of its own in
+ * the spout's group (component_conf: the component's conf, holding
+ * GUST_KAFKA_SPOUT_CONF; the default group is the spout's,
+ * gust-TOPOLOGY-COMPONENT): a GPtrArray of gust_kafka_partition_lag (the
+ * caller unrefs it), or NULL + GUST_KAFKA_ERROR.  Blocks up to about
+ * three times timeout_ms.  Any thread. */
+GPtrArray *gust_kafka_spout_lag(const json_t *component_conf, const char *topology_name,
+                                const char *component_id, int timeout_ms, GError **error);
+
 /* Looks for Kafka components whose bootstrap servers are "embedded"; if
  * any, starts a mock cluster (one broker), rewrites their conf to its
  * address and returns it in *mock (the caller frees it after the runtime).

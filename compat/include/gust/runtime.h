@@ -20,6 +20,7 @@
 #ifndef GUST_RUNTIME_H
 #define GUST_RUNTIME_H
 
+#include <gust/fc_job.h>
 #include <gust/topology.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -101,6 +102,32 @@ void gust_runtime_log_tasks(gust_runtime *rt, GLogLevelFlags level);
 /* Storm task ids of a component (NULL if unknown). */
 const int *gust_runtime_component_tasks(gust_runtime *rt, const char *component, size_t *n);
 
+/* ---- monitoring (runtime_metrics.c); any thread, never waits for a task ---- */
+
+/* One engine task: its Storm counters (zero for an acker task) and the
+ * engine's figures (zero while no job runs, e.g. between restarts). */
+typedef struct {
+  int task_id;           /* Storm task id */
+  const char *component; /* the runtime's copy; "__acker" for acker tasks */
+  gboolean is_spout;
+  uint64_t emitted, acked, failed, executed;
+  uint64_t latency_ns, latency_count; /* spouts: complete latency; bolts: execute (sums) */
+  fc_task_metrics engine;
+} gust_task_metrics;
+
+/* Fills one entry per engine task (Storm task id order, ackers last);
+ * returns how many.  The caller frees *metrics with g_free(). */
+guint gust_runtime_task_metrics(gust_runtime *rt, gust_task_metrics **metrics);
+/* The checkpoint coordinator's counters: FALSE (out zeroed) unless the
+ * topology checkpoints (topology.gust.reliability checkpoint) and a job
+ * runs.  last_failure (may be NULL): why the newest aborted checkpoint
+ * was, or NULL; the caller frees it. */
+gboolean gust_runtime_checkpoint_metrics(gust_runtime *rt, fc_checkpoint_metrics *out,
+                                         char **last_failure);
+/* How many times the job was restarted after a task failed. */
+int gust_runtime_restarts(gust_runtime *rt);
+/* The topology conf as the runtime reads it (borrowed, read-only). */
+const json_t *gust_runtime_conf(gust_runtime *rt);
 /* Activates (TRUE) or deactivates (FALSE) every spout of the topology
  * without stopping it, as Storm's `storm activate` / `deactivate`: a
  * deactivated spout has deactivate() called and next_tuple() no longer

@@ -46,6 +46,13 @@ typedef enum {
   GUST_STORM_THRIFT_ERROR_NOT_SENDABLE,
 } gust_storm_thrift_error;
 
+/* Works around thrift_c_glib 0.17's ThriftApplicationException, whose
+ * finalize leaks GObject's data of every instance.  Idempotent and
+ * thread-safe; the codec calls it itself.  Call it before creating
+ * ThriftApplicationExceptions by other means (e.g. a generated processor
+ * answering an unknown method). */
+void gust_thrift_init(void);
+
 /* ---- Structs <-> bytes ---------------------------------------------------- */
 
 /* Serializes any generated struct.  Returns new bytes (g_bytes_unref), or

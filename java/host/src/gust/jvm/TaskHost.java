@@ -38,6 +38,7 @@ import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.Utils;
 
 final class TaskHost implements Runnable {
+    private static final long NEXT_BUDGET_NS = 1_000_000;
     private final SocketChannel channel;
     private final Wire.Out out = new Wire.Out();
     private final ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
@@ -235,17 +236,24 @@ final class TaskHost implements Runnable {
         }
     }
 
+    /* Calls nextTuple up to `times` times while each call emits, for at
+     * most NEXT_BUDGET_NS (a spout that sleeps in nextTuple is called once). */
     private void next(int times) {
+        long start = System.nanoTime();
         for (int i = 0; i < times; i++) {
             long before = emits;
-            if (!call(spout::nextTuple, "nextTuple") || emits == before) {
+            if (!call(spout::nextTuple, "nextTuple") || emits == before
+                || System.nanoTime() - start > NEXT_BUDGET_NS) {
                 break;
             }
         }
     }
 
     private void settle(long key, boolean acked) {
-        Object msgId = pending.remove(key);
+        Object msgId;
+        synchronized (out) {
+            msgId = pending.remove(key);
+        }
         if (msgId == null) {
             return;
         }
@@ -370,9 +378,11 @@ final class TaskHost implements Runnable {
             if (messageId == null) {
                 return 0;
             }
-            long key = ++nextKey;
-            pending.put(key, messageId);
-            return key;
+            synchronized (out) { /* a spout may emit from its own threads */
+                long key = ++nextKey;
+                pending.put(key, messageId);
+                return key;
+            }
         }
 
         @Override
@@ -388,7 +398,9 @@ final class TaskHost implements Runnable {
 
         @Override
         public long getPendingCount() {
-            return pending.size();
+            synchronized (out) {
+                return pending.size();
+            }
         }
 
         @Override

@@ -3,11 +3,19 @@
 package org.apache.storm.task;
 
 import gust.jvm.TaskTable;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import org.apache.storm.metric.api.CombinedMetric;
+import org.apache.storm.metric.api.ICombiner;
+import org.apache.storm.metric.api.IMetric;
+import org.apache.storm.metric.api.IReducer;
+import org.apache.storm.metric.api.ReducedMetric;
 import org.apache.storm.tuple.Fields;
 
-public class TopologyContext extends WorkerTopologyContext {
+public class TopologyContext extends WorkerTopologyContext implements IMetricsContext {
     private final int taskId;
+    private final Map<String, IMetric> metrics = new HashMap<>();
 
     public TopologyContext(TaskTable table, int taskId) {
         super(table);
@@ -32,6 +40,32 @@ public class TopologyContext extends WorkerTopologyContext {
 
     public Set<String> getThisStreams() {
         return getComponentStreams(getThisComponentId());
+    }
+
+    @Override
+    public <T extends IMetric> T registerMetric(String name, T metric, int timeBucketSizeInSecs) {
+        if (metrics.containsKey(name)) {
+            throw new RuntimeException("The same metric name `" + name + "` was registered twice.");
+        }
+        if (timeBucketSizeInSecs <= 0) {
+            throw new IllegalArgumentException("metric " + name + ": the time bucket must be positive");
+        }
+        metrics.put(name, metric);
+        return metric;
+    }
+
+    @Override
+    public ReducedMetric registerMetric(String name, IReducer reducer, int timeBucketSizeInSecs) {
+        return registerMetric(name, new ReducedMetric(reducer), timeBucketSizeInSecs);
+    }
+
+    @Override
+    public CombinedMetric registerMetric(String name, ICombiner combiner, int timeBucketSizeInSecs) {
+        return registerMetric(name, new CombinedMetric(combiner), timeBucketSizeInSecs);
+    }
+
+    public IMetric getRegisteredMetricByName(String name) {
+        return metrics.get(name);
     }
 
     @Override

@@ -1,0 +1,461 @@
+"""`gust local --ui-port` as a user watches it: a real topology in a real
+subprocess, its UI server read over HTTP on 127.0.0.1.
+
+Checks every Storm UI REST endpoint's reply against the field names and
+JSON types of ui_api_fields.json (written from Storm's UIHelpers.java),
+JSONP, Storm's error replies for bad requests (the server stays up),
+deactivate and activate changing what the spouts emit, kill stopping the
+run, /metrics passing `promtool check metrics` with counters that move,
+and the topology page rendered by headless Chromium (a screenshot that is
+not blank, a DOM with live numbers and chart canvases).
+"""
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.request
+import zlib
+
+SOURCE = os.environ.get("GUST_SOURCE_DIR",
+                        os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+BUILD = os.environ.get("GUST_BUILD_DIR", os.path.join(SOURCE, "build"))
+GUST = os.path.join(BUILD, "tools", "gust")
+WORDCOUNT = os.path.join(SOURCE, "examples", "flux", "wordcount.yaml")
+FIELDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ui_api_fields.json")
+START_TIMEOUT_S = 60  # bounds a hang only
+WAIT_TIMEOUT_S = 60
+
+
+class GustUI:
+    """A `gust local --ui-port 0` run and its address."""
+
+    def __init__(self, flux=WORDCOUNT, extra=()):
+        self.proc = subprocess.Popen([GUST, "local", flux, "--duration", "0", "--ui-port", "0", *extra],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.stderr = []
+        found = threading.Event()
+
+        def read():
+            for line in self.proc.stderr:
+                self.stderr.append(line)
+                m = re.search(r"UI at (http://127\.0\.0\.1:\d+)/", line)
+                if m:
+                    self.base = m.group(1)
+                    found.set()
+        self.reader = threading.Thread(target=read, daemon=True)
+        self.reader.start()
+        if not found.wait(START_TIMEOUT_S):
+            self.proc.kill()
+            raise AssertionError("no 'UI at' line:\n" + "".join(self.stderr))
+        self.id = self.get("/api/v1/topology/summary")["topologies"][0]["id"]
+
+    def request(self, path, method="GET", body=None):
+        req = urllib.request.Request(self.base + path, method=method, data=body)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, r.headers.get("Content-Type"), r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("Content-Type"), e.read().decode()
+
+    def get(self, path):
+        status, _, text = self.request(path)
+        assert status == 200, (path, status, text)
+        return json.loads(text)
+
+    def post(self, path, body=None):
+        status, _, text = self.request(path, "POST", body)
+        return status, json.loads(text)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            self.proc.wait(WAIT_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(WAIT_TIMEOUT_S)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+def wait_until(predicate, what, timeout=WAIT_TIMEOUT_S):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def type_ok(value, allowed):
+    for t in allowed.split("|"):
+        if (t == "string" and isinstance(value, str)) or (t == "null" and value is None) or \
+           (t == "bool" and isinstance(value, bool)) or \
+           (t == "int" and isinstance(value, int) and not isinstance(value, bool)) or \
+           (t == "float" and isinstance(value, float)) or \
+           (t == "number" and isinstance(value, (int, float)) and not isinstance(value, bool)) or \
+           (t == "object" and isinstance(value, dict)) or (t == "array" and isinstance(value, list)):
+            return True
+    return False
+
+
+def check_shape(test, where, value, schema):
+    """Every field of schema is in value with its type (nested arrays and objects too)."""
+    test.assertIsInstance(value, dict, where)
+    for field, want in schema.items():
+        test.assertIn(field, value, "%s lacks %r" % (where, field))
+        got = value[field]
+        if isinstance(want, str):
+            test.assertTrue(type_ok(got, want), "%s.%s is %r, not %s" % (where, field, got, want))
+        elif "array" in want:
+            test.assertIsInstance(got, list, "%s.%s" % (where, field))
+            for i, item in enumerate(got):
+                check_shape(test, "%s.%s[%d]" % (where, field, i), item, want["array"])
+        else:
+            check_shape(test, "%s.%s" % (where, field), got, want["object"])
+
+
+def total(topology, key, kind="spouts"):
+    return sum(c[key] for c in topology[kind])
+
+
+class UIApiTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        with open(FIELDS) as f:
+            cls.fields = json.load(f)
+        cls.ui = GustUI()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ui.stop()
+
+    def endpoint(self, name, path):
+        value = self.ui.get(path)
+        check_shape(self, name, value, self.fields[name])
+        return value
+
+    def test_every_endpoint_has_storms_fields_and_types(self):
+        ui, tid = self.ui, self.ui.id
+        wait_until(lambda: total(ui.get("/api/v1/topology/" + tid), "emitted") > 0, "spouts emitting")
+        self.endpoint("/api/v1/cluster/summary", "/api/v1/cluster/summary")
+        conf = self.endpoint("/api/v1/cluster/configuration", "/api/v1/cluster/configuration")
+        self.assertEqual(conf.get("topology.message.timeout.secs"), 30)
+        self.endpoint("/api/v1/nimbus/summary", "/api/v1/nimbus/summary")
+        self.endpoint("/api/v1/supervisor/summary", "/api/v1/supervisor/summary")
+        summary = self.endpoint("/api/v1/topology/summary", "/api/v1/topology/summary")
+        self.assertEqual(summary["topologies"][0]["name"], "builtin-wordcount")
+        for window in (":all-time", "600", "10800", "86400"):
+            t = self.endpoint("/api/v1/topology/:id", "/api/v1/topology/%s?window=%s" % (tid, window))
+            self.assertEqual(t["window"], window)
+            self.assertEqual(len(t["topologyStats"]), 4)
+            self.assertEqual([s["spoutId"] for s in t["spouts"]], ["words"])
+            self.assertEqual(sorted(b["boltId"] for b in t["bolts"]), ["counter", "logger"])
+        with_sys = self.ui.get("/api/v1/topology/%s?sys=1" % tid)
+        self.assertGreaterEqual(len(with_sys["bolts"]), 2)
+        m = self.endpoint("/api/v1/topology/:id/metrics", "/api/v1/topology/%s/metrics" % tid)
+        self.assertTrue(m["spouts"] and m["bolts"])
+        words = [s for s in m["spouts"] if s["id"] == "words"][0]
+        self.assertEqual([e["stream_id"] for e in words["emitted"]], ["default"])
+        counter = [b for b in m["bolts"] if b["id"] == "counter"][0]
+        self.assertEqual([(e["component_id"], e["stream_id"]) for e in counter["executed"]],
+                         [("words", "default")])
+        spout = self.endpoint("/api/v1/topology/:id/component/:spout",
+                              "/api/v1/topology/%s/component/words" % tid)
+        self.assertEqual(spout["componentType"], "spout")
+        self.assertEqual(len(spout["executorStats"]), 2)
+        self.assertEqual(len(spout["spoutSummary"]), 4)
+        bolt = self.endpoint("/api/v1/topology/:id/component/:bolt",
+                             "/api/v1/topology/%s/component/counter?window=600" % tid)
+        self.assertEqual(bolt["componentType"], "bolt")
+        self.assertEqual(len(bolt["executorStats"]), 4)
+        self.assertTrue(bolt["outputStats"])
+        self.assertEqual([(i["component"], i["stream"]) for i in bolt["inputStats"]], [("words", "default")])
+        self.assertGreater(bolt["inputStats"][0]["executed"], 0)
+        self.endpoint("/api/v1/topology-workers/:id", "/api/v1/topology-workers/" + tid)
+        self.assertEqual(self.ui.get("/api/v1/topology/%s/lag" % tid), {})
+
+    def test_jsonp_callback_wraps_the_reply(self):
+        status, ctype, text = self.ui.request("/api/v1/cluster/summary?callback=show.summary")
+        self.assertEqual(status, 200)
+        self.assertTrue(ctype.startswith("application/javascript"))
+        m = re.fullmatch(r"show\.summary\((.*)\);", text, re.S)
+        self.assertIsNotNone(m, text)
+        self.assertEqual(json.loads(m.group(1))["supervisors"], 1)
+        status, _, text = self.ui.request("/api/v1/topology/nope?callback=cb")
+        self.assertEqual(status, 500)
+        self.assertTrue(text.startswith("cb(") and text.endswith(");"), text)
+
+    def storm_error(self, status, text, mentions):
+        self.assertEqual(status, 500, text)
+        body = json.loads(text)
+        check_shape(self, "error", body, self.fields["error"])
+        self.assertEqual(body["error"], "500 Server Error")
+        self.assertIn(mentions, body["errorMessage"])
+
+    def test_bad_requests_get_storms_errors_and_the_server_stays_up(self):
+        ui, tid = self.ui, self.ui.id
+        status, _, text = ui.request("/api/v1/topology/no-such-topology-1-1")
+        self.storm_error(status, text, "no-such-topology-1-1")
+        status, _, text = ui.request("/api/v1/topology/%s?window=7" % tid)
+        self.storm_error(status, text, "window '7'")
+        status, _, text = ui.request("/api/v1/topology/%s/component/nope" % tid)
+        self.storm_error(status, text, "nope")
+        status, _, text = ui.request("/api/v1/topology/%s/rebalance/0" % tid, "POST", b"{\"rebalanceOptions\": ")
+        self.storm_error(status, text, "not JSON")
+        status, _, text = ui.request("/api/v1/topology/%s/rebalance/0" % tid, "POST",
+                                     b'{"rebalanceOptions": {"numWorkers": 2}}')
+        self.storm_error(status, text, "rebalance is not possible")
+        status, _, text = ui.request("/api/v1/topology/%s/kill/soon" % tid, "POST")
+        self.storm_error(status, text, "'soon'")
+        status, _, text = ui.request("/api/v1/topology/no-such-topology-1-1/activate", "POST")
+        self.storm_error(status, text, "no-such-topology-1-1")
+        status, _, text = ui.request("/api/v1/no/such/path")
+        self.assertEqual(status, 404)
+        self.assertEqual(json.loads(text)["error"], "404 Not Found")
+        for path in ("/../../etc/passwd", "/%2e%2e%2fCMakeLists.txt", "/..%2f..%2fREADME.md"):
+            status, _, text = ui.request(path)
+            self.assertIn(status, (400, 404), path)  # refused by libsoup or by the server
+            self.assertNotIn("gust", text.lower().replace("gust-ui", ""), path)
+        self.assertEqual(ui.get("/api/v1/topology/summary")["topologies"][0]["id"], tid)
+        self.assertIsNone(ui.proc.poll())
+
+    def test_metrics_pass_promtool_and_counters_move(self):
+        promtool = shutil.which("promtool")
+        if not promtool:
+            self.fail("promtool is missing (Debian package prometheus, in dev.sh)")
+
+        def scrape():
+            status, ctype, text = self.ui.request("/metrics")
+            self.assertEqual(status, 200)
+            self.assertTrue(ctype.startswith("text/plain; version=0.0.4"), ctype)
+            return text
+
+        def emitted(text):
+            return sum(float(v) for v in re.findall(
+                r'^gust_tuples_emitted_total\{[^}]*component="words"[^}]*\} (\S+)$', text, re.M))
+        first = scrape()
+        check = subprocess.run([promtool, "check", "metrics"], input=first, capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        self.assertEqual(check.stdout + check.stderr, "", "promtool warnings")
+        for name in ("gust_tuples_acked_total", "gust_tuples_executed_total", "gust_execute_latency_seconds_count",
+                     "gust_task_backpressure_seconds_total", "gust_task_queue_fill_ratio",
+                     "gust_checkpoints_completed_total", "gust_checkpoint_last_duration_seconds",
+                     "process_cpu_seconds_total", "process_resident_memory_bytes"):
+            self.assertRegex(first, r"(?m)^%s(\{| )" % name)
+        wait_until(lambda: emitted(scrape()) > emitted(first), "emitted to grow in /metrics")
+
+    def test_topology_page_renders_live_numbers_and_charts(self):
+        chromium = shutil.which("chromium")
+        if not chromium:
+            self.fail("chromium is missing (Debian package chromium, in dev.sh)")
+        tid = self.ui.id
+        wait_until(lambda: len(self.ui.get("/api/v1/gust/topology/%s/history" % tid)["timeMs"]) >= 3,
+                   "three samples")
+        url = "%s/topology.html?id=%s" % (self.ui.base, tid)
+        with tempfile.TemporaryDirectory() as profile:
+            base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
+                    "--window-size=1200,1600", "--virtual-time-budget=5000"]
+            dom = subprocess.run(base + ["--dump-dom", url], capture_output=True, text=True,
+                                 timeout=120).stdout
+            shot = os.path.join(profile, "topology.png")
+            subprocess.run(base + ["--screenshot=" + shot, url], capture_output=True, timeout=120)
+            pixels = non_background_share(shot)
+        self.assertIn("builtin-wordcount", dom)
+        spouts = re.search(r'<table id="spouts">(.*?)</table>', dom, re.S).group(1)
+        emitted = re.search(r'>words</a></td><td>\d+</td><td>\d+</td><td>(\d+)</td>', spouts)
+        self.assertIsNotNone(emitted, spouts)
+        self.assertGreater(int(emitted.group(1)), 0)
+        throughput = re.search(r'<div id="chart-throughput"[^>]*>(.*?)</div></div>', dom, re.S)
+        self.assertIsNotNone(throughput)
+        self.assertIn("<canvas", throughput.group(1))
+        self.assertGreaterEqual(dom.count("<canvas"), 6)
+        self.assertGreater(pixels, 0.02, "the screenshot is nearly blank")
+
+
+def non_background_share(png_path):
+    """Share of pixels of an 8-bit RGB/RGBA PNG that differ from its top-left pixel."""
+    with open(png_path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8 and color in (2, 6), (depth, color)
+            bpp = 3 if color == 2 else 4
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    prev = bytearray(stride)
+    rows = []
+    for y in range(height):
+        ftype = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if ftype == 1:
+                line[i] = (line[i] + a) & 255
+            elif ftype == 2:
+                line[i] = (line[i] + b) & 255
+            elif ftype == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif ftype == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    background = rows[0][:3]
+    differ = sum(1 for row in rows for x in range(0, stride, bpp) if row[x:x + 3] != background)
+    return differ / (width * height)
+
+
+class UIActionsTest(unittest.TestCase):
+    def test_deactivate_stops_the_spouts_and_activate_resumes_them(self):
+        ui = GustUI()
+        try:
+            tid = ui.id
+            emitted = lambda: total(ui.get("/api/v1/topology/" + tid), "emitted")
+            wait_until(lambda: emitted() > 0, "spouts emitting")
+            status, body = ui.post("/api/v1/topology/%s/deactivate" % tid)
+            self.assertEqual(status, 200, body)
+            with open(FIELDS) as f:
+                check_shape(self, "deactivate", body, json.load(f)["POST /api/v1/topology/:id/activate"])
+            self.assertEqual(body, {"topologyOperation": "deactivate", "topologyId": tid, "status": "success"})
+            self.assertEqual(ui.get("/api/v1/topology/" + tid)["status"], "INACTIVE")
+            # what was emitted before settles; then two samples a second apart agree
+            def settled():
+                a = emitted()
+                time.sleep(2.5)
+                return emitted() == a
+            wait_until(settled, "emitted to stop growing")
+            still = emitted()
+            time.sleep(2.5)
+            self.assertEqual(emitted(), still)
+            status, body = ui.post("/api/v1/topology/%s/activate" % tid)
+            self.assertEqual(status, 200, body)
+            self.assertEqual(ui.get("/api/v1/topology/" + tid)["status"], "ACTIVE")
+            wait_until(lambda: emitted() > still, "emitted to grow again")
+            status, body = ui.post("/api/v1/topology/%s/kill/0" % tid)
+            self.assertEqual((status, body["topologyOperation"]), (200, "kill"))
+            ui.proc.wait(WAIT_TIMEOUT_S)
+            self.assertEqual(ui.proc.returncode, 0, "".join(ui.stderr))
+            self.assertIn("killed over the UI", "".join(ui.stderr))
+            self.assertIn("words", ui.proc.stdout.read())  # the summary is printed
+        finally:
+            ui.stop()
+
+
+class UIStartTest(unittest.TestCase):
+    def test_a_taken_port_or_bad_host_ends_the_run_before_it_starts(self):
+        import socket
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            r = subprocess.run([GUST, "local", WORDCOUNT, "--ui-port", str(port)], capture_output=True,
+                               text=True, timeout=WAIT_TIMEOUT_S)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("cannot listen on 127.0.0.1:%d" % port, r.stderr)
+        self.assertNotIn("running topology", r.stderr)
+        with tempfile.TemporaryDirectory() as d:
+            flux = os.path.join(d, "host.yaml")
+            with open(WORDCOUNT) as f:
+                text = f.read().replace("config:\n", "config:\n  ui.host: \"ui.example\"\n", 1)
+            with open(flux, "w") as f:
+                f.write(text)
+            r = subprocess.run([GUST, "local", flux, "--ui-port", "0"], capture_output=True, text=True,
+                               timeout=WAIT_TIMEOUT_S)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("ui.host 'ui.example' is not an IP address", r.stderr)
+
+
+KAFKA_FLUX = """
+name: "kafka-lag"
+components:
+  - id: "builder"
+    className: "org.apache.storm.kafka.spout.KafkaSpoutConfig$Builder"
+    constructorArgs: ["embedded", "words"]
+    configMethods:
+      - {name: setFirstPollOffsetStrategy, args: [EARLIEST]}
+      - {name: setOffsetCommitPeriodMs, args: [200]}
+  - id: "spoutConfig"
+    className: "org.apache.storm.kafka.spout.KafkaSpoutConfig"
+    constructorArgs: [ref: "builder"]
+  - id: "mapper"
+    className: "org.apache.storm.kafka.bolt.mapper.FieldNameBasedTupleToKafkaMapper"
+    constructorArgs: ["word", "word"]
+config:
+  topology.gust.reliability: acker
+spouts:
+  - id: "words"
+    className: "org.apache.storm.testing.TestWordSpout"
+  - id: "kafka-spout"
+    className: "org.apache.storm.kafka.spout.KafkaSpout"
+    constructorArgs: [ref: "spoutConfig"]
+bolts:
+  - id: "to-kafka"
+    className: "org.apache.storm.kafka.bolt.KafkaBolt"
+    configMethods:
+      - {name: withTopicSelector, args: ["words"]}
+      - {name: withTupleToKafkaMapper, args: [ref: "mapper"]}
+      - {name: withProducerProperties, args: [{"bootstrap.servers": "embedded"}]}
+  - id: "log"
+    className: "org.apache.storm.flux.wrappers.bolts.LogInfoBolt"
+streams:
+  - {from: "words", to: "to-kafka", grouping: {type: SHUFFLE}}
+  - {from: "kafka-spout", to: "log", grouping: {type: SHUFFLE}}
+"""
+
+
+class UIKafkaLagTest(unittest.TestCase):
+    def test_lag_per_partition_in_the_api_and_in_metrics(self):
+        with tempfile.TemporaryDirectory() as d:
+            flux = os.path.join(d, "kafka_lag.yaml")
+            with open(flux, "w") as f:
+                f.write(KAFKA_FLUX)
+            ui = GustUI(flux)
+            try:
+                def committed():
+                    lag = ui.get("/api/v1/topology/%s/lag" % ui.id)
+                    parts = lag.get("kafka-spout", {}).get("spoutLagResult", {}).get("words", {})
+                    known = [p for p in parts.values() if p["consumerCommittedOffset"] >= 0]
+                    return lag if known else None
+                lag = wait_until(committed, "a committed offset in /lag")
+                self.assertEqual(sorted(lag), ["kafka-spout"])  # TestWordSpout is no Kafka spout
+                spout = lag["kafka-spout"]
+                self.assertEqual((spout["spoutId"], spout["spoutType"]), ("kafka-spout", "KAFKA"))
+                for partition, p in spout["spoutLagResult"]["words"].items():
+                    self.assertTrue(partition.isdigit())
+                    self.assertGreaterEqual(p["logHeadOffset"], 0)
+                    if p["consumerCommittedOffset"] >= 0:
+                        self.assertEqual(p["lag"], p["logHeadOffset"] - p["consumerCommittedOffset"])
+                        self.assertGreaterEqual(p["lag"], 0)
+                status, _, text = ui.request("/metrics")
+                self.assertRegex(text, r'(?m)^gust_kafka_consumer_lag_records\{topology="kafka-lag",'
+                                       r'component="kafka-spout",topic="words",partition="\d+"\} \d+$')
+                check = subprocess.run([shutil.which("promtool") or "promtool", "check", "metrics"],
+                                       input=text, capture_output=True, text=True)
+                self.assertEqual((check.returncode, check.stdout + check.stderr), (0, ""))
+            finally:
+                ui.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
