@@ -9,7 +9,8 @@ executors carry emitted counts that grow (they come from the worker's
 heartbeats), the conf is served; the worker's log shows word counts;
 deactivate stops the spout's emitted count, activate lets it grow again;
 a rebalance of the count bolt writes a new assignment version and the
-restarted worker runs the new number of executors; kill with wait_secs 0
+restarted worker resumes from its checkpoint with the new number of
+executors; kill with wait_secs 0
 stops the worker and the topology leaves the list.
 
 Faults: kill -9 of the worker (its pid read from the supervisor's
@@ -198,6 +199,7 @@ class EndToEnd(unittest.TestCase):
         self.wait_worker_log(tid, slot, r"is ACTIVE: activating its spouts")
         self.wait_growing(port, tid, "sentences", above=stopped)
 
+        size = len(self.worker_log(tid, slot))
         with Client(port) as client:
             client.rebalance("e2e-wc", ttypes.RebalanceOptions(wait_secs=0, num_executors={"count": 3}))
         self.supervisor.wait_for_log(r"assignment of %s changed to version 2" % re.escape(tid),
@@ -207,9 +209,10 @@ class EndToEnd(unittest.TestCase):
         self.assertFalse(pid_alive(worker["pid"]))
         wait_for(lambda: len([e for e in self.executors(port, tid) if e.component_id == "count"]) == 3,
                  HANG_BOUND_S, "three count executors in TopologyInfo")
+        self.assertEqual(rebalanced["port"], slot)
+        self.wait_worker_log(tid, slot, r"resumes from checkpoint \d+", after=size)
         self.wait_growing(port, tid, "count", above=0)
-        self.wait_worker_log(tid, rebalanced["port"], r"distinct words so far",
-                             after=len(self.worker_log(tid, rebalanced["port"])))
+        self.wait_worker_log(tid, slot, r"distinct words so far", after=len(self.worker_log(tid, slot)))
 
         with Client(port) as client:
             client.killTopologyWithOpts("e2e-wc", ttypes.KillOptions(wait_secs=0))
