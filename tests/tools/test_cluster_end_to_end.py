@@ -10,8 +10,8 @@ heartbeats), the conf is served; the worker's log shows word counts;
 deactivate stops the spout's emitted count, activate lets it grow again;
 a rebalance of the count bolt writes a new assignment version and the
 restarted worker resumes from its checkpoint with the new number of
-executors; kill with wait_secs 0
-stops the worker and the topology leaves the list.
+executors; kill with wait_secs 0 stops the worker, and the topology leaves
+the list and its assignment.
 
 Faults: kill -9 of the worker (its pid read from the supervisor's
 ZooKeeper node) -> the supervisor relaunches it and it resumes from a
@@ -32,7 +32,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_harness import (GUST, GustDaemon, ZooKeeperServer, make_temp_dir,  # noqa: E402
+from cluster_harness import (GUST, GustDaemon, ZooKeeperServer, assignment, make_temp_dir,  # noqa: E402
                              storm_yaml, supervisor_records, wait_for, wait_for_leader)
 from nimbus_client import Client, ttypes, upload  # noqa: E402
 from test_supervisor import jar_bytes, wordcount_topology  # noqa: E402
@@ -176,6 +176,7 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(conf["topology.gust.checkpoint.interval.ms"], 200)
 
         worker = self.running_worker(tid, assignment_version=1)
+        self.assertEqual(assignment(self.zk, tid, self.root)["version"], 1)
         slot = worker["port"]
         self.wait_worker_log(tid, slot, r"count:\d+ .*\d+ distinct words so far")
         first = self.wait_growing(port, tid, "sentences", above=0)
@@ -205,6 +206,7 @@ class EndToEnd(unittest.TestCase):
         self.supervisor.wait_for_log(r"assignment of %s changed to version 2" % re.escape(tid),
                                      timeout=HANG_BOUND_S)
         rebalanced = self.running_worker(tid, assignment_version=2)
+        self.assertEqual(assignment(self.zk, tid, self.root)["version"], 2)
         self.assertNotEqual(rebalanced["pid"], worker["pid"])
         self.assertFalse(pid_alive(worker["pid"]))
         wait_for(lambda: len([e for e in self.executors(port, tid) if e.component_id == "count"]) == 3,
@@ -224,6 +226,8 @@ class EndToEnd(unittest.TestCase):
             with Client(port) as client:
                 return client.getTopologySummaries()
         wait_for(lambda: listed() == [], HANG_BOUND_S, "an empty topology list")
+        wait_for(lambda: assignment(self.zk, tid, self.root) is None, HANG_BOUND_S,
+                 "the assignment of %s to go" % tid)
         self.assertTrue(self.supervisor.alive())
 
     def test_e_worker_kill9_and_leader_nimbus_kill9(self):
