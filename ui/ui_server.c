@@ -134,12 +134,16 @@ static json_t *api_get(gust_ui_server *ui, char **parts, guint n, GHashTable *qu
   const gust_ui_snapshot *s = ui_history_latest(ui->history);
   gust_ui_window w = GUST_UI_WINDOW_ALL_TIME;
   *found = TRUE;
+  if (s->source_error) {
+    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_UNAVAILABLE, "%s", s->source_error);
+    return NULL;
+  }
   if (n == 2 && strcmp(parts[0], "cluster") == 0 && strcmp(parts[1], "summary") == 0)
     return ui_api_cluster_summary(s);
   if (n == 2 && strcmp(parts[0], "cluster") == 0 && strcmp(parts[1], "configuration") == 0)
     return ui->funcs->cluster_conf(ui->data);
   if (n == 2 && strcmp(parts[0], "nimbus") == 0 && strcmp(parts[1], "summary") == 0)
-    return ui_api_nimbus_summary(s, ui->port);
+    return ui_api_nimbus_summary(s, s->nimbus_port ? s->nimbus_port : ui->port);
   if (n == 2 && strcmp(parts[0], "supervisor") == 0 && strcmp(parts[1], "summary") == 0)
     return ui_api_supervisor_summary(s);
   if (n == 2 && strcmp(parts[0], "topology") == 0 && strcmp(parts[1], "summary") == 0)
@@ -225,6 +229,11 @@ static json_t *api_post(gust_ui_server *ui, SoupServerMessage *msg, char **parts
     return NULL;
   }
   if (n == 4 && !parse_wait(parts[3], &wait, error)) return NULL;
+  const char *source_error = ui_history_latest(ui->history)->source_error;
+  if (source_error) {
+    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_UNAVAILABLE, "%s", source_error);
+    return NULL;
+  }
   if (!ui_api_find_topology(ui_history_latest(ui->history), id, error)) return NULL;
   if (action == GUST_UI_REBALANCE && !check_rebalance_body(msg, error)) return NULL;
   if (!ui->funcs->act(ui->data, id, action, wait, error)) return NULL;
