@@ -182,8 +182,11 @@ static gboolean parse_wait(const char *text, int *wait, GError **error)
 
 /* Storm's rebalance body: {"rebalanceOptions": {"numWorkers": N,
  * "executors": {"component": N}}}, all optional. */
-static gboolean check_rebalance_body(SoupServerMessage *msg, GError **error)
+/* Storm UI's rebalance body: *options is its "rebalanceOptions" object (a
+ * new reference) or NULL when there is none. */
+static gboolean read_rebalance_body(SoupServerMessage *msg, json_t **options, GError **error)
 {
+  *options = NULL;
   SoupMessageBody *body = soup_server_message_get_request_body(msg);
   if (!body || body->length == 0) return TRUE;
   json_error_t jerr;
@@ -196,6 +199,7 @@ static gboolean check_rebalance_body(SoupServerMessage *msg, GError **error)
   }
   json_t *opts = json_object_get(doc, "rebalanceOptions");
   gboolean ok = json_is_object(doc) && (!opts || json_is_object(opts));
+  if (ok) *options = json_incref(opts);
   json_decref(doc);
   if (!ok)
     g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_BAD_REQUEST,
@@ -235,8 +239,11 @@ static json_t *api_post(gust_ui_server *ui, SoupServerMessage *msg, char **parts
     return NULL;
   }
   if (!ui_api_find_topology(ui_history_latest(ui->history), id, error)) return NULL;
-  if (action == GUST_UI_REBALANCE && !check_rebalance_body(msg, error)) return NULL;
-  if (!ui->funcs->act(ui->data, id, action, wait, error)) return NULL;
+  json_t *options = NULL;
+  if (action == GUST_UI_REBALANCE && !read_rebalance_body(msg, &options, error)) return NULL;
+  gboolean done = ui->funcs->act(ui->data, id, action, wait, options, error);
+  json_decref(options);
+  if (!done) return NULL;
   g_message("%s %s (asked over HTTP)", op, id);
   sample(ui); /* the next read sees the new status */
   return ui_api_operation(id, op);

@@ -2,7 +2,8 @@
 (cluster_harness.py), a topology submitted by a Storm client generated from
 storm.thrift, then Storm UI's REST API read through `gust ui`: the cluster,
 topology and Nimbus summaries, the topology page; POST deactivate changes
-the status Nimbus reports; an unknown id gets Storm's error; and with Nimbus
+the status Nimbus reports, POST rebalance passes Storm UI's rebalanceOptions
+body (a bad one is refused); an unknown id gets Storm's error; and with Nimbus
 stopped the API answers Storm's 500 naming the Nimbus address while the UI
 server stays up.
 """
@@ -122,6 +123,20 @@ class GustUiOnACluster(unittest.TestCase):
             self.assertEqual(client.getTopologyInfo(wc["id"]).status, "INACTIVE")
         self.until(lambda: {t["name"]: t["status"] for t in self.topologies()}
                    == {"wc": "INACTIVE", "wc2": "ACTIVE"}, "wc INACTIVE in the UI")
+
+        wc2 = by_name["wc2"]
+        status, reply = self.request("/api/v1/topology/%s/rebalance/0" % wc2["id"], "POST",
+                                     b'{"rebalanceOptions": {"numWorkers": "two"}}')
+        self.assertEqual(status, 500, reply)
+        self.assertIn("numWorkers", reply["errorMessage"])
+        status, reply = self.request("/api/v1/topology/%s/rebalance/0" % wc2["id"], "POST",
+                                     b'{"rebalanceOptions": {"executors": {"split": 3}}}')
+        self.assertEqual(status, 200, reply)
+        self.assertEqual(reply["topologyOperation"], "rebalance")
+
+        # no supervisor runs here, so Nimbus assigns no executors: its log says
+        # the rebalance happened
+        self.nimbus.wait_for_log("topology %s rebalanced" % wc2["id"])
 
         status, reply = self.request("/api/v1/topology/no-such-1-1")
         self.assertEqual(status, 500, reply)

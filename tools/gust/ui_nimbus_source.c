@@ -92,8 +92,11 @@ static double *latency_slot(gust_ui_stream *r, latency_field f)
   g_assert_not_reached();
 }
 
-/* Output rows: map<window, map<stream, i64 | double>>. */
-static void add_output(GPtrArray *rows, GHashTable *by_window, gboolean is_count, int field)
+/* Rows from map<window, map<key, i64 | double>>: keys are stream names
+ * (output rows) or GlobalStreamIds (input rows: source component and
+ * stream). */
+static void add_rows(GPtrArray *rows, gboolean is_input, GHashTable *by_window, gboolean is_count,
+                     int field)
 {
   for (int w = 0; w < GUST_UI_N_WINDOWS; w++) {
     GHashTable *m = window_map(by_window, w);
@@ -102,27 +105,9 @@ static void add_output(GPtrArray *rows, GHashTable *by_window, gboolean is_count
     gpointer key, value;
     g_hash_table_iter_init(&it, m);
     while (g_hash_table_iter_next(&it, &key, &value)) {
-      gust_ui_stream *r = stream_row(rows, FALSE, NULL, key);
-      if (is_count)
-        count_slot(r, field)[w] = (uint64_t)MAX(*(gint64 *)value, 0);
-      else
-        latency_slot(r, field)[w] = *(gdouble *)value;
-    }
-  }
-}
-
-/* Input rows: map<window, map<GlobalStreamId, i64 | double>>. */
-static void add_input(GPtrArray *rows, GHashTable *by_window, gboolean is_count, int field)
-{
-  for (int w = 0; w < GUST_UI_N_WINDOWS; w++) {
-    GHashTable *m = window_map(by_window, w);
-    if (!m) continue;
-    GHashTableIter it;
-    gpointer key, value;
-    g_hash_table_iter_init(&it, m);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-      const GustStormGlobalStreamId *gs = key;
-      gust_ui_stream *r = stream_row(rows, TRUE, gs->componentId, gs->streamId);
+      const GustStormGlobalStreamId *gs = is_input ? key : NULL;
+      gust_ui_stream *r = gs ? stream_row(rows, TRUE, gs->componentId, gs->streamId)
+                             : stream_row(rows, FALSE, NULL, key);
       if (is_count)
         count_slot(r, field)[w] = (uint64_t)MAX(*(gint64 *)value, 0);
       else
@@ -140,19 +125,19 @@ static void fill_task(gust_ui_task *task, const GustStormExecutorSummary *ex)
   if (!ex->__isset_stats || !ex->stats) return;
   const GustStormExecutorStats *st = ex->stats;
   GPtrArray *rows = g_ptr_array_new();
-  add_output(rows, st->emitted, TRUE, FIELD_EMITTED);
-  add_output(rows, st->transferred, TRUE, FIELD_TRANSFERRED);
+  add_rows(rows, FALSE, st->emitted, TRUE, FIELD_EMITTED);
+  add_rows(rows, FALSE, st->transferred, TRUE, FIELD_TRANSFERRED);
   const GustStormExecutorSpecificStats *sp = st->specific;
   if (sp && sp->__isset_spout && sp->spout) {
-    add_output(rows, sp->spout->acked, TRUE, FIELD_ACKED);
-    add_output(rows, sp->spout->failed, TRUE, FIELD_FAILED);
-    add_output(rows, sp->spout->complete_ms_avg, FALSE, FIELD_COMPLETE);
+    add_rows(rows, FALSE, sp->spout->acked, TRUE, FIELD_ACKED);
+    add_rows(rows, FALSE, sp->spout->failed, TRUE, FIELD_FAILED);
+    add_rows(rows, FALSE, sp->spout->complete_ms_avg, FALSE, FIELD_COMPLETE);
   } else if (sp && sp->__isset_bolt && sp->bolt) {
-    add_input(rows, sp->bolt->acked, TRUE, FIELD_ACKED);
-    add_input(rows, sp->bolt->failed, TRUE, FIELD_FAILED);
-    add_input(rows, sp->bolt->executed, TRUE, FIELD_EXECUTED);
-    add_input(rows, sp->bolt->process_ms_avg, FALSE, FIELD_PROCESS);
-    add_input(rows, sp->bolt->execute_ms_avg, FALSE, FIELD_EXECUTE);
+    add_rows(rows, TRUE, sp->bolt->acked, TRUE, FIELD_ACKED);
+    add_rows(rows, TRUE, sp->bolt->failed, TRUE, FIELD_FAILED);
+    add_rows(rows, TRUE, sp->bolt->executed, TRUE, FIELD_EXECUTED);
+    add_rows(rows, TRUE, sp->bolt->process_ms_avg, FALSE, FIELD_PROCESS);
+    add_rows(rows, TRUE, sp->bolt->execute_ms_avg, FALSE, FIELD_EXECUTE);
   }
   gust_ui_stream *out = gust_ui_task_alloc_streams(task, (int)rows->len);
   const int all = GUST_UI_WINDOW_ALL_TIME;
@@ -341,8 +326,54 @@ static gust_ui_snapshot *nimbus_snapshot(void *data)
   return s;
 }
 
+/* RebalanceOptions from the wait and Storm UI's rebalanceOptions
+ * ({"numWorkers": N, "executors": {"component": N}}, each optional). */
+static GustStormRebalanceOptions *rebalance_options(int wait_secs, const json_t *body,
+                                                    GError **error)
+{
+  GustStormRebalanceOptions *o = g_object_new(GUST_STORM_TYPE_REBALANCE_OPTIONS, NULL);
+  o->wait_secs = wait_secs;
+  o->__isset_wait_secs = TRUE;
+  const json_t *workers = json_object_get(body, "numWorkers");
+  const json_t *executors = json_object_get(body, "executors");
+  if (workers) {
+    if (!json_is_integer(workers) || json_integer_value(workers) < 1 ||
+        json_integer_value(workers) > G_MAXINT32) {
+      g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_BAD_REQUEST,
+                  "rebalanceOptions.numWorkers must be a whole number from 1");
+      g_object_unref(o);
+      return NULL;
+    }
+    o->num_workers = (gint32)json_integer_value(workers);
+    o->__isset_num_workers = TRUE;
+  }
+  if (executors && !json_is_object(executors)) {
+    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_BAD_REQUEST,
+                "rebalanceOptions.executors must be an object of component: count");
+    g_object_unref(o);
+    return NULL;
+  }
+  const char *component;
+  const json_t *count;
+  json_object_foreach((json_t *)executors, component, count)
+  {
+    if (!json_is_integer(count) || json_integer_value(count) < 1 ||
+        json_integer_value(count) > G_MAXINT32) {
+      g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_BAD_REQUEST,
+                  "rebalanceOptions.executors.%s must be a whole number from 1", component);
+      g_object_unref(o);
+      return NULL;
+    }
+    gint32 *value = g_new(gint32, 1);
+    *value = (gint32)json_integer_value(count);
+    g_hash_table_insert(o->num_executors, g_strdup(component), value);
+    o->__isset_num_executors = TRUE;
+  }
+  return o;
+}
+
 static gboolean nimbus_act(void *data, const char *topology_id, gust_ui_action action,
-                           int wait_secs, GError **error)
+                           int wait_secs, const json_t *rebalance_body, GError **error)
 {
   nimbus_source *src = data;
   const char *name = g_hash_table_lookup(src->names, topology_id);
@@ -370,9 +401,8 @@ static gboolean nimbus_act(void *data, const char *topology_id, gust_ui_action a
     ok = gust_storm_nimbus_if_deactivate(nimbus, name, &e, &aze, &call_error);
     break;
   case GUST_UI_REBALANCE: {
-    GustStormRebalanceOptions *o = g_object_new(GUST_STORM_TYPE_REBALANCE_OPTIONS, NULL);
-    o->wait_secs = wait_secs;
-    o->__isset_wait_secs = TRUE;
+    GustStormRebalanceOptions *o = rebalance_options(wait_secs, rebalance_body, error);
+    if (!o) return FALSE;
     ok = gust_storm_nimbus_if_rebalance(nimbus, name, o, &e, &ite, &aze, &call_error);
     g_object_unref(o);
     judged = TRUE;

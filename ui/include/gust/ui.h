@@ -159,10 +159,12 @@ typedef enum {
 typedef struct {
   /* A new snapshot (reference 1); called on the server's thread only. */
   gust_ui_snapshot *(*snapshot)(void *data);
-  /* Carries out action on topology_id (wait_secs: rebalance and kill);
+  /* Carries out action on topology_id (wait_secs: rebalance and kill;
+   * rebalance_options: Storm UI's body's "rebalanceOptions" object, e.g.
+   * {"numWorkers": 2, "executors": {"split": 3}}, or NULL);
    * FALSE + GUST_UI_ERROR on failure.  Called on the server's thread. */
   gboolean (*act)(void *data, const char *topology_id, gust_ui_action action, int wait_secs,
-                  GError **error);
+                  const json_t *rebalance_options, GError **error);
   /* A Storm configuration map for /cluster/configuration (new reference). */
   json_t *(*cluster_conf)(void *data);
   void (*destroy)(void *data); /* may be NULL */
