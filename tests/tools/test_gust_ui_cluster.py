@@ -115,6 +115,13 @@ class GustUiOnACluster(unittest.TestCase):
         self.assertEqual((page["id"], page["name"], page["status"]), (wc["id"], "wc", "ACTIVE"))
         self.assertEqual(page["configuration"]["topology.name"], "wc")
 
+        with urllib.request.urlopen(self.base + "/metrics", timeout=30) as r:
+            metrics = r.read().decode()
+        self.assertIn('gust_topology_restarts_total{topology="wc"}', metrics)
+        self.assertIn('gust_topology_restarts_total{topology="wc2"}', metrics)
+        with urllib.request.urlopen(self.base + "/", timeout=30) as r:
+            self.assertIn("<html", r.read().decode().lower())
+
         status, reply = self.request("/api/v1/topology/%s/deactivate" % wc["id"], "POST", b"")
         self.assertEqual(status, 200, reply)
         self.assertEqual(reply, {"topologyOperation": "deactivate", "topologyId": wc["id"],
