@@ -10,7 +10,8 @@
  * error (source_error), which the API answers as Storm's 500; the client
  * is dropped and the next sample dials the seeds again.
  * act(): Storm UI's calls by topology name (activate, deactivate,
- * rebalance with the wait, killTopologyWithOpts with the wait).
+ * rebalance with the wait and the body's numWorkers and executors,
+ * killTopologyWithOpts with the wait).
  */
 #define G_LOG_DOMAIN "gust-ui"
 
