@@ -313,7 +313,7 @@ static gust_ui_snapshot *local_snapshot(void *data)
 }
 
 static gboolean local_act(void *data, const char *topology_id, gust_ui_action action, int wait_secs,
-                          GError **error)
+                          const json_t *rebalance_options, GError **error)
 {
   local_source *src = data;
   if (g_strcmp0(topology_id, src->id) != 0) {

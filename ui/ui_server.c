@@ -134,12 +134,16 @@ static json_t *api_get(gust_ui_server *ui, char **parts, guint n, GHashTable *qu
   const gust_ui_snapshot *s = ui_history_latest(ui->history);
   gust_ui_window w = GUST_UI_WINDOW_ALL_TIME;
   *found = TRUE;
+  if (s->source_error) {
+    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_UNAVAILABLE, "%s", s->source_error);
+    return NULL;
+  }
   if (n == 2 && strcmp(parts[0], "cluster") == 0 && strcmp(parts[1], "summary") == 0)
     return ui_api_cluster_summary(s);
   if (n == 2 && strcmp(parts[0], "cluster") == 0 && strcmp(parts[1], "configuration") == 0)
     return ui->funcs->cluster_conf(ui->data);
   if (n == 2 && strcmp(parts[0], "nimbus") == 0 && strcmp(parts[1], "summary") == 0)
-    return ui_api_nimbus_summary(s, ui->port);
+    return ui_api_nimbus_summary(s, s->nimbus_port ? s->nimbus_port : ui->port);
   if (n == 2 && strcmp(parts[0], "supervisor") == 0 && strcmp(parts[1], "summary") == 0)
     return ui_api_supervisor_summary(s);
   if (n == 2 && strcmp(parts[0], "topology") == 0 && strcmp(parts[1], "summary") == 0)
@@ -178,8 +182,11 @@ static gboolean parse_wait(const char *text, int *wait, GError **error)
 
 /* Storm's rebalance body: {"rebalanceOptions": {"numWorkers": N,
  * "executors": {"component": N}}}, all optional. */
-static gboolean check_rebalance_body(SoupServerMessage *msg, GError **error)
+/* Storm UI's rebalance body: *options is its "rebalanceOptions" object (a
+ * new reference) or NULL when there is none. */
+static gboolean read_rebalance_body(SoupServerMessage *msg, json_t **options, GError **error)
 {
+  *options = NULL;
   SoupMessageBody *body = soup_server_message_get_request_body(msg);
   if (!body || body->length == 0) return TRUE;
   json_error_t jerr;
@@ -192,6 +199,7 @@ static gboolean check_rebalance_body(SoupServerMessage *msg, GError **error)
   }
   json_t *opts = json_object_get(doc, "rebalanceOptions");
   gboolean ok = json_is_object(doc) && (!opts || json_is_object(opts));
+  if (ok) *options = json_incref(opts);
   json_decref(doc);
   if (!ok)
     g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_BAD_REQUEST,
@@ -225,9 +233,17 @@ static json_t *api_post(gust_ui_server *ui, SoupServerMessage *msg, char **parts
     return NULL;
   }
   if (n == 4 && !parse_wait(parts[3], &wait, error)) return NULL;
+  const char *source_error = ui_history_latest(ui->history)->source_error;
+  if (source_error) {
+    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_UNAVAILABLE, "%s", source_error);
+    return NULL;
+  }
   if (!ui_api_find_topology(ui_history_latest(ui->history), id, error)) return NULL;
-  if (action == GUST_UI_REBALANCE && !check_rebalance_body(msg, error)) return NULL;
-  if (!ui->funcs->act(ui->data, id, action, wait, error)) return NULL;
+  json_t *options = NULL;
+  if (action == GUST_UI_REBALANCE && !read_rebalance_body(msg, &options, error)) return NULL;
+  gboolean done = ui->funcs->act(ui->data, id, action, wait, options, error);
+  json_decref(options);
+  if (!done) return NULL;
   g_message("%s %s (asked over HTTP)", op, id);
   sample(ui); /* the next read sees the new status */
   return ui_api_operation(id, op);

@@ -112,6 +112,7 @@ void gust_ui_snapshot_unref(gust_ui_snapshot *s)
     topology_clear(&s->topologies[i]);
   g_free(s->topologies);
   g_free(s->host);
+  g_free(s->source_error);
   g_free(s);
 }
 

@@ -121,15 +121,15 @@ static const gust_conf_key conf_keys[] = {
     {.key = "ui.host",
      .type = GUST_CONF_STRING,
      .default_value = "127.0.0.1",
-     .meaning = "the address the UI server (gust local --ui-port) listens on; Storm's default is "
-                "0.0.0.0, gust's stays on this machine unless told"},
+     .meaning = "the address the UI server (gust ui, gust local --ui-port) listens on; Storm's "
+                "default is 0.0.0.0, gust's stays on this machine unless told"},
     {.key = "ui.port",
      .type = GUST_CONF_INT,
      .min = 0,
      .max = 65535,
      .default_value = "8080",
-     .meaning = "the UI server's port (Storm UI's); gust local serves its UI only when given "
-                "--ui-port N, which overrides it (0 picks a free port)"},
+     .meaning = "the UI server's port (Storm UI's; gust ui listens on it); gust local serves its "
+                "UI only when given --ui-port N, which overrides it (0 picks a free port)"},
     {.key = "ui.gust.sample.ms",
      .type = GUST_CONF_INT,
      .min = 100,

@@ -93,7 +93,7 @@ static gust_ui_snapshot *scripted_snapshot(void *data)
 }
 
 static gboolean scripted_act(void *data, const char *id, gust_ui_action action, int wait_secs,
-                             GError **error)
+                             const json_t *rebalance_options, GError **error)
 {
   scripted *sc = data;
   if (action == GUST_UI_REBALANCE) {

@@ -20,5 +20,6 @@ int gust_cmd_monitor(int argc, char **argv);
 int gust_cmd_supervisor(int argc, char **argv);
 int gust_cmd_dev_cluster(int argc, char **argv);
 int gust_cmd_worker(int argc, char **argv);
+int gust_cmd_ui(int argc, char **argv);
 
 #endif

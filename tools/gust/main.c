@@ -35,6 +35,8 @@ static const subcommand subcommands[] = {
      "run a supervisor: start, watch and stop the workers Nimbus assigns here"},
     {"dev-cluster", gust_cmd_dev_cluster,
      "run ZooKeeper, a Nimbus and a supervisor on this machine; Ctrl-C stops all"},
+    {"ui", gust_cmd_ui,
+     "serve Storm UI's REST API, web pages and /metrics for the cluster (from Nimbus)"},
     {"worker", gust_cmd_worker, "run a cluster topology's worker (started by gust supervisor)"},
 };
 

@@ -26,6 +26,7 @@ typedef enum {
   GUST_UI_ERROR_BAD_REQUEST, /* a parameter or body that cannot be used */
   GUST_UI_ERROR_UNSUPPORTED, /* the source cannot do this (rebalance of a local run) */
   GUST_UI_ERROR_BIND,        /* the server cannot listen on host:port */
+  GUST_UI_ERROR_UNAVAILABLE, /* the source cannot be read now (Nimbus unreachable) */
 } gust_ui_error_code;
 
 /* ---- a snapshot: what runs, at one time ---- */
@@ -118,13 +119,17 @@ typedef struct {
 
 typedef struct {
   int64_t time_us; /* g_get_real_time() when taken */
-  char *host;
+  char *host;      /* the Nimbus's host (a local run: this machine) */
+  int nimbus_port; /* the Nimbus's Thrift port, or 0: the UI's own */
   int64_t uptime_secs;
   double process_cpu_seconds;
   uint64_t process_rss_bytes;
   double process_start_time; /* seconds since the epoch */
   int n_topologies;
   gust_ui_topology *topologies;
+  /* Why the source could not be read (e.g. Nimbus unreachable), or NULL:
+   * the API then answers Storm's 500 error with it. */
+  char *source_error;
   gint ref;
 } gust_ui_snapshot;
 
@@ -154,10 +159,12 @@ typedef enum {
 typedef struct {
   /* A new snapshot (reference 1); called on the server's thread only. */
   gust_ui_snapshot *(*snapshot)(void *data);
-  /* Carries out action on topology_id (wait_secs: rebalance and kill);
+  /* Carries out action on topology_id (wait_secs: rebalance and kill;
+   * rebalance_options: Storm UI's body's "rebalanceOptions" object, e.g.
+   * {"numWorkers": 2, "executors": {"split": 3}}, or NULL);
    * FALSE + GUST_UI_ERROR on failure.  Called on the server's thread. */
   gboolean (*act)(void *data, const char *topology_id, gust_ui_action action, int wait_secs,
-                  GError **error);
+                  const json_t *rebalance_options, GError **error);
   /* A Storm configuration map for /cluster/configuration (new reference). */
   json_t *(*cluster_conf)(void *data);
   void (*destroy)(void *data); /* may be NULL */
