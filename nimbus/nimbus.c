@@ -106,6 +106,10 @@ gust_nimbus *gust_nimbus_start(json_t *conf, GError **error)
   g_source_attach(tick, nimbus->timer_context);
   g_source_unref(tick);
   nimbus->timer_thread = g_thread_new("nimbus-timers", run_timers, nimbus);
+  if (!gust_nimbus_cluster_connect(nimbus, error)) {
+    gust_nimbus_stop(nimbus);
+    return NULL;
+  }
   gust_thrift_server_options options = {
       .bind_address = bind,
       .port = (guint16)port,

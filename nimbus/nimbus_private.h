@@ -100,6 +100,7 @@ void gust_nimbus_arm_action(gust_nimbus *nimbus, gust_nimbus_topology *topology)
 void gust_nimbus_publish(gust_nimbus *nimbus, gust_nimbus_topology *topology);
 
 /* ---- scheduler.c ---- */
+gboolean gust_nimbus_cluster_connect(gust_nimbus *nimbus, GError **error);
 gboolean gust_nimbus_cluster_start(gust_nimbus *nimbus, GError **error);
 void gust_nimbus_cluster_stop(gust_nimbus *nimbus);
 /* /storms/<id> from the topology (leader only; logs a failure).  Lock held. */

@@ -349,13 +349,20 @@ static void on_leader_change(gust_cluster *c, gboolean is_leader, void *data)
   post_to_timer_thread(data, on_leadership);
 }
 
-gboolean gust_nimbus_cluster_start(gust_nimbus *nimbus, GError **error)
+/* Before the Thrift server starts: a call never finds nimbus->cluster unset. */
+gboolean gust_nimbus_cluster_connect(gust_nimbus *nimbus, GError **error)
 {
   nimbus->cluster = gust_cluster_connect_conf(nimbus->conf, error);
   if (!nimbus->cluster) {
     g_prefix_error(error, "nimbus cannot reach ZooKeeper: ");
     return FALSE;
   }
+  return TRUE;
+}
+
+/* Once the server listens: the address registered in /nimbuses answers. */
+gboolean gust_nimbus_cluster_start(gust_nimbus *nimbus, GError **error)
+{
   char *member = g_strdup_printf("%s:%u", nimbus->host, nimbus->port);
   char *path = g_strconcat("/nimbuses/", member, NULL);
   json_t *me = json_pack("{s:s, s:i, s:s, s:I}", "host", nimbus->host, "port", nimbus->port,

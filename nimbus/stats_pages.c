@@ -65,19 +65,19 @@ GustStormComponentAggregateStats *gust_stats_aggregate(const gust_stats_sums *s,
   GustStormSpecificAggregateStats *sp =
       g_object_new(GUST_STORM_TYPE_SPECIFIC_AGGREGATE_STATS, NULL);
   if (spout) {
-    GustStormSpoutAggregateStats *x = g_object_new(GUST_STORM_TYPE_SPOUT_AGGREGATE_STATS, NULL);
+    GustStormSpoutAggregateStats *x = sp->spout; /* made by the struct's instance init */
     x->complete_latency_ms = mean(s->complete_total, s->complete_weight);
     x->__isset_complete_latency_ms = TRUE;
-    sp->spout = x, sp->__isset_spout = TRUE;
+    sp->__isset_spout = TRUE;
   } else {
-    GustStormBoltAggregateStats *x = g_object_new(GUST_STORM_TYPE_BOLT_AGGREGATE_STATS, NULL);
+    GustStormBoltAggregateStats *x = sp->bolt; /* made by the struct's instance init */
     x->execute_latency_ms = mean(s->execute_total, s->execute_weight);
     x->__isset_execute_latency_ms = TRUE;
     x->process_latency_ms = mean(s->process_total, s->process_weight);
     x->__isset_process_latency_ms = TRUE;
     x->executed = s->executed, x->__isset_executed = TRUE;
     x->capacity = s->capacity, x->__isset_capacity = TRUE;
-    sp->bolt = x, sp->__isset_bolt = TRUE;
+    sp->__isset_bolt = TRUE;
   }
   if (a->specific_stats) g_object_unref(a->specific_stats);
   a->specific_stats = sp;

@@ -76,20 +76,18 @@ static GustStormExecutorStats *executor_stats(json_t *x)
   copy_by_stream(s->transferred, json_object_get(x, "transferred"), FALSE);
   GustStormExecutorSpecificStats *specific = s->specific;
   if (!g_strcmp0(gust_stats_string(x, "type", ""), "spout")) {
-    GustStormSpoutStats *spout = g_object_new(GUST_STORM_TYPE_SPOUT_STATS, NULL);
+    GustStormSpoutStats *spout = specific->spout; /* made by the struct's instance init */
     copy_by_stream(spout->acked, json_object_get(x, "acked"), FALSE);
     copy_by_stream(spout->failed, json_object_get(x, "failed"), FALSE);
     copy_by_stream(spout->complete_ms_avg, json_object_get(x, "complete_ms_avg"), TRUE);
-    specific->spout = spout;
     specific->__isset_spout = TRUE;
   } else {
-    GustStormBoltStats *bolt = g_object_new(GUST_STORM_TYPE_BOLT_STATS, NULL);
+    GustStormBoltStats *bolt = specific->bolt; /* made by the struct's instance init */
     copy_by_gsid(bolt->acked, json_object_get(x, "acked"), FALSE);
     copy_by_gsid(bolt->failed, json_object_get(x, "failed"), FALSE);
     copy_by_gsid(bolt->process_ms_avg, json_object_get(x, "process_ms_avg"), TRUE);
     copy_by_gsid(bolt->executed, json_object_get(x, "executed"), FALSE);
     copy_by_gsid(bolt->execute_ms_avg, json_object_get(x, "execute_ms_avg"), TRUE);
-    specific->bolt = bolt;
     specific->__isset_bolt = TRUE;
   }
   s->rate = 1.0; /* gust counts every tuple: Storm's sampling rate of 100 % */
