@@ -1,0 +1,166 @@
+"""Java topologies submitted to gust's Nimbus, with real parts: Debian's
+ZooKeeper server, `gust nimbus`, `gust supervisor` and the `gust worker`
+it launches, driven by a Storm client generated from storm.thrift.
+
+The components are `serialized_java`, as StormSubmitter sends them: a
+Java spout, a ShellBolt subclass (its command in its serialized fields)
+and a Java basic bolt wrapped in a BasicBoltExecutor, from a jar the build
+compiles (tests/java/src/gust/tests/stored/) whose WriteComponents writes
+their bytes.  The uploaded jar holds those classes and a resources/ folder
+with the multilang scripts.  Checked: the worker starts one JVM for the
+Java components, the ShellBolt runs through gust's multilang host (a
+python3 child in the jar's resources/ folder), TopologyInfo's emitted
+counts grow for all three components and the worker log shows the Java
+bolt's counts.  Refused: a component whose class the jar lacks ->
+InvalidTopologyException naming the component and the class, and Nimbus
+keeps serving.
+
+Waits are for conditions; their bounds only catch a hang on a loaded
+machine.
+"""
+import io
+import json
+import os
+import subprocess
+import sys
+import unittest
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_cluster_end_to_end as e2e  # noqa: E402
+from cluster_harness import BUILD, make_temp_dir, wait_for  # noqa: E402
+from nimbus_client import Client, ttypes, upload  # noqa: E402
+from test_supervisor import RESOURCES  # noqa: E402
+
+STORM_JAR = os.path.join(BUILD, "java", "gust-storm.jar")
+TEST_JAR = os.path.join(BUILD, "tests", "java", "gust-java-stored-tests.jar")
+ABSENT_CLASS = "gust/tests/stored/AbsentBolt.class"
+TOPOLOGY_CONF = {"topology.workers": 1, "topology.gust.checkpoint.interval.ms": 200}
+
+
+def serialized_components():
+    """name -> the Java serialization WriteComponents writes."""
+    out = make_temp_dir("java-components")
+    subprocess.run(["java", "-cp", STORM_JAR + ":" + TEST_JAR, "gust.tests.stored.WriteComponents",
+                    out], check=True, timeout=120)
+    blobs = {}
+    for name in ("spout", "split", "count", "absent"):
+        with open(os.path.join(out, name + ".ser"), "rb") as f:
+            blobs[name] = f.read()
+    return blobs
+
+
+def topology_jar():
+    """The test jar's classes (without AbsentBolt) and resources/ with the multilang scripts."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as jar, zipfile.ZipFile(TEST_JAR) as classes:
+        for entry in classes.infolist():
+            if entry.filename != ABSENT_CLASS:
+                jar.writestr(entry, classes.read(entry))
+        for name in sorted(os.listdir(RESOURCES)):
+            jar.write(os.path.join(RESOURCES, name), "resources/" + name)
+    return out.getvalue()
+
+
+def component(blob, fields, parallelism=1, inputs=None):
+    return (ttypes.ComponentObject(serialized_java=blob),
+            ttypes.ComponentCommon(inputs=inputs or {}, parallelism_hint=parallelism,
+                                   streams={"default": ttypes.StreamInfo(list(fields), False)}))
+
+
+def java_wordcount(blobs, count_blob=None):
+    """sentences (Java spout) -> split (ShellBolt subclass, shuffle) -> count (Java basic bolt, fields)."""
+    spout_object, spout_common = component(blobs["spout"], ["sentence"])
+    split_object, split_common = component(
+        blobs["split"], ["word"], 2,
+        {ttypes.GlobalStreamId("sentences", "default"): ttypes.Grouping(shuffle=ttypes.NullStruct())})
+    count_object, count_common = component(
+        count_blob or blobs["count"], ["word", "count"], 2,
+        {ttypes.GlobalStreamId("split", "default"): ttypes.Grouping(fields=["word"])})
+    return ttypes.StormTopology(
+        spouts={"sentences": ttypes.SpoutSpec(spout_object=spout_object, common=spout_common)},
+        bolts={"split": ttypes.Bolt(bolt_object=split_object, common=split_common),
+               "count": ttypes.Bolt(bolt_object=count_object, common=count_common)},
+        state_spouts={})
+
+
+def processes_running(script):
+    """(pid, cwd) of the processes whose command line names script."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read().split(b"\0")
+            if any(arg.endswith(script.encode()) for arg in argv):
+                found.append((int(pid), os.readlink("/proc/%s/cwd" % pid)))
+        except OSError:
+            continue
+    return found
+
+
+class JavaCluster(e2e.EndToEnd):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.blobs = serialized_components()
+        cls.jar = topology_jar()
+
+    def test_java_spout_shell_bolt_and_java_bolt_run_in_the_worker(self):
+        self.start_cluster("/java-run")
+        port = self.nimbuses[0].port
+        with Client(port) as client:
+            client.submitTopology("java-wc", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                  java_wordcount(self.blobs))
+            tid = client.getTopologySummaryByName("java-wc").id
+        worker = self.running_worker(tid)
+        slot = worker["port"]
+        self.wait_worker_log(tid, slot, r"starting the JVM host for 3 Java component\(s\)")
+        self.wait_worker_log(tid, slot, r"java spout opened as task \d+ with 3 sentences")
+        self.wait_worker_log(tid, slot, r"java count: \w+=\d+ \(\d+ distinct words\)")
+        self.wait_worker_log(tid, slot, r"java spout: \d+ sentences acked")
+        for name in ("sentences", "split", "count"):
+            first = self.wait_growing(port, tid, name, above=0)
+            self.wait_growing(port, tid, name, above=first)
+        # the ShellBolt subclass runs as a multilang child in the jar's resources/
+        children = wait_for(lambda: [c for c in processes_running("split_sentence.py")
+                                     if tid in c[1]], e2e.HANG_BOUND_S, "split_sentence.py children")
+        self.assertEqual(len(children), 2, children)
+        for _, cwd in children:
+            self.assertTrue(cwd.endswith(os.path.join(tid, "resources")), cwd)
+        self.assertNotIn("UnsupportedOperationException", self.worker_log(tid, slot))
+
+        with Client(port) as client:
+            client.killTopologyWithOpts("java-wc", ttypes.KillOptions(wait_secs=0))
+        wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
+        wait_for(lambda: not [c for c in processes_running("split_sentence.py") if tid in c[1]],
+                 e2e.HANG_BOUND_S, "the multilang children to end")
+
+    def test_a_class_missing_from_the_jar_is_refused_by_name(self):
+        self.start_cluster("/java-refused")
+        port = self.nimbuses[0].port
+        with Client(port) as client:
+            with self.assertRaises(ttypes.InvalidTopologyException) as e:
+                client.submitTopology("java-absent", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                      java_wordcount(self.blobs, self.blobs["absent"]))
+            message = e.exception.msg
+            self.assertIn("component 'count'", message)
+            self.assertIn("gust.tests.stored.AbsentBolt", message)
+            self.assertIn("is neither in the topology jar nor in gust's Storm API", message)
+            self.assertEqual(client.getTopologySummaries(), [])
+            # Nimbus stays up and takes the good topology next
+            client.submitTopology("java-present", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                  java_wordcount(self.blobs))
+            self.assertEqual([s.name for s in client.getTopologySummaries()], ["java-present"])
+            client.killTopologyWithOpts("java-present", ttypes.KillOptions(wait_secs=0))
+
+
+def load_tests(loader, standard_tests, pattern):
+    """Only this file's own tests, not the inherited end-to-end ones."""
+    names = sorted(n for n in vars(JavaCluster) if n.startswith("test"))
+    return unittest.TestSuite(JavaCluster(n) for n in names)
+
+
+if __name__ == "__main__":
+    unittest.main()
