@@ -11,7 +11,10 @@ with the multilang scripts.  Checked: the worker starts one JVM for the
 Java components, the ShellBolt runs through gust's multilang host (a
 python3 child in the jar's resources/ folder), TopologyInfo's emitted
 counts grow for all three components and the worker log shows the Java
-bolt's counts.  Refused: a component whose class the jar lacks ->
+bolt's counts.  The submitTopology call Storm 2.6.0's own `storm jar`
+made (recorded in tests/fixtures/storm-2.6.0/a-jar-wordcount) runs too,
+its bytes taken by stand-ins of the storm-starter classes with the same
+names and serialVersionUIDs.  Refused: a component whose class the jar lacks ->
 InvalidTopologyException naming the component and the class, and Nimbus
 keeps serving.
 
@@ -29,12 +32,16 @@ import zipfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_cluster_end_to_end as e2e  # noqa: E402
 from cluster_harness import BUILD, make_temp_dir, wait_for  # noqa: E402
-from nimbus_client import Client, ttypes, upload  # noqa: E402
+from nimbus_client import Client, NimbusService, ttypes, upload  # noqa: E402
+from thrift.protocol import TBinaryProtocol  # noqa: E402
+from thrift.transport import TTransport  # noqa: E402
 from test_supervisor import RESOURCES  # noqa: E402
 
 STORM_JAR = os.path.join(BUILD, "java", "gust-storm.jar")
 TEST_JAR = os.path.join(BUILD, "tests", "java", "gust-java-stored-tests.jar")
 ABSENT_CLASS = "gust/tests/stored/AbsentBolt.class"
+RECORDED_SUBMIT = os.path.join(os.environ.get("GUST_SOURCE_DIR", os.path.join(BUILD, "..")), "tests",
+                               "fixtures", "storm-2.6.0", "a-jar-wordcount", "17-c2s-submitTopology.bin")
 TOPOLOGY_CONF = {"topology.workers": 1, "topology.gust.checkpoint.interval.ms": 200}
 
 
@@ -60,6 +67,18 @@ def topology_jar():
         for name in sorted(os.listdir(RESOURCES)):
             jar.write(os.path.join(RESOURCES, name), "resources/" + name)
     return out.getvalue()
+
+
+def recorded_submission():
+    """The arguments of the submitTopology call Storm 2.6.0's `storm jar` made."""
+    with open(RECORDED_SUBMIT, "rb") as f:
+        frame = f.read()
+    protocol = TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(frame[4:]))
+    name, _, _ = protocol.readMessageBegin()
+    assert name == "submitTopology", name
+    args = NimbusService.submitTopology_args()
+    args.read(protocol)
+    return args
 
 
 def component(blob, fields, parallelism=1, inputs=None):
@@ -129,13 +148,39 @@ class JavaCluster(e2e.EndToEnd):
         self.assertEqual(len(children), 2, children)
         for _, cwd in children:
             self.assertTrue(cwd.endswith(os.path.join(tid, "resources")), cwd)
-        self.assertNotIn("UnsupportedOperationException", self.worker_log(tid, slot))
+        self.assertNotIn("Exception", self.worker_log(tid, slot))
 
         with Client(port) as client:
             client.killTopologyWithOpts("java-wc", ttypes.KillOptions(wait_secs=0))
         wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
         wait_for(lambda: not [c for c in processes_running("split_sentence.py") if tid in c[1]],
                  e2e.HANG_BOUND_S, "the multilang children to end")
+
+    def test_storm_2_6_0_recorded_submission_runs(self):
+        """The bytes `storm jar` sent (Storm's own serialVersionUIDs for
+        BaseRichSpout, ShellBolt, BasicBoltExecutor...) run against stand-ins
+        of the storm-starter classes."""
+        self.start_cluster("/java-recorded")
+        port = self.nimbuses[0].port
+        args = recorded_submission()
+        self.assertEqual(sorted(args.topology.bolts), ["count", "split"])
+        with Client(port) as client:
+            client.submitTopology(args.name, upload(client, self.jar), args.jsonConf, args.topology)
+            tid = client.getTopologySummaryByName(args.name).id
+        slot = self.running_worker(tid)["port"]
+        self.wait_worker_log(tid, slot, r"starting the JVM host for 3 Java component\(s\)")
+        self.wait_worker_log(tid, slot, r"stand-in RandomSentenceSpout opened as task \d+")
+        self.wait_worker_log(tid, slot, r"stand-in WordCountBolt: \w+ \d+")
+        for name in ("spout", "split", "count"):
+            self.wait_growing(port, tid, name, above=0)
+        # the recorded SplitSentence's command, from ShellBolt's serialized fields
+        children = wait_for(lambda: [c for c in processes_running("splitsentence.py")
+                                     if tid in c[1]], e2e.HANG_BOUND_S, "splitsentence.py children")
+        self.assertEqual(len(children), 8, children)
+        self.assertNotIn("Exception", self.worker_log(tid, slot))
+        with Client(port) as client:
+            client.killTopologyWithOpts(args.name, ttypes.KillOptions(wait_secs=0))
+        wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
 
     def test_a_class_missing_from_the_jar_is_refused_by_name(self):
         self.start_cluster("/java-refused")
