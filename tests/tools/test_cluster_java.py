@@ -24,6 +24,7 @@ machine.
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import unittest
@@ -31,7 +32,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_cluster_end_to_end as e2e  # noqa: E402
-from cluster_harness import BUILD, make_temp_dir, wait_for  # noqa: E402
+from cluster_harness import BUILD, GustDaemon, make_temp_dir, wait_for  # noqa: E402
 from nimbus_client import Client, NimbusService, ttypes, upload  # noqa: E402
 from thrift.protocol import TBinaryProtocol  # noqa: E402
 from thrift.transport import TTransport  # noqa: E402
@@ -126,6 +127,17 @@ class JavaCluster(e2e.EndToEnd):
         cls.blobs = serialized_components()
         cls.jar = topology_jar()
 
+    def kill_leftover_workers(self):
+        """As the end-to-end tests do, for workers that have a pid yet (a
+        worker that failed to start has none: killpg(0) would be this test)."""
+        for record in e2e.supervisor_records(self.zk, self.root).values():
+            for worker in record.get("workers", []):
+                if isinstance(worker.get("pid"), int) and worker["pid"] > 0:
+                    try:
+                        os.killpg(worker["pid"], signal.SIGKILL)
+                    except OSError:
+                        pass
+
     def test_java_spout_shell_bolt_and_java_bolt_run_in_the_worker(self):
         self.start_cluster("/java-run")
         port = self.nimbuses[0].port
@@ -182,6 +194,33 @@ class JavaCluster(e2e.EndToEnd):
             client.killTopologyWithOpts(args.name, ttypes.KillOptions(wait_secs=0))
         wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
 
+    def test_storm_uids_fail_plain_java_and_pass_the_jvm_host(self):
+        """The recorded bytes carry Storm's serialVersionUIDs: the JDK's plain
+        reading refuses those that differ from gust's classes', the JVM
+        host's reads them all, and keeps a ShellBolt's command."""
+        args = recorded_submission()
+        out = make_temp_dir("recorded-blobs")
+        files = []
+        for name, spec in [("spout", args.topology.spouts["spout"].spout_object),
+                           ("split", args.topology.bolts["split"].bolt_object),
+                           ("count", args.topology.bolts["count"].bolt_object)]:
+            files.append(os.path.join(out, name + ".ser"))
+            with open(files[-1], "wb") as f:
+                f.write(spec.serialized_java)
+        result = subprocess.run(["java", "-cp", STORM_JAR + ":" + TEST_JAR, "gust.tests.stored.ReadBoth"] + files,
+                                capture_output=True, text=True, timeout=120, check=True)
+        lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+        # ShellBolt's UID is explicit in Storm and in gust (different values),
+        # BasicBoltExecutor's computed in Storm and explicit in gust
+        self.assertRegex(lines["plain " + files[1]], r"InvalidClassException: org\.apache\.storm\.task\.ShellBolt; "
+                         r"local class incompatible: stream classdesc serialVersionUID = -339575186639193348")
+        self.assertRegex(lines["plain " + files[2]], r"InvalidClassException: "
+                         r"org\.apache\.storm\.topology\.BasicBoltExecutor; local class incompatible")
+        self.assertEqual(lines["gust " + files[0]], "org.apache.storm.starter.spout.RandomSentenceSpout")
+        self.assertEqual(lines["gust " + files[1]],
+                         "org.apache.storm.starter.WordCountTopology$SplitSentence [python3, splitsentence.py]")
+        self.assertEqual(lines["gust " + files[2]], "org.apache.storm.topology.BasicBoltExecutor")
+
     def test_a_class_missing_from_the_jar_is_refused_by_name(self):
         self.start_cluster("/java-refused")
         port = self.nimbuses[0].port
@@ -199,6 +238,37 @@ class JavaCluster(e2e.EndToEnd):
                                   java_wordcount(self.blobs))
             self.assertEqual([s.name for s in client.getTopologySummaries()], ["java-present"])
             client.killTopologyWithOpts("java-present", ttypes.KillOptions(wait_secs=0))
+
+    def test_no_jvm_on_the_nimbus_refuses_java_components_by_name(self):
+        work = make_temp_dir("java-no-jvm")
+        nimbus = self.daemon(GustDaemon.nimbus(self.zk, work, "nimbus", {"storm.gust.java": "/nonexistent/java"},
+                                               root="/java-no-jvm"))
+        nimbus.wait_for_log(r"is the leader", timeout=e2e.HANG_BOUND_S)
+        with Client(nimbus.port) as client:
+            with self.assertRaises(ttypes.InvalidTopologyException) as e:
+                client.submitTopology("java-no-jvm", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                      java_wordcount(self.blobs))
+            self.assertEqual(e.exception.msg, "component 'sentences' is a Java-serialized gust.tests.stored.SentenceSpout: "
+                             "Java components need a JVM, and this Nimbus finds no '/nonexistent/java' "
+                             "(storm.gust.java)")
+            self.assertEqual(client.getTopologySummaries(), [])
+
+    def test_a_component_the_jvm_cannot_host_stops_its_worker_with_its_name(self):
+        """A spout's bytes given as a bolt: Nimbus finds the class in the jar, the
+        worker's JVM finds it is no bolt; the worker says so, naming both."""
+        self.start_cluster("/java-not-a-bolt")
+        port = self.nimbuses[0].port
+        with Client(port) as client:
+            client.submitTopology("java-not-a-bolt", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                  java_wordcount(self.blobs, self.blobs["spout"]))
+            tid = client.getTopologySummaryByName("java-not-a-bolt").id
+        slot = wait_for(lambda: (self.worker_record(tid) or {}).get("port"), e2e.HANG_BOUND_S, "a worker slot")
+        self.wait_worker_log(tid, slot, r"worker of %s cannot start: component 'count' is a Java-serialized "
+                             r"gust\.tests\.stored\.SentenceSpout: gust\.tests\.stored\.SentenceSpout is not "
+                             r"a bolt \(IBolt\)" % tid)
+        with Client(port) as client:
+            self.assertEqual([s.name for s in client.getTopologySummaries()], ["java-not-a-bolt"])
+            client.killTopologyWithOpts("java-not-a-bolt", ttypes.KillOptions(wait_secs=0))
 
 
 def load_tests(loader, standard_tests, pattern):
