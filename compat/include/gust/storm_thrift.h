@@ -139,8 +139,7 @@ const gust_nimbus_method *gust_nimbus_method_lookup(const char *name);
  *  - GUST_STORM_THRIFT_ERROR_UNSUPPORTED for a component or grouping gust
  *    cannot host: the message names the component and the Java class (read
  *    from the serialized bytes for serialized_java), and *refused_class
- *    (if not NULL) gets that class, newly allocated — the hook for a later
- *    JVM host;
+ *    (if not NULL) gets that class, newly allocated;
  *  - GUST_STORM_THRIFT_ERROR_INVALID_TOPOLOGY for a broken rule: the
  *    message names the component and the rule (validation's message);
  * both are meant for an InvalidTopologyException. */
