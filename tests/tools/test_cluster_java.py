@@ -3,14 +3,14 @@ ZooKeeper server, `gust nimbus`, `gust supervisor` and the `gust worker`
 it launches, driven by a Storm client generated from storm.thrift.
 
 The components are `serialized_java`, as StormSubmitter sends them: a
-Java spout, a ShellBolt subclass (its command in its serialized fields)
+Java spout, a ShellSpout subclass, a ShellBolt subclass (its command in its serialized fields)
 and a Java basic bolt wrapped in a BasicBoltExecutor, from a jar the build
 compiles (tests/java/src/gust/tests/stored/) whose WriteComponents writes
 their bytes.  The uploaded jar holds those classes and a resources/ folder
 with the multilang scripts.  Checked: the worker starts one JVM for the
-Java components, the ShellBolt runs through gust's multilang host (a
-python3 child in the jar's resources/ folder), TopologyInfo's emitted
-counts grow for all three components and the worker log shows the Java
+Java components, the ShellSpout and ShellBolt run through gust's multilang
+host (python3 children in the jar's resources/ folder), TopologyInfo's
+emitted counts grow for all four components and the worker log shows the Java
 bolt's counts.  The submitTopology call Storm 2.6.0's own `storm jar`
 made (recorded in tests/fixtures/storm-2.6.0/a-jar-wordcount) runs too,
 its bytes taken by stand-ins of the storm-starter classes with the same
@@ -52,7 +52,7 @@ def serialized_components():
     subprocess.run(["java", "-cp", STORM_JAR + ":" + TEST_JAR, "gust.tests.stored.WriteComponents",
                     out], check=True, timeout=120)
     blobs = {}
-    for name in ("spout", "split", "count", "absent"):
+    for name in ("spout", "shell-spout", "split", "count", "absent"):
         with open(os.path.join(out, name + ".ser"), "rb") as f:
             blobs[name] = f.read()
     return blobs
@@ -88,17 +88,23 @@ def component(blob, fields, parallelism=1, inputs=None):
                                    streams={"default": ttypes.StreamInfo(list(fields), False)}))
 
 
-def java_wordcount(blobs, count_blob=None):
-    """sentences (Java spout) -> split (ShellBolt subclass, shuffle) -> count (Java basic bolt, fields)."""
+def java_wordcount(blobs, count_blob=None, shell_spout=False):
+    """sentences (Java spout) [and more (ShellSpout subclass)] -> split (ShellBolt
+    subclass, shuffle) -> count (Java basic bolt, fields)."""
     spout_object, spout_common = component(blobs["spout"], ["sentence"])
-    split_object, split_common = component(
-        blobs["split"], ["word"], 2,
-        {ttypes.GlobalStreamId("sentences", "default"): ttypes.Grouping(shuffle=ttypes.NullStruct())})
+    shuffle = ttypes.Grouping(shuffle=ttypes.NullStruct())
+    split_inputs = {ttypes.GlobalStreamId("sentences", "default"): shuffle}
+    spouts = {"sentences": ttypes.SpoutSpec(spout_object=spout_object, common=spout_common)}
+    if shell_spout:
+        more_object, more_common = component(blobs["shell-spout"], ["sentence"])
+        spouts["more"] = ttypes.SpoutSpec(spout_object=more_object, common=more_common)
+        split_inputs[ttypes.GlobalStreamId("more", "default")] = shuffle
+    split_object, split_common = component(blobs["split"], ["word"], 2, split_inputs)
     count_object, count_common = component(
         count_blob or blobs["count"], ["word", "count"], 2,
         {ttypes.GlobalStreamId("split", "default"): ttypes.Grouping(fields=["word"])})
     return ttypes.StormTopology(
-        spouts={"sentences": ttypes.SpoutSpec(spout_object=spout_object, common=spout_common)},
+        spouts=spouts,
         bolts={"split": ttypes.Bolt(bolt_object=split_object, common=split_common),
                "count": ttypes.Bolt(bolt_object=count_object, common=count_common)},
         state_spouts={})
@@ -138,27 +144,29 @@ class JavaCluster(e2e.EndToEnd):
                     except OSError:
                         pass
 
-    def test_java_spout_shell_bolt_and_java_bolt_run_in_the_worker(self):
+    def test_java_spouts_bolts_and_shell_subclasses_run_in_the_worker(self):
         self.start_cluster("/java-run")
         port = self.nimbuses[0].port
         with Client(port) as client:
             client.submitTopology("java-wc", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
-                                  java_wordcount(self.blobs))
+                                  java_wordcount(self.blobs, shell_spout=True))
             tid = client.getTopologySummaryByName("java-wc").id
         worker = self.running_worker(tid)
         slot = worker["port"]
-        self.wait_worker_log(tid, slot, r"starting the JVM host for 3 Java component\(s\)")
+        self.wait_worker_log(tid, slot, r"starting the JVM host for 4 Java component\(s\)")
         self.wait_worker_log(tid, slot, r"java spout opened as task \d+ with 3 sentences")
         self.wait_worker_log(tid, slot, r"java count: \w+=\d+ \(\d+ distinct words\)")
         self.wait_worker_log(tid, slot, r"java spout: \d+ sentences acked")
-        for name in ("sentences", "split", "count"):
+        for name in ("sentences", "more", "split", "count"):
             first = self.wait_growing(port, tid, name, above=0)
             self.wait_growing(port, tid, name, above=first)
         # the ShellBolt subclass runs as a multilang child in the jar's resources/
         children = wait_for(lambda: [c for c in processes_running("split_sentence.py")
                                      if tid in c[1]], e2e.HANG_BOUND_S, "split_sentence.py children")
         self.assertEqual(len(children), 2, children)
-        for _, cwd in children:
+        spout_children = [c for c in processes_running("sentence_spout.py") if tid in c[1]]
+        self.assertEqual(len(spout_children), 1, spout_children)
+        for _, cwd in children + spout_children:
             self.assertTrue(cwd.endswith(os.path.join(tid, "resources")), cwd)
         self.assertNotIn("Exception", self.worker_log(tid, slot))
 

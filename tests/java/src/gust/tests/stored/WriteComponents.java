@@ -1,6 +1,7 @@
 /* Writes the Java serialization of the stored-topology test's components
  * into DIR, as StormSubmitter puts them into `serialized_java`:
- * spout.ser, split.ser (the ShellBolt subclass), count.ser and absent.ser
+ * spout.ser, shell-spout.ser (the ShellSpout subclass), split.ser (the
+ * ShellBolt subclass), count.ser and absent.ser
  * (basic bolts, wrapped in a BasicBoltExecutor). */
 package gust.tests.stored;
 
@@ -18,6 +19,7 @@ public final class WriteComponents {
         Path dir = Path.of(args[0]);
         write(dir, "spout.ser", new SentenceSpout("the cow jumped over the moon",
             "an apple a day keeps the doctor away", "four score and seven years ago"));
+        write(dir, "shell-spout.ser", new ShellSentenceSpout());
         write(dir, "split.ser", new SplitShellBolt());
         write(dir, "count.ser", new BasicBoltExecutor(new WordCountBolt("java count")));
         write(dir, "absent.ser", new BasicBoltExecutor(new AbsentBolt()));
