@@ -262,22 +262,30 @@ class JavaCluster(e2e.EndToEnd):
             self.assertEqual(client.getTopologySummaries(), [])
 
     def test_a_component_the_jvm_cannot_host_stops_its_worker_with_its_name(self):
-        """A spout's bytes given as a bolt: Nimbus finds the class in the jar, the
-        worker's JVM finds it is no bolt; the worker says so, naming both."""
-        self.start_cluster("/java-not-a-bolt")
+        """A spout's bytes given as a bolt, and a spout's bytes cut short: Nimbus
+        finds the classes in the jar, the worker's JVM finds one no bolt and
+        cannot read the other; each worker says so, naming component and class."""
+        self.start_cluster("/java-unhostable")
         port = self.nimbuses[0].port
+        cut = dict(self.blobs, spout=self.blobs["spout"][:-12])
+        cases = [("java-not-a-bolt", java_wordcount(self.blobs, self.blobs["spout"]),
+                  r"component 'count' is a Java-serialized gust\.tests\.stored\.SentenceSpout: "
+                  r"gust\.tests\.stored\.SentenceSpout is not a bolt \(IBolt\)"),
+                 ("java-cut-short", java_wordcount(cut),
+                  r"component 'sentences' is a Java-serialized gust\.tests\.stored\.SentenceSpout: "
+                  r"gust\.tests\.stored\.SentenceSpout cannot be deserialized: java\.io\.\w+")]
         with Client(port) as client:
-            client.submitTopology("java-not-a-bolt", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
-                                  java_wordcount(self.blobs, self.blobs["spout"]))
-            tid = client.getTopologySummaryByName("java-not-a-bolt").id
-        slot = wait_for(lambda: (self.worker_record(tid) or {}).get("port"), e2e.HANG_BOUND_S, "a worker slot")
-        self.wait_worker_log(tid, slot, r"worker of %s cannot start: component 'count' is a Java-serialized "
-                             r"gust\.tests\.stored\.SentenceSpout: gust\.tests\.stored\.SentenceSpout is not "
-                             r"a bolt \(IBolt\)" % tid)
+            ids = []
+            for name, topology, _ in cases:
+                client.submitTopology(name, upload(client, self.jar), json.dumps(TOPOLOGY_CONF), topology)
+                ids.append(client.getTopologySummaryByName(name).id)
+        for tid, (_, _, pattern) in zip(ids, cases):
+            slot = wait_for(lambda: (self.worker_record(tid) or {}).get("port"), e2e.HANG_BOUND_S, "a worker slot")
+            self.wait_worker_log(tid, slot, r"worker of %s cannot start: %s" % (tid, pattern))
         with Client(port) as client:
-            self.assertEqual([s.name for s in client.getTopologySummaries()], ["java-not-a-bolt"])
-            client.killTopologyWithOpts("java-not-a-bolt", ttypes.KillOptions(wait_secs=0))
-
+            self.assertEqual(sorted(s.name for s in client.getTopologySummaries()), sorted(c[0] for c in cases))
+            for name, _, _ in cases:
+                client.killTopologyWithOpts(name, ttypes.KillOptions(wait_secs=0))
 
 def load_tests(loader, standard_tests, pattern):
     """Only this file's own tests, not the inherited end-to-end ones."""

@@ -30,9 +30,12 @@ static gboolean host_component(void *data, gust_component *component, const char
                 "the JVM did not load it");
     return FALSE;
   }
-  if (c->error) {
-    g_set_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_UNSUPPORTED, "%s %s",
-                c->class_name, c->error);
+  if (c->error) { /* "is not a bolt (IBolt)", "cannot be deserialized: ..." */
+    const char *named = g_strcmp0(c->class_name, "?") ? c->class_name
+                        : wrapped                     ? wrapped
+                                                      : class_name;
+    g_set_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_UNSUPPORTED, "%s %s", named,
+                c->error);
     return FALSE;
   }
   if (c->shell)
