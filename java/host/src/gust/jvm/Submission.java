@@ -103,14 +103,14 @@ public final class Submission {
     /* The components of a topology stored by Nimbus (StoredTopology), hosted
      * for a worker: kept for the tasks, and what each is sent back as LOADED. */
     static synchronized void hostStored(List<ComponentSpec> hosted, Map<Object, Object> loaded) {
+        for (ComponentSpec c : hosted) {
+            COMPONENTS.put(c.id, c);
+        }
+        submittedName = "stored";
         Wire.Out out = new Wire.Out();
         out.u8(LOADED);
         out.value(loaded);
         send(out);
-        submittedName = "stored";
-        for (ComponentSpec c : hosted) {
-            COMPONENTS.put(c.id, c);
-        }
     }
 
     public static synchronized void kill(String name) {
