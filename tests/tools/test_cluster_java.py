@@ -24,7 +24,6 @@ machine.
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import unittest
@@ -132,17 +131,6 @@ class JavaCluster(e2e.EndToEnd):
         super().setUpClass()
         cls.blobs = serialized_components()
         cls.jar = topology_jar()
-
-    def kill_leftover_workers(self):
-        """As the end-to-end tests do, for workers that have a pid yet (a
-        worker that failed to start has none: killpg(0) would be this test)."""
-        for record in e2e.supervisor_records(self.zk, self.root).values():
-            for worker in record.get("workers", []):
-                if isinstance(worker.get("pid"), int) and worker["pid"] > 0:
-                    try:
-                        os.killpg(worker["pid"], signal.SIGKILL)
-                    except OSError:
-                        pass
 
     def test_java_spouts_bolts_and_shell_subclasses_run_in_the_worker(self):
         self.start_cluster("/java-run")
