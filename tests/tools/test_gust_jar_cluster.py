@@ -1,0 +1,288 @@
+"""`gust jar JAR MAINCLASS` to a cluster, as `storm jar` does: the user's
+main runs in a JVM and its StormSubmitter finds the leader (nimbus.seeds,
+getLeader), asks isTopologyNameAllowed, uploads the jar and calls
+submitTopology with every spout and bolt a serialized_java ComponentObject.
+
+Against a recording Nimbus (fake_nimbus.py, a Python Thrift server built
+from storm.thrift): the whole call sequence, the uploaded bytes (the jar),
+the topology conf (the main's settings with the -c options on top), each
+component's Java-serialized bytes (magic 0xACED, the classes named),
+inputs of every grouping kind, streams, parallelism_hint, json_conf;
+submitTopologyWithProgressBar and ConfigurableTopology's submit; a leader
+that is not the seed; Nimbus's AlreadyAliveException and
+InvalidTopologyException reaching the main as those types; a name Nimbus
+does not allow; no Nimbus at all.
+
+Against a real `gust nimbus` with a real ZooKeeper (cluster_harness.py),
+with the Nimbus found through ~/.storm/storm.yaml: the Java WordCount
+example is submitted.  A Nimbus that runs Java components stores it (then
+getTopology returns the serialized_java components, getTopologyConf the
+main's settings, the jar is in storm.local.dir, `gust list` shows it and a
+second submission is refused as Storm refuses it); a Nimbus without the
+JVM host refuses it at submitTopology with an InvalidTopologyException
+naming the Java class, after the jar was uploaded, and stores nothing.
+"""
+import glob
+import json
+import os
+import socket
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cluster_harness import (GUST, GustDaemon, ZooKeeperServer, make_temp_dir,  # noqa: E402
+                             storm_yaml)
+from fake_nimbus import AlreadyAliveException, FakeNimbus  # noqa: E402
+from nimbus_client import Client  # noqa: E402
+from gust_storm.ttypes import InvalidTopologyException  # noqa: E402
+
+BUILD = os.environ.get("GUST_BUILD_DIR", "build")
+EXAMPLES_JAR = os.path.join(BUILD, "examples", "java", "gust-java-examples.jar")
+TESTS_JAR = os.path.join(BUILD, "tests", "java", "gust-java-tests.jar")
+WORDCOUNT = "gust.examples.WordCountTopology"
+SHAPES = "gust.tests.SubmitShapes"
+WAIT = 300  # seconds: bounds a hang of a JVM on a loaded machine, never a timing
+JAVA_MAGIC = b"\xac\xed\x00\x05"
+
+
+def gust_jar(*args, home=None, cwd=None):
+    env = dict(os.environ, HOME=home or os.environ.get("HOME", "/"))
+    return subprocess.run([GUST, "jar", *args], capture_output=True, text=True, timeout=WAIT,
+                          env=env, cwd=cwd)
+
+
+def at(nimbus):
+    return ["-c", 'nimbus.seeds=["127.0.0.1"]', "-c", "nimbus.thrift.port=%d" % nimbus.port]
+
+
+def closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def submitted(nimbus):
+    calls = nimbus.call_args("submitTopology")
+    assert len(calls) == 1, nimbus.methods()
+    name, location, conf, topology = calls[0]
+    return name, location, json.loads(conf), topology
+
+
+class NameAllowedNimbus(FakeNimbus):
+    """Says every name is allowed; submitTopology answers as `refusal` says."""
+
+    def __init__(self, refusal):
+        super().__init__()
+        self.refusal = refusal
+
+    def answer_isTopologyNameAllowed(self, name):
+        return True
+
+    def answer_submitTopology(self, name, location, conf, topology):
+        raise self.refusal
+
+
+class AgainstARecordingNimbus(unittest.TestCase):
+    def test_wordcount_example_calls_and_topology_as_storm_sends_them(self):
+        with FakeNimbus() as nimbus:
+            r = gust_jar(*at(nimbus), "-c", "topology.workers=2", "-c", "gust.test.c=a,b",
+                         EXAMPLES_JAR, WORDCOUNT, "100")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(nimbus.methods(), ["getLeader", "isTopologyNameAllowed", "beginFileUpload",
+                                                "uploadChunk", "finishFileUpload", "submitTopology"])
+            name, location, conf, topology = submitted(nimbus)
+            self.assertEqual(name, "java-word-count")
+            with open(EXAMPLES_JAR, "rb") as f:
+                self.assertEqual(nimbus.uploads[location], f.read())
+            # the main's setting, then the -c options (JSON when they parse, else text)
+            self.assertEqual(conf["topology.max.spout.pending"], 2000)
+            self.assertEqual(conf["topology.workers"], 2)
+            self.assertEqual(conf["gust.test.c"], "a,b")
+            self.assertIn("Finished submitting topology: java-word-count", r.stderr)
+
+            self.assertEqual(sorted(topology.spouts), ["sentences"])
+            self.assertEqual(sorted(topology.bolts), ["count", "split"])
+            classes = {"sentences": "gust.examples.WordCountTopology$SentenceSpout",
+                       "split": "gust.examples.WordCountTopology$SplitBolt",
+                       "count": "org.apache.storm.topology.BasicBoltExecutor"}
+            for cid, spec in list(topology.spouts.items()) + list(topology.bolts.items()):
+                obj = spec.spout_object if cid in topology.spouts else spec.bolt_object
+                self.assertIsNone(obj.shell)
+                self.assertIsNone(obj.java_object)
+                data = obj.serialized_java
+                self.assertTrue(data.startswith(JAVA_MAGIC), (cid, data[:8]))
+                # the first class descriptor: TC_OBJECT TC_CLASSDESC, a UTF length, the name
+                self.assertEqual(data[4:6], b"\x73\x72")
+                length = int.from_bytes(data[6:8], "big")
+                self.assertEqual(data[8:8 + length].decode(), classes[cid])
+            self.assertIn(b"gust.examples.WordCountTopology$CountBolt", topology.bolts["count"].bolt_object.serialized_java)
+
+            spout = topology.spouts["sentences"].common
+            self.assertEqual(spout.inputs, {})
+            self.assertEqual(spout.streams["default"].output_fields, ["sentence"])
+            self.assertEqual(spout.parallelism_hint, 1)
+            split = topology.bolts["split"].common
+            (stream, grouping), = split.inputs.items()
+            self.assertEqual((stream.componentId, stream.streamId), ("sentences", "default"))
+            self.assertIsNotNone(grouping.shuffle)
+            self.assertEqual(split.parallelism_hint, 2)
+            self.assertIsNone(split.json_conf)
+            count = topology.bolts["count"].common
+            (stream, grouping), = count.inputs.items()
+            self.assertEqual(grouping.fields, ["word"])
+            self.assertEqual(count.streams["default"].output_fields, ["word", "count"])
+            self.assertEqual(json.loads(count.json_conf), {"topology.tick.tuple.freq.secs": 1})
+            self.assertEqual(topology.state_spouts, {})
+
+    def test_every_subscription_kind_a_shell_bolt_and_the_three_submit_paths(self):
+        for how in ("plain", "progress", "configurable"):
+            with self.subTest(how=how), FakeNimbus() as nimbus:
+                r = gust_jar(*at(nimbus), TESTS_JAR, SHAPES, how, "shapes-" + how)
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+                self.assertIn("submitted shapes-" + how, r.stdout)
+                if how == "progress":
+                    self.assertRegex(r.stdout, r"Start uploading file '.*gust-java-tests\.jar' to "
+                                               r"'/storm-local/nimbus/inbox/stormjar-0\.jar' \(\d+ bytes\)")
+                    self.assertIn("uploaded to '/storm-local/nimbus/inbox/stormjar-0.jar'", r.stdout)
+                name, _, conf, topology = submitted(nimbus)
+                self.assertEqual(name, "shapes-" + how)
+                self.assertEqual((conf["topology.workers"], conf["topology.max.spout.pending"],
+                                  conf["gust.test.user.key"]), (2, 123, "user value"))
+                words = topology.spouts["words"]
+                self.assertIn(b"org.apache.storm.testing.TestWordSpout", words.spout_object.serialized_java)
+                self.assertEqual(words.common.parallelism_hint, 3)
+                split = topology.bolts["split"]
+                data = split.bolt_object.serialized_java
+                self.assertTrue(data.startswith(JAVA_MAGIC))
+                self.assertIn(b"gust.tests.SubmitShapes$Split", data)
+                self.assertIn(b"org.apache.storm.task.ShellBolt", data)
+                self.assertIn(b"splitsentence.py", data)
+                self.assertEqual(json.loads(split.common.json_conf), {"topology.tasks": 4})
+                count = topology.bolts["count"].common
+                self.assertIsNone(count.parallelism_hint)  # Storm sets none when none was given
+                groupings = {(s.componentId, s.streamId): g for s, g in count.inputs.items()}
+                self.assertEqual(groupings[("split", "default")].fields, ["word"])
+                self.assertIsNotNone(groupings[("words", "default")].all)
+                self.assertEqual(json.loads(count.json_conf), {"gust.test.setting": "on"})
+                total = topology.bolts["total"].common
+                groupings = {(s.componentId, s.streamId): g for s, g in total.inputs.items()}
+                self.assertEqual(groupings[("count", "default")].fields, [])  # global
+                custom = groupings[("words", "default")].custom_serialized
+                self.assertTrue(custom.startswith(JAVA_MAGIC))
+                self.assertIn(b"gust.tests.SubmitShapes$FirstTask", custom)
+                self.assertIn(b"first-task-marker", custom)
+
+    def test_the_leader_named_by_getLeader_gets_the_submission(self):
+        with FakeNimbus() as leader, FakeNimbus() as seed:
+            seed.leader = ("127.0.0.1", leader.port)
+            r = gust_jar(*at(seed), EXAMPLES_JAR, WORDCOUNT)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(seed.methods(), ["getLeader"])
+            self.assertEqual(submitted(leader)[0], "java-word-count")
+            self.assertIn("Found leader nimbus : 127.0.0.1:%d" % leader.port, r.stderr)
+
+    def test_nimbus_refusals_reach_the_main_as_storms_exceptions(self):
+        cases = ((AlreadyAliveException(msg="shapes is already alive"),
+                  "org.apache.storm.generated.AlreadyAliveException: shapes is already alive"),
+                 (InvalidTopologyException(msg="component 'split' is bad"),
+                  "org.apache.storm.generated.InvalidTopologyException: component 'split' is bad"))
+        for refusal, text in cases:
+            with self.subTest(refusal=type(refusal).__name__), NameAllowedNimbus(refusal) as nimbus:
+                r = gust_jar(*at(nimbus), TESTS_JAR, SHAPES, "plain", "shapes")
+                self.assertEqual(r.returncode, 1, r.stderr)
+                self.assertIn("submit threw " + text, r.stdout)
+                self.assertIn('Exception in thread "main" ' + text, r.stderr)
+
+    def test_a_name_nimbus_does_not_allow_is_refused_before_the_upload(self):
+        with FakeNimbus() as nimbus:
+            nimbus.topologies["java-word-count"] = None
+            r = gust_jar(*at(nimbus), EXAMPLES_JAR, WORDCOUNT)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("Topology name java-word-count is either not allowed or it already exists "
+                          "on the cluster", r.stderr)
+            self.assertEqual(nimbus.methods(), ["getLeader", "isTopologyNameAllowed"])
+
+    def test_no_nimbus_is_a_clear_error(self):
+        port = closed_port()
+        r = gust_jar("-c", 'nimbus.seeds=["127.0.0.1"]', "-c", "nimbus.thrift.port=%d" % port,
+                     EXAMPLES_JAR, WORDCOUNT)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Could not find leader nimbus from seed hosts [127.0.0.1] (nimbus.seeds) at "
+                      "nimbus.thrift.port %d: 127.0.0.1:%d:" % (port, port), r.stderr)
+        self.assertIn("Connection refused", r.stderr)
+
+    def test_bad_command_lines(self):
+        r = gust_jar("-c", "nimbus.thrift.port=lots", EXAMPLES_JAR, WORDCOUNT)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("nimbus.thrift.port", r.stderr)
+        r = gust_jar(os.path.join(BUILD, "no-such.jar"), WORDCOUNT)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no-such.jar: no such jar", r.stderr)
+        r = gust_jar("--java", "/nonexistent/java", EXAMPLES_JAR, WORDCOUNT)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot run the JVM (/nonexistent/java)", r.stderr)
+
+
+class AgainstARealNimbus(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.zk = ZooKeeperServer().start()
+        cls.workdir = make_temp_dir("jar-cluster")
+        cls.nimbus = GustDaemon.nimbus(cls.zk, cls.workdir)
+        cls.home = os.path.join(cls.workdir, "home")
+        os.makedirs(os.path.join(cls.home, ".storm"))
+        with open(os.path.join(cls.home, ".storm", "storm.yaml"), "w") as f:
+            f.write(storm_yaml({"nimbus.seeds": ["127.0.0.1"], "nimbus.thrift.port": cls.nimbus.port}))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.nimbus.stop()
+        cls.zk.stop()
+
+    def gust(self, *args):
+        return subprocess.run([GUST, *args], capture_output=True, text=True, timeout=WAIT,
+                              env=dict(os.environ, HOME=self.home), cwd=self.workdir)
+
+    def test_java_wordcount_submitted_through_storm_yaml(self):
+        r = gust_jar("-c", "gust.test.c=7", EXAMPLES_JAR, WORDCOUNT, home=self.home, cwd=self.workdir)
+        self.assertIn("Found leader nimbus : 127.0.0.1:%d" % self.nimbus.port, r.stderr)
+        self.assertIn("Successfully uploaded topology jar to assigned location: ", r.stderr)
+        stormdist = os.path.join(self.nimbus.local_dir, "nimbus", "stormdist")
+        if r.returncode != 0:
+            # a Nimbus without the JVM host: refused at submitTopology, naming the class
+            self.assertIn('Exception in thread "main" org.apache.storm.generated.InvalidTopologyException: '
+                          "component 'sentences' is a Java-serialized "
+                          "gust.examples.WordCountTopology$SentenceSpout", r.stderr)
+            self.assertEqual(self.gust("list").stdout, "No topologies running.\n")
+            self.assertEqual(glob.glob(os.path.join(stormdist, "java-word-count-*")), [])
+            return
+        self.assertIn("Finished submitting topology: java-word-count", r.stderr)
+        listed = self.gust("list")
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        row = [line.split() for line in listed.stdout.splitlines() if line.startswith("java-word-count ")]
+        self.assertEqual(len(row), 1, listed.stdout)
+        topology_id = row[0][5]
+        with Client(self.nimbus.port) as client:
+            topology = client.getTopology(topology_id)
+            conf = json.loads(client.getTopologyConf(topology_id))
+        for cid, spec in list(topology.spouts.items()) + list(topology.bolts.items()):
+            obj = spec.spout_object if cid in topology.spouts else spec.bolt_object
+            self.assertTrue(obj.serialized_java.startswith(JAVA_MAGIC), cid)
+        self.assertIn(b"gust.examples.WordCountTopology$SentenceSpout",
+                      topology.spouts["sentences"].spout_object.serialized_java)
+        self.assertIn(b"gust.examples.WordCountTopology$SplitBolt",
+                      topology.bolts["split"].bolt_object.serialized_java)
+        self.assertEqual((conf["topology.max.spout.pending"], conf["gust.test.c"]), (2000, 7))
+        with open(EXAMPLES_JAR, "rb") as f, \
+                open(os.path.join(stormdist, topology_id, "stormjar.jar"), "rb") as stored:
+            self.assertEqual(stored.read(), f.read())
+        again = gust_jar(EXAMPLES_JAR, WORDCOUNT, home=self.home, cwd=self.workdir)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("Topology name java-word-count is either not allowed or it already exists on "
+                      "the cluster", again.stderr)
+        self.assertEqual(self.gust("kill", "java-word-count", "-w", "0").returncode, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
