@@ -13,14 +13,16 @@ that is not the seed; Nimbus's AlreadyAliveException and
 InvalidTopologyException reaching the main as those types; a name Nimbus
 does not allow; no Nimbus at all.
 
-Against a real `gust nimbus` with a real ZooKeeper (cluster_harness.py),
-with the Nimbus found through ~/.storm/storm.yaml: the Java WordCount
-example is submitted.  A Nimbus that runs Java components stores it (then
-getTopology returns the serialized_java components, getTopologyConf the
-main's settings, the jar is in storm.local.dir, `gust list` shows it and a
-second submission is refused as Storm refuses it); a Nimbus without the
-JVM host refuses it at submitTopology with an InvalidTopologyException
-naming the Java class, after the jar was uploaded, and stores nothing.
+Against a real cluster (a real ZooKeeper, `gust nimbus` and a supervisor,
+as test_cluster_end_to_end.py starts them), with the Nimbus found through
+~/.storm/storm.yaml: the Java WordCount example is submitted.  A Nimbus
+that runs Java components stores it (getTopology returns the
+serialized_java components, getTopologyConf the main's settings, the jar
+is in storm.local.dir, `gust list` shows it, a second submission is
+refused as Storm refuses it) and its worker runs it (every component's
+emitted count grows); a Nimbus without the JVM host refuses it at
+submitTopology with an InvalidTopologyException naming the Java class,
+after the jar was uploaded, and stores nothing.
 """
 import glob
 import json
@@ -31,8 +33,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_harness import (GUST, GustDaemon, ZooKeeperServer, make_temp_dir,  # noqa: E402
-                             storm_yaml)
+import test_cluster_end_to_end as e2e  # noqa: E402
+from cluster_harness import GUST, storm_yaml  # noqa: E402
 from fake_nimbus import AlreadyAliveException, FakeNimbus  # noqa: E402
 from nimbus_client import Client  # noqa: E402
 from gust_storm.ttypes import InvalidTopologyException  # noqa: E402
@@ -222,48 +224,43 @@ class AgainstARecordingNimbus(unittest.TestCase):
         r = gust_jar("--java", "/nonexistent/java", EXAMPLES_JAR, WORDCOUNT)
         self.assertEqual(r.returncode, 1)
         self.assertIn("cannot run the JVM (/nonexistent/java)", r.stderr)
+        r = gust_jar("--local", "-c", "topology.workers=2", EXAMPLES_JAR, WORDCOUNT)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--config and -c configure the submission to a cluster", r.stderr)
 
 
-class AgainstARealNimbus(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.zk = ZooKeeperServer().start()
-        cls.workdir = make_temp_dir("jar-cluster")
-        cls.nimbus = GustDaemon.nimbus(cls.zk, cls.workdir)
-        cls.home = os.path.join(cls.workdir, "home")
-        os.makedirs(os.path.join(cls.home, ".storm"))
-        with open(os.path.join(cls.home, ".storm", "storm.yaml"), "w") as f:
-            f.write(storm_yaml({"nimbus.seeds": ["127.0.0.1"], "nimbus.thrift.port": cls.nimbus.port}))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.nimbus.stop()
-        cls.zk.stop()
-
-    def gust(self, *args):
-        return subprocess.run([GUST, *args], capture_output=True, text=True, timeout=WAIT,
-                              env=dict(os.environ, HOME=self.home), cwd=self.workdir)
-
+class AgainstARealNimbus(e2e.EndToEnd):
     def test_java_wordcount_submitted_through_storm_yaml(self):
-        r = gust_jar("-c", "gust.test.c=7", EXAMPLES_JAR, WORDCOUNT, home=self.home, cwd=self.workdir)
-        self.assertIn("Found leader nimbus : 127.0.0.1:%d" % self.nimbus.port, r.stderr)
+        self.start_cluster("/jar-cluster")
+        nimbus = self.nimbuses[0]
+        home = os.path.join(self.work, "home")
+        os.makedirs(os.path.join(home, ".storm"))
+        with open(os.path.join(home, ".storm", "storm.yaml"), "w") as f:
+            f.write(storm_yaml({"nimbus.seeds": ["127.0.0.1"], "nimbus.thrift.port": nimbus.port}))
+
+        def gust(*args):
+            return subprocess.run([GUST, *args], capture_output=True, text=True, timeout=WAIT,
+                                  env=dict(os.environ, HOME=home), cwd=self.work)
+
+        r = gust_jar("-c", "gust.test.c=7", EXAMPLES_JAR, WORDCOUNT, home=home, cwd=self.work)
+        self.assertIn("Found leader nimbus : 127.0.0.1:%d" % nimbus.port, r.stderr)
         self.assertIn("Successfully uploaded topology jar to assigned location: ", r.stderr)
-        stormdist = os.path.join(self.nimbus.local_dir, "nimbus", "stormdist")
+        stormdist = os.path.join(nimbus.local_dir, "nimbus", "stormdist")
         if r.returncode != 0:
             # a Nimbus without the JVM host: refused at submitTopology, naming the class
             self.assertIn('Exception in thread "main" org.apache.storm.generated.InvalidTopologyException: '
                           "component 'sentences' is a Java-serialized "
                           "gust.examples.WordCountTopology$SentenceSpout", r.stderr)
-            self.assertEqual(self.gust("list").stdout, "No topologies running.\n")
+            self.assertEqual(gust("list").stdout, "No topologies running.\n")
             self.assertEqual(glob.glob(os.path.join(stormdist, "java-word-count-*")), [])
             return
         self.assertIn("Finished submitting topology: java-word-count", r.stderr)
-        listed = self.gust("list")
+        listed = gust("list")
         self.assertEqual(listed.returncode, 0, listed.stderr)
         row = [line.split() for line in listed.stdout.splitlines() if line.startswith("java-word-count ")]
         self.assertEqual(len(row), 1, listed.stdout)
         topology_id = row[0][5]
-        with Client(self.nimbus.port) as client:
+        with Client(nimbus.port) as client:
             topology = client.getTopology(topology_id)
             conf = json.loads(client.getTopologyConf(topology_id))
         for cid, spec in list(topology.spouts.items()) + list(topology.bolts.items()):
@@ -277,11 +274,27 @@ class AgainstARealNimbus(unittest.TestCase):
         with open(EXAMPLES_JAR, "rb") as f, \
                 open(os.path.join(stormdist, topology_id, "stormjar.jar"), "rb") as stored:
             self.assertEqual(stored.read(), f.read())
-        again = gust_jar(EXAMPLES_JAR, WORDCOUNT, home=self.home, cwd=self.workdir)
+        again = gust_jar(EXAMPLES_JAR, WORDCOUNT, home=home, cwd=self.work)
         self.assertEqual(again.returncode, 1)
         self.assertIn("Topology name java-word-count is either not allowed or it already exists on "
                       "the cluster", again.stderr)
-        self.assertEqual(self.gust("kill", "java-word-count", "-w", "0").returncode, 0)
+        # and it runs in a worker: every component's emitted count grows
+        self.running_worker(topology_id)
+        for component in ("sentences", "split", "count"):
+            self.wait_growing(nimbus.port, topology_id, component, above=0)
+        r = gust("kill", "java-word-count", "-w", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        e2e.wait_for(lambda: self.worker_record(topology_id) is None, e2e.HANG_BOUND_S,
+                     "the worker to stop")
+
+
+def load_tests(loader, tests, pattern):
+    """Only the tests written here: not those AgainstARealNimbus inherits
+    from test_cluster_end_to_end's EndToEnd with its helpers."""
+    suite = unittest.TestSuite()
+    for cls in (AgainstARecordingNimbus, AgainstARealNimbus):
+        suite.addTests(cls(name) for name in loader.getTestCaseNames(cls) if name in vars(cls))
+    return suite
 
 
 if __name__ == "__main__":

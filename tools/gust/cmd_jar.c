@@ -199,7 +199,13 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
   char **main_args = g_new0(char *, n_args + 1);
   for (int i = 0; i < n_args; i++)
     main_args[i] = argv[3 + i];
-  take_trailing_ttl(&n_args, main_args, &ttl_text);
+  if (local) take_trailing_ttl(&n_args, main_args, &ttl_text);
+  if (local && (conf_args->config_file || conf_args->overrides)) {
+    gust_log_error("--config and -c configure the submission to a cluster; with --local the "
+                   "topology's settings come from its main");
+    g_free(main_args);
+    return 2;
+  }
   if (argc < 3 || !gust_option_double("--local-ttl", ttl_text, 0, MAX_TTL_S, &ttl, &error)) {
     gust_log_error("%s", error ? error->message : "a jar and a main class are needed");
     g_clear_error(&error);
