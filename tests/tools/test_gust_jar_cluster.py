@@ -27,9 +27,13 @@ after the jar was uploaded, and stores nothing.
 import glob
 import json
 import os
+import shutil
 import socket
+import struct
 import subprocess
 import sys
+import tempfile
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -37,6 +41,7 @@ import test_cluster_end_to_end as e2e  # noqa: E402
 from cluster_harness import GUST, storm_yaml  # noqa: E402
 from fake_nimbus import AlreadyAliveException, FakeNimbus  # noqa: E402
 from nimbus_client import Client  # noqa: E402
+from nimbus_wire import T_I32, T_STRING, decode_message, recv_frame  # noqa: E402
 from gust_storm.ttypes import InvalidTopologyException  # noqa: E402
 
 BUILD = os.environ.get("GUST_BUILD_DIR", "build")
@@ -44,6 +49,8 @@ EXAMPLES_JAR = os.path.join(BUILD, "examples", "java", "gust-java-examples.jar")
 TESTS_JAR = os.path.join(BUILD, "tests", "java", "gust-java-tests.jar")
 WORDCOUNT = "gust.examples.WordCountTopology"
 SHAPES = "gust.tests.SubmitShapes"
+SOURCE = os.environ.get("GUST_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+RECORDED = os.path.join(SOURCE, "tests", "fixtures", "storm-2.6.0", "a-jar-wordcount")
 WAIT = 300  # seconds: bounds a hang of a JVM on a loaded machine, never a timing
 JAVA_MAGIC = b"\xac\xed\x00\x05"
 
@@ -228,6 +235,122 @@ class AgainstARecordingNimbus(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--config and -c configure the submission to a cluster", r.stderr)
 
+def recorded(number, method, direction):
+    with open(os.path.join(RECORDED, "%02d-%s-%s.bin" % (number, direction, method)), "rb") as f:
+        return f.read()[4:]  # the frame's body
+
+
+def with_seqid(payload, seqid):
+    """payload (a strict-header message) with its seqid replaced."""
+    name_length = struct.unpack(">i", payload[4:8])[0]
+    at = 8 + name_length
+    return payload[:at] + struct.pack(">i", seqid) + payload[at + 4:]
+
+
+class ReplayNimbus:
+    """Answers each call with Storm 2.6.0 Nimbus's recorded reply to it
+    (a-jar-wordcount: getLeader naming this server, isTopologyNameAllowed,
+    beginFileUpload, uploadChunk, finishFileUpload, submitTopology), with
+    the caller's seqid; keeps the bodies of the calls."""
+    REPLIES = {"getLeader": 2, "isTopologyNameAllowed": 6, "beginFileUpload": 8, "uploadChunk": 10,
+               "finishFileUpload": 16, "submitTopology": 18}
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.calls = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                try:
+                    while True:
+                        payload = recv_frame(conn)
+                        method, _, seqid, _ = decode_message(payload)
+                        self.calls.append(payload)
+                        reply = recorded(self.REPLIES[method], method, "s2c")
+                        if method == "getLeader":  # the recorded leader is 127.0.0.1:6627: this server
+                            reply = reply.replace(struct.pack(">bhi", T_I32, 2, 6627),
+                                                  struct.pack(">bhi", T_I32, 2, self.port))
+                        reply = with_seqid(reply, seqid)
+                        conn.sendall(struct.pack(">I", len(reply)) + reply)
+                except (ConnectionError, KeyError):
+                    pass
+
+    def close(self):
+        self.server.close()
+
+
+def without_java_bytes(value, rename=None):
+    """A decoded struct with each Java-serialized blob replaced by its first
+    class name (renamed as rename says)."""
+    rename = rename or {}
+    if isinstance(value, dict):
+        return {fid: (t, without_java_bytes(v, rename)) for fid, (t, v) in value.items()}
+    if isinstance(value, tuple) and value[0] == "map":
+        return ("map", value[1], value[2], sorted(((without_java_bytes(k, rename), without_java_bytes(v, rename))
+                                                   for k, v in value[3]), key=repr))
+    if isinstance(value, tuple) and value[0] == "list":
+        return ("list", value[1], [without_java_bytes(v, rename) for v in value[2]])
+    if isinstance(value, bytes) and value.startswith(JAVA_MAGIC):
+        name = value[8:8 + int.from_bytes(value[6:8], "big")].decode()
+        return ("java", rename.get(name, name))
+    return value
+
+
+class AgainstStormsRecordedReplies(unittest.TestCase):
+    def test_calls_are_the_bytes_storms_client_sent_and_the_topology_has_its_shape(self):
+        nimbus = ReplayNimbus()
+        self.addCleanup(nimbus.close)
+        home = tempfile.mkdtemp(prefix="gust-jar-replay-")
+        self.addCleanup(shutil.rmtree, home, True)
+        os.makedirs(os.path.join(home, ".storm"))
+        with open(os.path.join(home, ".storm", "storm.yaml"), "w") as f:  # no -c: they go into the conf
+            f.write(storm_yaml({"nimbus.seeds": ["127.0.0.1"], "nimbus.thrift.port": nimbus.port}))
+        r = gust_jar(TESTS_JAR, SHAPES, "starter", "wc-fixture", home=home)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        methods = [decode_message(c)[0] for c in nimbus.calls]
+        chunks = methods.count("uploadChunk")
+        self.assertEqual(methods, ["getLeader", "isTopologyNameAllowed", "beginFileUpload"]
+                         + ["uploadChunk"] * chunks + ["finishFileUpload", "submitTopology"])
+        # byte for byte what storm jar sent (seqids counted the same way)
+        self.assertEqual(nimbus.calls[0], with_seqid(recorded(3, "getLeader", "c2s"), 1))
+        self.assertEqual(nimbus.calls[1], recorded(5, "isTopologyNameAllowed", "c2s"))
+        self.assertEqual(nimbus.calls[2], recorded(7, "beginFileUpload", "c2s"))
+        self.assertEqual(nimbus.calls[3 + chunks], with_seqid(recorded(15, "finishFileUpload", "c2s"), 4 + chunks))
+        location = decode_message(recorded(8, "beginFileUpload", "s2c"))[3][0][1]
+        jar = b""
+        for call in nimbus.calls[3:3 + chunks]:
+            fields = decode_message(call)[3]
+            self.assertEqual(fields[1], (T_STRING, location))
+            self.assertLessEqual(len(fields[2][1]), 307200)
+            jar += fields[2][1]
+        with open(TESTS_JAR, "rb") as f:
+            self.assertEqual(jar, f.read())
+
+        ours = decode_message(nimbus.calls[-1])
+        storms = decode_message(recorded(17, "submitTopology", "c2s"))
+        self.assertEqual(ours[2], 5 + chunks)
+        self.assertEqual((ours[3][1], ours[3][2]), (storms[3][1], storms[3][2]))  # name, location
+        conf = json.loads(storms[3][3][1])
+        for key in ("storm.zookeeper.topology.auth.scheme", "storm.zookeeper.topology.auth.payload"):
+            del conf[key]  # Storm's ZooKeeper digest secret: gust sends none
+        self.assertEqual(json.loads(ours[3][3][1]), conf)
+        # the components' classes differ (TestWordSpout for storm-starter's
+        # RandomSentenceSpout, ...); all else is what Storm sent
+        topology = without_java_bytes(ours[3][4][1])
+        expected = without_java_bytes(storms[3][4][1], {
+            "org.apache.storm.starter.spout.RandomSentenceSpout": "org.apache.storm.testing.TestWordSpout",
+            "org.apache.storm.starter.WordCountTopology$SplitSentence": "gust.tests.SubmitShapes$Split"})
+        self.assertEqual(topology[8][0], T_STRING)  # the JVM's version, whatever it is
+        topology[8] = expected[8]
+        self.assertEqual(topology, expected)
+
 
 class AgainstARealNimbus(e2e.EndToEnd):
     def test_java_wordcount_submitted_through_storm_yaml(self):
@@ -292,7 +415,7 @@ def load_tests(loader, tests, pattern):
     """Only the tests written here: not those AgainstARealNimbus inherits
     from test_cluster_end_to_end's EndToEnd with its helpers."""
     suite = unittest.TestSuite()
-    for cls in (AgainstARecordingNimbus, AgainstARealNimbus):
+    for cls in (AgainstARecordingNimbus, AgainstStormsRecordedReplies, AgainstARealNimbus):
         suite.addTests(cls(name) for name in loader.getTestCaseNames(cls) if name in vars(cls))
     return suite
 

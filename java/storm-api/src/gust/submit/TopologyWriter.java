@@ -5,7 +5,8 @@
  * ShellBolt subclass as itself), its inputs (a global grouping is a fields
  * grouping on no field; a custom grouping the serialized grouping object),
  * declared streams, parallelism_hint when one was given and json_conf when
- * the component or its declarer set any configuration.  A partial-key
+ * the component or its declarer set any configuration; no worker hooks
+ * or dependencies, the Storm version gust follows and this JVM's version.  A partial-key
  * grouping goes as the custom_object PartialKeyGrouping with the field
  * names as string arguments, the form gust's Nimbus builds it from. */
 package gust.submit;
@@ -28,6 +29,8 @@ import org.apache.thrift.protocol.TType;
 public final class TopologyWriter {
     private static final TStruct STRUCT = new TStruct("");
     private static final String PARTIAL_KEY = "org.apache.storm.grouping.PartialKeyGrouping";
+    /* The Storm release gust follows (GUST_STORM_VERSION in compat/include/gust/storm.h). */
+    private static final String STORM_VERSION = "2.6.0";
 
     private final StormTopology topology;
     private final String jdkVersion = System.getProperty("java.version");
@@ -51,6 +54,11 @@ public final class TopologyWriter {
         out.writeMapBegin(new TMap(TType.STRING, TType.STRUCT, 0));
         out.writeMapEnd();
         out.writeFieldEnd();
+        /* no worker hooks, dependency jars or artifacts: empty, as Storm sends them */
+        emptyList(out, 4);
+        emptyList(out, 5);
+        emptyList(out, 6);
+        NimbusConnection.string(out, 7, STORM_VERSION);
         if (jdkVersion != null) {
             NimbusConnection.string(out, 8, jdkVersion);
         }
@@ -183,6 +191,13 @@ public final class TopologyWriter {
 
     private static void field(TProtocol out, int id, byte type) throws TException {
         out.writeFieldBegin(new TField("", type, (short) id));
+    }
+
+    private static void emptyList(TProtocol out, int id) throws TException {
+        field(out, id, TType.LIST);
+        out.writeListBegin(new TList(TType.STRING, 0));
+        out.writeListEnd();
+        out.writeFieldEnd();
     }
 
     private static void empty(TProtocol out, int id) throws TException {

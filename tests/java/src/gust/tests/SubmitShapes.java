@@ -4,6 +4,9 @@
  *   plain NAME        StormSubmitter.submitTopology
  *   progress NAME     StormSubmitter.submitTopologyWithProgressBar
  *   configurable NAME ConfigurableTopology's submit
+ *   starter NAME      StormSubmitter.submitTopology of a topology shaped as
+ *                     storm-starter's WordCountTopology (spout x5 -> ShellBolt
+ *                     split x8 -> basic bolt count x12, 3 workers, debug on)
  * The main reports an exception thrown by the submission on standard
  * output as "submit threw CLASS: MESSAGE", then rethrows it. */
 package gust.tests;
@@ -90,9 +93,22 @@ public class SubmitShapes {
         }
     }
 
+    static void submitStarterShape(String name) throws Exception {
+        TopologyBuilder b = new TopologyBuilder();
+        b.setSpout("spout", new TestWordSpout(), 5);
+        b.setBolt("split", new Split(), 8).shuffleGrouping("spout");
+        b.setBolt("count", new TestWordCounter(), 12).fieldsGrouping("split", new Fields("word"));
+        Config conf = new Config();
+        conf.setDebug(true);
+        conf.setNumWorkers(3);
+        StormSubmitter.submitTopology(name, conf, b.createTopology());
+    }
+
     public static void main(String[] args) throws Exception {
         try {
-            if (args[0].equals("configurable")) {
+            if (args[0].equals("starter")) {
+                submitStarterShape(args[1]);
+            } else if (args[0].equals("configurable")) {
                 ConfigurableTopology.start(new Configurable(), new String[] {args[1]});
             } else if (args[0].equals("progress")) {
                 StormSubmitter.submitTopologyWithProgressBar(args[1], conf(), builder().createTopology());
