@@ -11,7 +11,8 @@ inputs of every grouping kind, streams, parallelism_hint, json_conf;
 submitTopologyWithProgressBar and ConfigurableTopology's submit; a leader
 that is not the seed; Nimbus's AlreadyAliveException and
 InvalidTopologyException reaching the main as those types; a name Nimbus
-does not allow; no Nimbus at all.
+does not allow; no Nimbus at all; a LocalCluster in a main run for a
+cluster.
 
 Against a real cluster (a real ZooKeeper, `gust nimbus` and a supervisor,
 as test_cluster_end_to_end.py starts them), with the Nimbus found through
@@ -231,6 +232,10 @@ class AgainstARecordingNimbus(unittest.TestCase):
         r = gust_jar("--java", "/nonexistent/java", EXAMPLES_JAR, WORDCOUNT)
         self.assertEqual(r.returncode, 1)
         self.assertIn("cannot run the JVM (/nonexistent/java)", r.stderr)
+        r = gust_jar("-c", "nimbus.thrift.port=%d" % closed_port(), TESTS_JAR, "gust.tests.LocalClusterMain", "1")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("UnsupportedOperationException: LocalCluster runs topologies under `gust jar --local`",
+                      r.stderr)
         r = gust_jar("--local", "-c", "topology.workers=2", EXAMPLES_JAR, WORDCOUNT)
         self.assertEqual(r.returncode, 2)
         self.assertIn("--config and -c configure the submission to a cluster", r.stderr)
