@@ -1,17 +1,18 @@
 /* jar_submit.c — `gust jar` to a cluster: runs the user's main as Storm's
  * `storm jar` does,
  *
- *   java OPTIONS -cp gust-storm.jar:SLF4J:THRIFT:JAR
- *        -Dstorm.jar=JAR -Dstorm.options=-C-OPTIONS -Dgust.client.conf=JSON
- *        MAINCLASS ARGS...
+ *   GUST_CLIENT_CONF=JSON java OPTIONS -cp gust-storm.jar:SLF4J:THRIFT:JAR
+ *        -Dstorm.jar=JAR -Dstorm.options=-C-OPTIONS MAINCLASS ARGS...
  *
  * storm.jar and storm.options are the properties Storm's client reads
  * (the jar StormSubmitter uploads; the -c options, each "KEY=VALUE"
  * URL-encoded, comma-separated, which it merges into the topology conf).
- * gust.client.conf is the client conf read here with the same reader as
+ * GUST_CLIENT_CONF is the client conf read here with the same reader as
  * every gust cluster command (Storm's defaults < storm.yaml or --config <
  * -c), so the JVM needs no YAML reader: StormSubmitter finds Nimbus from
- * its nimbus.seeds and nimbus.thrift.port.  The JVM replaces this process
+ * its nimbus.seeds and nimbus.thrift.port.  It travels in the environment
+ * rather than on the command line, where every user of the machine could
+ * read what storm.yaml holds.  The JVM replaces this process
  * (execvp), so signals reach it and its exit status is the command's.
  */
 #define G_LOG_DOMAIN "gust-jar"
@@ -69,13 +70,13 @@ gboolean gust_jar_submit_exec(const gust_jar_submit_options *o, GError **error)
   g_ptr_array_add(argv, g_strdup(class_path));
   g_ptr_array_add(argv, g_strdup_printf("-Dstorm.jar=%s", o->jar));
   g_ptr_array_add(argv, g_strdup_printf("-Dstorm.options=%s", options));
-  g_ptr_array_add(argv, g_strdup_printf("-Dgust.client.conf=%s", conf_json));
   g_ptr_array_add(argv, g_strdup(o->main_class));
   for (char **a = o->main_args; a && *a; a++)
     g_ptr_array_add(argv, g_strdup(*a));
   g_ptr_array_add(argv, NULL);
+  g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "GUST_CLIENT_CONF", conf_json, TRUE);
   fflush(NULL);
-  execv(java, (char **)argv->pdata);
+  execve(java, (char **)argv->pdata, env);
   int saved = errno;
   g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "cannot run the JVM (%s): %s",
               java, g_strerror(saved));

@@ -1,8 +1,9 @@
 /* The configuration a submitting main sees, as Storm's Utils reads it:
  *   - the client conf: Storm's defaults < storm.yaml (or --config FILE) <
  *     -c options.  `gust jar` reads it (the same reader as every gust
- *     cluster command) and passes it as JSON in the system property
- *     gust.client.conf; without it (a JVM started by hand) only Storm's
+ *     cluster command) and passes it as JSON in the environment variable
+ *     GUST_CLIENT_CONF (not on the command line, where any user could
+ *     read it); without it (a JVM started by hand) only Storm's
  *     defaults for reaching Nimbus apply, with the -c options on top;
  *   - the command-line options: system property storm.options, as
  *     `storm jar` passes them: comma-separated URL-encoded KEY=VALUE
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 public final class ClientConf {
-    public static final String CLIENT_CONF_PROPERTY = "gust.client.conf";
+    public static final String CLIENT_CONF_VARIABLE = "GUST_CLIENT_CONF";
     public static final String OPTIONS_PROPERTY = "storm.options";
     public static final String JAR_PROPERTY = "storm.jar";
 
@@ -78,16 +79,16 @@ public final class ClientConf {
         conf.put("nimbus.thrift.port", 6627L);
         conf.put("nimbus.thrift.max_buffer_size", 1048576L);
         conf.put("storm.thrift.socket.timeout.ms", 600000L);
-        String passed = System.getProperty(CLIENT_CONF_PROPERTY);
+        String passed = System.getenv(CLIENT_CONF_VARIABLE);
         if (passed != null && !passed.isEmpty()) {
             Object parsed;
             try {
                 parsed = Json.parse(passed);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("system property " + CLIENT_CONF_PROPERTY + ": " + e.getMessage());
+                throw new IllegalArgumentException("environment variable " + CLIENT_CONF_VARIABLE + ": " + e.getMessage());
             }
             if (!(parsed instanceof Map)) {
-                throw new IllegalArgumentException("system property " + CLIENT_CONF_PROPERTY + " is not a JSON object");
+                throw new IllegalArgumentException("environment variable " + CLIENT_CONF_VARIABLE + " is not a JSON object");
             }
             conf.putAll((Map<String, Object>) parsed);
         }
