@@ -182,6 +182,13 @@ class AgainstARecordingNimbus(unittest.TestCase):
                 self.assertTrue(custom.startswith(JAVA_MAGIC))
                 self.assertIn(b"gust.tests.SubmitShapes$FirstTask", custom)
                 self.assertIn(b"first-task-marker", custom)
+                partial = topology.bolts["partial"].common
+                groupings = {(s.componentId, s.streamId): g for s, g in partial.inputs.items()}
+                key = groupings[("split", "default")].custom_object
+                self.assertEqual((key.full_class_name, [a.string_arg for a in key.args_list]),
+                                 ("org.apache.storm.grouping.PartialKeyGrouping", ["word"]))
+                self.assertIsNotNone(groupings[("count", "default")].local_or_shuffle)
+                self.assertIsNotNone(groupings[("words", "default")].none)
 
     def test_the_leader_named_by_getLeader_gets_the_submission(self):
         with FakeNimbus() as leader, FakeNimbus() as seed:

@@ -140,7 +140,7 @@ public final class TopologyWriter {
         byte[] custom = topology.gustCustomGrouping(bolt, in.source, in.stream);
         switch (in.grouping) {
         case "FIELDS":
-            strings(out, 1, in.fields);
+            strings(out, 1, in.fields == null ? List.of() : in.fields);
             break;
         case "GLOBAL":
             strings(out, 1, List.of());
@@ -164,9 +164,10 @@ public final class TopologyWriter {
             field(out, 6, TType.STRUCT);
             out.writeStructBegin(STRUCT);
             NimbusConnection.string(out, 1, PARTIAL_KEY);
+            List<String> fields = in.fields == null ? List.of() : in.fields;
             field(out, 2, TType.LIST);
-            out.writeListBegin(new TList(TType.STRUCT, in.fields.size()));
-            for (String f : in.fields) {
+            out.writeListBegin(new TList(TType.STRUCT, fields.size()));
+            for (String f : fields) {
                 out.writeStructBegin(STRUCT);
                 NimbusConnection.string(out, 3, f); /* JavaObjectArg.string_arg */
                 out.writeFieldStop();

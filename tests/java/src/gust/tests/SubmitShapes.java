@@ -74,6 +74,8 @@ public class SubmitShapes {
             .addConfiguration("gust.test.setting", "on");
         b.setBolt("total", new TestWordCounter(), 1).globalGrouping("count")
             .customGrouping("words", new FirstTask());
+        b.setBolt("partial", new TestWordCounter(), 2).partialKeyGrouping("split", new Fields("word"))
+            .localOrShuffleGrouping("count").noneGrouping("words");
         return b;
     }
 
