@@ -168,11 +168,6 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("/nonexistent/topology.jar: no such jar", r.stderr)
 
-    def test_without_local_says_nimbus_is_not_available(self):
-        r = gust_jar(TESTS_JAR, "gust.tests.AckFailTopology")
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("--local", r.stderr)
-
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,7 +1,12 @@
-/* cmd_jar.c — `gust jar --local JAR MAINCLASS [ARGS...]`: run a Java
- * topology's main, as `storm local` does.
+/* cmd_jar.c — `gust jar [--local] JAR MAINCLASS [ARGS...]`: run a Java
+ * topology's main, as `storm jar` (to a cluster) and `storm local` do.
  *
- * Starts one JVM with gust's Storm API jar (gust-storm.jar, with SLF4J and
+ * Without --local, the main runs in a JVM that replaces this process and
+ * its StormSubmitter submits to the cluster's Nimbus (jar_submit.c; the
+ * client conf from storm.yaml, --config and -c, as every cluster command
+ * reads it).
+ *
+ * With --local it starts one JVM with gust's Storm API jar (gust-storm.jar, with SLF4J and
  * Thrift) and JAR on its class path and runs MAINCLASS.main(ARGS) in it.
  * The topology that main submits (StormSubmitter.submitTopology, directly
  * or through ConfigurableTopology, or LocalCluster.submitTopology) runs
@@ -11,13 +16,14 @@
  * summary is printed.  Its Java spouts and bolts run in the same JVM (the
  * JVM host, compat/jvm/); ShellBolt and ShellSpout subclasses run through
  * the multilang host with their command.  --local-ttl may also follow the
- * main class's arguments, as with `storm local`.
- *
- * Without --local the topology would go to a Nimbus: not available yet.
+ * main class's arguments, as with `storm local`.  That JVM has the system
+ * property gust.local.mode=true, which sends StormSubmitter's topology
+ * here instead of to a Nimbus.
  */
 #define G_LOG_DOMAIN "gust-jar"
 
 #include "commands.h"
+#include "jar_submit.h"
 #include "local_report.h"
 #include "log_writer.h"
 #include "number_options.h"
@@ -161,7 +167,7 @@ static int run_topology(gust_topology *topology, gust_jvm *jvm, double ttl)
   return status;
 }
 
-int gust_cmd_jar(int argc, char **argv)
+static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
 {
   gboolean local = FALSE, verbose = FALSE;
   g_autofree char *ttl_text = NULL, *jvm_opts = NULL, *java = NULL;
@@ -177,9 +183,11 @@ int gust_cmd_jar(int argc, char **argv)
       {NULL},
   };
   g_autoptr(GOptionContext) ctx =
-      g_option_context_new("JAR MAINCLASS [ARGS...] - run a Java topology, as `storm jar` does");
+      g_option_context_new("JAR MAINCLASS [ARGS...] - run a Java topology's main, as `storm jar` "
+                           "does: its StormSubmitter submits to Nimbus (--local: runs it here)");
   g_option_context_set_strict_posix(ctx, TRUE); /* what follows JAR is main's */
   g_option_context_add_main_entries(ctx, entries, NULL);
+  gust_daemon_conf_add_options(ctx, conf_args);
   GError *error = NULL;
   double ttl = 20;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
@@ -191,17 +199,16 @@ int gust_cmd_jar(int argc, char **argv)
   char **main_args = g_new0(char *, n_args + 1);
   for (int i = 0; i < n_args; i++)
     main_args[i] = argv[3 + i];
-  take_trailing_ttl(&n_args, main_args, &ttl_text);
-  if (argc < 3 || !gust_option_double("--local-ttl", ttl_text, 0, MAX_TTL_S, &ttl, &error)) {
-    gust_log_error("%s", error ? error->message : "a jar and a main class are needed");
-    g_clear_error(&error);
+  if (local) take_trailing_ttl(&n_args, main_args, &ttl_text);
+  if (local && (conf_args->config_file || conf_args->overrides)) {
+    gust_log_error("--config and -c configure the submission to a cluster; with --local the "
+                   "topology's settings come from its main");
     g_free(main_args);
     return 2;
   }
-  if (!local) {
-    gust_log_error("submitting to a Nimbus is not available yet: run the topology in this "
-                   "process with `gust jar --local %s %s ...`",
-                   argv[1], argv[2]);
+  if (argc < 3 || !gust_option_double("--local-ttl", ttl_text, 0, MAX_TTL_S, &ttl, &error)) {
+    gust_log_error("%s", error ? error->message : "a jar and a main class are needed");
+    g_clear_error(&error);
     g_free(main_args);
     return 2;
   }
@@ -211,12 +218,26 @@ int gust_cmd_jar(int argc, char **argv)
     g_free(main_args);
     return 1;
   }
-  g_autofree char *class_path = g_strjoin(":", GUST_STORM_JAR, GUST_JVM_CLASSPATH, argv[1], NULL);
   g_auto(GStrv) opts = g_strsplit_set(jvm_opts ? jvm_opts : DEFAULT_JVM_OPTS, " ", -1);
   g_autoptr(GPtrArray) jvm_options = g_ptr_array_new();
   for (char **o = opts; *o; o++)
     if (**o) g_ptr_array_add(jvm_options, *o);
+  if (local) g_ptr_array_add(jvm_options, "-Dgust.local.mode=true");
   g_ptr_array_add(jvm_options, NULL);
+  if (!local) {
+    gust_jar_submit_options so = {.jar = argv[1],
+                                  .main_class = argv[2],
+                                  .main_args = main_args,
+                                  .java = java,
+                                  .jvm_options = (const char *const *)jvm_options->pdata,
+                                  .conf_args = conf_args};
+    gust_jar_submit_exec(&so, &error); /* returns only on failure */
+    gust_log_error("%s", error->message);
+    g_error_free(error);
+    g_free(main_args);
+    return 1;
+  }
+  g_autofree char *class_path = g_strjoin(":", GUST_STORM_JAR, GUST_JVM_CLASSPATH, argv[1], NULL);
   gust_jvm_options jo = {.java = java,
                          .class_path = class_path,
                          .main_class = argv[2],
@@ -240,5 +261,13 @@ int gust_cmd_jar(int argc, char **argv)
   g_autofree char *ended = gust_jvm_stop(jvm, JVM_GRACE_MS);
   g_debug("the JVM %s", ended);
   gust_jvm_free(jvm);
+  return status;
+}
+
+int gust_cmd_jar(int argc, char **argv)
+{
+  gust_daemon_conf_args conf_args = {0};
+  int status = jar_command(argc, argv, &conf_args);
+  gust_daemon_conf_args_clear(&conf_args);
   return status;
 }

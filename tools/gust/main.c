@@ -17,7 +17,8 @@ typedef struct {
 
 static const subcommand subcommands[] = {
     {"local", gust_cmd_local, "run a Flux topology in this process, as `storm local` does"},
-    {"jar", gust_cmd_jar, "run a Java topology's main, as `storm jar` does (--local for now)"},
+    {"jar", gust_cmd_jar,
+     "run a Java topology's main, as `storm jar` does (--local: here, as `storm local`)"},
     {"demo", gust_cmd_demo, "run a word-count pipeline on the engine and print its metrics"},
     {"kafka-mock", gust_cmd_kafka_mock, "run an embedded Kafka broker (librdkafka's mock cluster)"},
     {"kafka-console", gust_cmd_kafka_console,

@@ -1,6 +1,8 @@
 /* Runs topologies in this process: under `gust jar --local`, a submitted
  * topology runs in the gust process that started this JVM until it is
- * killed, the cluster shuts down, or --local-ttl passes. */
+ * killed, the cluster shuts down, or --local-ttl passes.  Elsewhere (a
+ * main run by `gust jar` for a cluster) there is no local runtime to run
+ * it, and creating one says so. */
 package org.apache.storm;
 
 import gust.jvm.Submission;
@@ -10,6 +12,11 @@ import org.apache.thrift.TException;
 
 public class LocalCluster implements ILocalCluster {
     public LocalCluster() throws Exception {
+        if (!Boolean.getBoolean(StormSubmitter.LOCAL_MODE_PROPERTY)) {
+            throw new UnsupportedOperationException("LocalCluster runs topologies under `gust jar --local`; "
+                + "this main was started to submit to a cluster (gust jar without --local), where "
+                + "StormSubmitter is the way");
+        }
     }
 
     @Override

@@ -1,8 +1,9 @@
 /* Wires spouts and bolts into a topology.  setSpout/setBolt record each
  * component with its parallelism; the returned declarer adds inputs and
  * settings; createTopology serializes every component (each task later
- * deserializes its own copy, as on Storm) and asks each for its streams
- * and configuration. */
+ * deserializes its own copy, as on Storm; a ShellBolt or ShellSpout too,
+ * which is what Storm sends to Nimbus) and asks each for its streams and
+ * configuration. */
 package org.apache.storm.topology;
 
 import gust.jvm.ComponentSpec;
@@ -25,6 +26,8 @@ public class TopologyBuilder {
         final boolean spout;
         final IComponent instance;
         final int parallelism;
+        final boolean parallelismGiven;
+        final Map<String, byte[]> customGroupings = new LinkedHashMap<>(); /* source\0stream -> object */
         final Map<String, Object> conf = new LinkedHashMap<>();
         final List<ComponentSpec.Input> inputs = new ArrayList<>();
 
@@ -33,6 +36,7 @@ public class TopologyBuilder {
             this.spout = spout;
             this.instance = instance;
             this.parallelism = parallelism == null ? 1 : parallelism.intValue();
+            this.parallelismGiven = parallelism != null;
         }
     }
 
@@ -48,7 +52,7 @@ public class TopologyBuilder {
                 shell = ((ShellSpout) e.instance).gustCommand();
             }
             ComponentSpec spec = new ComponentSpec(e.id, e.spout, e.instance.getClass().getName(),
-                shell == null ? Utils.javaSerialize(e.instance) : null, shell);
+                Utils.javaSerialize(e.instance), shell);
             spec.parallelism = e.parallelism;
             Map<String, Object> own = e.instance.getComponentConfiguration();
             if (own != null) {
@@ -65,7 +69,17 @@ public class TopologyBuilder {
             spec.outputs.putAll(getter.getFieldsDeclaration());
             specs.add(spec);
         }
-        return new StormTopology(specs);
+        StormTopology built = new StormTopology(specs);
+        for (Entry e : entries.values()) {
+            if (e.parallelismGiven) {
+                built.gustSetParallelismGiven(e.id);
+            }
+            for (Map.Entry<String, byte[]> g : e.customGroupings.entrySet()) {
+                String[] sourceStream = g.getKey().split("\0", 2);
+                built.gustSetCustomGrouping(e.id, sourceStream[0], sourceStream[1], g.getValue());
+            }
+        }
+        return built;
     }
 
     public BoltDeclarer setBolt(String id, IRichBolt bolt) {
@@ -209,6 +223,7 @@ public class TopologyBuilder {
             if (grouping instanceof PartialKeyGrouping) {
                 return input(componentId, streamId, "PARTIAL_KEY", null, null).withFields(((PartialKeyGrouping) grouping).gustFields());
             }
+            entry.customGroupings.put(componentId + '\0' + streamId, Utils.javaSerialize(grouping));
             return input(componentId, streamId, "CUSTOM", null, grouping.getClass().getName());
         }
 
