@@ -39,7 +39,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_harness import (GUST, SOURCE, GustDaemon, ZooKeeperTestCase, make_temp_dir,  # noqa: E402
+from cluster_harness import (GUST, SOURCE, GustDaemon, ZooKeeperTestCase, free_ports, make_temp_dir,  # noqa: E402
                              storm_yaml, supervisor_id_of, supervisor_records, wait_for)
 from nimbus_client import Client, ttypes, upload  # noqa: E402
 from test_cluster_end_to_end import pid_alive  # noqa: E402
@@ -262,7 +262,8 @@ class ClusterFaults(ZooKeeperTestCase):
         worker = self.running_worker(tid)
         slot = worker["port"]
         checkpoints = os.path.join(self.nimbus.local_dir, "checkpoints", "kafka-faults")
-        wait_for(lambda: consume(mock.bootstrap, target, 0.5), HANG_BOUND_S, "output in %s" % target)
+        out_before = len(wait_for(lambda: consume(mock.bootstrap, target, 0.5), HANG_BOUND_S,
+                                  "output in %s" % target))
         # kill -9 just after a checkpoint completed with output flowing and
         # records still arriving
         newest = (complete_checkpoints(checkpoints) or [0])[-1]
@@ -270,12 +271,14 @@ class ClusterFaults(ZooKeeperTestCase):
                  "a complete checkpoint after %d under %s" % (newest, checkpoints))
         size = len(self.worker_log(supervisor, tid, slot))
         produced_at_kill = producer.count()
+        newest = complete_checkpoints(checkpoints)[-1]  # the relaunch resumes from this one or a later one
         os.killpg(worker["pid"], signal.SIGKILL)  # the worker and its multilang processes
-        out_at_kill = len(consume(mock.bootstrap, target, 0.5))
 
         supervisor.wait_for_log(r"worker of %s was killed by signal 9; relaunching" % re.escape(tid),
                                 timeout=HANG_BOUND_S)
         resumed = self.wait_worker_log(supervisor, tid, slot, r"resumes from checkpoint (\d+)", after=size)
+        self.assertGreaterEqual(int(resumed.group(1)), newest, "resumed from an older checkpoint than the "
+                                "newest complete one")
         relaunched = self.running_worker(tid, restarts=1)
         self.assertNotEqual(relaunched["pid"], worker["pid"])
         self.assertFalse(pid_alive(worker["pid"]))
@@ -290,9 +293,9 @@ class ClusterFaults(ZooKeeperTestCase):
         self.assertEqual(sorted({(key, message) for _, _, key, message in records}),
                          sorted((w, "tagged " + w) for w in wanted))
         duplicates = sum(keys[w] - 1 for w in wanted)
-        print("kafka -> kafka, worker kill -9: %d inputs, all in the output; at the kill %d produced and "
-              "%d output; resumed from checkpoint %s; %d duplicates (at-least-once replays)"
-              % (len(wanted), produced_at_kill, out_at_kill, resumed.group(1), duplicates), file=sys.stderr)
+        print("kafka -> kafka, worker kill -9: %d inputs, all in the output; %d produced at the kill, %d "
+              "output a checkpoint before; resumed from checkpoint %s; %d duplicates (at-least-once replays)"
+              % (len(wanted), produced_at_kill, out_before, resumed.group(1), duplicates), file=sys.stderr)
 
         result = self.gust("kill", "kafka-faults", "-w", "0")
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -301,8 +304,9 @@ class ClusterFaults(ZooKeeperTestCase):
 
     def test_a_topology_moves_when_its_supervisor_dies(self):
         self.start_nimbus("/faults-moves", {"nimbus.supervisor.timeout.secs": 2})
-        small_session = {"storm.zookeeper.session.timeout": 2000}
-        a = self.start_supervisor("supervisor-a", small_session)
+        ports = free_ports(4)  # slots of their own: executors are told apart by port
+        a = self.start_supervisor("supervisor-a", {"storm.zookeeper.session.timeout": 4000,
+                                                   "supervisor.slots.ports": ports[:2]})
         a_id = supervisor_id_of(self.zk, a, root=self.root)
         with Client(self.nimbus.port) as client:
             client.submitTopology("moves", upload(client, jar_bytes()),
@@ -318,9 +322,11 @@ class ClusterFaults(ZooKeeperTestCase):
         wait_for(lambda: complete_checkpoints(checkpoints), HANG_BOUND_S,
                  "a complete checkpoint under %s" % checkpoints)
 
-        b = self.start_supervisor("supervisor-b", small_session)
+        b = self.start_supervisor("supervisor-b", {"storm.zookeeper.session.timeout": 4000,
+                                                   "supervisor.slots.ports": ports[2:]})
         b_id = supervisor_id_of(self.zk, b, root=self.root)
         self.assertNotEqual(a_id, b_id)
+        newest = complete_checkpoints(checkpoints)[-1]  # B resumes from this one or a later one
         a.kill9()  # a dead host: the supervisor and its worker
         os.killpg(worker["pid"], signal.SIGKILL)
         wait_for(lambda: not pid_alive(worker["pid"]), HANG_BOUND_S, "the worker on %s to die" % a.name)
@@ -331,7 +337,9 @@ class ClusterFaults(ZooKeeperTestCase):
                                  % (re.escape(tid), re.escape(b_id)), timeout=HANG_BOUND_S)
         moved = self.running_worker(tid, b_id)
         slot_b = moved["port"]
-        self.wait_worker_log(b, tid, slot_b, r"resumes from checkpoint \d+")
+        resumed = self.wait_worker_log(b, tid, slot_b, r"resumes from checkpoint (\d+)")
+        self.assertGreaterEqual(int(resumed.group(1)), newest, "B's worker resumed from an older checkpoint "
+                                "than the newest complete one of A's")
         self.wait_worker_log(b, tid, slot_b, r"distinct words so far")
         first = self.wait_growing(tid, "sentences", slot_b, 0)
         self.wait_growing(tid, "sentences", slot_b, first)
