@@ -3,16 +3,16 @@ server, `gust nimbus`, `gust supervisor` processes and the `gust worker`s
 they launch, `gust kafka-mock` (librdkafka's mock cluster, a process of its
 own on 127.0.0.1) and gust's command line.
 
-Kafka -> Kafka with kill -9 of the worker: records that keep arriving in
-an input topic (a producer thread writes them in chunks throughout) are
-read by a KafkaSpout, tagged by a multilang bolt (storm.py, shipped in the
-jar `gust submit` builds from the resources/ folder beside the Flux file)
-and written by a KafkaBolt to an output topic.  Just after the worker
-completed a checkpoint, with output flowing, its process group gets
-SIGKILL; the supervisor relaunches it, it resumes from the newest complete
-checkpoint, and at the end the output topic holds every input record at
-least once, each with its tag (duplicates, the replays of at-least-once,
-are counted and printed).
+Kafka -> Kafka with kill -9 of the worker: records that a producer thread
+writes to an input topic in chunks (before the kill, while the worker is
+down and after it is back) are read by a KafkaSpout, tagged by a multilang
+bolt (storm.py, shipped in the jar `gust submit` builds from the
+resources/ folder beside the Flux file) and written by a KafkaBolt to an
+output topic.  Just after the worker completed a checkpoint, with output
+flowing, its process group gets SIGKILL; the supervisor relaunches it, it
+resumes from the newest complete checkpoint, and at the end the output
+topic holds every input record at least once, each with its tag
+(duplicates, the replays of at-least-once, are counted and printed).
 
 A supervisor dies: with two supervisors, a WordCount runs on the first's
 worker; the first supervisor and its worker get SIGKILL together (a dead
@@ -20,7 +20,8 @@ host).  Once the supervisor's ZooKeeper session and
 nimbus.supervisor.timeout.secs have passed, Nimbus assigns the topology to
 the second supervisor, whose worker resumes from the checkpoint under the
 storm.local.dir both share here, its counts grow in getTopologyInfo and
-`gust list` shows the topology ACTIVE.
+`gust list` shows the topology ACTIVE.  When the first supervisor comes
+back it starts no worker: the topology stays on the second one.
 
 Waits are for conditions; their bounds only catch a hang on a loaded
 machine.
@@ -48,6 +49,7 @@ from test_no_loss import KAFKA_OUT_BOLT, kafka_components  # noqa: E402
 from test_supervisor import jar_bytes, wordcount_topology  # noqa: E402
 
 HANG_BOUND_S = 240
+RECORDS_PER_PHASE = 2000  # before the kill, three times this; then this while down, this after
 STORM_PY = os.path.join(SOURCE, "examples", "flux", "shell", "resources")
 
 # The multilang bolt between the Kafka spout and the Kafka bolt: each record
@@ -104,38 +106,44 @@ def complete_checkpoints(directory):
 
 class RecordProducer:
     """Produces records "rec0", "rec1", ... to a topic in chunks, on a thread
-    of its own, until stop(); so that records keep arriving across a kill."""
+    of its own, up to a mark the test moves (produce_until), so that records
+    keep arriving across a kill and the producer runs only so far ahead of a
+    slow topology; stop(after) produces `after` more and ends the thread."""
 
     CHUNK = 500
-    LIMIT = 20000  # bounds the run if the stop condition is slow to come
 
-    def __init__(self, bootstrap, topic):
+    def __init__(self, bootstrap, topic, until):
         self.bootstrap, self.topic = bootstrap, topic
-        self.produced = 0
-        self.stop_at = self.LIMIT
-        self.lock = threading.Lock()
+        self.produced, self.until, self.stopping = 0, until, False
+        self.cond = threading.Condition()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
     def run(self):
         while True:
-            with self.lock:
-                first, last = self.produced, min(self.produced + self.CHUNK, self.stop_at)
-            if first >= last:
-                return
+            with self.cond:
+                self.cond.wait_for(lambda: self.stopping or self.produced < self.until)
+                if self.produced >= self.until:
+                    return
+                first, last = self.produced, min(self.produced + self.CHUNK, self.until)
             produce(self.bootstrap, self.topic, ["rec%d" % i for i in range(first, last)])
-            with self.lock:
+            with self.cond:
                 self.produced = last
             time.sleep(0.05)
 
     def count(self):
-        with self.lock:
+        with self.cond:
             return self.produced
 
+    def produce_until(self, until):
+        with self.cond:
+            self.until = max(self.until, until)
+            self.cond.notify_all()
+
     def stop(self, after=0):
-        """Produces `after` more records, then stops; waits for the thread."""
-        with self.lock:
-            self.stop_at = min(self.stop_at, self.produced + after)
+        with self.cond:
+            self.until, self.stopping = self.produced + after, True
+            self.cond.notify_all()
         self.thread.join(HANG_BOUND_S)
 
     def records(self):
@@ -242,7 +250,7 @@ class ClusterFaults(ZooKeeperTestCase):
         source, target = unique("records"), unique("tagged")
         mock = KafkaMock(self.work, [source + ":2", target + ":2"])
         self.addCleanup(mock.close)
-        producer = RecordProducer(mock.bootstrap, source)
+        producer = RecordProducer(mock.bootstrap, source, 3 * RECORDS_PER_PHASE)
         self.addCleanup(producer.stop)
 
         flux_dir = os.path.join(self.work, "flux")
@@ -273,6 +281,7 @@ class ClusterFaults(ZooKeeperTestCase):
         produced_at_kill = producer.count()
         newest = complete_checkpoints(checkpoints)[-1]  # the relaunch resumes from this one or a later one
         os.killpg(worker["pid"], signal.SIGKILL)  # the worker and its multilang processes
+        producer.produce_until(produced_at_kill + RECORDS_PER_PHASE)  # more while it is down
 
         supervisor.wait_for_log(r"worker of %s was killed by signal 9; relaunching" % re.escape(tid),
                                 timeout=HANG_BOUND_S)
@@ -282,7 +291,7 @@ class ClusterFaults(ZooKeeperTestCase):
         relaunched = self.running_worker(tid, restarts=1)
         self.assertNotEqual(relaunched["pid"], worker["pid"])
         self.assertFalse(pid_alive(worker["pid"]))
-        producer.stop(after=RecordProducer.CHUNK * 4)  # a few chunks into the relaunched worker
+        producer.stop(after=RECORDS_PER_PHASE)  # and into the relaunched worker
         wanted = producer.records()
 
         def all_out():
@@ -344,6 +353,25 @@ class ClusterFaults(ZooKeeperTestCase):
         first = self.wait_growing(tid, "sentences", slot_b, 0)
         self.wait_growing(tid, "sentences", slot_b, first)
         self.wait_growing(tid, "count", slot_b, 0)
+
+        def executor_ports():
+            with Client(self.nimbus.port) as client:
+                return {e.port for e in client.getTopologyInfo(tid).executors}
+        wait_for(lambda: executor_ports() == {slot_b}, HANG_BOUND_S,
+                 "every executor of %s on %s's port %d (the dead worker's heartbeat gone)" % (tid, b.name, slot_b))
+
+        # the dead host comes back: the topology stays where it is
+        a.start()
+        a.wait_for_log(r"supervisor \S+ started", timeout=HANG_BOUND_S)
+
+        def a_record_after_rounds():  # a few monitor rounds (1 s each) after its restart
+            record = supervisor_records(self.zk, self.root).get(a_id)
+            return record if record and record["heartbeat_secs"] >= record["start_time_secs"] + 3 else None
+        record = wait_for(a_record_after_rounds, HANG_BOUND_S, "%s back with a few heartbeats" % a.name)
+        self.assertEqual(record.get("workers", []), [], "%s started a worker after it came back" % a.name)
+        still = self.running_worker(tid, b_id)
+        self.assertEqual((still["pid"], still["restarts"]), (moved["pid"], 0))
+        self.wait_growing(tid, "sentences", slot_b, self.emitted(tid, "sentences", slot_b))
         wait_for(lambda: self.listed("moves", tid), HANG_BOUND_S, "`gust list` to show moves ACTIVE")
 
         with Client(self.nimbus.port) as client:
