@@ -21,7 +21,10 @@ nimbus.supervisor.timeout.secs have passed, Nimbus assigns the topology to
 the second supervisor, whose worker resumes from the checkpoint under the
 storm.local.dir both share here, its counts grow in getTopologyInfo and
 `gust list` shows the topology ACTIVE.  When the first supervisor comes
-back it starts no worker: the topology stays on the second one.
+back it starts no worker: the topology stays on the second one.  A
+supervisor killed alone leaves its worker running: the topology stays
+there (no second worker shares its checkpoints) until that worker dies
+too, and then it moves.
 
 Waits are for conditions; their bounds only catch a hang on a loaded
 machine.
@@ -40,8 +43,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_harness import (GUST, SOURCE, GustDaemon, ZooKeeperTestCase, free_ports, make_temp_dir,  # noqa: E402
-                             storm_yaml, supervisor_id_of, supervisor_records, wait_for)
+from cluster_harness import (GUST, SOURCE, GustDaemon, ZooKeeperTestCase, assignment, free_ports,  # noqa: E402
+                             make_temp_dir, storm_yaml, supervisor_id_of, supervisor_records, wait_for)
 from nimbus_client import Client, ttypes, upload  # noqa: E402
 from test_cluster_end_to_end import pid_alive  # noqa: E402
 from test_gust_kafka import KafkaMock, consume, produce, unique  # noqa: E402
@@ -311,9 +314,13 @@ class ClusterFaults(ZooKeeperTestCase):
         wait_for(lambda: not pid_alive(relaunched["pid"]), HANG_BOUND_S, "the worker to stop")
         self.assertTrue(supervisor.alive())
 
-    def test_a_topology_moves_when_its_supervisor_dies(self):
-        self.start_nimbus("/faults-moves", {"nimbus.supervisor.timeout.secs": 2})
-        ports = free_ports(4)  # slots of their own: executors are told apart by port
+    def wordcount_on_the_first_of_two_supervisors(self, root):
+        """Nimbus, supervisors A and B (slots of their own: executors are
+        told apart by port), a WordCount running on A's worker with a
+        complete checkpoint; returns (a, a_id, b, b_id, topology id, A's
+        worker record, the checkpoint folder)."""
+        self.start_nimbus(root, {"nimbus.supervisor.timeout.secs": 2})
+        ports = free_ports(4)
         a = self.start_supervisor("supervisor-a", {"storm.zookeeper.session.timeout": 4000,
                                                    "supervisor.slots.ports": ports[:2]})
         a_id = supervisor_id_of(self.zk, a, root=self.root)
@@ -324,27 +331,35 @@ class ClusterFaults(ZooKeeperTestCase):
                                   wordcount_topology())
             tid = client.getTopologySummaryByName("moves").id
         worker = self.running_worker(tid, a_id)
-        slot_a = worker["port"]
-        self.wait_worker_log(a, tid, slot_a, r"distinct words so far")
-        self.wait_growing(tid, "sentences", slot_a, 0)
+        self.wait_worker_log(a, tid, worker["port"], r"distinct words so far")
+        self.wait_growing(tid, "sentences", worker["port"], 0)
         checkpoints = os.path.join(self.nimbus.local_dir, "checkpoints", "moves")
         wait_for(lambda: complete_checkpoints(checkpoints), HANG_BOUND_S,
                  "a complete checkpoint under %s" % checkpoints)
-
         b = self.start_supervisor("supervisor-b", {"storm.zookeeper.session.timeout": 4000,
                                                    "supervisor.slots.ports": ports[2:]})
         b_id = supervisor_id_of(self.zk, b, root=self.root)
         self.assertNotEqual(a_id, b_id)
+        return a, a_id, b, b_id, tid, worker, checkpoints
+
+    def wait_moved(self, tid, from_id, to_id):
+        """Waits for Nimbus to move tid from supervisor from_id to to_id
+        (assignment version 2) and for its worker there; returns its record."""
+        self.nimbus.wait_for_log(r"topology %s: supervisor %s is gone \(.*\) and so is its worker; moving it"
+                                 % (re.escape(tid), re.escape(from_id)), timeout=HANG_BOUND_S)
+        self.nimbus.wait_for_log(r"topology %s assigned to supervisor %s port \d+ \(version 2\)"
+                                 % (re.escape(tid), re.escape(to_id)), timeout=HANG_BOUND_S)
+        return self.running_worker(tid, to_id)
+
+    def test_a_topology_moves_when_its_supervisor_dies(self):
+        a, a_id, b, b_id, tid, worker, checkpoints = self.wordcount_on_the_first_of_two_supervisors("/faults-moves")
+        slot_a = worker["port"]
         newest = complete_checkpoints(checkpoints)[-1]  # B resumes from this one or a later one
         a.kill9()  # a dead host: the supervisor and its worker
         os.killpg(worker["pid"], signal.SIGKILL)
         wait_for(lambda: not pid_alive(worker["pid"]), HANG_BOUND_S, "the worker on %s to die" % a.name)
 
-        self.nimbus.wait_for_log(r"topology %s: supervisor %s is gone" % (re.escape(tid), re.escape(a_id)),
-                                 timeout=HANG_BOUND_S)
-        self.nimbus.wait_for_log(r"topology %s assigned to supervisor %s port \d+ \(version 2\)"
-                                 % (re.escape(tid), re.escape(b_id)), timeout=HANG_BOUND_S)
-        moved = self.running_worker(tid, b_id)
+        moved = self.wait_moved(tid, a_id, b_id)
         slot_b = moved["port"]
         resumed = self.wait_worker_log(b, tid, slot_b, r"resumes from checkpoint (\d+)")
         self.assertGreaterEqual(int(resumed.group(1)), newest, "B's worker resumed from an older checkpoint "
@@ -378,6 +393,24 @@ class ClusterFaults(ZooKeeperTestCase):
             client.killTopologyWithOpts("moves", ttypes.KillOptions(wait_secs=0))
         wait_for(lambda: not pid_alive(moved["pid"]), HANG_BOUND_S, "the worker on %s to stop" % b.name)
         self.assertTrue(b.alive())
+
+    def test_a_worker_that_outlives_its_supervisor_keeps_its_topology(self):
+        a, a_id, b, b_id, tid, worker, checkpoints = self.wordcount_on_the_first_of_two_supervisors("/faults-orphan")
+        slot_a = worker["port"]
+        a.kill9()  # the supervisor alone: its worker, in a process group of its own, runs on
+        self.nimbus.wait_for_log(r"topology %s: supervisor %s is gone but its worker on port %d still heartbeats"
+                                 % (re.escape(tid), re.escape(a_id), slot_a), timeout=HANG_BOUND_S)
+        self.assertTrue(pid_alive(worker["pid"]))
+        self.wait_growing(tid, "sentences", slot_a, self.emitted(tid, "sentences", slot_a))
+        still = assignment(self.zk, tid, self.root)
+        self.assertEqual((still["version"], still["workers"][0]["supervisor_id"]), (1, a_id))
+        self.assertEqual(supervisor_records(self.zk, self.root)[b_id].get("workers", []), [],
+                         "a second worker of %s started on %s beside the running one" % (tid, b.name))
+
+        os.killpg(worker["pid"], signal.SIGKILL)  # now the host is dead: the topology moves
+        moved = self.wait_moved(tid, a_id, b_id)
+        self.wait_worker_log(b, tid, moved["port"], r"resumes from checkpoint \d+")
+        self.wait_growing(tid, "sentences", moved["port"], 0)
 
 
 if __name__ == "__main__":
