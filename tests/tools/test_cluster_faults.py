@@ -162,6 +162,7 @@ class ClusterFaults(ZooKeeperTestCase):
         values.update(conf or {})
         self.nimbus = self.daemon(GustDaemon.nimbus(self.zk, self.work, "nimbus", values, root=root))
         self.nimbus.wait_for_log(r"is the leader", timeout=HANG_BOUND_S)
+        self.worker_pids = set()  # every worker seen: none may outlive the test
         self.addCleanup(self.kill_leftover_workers)
         self.cli_yaml = os.path.join(self.work, "cli-storm.yaml")
         with open(self.cli_yaml, "w") as f:
@@ -178,17 +179,13 @@ class ClusterFaults(ZooKeeperTestCase):
         return supervisor
 
     def kill_leftover_workers(self):
-        for pid in getattr(self, "worker_pids", set()):
-            try:  # a worker whose supervisor is gone must not outlive the test
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
         for record in supervisor_records(self.zk, self.root).values():
-            for worker in record.get("workers", []):
-                try:
-                    os.killpg(worker["pid"], signal.SIGKILL)
-                except (OSError, KeyError, TypeError):
-                    pass
+            self.worker_pids |= {worker.get("pid") for worker in record.get("workers", [])}
+        for pid in self.worker_pids:
+            try:  # a worker whose supervisor is gone, or could not stop it
+                os.killpg(pid, signal.SIGKILL)
+            except (OSError, TypeError):
+                pass
 
     def gust(self, *args):
         return subprocess.run([GUST] + list(args) + ["--config", self.cli_yaml], capture_output=True,
@@ -205,7 +202,7 @@ class ClusterFaults(ZooKeeperTestCase):
                     if worker.get("topology_id") == topology_id and worker.get("state") == "running" \
                             and supervisor_id in (None, sid) \
                             and all(worker.get(k) == v for k, v in expect.items()):
-                        self.worker_pids = getattr(self, "worker_pids", set()) | {worker["pid"]}
+                        self.worker_pids.add(worker["pid"])
                         return worker
             return None
         return wait_for(find, HANG_BOUND_S, "a running worker of %s on %s %s"
