@@ -54,20 +54,22 @@ int gust_cmd_nimbus(int argc, char **argv)
   gust_daemon_conf_args_clear(&conf_args);
   gust_log_writer_set_verbose(verbose);
   raise_open_files_limit();
+  /* The handlers come first: a SIGTERM right after "listening" is logged
+   * (a supervisor script's stop) must stop Nimbus cleanly, not kill it. */
+  GMainLoop *loop = g_main_loop_new(NULL, FALSE);
+  guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
+  guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
   gust_nimbus *nimbus = gust_nimbus_start(conf, &error);
   json_decref(conf);
+  if (nimbus) g_main_loop_run(loop);
+  g_source_remove(sigint);
+  g_source_remove(sigterm);
+  g_main_loop_unref(loop);
   if (!nimbus) {
     gust_log_error("%s", error->message);
     g_error_free(error);
     return 1;
   }
-  GMainLoop *loop = g_main_loop_new(NULL, FALSE);
-  guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
-  guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
-  g_main_loop_run(loop);
-  g_source_remove(sigint);
-  g_source_remove(sigterm);
-  g_main_loop_unref(loop);
   g_message("nimbus stopping");
   gust_nimbus_stop(nimbus);
   return 0;
