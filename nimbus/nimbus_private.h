@@ -78,6 +78,13 @@ struct gust_nimbus {
 gint64 gust_nimbus_conf_int(const json_t *conf, const char *key, gint64 fallback);
 const char *gust_nimbus_conf_string(const json_t *conf, const char *key, const char *fallback);
 
+/* The model of a submitted topology (gust_topology_from_thrift) with its
+ * `serialized_java` components checked against the uploaded jar
+ * (java_components.c).  NULL + an error for an InvalidTopologyException. */
+gust_topology *gust_nimbus_topology_model(gust_nimbus *nimbus, const GustStormStormTopology *t,
+                                          const char *name, const char *conf_json, const char *jar,
+                                          GError **error);
+
 /* ---- topology_table.c (call with nimbus->lock held) ---- */
 gust_nimbus_topology *gust_nimbus_find_by_name(gust_nimbus *nimbus, const char *name);
 gust_nimbus_topology *gust_nimbus_find_by_id(gust_nimbus *nimbus, const char *id);

@@ -226,7 +226,8 @@ static gboolean submit(const gust_nimbus_call *call, const submission *a,
   gust_topology *model = NULL;
   if (t->conf) {
     char *conf_text = json_dumps(t->conf, JSON_COMPACT);
-    model = gust_topology_from_thrift(a->topology, name, conf_text, NULL, NULL, &model_error);
+    model = gust_nimbus_topology_model(nimbus, a->topology, name, conf_text, a->uploadedJarLocation,
+                                       &model_error);
     free(conf_text);
   }
   if (!t->conf || !model) {

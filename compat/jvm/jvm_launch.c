@@ -5,7 +5,8 @@
  * ours, its standard input a pipe that gust closes to end it, and its
  * descriptor 3 the write end of the control pipe.  SOCKET is a Unix
  * socket in a private temporary directory (removed by gust_jvm_free).
- * Control messages are frames (jvm_private.h): SUBMIT, KILL, MAIN_DONE;
+ * Control messages are frames (jvm_private.h): SUBMIT, KILL, MAIN_DONE,
+ * LOADED;
  * the end of the pipe means the JVM exited.  Everything here runs on the
  * caller's thread.
  */
@@ -142,6 +143,11 @@ static gboolean read_event(const uint8_t *data, size_t len, gust_jvm_event *ev, 
     ev->kind = GUST_JVM_EVENT_KILL;
     ev->text = g_strndup(text, text_len);
     return TRUE;
+  case JW_LOADED:
+    ev->components = jvm_loaded_read(r.p, (size_t)(r.end - r.p), error);
+    if (!ev->components) return FALSE;
+    ev->kind = GUST_JVM_EVENT_LOADED;
+    return TRUE;
   case JW_MAIN_DONE: {
     int32_t status;
     if (!jr_i32(&r, &status) || !jr_str(&r, &text, &text_len)) break;
@@ -194,6 +200,7 @@ void gust_jvm_event_clear(gust_jvm_event *ev)
 {
   gust_topology_free(ev->topology);
   g_free(ev->text);
+  if (ev->components) g_hash_table_unref(ev->components);
   memset(ev, 0, sizeof *ev);
 }
 

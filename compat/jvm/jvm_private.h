@@ -10,6 +10,7 @@
  *   jvm_open.c      the OPEN record: what a task knows of the topology
  *   jvm_topology.c  a submitted topology's description -> gust_topology
  *   jvm_launch.c    starting the JVM for `gust jar`, its control pipe
+ *   jvm_stored.c    the JVM of a worker: a stored topology's components
  *
  * Wire format (Wire.java is the Java side).  A frame is a little-endian
  * u32 byte count and that many bytes: records, each a one-byte kind and
@@ -68,6 +69,7 @@ enum {
   JW_SUBMIT = 'S',    /* description (a map value) */
   JW_KILL = 'K',      /* topology name */
   JW_MAIN_DONE = 'M', /* status i32, error text */
+  JW_LOADED = 'L',    /* a map value: component id -> [class, shell, env, error] */
 };
 
 /* ---- writing (jvm_wire.c) ---- */
@@ -159,5 +161,11 @@ gboolean jvm_apply_answer(jr *answer, rt_component *comp, gust_collector *out, f
                           const jvm_answer_ops *ops, void *host, GError **error);
 /* The socket path and answer timeout for comp's tasks. */
 int64_t jvm_timeout_ms(const rt_component *comp);
+
+/* ---- a stored topology's components (jvm_stored.c) ---- */
+
+/* Reads a LOADED record's value into a table id -> gust_jvm_component.
+ * NULL + error if it is malformed. */
+GHashTable *jvm_loaded_read(const uint8_t *data, size_t len, GError **error);
 
 #endif

@@ -6,8 +6,9 @@
  *      carried under GUST_THRIFT_CONF_FLUX_BEANS are taken out of it;
  *   2. spouts, then bolts, each sorted by id (Thrift maps have no order):
  *      the ComponentObject gives the implementation — `shell` -> multilang,
- *      `java_object` -> a built-in class, `serialized_java` -> refused with
- *      the class found in the bytes — then json_conf, parallelism_hint and
+ *      `java_object` -> a built-in class, `serialized_java` -> the JVM host
+ *      the caller gives (gust_java_host), else refused with the class found
+ *      in the bytes — then json_conf, parallelism_hint and
  *      the declared streams;
  *   3. inputs with their groupings (custom groupings only for
  *      PartialKeyGrouping);
@@ -28,6 +29,7 @@
 typedef struct {
   gust_topology *topology;
   const char *resources_dir;
+  const gust_java_host *java; /* NULL: serialized_java is refused */
   char **refused_class;
 } build;
 
@@ -159,29 +161,34 @@ static gboolean java_object_impl(build *b, gust_component *component,
   return ok;
 }
 
-static gboolean serialized_java_refused(build *b, gust_component *component,
-                                        const GByteArray *bytes, GError **error)
+static gboolean serialized_java_impl(build *b, gust_component *component, const GByteArray *bytes,
+                                     GError **error)
 {
   const guint8 *data = bytes ? bytes->data : NULL;
   gsize len = bytes ? bytes->len : 0;
-  char *class_name = gust_java_serialized_class_name(data, len);
-  char *wrapped = NULL;
+  g_autofree char *class_name = gust_java_serialized_class_name(data, len);
+  g_autofree char *wrapped = NULL;
   if (class_name && g_str_equal(class_name, BASIC_BOLT_EXECUTOR))
     wrapped = gust_java_serialized_next_class_name(data, len, class_name);
-  char *what = !class_name ? g_strdup_printf("%u bytes of Java-serialized object without a class "
-                                             "descriptor",
-                                             bytes ? bytes->len : 0)
-               : wrapped
-                   ? g_strdup_printf("a Java-serialized %s (wrapping %s)", class_name, wrapped)
-                   : g_strdup_printf("a Java-serialized %s", class_name);
-  unsupported(b, wrapped ? wrapped : class_name, error,
-              "component '%s' is %s; Java components need gust's JVM host, which this Nimbus "
-              "does not have yet. Submit shell (multilang) components or built-in classes "
-              "(java_object) instead",
-              gust_component_id(component), what);
-  g_free(what);
-  g_free(wrapped);
-  g_free(class_name);
+  g_autofree char *what =
+      !class_name ? g_strdup_printf("%u bytes of Java-serialized object without a class "
+                                    "descriptor",
+                                    bytes ? bytes->len : 0)
+      : wrapped   ? g_strdup_printf("a Java-serialized %s (wrapping %s)", class_name, wrapped)
+                  : g_strdup_printf("a Java-serialized %s", class_name);
+  if (!b->java)
+    return unsupported(b, wrapped ? wrapped : class_name, error,
+                       "component '%s' is %s; Java components need gust's JVM host, which "
+                       "this Nimbus does not have. Submit shell (multilang) components or "
+                       "built-in classes (java_object) instead",
+                       gust_component_id(component), what);
+  if (!class_name)
+    return unsupported(b, NULL, error, "component '%s' is %s", gust_component_id(component), what);
+  GError *local = NULL;
+  if (b->java->host(b->java->data, component, class_name, wrapped, data, len, &local)) return TRUE;
+  unsupported(b, wrapped ? wrapped : class_name, error, "component '%s' is %s: %s",
+              gust_component_id(component), what, local->message);
+  g_error_free(local);
   return FALSE;
 }
 
@@ -193,7 +200,7 @@ static gboolean set_implementation(build *b, gust_component *component,
   if (object->__isset_java_object)
     return java_object_impl(b, component, object->java_object, carried, error);
   if (object->__isset_serialized_java)
-    return serialized_java_refused(b, component, object->serialized_java, error);
+    return serialized_java_impl(b, component, object->serialized_java, error);
   return invalid(error,
                  "component '%s': its ComponentObject sets none of serialized_java, "
                  "shell, java_object",
@@ -475,8 +482,18 @@ gust_topology *gust_topology_from_thrift(const GustStormStormTopology *topology,
                                          const char *conf_json, const char *resources_dir,
                                          char **refused_class, GError **error)
 {
+  return gust_topology_from_thrift_hosted(topology, name, conf_json, resources_dir, NULL,
+                                          refused_class, error);
+}
+
+gust_topology *gust_topology_from_thrift_hosted(const GustStormStormTopology *topology,
+                                                const char *name, const char *conf_json,
+                                                const char *resources_dir,
+                                                const gust_java_host *java, char **refused_class,
+                                                GError **error)
+{
   if (refused_class) *refused_class = NULL;
-  build b = {gust_topology_new(name), resources_dir, refused_class};
+  build b = {gust_topology_new(name), resources_dir, java, refused_class};
   GError *local = NULL;
   gboolean ok = refuse_unhostable_extras(&b, topology, error) && take_conf(&b, conf_json, error) &&
                 add_components(&b, topology, error);

@@ -424,8 +424,8 @@ static void test_classes_gust_cannot_host_are_refused_by_name(void)
   g_object_unref(t);
 }
 
-/* What `storm jar` sends: every component Java-serialized. */
-static void test_storm_jar_submission_is_refused_naming_classes(void)
+/* The submitTopology arguments Storm 2.6.0's `storm jar` sent (g_object_unref). */
+static GustStormNimbusSubmitTopologyArgs *recorded_submission(void)
 {
   char *path =
       g_build_filename(GUST_STORM_FIXTURES, "a-jar-wordcount", "17-c2s-submitTopology.bin", NULL);
@@ -440,6 +440,16 @@ static void test_storm_jar_submission_is_refused_naming_classes(void)
   GustStormNimbusSubmitTopologyArgs *args = gust_thrift_decode_bytes(
       GUST_STORM_TYPE_NIMBUS_SUBMIT_TOPOLOGY_ARGS, m.body, 1 << 20, &error);
   g_assert_no_error(error);
+  gust_thrift_message_clear(&m);
+  g_free(raw);
+  g_free(path);
+  return args;
+}
+
+/* What `storm jar` sends: every component Java-serialized. */
+static void test_storm_jar_submission_is_refused_naming_classes(void)
+{
+  GustStormNimbusSubmitTopologyArgs *args = recorded_submission();
   GustStormStormTopology *t = args->topology;
   assert_unsupported(t, "component 'spout' is a Java-serialized",
                      "org.apache.storm.starter.spout.RandomSentenceSpout");
@@ -454,9 +464,64 @@ static void test_storm_jar_submission_is_refused_naming_classes(void)
   assert_unsupported(t, "component 'split' is a Java-serialized",
                      "org.apache.storm.starter.WordCountTopology$SplitSentence");
   g_object_unref(args);
-  gust_thrift_message_clear(&m);
-  g_free(raw);
-  g_free(path);
+}
+
+/* A JVM host stand-in: records what it is given; refuses `refuse`. */
+typedef struct {
+  GString *calls;
+  const char *refuse;
+} host_log;
+
+static gboolean log_host(void *data, gust_component *component, const char *class_name,
+                         const char *wrapped, const guint8 *bytes, gsize len, GError **error)
+{
+  host_log *log = data;
+  g_string_append_printf(log->calls, "%s=%s/%s(%s);", gust_component_id(component), class_name,
+                         wrapped ? wrapped : "-", len > 4 && bytes[0] == 0xac ? "java" : "?");
+  if (!g_strcmp0(gust_component_id(component), log->refuse)) {
+    g_set_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_UNSUPPORTED,
+                "the host says no");
+    return FALSE;
+  }
+  gust_component_set_impl(component, gust_impl_new_jvm(wrapped ? wrapped : class_name));
+  return TRUE;
+}
+
+/* With a JVM host, serialized_java components go to it, named by class. */
+static void test_storm_jar_submission_goes_to_a_java_host(void)
+{
+  GustStormNimbusSubmitTopologyArgs *args = recorded_submission();
+  host_log log = {g_string_new(NULL), NULL};
+  gust_java_host host = {log_host, &log};
+  GError *error = NULL;
+  gust_topology *topology =
+      gust_topology_from_thrift_hosted(args->topology, "wc", NULL, "/r", &host, NULL, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(log.calls->str, ==,
+                  "spout=org.apache.storm.starter.spout.RandomSentenceSpout/-(java);"
+                  "count=org.apache.storm.topology.BasicBoltExecutor/"
+                  "org.apache.storm.starter.bolt.WordCountBolt(java);"
+                  "split=org.apache.storm.starter.WordCountTopology$SplitSentence/-(java);");
+  const gust_impl *count = gust_component_impl(gust_topology_lookup(topology, "count"));
+  g_assert_cmpint(count->kind, ==, GUST_IMPL_JVM);
+  g_assert_cmpint(gust_component_parallelism(gust_topology_lookup(topology, "split")), ==, 8);
+  gust_topology_free(topology);
+
+  /* a refusal names the component, its class and the host's reason */
+  g_string_truncate(log.calls, 0);
+  log.refuse = "split";
+  char *refused = NULL;
+  g_assert_null(
+      gust_topology_from_thrift_hosted(args->topology, "wc", NULL, "/r", &host, &refused, &error));
+  g_assert_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_UNSUPPORTED);
+  g_assert_cmpstr(error->message, ==,
+                  "component 'split' is a Java-serialized "
+                  "org.apache.storm.starter.WordCountTopology$SplitSentence: the host says no");
+  g_assert_cmpstr(refused, ==, "org.apache.storm.starter.WordCountTopology$SplitSentence");
+  g_free(refused);
+  g_error_free(error);
+  g_string_free(log.calls, TRUE);
+  g_object_unref(args);
 }
 
 static void test_java_serialized_class_names(void)
@@ -539,6 +604,8 @@ int main(int argc, char **argv)
                   test_classes_gust_cannot_host_are_refused_by_name);
   g_test_add_func("/thrift/topology/storm-jar-submission-refused-naming-classes",
                   test_storm_jar_submission_is_refused_naming_classes);
+  g_test_add_func("/thrift/topology/storm-jar-submission-goes-to-a-java-host",
+                  test_storm_jar_submission_goes_to_a_java_host);
   g_test_add_func("/thrift/topology/java-serialized-class-names", test_java_serialized_class_names);
   g_test_add_func("/thrift/topology/native-and-jvm-components-not-sendable",
                   test_native_and_jvm_components_are_not_sendable);

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "daemon_conf.h"
+#include "daemon_main.h"
 #include "log_writer.h"
 #include "topology_run.h"
 
@@ -31,27 +32,10 @@ static char *zookeeper_address(json_t *conf)
 
 int gust_cmd_supervisor(int argc, char **argv)
 {
-  gust_daemon_conf_args conf_args = {0};
-  gboolean verbose = FALSE;
-  GOptionEntry entries[] = {
-      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "also log debug messages", NULL},
-      {NULL},
-  };
-  g_autoptr(GOptionContext) ctx =
-      g_option_context_new("- run a supervisor: start the workers Nimbus assigns here");
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  gust_daemon_conf_add_options(ctx, &conf_args);
+  json_t *conf = gust_daemon_command_line(
+      argc, argv, "supervisor", "- run a supervisor: start the workers Nimbus assigns here");
+  if (!conf) return 2;
   GError *error = NULL;
-  json_t *conf = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1 ||
-      !(conf = gust_daemon_conf_load_args(&conf_args, &error))) {
-    gust_log_error("%s", error ? error->message : "gust supervisor takes no arguments");
-    g_clear_error(&error);
-    gust_daemon_conf_args_clear(&conf_args);
-    return 2;
-  }
-  gust_daemon_conf_args_clear(&conf_args);
-  gust_log_writer_set_verbose(verbose);
   g_autofree char *self = g_file_read_link("/proc/self/exe", &error);
   if (!self) {
     gust_log_error("cannot find this program to start workers with: %s", error->message);

@@ -10,42 +10,20 @@
 
 #include "commands.h"
 #include "daemon_conf.h"
+#include "daemon_main.h"
 #include "log_writer.h"
 #include "ui_nimbus_source.h"
 
-#include <glib-unix.h>
 #include <gust/conf.h>
-
-static gboolean on_stop_signal(gpointer data)
-{
-  g_main_loop_quit(data);
-  return G_SOURCE_CONTINUE;
-}
 
 int gust_cmd_ui(int argc, char **argv)
 {
-  gust_daemon_conf_args conf_args = {0};
-  gboolean verbose = FALSE;
-  GOptionEntry entries[] = {
-      {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "also log debug messages", NULL},
-      {NULL},
-  };
-  g_autoptr(GOptionContext) ctx = g_option_context_new(
+  json_t *conf = gust_daemon_command_line(
+      argc, argv, "ui",
       "- serve Storm UI's REST API, web pages and /metrics for the cluster's topologies, read "
       "from the leader Nimbus, on ui.host:ui.port");
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  gust_daemon_conf_add_options(ctx, &conf_args);
+  if (!conf) return 2;
   GError *error = NULL;
-  json_t *conf = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1 ||
-      !(conf = gust_daemon_conf_load_args(&conf_args, &error))) {
-    gust_log_error("%s", error ? error->message : "gust ui takes no arguments");
-    g_clear_error(&error);
-    gust_daemon_conf_args_clear(&conf_args);
-    return 2;
-  }
-  gust_daemon_conf_args_clear(&conf_args);
-  gust_log_writer_set_verbose(verbose);
   void *data = NULL;
   const gust_ui_source_funcs *funcs = gust_ui_nimbus_source(conf, &data);
   gust_ui_options opts = {.host = gust_conf_string(conf, "ui.host"),
@@ -61,13 +39,7 @@ int gust_cmd_ui(int argc, char **argv)
   g_message("Storm UI for the cluster at http://%s:%d/ (REST API under /api/v1/, Prometheus "
             "metrics at /metrics)",
             gust_ui_server_host(ui), gust_ui_server_port(ui));
-  GMainLoop *loop = g_main_loop_new(NULL, FALSE);
-  guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
-  guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
-  g_main_loop_run(loop);
-  g_source_remove(sigint);
-  g_source_remove(sigterm);
-  g_main_loop_unref(loop);
+  gust_daemon_wait_for_stop_signal();
   g_message("ui stopping");
   gust_ui_server_stop(ui);
   return 0;

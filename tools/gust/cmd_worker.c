@@ -4,7 +4,9 @@
  * It reads the topology the supervisor fetched (stormdist folder:
  * stormcode.ser, the StormTopology in Thrift binary; stormconf.ser, the
  * topology conf as JSON; resources/, the multilang working directory),
- * builds it and runs it with the runtime of `gust local` (topology_run.h),
+ * builds it (worker_java.h: `serialized_java` components in one JVM, the
+ * ShellBolts among them through the multilang host) and runs it with the
+ * runtime of `gust local` (topology_run.h),
  * the whole topology in this one process whatever topology.workers asks
  * (it says so in its log).  Checkpoints go to the stored conf's
  * topology.gust.checkpoint.dir (Nimbus sets it), else to
@@ -21,6 +23,7 @@
 #include "commands.h"
 #include "log_writer.h"
 #include "topology_run.h"
+#include "worker_java.h"
 
 #include <gust/runtime.h>
 #include <gust/storm_thrift.h>
@@ -57,11 +60,10 @@ static json_t *load_json_file(const char *path, GError **error)
 
 /* The stored topology with its conf; the checkpoint folder set. */
 static gust_topology *load_topology(const char *stormdist, const char *topology_id,
-                                    json_t *daemon_conf, GError **error)
+                                    json_t *daemon_conf, gust_jvm **jvm, GError **error)
 {
   g_autofree char *code_path = g_build_filename(stormdist, "stormcode.ser", NULL);
   g_autofree char *conf_path = g_build_filename(stormdist, "stormconf.ser", NULL);
-  g_autofree char *resources = g_build_filename(stormdist, "resources", NULL);
   g_autofree char *code = NULL;
   gsize code_len = 0;
   if (!g_file_get_contents(code_path, &code, &code_len, error)) return NULL;
@@ -81,8 +83,8 @@ static gust_topology *load_topology(const char *stormdist, const char *topology_
   if (!thrift)
     g_prefix_error(error, "%s: ", code_path);
   else
-    topology = gust_topology_from_thrift(thrift, name ? name : topology_id, conf_json, resources,
-                                         NULL, error);
+    topology = gust_worker_topology(thrift, name ? name : topology_id, conf_json, stormdist,
+                                    daemon_conf, jvm, error);
   if (thrift) g_object_unref(thrift);
   json_decref(conf);
   return topology;
@@ -116,8 +118,9 @@ int gust_cmd_worker(int argc, char **argv)
   }
   gust_stop_signals_install();
   json_t *daemon_conf = load_json_file(daemon_conf_path, &error);
+  gust_jvm *jvm = NULL;
   gust_topology *topology =
-      daemon_conf ? load_topology(stormdist, topology_id, daemon_conf, &error) : NULL;
+      daemon_conf ? load_topology(stormdist, topology_id, daemon_conf, &jvm, &error) : NULL;
   if (!topology) {
     gust_log_error("worker of %s cannot start: %s", topology_id, error->message);
     g_error_free(error);
@@ -137,7 +140,8 @@ int gust_cmd_worker(int argc, char **argv)
   gust_runtime_options rt_opts = {
       .native_path = native_path,
       .worker_host = json_string_value(json_object_get(daemon_conf, "storm.local.hostname")),
-      .worker_port = port};
+      .worker_port = port,
+      .jvm_socket = jvm ? gust_jvm_socket(jvm) : NULL};
   gust_runtime *rt = gust_runtime_new(topology, &rt_opts, &error);
   gust_worker_link_options link_opts = {.topology_id = topology_id,
                                         .supervisor_id = supervisor_id,
@@ -151,6 +155,7 @@ int gust_cmd_worker(int argc, char **argv)
     g_error_free(error);
     gust_runtime_free(rt);
     gust_topology_free(topology);
+    gust_jvm_free(jvm);
     json_decref(daemon_conf);
     return 1;
   }
@@ -168,6 +173,7 @@ int gust_cmd_worker(int argc, char **argv)
   gust_worker_link_free(link);
   gust_runtime_free(rt);
   gust_topology_free(topology);
+  gust_jvm_free(jvm);
   json_decref(daemon_conf);
   return status;
 }

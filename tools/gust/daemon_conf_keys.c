@@ -12,6 +12,9 @@
 
 #include <string.h>
 
+/* Small and quick to start: the JVM hosts tasks, not a heap of state. */
+#define GUST_WORKER_JVM_OPTS "-Xms16m -Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m"
+
 #define INT_RANGE(lo, hi) .type = GUST_DAEMON_CONF_INT, .min = (lo), .max = (hi)
 
 static const gust_daemon_conf_key daemon_keys[] = {
@@ -121,6 +124,15 @@ static const gust_daemon_conf_key daemon_keys[] = {
      .default_json = "1024",
      .meaning = "the most a topology jar's resources/ folder may hold once extracted (a larger one "
                 "is refused)"},
+    {.key = "storm.gust.java",
+     .type = GUST_DAEMON_CONF_STRING,
+     .default_json = "\"java\"",
+     .meaning = "the java program a worker starts for its topology's Java components (one JVM per "
+                "worker); Nimbus refuses Java components when it cannot find it"},
+    {.key = "storm.gust.worker.jvm.opts",
+     .type = GUST_DAEMON_CONF_STRING,
+     .default_json = "\"" GUST_WORKER_JVM_OPTS "\"",
+     .meaning = "the options of a worker's JVM, space-separated"},
 };
 
 const gust_daemon_conf_key *gust_daemon_conf_keys(gsize *n_keys)

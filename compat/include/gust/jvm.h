@@ -12,6 +12,7 @@
 #define GUST_JVM_H
 
 #include <gust/topology.h>
+#include <stdint.h>
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,7 @@ typedef enum {
   GUST_JVM_EVENT_KILL,      /* text: the topology a LocalCluster killed */
   GUST_JVM_EVENT_MAIN_DONE, /* status: 0 when main returned; text: why it did not */
   GUST_JVM_EVENT_EXITED,    /* the JVM ended; text says how */
+  GUST_JVM_EVENT_LOADED,    /* components: what each stored component is */
 } gust_jvm_event_kind;
 
 typedef struct {
@@ -44,6 +46,7 @@ typedef struct {
   gust_topology *topology;
   int status;
   char *text;
+  GHashTable *components; /* LOADED: id -> gust_jvm_component */
 } gust_jvm_event;
 
 /* Waits up to timeout_ms for the JVM's next message.  FALSE + error for a
@@ -58,6 +61,34 @@ void gust_jvm_event_clear(gust_jvm_event *event);
 char *gust_jvm_stop(gust_jvm *jvm, int grace_ms);
 /* Stops the JVM if it runs and frees everything; NULL is fine. */
 void gust_jvm_free(gust_jvm *jvm);
+
+/* ---- a worker's JVM: the Java components of a topology stored by Nimbus ---- */
+
+/* One `serialized_java` component of a stored topology. */
+typedef struct {
+  const char *id;
+  gboolean spout;
+  const guint8 *bytes; /* Java serialization of the spout or bolt */
+  gsize len;
+} gust_jvm_serialized;
+
+/* What the JVM found a stored component to be. */
+typedef struct {
+  char *class_name; /* its class (a BasicBoltExecutor's: the basic bolt's) */
+  char **shell;     /* a ShellBolt/ShellSpout's command (NULL-terminated), or NULL */
+  char **env;       /* its setEnv as "NAME=VALUE" strings, or NULL */
+  char *error;      /* why it cannot be hosted (with the Java stack trace), or NULL */
+} gust_jvm_component;
+
+/* Starts the JVM that hosts a stored topology's Java components
+ * (options->main_class and args are ignored: the JVM runs
+ * gust.jvm.StoredTopology), hands it the components and waits up to
+ * timeout_ms until it has deserialized each: *loaded gets a table
+ * id -> gust_jvm_component (g_hash_table_unref).  NULL + error when the
+ * JVM cannot start, ends, or does not answer in time. */
+gust_jvm *gust_jvm_start_stored(const gust_jvm_options *options,
+                                const gust_jvm_serialized *components, guint n, int timeout_ms,
+                                GHashTable **loaded, GError **error);
 
 /* The topology a SUBMIT message describes (the bytes after its kind).
  * NULL + error (naming what is wrong) if it is malformed. */

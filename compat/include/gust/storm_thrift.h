@@ -132,22 +132,41 @@ const gust_nimbus_method *gust_nimbus_method_lookup(const char *name);
  * `java_object` -> the built-in class of that name (gust/builtin_class.h)
  * configured with its JavaObjectArg arguments (or with the Flux definition
  * gust_topology_to_thrift carried in json_conf); `serialized_java` ->
- * refused.  Groupings: every Thrift grouping; custom ones only for classes
- * gust knows (PartialKeyGrouping).  Component json_conf becomes the
- * component conf (topology.tasks, topology.tick.tuple.freq.secs, ...),
- * parallelism_hint the parallelism (1 when unset).
- * Returns the topology (gust_topology_free), or NULL with
+ * refused (gust_topology_from_thrift_hosted hands them to a JVM host).  Groupings: every Thrift
+ * grouping; custom ones only for classes gust knows (PartialKeyGrouping).  Component json_conf
+ * becomes the component conf (topology.tasks, topology.tick.tuple.freq.secs, ...), parallelism_hint
+ * the parallelism (1 when unset). Returns the topology (gust_topology_free), or NULL with
  *  - GUST_STORM_THRIFT_ERROR_UNSUPPORTED for a component or grouping gust
  *    cannot host: the message names the component and the Java class (read
  *    from the serialized bytes for serialized_java), and *refused_class
- *    (if not NULL) gets that class, newly allocated — the hook for a later
- *    JVM host;
+ *    (if not NULL) gets that class, newly allocated;
  *  - GUST_STORM_THRIFT_ERROR_INVALID_TOPOLOGY for a broken rule: the
  *    message names the component and the rule (validation's message);
  * both are meant for an InvalidTopologyException. */
 gust_topology *gust_topology_from_thrift(const GustStormStormTopology *topology, const char *name,
                                          const char *conf_json, const char *resources_dir,
                                          char **refused_class, GError **error);
+
+/* Where `serialized_java` components go: host() sets the component's
+ * implementation (gust_component_set_impl) for the Java object in bytes —
+ * of class class_name, wrapping the class `wrapped` when it is a
+ * BasicBoltExecutor (else NULL) — or fails with an error message naming
+ * why (the caller adds the component and the class). */
+typedef struct {
+  gboolean (*host)(void *data, gust_component *component, const char *class_name,
+                   const char *wrapped, const guint8 *bytes, gsize len, GError **error);
+  void *data;
+} gust_java_host;
+
+/* gust_topology_from_thrift() with `serialized_java` components handed to
+ * java (NULL: refused as gust_topology_from_thrift does).  A component
+ * java->host() refuses is GUST_STORM_THRIFT_ERROR_UNSUPPORTED naming the
+ * component, its class and the reason. */
+gust_topology *gust_topology_from_thrift_hosted(const GustStormStormTopology *topology,
+                                                const char *name, const char *conf_json,
+                                                const char *resources_dir,
+                                                const gust_java_host *java, char **refused_class,
+                                                GError **error);
 
 /* The class name in a Java-serialized object (the class descriptor after
  * the 0xACED0005 stream header), newly allocated, or NULL if the bytes do

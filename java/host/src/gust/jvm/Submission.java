@@ -3,7 +3,8 @@
  * (frames as in Wire): SUBMIT with the topology's description, KILL when
  * a LocalCluster kills it or shuts down, MAIN_DONE when main returns.
  * The submitted components stay here: each task the host opens
- * deserializes its instance from them. */
+ * deserializes its instance from them.  For a worker of a topology stored
+ * by Nimbus, LOADED says what each stored component is (StoredTopology). */
 package gust.jvm;
 
 import java.io.FileOutputStream;
@@ -21,7 +22,7 @@ import org.apache.storm.generated.StormTopology;
 import org.apache.storm.generated.StreamInfo;
 
 public final class Submission {
-    static final int SUBMIT = 'S', KILL = 'K', MAIN_DONE = 'M';
+    static final int SUBMIT = 'S', KILL = 'K', MAIN_DONE = 'M', LOADED = 'L';
     private static final String CONTROL = "/proc/self/fd/3";
     private static OutputStream control;
     private static String submittedName;
@@ -97,6 +98,19 @@ public final class Submission {
         }
         d.put("inputs", inputs);
         return d;
+    }
+
+    /* The components of a topology stored by Nimbus (StoredTopology), hosted
+     * for a worker: kept for the tasks, and what each is sent back as LOADED. */
+    static synchronized void hostStored(List<ComponentSpec> hosted, Map<Object, Object> loaded) {
+        for (ComponentSpec c : hosted) {
+            COMPONENTS.put(c.id, c);
+        }
+        submittedName = "stored";
+        Wire.Out out = new Wire.Out();
+        out.u8(LOADED);
+        out.value(loaded);
+        send(out);
     }
 
     public static synchronized void kill(String name) {

@@ -158,7 +158,7 @@ final class TaskHost implements Runnable {
             if (spec == null || spec.serialized == null) {
                 throw new IllegalStateException("no Java component '" + component + "' was submitted to this JVM");
             }
-            Object instance = Utils.javaDeserialize(spec.serialized, Object.class);
+            Object instance = ComponentInputStream.readComponent(spec.serialized);
             if (instance instanceof ISpout) {
                 spout = (ISpout) instance;
                 spout.open(conf, context, new SpoutOutputCollector(new SpoutCollector()));

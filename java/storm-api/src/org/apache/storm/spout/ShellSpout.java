@@ -34,6 +34,11 @@ public class ShellSpout implements ISpout {
         return command.clone();
     }
 
+    /* What setEnv gave (gust's multilang host adds it to the environment), or null. */
+    public Map<String, String> gustEnv() {
+        return env;
+    }
+
     private static UnsupportedOperationException hosted() {
         return new UnsupportedOperationException("gust runs ShellSpout through its multilang host");
     }

@@ -34,6 +34,11 @@ public class ShellBolt implements IBolt {
         return command.clone();
     }
 
+    /* What setEnv gave (gust's multilang host adds it to the environment), or null. */
+    public Map<String, String> gustEnv() {
+        return env;
+    }
+
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
         throw new UnsupportedOperationException("gust runs ShellBolt through its multilang host");

@@ -16,6 +16,11 @@ public class BasicBoltExecutor implements IRichBolt {
         this.bolt = bolt;
     }
 
+    /* The basic bolt this runs (for gust's messages). */
+    public IBasicBolt gustBolt() {
+        return bolt;
+    }
+
     @Override
     public void declareOutputFields(OutputFieldsDeclarer declarer) {
         bolt.declareOutputFields(declarer);

@@ -1,0 +1,39 @@
+/* A Java basic bolt (serialized wrapped in a BasicBoltExecutor, as
+ * TopologyBuilder does): counts words and prints every ten-thousandth count
+ * with the label it was built with (a serialized field). */
+package gust.tests.stored;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.storm.topology.BasicOutputCollector;
+import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.topology.base.BaseBasicBolt;
+import org.apache.storm.tuple.Fields;
+import org.apache.storm.tuple.Tuple;
+import org.apache.storm.tuple.Values;
+
+public class WordCountBolt extends BaseBasicBolt {
+    private static final long serialVersionUID = 1L;
+    private final String label;
+    private final Map<String, Long> counts = new HashMap<>();
+    private long seen;
+
+    public WordCountBolt(String label) {
+        this.label = label;
+    }
+
+    @Override
+    public void execute(Tuple input, BasicOutputCollector collector) {
+        String word = input.getString(0);
+        long n = counts.merge(word, 1L, Long::sum);
+        collector.emit(new Values(word, n));
+        if (++seen % 10000 == 0) {
+            System.out.println(label + ": " + word + "=" + n + " (" + counts.size() + " distinct words)");
+        }
+    }
+
+    @Override
+    public void declareOutputFields(OutputFieldsDeclarer declarer) {
+        declarer.declare(new Fields("word", "count"));
+    }
+}

@@ -1,0 +1,285 @@
+"""Java topologies submitted to gust's Nimbus, with real parts: Debian's
+ZooKeeper server, `gust nimbus`, `gust supervisor` and the `gust worker`
+it launches, driven by a Storm client generated from storm.thrift.
+
+The components are `serialized_java`, as StormSubmitter sends them: a
+Java spout, a ShellSpout subclass, a ShellBolt subclass (its command in its serialized fields)
+and a Java basic bolt wrapped in a BasicBoltExecutor, from a jar the build
+compiles (tests/java/src/gust/tests/stored/) whose WriteComponents writes
+their bytes.  The uploaded jar holds those classes and a resources/ folder
+with the multilang scripts.  Checked: the worker starts one JVM for the
+Java components, the ShellSpout and ShellBolt run through gust's multilang
+host (python3 children in the jar's resources/ folder), TopologyInfo's
+emitted counts grow for all four components and the worker log shows the Java
+bolt's counts.  The submitTopology call Storm 2.6.0's own `storm jar`
+made (recorded in tests/fixtures/storm-2.6.0/a-jar-wordcount) runs too,
+its bytes taken by stand-ins of the storm-starter classes with the same
+names and serialVersionUIDs.  Refused: a component whose class the jar lacks ->
+InvalidTopologyException naming the component and the class, and Nimbus
+keeps serving.
+
+Waits are for conditions; their bounds only catch a hang on a loaded
+machine.
+"""
+import io
+import json
+import os
+import subprocess
+import sys
+import unittest
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_cluster_end_to_end as e2e  # noqa: E402
+from cluster_harness import BUILD, GustDaemon, make_temp_dir, wait_for  # noqa: E402
+from nimbus_client import Client, NimbusService, ttypes, upload  # noqa: E402
+from thrift.protocol import TBinaryProtocol  # noqa: E402
+from thrift.transport import TTransport  # noqa: E402
+from test_supervisor import RESOURCES  # noqa: E402
+
+STORM_JAR = os.path.join(BUILD, "java", "gust-storm.jar")
+TEST_JAR = os.path.join(BUILD, "tests", "java", "gust-java-stored-tests.jar")
+ABSENT_CLASS = "gust/tests/stored/AbsentBolt.class"
+RECORDED_SUBMIT = os.path.join(os.environ.get("GUST_SOURCE_DIR", os.path.join(BUILD, "..")), "tests",
+                               "fixtures", "storm-2.6.0", "a-jar-wordcount", "17-c2s-submitTopology.bin")
+TOPOLOGY_CONF = {"topology.workers": 1, "topology.gust.checkpoint.interval.ms": 200}
+
+
+def serialized_components():
+    """name -> the Java serialization WriteComponents writes."""
+    out = make_temp_dir("java-components")
+    subprocess.run(["java", "-cp", STORM_JAR + ":" + TEST_JAR, "gust.tests.stored.WriteComponents",
+                    out], check=True, timeout=120)
+    blobs = {}
+    for name in ("spout", "shell-spout", "split", "count", "absent"):
+        with open(os.path.join(out, name + ".ser"), "rb") as f:
+            blobs[name] = f.read()
+    return blobs
+
+
+def topology_jar():
+    """The test jar's classes (without AbsentBolt) and resources/ with the multilang scripts."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as jar, zipfile.ZipFile(TEST_JAR) as classes:
+        for entry in classes.infolist():
+            if entry.filename != ABSENT_CLASS:
+                jar.writestr(entry, classes.read(entry))
+        for name in sorted(os.listdir(RESOURCES)):
+            jar.write(os.path.join(RESOURCES, name), "resources/" + name)
+    return out.getvalue()
+
+
+def recorded_submission():
+    """The arguments of the submitTopology call Storm 2.6.0's `storm jar` made."""
+    with open(RECORDED_SUBMIT, "rb") as f:
+        frame = f.read()
+    protocol = TBinaryProtocol.TBinaryProtocol(TTransport.TMemoryBuffer(frame[4:]))
+    name, _, _ = protocol.readMessageBegin()
+    assert name == "submitTopology", name
+    args = NimbusService.submitTopology_args()
+    args.read(protocol)
+    return args
+
+
+def component(blob, fields, parallelism=1, inputs=None):
+    return (ttypes.ComponentObject(serialized_java=blob),
+            ttypes.ComponentCommon(inputs=inputs or {}, parallelism_hint=parallelism,
+                                   streams={"default": ttypes.StreamInfo(list(fields), False)}))
+
+
+def java_wordcount(blobs, count_blob=None, shell_spout=False):
+    """sentences (Java spout) [and more (ShellSpout subclass)] -> split (ShellBolt
+    subclass, shuffle) -> count (Java basic bolt, fields)."""
+    spout_object, spout_common = component(blobs["spout"], ["sentence"])
+    shuffle = ttypes.Grouping(shuffle=ttypes.NullStruct())
+    split_inputs = {ttypes.GlobalStreamId("sentences", "default"): shuffle}
+    spouts = {"sentences": ttypes.SpoutSpec(spout_object=spout_object, common=spout_common)}
+    if shell_spout:
+        more_object, more_common = component(blobs["shell-spout"], ["sentence"])
+        spouts["more"] = ttypes.SpoutSpec(spout_object=more_object, common=more_common)
+        split_inputs[ttypes.GlobalStreamId("more", "default")] = shuffle
+    split_object, split_common = component(blobs["split"], ["word"], 2, split_inputs)
+    count_object, count_common = component(
+        count_blob or blobs["count"], ["word", "count"], 2,
+        {ttypes.GlobalStreamId("split", "default"): ttypes.Grouping(fields=["word"])})
+    return ttypes.StormTopology(
+        spouts=spouts,
+        bolts={"split": ttypes.Bolt(bolt_object=split_object, common=split_common),
+               "count": ttypes.Bolt(bolt_object=count_object, common=count_common)},
+        state_spouts={})
+
+
+def processes_running(script):
+    """(pid, cwd) of the processes whose command line names script."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read().split(b"\0")
+            if any(arg.endswith(script.encode()) for arg in argv):
+                found.append((int(pid), os.readlink("/proc/%s/cwd" % pid)))
+        except OSError:
+            continue
+    return found
+
+
+class JavaCluster(e2e.EndToEnd):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.blobs = serialized_components()
+        cls.jar = topology_jar()
+
+    def test_java_spouts_bolts_and_shell_subclasses_run_in_the_worker(self):
+        self.start_cluster("/java-run")
+        port = self.nimbuses[0].port
+        with Client(port) as client:
+            client.submitTopology("java-wc", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                  java_wordcount(self.blobs, shell_spout=True))
+            tid = client.getTopologySummaryByName("java-wc").id
+        worker = self.running_worker(tid)
+        slot = worker["port"]
+        self.wait_worker_log(tid, slot, r"starting the JVM host for 4 Java component\(s\)")
+        self.wait_worker_log(tid, slot, r"java spout opened as task \d+ with 3 sentences")
+        self.wait_worker_log(tid, slot, r"java count: \w+=\d+ \(\d+ distinct words\)")
+        self.wait_worker_log(tid, slot, r"java spout: \d+ sentences acked")
+        for name in ("sentences", "more", "split", "count"):
+            first = self.wait_growing(port, tid, name, above=0)
+            self.wait_growing(port, tid, name, above=first)
+        # the ShellBolt subclass runs as a multilang child in the jar's resources/
+        children = wait_for(lambda: [c for c in processes_running("split_sentence.py")
+                                     if tid in c[1]], e2e.HANG_BOUND_S, "split_sentence.py children")
+        self.assertEqual(len(children), 2, children)
+        spout_children = [c for c in processes_running("sentence_spout.py") if tid in c[1]]
+        self.assertEqual(len(spout_children), 1, spout_children)
+        for _, cwd in children + spout_children:
+            self.assertTrue(cwd.endswith(os.path.join(tid, "resources")), cwd)
+        self.assertNotIn("Exception", self.worker_log(tid, slot))
+
+        with Client(port) as client:
+            client.killTopologyWithOpts("java-wc", ttypes.KillOptions(wait_secs=0))
+        wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
+        wait_for(lambda: not [c for c in processes_running("split_sentence.py") if tid in c[1]],
+                 e2e.HANG_BOUND_S, "the multilang children to end")
+
+    def test_storm_2_6_0_recorded_submission_runs(self):
+        """The bytes `storm jar` sent (Storm's own serialVersionUIDs for
+        BaseRichSpout, ShellBolt, BasicBoltExecutor...) run against stand-ins
+        of the storm-starter classes."""
+        self.start_cluster("/java-recorded")
+        port = self.nimbuses[0].port
+        args = recorded_submission()
+        self.assertEqual(sorted(args.topology.bolts), ["count", "split"])
+        with Client(port) as client:
+            client.submitTopology(args.name, upload(client, self.jar), args.jsonConf, args.topology)
+            tid = client.getTopologySummaryByName(args.name).id
+        slot = self.running_worker(tid)["port"]
+        self.wait_worker_log(tid, slot, r"starting the JVM host for 3 Java component\(s\)")
+        self.wait_worker_log(tid, slot, r"stand-in RandomSentenceSpout opened as task \d+")
+        self.wait_worker_log(tid, slot, r"stand-in WordCountBolt: \w+ \d+")
+        for name in ("spout", "split", "count"):
+            self.wait_growing(port, tid, name, above=0)
+        # the recorded SplitSentence's command, from ShellBolt's serialized fields
+        children = wait_for(lambda: [c for c in processes_running("splitsentence.py")
+                                     if tid in c[1]], e2e.HANG_BOUND_S, "splitsentence.py children")
+        self.assertEqual(len(children), 8, children)
+        self.assertNotIn("Exception", self.worker_log(tid, slot))
+        with Client(port) as client:
+            client.killTopologyWithOpts(args.name, ttypes.KillOptions(wait_secs=0))
+        wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
+
+    def test_storm_uids_fail_plain_java_and_pass_the_jvm_host(self):
+        """The recorded bytes carry Storm's serialVersionUIDs: the JDK's plain
+        reading refuses those that differ from gust's classes', the JVM
+        host's reads them all, and keeps a ShellBolt's command."""
+        args = recorded_submission()
+        out = make_temp_dir("recorded-blobs")
+        files = []
+        for name, spec in [("spout", args.topology.spouts["spout"].spout_object),
+                           ("split", args.topology.bolts["split"].bolt_object),
+                           ("count", args.topology.bolts["count"].bolt_object)]:
+            files.append(os.path.join(out, name + ".ser"))
+            with open(files[-1], "wb") as f:
+                f.write(spec.serialized_java)
+        result = subprocess.run(["java", "-cp", STORM_JAR + ":" + TEST_JAR, "gust.tests.stored.ReadBoth"] + files,
+                                capture_output=True, text=True, timeout=120, check=True)
+        lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+        # ShellBolt's UID is explicit in Storm and in gust (different values),
+        # BasicBoltExecutor's computed in Storm and explicit in gust
+        self.assertRegex(lines["plain " + files[1]], r"InvalidClassException: org\.apache\.storm\.task\.ShellBolt; "
+                         r"local class incompatible: stream classdesc serialVersionUID = -339575186639193348")
+        self.assertRegex(lines["plain " + files[2]], r"InvalidClassException: "
+                         r"org\.apache\.storm\.topology\.BasicBoltExecutor; local class incompatible")
+        self.assertEqual(lines["gust " + files[0]], "org.apache.storm.starter.spout.RandomSentenceSpout")
+        self.assertEqual(lines["gust " + files[1]],
+                         "org.apache.storm.starter.WordCountTopology$SplitSentence [python3, splitsentence.py]")
+        self.assertEqual(lines["gust " + files[2]], "org.apache.storm.topology.BasicBoltExecutor")
+
+    def test_a_class_missing_from_the_jar_is_refused_by_name(self):
+        self.start_cluster("/java-refused")
+        port = self.nimbuses[0].port
+        with Client(port) as client:
+            with self.assertRaises(ttypes.InvalidTopologyException) as e:
+                client.submitTopology("java-absent", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                      java_wordcount(self.blobs, self.blobs["absent"]))
+            message = e.exception.msg
+            self.assertIn("component 'count'", message)
+            self.assertIn("gust.tests.stored.AbsentBolt", message)
+            self.assertIn("is neither in the topology jar nor in gust's Storm API", message)
+            self.assertEqual(client.getTopologySummaries(), [])
+            # Nimbus stays up and takes the good topology next
+            client.submitTopology("java-present", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                  java_wordcount(self.blobs))
+            self.assertEqual([s.name for s in client.getTopologySummaries()], ["java-present"])
+            client.killTopologyWithOpts("java-present", ttypes.KillOptions(wait_secs=0))
+
+    def test_no_jvm_on_the_nimbus_refuses_java_components_by_name(self):
+        work = make_temp_dir("java-no-jvm")
+        nimbus = self.daemon(GustDaemon.nimbus(self.zk, work, "nimbus", {"storm.gust.java": "/nonexistent/java"},
+                                               root="/java-no-jvm"))
+        nimbus.wait_for_log(r"is the leader", timeout=e2e.HANG_BOUND_S)
+        with Client(nimbus.port) as client:
+            with self.assertRaises(ttypes.InvalidTopologyException) as e:
+                client.submitTopology("java-no-jvm", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                      java_wordcount(self.blobs))
+            self.assertEqual(e.exception.msg, "component 'sentences' is a Java-serialized gust.tests.stored.SentenceSpout: "
+                             "Java components need a JVM, and this Nimbus finds no '/nonexistent/java' "
+                             "(storm.gust.java)")
+            self.assertEqual(client.getTopologySummaries(), [])
+
+    def test_a_component_the_jvm_cannot_host_stops_its_worker_with_its_name(self):
+        """A spout's bytes given as a bolt, and a spout's bytes cut short: Nimbus
+        finds the classes in the jar, the worker's JVM finds one no bolt and
+        cannot read the other; each worker says so, naming component and class."""
+        self.start_cluster("/java-unhostable")
+        port = self.nimbuses[0].port
+        cut = dict(self.blobs, spout=self.blobs["spout"][:-12])
+        cases = [("java-not-a-bolt", java_wordcount(self.blobs, self.blobs["spout"]),
+                  r"component 'count' is a Java-serialized gust\.tests\.stored\.SentenceSpout: "
+                  r"gust\.tests\.stored\.SentenceSpout is not a bolt \(IBolt\)"),
+                 ("java-cut-short", java_wordcount(cut),
+                  r"component 'sentences' is a Java-serialized gust\.tests\.stored\.SentenceSpout: "
+                  r"gust\.tests\.stored\.SentenceSpout cannot be deserialized: java\.io\.\w+")]
+        with Client(port) as client:
+            ids = []
+            for name, topology, _ in cases:
+                client.submitTopology(name, upload(client, self.jar), json.dumps(TOPOLOGY_CONF), topology)
+                ids.append(client.getTopologySummaryByName(name).id)
+        for tid, (_, _, pattern) in zip(ids, cases):
+            slot = wait_for(lambda: (self.worker_record(tid) or {}).get("port"), e2e.HANG_BOUND_S, "a worker slot")
+            self.wait_worker_log(tid, slot, r"worker of %s cannot start: %s" % (tid, pattern))
+        with Client(port) as client:
+            self.assertEqual(sorted(s.name for s in client.getTopologySummaries()), sorted(c[0] for c in cases))
+            for name, _, _ in cases:
+                client.killTopologyWithOpts(name, ttypes.KillOptions(wait_secs=0))
+
+def load_tests(loader, standard_tests, pattern):
+    """Only this file's own tests, not the inherited end-to-end ones."""
+    names = sorted(n for n in vars(JavaCluster) if n.startswith("test"))
+    return unittest.TestSuite(JavaCluster(n) for n in names)
+
+
+if __name__ == "__main__":
+    unittest.main()
