@@ -39,6 +39,7 @@ typedef struct {
   char *supervisor_host;
   gint port;
   gboolean waiting_logged;
+  gboolean orphan_logged; /* said that its supervisor is gone but its worker runs */
 } gust_nimbus_topology;
 
 typedef struct gust_nimbus_uploads gust_nimbus_uploads;

@@ -16,8 +16,11 @@
  *    says) on a supervisor with a free port; its executors are the task
  *    ranges of its components (tasks 1..N, components in id order).  A
  *    supervisor whose node has been gone for nimbus.supervisor.timeout.secs
- *    loses its topologies to another one; a rebalance writes a new
- *    assignment version.  /assignments/<id> = {"topology_id", "version",
+ *    loses its topologies to another one, each once its worker's heartbeat
+ *    (/workerbeats, the worker's own session) is gone too: a worker that
+ *    outlived its supervisor keeps running its topology, as it would with
+ *    Storm, and no second worker shares its checkpoints.  A rebalance
+ *    writes a new assignment version.  /assignments/<id> = {"topology_id", "version",
  *    "workers": [{"supervisor_id", "host", "port", "executors"}]}.
  *
  * ZooKeeper calls block; they run on handler threads (status writes, under
@@ -201,6 +204,28 @@ static void write_assignment(gust_nimbus *nimbus, gust_nimbus_topology *t)
   json_decref(assignment);
 }
 
+/* Whether the worker of t's assignment still heartbeats: its ephemeral
+ * /workerbeats/<id>/<supervisor>-<port> node lives with the worker's own
+ * ZooKeeper session, whatever became of its supervisor.  A read that fails
+ * for another reason than a missing node counts as alive: nothing moves on
+ * a guess. */
+static gboolean worker_beats(gust_nimbus *nimbus, const gust_nimbus_topology *t)
+{
+  char *path = g_strdup_printf("/workerbeats/%s/%s-%d", t->id, t->supervisor_id, t->port);
+  char *data = NULL;
+  gsize len = 0;
+  GError *error = NULL;
+  gboolean beats = gust_cluster_get(nimbus->cluster, path, &data, &len, &error);
+  if (error) {
+    beats = !g_error_matches(error, GUST_CLUSTER_ERROR, GUST_CLUSTER_ERROR_NOT_FOUND);
+    if (beats) g_debug("topology %s: %s unreadable: %s", t->id, path, error->message);
+    g_error_free(error);
+  }
+  g_free(data);
+  g_free(path);
+  return beats;
+}
+
 /* One scheduling round.  Locality: timer thread. */
 static void schedule(gust_nimbus *nimbus)
 {
@@ -221,8 +246,17 @@ static void schedule(gust_nimbus *nimbus)
     if (t->supervisor_id && !g_hash_table_contains(live, t->supervisor_id)) {
       gint64 *seen = g_hash_table_lookup(nimbus->supervisors_seen, t->supervisor_id);
       if (seen && now - *seen < timeout) continue; /* its node may come back */
+      if (worker_beats(nimbus, t)) {               /* a second worker would share its checkpoints */
+        if (!t->orphan_logged)
+          g_message("topology %s: supervisor %s is gone but its worker on port %d still "
+                    "heartbeats; the topology stays there until the worker's heartbeat goes",
+                    t->id, t->supervisor_id, t->port);
+        t->orphan_logged = TRUE;
+        continue;
+      }
+      t->orphan_logged = FALSE;
       g_message("topology %s: supervisor %s is gone (no node for %" G_GINT64_FORMAT
-                " s); moving it",
+                " s) and so is its worker; moving it",
                 t->id, t->supervisor_id, timeout);
       g_clear_pointer(&t->supervisor_id, g_free);
       g_clear_pointer(&t->supervisor_host, g_free);

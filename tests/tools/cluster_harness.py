@@ -31,6 +31,8 @@ pid of the process that made them; a later run removes those whose
 process is gone.  Use the objects as context managers or register their
 stop() with unittest's addCleanup so that a failing test cleans up too.
 
+ZooKeeperTestCase is a unittest base class with one server for its tests.
+
 Run as a program (`cluster_harness.py --zookeeper`), it starts a server,
 prints its address and waits for Ctrl-C: handy when trying things by hand.
 """
@@ -48,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 SOURCE = os.environ.get("GUST_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BUILD = os.environ.get("GUST_BUILD_DIR", os.path.join(SOURCE, "build"))
@@ -681,6 +684,23 @@ class GustDaemon:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class ZooKeeperTestCase(unittest.TestCase):
+    """A TestCase whose tests share one ZooKeeperServer (self.zk), started
+    once for the class; daemon(d) stops the GustDaemon d after the test."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.zk = ZooKeeperServer().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.zk.stop()
+
+    def daemon(self, daemon, stop_timeout=40):
+        self.addCleanup(daemon.stop, stop_timeout)
+        return daemon
 
 
 def _main(argv):

@@ -32,7 +32,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_harness import (GUST, GustDaemon, ZooKeeperServer, assignment, make_temp_dir,  # noqa: E402
+from cluster_harness import (GUST, GustDaemon, ZooKeeperTestCase, assignment, make_temp_dir,  # noqa: E402
                              storm_yaml, supervisor_records, wait_for, wait_for_leader)
 from nimbus_client import Client, ttypes, upload  # noqa: E402
 from test_supervisor import jar_bytes, wordcount_topology  # noqa: E402
@@ -56,19 +56,7 @@ def pid_alive(pid):
         return False
 
 
-class EndToEnd(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.zk = ZooKeeperServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.zk.stop()
-
-    def daemon(self, daemon):
-        self.addCleanup(daemon.stop, 40)
-        return daemon
-
+class EndToEnd(ZooKeeperTestCase):
     def start_cluster(self, root, nimbus_names=("nimbus",)):
         self.root = root
         self.work = make_temp_dir("end-to-end")

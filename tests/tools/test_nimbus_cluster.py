@@ -8,24 +8,12 @@ import os
 import re
 import unittest
 
-from cluster_harness import GustDaemon, ZooKeeperServer, make_temp_dir
+from cluster_harness import GustDaemon, ZooKeeperTestCase, make_temp_dir
 from nimbus_client import Client, jar_bytes, upload, wordcount
 from thrift.Thrift import TApplicationException
 
 
-class ClusterTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.zk = ZooKeeperServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.zk.stop()
-
-    def daemon(self, daemon):
-        self.addCleanup(daemon.stop)
-        return daemon
-
+class ClusterTest(ZooKeeperTestCase):
     def submit(self, port, name):
         with Client(port) as client:
             client.submitTopology(name, upload(client, jar_bytes()), json.dumps({}), wordcount())

@@ -30,9 +30,13 @@ from test_gust_kafka import GUST, BUILD, KafkaMock, consume, produce, summary, u
 WORDCOUNT = os.path.join(os.path.abspath(BUILD), "examples", "native", "libwordcount.so")
 
 
-def pipeline_flux(bootstrap, source, target, group):
+def kafka_components(bootstrap, source, target, group, key_field, message_field):
+    """The Flux components section of a Kafka -> ... -> Kafka topology in
+    storm-kafka-client's shapes: "spoutConfig" reads the value of each
+    record of source (group, from the uncommitted offsets); "producerProps",
+    "selector" and "mapper" make a KafkaBolt write key_field and
+    message_field to target."""
     return """
-name: "no-loss"
 components:
   - id: "translator"
     className: "org.apache.storm.kafka.spout.OnlyValueRecordTranslator"
@@ -58,7 +62,26 @@ components:
     constructorArgs: ["%(target)s"]
   - id: "mapper"
     className: "org.apache.storm.kafka.bolt.mapper.FieldNameBasedTupleToKafkaMapper"
-    constructorArgs: ["word", "count"]
+    constructorArgs: ["%(key)s", "%(message)s"]
+""" % dict(bootstrap=bootstrap, source=source, target=target, group=group, key=key_field,
+           message=message_field)
+
+
+# The bolt "out" (a KafkaBolt) built from kafka_components' beans, as a
+# Flux bolts entry.
+KAFKA_OUT_BOLT = """  - id: "out"
+    className: "org.apache.storm.kafka.bolt.KafkaBolt"
+    configMethods:
+      - {name: "withProducerProperties", args: [ref: "producerProps"]}
+      - {name: "withTopicSelector", args: [ref: "selector"]}
+      - {name: "withTupleToKafkaMapper", args: [ref: "mapper"]}
+"""
+
+
+def pipeline_flux(bootstrap, source, target, group):
+    return """
+name: "no-loss"
+%(components)s
 config:
   topology.gust.reliability: "checkpoint"
   topology.gust.checkpoint.interval.ms: 200
@@ -76,17 +99,12 @@ bolts:
   - id: "count"
     className: "native:%(lib)s:count_bolt_def"
     parallelism: 2
-  - id: "out"
-    className: "org.apache.storm.kafka.bolt.KafkaBolt"
-    configMethods:
-      - {name: "withProducerProperties", args: [ref: "producerProps"]}
-      - {name: "withTopicSelector", args: [ref: "selector"]}
-      - {name: "withTupleToKafkaMapper", args: [ref: "mapper"]}
-streams:
+%(out)sstreams:
   - {from: "sentences", to: "split", grouping: {type: SHUFFLE}}
   - {from: "split", to: "count", grouping: {type: FIELDS, args: ["word"]}}
   - {from: "count", to: "out", grouping: {type: SHUFFLE}}
-""" % dict(bootstrap=bootstrap, source=source, target=target, group=group, lib=WORDCOUNT)
+""" % dict(components=kafka_components(bootstrap, source, target, group, "word", "count"), lib=WORDCOUNT,
+           out=KAFKA_OUT_BOLT)
 
 
 def checkpoint_ids(ckpt):

@@ -36,7 +36,7 @@ import zipfile
 warnings.simplefilter("ignore", DeprecationWarning)  # thrift 0.17 server threads
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from cluster_harness import (BUILD, SOURCE, GustDaemon, ZooKeeperServer, free_port,  # noqa: E402
+from cluster_harness import (BUILD, SOURCE, GustDaemon, ZooKeeperTestCase, free_port,  # noqa: E402
                              make_temp_dir, wait_for)
 
 sys.path.insert(0, os.path.join(BUILD, "compat", "thrift", "gen-py"))
@@ -134,15 +134,7 @@ def jar_bytes(extra=()):
     return out.getvalue()
 
 
-class SupervisorTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.zk = ZooKeeperServer().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.zk.stop()
-
+class SupervisorTest(ZooKeeperTestCase):
     def setUp(self):
         self.work = make_temp_dir("supervisor")
         self.addCleanup(shutil.rmtree, self.work, True)

@@ -32,6 +32,7 @@ int gust_cmd_nimbus(int argc, char **argv)
   if (!conf) return 2;
   GError *error = NULL;
   raise_open_files_limit();
+  gust_daemon_catch_stop_signals();
   gust_nimbus *nimbus = gust_nimbus_start(conf, &error);
   json_decref(conf);
   if (!nimbus) {

@@ -38,7 +38,8 @@ static const gust_daemon_conf_key daemon_keys[] = {
     {.key = "nimbus.supervisor.timeout.secs",
      INT_RANGE(1, G_MAXINT),
      .default_json = "60",
-     .meaning = "a supervisor silent this long is taken for dead and its topologies move"},
+     .meaning = "a supervisor silent this long is taken for dead; its topologies move once "
+                "their workers' heartbeats are gone too"},
     {.key = "nimbus.monitor.freq.secs",
      INT_RANGE(1, G_MAXINT),
      .default_json = "10",

@@ -1,5 +1,6 @@
 /* daemon_main.c — the command line and the stop-signal wait shared by
- * gust's daemons (see daemon_main.h).  Main thread only. */
+ * gust's daemons (see daemon_main.h).  Main thread only: the stop loop
+ * and its signal sources are this file's, from catch to the end of the wait. */
 #include "daemon_main.h"
 
 #include "daemon_conf.h"
@@ -39,13 +40,23 @@ static gboolean on_stop_signal(gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The loop the stop signals quit, and their sources, while caught. */
+static GMainLoop *stop_loop;
+static guint stop_sources[2];
+
+void gust_daemon_catch_stop_signals(void)
+{
+  if (stop_loop) return;
+  stop_loop = g_main_loop_new(NULL, FALSE);
+  stop_sources[0] = g_unix_signal_add(SIGINT, on_stop_signal, stop_loop);
+  stop_sources[1] = g_unix_signal_add(SIGTERM, on_stop_signal, stop_loop);
+}
+
 void gust_daemon_wait_for_stop_signal(void)
 {
-  GMainLoop *loop = g_main_loop_new(NULL, FALSE);
-  guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
-  guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
-  g_main_loop_run(loop);
-  g_source_remove(sigint);
-  g_source_remove(sigterm);
-  g_main_loop_unref(loop);
+  gust_daemon_catch_stop_signals();
+  g_main_loop_run(stop_loop);
+  g_source_remove(stop_sources[0]);
+  g_source_remove(stop_sources[1]);
+  g_clear_pointer(&stop_loop, g_main_loop_unref);
 }

@@ -13,5 +13,11 @@
  * configuration that does not load): the command then exits with 2. */
 json_t *gust_daemon_command_line(int argc, char **argv, const char *command, const char *summary);
 
-/* Runs a main loop on this thread until SIGINT or SIGTERM. */
+/* Catches SIGINT and SIGTERM from now on, for gust_daemon_wait_for_stop_signal:
+ * a daemon calls it before it starts serving, so that a stop that comes as
+ * soon as it says it listens stops it cleanly instead of killing it. */
+void gust_daemon_catch_stop_signals(void);
+
+/* Runs a main loop on this thread until SIGINT or SIGTERM (one caught since
+ * gust_daemon_catch_stop_signals returns at once). */
 void gust_daemon_wait_for_stop_signal(void);
