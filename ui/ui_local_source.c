@@ -151,7 +151,9 @@ static void copy_task(gust_ui_task *t, const gust_task_metrics *m, int64_t uptim
       .queued_records = m->engine.queued_records,
       .queued_batches = m->engine.queued_batches,
       .queue_capacity = m->engine.queue_capacity,
+      .has_latency_histograms = TRUE,
   };
+  memcpy(t->latencies, m->latencies, sizeof t->latencies);
 }
 
 /* Components in task order: each one's tasks are consecutive. */

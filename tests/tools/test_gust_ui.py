@@ -23,6 +23,8 @@ import urllib.error
 import urllib.request
 import zlib
 
+import prometheus_text
+
 SOURCE = os.environ.get("GUST_SOURCE_DIR",
                         os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.environ.get("GUST_BUILD_DIR", os.path.join(SOURCE, "build"))
@@ -358,6 +360,52 @@ class UIActionsTest(unittest.TestCase):
             self.assertEqual(ui.proc.returncode, 0, "".join(ui.stderr))
             self.assertIn("killed over the UI", "".join(ui.stderr))
             self.assertIn("words", ui.proc.stdout.read())  # the summary is printed
+        finally:
+            ui.stop()
+
+
+class LatencyHistogramTest(unittest.TestCase):
+    """Latency histograms with the runtime's bucket ladder, read once the
+    spouts are deactivated and the counters settled (so _sum and the
+    buckets are read at rest and must agree exactly)."""
+
+    def test_buckets_are_cumulative_and_hold_the_samples(self):
+        ui = GustUI()
+        try:
+            def scrape():
+                status, _, text = ui.request("/metrics")
+                self.assertEqual(status, 200)
+                return text
+
+            def executed_samples(text):
+                return sum(v for name, labels, v in prometheus_text.samples(text)
+                           if name == "gust_execute_latency_seconds_count" and labels["component"] == "counter")
+            wait_until(lambda: executed_samples(scrape()) >= 3, "execute latency samples")
+            status, body = ui.post("/api/v1/topology/%s/deactivate" % ui.id)
+            self.assertEqual(status, 200, body)
+
+            def latencies(text):
+                return [line for line in text.splitlines() if "_latency_seconds" in line]
+
+            def settled():
+                a = scrape()
+                time.sleep(2.5)
+                return latencies(a) == latencies(scrape()) and a
+            text = wait_until(settled, "the latency histograms to settle")
+            prometheus_text.promtool_check(self, text)
+            execute = prometheus_text.histograms(self, text, "gust_execute_latency_seconds")
+            process = prometheus_text.histograms(self, text, "gust_process_latency_seconds")
+            prometheus_text.histograms(self, text, "gust_complete_latency_seconds")
+            counters = [s for key, s in execute.items() if ("component", "counter") in key]
+            self.assertEqual(len(counters), 4, "one execute histogram per counter task")
+            self.assertGreaterEqual(sum(s["count"] for s in counters), 3)
+            for s in execute.values():
+                les = [le for le, _ in s["buckets"]]
+                self.assertEqual(les[:3], [0.0001, 0.00025, 0.0005])
+                self.assertEqual(les[-2:], [10, float("inf")])
+            # the samples sit in finite buckets (a word count is far below 10 s)
+            self.assertTrue(any(s["buckets"][-2][1] > 0 for s in counters))
+            self.assertTrue(any(s["count"] > 0 for key, s in process.items() if ("component", "counter") in key))
         finally:
             ui.stop()
 

@@ -14,6 +14,7 @@
 #define GUST_UI_H
 
 #include <glib.h>
+#include <gust/runtime.h>
 #include <jansson.h>
 #include <stdint.h>
 
@@ -72,6 +73,10 @@ typedef struct {
   /* totals since the start */
   uint64_t emitted, transferred, acked, failed, executed;
   uint64_t latency_ns, latency_count; /* spouts: complete latency; bolts: execute latency */
+  /* every latency sample in buckets (gust_latency_bucket_secs), when the
+   * source has them (a local runtime); else only the sums above are known */
+  gboolean has_latency_histograms;
+  gust_latency_histogram latencies[GUST_N_LATENCY_KINDS];
   /* the engine's view of the task */
   uint64_t records_in, records_out, busy_ns, backpressure_ns, alignment_ns, queued_records;
   uint32_t queued_batches, queue_capacity;
