@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import tempfile
@@ -408,6 +409,66 @@ class LatencyHistogramTest(unittest.TestCase):
             self.assertTrue(any(s["count"] > 0 for key, s in process.items() if ("component", "counter") in key))
         finally:
             ui.stop()
+
+
+def flux_with_conf(directory, extra_conf):
+    """wordcount.yaml with extra lines in its config section, in directory."""
+    with open(WORDCOUNT) as f:
+        text = f.read()
+    text = text.replace("config:\n", "config:\n" + "".join("  %s: %s\n" % kv for kv in extra_conf.items()), 1)
+    path = os.path.join(directory, "wordcount.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+class WorkerMetricsPortTest(unittest.TestCase):
+    """topology.gust.metrics.port in a local run: /metrics alone, on its own port."""
+
+    def test_metrics_port_serves_the_exposition_and_nothing_else(self):
+        with tempfile.TemporaryDirectory() as d:
+            flux = flux_with_conf(d, {"topology.gust.metrics.port": 0})
+            proc = subprocess.Popen([GUST, "local", flux, "--duration", "0"], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True)
+            try:
+                url = None
+                for line in proc.stderr:
+                    m = re.search(r"metrics at (http://127\.0\.0\.1:\d+/metrics) \(topology\.gust\.metrics\.port 0", line)
+                    if m:
+                        url = m.group(1)
+                        break
+                self.assertIsNotNone(url, "no 'metrics at' line")
+                threading.Thread(target=proc.stderr.read, daemon=True).start()
+
+                def scrape():
+                    with urllib.request.urlopen(url, timeout=30) as r:
+                        return r.read().decode()
+                text = wait_until(lambda: (t := scrape()) and re.search(
+                    r'(?m)^gust_tuples_emitted_total\{[^}]*component="words"[^}]*\} [1-9]', t) and t,
+                    "emitted tuples on the worker's /metrics")
+                prometheus_text.promtool_check(self, text)
+                values = {name: v for name, _, v in prometheus_text.samples(text) if not _}
+                self.assertGreater(values["process_cpu_seconds_total"], 0)
+                self.assertGreater(values["process_resident_memory_bytes"], 1 << 20)
+                prometheus_text.histograms(self, text, "gust_execute_latency_seconds")
+                with self.assertRaises(urllib.error.HTTPError) as e:
+                    urllib.request.urlopen(url.replace("/metrics", "/api/v1/cluster/summary"), timeout=30)
+                self.assertEqual(e.exception.code, 404)
+            finally:
+                proc.terminate()
+                proc.wait(WAIT_TIMEOUT_S)
+                proc.stderr.close()
+
+    def test_a_taken_metrics_port_ends_the_local_run_naming_the_key(self):
+        with socket.socket() as taken, tempfile.TemporaryDirectory() as d:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen(1)
+            flux = flux_with_conf(d, {"topology.gust.metrics.port": taken.getsockname()[1]})
+            run = subprocess.run([GUST, "local", flux, "--duration", "1"], capture_output=True, text=True,
+                                 timeout=WAIT_TIMEOUT_S)
+            self.assertEqual(run.returncode, 1, run.stderr)
+            self.assertIn("topology.gust.metrics.port %d" % taken.getsockname()[1], run.stderr)
+            self.assertIn("the metrics server cannot listen on 127.0.0.1:%d" % taken.getsockname()[1], run.stderr)
 
 
 class UIStartTest(unittest.TestCase):

@@ -184,6 +184,11 @@ typedef struct {
   int port;            /* ui.port; 0 = any free port (see gust_ui_server_port) */
   int sample_ms;       /* ui.gust.sample.ms; 0 = 1000 */
   const char *web_dir; /* the pages and scripts; NULL = the source tree's ui/web */
+  /* Serve /metrics only (a worker's metrics server, on
+   * topology.gust.metrics.port): every other path is 404, and the
+   * source's act() is never called. */
+  gboolean metrics_only;
+  const char *host_key; /* the key that named host, for errors; NULL = "ui.host" */
 } gust_ui_options;
 
 /* Starts listening and sampling on a thread of its own; the server owns
