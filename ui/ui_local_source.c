@@ -282,6 +282,22 @@ static void fill_lag(lag_reader *r, gust_ui_topology *t)
   pthread_mutex_unlock(&r->lock);
 }
 
+/* What the components reported about themselves. */
+static void fill_component_metrics(local_source *src, gust_ui_topology *t)
+{
+  g_autoptr(GPtrArray) metrics = gust_runtime_component_metrics(src->rt);
+  for (guint i = 0; i < metrics->len; i++) {
+    const gust_component_metric *in = g_ptr_array_index(metrics, i);
+    gust_ui_component_metric *out = g_new(gust_ui_component_metric, 1);
+    *out = (gust_ui_component_metric){.component = g_strdup(in->component),
+                                      .task_id = in->task,
+                                      .name = g_strdup(in->name),
+                                      .key = g_strdup(in->key),
+                                      .value = in->value};
+    g_ptr_array_add(t->component_metrics, out);
+  }
+}
+
 static gust_ui_snapshot *local_snapshot(void *data)
 {
   local_source *src = data;
@@ -311,6 +327,7 @@ static gust_ui_snapshot *local_snapshot(void *data)
   fill_statistics(t, st);
   gust_runtime_stats_free(st);
   fill_lag(&src->lag, t);
+  fill_component_metrics(src, t);
   return s;
 }
 

@@ -243,6 +243,31 @@ static void kafka_lag(GString *out, const gust_ui_snapshot *s)
   }
 }
 
+static void component_metrics(GString *out, const gust_ui_snapshot *s)
+{
+  header(out, "gust_component_metric", "gauge",
+         "The last value a component reported for a metric of its own (multilang metrics).");
+  for (int i = 0; i < s->n_topologies; i++) {
+    const gust_ui_topology *t = &s->topologies[i];
+    for (guint k = 0; k < t->component_metrics->len; k++) {
+      const gust_ui_component_metric *m = g_ptr_array_index(t->component_metrics, k);
+      g_string_append(out, "gust_component_metric{topology=\"");
+      append_escaped(out, t->name);
+      g_string_append(out, "\",component=\"");
+      append_escaped(out, m->component);
+      g_string_append_printf(out, "\",task=\"%d\",name=\"", m->task_id);
+      append_escaped(out, m->name);
+      if (m->key) {
+        g_string_append(out, "\",key=\"");
+        append_escaped(out, m->key);
+      }
+      g_string_append(out, "\"} ");
+      append_number(out, m->value);
+      g_string_append_c(out, '\n');
+    }
+  }
+}
+
 char *ui_prometheus_render(const gust_ui_snapshot *s)
 {
   GString *out = g_string_sized_new(8192);
@@ -289,6 +314,7 @@ char *ui_prometheus_render(const gust_ui_snapshot *s)
   per_topology(out, s, "gust_topology_restarts_total", "counter", "Restarts after a task failed.",
                FALSE, restarts);
   kafka_lag(out, s);
+  component_metrics(out, s);
   header(out, "process_cpu_seconds_total", "counter", "User and system CPU time of the process.");
   g_string_append(out, "process_cpu_seconds_total ");
   append_number(out, s->process_cpu_seconds);

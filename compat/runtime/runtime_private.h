@@ -174,7 +174,12 @@ struct gust_runtime {
   pthread_mutex_t stats_lock;
   struct rt_stats_history *history;
   _Atomic int64_t job_started_us; /* monotonic: when the current job started */
-  char *host;                     /* gust_runtime_options.worker_host */
+  /* component metrics (component_metrics.c): "component\x1ftask\x1fname\x1fkey"
+   * -> gust_component_metric*, created at the first; under metrics_lock */
+  pthread_mutex_t metrics_lock;
+  GHashTable *component_metrics;
+  bool component_metrics_full; /* the cap was reached (logged once) */
+  char *host;                  /* gust_runtime_options.worker_host */
   int port;
   _Atomic bool inactive; /* gust_runtime_set_active(FALSE): spouts open deactivated */
   int outcome;           /* RT_RUNNING, RT_DONE, RT_FAILED */
@@ -325,6 +330,13 @@ void rt_stats_sample(gust_runtime *rt);
 /* Counts an error of comp's task (Storm task id; 0 = none in particular)
  * and keeps it among the component's last ten.  Any thread. */
 void rt_report_error(rt_component *comp, int task, const char *message);
+
+/* component metrics (component_metrics.c) */
+/* Sets the last value of comp's task's metric name (key: a map entry's
+ * key, or NULL).  Any thread. */
+void rt_set_component_metric(gust_runtime *rt, const rt_component *comp, int task, const char *name,
+                             const char *key, double value);
+void rt_component_metrics_clear(gust_runtime *rt);
 
 /* The counter x of stream in a task's block (NULL: a stream the
  * component has no slot for). */

@@ -411,6 +411,44 @@ class LatencyHistogramTest(unittest.TestCase):
             ui.stop()
 
 
+class ComponentMetricsTest(unittest.TestCase):
+    """A multilang bolt's "metrics" commands on /metrics (fixtures/multilang_metrics)."""
+
+    def test_multilang_metrics_are_gauges_with_the_task_and_name(self):
+        fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "multilang_metrics")
+        work = tempfile.TemporaryDirectory()
+        self.addCleanup(work.cleanup)
+        os.mkdir(os.path.join(work.name, "resources"))
+        shutil.copy(os.path.join(fixture, "metrics.yaml"), work.name)
+        shutil.copy(os.path.join(fixture, "metrics_bolt.py"), os.path.join(work.name, "resources"))
+        shutil.copy(os.path.join(SOURCE, "examples", "flux", "shell", "resources", "multilang.py"),
+                    os.path.join(work.name, "resources"))
+        ui = GustUI(flux=os.path.join(work.name, "metrics.yaml"))
+        try:
+            def reported():
+                status, _, text = ui.request("/metrics")
+                self.assertEqual(status, 200)
+                series = {(labels["component"], labels["task"], labels["name"], labels.get("key")): v
+                          for name, labels, v in prometheus_text.samples(text)
+                          if name == "gust_component_metric"}
+                tasks = {task for (_, task, name, _), v in series.items() if name == "tuples_seen" and v > 0}
+                return len(tasks) == 2 and (text, series, tasks)
+            text, series, tasks = wait_until(reported, "both reporter tasks' metrics on /metrics")
+            prometheus_text.promtool_check(self, text)
+            self.assertIn("# TYPE gust_component_metric gauge", text)
+            self.assertRegex(text, r'(?m)^gust_component_metric\{topology="multilang-metrics",component="reporter",'
+                                   r'task="\d+",name="tuples_seen"\} [1-9]')
+            for task in tasks:
+                self.assertGreater(series[("reporter", task, "by_kind", "words")], 0)
+                self.assertEqual(series[("reporter", task, "by_kind", "nested.half")], 2.5)
+            self.assertEqual(tasks, {"1", "2"}, "Storm task ids of the reporter's two tasks")
+            names = {(name, key) for (_, _, name, key) in series}
+            self.assertNotIn(("by_kind", "note"), names, "a string is not a metric value")
+            self.assertNotIn("label", {name for name, _ in names}, "a string is not a metric value")
+        finally:
+            ui.stop()
+
+
 def flux_with_conf(directory, extra_conf):
     """wordcount.yaml with extra lines in its config section, in directory."""
     with open(WORDCOUNT) as f:

@@ -137,6 +137,20 @@ typedef struct {
 /* Fills one entry per engine task (Storm task id order, ackers last);
  * returns how many.  The caller frees *metrics with g_free(). */
 guint gust_runtime_task_metrics(gust_runtime *rt, gust_task_metrics **metrics);
+/* A number a component reported about itself (a multilang "metrics"
+ * command): the last value of its series. */
+typedef struct {
+  const char *component; /* the runtime's copy */
+  int task;              /* Storm task id */
+  char *name;
+  char *key; /* an entry of a map of numbers (nested maps: keys joined with '.'), or NULL */
+  double value;
+} gust_component_metric;
+
+/* Every series components reported, sorted by component, task, name and
+ * key: a new array of gust_component_metric* (freed with the array).  Any
+ * thread. */
+GPtrArray *gust_runtime_component_metrics(gust_runtime *rt);
 /* The checkpoint coordinator's counters: FALSE (out zeroed) unless the
  * topology checkpoints (topology.gust.reliability checkpoint) and a job
  * runs.  last_failure (may be NULL): why the newest aborted checkpoint

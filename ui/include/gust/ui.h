@@ -93,6 +93,15 @@ typedef struct {
   int64_t committed, head; /* -1: unknown */
 } gust_ui_partition_lag;
 
+/* A number a component reported about itself (gust_component_metric). */
+typedef struct {
+  char *component;
+  int task_id;
+  char *name;
+  char *key; /* a map entry's key, or NULL */
+  double value;
+} gust_ui_component_metric;
+
 typedef struct {
   char *id;
   gboolean is_spout;
@@ -120,6 +129,7 @@ typedef struct {
   int64_t checkpoint_last_duration_us;
   char *checkpoint_last_failure; /* or NULL */
   GPtrArray *lag;                /* gust_ui_partition_lag*; empty when no spout reports it */
+  GPtrArray *component_metrics;  /* gust_ui_component_metric*; empty when none reported */
 } gust_ui_topology;
 
 typedef struct {
