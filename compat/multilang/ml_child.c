@@ -266,28 +266,6 @@ static gboolean fields_match(ml_child *c, const ml_msg *m, GError **error)
   return FALSE;
 }
 
-/* The numbers of a metric's value: a number as is, a map's entries each
- * under its key (nested maps: keys joined with '.'); anything else is
- * skipped (logged at debug level). */
-static void keep_metric_value(ml_child *c, const char *name, const char *key, const json_t *v)
-{
-  if (json_is_number(v)) {
-    rt_set_component_metric(c->out->rt, c->comp, c->comp->first_storm_task + c->task_index, name,
-                            key, json_number_value(v));
-  } else if (json_is_object(v)) {
-    const char *k;
-    json_t *item;
-    json_object_foreach((json_t *)v, k, item)
-    {
-      g_autofree char *path = key ? g_strconcat(key, ".", k, NULL) : g_strdup(k);
-      keep_metric_value(c, name, path, item);
-    }
-  } else {
-    g_debug("%s: metric '%s'%s%s is not a number or a map of numbers: skipped", c->label, name,
-            key ? " entry " : "", key ? key : "");
-  }
-}
-
 /* A "metrics" command: {"command": "metrics", "name": ..., "params": ...}
  * (Storm's ShellBolt hands params to the IShellMetric registered under
  * name; here the numbers in params are the metric's value). */
@@ -298,7 +276,7 @@ static void keep_metrics(ml_child *c, const char *name, const ml_raw *params)
     return;
   }
   json_t *v = json_loadb(params->text, params->len, JSON_DECODE_ANY, NULL);
-  keep_metric_value(c, name, NULL, v);
+  rt_report_metric(c->out, name, v);
   json_decref(v);
 }
 

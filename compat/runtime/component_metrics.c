@@ -52,6 +52,30 @@ void rt_set_component_metric(gust_runtime *rt, const rt_component *comp, int tas
   pthread_mutex_unlock(&rt->metrics_lock);
 }
 
+static void report_at(gust_collector *out, int task, const char *name, const char *key,
+                      const json_t *v)
+{
+  if (json_is_number(v)) {
+    rt_set_component_metric(out->rt, out->comp, task, name, key, json_number_value(v));
+  } else if (json_is_object(v)) {
+    const char *k;
+    json_t *item;
+    json_object_foreach((json_t *)v, k, item)
+    {
+      g_autofree char *path = key ? g_strconcat(key, ".", k, NULL) : g_strdup(k);
+      report_at(out, task, name, path, item);
+    }
+  } else {
+    g_debug("%s (task %d): metric '%s'%s%s is not a number or a map of numbers: skipped",
+            out->comp->id, task, name, key ? " entry " : "", key ? key : "");
+  }
+}
+
+void rt_report_metric(gust_collector *out, const char *name, const json_t *value)
+{
+  report_at(out, fc_task_id(out->task) + 1, name, NULL, value);
+}
+
 void rt_component_metrics_clear(gust_runtime *rt)
 {
   if (rt->component_metrics) g_hash_table_destroy(rt->component_metrics);

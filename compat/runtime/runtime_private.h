@@ -337,6 +337,12 @@ void rt_report_error(rt_component *comp, int task, const char *message);
 void rt_set_component_metric(gust_runtime *rt, const rt_component *comp, int task, const char *name,
                              const char *key, double value);
 void rt_component_metrics_clear(gust_runtime *rt);
+/* A value a component reported for its metric name (a multilang
+ * "metrics" command's params): a number
+ * is the value, a map of numbers one series per entry (nested maps: keys
+ * joined with '.'); anything else is skipped (logged at debug level).
+ * The task's thread. */
+void rt_report_metric(gust_collector *out, const char *name, const json_t *value);
 
 /* The counter x of stream in a task's block (NULL: a stream the
  * component has no slot for). */
