@@ -7,7 +7,9 @@
  * checkpoint counters and restart count, and the process's CPU and RSS.
  * The topology id is Storm's shape, name-1-<start time in seconds>.
  * Per stream and window figures and the last errors come from the
- * runtime's statistics (gust_runtime_stats_take); the Kafka spouts' lag
+ * runtime's statistics (gust_runtime_stats_take), the latency histograms
+ * from its task metrics, what components reported about themselves from
+ * gust_runtime_component_metrics; the Kafka spouts' lag
  * from the brokers, read by a thread of the source (lag_reader).
  * act(): activate/deactivate switch the spouts through the runtime; kill
  * calls the program back (it stops the run, as Storm's kill does after
