@@ -7,7 +7,9 @@
  * checkpoint counters and restart count, and the process's CPU and RSS.
  * The topology id is Storm's shape, name-1-<start time in seconds>.
  * Per stream and window figures and the last errors come from the
- * runtime's statistics (gust_runtime_stats_take); the Kafka spouts' lag
+ * runtime's statistics (gust_runtime_stats_take), the latency histograms
+ * from its task metrics, what components reported about themselves from
+ * gust_runtime_component_metrics; the Kafka spouts' lag
  * from the brokers, read by a thread of the source (lag_reader).
  * act(): activate/deactivate switch the spouts through the runtime; kill
  * calls the program back (it stops the run, as Storm's kill does after
@@ -151,7 +153,9 @@ static void copy_task(gust_ui_task *t, const gust_task_metrics *m, int64_t uptim
       .queued_records = m->engine.queued_records,
       .queued_batches = m->engine.queued_batches,
       .queue_capacity = m->engine.queue_capacity,
+      .has_latency_histograms = TRUE,
   };
+  memcpy(t->latencies, m->latencies, sizeof t->latencies);
 }
 
 /* Components in task order: each one's tasks are consecutive. */
@@ -280,6 +284,22 @@ static void fill_lag(lag_reader *r, gust_ui_topology *t)
   pthread_mutex_unlock(&r->lock);
 }
 
+/* What the components reported about themselves. */
+static void fill_component_metrics(local_source *src, gust_ui_topology *t)
+{
+  g_autoptr(GPtrArray) metrics = gust_runtime_component_metrics(src->rt);
+  for (guint i = 0; i < metrics->len; i++) {
+    const gust_component_metric *in = g_ptr_array_index(metrics, i);
+    gust_ui_component_metric *out = g_new(gust_ui_component_metric, 1);
+    *out = (gust_ui_component_metric){.component = g_strdup(in->component),
+                                      .task_id = in->task,
+                                      .name = g_strdup(in->name),
+                                      .key = g_strdup(in->key),
+                                      .value = in->value};
+    g_ptr_array_add(t->component_metrics, out);
+  }
+}
+
 static gust_ui_snapshot *local_snapshot(void *data)
 {
   local_source *src = data;
@@ -309,6 +329,7 @@ static gust_ui_snapshot *local_snapshot(void *data)
   fill_statistics(t, st);
   gust_runtime_stats_free(st);
   fill_lag(&src->lag, t);
+  fill_component_metrics(src, t);
   return s;
 }
 

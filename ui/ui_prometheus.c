@@ -2,8 +2,9 @@
  *
  * Each metric family is written whole (HELP, TYPE, then every sample) by
  * walking the snapshot once per family.  Latencies are histograms in
- * seconds; the runtime keeps a sum and a count per task, so the only
- * bucket is +Inf (rates and means come out right: sum/count). */
+ * seconds over the runtime's fixed ladder (gust_latency_bucket_secs);
+ * _count is the sum of the buckets read, so +Inf and _count agree even
+ * though the counters move while they are read. */
 #include "ui_prometheus.h"
 
 typedef enum { PER_TASK_SPOUT, PER_TASK_BOLT, PER_TASK_ANY } task_filter;
@@ -68,8 +69,40 @@ static void per_task(GString *out, const gust_ui_snapshot *s, const char *name, 
   }
 }
 
+/* A bucket bound as people write it: "0.00025", "10" (no binary noise). */
+static void append_bound(GString *out, double v)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd(text, sizeof text, "%.6f", v);
+  char *end = text + strlen(text);
+  while (end[-1] == '0')
+    *--end = '\0';
+  if (end[-1] == '.') end[-1] = '\0';
+  g_string_append(out, text);
+}
+
+/* Bucket lines of one histogram: cumulative counts per le, then +Inf. */
+static void histogram_buckets(GString *out, const char *name, const gust_ui_topology *t,
+                              const gust_ui_component *c, const gust_ui_task *task,
+                              const gust_latency_histogram *h, uint64_t *count)
+{
+  uint64_t cumulative = 0;
+  for (int b = 0; b < GUST_LATENCY_BUCKETS; b++) {
+    cumulative += h->counts[b];
+    g_string_append_printf(out, "%s_bucket", name);
+    task_labels(out, t, c, task);
+    g_string_append(out, ",le=\"");
+    append_bound(out, gust_latency_bucket_secs[b]);
+    g_string_append_printf(out, "\"} %" G_GUINT64_FORMAT "\n", cumulative);
+  }
+  *count = cumulative + h->counts[GUST_LATENCY_BUCKETS];
+}
+
+/* A histogram per task of kind.  A source without buckets (a cluster's
+ * heartbeats) gives the +Inf bucket only, from the sum and count of the
+ * task's own kind (spouts: complete, bolts: execute). */
 static void latency_histogram(GString *out, const gust_ui_snapshot *s, const char *name,
-                              const char *help, task_filter f)
+                              const char *help, task_filter f, gust_latency_kind kind)
 {
   header(out, name, "histogram", help);
   for (int i = 0; i < s->n_topologies; i++) {
@@ -79,16 +112,23 @@ static void latency_histogram(GString *out, const gust_ui_snapshot *s, const cha
       if (!wanted(c, f) || c->is_system) continue;
       for (int j = 0; j < c->n_tasks; j++) {
         const gust_ui_task *task = &c->tasks[j];
+        uint64_t count = task->latency_count;
+        double sum_secs = task->latency_ns / 1e9;
+        if (task->has_latency_histograms) {
+          const gust_latency_histogram *h = &task->latencies[kind];
+          histogram_buckets(out, name, t, c, task, h, &count);
+          sum_secs = h->sum_ns / 1e9;
+        } else if (kind == GUST_LATENCY_PROCESS)
+          continue; /* not known without buckets */
         g_string_append_printf(out, "%s_bucket", name);
         task_labels(out, t, c, task);
-        g_string_append_printf(out, ",le=\"+Inf\"} %" G_GUINT64_FORMAT "\n%s_sum",
-                               task->latency_count, name);
+        g_string_append_printf(out, ",le=\"+Inf\"} %" G_GUINT64_FORMAT "\n%s_sum", count, name);
         task_labels(out, t, c, task);
         g_string_append(out, "} ");
-        append_number(out, task->latency_ns / 1e9);
+        append_number(out, sum_secs);
         g_string_append_printf(out, "\n%s_count", name);
         task_labels(out, t, c, task);
-        g_string_append_printf(out, "} %" G_GUINT64_FORMAT "\n", task->latency_count);
+        g_string_append_printf(out, "} %" G_GUINT64_FORMAT "\n", count);
       }
     }
   }
@@ -203,6 +243,31 @@ static void kafka_lag(GString *out, const gust_ui_snapshot *s)
   }
 }
 
+static void component_metrics(GString *out, const gust_ui_snapshot *s)
+{
+  header(out, "gust_component_metric", "gauge",
+         "The last value a component reported for a metric of its own (multilang metrics).");
+  for (int i = 0; i < s->n_topologies; i++) {
+    const gust_ui_topology *t = &s->topologies[i];
+    for (guint k = 0; k < t->component_metrics->len; k++) {
+      const gust_ui_component_metric *m = g_ptr_array_index(t->component_metrics, k);
+      g_string_append(out, "gust_component_metric{topology=\"");
+      append_escaped(out, t->name);
+      g_string_append(out, "\",component=\"");
+      append_escaped(out, m->component);
+      g_string_append_printf(out, "\",task=\"%d\",name=\"", m->task_id);
+      append_escaped(out, m->name);
+      if (m->key) {
+        g_string_append(out, "\",key=\"");
+        append_escaped(out, m->key);
+      }
+      g_string_append(out, "\"} ");
+      append_number(out, m->value);
+      g_string_append_c(out, '\n');
+    }
+  }
+}
+
 char *ui_prometheus_render(const gust_ui_snapshot *s)
 {
   GString *out = g_string_sized_new(8192);
@@ -217,9 +282,12 @@ char *ui_prometheus_render(const gust_ui_snapshot *s)
   per_task(out, s, "gust_task_records_received_total", "counter",
            "Records that reached a task's input channels.", PER_TASK_ANY, records_in);
   latency_histogram(out, s, "gust_complete_latency_seconds", "Spout emit to tuple tree completed.",
-                    PER_TASK_SPOUT);
+                    PER_TASK_SPOUT, GUST_LATENCY_COMPLETE);
   latency_histogram(out, s, "gust_execute_latency_seconds", "Time in a bolt's execute.",
-                    PER_TASK_BOLT);
+                    PER_TASK_BOLT, GUST_LATENCY_EXECUTE);
+  latency_histogram(out, s, "gust_process_latency_seconds",
+                    "A bolt's tuple from its arrival to its ack.", PER_TASK_BOLT,
+                    GUST_LATENCY_PROCESS);
   per_task(out, s, "gust_task_busy_seconds_total", "counter", "Time a task spent in its turns.",
            PER_TASK_ANY, busy);
   per_task(out, s, "gust_task_backpressure_seconds_total", "counter",
@@ -246,6 +314,7 @@ char *ui_prometheus_render(const gust_ui_snapshot *s)
   per_topology(out, s, "gust_topology_restarts_total", "counter", "Restarts after a task failed.",
                FALSE, restarts);
   kafka_lag(out, s);
+  component_metrics(out, s);
   header(out, "process_cpu_seconds_total", "counter", "User and system CPU time of the process.");
   g_string_append(out, "process_cpu_seconds_total ");
   append_number(out, s->process_cpu_seconds);

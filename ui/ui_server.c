@@ -15,7 +15,8 @@
  * /usr/share/javascript/dygraphs under /js/dygraphs/.  Errors are Storm
  * UI's: {"error": "<status> <reason>", "errorMessage": "..."}, status
  * 500 for what Storm's Nimbus calls reject (unknown topology or
- * component, bad window, a rebalance), 404 for an unknown path.
+ * component, bad window, a rebalance), 404 for an unknown path.  A
+ * metrics-only server (a worker's) answers /metrics and 404 to the rest.
  */
 #define G_LOG_DOMAIN "gust-ui"
 
@@ -42,6 +43,8 @@ struct gust_ui_server {
   int port; /* as asked, then as bound */
   int sample_ms;
   char *web_dir;
+  gboolean metrics_only;
+  char *host_key;
   GThread *thread;
   GMainContext *ctx;
   GMainLoop *loop;
@@ -310,6 +313,10 @@ static void handle(SoupServer *server, SoupServerMessage *msg, const char *path,
                    gpointer user_data)
 {
   gust_ui_server *ui = user_data;
+  if (ui->metrics_only && strcmp(path, "/metrics") != 0) {
+    reply_error(msg, SOUP_STATUS_NOT_FOUND, "only /metrics here", NULL);
+    return;
+  }
   if (g_str_has_prefix(path, "/api/v1/")) {
     handle_api(ui, msg, path, query);
     return;
@@ -339,15 +346,15 @@ static gboolean listen_on(gust_ui_server *ui, GError **error)
   g_autoptr(GInetAddress) addr = g_inet_address_new_from_string(host);
   if (!addr) {
     g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_BIND,
-                "ui.host '%s' is not an IP address or localhost (use 127.0.0.1, 0.0.0.0 or ::)",
-                ui->host);
+                "%s '%s' is not an IP address or localhost (use 127.0.0.1, 0.0.0.0 or ::)",
+                ui->host_key, ui->host);
     return FALSE;
   }
   g_autoptr(GSocketAddress) sa = g_inet_socket_address_new(addr, (guint16)ui->port);
   GError *e = NULL;
   if (!soup_server_listen(ui->soup, sa, 0, &e)) {
-    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_BIND, "the UI cannot listen on %s:%d: %s",
-                ui->host, ui->port, e->message);
+    g_set_error(error, GUST_UI_ERROR, GUST_UI_ERROR_BIND, "the %s cannot listen on %s:%d: %s",
+                ui->metrics_only ? "metrics server" : "UI", ui->host, ui->port, e->message);
     g_error_free(e);
     return FALSE;
   }
@@ -401,6 +408,7 @@ static void server_free(gust_ui_server *ui)
   pthread_cond_destroy(&ui->started);
   g_free(ui->host);
   g_free(ui->web_dir);
+  g_free(ui->host_key);
   g_free(ui);
 }
 
@@ -414,6 +422,8 @@ gust_ui_server *gust_ui_server_start(const gust_ui_source_funcs *funcs, void *da
   ui->port = options->port;
   ui->sample_ms = options->sample_ms > 0 ? options->sample_ms : DEFAULT_SAMPLE_MS;
   ui->web_dir = g_strdup(options->web_dir ? options->web_dir : GUST_UI_WEB_DIR);
+  ui->metrics_only = options->metrics_only;
+  ui->host_key = g_strdup(options->host_key ? options->host_key : "ui.host");
   ui->history = ui_history_new(HISTORY_SAMPLES);
   ui->ctx = g_main_context_new();
   ui->loop = g_main_loop_new(ui->ctx, FALSE);

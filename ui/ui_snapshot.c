@@ -35,8 +35,10 @@ gust_ui_snapshot *gust_ui_snapshot_new(int n_topologies)
   s->time_us = g_get_real_time();
   s->n_topologies = n_topologies;
   s->topologies = g_new0(gust_ui_topology, n_topologies ? n_topologies : 1);
-  for (int i = 0; i < n_topologies; i++)
+  for (int i = 0; i < n_topologies; i++) {
     s->topologies[i].lag = g_ptr_array_new();
+    s->topologies[i].component_metrics = g_ptr_array_new();
+  }
   return s;
 }
 
@@ -61,6 +63,15 @@ static void input_free(gpointer p)
   g_free(in->stream);
   g_free(in->grouping);
   g_free(in);
+}
+
+static void component_metric_free(gpointer p)
+{
+  gust_ui_component_metric *m = p;
+  g_free(m->component);
+  g_free(m->name);
+  g_free(m->key);
+  g_free(m);
 }
 
 static void lag_free(gpointer p)
@@ -103,6 +114,8 @@ static void topology_clear(gust_ui_topology *t)
   json_decref(t->conf);
   g_ptr_array_set_free_func(t->lag, lag_free);
   g_ptr_array_unref(t->lag);
+  g_ptr_array_set_free_func(t->component_metrics, component_metric_free);
+  g_ptr_array_unref(t->component_metrics);
 }
 
 void gust_ui_snapshot_unref(gust_ui_snapshot *s)

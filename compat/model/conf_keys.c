@@ -130,6 +130,13 @@ static const gust_conf_key conf_keys[] = {
      .default_value = "8080",
      .meaning = "the UI server's port (Storm UI's; gust ui listens on it); gust local serves its "
                 "UI only when given --ui-port N, which overrides it (0 picks a free port)"},
+    {.key = "topology.gust.metrics.port",
+     .type = GUST_CONF_INT,
+     .min = 0,
+     .max = 65535,
+     .meaning = "each worker (gust worker, gust local) serves Prometheus's /metrics on this port "
+                "plus its slot's index in supervisor.slots.ports (gust local: plus 0); 0 picks a "
+                "free port; unset: no metrics server.  The address is logged"},
     {.key = "ui.gust.sample.ms",
      .type = GUST_CONF_INT,
      .min = 100,

@@ -14,7 +14,9 @@
  *
  * Messages: the reader thread's batches are applied in order on the
  * task's turn (ml_child_pump).  pid, log, error and metrics are handled
- * here, the rest by the host (ml_host_ops.apply).
+ * here (metrics: the numbers go to the runtime's component metrics,
+ * gust_runtime_component_metrics), the rest by the host
+ * (ml_host_ops.apply).
  *
  * Death: end of stdout, a malformed message, a protocol violation the
  * host reports, or silence past topology.subprocess.timeout.secs (else
@@ -264,6 +266,20 @@ static gboolean fields_match(ml_child *c, const ml_msg *m, GError **error)
   return FALSE;
 }
 
+/* A "metrics" command: {"command": "metrics", "name": ..., "params": ...}
+ * (Storm's ShellBolt hands params to the IShellMetric registered under
+ * name; here the numbers in params are the metric's value). */
+static void keep_metrics(ml_child *c, const char *name, const ml_raw *params)
+{
+  if (!params->text || params->is_string) {
+    g_debug("%s: metric '%s' has no number in its params: skipped", c->label, name);
+    return;
+  }
+  json_t *v = json_loadb(params->text, params->len, JSON_DECODE_ANY, NULL);
+  rt_report_metric(c->out, name, v);
+  json_decref(v);
+}
+
 /* FALSE + error: a protocol violation (the process is killed). */
 static gboolean apply(ml_child *c, const ml_msg *m, GError **error)
 {
@@ -284,7 +300,7 @@ static gboolean apply(ml_child *c, const ml_msg *m, GError **error)
     gust_report_error(c->out, "Shell Process Exception: %s", m->text ? m->text : "");
     return TRUE;
   case ML_MSG_METRICS:
-    g_debug("%s: metrics update for '%s' (not kept)", c->label, m->text);
+    keep_metrics(c, m->text, &m->id);
     return TRUE;
   case ML_MSG_EMIT:
     if (!fields_match(c, m, error)) return FALSE;

@@ -120,7 +120,7 @@ typedef enum {
 
 typedef struct {
   /* (ordered for size: one is written per message, 80 bytes) */
-  ml_raw id;              /* emit: spout message id; ack/fail: the tuple id */
+  ml_raw id;              /* emit: spout message id; ack/fail: the tuple id; metrics: params */
   const char *stream;     /* emit; NULL = "default" */
   const ml_raw *anchors;  /* emit (bolts) */
   const fc_value *values; /* emit: the tuple */

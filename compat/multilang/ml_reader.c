@@ -9,11 +9,12 @@
  * value or a partial token after it is an error, never carried into the
  * next message.  Its top-level keys are read as the protocol defines them
  * (command, id, stream, task, anchors, tuple, need_task_ids, msg, level,
- * name, pid), other keys are skipped.  The tuple's values become
+ * name, pid, params), other keys are skipped.  The tuple's values become
  * fc_values in the batch's arena.  Ids (a spout's message id, the
  * anchors, the id of an ack or fail) are kept as JSON text: numbers with
  * every digit they were written with, so that any JSON integer
- * round-trips whatever its size (jansson and Java's Long stop at 2^63).
+ * round-trips whatever its size (jansson and Java's Long stop at 2^63);
+ * so is a metrics message's "params" (in msg.id: the message has no id).
  * In a tuple, an integer that does not fit int64 becomes a string of its
  * exact digits, and a real is read whatever its length
  * (ml_number_value(), the one number classifier of both readers).
@@ -42,6 +43,7 @@ typedef enum {
   KEY_LEVEL,
   KEY_NAME,
   KEY_PID,
+  KEY_PARAMS,
 } top_key;
 
 struct ml_parser {
@@ -50,6 +52,7 @@ struct ml_parser {
   ml_msg msg;
   const char *command;
   bool has_pid, has_tuple, has_id;
+  ml_raw params;     /* metrics: "params" as JSON text (it goes to msg.id at the end) */
   int depth;         /* open containers; 1 = inside the message object */
   top_key key;       /* the top-level key whose value is being read */
   int messages;      /* top-level values in this text */
@@ -185,6 +188,8 @@ static void raw_store(ml_parser *p, ml_raw r)
 {
   if (p->key == KEY_ANCHORS)
     g_array_append_val(p->anchors, r);
+  else if (p->key == KEY_PARAMS)
+    p->params = r;
   else
     p->msg.id = r;
 }
@@ -287,8 +292,9 @@ static int top_scalar(ml_parser *p, const fc_value *v, const char *num, size_t n
     return v->type == FC_NULL ? 1 : fail(p, "\"tuple\" must be a list");
   case KEY_ID:
   case KEY_ANCHORS:
+  case KEY_PARAMS:
   case KEY_SKIP:
-    return 1; /* ids are captured by the caller */
+    return 1; /* ids and params are captured by the caller */
   }
   return 1;
 }
@@ -308,7 +314,7 @@ static int on_scalar(ml_parser *p, fc_value v, const char *num, size_t num_len)
 static bool scalar_is_id(ml_parser *p)
 {
   if (capturing(p)) return false; /* inside a captured container: the generator has it */
-  return (p->depth == 1 && (p->key == KEY_ID || p->key == KEY_ANCHORS)) ||
+  return (p->depth == 1 && (p->key == KEY_ID || p->key == KEY_ANCHORS || p->key == KEY_PARAMS)) ||
          (p->depth == 2 && p->key == KEY_ANCHORS);
 }
 
@@ -319,6 +325,8 @@ static int on_null(void *ctx)
     yajl_gen_null(p->gen);
   else if (p->depth == 1 && p->key == KEY_ID)
     p->msg.id = (ml_raw){NULL, 0, false}; /* "id": null: no id */
+  else if (p->depth == 1 && p->key == KEY_PARAMS)
+    p->params = (ml_raw){NULL, 0, false};
   return on_scalar(p, fc_null(), NULL, 0);
 }
 
@@ -368,10 +376,10 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
     return 1;
   }
   if (capturing(p)) yajl_gen_string(p->gen, s, len);
-  bool needed =
-      p->depth == 0 ||
-      (p->depth == 1 && p->key != KEY_SKIP && p->key != KEY_ID && p->key != KEY_ANCHORS) ||
-      (p->key == KEY_TUPLE && p->n_frames > 0);
+  bool needed = p->depth == 0 ||
+                (p->depth == 1 && p->key != KEY_SKIP && p->key != KEY_ID && p->key != KEY_ANCHORS &&
+                 p->key != KEY_PARAMS) ||
+                (p->key == KEY_TUPLE && p->n_frames > 0);
   if (!needed) return 1;
   const char *copy = keep(p, (const char *)s, len);
   return on_scalar(p, fc_str_len(copy, (uint32_t)len), NULL, 0);
@@ -388,8 +396,8 @@ static int open_container(ml_parser *p, bool map)
     p->depth = 1;
     return 1;
   }
-  bool id = !capturing(p) &&
-            ((p->depth == 1 && p->key == KEY_ID) || (p->depth == 2 && p->key == KEY_ANCHORS));
+  bool id = !capturing(p) && ((p->depth == 1 && (p->key == KEY_ID || p->key == KEY_PARAMS)) ||
+                              (p->depth == 2 && p->key == KEY_ANCHORS));
   if (id) raw_begin(p);
   if (capturing(p)) {
     if (map ? yajl_gen_map_open(p->gen) : yajl_gen_array_open(p->gen))
@@ -465,7 +473,7 @@ static top_key key_of(const unsigned char *s, size_t len)
   case 'l':
     return IS("level") ? KEY_LEVEL : KEY_SKIP;
   case 'p':
-    return IS("pid") ? KEY_PID : KEY_SKIP;
+    return IS("pid") ? KEY_PID : IS("params") ? KEY_PARAMS : KEY_SKIP;
   default:
     return KEY_SKIP;
   }
@@ -534,6 +542,7 @@ static void reset(ml_parser *p, ml_batch *batch)
   p->msg = (ml_msg){.need_task_ids = true, .level = 2, .task = -1};
   p->command = NULL;
   p->has_pid = p->has_tuple = p->has_id = false;
+  p->params = (ml_raw){NULL, 0, false};
   p->depth = p->messages = p->n_frames = 0;
   p->key = KEY_SKIP;
   p->raw_depth = -1;
@@ -590,6 +599,7 @@ static gboolean classify(ml_parser *p)
     fail(p, "\"metrics\" without a \"name\"");
     return FALSE;
   }
+  if (p->msg.kind == ML_MSG_METRICS) p->msg.id = p->params;
   return TRUE;
 }
 

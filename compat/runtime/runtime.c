@@ -281,6 +281,7 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   }
   rt->host = g_strdup(options && options->worker_host ? options->worker_host : g_get_host_name());
   pthread_mutex_init(&rt->stats_lock, NULL);
+  pthread_mutex_init(&rt->metrics_lock, NULL);
   rt->streams = g_ptr_array_new_with_free_func(stream_free);
   rt->comp_by_id = g_hash_table_new(g_str_hash, g_str_equal);
   rt->libraries = g_ptr_array_new_with_free_func(library_close);
@@ -394,6 +395,8 @@ void gust_runtime_free(gust_runtime *rt)
   if (rt->failure) g_error_free(rt->failure);
   g_free(rt->host);
   pthread_mutex_destroy(&rt->stats_lock);
+  rt_component_metrics_clear(rt);
+  pthread_mutex_destroy(&rt->metrics_lock);
   pthread_mutex_destroy(&rt->lock);
   pthread_cond_destroy(&rt->cond);
   g_free(rt);

@@ -36,6 +36,13 @@ guint gust_runtime_task_metrics(gust_runtime *rt, gust_task_metrics **out)
     m[i].executed = v[RT_STAT_EXECUTED];
     m[i].latency_ns = v[lat];
     m[i].latency_count = v[lat + 1];
+    const rt_counter *hist = &c->latency_hist[(size_t)(i - c->first_task) * RT_HIST_N];
+    for (int k = 0; k < GUST_N_LATENCY_KINDS; k++, hist += RT_HIST_KIND) {
+      gust_latency_histogram *h = &m[i].latencies[k];
+      for (int b = 0; b <= GUST_LATENCY_BUCKETS; b++)
+        h->counts[b] = atomic_load_explicit(&hist[b], memory_order_relaxed);
+      h->sum_ns = atomic_load_explicit(&hist[RT_HIST_SUM], memory_order_relaxed);
+    }
   }
   pthread_mutex_lock(&rt->lock);
   for (int i = 0; rt->job && i < rt->n_tasks && i < fc_job_n_tasks(rt->job); i++)

@@ -61,6 +61,17 @@ static inline void rt_stat_add(rt_counter *counter, uint64_t n)
                         memory_order_relaxed);
 }
 
+/* Latency histograms (stats.c): per task RT_HIST_N counters, per
+ * gust_latency_kind (in the order of the RT_STAT_*_NS sums, so kind =
+ * (x_ns - RT_STAT_COMPLETE_NS) / 2) the bucket counts and then the sum
+ * in ns.  A task's histograms fill whole cache lines. */
+enum {
+  RT_HIST_SUM = GUST_LATENCY_BUCKETS + 1,
+  RT_HIST_KIND = GUST_LATENCY_BUCKETS + 2,
+  RT_HIST_N = (GUST_N_LATENCY_KINDS * RT_HIST_KIND + 7) / 8 * 8
+};
+extern const uint64_t rt_latency_bucket_ns[GUST_LATENCY_BUCKETS];
+
 /* The last errors of a component, for Storm's last-ten list (stats.c). */
 enum { RT_ERRORS_KEPT = 10 };
 typedef struct {
@@ -69,7 +80,7 @@ typedef struct {
   char *message;
 } rt_error;
 typedef struct {
-  pthread_mutex_t lock; /* pthread, not GMutex: ThreadSanitizer sees it */
+  pthread_mutex_t lock;          /* pthread, not GMutex: ThreadSanitizer sees it */
   rt_error ring[RT_ERRORS_KEPT]; /* ring[(first + i) % KEPT], i < n: oldest first */
   guint first, n;
 } rt_error_log;
@@ -112,7 +123,9 @@ struct rt_component {
   int first_storm_task; /* task 0's Storm task id, fixed at setup: the statistics read it
                            while a restart rebuilds storm_task_ids */
   rt_counter **task_counters;
-  _Atomic uint64_t errors; /* any thread may report one: a shared counter */
+  size_t block_counters;    /* the size of one task's block in task_counters */
+  rt_counter *latency_hist; /* n_tasks * RT_HIST_N, task after task (see RT_HIST_N) */
+  _Atomic uint64_t errors;  /* any thread may report one: a shared counter */
   rt_error_log error_log;
 };
 
@@ -161,7 +174,12 @@ struct gust_runtime {
   pthread_mutex_t stats_lock;
   struct rt_stats_history *history;
   _Atomic int64_t job_started_us; /* monotonic: when the current job started */
-  char *host;                     /* gust_runtime_options.worker_host */
+  /* component metrics (component_metrics.c): "component\x1ftask\x1fname\x1fkey"
+   * -> gust_component_metric*, created at the first; under metrics_lock */
+  pthread_mutex_t metrics_lock;
+  GHashTable *component_metrics;
+  bool component_metrics_full; /* the cap was reached (logged once) */
+  char *host;                  /* gust_runtime_options.worker_host */
   int port;
   _Atomic bool inactive; /* gust_runtime_set_active(FALSE): spouts open deactivated */
   int outcome;           /* RT_RUNNING, RT_DONE, RT_FAILED */
@@ -313,6 +331,19 @@ void rt_stats_sample(gust_runtime *rt);
  * and keeps it among the component's last ten.  Any thread. */
 void rt_report_error(rt_component *comp, int task, const char *message);
 
+/* component metrics (component_metrics.c) */
+/* Sets the last value of comp's task's metric name (key: a map entry's
+ * key, or NULL).  Any thread. */
+void rt_set_component_metric(gust_runtime *rt, const rt_component *comp, int task, const char *name,
+                             const char *key, double value);
+void rt_component_metrics_clear(gust_runtime *rt);
+/* A value a component reported for its metric name (a multilang
+ * "metrics" command's params): a number
+ * is the value, a map of numbers one series per entry (nested maps: keys
+ * joined with '.'); anything else is skipped (logged at debug level).
+ * The task's thread. */
+void rt_report_metric(gust_collector *out, const char *name, const json_t *value);
+
 /* The counter x of stream in a task's block (NULL: a stream the
  * component has no slot for). */
 static inline rt_counter *rt_stream_stat(const rt_component *comp, rt_counter *task_block,
@@ -333,8 +364,18 @@ static inline void rt_stream_latency(const rt_component *comp, rt_counter *task_
 {
   rt_counter *sum = rt_stream_stat(comp, task_block, stream, x_ns);
   if (G_UNLIKELY(!sum)) return;
-  rt_stat_add(sum, (uint64_t)MAX(ns, 0));
+  uint64_t v = (uint64_t)MAX(ns, 0);
+  rt_stat_add(sum, v);
   rt_stat_add(sum + 1, 1);
+  /* task blocks are consecutive: the task is the block's index */
+  size_t task = (size_t)(task_block - comp->task_counters[0]) / comp->block_counters;
+  rt_counter *hist = &comp->latency_hist[task * RT_HIST_N +
+                                         (size_t)(x_ns - RT_STAT_COMPLETE_NS) / 2 * RT_HIST_KIND];
+  int b = 0;
+  while (b < GUST_LATENCY_BUCKETS && v > rt_latency_bucket_ns[b])
+    b++;
+  rt_stat_add(&hist[b], 1);
+  rt_stat_add(&hist[RT_HIST_SUM], v);
 }
 
 /* resuming (restore.c) */

@@ -27,6 +27,15 @@
 
 enum { COUNTERS_PER_LINE = 64 / sizeof(rt_counter) };
 
+/* A ladder from 100 us to 10 s, about three steps a decade. */
+const double gust_latency_bucket_secs[GUST_LATENCY_BUCKETS] = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+    0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+const uint64_t rt_latency_bucket_ns[GUST_LATENCY_BUCKETS] = {
+    100000,   250000,    500000,    1000000,   2500000,    5000000,    10000000,   25000000,
+    50000000, 100000000, 250000000, 500000000, 1000000000, 2500000000, 5000000000, 10000000000};
+G_STATIC_ASSERT(RT_HIST_N % COUNTERS_PER_LINE == 0);
+
 const char *gust_stats_window_name(gust_stats_window window)
 {
   static const char *const names[GUST_N_WINDOWS] = {"600", "10800", "86400", ":all-time"};
@@ -106,8 +115,11 @@ void rt_stats_setup(gust_runtime *rt)
     c->first_storm_task = storm_task;
     storm_task += c->n_tasks;
     c->task_counters = g_new(rt_counter *, c->n_tasks);
+    c->block_counters = task_block_size(c);
     for (int t = 0; t < c->n_tasks; t++, at += task_block_size(c))
       c->task_counters[t] = &rt->counters[at];
+    c->latency_hist =
+        g_aligned_alloc0((size_t)MAX(c->n_tasks, 1) * RT_HIST_N, sizeof(rt_counter), 64);
   }
   rt->history = rt_stats_history_new(total, monotonic_secs());
 }
@@ -122,6 +134,7 @@ void rt_stats_clear(gust_runtime *rt)
     g_free(c->slot_is_output);
     g_free(c->slot_is_input);
     g_free(c->task_counters);
+    g_aligned_free(c->latency_hist);
     for (guint k = 0; k < c->error_log.n; k++)
       g_free(c->error_log.ring[(c->error_log.first + k) % RT_ERRORS_KEPT].message);
     pthread_mutex_destroy(&c->error_log.lock);

@@ -175,6 +175,12 @@ static void test_every_other_command(void)
   m = parse_ok("{\"command\":\"metrics\",\"name\":\"m\",\"params\":{\"a\":[1,{\"b\":null}]}}");
   g_assert_cmpint(m->kind, ==, ML_MSG_METRICS);
   g_assert_cmpstr(m->text, ==, "m");
+  g_assert_cmpstr(m->id.text, ==, "{\"a\":[1,{\"b\":null}]}"); /* params, as JSON text */
+  m = parse_ok("{\"command\":\"metrics\",\"params\":12.5e1,\"name\":\"n\",\"id\":\"x\"}");
+  g_assert_cmpstr(m->id.text, ==, "12.5e1");
+  g_assert_false(m->id.is_string);
+  m = parse_ok("{\"command\":\"metrics\",\"name\":\"n\"}");
+  g_assert_null(m->id.text);
   m = parse_ok("{\"pid\":4242}");
   g_assert_cmpint(m->kind, ==, ML_MSG_PID);
   g_assert_cmpint(m->pid, ==, 4242);

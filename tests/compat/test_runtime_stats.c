@@ -319,6 +319,35 @@ static void assert_errors_kept(const gust_runtime_stats *s, gust_runtime *rt)
   }
 }
 
+/* Every latency sample is in one bucket of its histogram: the buckets add
+ * up to the sample count, the sums agree, and each bucket's samples lie
+ * within its bounds as the sum shows. */
+static void assert_latency_histograms(gust_runtime *rt)
+{
+  gust_task_metrics *m = NULL;
+  guint n = gust_runtime_task_metrics(rt, &m);
+  uint64_t split_samples = 0;
+  for (guint i = 0; i < n; i++) {
+    if (!strcmp(m[i].component, "__acker")) continue;
+    gust_latency_kind kind = m[i].is_spout ? GUST_LATENCY_COMPLETE : GUST_LATENCY_EXECUTE;
+    const gust_latency_histogram *h = &m[i].latencies[kind];
+    uint64_t count = 0;
+    double low = 0, high = 0;
+    for (int b = 0; b <= GUST_LATENCY_BUCKETS; b++) {
+      count += h->counts[b];
+      low += h->counts[b] * (b ? gust_latency_bucket_secs[b - 1] : 0);
+      high += h->counts[b] * (b < GUST_LATENCY_BUCKETS ? gust_latency_bucket_secs[b] : G_MAXDOUBLE);
+    }
+    g_assert_cmpuint(count, ==, m[i].latency_count);
+    g_assert_cmpuint(h->sum_ns, ==, m[i].latency_ns);
+    g_assert_cmpfloat(h->sum_ns / 1e9, >=, low * (1 - 1e-9));
+    g_assert_cmpfloat(h->sum_ns / 1e9, <=, high * (1 + 1e-9));
+    if (!strcmp(m[i].component, "split")) split_samples += count;
+  }
+  g_assert_cmpuint(split_samples, >, 0);
+  g_free(m);
+}
+
 static void run_counts(const char *reliability)
 {
   seen_clear(); /* fresh observations: the settled count ends the run */
@@ -344,6 +373,7 @@ static void run_counts(const char *reliability)
   for (int w = 0; w < GUST_N_WINDOWS; w++)
     assert_counts_exact(s, w); /* younger than every window: all equal */
   assert_errors_kept(s, rt);
+  assert_latency_histograms(rt);
   json_t *j = gust_runtime_stats_json(rt);
   assert_json_matches(j, s);
   json_decref(j);

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import tempfile
@@ -22,6 +23,8 @@ import unittest
 import urllib.error
 import urllib.request
 import zlib
+
+import prometheus_text
 
 SOURCE = os.environ.get("GUST_SOURCE_DIR",
                         os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -360,6 +363,150 @@ class UIActionsTest(unittest.TestCase):
             self.assertIn("words", ui.proc.stdout.read())  # the summary is printed
         finally:
             ui.stop()
+
+
+class LatencyHistogramTest(unittest.TestCase):
+    """Latency histograms with the runtime's bucket ladder, read once the
+    spouts are deactivated and the counters settled (so _sum and the
+    buckets are read at rest and must agree exactly)."""
+
+    def test_buckets_are_cumulative_and_hold_the_samples(self):
+        ui = GustUI()
+        try:
+            def scrape():
+                status, _, text = ui.request("/metrics")
+                self.assertEqual(status, 200)
+                return text
+
+            def executed_samples(text):
+                return sum(v for name, labels, v in prometheus_text.samples(text)
+                           if name == "gust_execute_latency_seconds_count" and labels["component"] == "counter")
+            wait_until(lambda: executed_samples(scrape()) >= 3, "execute latency samples")
+            status, body = ui.post("/api/v1/topology/%s/deactivate" % ui.id)
+            self.assertEqual(status, 200, body)
+
+            def latencies(text):
+                return [line for line in text.splitlines() if "_latency_seconds" in line]
+
+            def settled():
+                a = scrape()
+                time.sleep(2.5)
+                return latencies(a) == latencies(scrape()) and a
+            text = wait_until(settled, "the latency histograms to settle")
+            prometheus_text.promtool_check(self, text)
+            execute = prometheus_text.histograms(self, text, "gust_execute_latency_seconds")
+            process = prometheus_text.histograms(self, text, "gust_process_latency_seconds")
+            prometheus_text.histograms(self, text, "gust_complete_latency_seconds")
+            counters = [s for key, s in execute.items() if ("component", "counter") in key]
+            self.assertEqual(len(counters), 4, "one execute histogram per counter task")
+            self.assertGreaterEqual(sum(s["count"] for s in counters), 3)
+            for s in execute.values():
+                les = [le for le, _ in s["buckets"]]
+                self.assertEqual(les[:3], [0.0001, 0.00025, 0.0005])
+                self.assertEqual(les[-2:], [10, float("inf")])
+            # the samples sit in finite buckets (a word count is far below 10 s)
+            self.assertTrue(any(s["buckets"][-2][1] > 0 for s in counters))
+            self.assertTrue(any(s["count"] > 0 for key, s in process.items() if ("component", "counter") in key))
+        finally:
+            ui.stop()
+
+
+class ComponentMetricsTest(unittest.TestCase):
+    """A multilang bolt's "metrics" commands on /metrics (fixtures/multilang_metrics)."""
+
+    def test_multilang_metrics_are_gauges_with_the_task_and_name(self):
+        fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "multilang_metrics")
+        work = tempfile.TemporaryDirectory()
+        self.addCleanup(work.cleanup)
+        os.mkdir(os.path.join(work.name, "resources"))
+        shutil.copy(os.path.join(fixture, "metrics.yaml"), work.name)
+        shutil.copy(os.path.join(fixture, "metrics_bolt.py"), os.path.join(work.name, "resources"))
+        shutil.copy(os.path.join(SOURCE, "examples", "flux", "shell", "resources", "multilang.py"),
+                    os.path.join(work.name, "resources"))
+        ui = GustUI(flux=os.path.join(work.name, "metrics.yaml"))
+        try:
+            def reported():
+                status, _, text = ui.request("/metrics")
+                self.assertEqual(status, 200)
+                series = {(labels["component"], labels["task"], labels["name"], labels.get("key")): v
+                          for name, labels, v in prometheus_text.samples(text)
+                          if name == "gust_component_metric"}
+                tasks = {task for (_, task, name, _), v in series.items() if name == "tuples_seen" and v > 0}
+                return len(tasks) == 2 and (text, series, tasks)
+            text, series, tasks = wait_until(reported, "both reporter tasks' metrics on /metrics")
+            prometheus_text.promtool_check(self, text)
+            self.assertIn("# TYPE gust_component_metric gauge", text)
+            self.assertRegex(text, r'(?m)^gust_component_metric\{topology="multilang-metrics",component="reporter",'
+                                   r'task="\d+",name="tuples_seen"\} [1-9]')
+            for task in tasks:
+                self.assertGreater(series[("reporter", task, "by_kind", "words")], 0)
+                self.assertEqual(series[("reporter", task, "by_kind", "nested.half")], 2.5)
+            self.assertEqual(tasks, {"1", "2"}, "Storm task ids of the reporter's two tasks")
+            names = {(name, key) for (_, _, name, key) in series}
+            self.assertNotIn(("by_kind", "note"), names, "a string is not a metric value")
+            self.assertNotIn("label", {name for name, _ in names}, "a string is not a metric value")
+        finally:
+            ui.stop()
+
+
+def flux_with_conf(directory, extra_conf):
+    """wordcount.yaml with extra lines in its config section, in directory."""
+    with open(WORDCOUNT) as f:
+        text = f.read()
+    text = text.replace("config:\n", "config:\n" + "".join("  %s: %s\n" % kv for kv in extra_conf.items()), 1)
+    path = os.path.join(directory, "wordcount.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+class WorkerMetricsPortTest(unittest.TestCase):
+    """topology.gust.metrics.port in a local run: /metrics alone, on its own port."""
+
+    def test_metrics_port_serves_the_exposition_and_nothing_else(self):
+        with tempfile.TemporaryDirectory() as d:
+            flux = flux_with_conf(d, {"topology.gust.metrics.port": 0})
+            proc = subprocess.Popen([GUST, "local", flux, "--duration", "0"], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True)
+            try:
+                url = None
+                for line in proc.stderr:
+                    m = re.search(r"metrics at (http://127\.0\.0\.1:\d+/metrics) \(topology\.gust\.metrics\.port 0", line)
+                    if m:
+                        url = m.group(1)
+                        break
+                self.assertIsNotNone(url, "no 'metrics at' line")
+                threading.Thread(target=proc.stderr.read, daemon=True).start()
+
+                def scrape():
+                    with urllib.request.urlopen(url, timeout=30) as r:
+                        return r.read().decode()
+                text = wait_until(lambda: (t := scrape()) and re.search(
+                    r'(?m)^gust_tuples_emitted_total\{[^}]*component="words"[^}]*\} [1-9]', t) and t,
+                    "emitted tuples on the worker's /metrics")
+                prometheus_text.promtool_check(self, text)
+                values = {name: v for name, _, v in prometheus_text.samples(text) if not _}
+                self.assertGreater(values["process_cpu_seconds_total"], 0)
+                self.assertGreater(values["process_resident_memory_bytes"], 1 << 20)
+                prometheus_text.histograms(self, text, "gust_execute_latency_seconds")
+                with self.assertRaises(urllib.error.HTTPError) as e:
+                    urllib.request.urlopen(url.replace("/metrics", "/api/v1/cluster/summary"), timeout=30)
+                self.assertEqual(e.exception.code, 404)
+            finally:
+                proc.terminate()
+                proc.wait(WAIT_TIMEOUT_S)
+                proc.stderr.close()
+
+    def test_a_taken_metrics_port_ends_the_local_run_naming_the_key(self):
+        with socket.socket() as taken, tempfile.TemporaryDirectory() as d:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen(1)
+            flux = flux_with_conf(d, {"topology.gust.metrics.port": taken.getsockname()[1]})
+            run = subprocess.run([GUST, "local", flux, "--duration", "1"], capture_output=True, text=True,
+                                 timeout=WAIT_TIMEOUT_S)
+            self.assertEqual(run.returncode, 1, run.stderr)
+            self.assertIn("topology.gust.metrics.port %d" % taken.getsockname()[1], run.stderr)
+            self.assertIn("the metrics server cannot listen on 127.0.0.1:%d" % taken.getsockname()[1], run.stderr)
 
 
 class UIStartTest(unittest.TestCase):

@@ -183,6 +183,48 @@ static void test_topology_page_adds_tasks_up_over_the_asked_window(void)
   gust_ui_snapshot_unref(s);
 }
 
+static void test_prometheus_histograms_are_cumulative_and_metrics_labelled(void)
+{
+  scripted sc = {0};
+  gust_ui_snapshot *s = scripted_snapshot(&sc);
+  gust_ui_task *task = &s->topologies[0].components[1].tasks[0]; /* count, a bolt */
+  task->has_latency_histograms = TRUE;
+  gust_latency_histogram *h = &task->latencies[GUST_LATENCY_EXECUTE];
+  h->counts[0] = 3;                    /* <= 0.0001 s */
+  h->counts[2] = 4;                    /* <= 0.0005 s */
+  h->counts[GUST_LATENCY_BUCKETS] = 1; /* above 10 s */
+  h->sum_ns = 12000000000;
+  gust_ui_component_metric *m = g_new0(gust_ui_component_metric, 1);
+  m->component = g_strdup("count");
+  m->task_id = 1;
+  m->name = g_strdup("by\"kind");
+  m->key = g_strdup("a.b");
+  m->value = 2.5;
+  g_ptr_array_add(s->topologies[0].component_metrics, m);
+  g_autofree char *text = ui_prometheus_render(s);
+  const char *prefix = "gust_execute_latency_seconds_bucket{topology=\"demo\",component=\"count\","
+                       "task=\"1\",";
+  static const struct {
+    const char *le;
+    int cumulative;
+  } want[] = {{"0.0001", 3}, {"0.00025", 3}, {"0.0005", 7}, {"0.001", 7}, {"10", 7}, {"+Inf", 8}};
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+    g_autofree char *line =
+        g_strdup_printf("%sle=\"%s\"} %d\n", prefix, want[i].le, want[i].cumulative);
+    g_assert_nonnull(strstr(text, line));
+  }
+  g_assert_nonnull(strstr(text, "gust_execute_latency_seconds_sum{topology=\"demo\",component="
+                                "\"count\",task=\"1\"} 12\n"));
+  g_assert_nonnull(strstr(text, "gust_execute_latency_seconds_count{topology=\"demo\",component="
+                                "\"count\",task=\"1\"} 8\n"));
+  g_assert_nonnull(strstr(text, "gust_process_latency_seconds_count{topology=\"demo\",component="
+                                "\"count\",task=\"1\"} 0\n"));
+  g_assert_nonnull(strstr(text, "# TYPE gust_component_metric gauge\n"));
+  g_assert_nonnull(strstr(text, "gust_component_metric{topology=\"demo\",component=\"count\","
+                                "task=\"1\",name=\"by\\\"kind\",key=\"a.b\"} 2.5\n"));
+  gust_ui_snapshot_unref(s);
+}
+
 static void test_prometheus_text_has_help_type_and_escaped_labels(void)
 {
   scripted sc = {0};
@@ -199,6 +241,10 @@ static void test_prometheus_text_has_help_type_and_escaped_labels(void)
                                 "component=\"words\",task=\"3\"} 0.25\n"));
   g_assert_nonnull(
       strstr(text, "gust_checkpoint_last_size_bytes{topology=\"de\\\"mo\\\\x\"} 4096\n"));
+  /* without buckets from the source, +Inf only; a process latency needs them */
+  g_assert_null(strstr(text, "le=\"0.0001\""));
+  g_assert_null(strstr(text, "gust_process_latency_seconds_bucket"));
+
   /* every sample line belongs to a family announced before it */
   g_auto(GStrv) lines = g_strsplit(text, "\n", 0);
   GHashTable *typed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -377,6 +423,8 @@ int main(int argc, char **argv)
   g_test_add_func("/ui/topology_page_windows",
                   test_topology_page_adds_tasks_up_over_the_asked_window);
   g_test_add_func("/ui/prometheus_text", test_prometheus_text_has_help_type_and_escaped_labels);
+  g_test_add_func("/ui/prometheus_histograms",
+                  test_prometheus_histograms_are_cumulative_and_metrics_labelled);
   g_test_add_func("/ui/server", test_server_answers_errs_as_storm_and_stays_up);
   g_test_add_func("/ui/taken_port", test_a_taken_port_is_an_error_naming_it);
   return g_test_run();

@@ -30,8 +30,9 @@
  *
  * --ui-port N serves Storm UI's REST API, the web pages and Prometheus
  * metrics for the run on ui.host (default 127.0.0.1) port N (0: a free
- * port); the address is logged.  A kill over the API deactivates the
- * spouts and, after its wait time, stops the run as Ctrl-C does.
+ * port); the address is logged.  topology.gust.metrics.port serves
+ * /metrics alone on ui.host, as a cluster's worker does (metrics_server.h).  A kill over the API
+ * deactivates the spouts and, after its wait time, stops the run as Ctrl-C does.
  *
  * Kafka: when a KafkaSpout or KafkaBolt names the bootstrap servers
  * "embedded", an embedded broker (librdkafka's mock cluster, on 127.0.0.1)
@@ -41,6 +42,7 @@
 
 #include "commands.h"
 #include "local_report.h"
+#include "metrics_server.h"
 #include "log_writer.h"
 #include "number_options.h"
 #include "topology_run.h"
@@ -230,6 +232,18 @@ int gust_cmd_local(int argc, char **argv)
     gust_topology_free(topology);
     return 1;
   }
+  gust_ui_server *metrics = NULL;
+  gust_metrics_server_options metrics_opts = {
+      .host = gust_conf_string(gust_runtime_conf(rt), "ui.host"), .host_key = "ui.host"};
+  if (!gust_metrics_server_start(rt, topology, &metrics_opts, &metrics, &error)) {
+    gust_log_error("%s", error->message);
+    g_error_free(error);
+    gust_ui_server_stop(ui);
+    gust_runtime_free(rt);
+    gust_kafka_mock_free(kafka);
+    gust_topology_free(topology);
+    return 1;
+  }
   g_message("running topology '%s' from %s%s", gust_topology_name(topology), argv[1],
             duration > 0 ? "" : " until Ctrl-C");
   int64_t start = g_get_monotonic_time();
@@ -241,6 +255,7 @@ int gust_cmd_local(int argc, char **argv)
     status = gust_drain(rt);
   }
   gust_local_print_summary(rt, (g_get_monotonic_time() - start) / 1e6);
+  gust_ui_server_stop(metrics);
   gust_ui_server_stop(ui);
   gust_runtime_free(rt);
   gust_kafka_mock_free(kafka);

@@ -14,7 +14,10 @@
  * from the newest complete one.  The worker follows its topology's status
  * in ZooKeeper (ACTIVE runs the spouts; INACTIVE, KILLED, REBALANCING
  * deactivate them) and writes its heartbeat with its statistics
- * (gust/supervisor.h, gust_worker_link).  SIGTERM (or Ctrl-C) stops it:
+ * (gust/supervisor.h, gust_worker_link).  With topology.gust.metrics.port
+ * it serves Prometheus's /metrics (metrics_server.h) on
+ * storm.gust.bind.address, the port offset by its slot's index in
+ * supervisor.slots.ports.  SIGTERM (or Ctrl-C) stops it:
  * the spouts deactivate, the drain ends with a final checkpoint, exit 0.
  * Its stdout and stderr are the worker log the supervisor keeps.
  */
@@ -22,6 +25,7 @@
 
 #include "commands.h"
 #include "log_writer.h"
+#include "metrics_server.h"
 #include "topology_run.h"
 #include "worker_java.h"
 
@@ -56,6 +60,42 @@ static json_t *load_json_file(const char *path, GError **error)
     value = NULL;
   }
   return value;
+}
+
+/* The index of the worker's port in supervisor.slots.ports (0 if absent):
+ * what topology.gust.metrics.port is offset by. */
+static int slot_index(const json_t *daemon_conf, int port)
+{
+  const json_t *ports = json_object_get(daemon_conf, "supervisor.slots.ports");
+  size_t i;
+  const json_t *p;
+  json_array_foreach(ports, i, p)
+  {
+    if (json_integer_value(p) == port) return (int)i;
+  }
+  return 0;
+}
+
+/* The worker's /metrics (topology.gust.metrics.port) on
+ * storm.gust.bind.address; a port it cannot listen on is logged and the
+ * worker runs on without it. */
+static gust_ui_server *start_metrics(gust_runtime *rt, gust_topology *topology,
+                                     const json_t *daemon_conf, int port)
+{
+  const char *bind = json_string_value(json_object_get(daemon_conf, "storm.gust.bind.address"));
+  gust_metrics_server_options opts = {.host = bind ? bind : "127.0.0.1",
+                                      .host_key = "storm.gust.bind.address",
+                                      .slot_index = slot_index(daemon_conf, port)};
+  gust_ui_server *server = NULL;
+  GError *error = NULL;
+  if (!gust_metrics_server_start(rt, topology, &opts, &server, &error)) {
+    gust_log_error("no /metrics for this worker: %s (with two workers on one host, each adds "
+                   "its slot's index in supervisor.slots.ports to the port: keep that range "
+                   "free)",
+                   error->message);
+    g_error_free(error);
+  }
+  return server;
 }
 
 /* The stored topology with its conf; the checkpoint folder set. */
@@ -160,6 +200,7 @@ int gust_cmd_worker(int argc, char **argv)
     return 1;
   }
   gust_worker_link_tick(link); /* an INACTIVE topology's spouts open deactivated */
+  gust_ui_server *metrics = start_metrics(rt, topology, daemon_conf, port);
   gust_runtime_start(rt);
   g_message("topology %s running%s", topology_id,
             gust_runtime_is_active(rt) ? "" : " with its spouts deactivated");
@@ -170,6 +211,7 @@ int gust_cmd_worker(int argc, char **argv)
     status = gust_drain(rt);
   }
   g_message("worker of %s stopped%s", topology_id, status ? " with an error" : "");
+  gust_ui_server_stop(metrics);
   gust_worker_link_free(link);
   gust_runtime_free(rt);
   gust_topology_free(topology);

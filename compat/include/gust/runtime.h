@@ -104,6 +104,24 @@ const int *gust_runtime_component_tasks(gust_runtime *rt, const char *component,
 
 /* ---- monitoring (runtime_metrics.c); any thread, never waits for a task ---- */
 
+/* Latency histograms.  Every latency sample the runtime takes (a
+ * spout's complete latency, a bolt's process and execute latency) is
+ * also counted in one bucket of a fixed ladder: the first bucket whose
+ * upper bound (seconds, ascending) is at least the sample, else the
+ * overflow bucket after the last bound. */
+#define GUST_LATENCY_BUCKETS 16
+extern const double gust_latency_bucket_secs[GUST_LATENCY_BUCKETS];
+typedef enum {
+  GUST_LATENCY_COMPLETE, /* spouts: emit to tuple tree completed */
+  GUST_LATENCY_PROCESS,  /* bolts: tuple received to acked */
+  GUST_LATENCY_EXECUTE,  /* bolts: time in execute */
+  GUST_N_LATENCY_KINDS
+} gust_latency_kind;
+typedef struct {
+  uint64_t counts[GUST_LATENCY_BUCKETS + 1]; /* per bucket (not cumulative), overflow last */
+  uint64_t sum_ns;
+} gust_latency_histogram;
+
 /* One engine task: its Storm counters (zero for an acker task) and the
  * engine's figures (zero while no job runs, e.g. between restarts). */
 typedef struct {
@@ -112,12 +130,27 @@ typedef struct {
   gboolean is_spout;
   uint64_t emitted, acked, failed, executed;
   uint64_t latency_ns, latency_count; /* spouts: complete latency; bolts: execute (sums) */
+  gust_latency_histogram latencies[GUST_N_LATENCY_KINDS]; /* since the start */
   fc_task_metrics engine;
 } gust_task_metrics;
 
 /* Fills one entry per engine task (Storm task id order, ackers last);
  * returns how many.  The caller frees *metrics with g_free(). */
 guint gust_runtime_task_metrics(gust_runtime *rt, gust_task_metrics **metrics);
+/* A number a component reported about itself (a multilang "metrics"
+ * command): the last value of its series. */
+typedef struct {
+  const char *component; /* the runtime's copy */
+  int task;              /* Storm task id */
+  char *name;
+  char *key; /* an entry of a map of numbers (nested maps: keys joined with '.'), or NULL */
+  double value;
+} gust_component_metric;
+
+/* Every series components reported, sorted by component, task, name and
+ * key: a new array of gust_component_metric* (freed with the array).  Any
+ * thread. */
+GPtrArray *gust_runtime_component_metrics(gust_runtime *rt);
 /* The checkpoint coordinator's counters: FALSE (out zeroed) unless the
  * topology checkpoints (topology.gust.reliability checkpoint) and a job
  * runs.  last_failure (may be NULL): why the newest aborted checkpoint

@@ -14,6 +14,7 @@
 #define GUST_UI_H
 
 #include <glib.h>
+#include <gust/runtime.h>
 #include <jansson.h>
 #include <stdint.h>
 
@@ -72,6 +73,10 @@ typedef struct {
   /* totals since the start */
   uint64_t emitted, transferred, acked, failed, executed;
   uint64_t latency_ns, latency_count; /* spouts: complete latency; bolts: execute latency */
+  /* every latency sample in buckets (gust_latency_bucket_secs), when the
+   * source has them (a local runtime); else only the sums above are known */
+  gboolean has_latency_histograms;
+  gust_latency_histogram latencies[GUST_N_LATENCY_KINDS];
   /* the engine's view of the task */
   uint64_t records_in, records_out, busy_ns, backpressure_ns, alignment_ns, queued_records;
   uint32_t queued_batches, queue_capacity;
@@ -87,6 +92,15 @@ typedef struct {
   int partition;
   int64_t committed, head; /* -1: unknown */
 } gust_ui_partition_lag;
+
+/* A number a component reported about itself (gust_component_metric). */
+typedef struct {
+  char *component;
+  int task_id;
+  char *name;
+  char *key; /* a map entry's key, or NULL */
+  double value;
+} gust_ui_component_metric;
 
 typedef struct {
   char *id;
@@ -115,6 +129,7 @@ typedef struct {
   int64_t checkpoint_last_duration_us;
   char *checkpoint_last_failure; /* or NULL */
   GPtrArray *lag;                /* gust_ui_partition_lag*; empty when no spout reports it */
+  GPtrArray *component_metrics;  /* gust_ui_component_metric*; empty when none reported */
 } gust_ui_topology;
 
 typedef struct {
@@ -179,6 +194,11 @@ typedef struct {
   int port;            /* ui.port; 0 = any free port (see gust_ui_server_port) */
   int sample_ms;       /* ui.gust.sample.ms; 0 = 1000 */
   const char *web_dir; /* the pages and scripts; NULL = the source tree's ui/web */
+  /* Serve /metrics only (a worker's metrics server, on
+   * topology.gust.metrics.port): every other path is 404, and the
+   * source's act() is never called. */
+  gboolean metrics_only;
+  const char *host_key; /* the key that named host, for errors; NULL = "ui.host" */
 } gust_ui_options;
 
 /* Starts listening and sampling on a thread of its own; the server owns

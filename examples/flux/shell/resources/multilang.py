@@ -147,6 +147,12 @@ def error(message):
     send(_dumps({"command": "error", "msg": str(message)}))
 
 
+def metrics(name, params):
+    """Storm's ShellBolt "metrics" command: gust shows the numbers in params
+    (a number, or a map of them) as gust_component_metric on /metrics."""
+    send(_dumps({"command": "metrics", "name": name, "params": params}))
+
+
 def handshake():
     global conf, context
     setup = _read()
