@@ -246,7 +246,8 @@ static void kafka_lag(GString *out, const gust_ui_snapshot *s)
 static void component_metrics(GString *out, const gust_ui_snapshot *s)
 {
   header(out, "gust_component_metric", "gauge",
-         "The last value a component reported for a metric of its own (multilang metrics).");
+         "The last value a component reported for a metric of its own (multilang metrics, "
+         "Java IMetric).");
   for (int i = 0; i < s->n_topologies; i++) {
     const gust_ui_topology *t = &s->topologies[i];
     for (guint k = 0; k < t->component_metrics->len; k++) {

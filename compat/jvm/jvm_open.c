@@ -127,6 +127,23 @@ static gboolean apply_emit(jr *r, rt_component *comp, fc_arena *arena, const jvm
   return ops->emit(host, s, direct, key, anchors, n_anchors, values, n_values, error);
 }
 
+/* A METRIC record: numbers and maps of numbers become component metrics,
+ * as a multilang component's "metrics" command does. */
+static gboolean apply_metric(jr *r, gust_collector *out, const char *label, GError **error)
+{
+  const char *name;
+  uint32_t len;
+  if (!jr_str(r, &name, &len)) return broken(label, r->error, error);
+  json_t *value = jr_json(r);
+  if (!value) return broken(label, r->error, error);
+  if (out) {
+    g_autofree char *metric = g_strndup(name, len);
+    rt_report_metric(out, metric, value);
+  }
+  json_decref(value);
+  return TRUE;
+}
+
 gboolean jvm_apply_answer(jr *r, rt_component *comp, gust_collector *out, fc_arena *arena,
                           const jvm_answer_ops *ops, void *host, GError **error)
 {
@@ -153,6 +170,9 @@ gboolean jvm_apply_answer(jr *r, rt_component *comp, gust_collector *out, fc_are
       gust_report_error(out, "%.*s", (int)len, text);
       break;
     }
+    case JW_METRIC:
+      if (!apply_metric(r, out, label, error)) return FALSE;
+      break;
     default:
       return broken(label, "unknown record kind", error);
     }

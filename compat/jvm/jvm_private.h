@@ -62,6 +62,7 @@ enum {
   JW_ACK = 'A',         /* tuple id u64 */
   JW_FAIL = 'F',        /* tuple id u64 */
   JW_ERROR = 'R',       /* text: a reported error or an exception with its stack trace */
+  JW_METRIC = 'M',      /* name, value: a registered metric's reading (a number or a map) */
 };
 
 /* control records, JVM -> gust (jvm_launch.c) */
@@ -149,8 +150,9 @@ void jvm_conn_close(jvm_conn *c);
  * trace when the instance failed to open). */
 gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError **error);
 /* Applies the records common to spouts and bolts' answers; emits are
- * handed to emit(), acks and fails to settle().  FALSE + error if the
- * answer is malformed. */
+ * handed to emit(), acks and fails to settle(), metrics to the runtime's
+ * component metrics (rt_report_metric; dropped while out is NULL).
+ * FALSE + error if the answer is malformed. */
 typedef struct {
   gboolean (*emit)(void *host, const rt_stream *s, int direct_task, int64_t key,
                    const uint64_t *anchors, uint32_t n_anchors, const fc_value *values,

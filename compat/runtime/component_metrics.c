@@ -1,6 +1,6 @@
 /* component_metrics.c — the numbers components report about themselves
- * (a multilang subprocess's "metrics" command), kept for monitoring: the
- * last value of each (component, task, name, key), as a gauge.
+ * (a multilang subprocess's "metrics" command, a Java task's IMetric), kept for
+ * monitoring: the last value of each (component, task, name, key), as a gauge.
  *
  * Task threads set values; monitoring threads (the UI's sampler) copy
  * them.  One mutex guards the table; a set is a hash lookup under it, and

@@ -16,7 +16,10 @@ made (recorded in tests/fixtures/storm-2.6.0/a-jar-wordcount) runs too,
 its bytes taken by stand-ins of the storm-starter classes with the same
 names and serialVersionUIDs.  Refused: a component whose class the jar lacks ->
 InvalidTopologyException naming the component and the class, and Nimbus
-keeps serving.
+keeps serving.  Metrics the Java bolt registers (a CountMetric, a
+MultiCountMetric, a never-reset total, and a string, with 1 s buckets)
+show on the worker's /metrics (topology.gust.metrics.port) as
+gust_component_metric, per task, the string left out.
 
 Waits are for conditions; their bounds only catch a hang on a loaded
 machine.
@@ -24,14 +27,19 @@ machine.
 import io
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 import unittest
+import urllib.error
+import urllib.request
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_cluster_end_to_end as e2e  # noqa: E402
 from cluster_harness import BUILD, GustDaemon, make_temp_dir, wait_for  # noqa: E402
+import prometheus_text  # noqa: E402
 from nimbus_client import Client, NimbusService, ttypes, upload  # noqa: E402
 from thrift.protocol import TBinaryProtocol  # noqa: E402
 from thrift.transport import TTransport  # noqa: E402
@@ -163,6 +171,60 @@ class JavaCluster(e2e.EndToEnd):
         wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
         wait_for(lambda: not [c for c in processes_running("split_sentence.py") if tid in c[1]],
                  e2e.HANG_BOUND_S, "the multilang children to end")
+
+    def test_metrics_a_java_bolt_registers_show_on_the_worker_metrics(self):
+        self.start_cluster("/java-metrics")
+        port = self.nimbuses[0].port
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            metrics_port = s.getsockname()[1]
+        conf = dict(TOPOLOGY_CONF, **{"topology.gust.metrics.port": metrics_port})
+        with Client(port) as client:
+            client.submitTopology("java-metrics", upload(client, self.jar), json.dumps(conf),
+                                  java_wordcount(self.blobs))
+            tid = client.getTopologySummaryByName("java-metrics").id
+        slot = self.running_worker(tid)["port"]
+        self.wait_worker_log(tid, slot, r"metrics at http://127\.0\.0\.1:\d+/metrics")
+        url = re.search(r"metrics at (http://127\.0\.0\.1:\d+/metrics)", self.worker_log(tid, slot)).group(1)
+
+        def series():
+            """(text, {(name, task, key): value}) of the count bolt's own metrics."""
+            try:
+                with urllib.request.urlopen(url, timeout=30) as r:
+                    text = r.read().decode()
+            except (urllib.error.URLError, ConnectionError):
+                return None, {}
+            found = {}
+            for name, labels, value in prometheus_text.samples(text):
+                if name == "gust_component_metric":
+                    self.assertEqual(labels["topology"], "java-metrics")
+                    self.assertEqual(labels["component"], "count")
+                    found[(labels["name"], labels["task"], labels.get("key"))] = value
+            return text, found
+
+        def totals():
+            _, found = series()
+            return {task: v for (name, task, _), v in found.items() if name == "words-total"}
+
+        first = wait_for(lambda: (lambda t: len(t) == 2 and all(v > 0 for v in t.values()) and t)(totals()),
+                         e2e.HANG_BOUND_S, "words-total of both count tasks")
+        wait_for(lambda: (lambda t: all(t.get(task, 0) > v for task, v in first.items()))(totals()),
+                 e2e.HANG_BOUND_S, "words-total growing past %s" % first)
+        text, found = wait_for(lambda: (lambda r: any(k[0] == "words" and v > 0 for k, v in r[1].items()) and r)(series()),
+                               e2e.HANG_BOUND_S, "a bucket of words counted")
+        tasks = {task for (_, task, _) in found}
+        self.assertEqual(len(tasks), 2, found)
+        for task in tasks:
+            self.assertIn(("words", task, None), found)
+        by_length = {key: v for (name, _, key), v in found.items() if name == "words-by-length"}
+        # the sentences' words are 1 to 6 letters long
+        self.assertTrue(by_length and set(by_length) <= {str(n) for n in range(1, 7)}, by_length)
+        self.assertNotIn("label", {name for (name, _, _) in found})
+        prometheus_text.promtool_check(self, text)
+        self.assertNotIn("Exception", self.worker_log(tid, slot))
+        with Client(port) as client:
+            client.killTopologyWithOpts("java-metrics", ttypes.KillOptions(wait_secs=0))
+        wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
 
     def test_storm_2_6_0_recorded_submission_runs(self):
         """The bytes `storm jar` sent (Storm's own serialVersionUIDs for

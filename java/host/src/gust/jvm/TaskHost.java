@@ -10,7 +10,10 @@
  * emitted, acked, failed and reported.  Emits from other threads of the
  * task wait in the same buffer for the next answer.  An exception from
  * user code is reported (component, task, stack trace) as an ERROR record;
- * a bolt's input is then failed unless it was acked or failed already. */
+ * a bolt's input is then failed unless it was acked or failed already.
+ * Registered metrics whose time bucket ended are read after a batch's
+ * calls and travel in its answer as METRIC records (name, value: a number
+ * or a map of numbers; anything else is left out). */
 package gust.jvm;
 
 import java.io.EOFException;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.spout.ISpout;
@@ -47,6 +51,7 @@ final class TaskHost implements Runnable {
     private String component = "?";
     private int taskId;
     private TopologyContext context;
+    private final TaskMetrics metrics = new TaskMetrics();
     private ISpout spout;
     private IBolt bolt;
     /* spouts: message ids by the key gust carries for them */
@@ -152,7 +157,7 @@ final class TaskHost implements Runnable {
                 table.addStream(comp, stream.name, stream.fields);
             }
         }
-        context = new TopologyContext(table, taskId);
+        context = new TopologyContext(table, taskId, metrics);
         try {
             ComponentSpec spec = Submission.component(component);
             if (spec == null || spec.serialized == null) {
@@ -167,6 +172,7 @@ final class TaskHost implements Runnable {
                 bolt.prepare(conf, context, new OutputCollector(new BoltCollector()));
             }
         } catch (Throwable t) {
+            metrics.seal();
             synchronized (out) {
                 out.u8(Wire.OPEN_FAILED);
                 out.str(stackTrace(t));
@@ -174,6 +180,7 @@ final class TaskHost implements Runnable {
             answer();
             return false;
         }
+        metrics.seal();
         synchronized (out) {
             out.u8(Wire.READY);
         }
@@ -212,8 +219,53 @@ final class TaskHost implements Runnable {
                     throw new IOException("unknown record kind " + kind);
             }
         }
+        if (open && !metrics.isEmpty()) {
+            metrics.due(System.nanoTime(), metricSink);
+        }
         answer();
         return open;
+    }
+
+    private final TaskMetrics.Sink metricSink = new TaskMetrics.Sink() {
+        @Override
+        public void metric(String name, Object value) {
+            Object numbers = numbersOnly(value);
+            if (numbers == null) {
+                return;
+            }
+            synchronized (out) {
+                out.u8(Wire.METRIC);
+                out.str(name);
+                out.value(numbers);
+            }
+        }
+
+        @Override
+        public void failed(String name, Throwable t) {
+            report("getValueAndReset of metric " + name, t);
+        }
+    };
+
+    /* A metric's value as gust keeps it: integers as Long, other numbers as
+     * Double, maps (string keys) of those; null when nothing is a number. */
+    private static Object numbersOnly(Object v) {
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Number) {
+            return ((Number) v).doubleValue();
+        }
+        if (v instanceof Map) {
+            Map<String, Object> kept = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                Object n = numbersOnly(e.getValue());
+                if (n != null && e.getKey() != null) {
+                    kept.put(String.valueOf(e.getKey()), n);
+                }
+            }
+            return kept.isEmpty() ? null : kept;
+        }
+        return null;
     }
 
     private void execute(Wire.In in) {

@@ -31,7 +31,8 @@ public final class Wire {
     static final int OPEN = 'O', TUPLE = 'T', NEXT = 'N', SPOUT_ACK = 'A', SPOUT_FAIL = 'F', ACTIVATE = 'a',
         DEACTIVATE = 'd', CLOSE = 'C';
     /* task -> gust */
-    static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', ACK = 'A', FAIL = 'F', ERROR = 'R';
+    static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', ACK = 'A', FAIL = 'F', ERROR = 'R',
+        METRIC = 'M';
 
     private Wire() {
     }

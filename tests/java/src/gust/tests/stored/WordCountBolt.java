@@ -1,10 +1,16 @@
 /* A Java basic bolt (serialized wrapped in a BasicBoltExecutor, as
  * TopologyBuilder does): counts words and prints every ten-thousandth count
- * with the label it was built with (a serialized field). */
+ * with the label it was built with (a serialized field).  It registers
+ * metrics with a 1 s bucket: "words" (a CountMetric), "words-by-length"
+ * (a MultiCountMetric keyed by the word's length), "words-total" (all
+ * words so far, never reset) and "label" (not a number). */
 package gust.tests.stored;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.storm.metric.api.CountMetric;
+import org.apache.storm.metric.api.MultiCountMetric;
+import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.BasicOutputCollector;
 import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.base.BaseBasicBolt;
@@ -17,15 +23,27 @@ public class WordCountBolt extends BaseBasicBolt {
     private final String label;
     private final Map<String, Long> counts = new HashMap<>();
     private long seen;
+    private transient CountMetric words;
+    private transient MultiCountMetric wordsByLength;
 
     public WordCountBolt(String label) {
         this.label = label;
     }
 
     @Override
+    public void prepare(Map<String, Object> topoConf, TopologyContext context) {
+        words = context.registerMetric("words", new CountMetric(), 1);
+        wordsByLength = context.registerMetric("words-by-length", new MultiCountMetric(), 1);
+        context.registerMetric("words-total", () -> seen, 1);
+        context.registerMetric("label", () -> label, 1);
+    }
+
+    @Override
     public void execute(Tuple input, BasicOutputCollector collector) {
         String word = input.getString(0);
         long n = counts.merge(word, 1L, Long::sum);
+        words.incr();
+        wordsByLength.scope(Integer.toString(word.length())).incr();
         collector.emit(new Values(word, n));
         if (++seen % 10000 == 0) {
             System.out.println(label + ": " + word + "=" + n + " (" + counts.size() + " distinct words)");

@@ -1,7 +1,9 @@
 /* What a task knows about itself: its task id and index, its component,
- * and that component's streams, beside the whole topology's. */
+ * and that component's streams, beside the whole topology's.  Metrics it
+ * registers are read every time bucket and reported to gust (TaskMetrics). */
 package org.apache.storm.task;
 
+import gust.jvm.TaskMetrics;
 import gust.jvm.TaskTable;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,10 +18,17 @@ import org.apache.storm.tuple.Fields;
 public class TopologyContext extends WorkerTopologyContext implements IMetricsContext {
     private final int taskId;
     private final Map<String, IMetric> metrics = new HashMap<>();
+    private final TaskMetrics reported;
 
     public TopologyContext(TaskTable table, int taskId) {
+        this(table, taskId, new TaskMetrics());
+    }
+
+    /* reported: where registered metrics go to be read every time bucket. */
+    public TopologyContext(TaskTable table, int taskId, TaskMetrics reported) {
         super(table);
         this.taskId = taskId;
+        this.reported = reported;
     }
 
     public int getThisTaskId() {
@@ -50,6 +59,7 @@ public class TopologyContext extends WorkerTopologyContext implements IMetricsCo
         if (timeBucketSizeInSecs <= 0) {
             throw new IllegalArgumentException("metric " + name + ": the time bucket must be positive");
         }
+        reported.register(name, metric, timeBucketSizeInSecs);
         metrics.put(name, metric);
         return metric;
     }
