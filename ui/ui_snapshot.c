@@ -118,12 +118,44 @@ static void topology_clear(gust_ui_topology *t)
   g_ptr_array_unref(t->component_metrics);
 }
 
+static void supervisor_free(gust_ui_supervisor *sup)
+{
+  g_free(sup->id);
+  g_free(sup->host);
+  g_free(sup->version);
+  g_free(sup);
+}
+
+static void nimbus_free(gust_ui_nimbus *n)
+{
+  g_free(n->host);
+  g_free(n->version);
+  g_free(n);
+}
+
+gust_ui_cluster *gust_ui_cluster_new(void)
+{
+  gust_ui_cluster *c = g_new0(gust_ui_cluster, 1);
+  c->supervisors = g_ptr_array_new_with_free_func((GDestroyNotify)supervisor_free);
+  c->nimbuses = g_ptr_array_new_with_free_func((GDestroyNotify)nimbus_free);
+  return c;
+}
+
+static void cluster_free(gust_ui_cluster *c)
+{
+  if (!c) return;
+  g_ptr_array_unref(c->supervisors);
+  g_ptr_array_unref(c->nimbuses);
+  g_free(c);
+}
+
 void gust_ui_snapshot_unref(gust_ui_snapshot *s)
 {
   if (!s || !g_atomic_int_dec_and_test(&s->ref)) return;
   for (int i = 0; i < s->n_topologies; i++)
     topology_clear(&s->topologies[i]);
   g_free(s->topologies);
+  cluster_free(s->cluster);
   g_free(s->host);
   g_free(s->source_error);
   g_free(s);

@@ -1,7 +1,9 @@
 """`gust ui` against a real cluster: a real ZooKeeper server and `gust nimbus`
 (cluster_harness.py), a topology submitted by a Storm client generated from
 storm.thrift, then Storm UI's REST API read through `gust ui`: the cluster,
-topology and Nimbus summaries, the topology page; POST deactivate changes
+topology and Nimbus summaries, the topology page; the supervisors and every
+Nimbus as Nimbus lists them (a second Nimbus and a supervisor join for that,
+then leave); POST deactivate changes
 the status Nimbus reports, POST rebalance passes Storm UI's rebalanceOptions
 body (a bad one is refused); an unknown id gets Storm's error; and with Nimbus
 stopped the API answers Storm's 500 naming the Nimbus address while the UI
@@ -18,7 +20,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cluster_harness import (GUST, GustDaemon, ZooKeeperServer, _die_with_parent,  # noqa: E402
-                             free_port, make_temp_dir, storm_yaml)
+                             free_port, make_temp_dir, storm_yaml, supervisor_id_of)
 from nimbus_client import Client, jar_bytes, upload, wordcount  # noqa: E402
 
 WAIT = 120  # seconds: bounds a hang on a loaded machine, never a timing
@@ -85,6 +87,50 @@ class GustUiOnACluster(unittest.TestCase):
         status, body = self.request("/api/v1/topology/summary")
         return body["topologies"] if status == 200 else None
 
+    def test_a_real_supervisor_and_two_nimbuses(self):
+        # runs first (unittest's order is by name); leaves the cluster as it found it
+        standby = GustDaemon.nimbus(self.zk, self.workdir, name="nimbus2")
+        supervisor = GustDaemon.supervisor(self.zk, self.workdir, nimbuses=[self.nimbus], slots=3)
+        try:
+            sid = supervisor_id_of(self.zk, supervisor)
+            rows = self.until(
+                lambda: ((r := self.request("/api/v1/supervisor/summary"))[0] == 200
+                         and [s for s in r[1]["supervisors"] if s["id"] == sid]),
+                "supervisor %s in /supervisor/summary" % sid)
+            status, sups = self.request("/api/v1/supervisor/summary")
+            self.assertEqual([s["id"] for s in sups["supervisors"]], [sid])
+            row = rows[0]
+            self.assertEqual((row["slotsTotal"], row["slotsUsed"], row["slotsFree"]), (3, 0, 3))
+            self.assertIsInstance(row["uptimeSeconds"], int)
+            self.assertIsInstance(row["uptime"], str)
+            self.assertIsInstance(row["host"], str)
+            self.assertIsInstance(row["version"], str)
+            self.assertIs(row["blacklisted"], False)
+
+            nimbuses = self.until(
+                lambda: ((r := self.request("/api/v1/nimbus/summary"))[0] == 200
+                         and len(r[1]["nimbuses"]) == 2 and r[1]["nimbuses"]),
+                "both Nimbuses in /nimbus/summary")
+            by_port = {n["port"]: n for n in nimbuses}
+            self.assertEqual(set(by_port), {self.nimbus.port, standby.port})
+            self.assertEqual(by_port[self.nimbus.port]["status"], "Leader")
+            self.assertEqual(by_port[standby.port]["status"], "Not a Leader")
+            for n in nimbuses:
+                self.assertIsInstance(n["nimbusUpTimeSeconds"], int)
+                self.assertIsInstance(n["version"], str)
+
+            status, cluster = self.request("/api/v1/cluster/summary")
+            self.assertEqual(status, 200, cluster)
+            self.assertEqual((cluster["supervisors"], cluster["slotsTotal"], cluster["slotsUsed"],
+                              cluster["slotsFree"]), (1, 3, 0, 3))
+        finally:
+            supervisor.stop()
+            standby.stop()
+        self.until(lambda: (r := self.request("/api/v1/supervisor/summary"))[0] == 200
+                   and r[1]["supervisors"] == [], "the supervisor gone from /supervisor/summary")
+        self.until(lambda: (r := self.request("/api/v1/nimbus/summary"))[0] == 200
+                   and len(r[1]["nimbuses"]) == 1, "the standby Nimbus gone")
+
     def test_cluster_read_acted_on_and_nimbus_lost(self):
         self.assertIn("http://127.0.0.1:%d/" % self.ui_port,
                       self.until(lambda: "http://" in self.ui_log_text() and self.ui_log_text(),
@@ -106,8 +152,15 @@ class GustUiOnACluster(unittest.TestCase):
         status, cluster = self.request("/api/v1/cluster/summary")
         self.assertEqual(status, 200, cluster)
         self.assertEqual(cluster["topologies"], 2)
+        self.assertEqual((cluster["supervisors"], cluster["slotsTotal"]), (0, 0))
+        with Client(self.nimbus.port) as client:
+            summary = client.getClusterInfo()
+        self.assertEqual(cluster["tasksTotal"], sum(t.num_tasks for t in summary.topologies))
+        self.assertEqual(cluster["executorsTotal"],
+                         sum(t.num_executors for t in summary.topologies))
         status, nimbuses = self.request("/api/v1/nimbus/summary")
         self.assertEqual(status, 200, nimbuses)
+        self.assertEqual(len(nimbuses["nimbuses"]), 1, nimbuses)
         self.assertEqual(nimbuses["nimbuses"][0]["port"], self.nimbus.port)
         self.assertEqual(nimbuses["nimbuses"][0]["status"], "Leader")
         status, page = self.request("/api/v1/topology/" + wc["id"])

@@ -5,7 +5,8 @@
  * snapshot(): getClusterInfo for the Nimbus and the topologies, then for
  * each topology getTopologyInfo (its executors with their statistics per
  * Storm window and stream, and each component's last errors) and
- * getTopologyConf.  Each executor becomes one task of the snapshot (its
+ * getTopologyConf.  The cluster's supervisors and Nimbuses come along as
+ * Nimbus lists them (gust_ui_cluster).  Each executor becomes one task of the snapshot (its
  * first task id).  When Nimbus cannot be reached the snapshot carries the
  * error (source_error), which the API answers as Storm's 500; the client
  * is dropped and the next sample dials the seeds again.
@@ -274,6 +275,43 @@ static gboolean fill_topology(nimbus_source *src, gust_ui_topology *t,
   return TRUE;
 }
 
+/* Nimbus's lists of supervisors and Nimbuses, and the task and executor
+ * counts of every topology, as the cluster-wide replies show them. */
+static gust_ui_cluster *cluster_of(const GustStormClusterSummary *summary)
+{
+  gust_ui_cluster *c = gust_ui_cluster_new();
+  for (guint i = 0; i < summary->supervisors->len; i++) {
+    const GustStormSupervisorSummary *in = g_ptr_array_index(summary->supervisors, i);
+    gust_ui_supervisor *sup = g_new0(gust_ui_supervisor, 1);
+    sup->id = g_strdup(in->supervisor_id);
+    sup->host = g_strdup(in->host);
+    sup->version = g_strdup(in->__isset_version ? in->version : "VERSION_NOT_PROVIDED");
+    sup->uptime_secs = in->uptime_secs;
+    sup->slots_total = in->num_workers;
+    sup->slots_used = in->num_used_workers;
+    sup->blacklisted = in->__isset_blacklisted && in->blacklisted;
+    sup->used_mem = in->__isset_used_mem ? in->used_mem : 0.0;
+    sup->used_cpu = in->__isset_used_cpu ? in->used_cpu : 0.0;
+    g_ptr_array_add(c->supervisors, sup);
+  }
+  for (guint i = 0; i < summary->nimbuses->len; i++) {
+    const GustStormNimbusSummary *in = g_ptr_array_index(summary->nimbuses, i);
+    gust_ui_nimbus *n = g_new0(gust_ui_nimbus, 1);
+    n->host = g_strdup(in->host);
+    n->port = in->port;
+    n->leader = in->isLeader;
+    n->version = g_strdup(in->version);
+    n->uptime_secs = in->uptime_secs;
+    g_ptr_array_add(c->nimbuses, n);
+  }
+  for (guint i = 0; i < summary->topologies->len; i++) {
+    const GustStormTopologySummary *t = g_ptr_array_index(summary->topologies, i);
+    c->tasks_total += t->num_tasks;
+    c->executors_total += t->num_executors;
+  }
+  return c;
+}
+
 static gboolean fill_snapshot(nimbus_source *src, gust_ui_snapshot **out, GError **error)
 {
   if (!client_of(src, error)) return FALSE;
@@ -295,6 +333,7 @@ static gboolean fill_snapshot(nimbus_source *src, gust_ui_snapshot **out, GError
     s->uptime_secs = n->uptime_secs;
     break;
   }
+  s->cluster = cluster_of(cluster);
   g_hash_table_remove_all(src->names);
   gboolean all = TRUE;
   for (guint i = 0; i < cluster->topologies->len && all; i++) {

@@ -132,6 +132,34 @@ typedef struct {
   GPtrArray *component_metrics;  /* gust_ui_component_metric*; empty when none reported */
 } gust_ui_topology;
 
+/* A supervisor of a cluster (Storm's SupervisorSummary). */
+typedef struct {
+  char *id, *host, *version;
+  int64_t uptime_secs;
+  int slots_total, slots_used; /* worker slots (num_workers, num_used_workers) */
+  gboolean blacklisted;
+  double used_mem, used_cpu;
+} gust_ui_supervisor;
+
+/* A Nimbus of a cluster (Storm's NimbusSummary). */
+typedef struct {
+  char *host, *version;
+  int port;
+  gboolean leader;
+  int64_t uptime_secs;
+} gust_ui_nimbus;
+
+/* What Nimbus says of the whole cluster; a local run has none (it is a
+ * cluster of one: itself). */
+typedef struct {
+  GPtrArray *supervisors;           /* gust_ui_supervisor* */
+  GPtrArray *nimbuses;              /* gust_ui_nimbus* */
+  int tasks_total, executors_total; /* over every topology's summary */
+} gust_ui_cluster;
+
+/* A new empty cluster, to hang on gust_ui_snapshot.cluster. */
+gust_ui_cluster *gust_ui_cluster_new(void);
+
 typedef struct {
   int64_t time_us; /* g_get_real_time() when taken */
   char *host;      /* the Nimbus's host (a local run: this machine) */
@@ -142,6 +170,7 @@ typedef struct {
   double process_start_time; /* seconds since the epoch */
   int n_topologies;
   gust_ui_topology *topologies;
+  gust_ui_cluster *cluster; /* owned; NULL for a local run */
   /* Why the source could not be read (e.g. Nimbus unreachable), or NULL:
    * the API then answers Storm's 500 error with it. */
   char *source_error;
