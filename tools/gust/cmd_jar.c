@@ -24,6 +24,7 @@
 
 #include "commands.h"
 #include "jar_submit.h"
+#include "jvm_command_line.h"
 #include "local_report.h"
 #include "log_writer.h"
 #include "number_options.h"
@@ -218,12 +219,8 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
     g_free(main_args);
     return 1;
   }
-  g_auto(GStrv) opts = g_strsplit_set(jvm_opts ? jvm_opts : DEFAULT_JVM_OPTS, " ", -1);
-  g_autoptr(GPtrArray) jvm_options = g_ptr_array_new();
-  for (char **o = opts; *o; o++)
-    if (**o) g_ptr_array_add(jvm_options, *o);
-  if (local) g_ptr_array_add(jvm_options, "-Dgust.local.mode=true");
-  g_ptr_array_add(jvm_options, NULL);
+  g_autoptr(GPtrArray) jvm_options = gust_jvm_option_words(jvm_opts ? jvm_opts : DEFAULT_JVM_OPTS,
+                                                           local ? "-Dgust.local.mode=true" : NULL);
   if (!local) {
     gust_jar_submit_options so = {.jar = argv[1],
                                   .main_class = argv[2],
@@ -237,7 +234,7 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
     g_free(main_args);
     return 1;
   }
-  g_autofree char *class_path = g_strjoin(":", GUST_STORM_JAR, GUST_JVM_CLASSPATH, argv[1], NULL);
+  g_autofree char *class_path = gust_jvm_class_path(argv[1]);
   gust_jvm_options jo = {.java = java,
                          .class_path = class_path,
                          .main_class = argv[2],

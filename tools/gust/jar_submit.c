@@ -19,6 +19,8 @@
 
 #include "jar_submit.h"
 
+#include "jvm_command_line.h"
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,7 +63,7 @@ gboolean gust_jar_submit_exec(const gust_jar_submit_options *o, GError **error)
     java = found;
   }
   g_autofree char *options = storm_options(o->conf_args->overrides);
-  g_autofree char *class_path = g_strjoin(":", GUST_STORM_JAR, GUST_JVM_CLASSPATH, o->jar, NULL);
+  g_autofree char *class_path = gust_jvm_class_path(o->jar);
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(argv, g_strdup(java));
   for (const char *const *j = o->jvm_options; j && *j; j++)

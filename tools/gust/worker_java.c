@@ -13,6 +13,8 @@
 
 #include "worker_java.h"
 
+#include "jvm_command_line.h"
+
 #include <string.h>
 
 typedef struct {
@@ -77,12 +79,8 @@ static gust_jvm *start_jvm(const GArray *components, const char *stormdist, json
   const char *opts = json_string_value(json_object_get(daemon_conf, "storm.gust.worker.jvm.opts"));
   gint start_secs = (gint)json_integer_value(
       json_object_get(daemon_conf, "supervisor.worker.start.timeout.secs"));
-  g_autofree char *class_path = g_strjoin(":", GUST_STORM_JAR, GUST_JVM_CLASSPATH, jar, NULL);
-  g_auto(GStrv) split = g_strsplit_set(opts ? opts : "", " ", -1);
-  g_autoptr(GPtrArray) jvm_options = g_ptr_array_new();
-  for (char **o = split; *o; o++)
-    if (**o) g_ptr_array_add(jvm_options, *o);
-  g_ptr_array_add(jvm_options, NULL);
+  g_autofree char *class_path = gust_jvm_class_path(jar);
+  g_autoptr(GPtrArray) jvm_options = gust_jvm_option_words(opts, NULL);
   gust_jvm_options jo = {.java = java,
                          .class_path = class_path,
                          .jvm_options = (const char *const *)jvm_options->pdata};
