@@ -16,9 +16,17 @@
  * Checkpoint mode: at a barrier the frame is sent first; the roots of the
  * tracked tuples the Java bolt still holds are then posted to their spout
  * tasks before the snapshot is acknowledged (as ml_bolt.c does), and each
- * such tuple's ack releases them.  When the JVM is gone or does not answer
- * within the timeout, every kept tuple fails and the task fails with that
- * error.  Everything here runs on the task's turn.
+ * such tuple's ack releases them.
+ *
+ * When the JVM is gone (it exited, was killed or ran out of memory) or
+ * does not answer within topology.subprocess.timeout.secs (it is then
+ * killed), every kept tuple fails (acker mode: the spouts see fail), the
+ * error is reported with the component, task and what happened, and the
+ * task stays up: until it has opened again in the JVM gust starts next
+ * (tried every JVM_REOPEN_MS on a timer, a fresh instance from the
+ * component's serialized form, prepared again), inputs fail at once, as
+ * a multilang bolt's do while its process restarts.  Everything here
+ * runs on the task's turn.
  */
 #define G_LOG_DOMAIN "gust-jvm"
 
@@ -40,6 +48,9 @@ typedef struct {
   fc_arena arena;   /* an answer's lists, maps and anchor ids */
   const gust_tuple **anchors;
   size_t anchors_cap;
+  bool down;          /* the JVM died: not open until reopen succeeds */
+  bool reopen_failed; /* a reopen's failure was reported */
+  uint32_t reopen_timer;
 } jvm_bolt;
 
 static void bolt_free(jvm_bolt *h)
@@ -132,14 +143,34 @@ static gboolean fail_held(ml_held_tuple *e, void *data)
   return TRUE;
 }
 
-/* Sends the frame and applies the answer.  FALSE + error when the JVM is
- * gone: what the bolt held fails. */
+/* The JVM died or hung: what the bolt held fails, the task waits for the
+ * next JVM. */
+static void lost(jvm_bolt *h, const GError *error)
+{
+  guint n = ml_held_count(&h->held);
+  ml_held_foreach(&h->held, fail_held, h);
+  ml_held_remove_all(&h->held);
+  rt_collector_flush(&h->out);
+  jvm_task_lost(&h->conn, h->comp, fc_task_subtask(h->task), error, n);
+  h->down = true;
+  jw_begin(h->conn.out);
+  h->batched = 0;
+  if (!h->reopen_timer) h->reopen_timer = fc_task_timer_add(h->task, JVM_REOPEN_MS, TRUE);
+}
+
+/* Sends the frame and applies the answer.  FALSE + error for an answer
+ * gust cannot read; a JVM that is gone or silent is lost() instead. */
 static gboolean send_batch(jvm_bolt *h, GError **error)
 {
-  if (h->conn.out->len <= 4) return TRUE;
+  if (h->down || h->conn.out->len <= 4) return TRUE;
   jr answer;
-  if (!jvm_conn_call(&h->conn, &answer, error) ||
-      !jvm_apply_answer(&answer, h->comp, &h->out, &h->arena, &bolt_ops, h, error)) {
+  GError *call_error = NULL;
+  if (!jvm_conn_call(&h->conn, &answer, &call_error)) {
+    lost(h, call_error);
+    g_error_free(call_error);
+    return TRUE;
+  }
+  if (!jvm_apply_answer(&answer, h->comp, &h->out, &h->arena, &bolt_ops, h, error)) {
     ml_held_foreach(&h->held, fail_held, h);
     ml_held_remove_all(&h->held);
     rt_collector_flush(&h->out);
@@ -148,6 +179,15 @@ static gboolean send_batch(jvm_bolt *h, GError **error)
   jw_begin(h->conn.out);
   h->batched = 0;
   return TRUE;
+}
+
+static void try_reopen(jvm_bolt *h)
+{
+  if (!jvm_task_reopen(&h->conn, h->comp, fc_task_subtask(h->task), &h->reopen_failed)) return;
+  h->down = false;
+  jw_begin(h->conn.out);
+  fc_task_timer_cancel(h->task, h->reopen_timer);
+  h->reopen_timer = 0;
 }
 
 static void add_tuple(jvm_bolt *h, uint64_t id, const gust_tuple *t, uint32_t stream)
@@ -169,6 +209,10 @@ static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, G
   jvm_bolt *h = state;
   gust_tuple view = rt_tuple_of_record(h->comp->rt, rec);
   rt_defer_crossed_roots(h->comp->rt, task, rec);
+  if (h->down) {
+    gust_fail(&h->out, &view); /* no JVM to give it to: the spout may replay it */
+    return TRUE;
+  }
   ml_held_tuple *e = ml_held_add(&h->held, ++h->next_id, &view);
   add_tuple(h, e->id, &view, rec->stream);
   if (h->conn.out->len < BATCH_BYTES) return TRUE;
@@ -180,6 +224,11 @@ static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, G
 static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError **error)
 {
   jvm_bolt *h = state;
+  if (timer_id == h->reopen_timer) {
+    try_reopen(h);
+    return TRUE;
+  }
+  if (h->down) return TRUE;
   fc_value freq = fc_i64(h->comp->tick_secs);
   gust_tuple tick = {
       .stream = h->comp->rt->tick_stream, .source_task = -1, .n_values = 1, .values = &freq};

@@ -2,13 +2,15 @@
  * socket; a call writes one frame and reads its one-frame answer.  The
  * socket is non-blocking and every wait is a poll() bounded by the
  * connection's timeout, so a JVM that hangs fails the call instead of
- * the task's thread.  A JVM that exits closes the socket: the call fails
- * with the end of the connection.  Used only on the owning task's thread. */
+ * the task's thread (jvm_conn_end_hung then kills that JVM).  A JVM that
+ * exits closes the socket: the call fails with the end of the connection.  Used only on the owning
+ * task's thread. */
 #include "jvm_private.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -48,6 +50,7 @@ static gboolean wait_for(jvm_conn *c, short events, int64_t deadline_us, GError 
   for (;;) {
     int64_t left_ms = (deadline_us - g_get_monotonic_time()) / 1000;
     if (left_ms <= 0) {
+      c->timed_out = true;
       g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
                   "%s: the JVM host did not answer within %" G_GINT64_FORMAT
                   " ms (topology.subprocess.timeout.secs)",
@@ -143,6 +146,15 @@ gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error)
   c->in_len = len;
   *answer = (jr){.p = c->in, .end = c->in + len};
   return TRUE;
+}
+
+const char *jvm_conn_end_hung(jvm_conn *c)
+{
+  if (!c->timed_out) return "";
+  c->timed_out = false;
+  if (c->jvm_pid > 0 && kill((pid_t)c->jvm_pid, SIGKILL) == 0)
+    return "; the JVM hung: gust killed it (SIGKILL)";
+  return "";
 }
 
 void jvm_conn_close(jvm_conn *c)

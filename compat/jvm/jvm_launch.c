@@ -9,6 +9,17 @@
  * LOADED;
  * the end of the pipe means the JVM exited.  Everything here runs on the
  * caller's thread.
+ *
+ * Every JVM runs with -XX:+ExitOnOutOfMemoryError first among its options
+ * (a later -XX:-ExitOnOutOfMemoryError undoes it), so one that runs out
+ * of memory ends instead of limping on.  A JVM that ended is started
+ * again by gust_jvm_relaunch() with the components only: `Launcher SOCKET
+ * gust.jvm.StoredTopology FILE`, FILE being the components the first one
+ * kept (components.bin beside the socket, written at submission; for a
+ * worker, the file gust_jvm_start_stored() wrote).  The user's main does
+ * not run again.  The new JVM binds the same socket, so the Java tasks
+ * reconnect to it and open their components again (jvm_bolt.c,
+ * jvm_spout.c).
  */
 #define G_LOG_DOMAIN "gust-jvm"
 
@@ -33,6 +44,11 @@ struct gust_jvm {
   char *dir;
   char *socket;
   GByteArray *control; /* bytes read, not yet a whole frame */
+  /* for gust_jvm_relaunch(): the first start's program, class path and options */
+  char *java, *class_path;
+  char **jvm_options;
+  char *components; /* the file the components are kept in */
+  int64_t started_us;
 };
 
 static void add_all(GPtrArray *argv, const char *const *items)
@@ -41,31 +57,23 @@ static void add_all(GPtrArray *argv, const char *const *items)
     g_ptr_array_add(argv, g_strdup(*items));
 }
 
-gust_jvm *gust_jvm_start(const gust_jvm_options *o, GError **error)
+/* Starts `java OPTIONS -cp CLASS_PATH gust.jvm.Launcher SOCKET MAIN
+ * ARGS...` with a new control pipe.  FALSE + error if it cannot start. */
+static gboolean spawn(gust_jvm *jvm, const char *main_class, const char *const *args,
+                      GError **error)
 {
   int control[2];
-  g_autofree char *dir = g_dir_make_tmp("gust-jvm-XXXXXX", error);
-  if (!dir) return NULL;
-  if (!g_unix_open_pipe(control, FD_CLOEXEC, error)) {
-    g_rmdir(dir);
-    return NULL;
-  }
-  gust_jvm *jvm = g_new0(gust_jvm, 1);
-  jvm->dir = g_steal_pointer(&dir);
-  jvm->socket = g_build_filename(jvm->dir, "host.sock", NULL);
-  jvm->control = g_byte_array_new();
-  jvm->stdin_fd = -1;
-  jvm->control_fd = control[0];
-
+  if (!g_unix_open_pipe(control, FD_CLOEXEC, error)) return FALSE;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(argv, g_strdup(o->java ? o->java : "java"));
-  add_all(argv, o->jvm_options);
+  g_ptr_array_add(argv, g_strdup(jvm->java));
+  g_ptr_array_add(argv, g_strdup("-XX:+ExitOnOutOfMemoryError"));
+  add_all(argv, (const char *const *)jvm->jvm_options);
   g_ptr_array_add(argv, g_strdup("-cp"));
-  g_ptr_array_add(argv, g_strdup(o->class_path));
+  g_ptr_array_add(argv, g_strdup(jvm->class_path));
   g_ptr_array_add(argv, g_strdup("gust.jvm.Launcher"));
   g_ptr_array_add(argv, g_strdup(jvm->socket));
-  g_ptr_array_add(argv, g_strdup(o->main_class));
-  add_all(argv, o->args);
+  g_ptr_array_add(argv, g_strdup(main_class));
+  add_all(argv, args);
   g_ptr_array_add(argv, NULL);
   int source_fds[] = {control[1]}, target_fds[] = {3};
   gboolean ok = g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv->pdata, NULL,
@@ -74,12 +82,68 @@ gust_jvm *gust_jvm_start(const gust_jvm_options *o, GError **error)
                                                  &jvm->pid, &jvm->stdin_fd, NULL, NULL, error);
   close(control[1]);
   if (!ok) {
+    close(control[0]);
     g_prefix_error(error, "cannot start the JVM (%s): ", (char *)argv->pdata[0]);
-    jvm->reaped = true;
+    return FALSE;
+  }
+  jvm->reaped = false;
+  jvm->control_fd = control[0];
+  g_byte_array_set_size(jvm->control, 0);
+  jvm->started_us = g_get_monotonic_time();
+  return TRUE;
+}
+
+gust_jvm *gust_jvm_start(const gust_jvm_options *o, GError **error)
+{
+  g_autofree char *dir = g_dir_make_tmp("gust-jvm-XXXXXX", error);
+  if (!dir) return NULL;
+  gust_jvm *jvm = g_new0(gust_jvm, 1);
+  jvm->dir = g_steal_pointer(&dir);
+  jvm->socket = g_build_filename(jvm->dir, "host.sock", NULL);
+  jvm->components = g_build_filename(jvm->dir, "components.bin", NULL);
+  jvm->control = g_byte_array_new();
+  jvm->stdin_fd = -1;
+  jvm->control_fd = -1;
+  jvm->reaped = true;
+  jvm->java = g_strdup(o->java ? o->java : "java");
+  jvm->class_path = g_strdup(o->class_path);
+  jvm->jvm_options = g_strdupv((char **)o->jvm_options);
+  if (!spawn(jvm, o->main_class, o->args, error)) {
     gust_jvm_free(jvm);
     return NULL;
   }
   return jvm;
+}
+
+void gust_jvm_keep_components(gust_jvm *jvm, const char *path)
+{
+  g_unlink(jvm->components);
+  g_free(jvm->components);
+  jvm->components = g_strdup(path);
+}
+
+gboolean gust_jvm_relaunch(gust_jvm *jvm, GError **error)
+{
+  if (!jvm->reaped) g_free(gust_jvm_stop(jvm, 0));
+  if (jvm->stdin_fd >= 0) close(jvm->stdin_fd);
+  jvm->stdin_fd = -1;
+  if (jvm->control_fd >= 0) close(jvm->control_fd);
+  jvm->control_fd = -1;
+  if (jvm->pid) g_spawn_close_pid(jvm->pid);
+  jvm->pid = 0;
+  if (!g_file_test(jvm->components, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "cannot start the JVM again: no Java components were kept (%s is missing)",
+                jvm->components);
+    return FALSE;
+  }
+  const char *args[] = {jvm->components, NULL};
+  return spawn(jvm, "gust.jvm.StoredTopology", args, error);
+}
+
+int64_t gust_jvm_uptime_ms(const gust_jvm *jvm)
+{
+  return (g_get_monotonic_time() - jvm->started_us) / 1000;
 }
 
 const char *gust_jvm_socket(const gust_jvm *jvm)
@@ -94,6 +158,9 @@ GPid gust_jvm_pid(const gust_jvm *jvm)
 
 static char *how_it_ended(int status)
 {
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 3) /* what ExitOnOutOfMemoryError exits with */
+    return g_strdup("exited with code 3 (an OutOfMemoryError, with -XX:+ExitOnOutOfMemoryError, "
+                    "or System.exit(3))");
   if (WIFEXITED(status)) return g_strdup_printf("exited with code %d", WEXITSTATUS(status));
   if (WIFSIGNALED(status)) return g_strdup_printf("was killed by signal %d", WTERMSIG(status));
   return g_strdup("ended");
@@ -221,7 +288,13 @@ void gust_jvm_free(gust_jvm *jvm)
   if (!jvm->reaped) g_free(gust_jvm_stop(jvm, 2000));
   if (jvm->pid) g_spawn_close_pid(jvm->pid);
   if (jvm->control_fd >= 0) close(jvm->control_fd);
+  if (jvm->stdin_fd >= 0) close(jvm->stdin_fd);
   g_unlink(jvm->socket);
+  g_unlink(jvm->components);
+  g_free(jvm->components);
+  g_free(jvm->java);
+  g_free(jvm->class_path);
+  g_strfreev(jvm->jvm_options);
   g_rmdir(jvm->dir);
   g_free(jvm->socket);
   g_free(jvm->dir);

@@ -6,6 +6,8 @@
  * acks, fails and errors.  Runs on the task's thread. */
 #include "jvm_private.h"
 
+#include <unistd.h>
+
 int64_t jvm_timeout_ms(const rt_component *comp)
 {
   gint secs;
@@ -78,6 +80,7 @@ gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError *
                 "%s: the JVM host answered OPEN with something else", label);
     return FALSE;
   }
+  if (kind == JW_READY && !jr_i64(&answer, &c->jvm_pid)) c->jvm_pid = 0;
   if (kind == JW_OPEN_FAILED) {
     const char *text = "";
     uint32_t len = 0;
@@ -87,6 +90,42 @@ gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError *
     return FALSE;
   }
   return TRUE;
+}
+
+void jvm_task_lost(jvm_conn *c, rt_component *comp, int task_index, const GError *error,
+                   guint n_failed)
+{
+  const char *what = jvm_conn_end_hung(c);
+  g_autofree char *report = g_strdup_printf(
+      "%s%s; %u in-flight tuple(s) failed; the task opens again in the JVM gust starts next",
+      error->message, what, n_failed);
+  rt_report_error(comp, comp->storm_task_ids[task_index], report);
+  g_warning("Java %s %s", comp->is_spout ? "spout" : "bolt", report);
+  if (c->fd >= 0) close(c->fd);
+  c->fd = -1;
+}
+
+gboolean jvm_task_reopen(jvm_conn *c, rt_component *comp, int task_index, bool *reported)
+{
+  GError *error = NULL;
+  int64_t pid_before = c->jvm_pid;
+  jvm_conn_close(c);
+  if (jvm_task_open(c, comp, task_index, &error)) {
+    g_message("%s (task %d) opened again in the restarted JVM (pid %" G_GINT64_FORMAT ")", comp->id,
+              comp->storm_task_ids[task_index], c->jvm_pid);
+    *reported = false;
+    return TRUE;
+  }
+  if (c->fd >= 0 && !*reported) { /* connected, but the open failed */
+    rt_report_error(comp, comp->storm_task_ids[task_index], error->message);
+    g_warning("Java task %s", error->message);
+    *reported = true;
+  }
+  if (c->fd >= 0) close(c->fd);
+  c->fd = -1;
+  c->jvm_pid = pid_before;
+  g_error_free(error);
+  return FALSE;
 }
 
 static gboolean broken(const char *label, const char *why, GError **error)

@@ -129,6 +129,8 @@ typedef struct {
   int fd;             /* -1: closed */
   char *label;        /* "component (task N)" */
   int64_t timeout_ms; /* an answer taking longer fails the call */
+  int64_t jvm_pid;    /* the JVM's process id, from READY (0: not known) */
+  bool timed_out;     /* the last call failed for want of an answer */
   GString *out;       /* the frame being built: jw_begin() .. records */
   uint8_t *in;        /* the last answer */
   size_t in_len, in_cap;
@@ -142,6 +144,11 @@ gboolean jvm_conn_open(jvm_conn *c, const char *socket_path, const char *label, 
  * connection closed) or does not answer in time. */
 gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error);
 void jvm_conn_close(jvm_conn *c);
+/* After a call failed: a JVM that did not answer in time is killed
+ * (SIGKILL; gust_jvm_relaunch then starts another), so a hung one does
+ * not stay.  Returns what it did ("; the JVM hung: ..." or ""), for the
+ * error report.  Can't fail. */
+const char *jvm_conn_end_hung(jvm_conn *c);
 
 /* ---- the OPEN record (jvm_open.c) ---- */
 
@@ -163,6 +170,20 @@ gboolean jvm_apply_answer(jr *answer, rt_component *comp, gust_collector *out, f
                           const jvm_answer_ops *ops, void *host, GError **error);
 /* The socket path and answer timeout for comp's tasks. */
 int64_t jvm_timeout_ms(const rt_component *comp);
+
+/* ---- a task whose JVM died (jvm_open.c) ---- */
+
+/* How often a task whose JVM died tries to open itself in the next one. */
+enum { JVM_REOPEN_MS = 200 };
+/* Reports that the task's JVM call failed (error: component, task and
+ * what happened) with how many in-flight tuples failed, kills a hung JVM,
+ * and closes the connection.  Can't fail. */
+void jvm_task_lost(jvm_conn *c, rt_component *comp, int task_index, const GError *error,
+                   guint n_failed);
+/* Tries to open the task again in the JVM started after the last one
+ * died: TRUE once it is open; FALSE while that JVM is not serving yet or
+ * the open failed (reported once per death).  Can't fail otherwise. */
+gboolean jvm_task_reopen(jvm_conn *c, rt_component *comp, int task_index, bool *reported);
 
 /* ---- a stored topology's components (jvm_stored.c) ---- */
 

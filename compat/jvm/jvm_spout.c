@@ -12,16 +12,24 @@
  * called once).  The answer's emits are applied in this call.  A reliable
  * emit's message id stays in the JVM; gust carries the key the JVM gave
  * it (an i64), and an ack or fail hands the key back.  close() sends what
- * is queued and CLOSE; what the spout emits then is dropped.  A JVM that
- * is gone or silent fails the call, and so the task.  Everything here
- * runs on the task's turn.
+ * is queued and CLOSE; what the spout emits then is dropped.
+ *
+ * A JVM that is gone or silent past topology.subprocess.timeout.secs
+ * (then killed) is reported with the component, task and what happened;
+ * the task stays up and opens again (a fresh instance, opened again) in
+ * the JVM gust starts next, tried at most every JVM_REOPEN_MS from
+ * next_tuple().  The dead instance's message ids died with it: every key
+ * carries the instance's generation in its top 16 bits, and an ack or
+ * fail of an earlier generation's emit (spout_host fails them at the
+ * message timeout) is dropped instead of reaching the new instance, whose
+ * keys count from 1 again.  Everything here runs on the task's turn.
  */
 #define G_LOG_DOMAIN "gust-jvm"
 
 #include "context.h"
 #include "jvm_private.h"
 
-enum { NEXT_BURST = 64 };
+enum { NEXT_BURST = 64, KEY_BITS = 48 };
 
 typedef struct {
   rt_component *comp;
@@ -30,12 +38,18 @@ typedef struct {
   GString *queued;     /* records for the next frame */
   gust_collector *out; /* spout_host's, the same for the task's life; NULL before next_tuple */
   bool closing;
+  int task_index;
+  bool down;          /* the JVM died: not open until reopen succeeds */
+  bool reopen_failed; /* a reopen's failure was reported */
+  int64_t reopen_at_us;
+  int64_t generation; /* how many times the task opened again */
 } jvm_spout;
 
 static gboolean jvm_spout_open(const gust_context *ctx, void **state, GError **error)
 {
   jvm_spout *h = g_new0(jvm_spout, 1);
   h->comp = ctx->comp;
+  h->task_index = ctx->task_index;
   h->queued = g_string_new(NULL);
   fc_arena_init(&h->arena, 16 * 1024);
   if (!jvm_task_open(&h->conn, ctx->comp, ctx->task_index, error)) {
@@ -55,7 +69,7 @@ static gboolean emit(void *host, const rt_stream *s, int direct_task, int64_t ke
 {
   jvm_spout *h = host;
   if (h->closing || !h->out) return TRUE;
-  fc_value msg_id = fc_i64(key);
+  fc_value msg_id = fc_i64(key ? (h->generation << KEY_BITS) | key : 0);
   const fc_value *id = key ? &msg_id : NULL;
   if (direct_task >= 0)
     gust_spout_emit_direct(h->out, direct_task, s->name, values, n_values, id);
@@ -73,11 +87,40 @@ static void settle(void *host, uint64_t id, gboolean acked)
 
 static const jvm_answer_ops spout_ops = {.emit = emit, .settle = settle};
 
-/* Sends the frame and applies the answer. */
+/* The JVM died or hung: the task waits for the next one. */
+static void lost(jvm_spout *h, const GError *error)
+{
+  jvm_task_lost(&h->conn, h->comp, h->task_index, error, 0);
+  h->down = true;
+  g_string_truncate(h->queued, 0); /* settles for the dead instance */
+  h->reopen_at_us = g_get_monotonic_time() + JVM_REOPEN_MS * 1000;
+}
+
+static void try_reopen(jvm_spout *h)
+{
+  if (g_get_monotonic_time() < h->reopen_at_us) return;
+  h->reopen_at_us = g_get_monotonic_time() + JVM_REOPEN_MS * 1000;
+  if (!jvm_task_reopen(&h->conn, h->comp, h->task_index, &h->reopen_failed)) return;
+  h->down = false;
+  h->generation = (h->generation + 1) & 0x7fff;
+  g_string_truncate(h->queued, 0);
+}
+
+/* Sends the frame and applies the answer.  FALSE + error for an answer
+ * gust cannot read; a JVM that is gone or silent is lost() instead. */
 static gboolean call(jvm_spout *h, GError **error)
 {
   jr answer;
-  if (!jvm_conn_call(&h->conn, &answer, error)) return FALSE;
+  GError *call_error = NULL;
+  if (!jvm_conn_call(&h->conn, &answer, &call_error)) {
+    if (h->closing) {
+      g_propagate_error(error, call_error);
+      return FALSE;
+    }
+    lost(h, call_error);
+    g_error_free(call_error);
+    return TRUE;
+  }
   if (!h->out) return TRUE; /* nothing opened a collector: nothing to apply */
   return jvm_apply_answer(&answer, h->comp, h->out, &h->arena, &spout_ops, h, error);
 }
@@ -101,6 +144,8 @@ static gboolean jvm_spout_next(void *state, gust_collector *out, GError **error)
 {
   jvm_spout *h = state;
   h->out = out;
+  if (h->down) try_reopen(h);
+  if (h->down) return TRUE;
   begin_frame(h);
   jw_u8(h->conn.out, JW_NEXT);
   jw_i32(h->conn.out, burst(h, out));
@@ -110,8 +155,9 @@ static gboolean jvm_spout_next(void *state, gust_collector *out, GError **error)
 static void queue_settle(jvm_spout *h, const fc_value *msg_id, uint8_t kind)
 {
   if (msg_id->type != FC_I64) return; /* every reliable emit here carries an i64 key */
+  if (h->down || msg_id->u.i >> KEY_BITS != h->generation) return; /* a dead instance's */
   jw_u8(h->queued, kind);
-  jw_i64(h->queued, msg_id->u.i);
+  jw_i64(h->queued, msg_id->u.i & ((G_GINT64_CONSTANT(1) << KEY_BITS) - 1));
 }
 
 static void jvm_spout_ack(void *state, gust_collector *out, const fc_value *msg_id)

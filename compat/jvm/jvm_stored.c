@@ -1,8 +1,8 @@
 /* jvm_stored.c — the JVM of a worker whose stored topology (submitted to
  * gust's Nimbus) has `serialized_java` components (see gust/jvm.h).
  *
- * The components go to the JVM in a temporary file, removed once it has
- * answered (StoredTopology.java reads it): a u32 count, then per
+ * The components go to the JVM in a temporary file, kept while the JVM
+ * runs for a relaunch (StoredTopology.java reads it): a u32 count, then per
  * component its id (string), a spout flag (u8) and its bytes (u32 length
  * + bytes).  The JVM answers with one LOADED control record: a map from
  * component id to [class, shell command or null, env map or null, error
@@ -165,6 +165,9 @@ gust_jvm *gust_jvm_start_stored(const gust_jvm_options *options,
     if (local) g_clear_pointer(&jvm, gust_jvm_free);
   }
   if (local) g_propagate_error(error, local);
-  g_unlink(path);
+  if (jvm)
+    gust_jvm_keep_components(jvm, path); /* for gust_jvm_relaunch() */
+  else
+    g_unlink(path);
   return jvm;
 }

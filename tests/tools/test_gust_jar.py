@@ -2,8 +2,9 @@
 
 The Java WordCount example runs and every sentence it emitted is acked and
 counted; a user's own class and every kind of engine value reach a Java bolt
-as the spout sent them; a JVM that exits ends the run with an error, and so does a Java task that
-hangs past topology.subprocess.timeout.secs; acking trees that cross Java and multilang tasks ack and fail the
+as the spout sent them; a JVM that exits, halts, runs out of memory, or hangs
+past topology.subprocess.timeout.secs (then killed) is started again, its
+in-flight tuples fail and the topology goes on; acking trees that cross Java and multilang tasks ack and fail the
 right messages in both reliability modes, and an exception thrown by a
 Java bolt is reported with its component, task and Java stack trace; mains
 that do not submit a topology, or throw, end the command with an error.
@@ -13,6 +14,7 @@ with what was acked, failed and counted, whatever the run managed.
 import os
 import re
 import subprocess
+import tempfile
 import unittest
 
 SOURCE = os.environ.get("GUST_SOURCE_DIR",
@@ -22,6 +24,19 @@ GUST = os.path.join(BUILD, "tools", "gust")
 EXAMPLES_JAR = os.path.join(BUILD, "examples", "java", "gust-java-examples.jar")
 TESTS_JAR = os.path.join(BUILD, "tests", "java", "gust-java-tests.jar")
 RESOURCES = os.path.join(SOURCE, "examples", "flux", "shell", "resources")
+# A spout outside the JVM (gust's multilang host): 0, 1, 2, ... each its own
+# message id; which were acked and which failed go to the file argv[1].
+NUMBERS_SPOUT = """import sys
+sys.path.insert(0, %r)
+import multilang
+record = open(sys.argv[1], "a", buffering=1)
+n = [0]
+def next_tuple():
+    multilang.emit([n[0]], id=n[0])
+    n[0] += 1
+multilang.run_spout(next_tuple, ack=lambda i: record.write("acked %%s\\n" %% i),
+                    fail=lambda i: record.write("failed %%s\\n" %% i))
+"""
 RELAY = ("import sys; sys.path.insert(0, %r); import multilang; "
          "multilang.run_bolt(lambda t: multilang.emit([t.values[0]]))" % RESOURCES)
 
@@ -81,6 +96,7 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(failed, {n for n in range(emitted) if n % 5 == 0 or n % 7 == 0 or n % 11 == 0})
         rows = summary(r.stdout)
         self.assertEqual(rows["numbers"]["acked"], len(acked))
+        return r
         self.assertEqual(rows["numbers"]["failed"], len(failed))
         booms = [n for n in range(emitted) if n % 11 == 0 and n % 5 and n % 7]
         self.assertEqual(rows["sink"]["errors"], len(booms))
@@ -106,17 +122,6 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual({verdict for _, verdict in checked}, {"ok"}, r.stdout)
         self.assertEqual(summary(r.stdout)["source"]["acked"], 50)
 
-    def test_a_jvm_that_exits_fails_the_run_with_its_tasks_named(self):
-        r = gust_jar("--local", TESTS_JAR, "gust.tests.ValuesTopology", "exit", "--local-ttl", "60")
-        self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertIn("the JVM exited with code 3", r.stderr)
-        self.assertIn("topology failed: ", r.stderr)
-        self.assertRegex(r.stderr, r"check \(task \d+\): the JVM host is gone")
-        rows = summary(r.stdout)
-        self.assertGreater(rows["source"]["failed"], 0)  # what the JVM held when it went
-        self.assertEqual(rows["source"]["acked"] + rows["source"]["failed"],
-                         rows["source"]["emitted"])
-
     def test_storm_testing_components_ticks_and_a_sleeping_spout(self):
         # TestWordSpout sleeps 100 ms in every nextTuple
         r = gust_jar("--local", TESTS_JAR, "gust.tests.StormTestingTopology", "--local-ttl", "4")
@@ -141,13 +146,66 @@ class GustJarTest(unittest.TestCase):
         rows = summary(r.stdout)
         self.assertEqual(rows["counter"]["executed"], rows["words"]["emitted"])
 
-    def test_a_java_task_that_hangs_fails_after_the_subprocess_timeout(self):
-        r = gust_jar("--local", TESTS_JAR, "gust.tests.ValuesTopology", "hang", "--local-ttl", "120")
-        self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertRegex(r.stderr, r"topology failed: .*check \(task \d+\): the JVM host did not "
-                                   r"answer within 2000 ms \(topology.subprocess.timeout.secs\)")
+    def check_jvm_failure(self, mode, reliability, symptom, how, jvm_opts=None):
+        """The crash bolt makes the JVM fail once (n >= 20); the JVM is
+        started again, the Java tasks open again, and the topology goes on."""
+        with tempfile.TemporaryDirectory() as tmp:
+            record, marker = os.path.join(tmp, "record"), os.path.join(tmp, "marker")
+            spout = os.path.join(tmp, "numbers.py")
+            with open(spout, "w") as f:
+                f.write(NUMBERS_SPOUT % RESOURCES)
+            args = ["--local", TESTS_JAR, "gust.tests.JvmFailureTopology", mode, reliability, marker,
+                    "python3", spout, record, "--local-ttl", "15"]
+            if jvm_opts:
+                args += ["--jvm-opts", jvm_opts]
+            r = gust_jar(*args)
+            with open(record) as f:
+                settled = [line.split() for line in f]
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("crash: %s" % mode, r.stdout)
+        self.assertRegex(r.stderr, r"Java bolt crash \(task \d+\): %s.*; \d+ in-flight tuple\(s\) "
+                                   r"failed; the task opens again" % symptom)
+        self.assertRegex(r.stderr, r"the JVM hosting the Java tasks %s[^;\n]*; starting it again"
+                                   % re.escape(how))
+        self.assertRegex(r.stderr, r"crash \(task \d+\) opened again in the restarted JVM")
+        self.assertRegex(r.stderr, r"sink \(task \d+\) opened again in the restarted JVM")
+        acked = {int(n) for what, n in settled if what == "acked"}
+        failed = {int(n) for what, n in settled if what == "failed"}
+        self.assertEqual(acked & failed, set())
+        lines = r.stdout.splitlines()
+        sunk = {int(l.split()[1]) for l in lines if re.match(r"^sink \d+$", l)}
+        self.assertLessEqual(acked, sunk)  # nothing acknowledged is lost
+        self.assertNotIn(20, acked)  # the tuple the crash bolt held when its JVM went
+        if reliability == "acker":
+            self.assertIn(20, failed)
+        # the topology goes on: tuples through the restarted JVM's tasks are acked
+        restarted = lines.index("crash prepared again")
+        after = {int(l.split()[1]) for l in lines[restarted:] if re.match(r"^sink \d+$", l)}
+        self.assertGreater(len(after & acked), 0, r.stderr)
+        self.assertGreater(min(after & acked), 20)
         rows = summary(r.stdout)
-        self.assertGreater(rows["source"]["failed"], 0)
+        self.assertEqual(rows["numbers"]["acked"], len(acked))
+        return r
+
+    def test_a_jvm_that_calls_system_exit_is_started_again(self):
+        self.check_jvm_failure("exit", "acker", "the JVM host is gone", "exited with code 5")
+
+    def test_a_jvm_that_halts_is_started_again_in_checkpoint_mode(self):
+        self.check_jvm_failure("halt", "checkpoint", "the JVM host is gone", "exited with code 7")
+
+    def test_a_jvm_that_halts_is_started_again(self):
+        self.check_jvm_failure("halt", "acker", "the JVM host is gone", "exited with code 7")
+
+    def test_a_java_task_that_hangs_past_the_subprocess_timeout_gets_its_jvm_killed(self):
+        self.check_jvm_failure("hang", "acker",
+                               r"the JVM host did not answer within 3000 ms "
+                               r"\(topology.subprocess.timeout.secs\); the JVM hung: gust killed it",
+                               "was killed by signal 9")
+
+    def test_a_jvm_out_of_memory_exits_and_is_started_again(self):
+        r = self.check_jvm_failure("oom", "acker", "the JVM host is gone",
+                                   "exited with code 3 (an OutOfMemoryError", "-Xmx48m -XX:+UseSerialGC")
+        self.assertIn("Terminating due to java.lang.OutOfMemoryError", r.stdout)  # the JVM says so
 
     def test_main_without_a_submission_fails(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$NoSubmit")

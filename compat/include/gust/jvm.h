@@ -59,6 +59,19 @@ void gust_jvm_event_clear(gust_jvm_event *event);
  * to exit, then kills it.  Returns how it ended ("exited with code 0");
  * free with g_free(). */
 char *gust_jvm_stop(gust_jvm *jvm, int grace_ms);
+/* Starts the JVM again after it ended (the EXITED event; one still
+ * running is killed first), with the components only: it runs
+ * gust.jvm.StoredTopology on the components the first JVM kept at
+ * submission (or those gust_jvm_keep_components() named), not the user's
+ * main, and serves the same socket.  Its LOADED and MAIN_DONE events
+ * follow as from a worker's JVM.  FALSE + error if it cannot start or no
+ * components were kept. */
+gboolean gust_jvm_relaunch(gust_jvm *jvm, GError **error);
+/* Milliseconds since the JVM was (last) started. */
+int64_t gust_jvm_uptime_ms(const gust_jvm *jvm);
+/* The file of components a relaunch hands the JVM (the caller's file is
+ * taken over: gust_jvm_free() removes it). */
+void gust_jvm_keep_components(gust_jvm *jvm, const char *path);
 /* Stops the JVM if it runs and frees everything; NULL is fine. */
 void gust_jvm_free(gust_jvm *jvm);
 

@@ -5,7 +5,11 @@
  * each served by its own TaskHost thread), runs MAINCLASS.main(ARGS),
  * whose StormSubmitter or LocalCluster hands the topology to gust
  * (Submission), says MAIN_DONE, and then serves the tasks until gust
- * closes this JVM's standard input. */
+ * closes this JVM's standard input.  A JVM gust starts again after one
+ * died binds the same SOCKET (the dead one's file is removed first).  For
+ * gust.jvm.StoredTopology (a worker's JVM, or one started again) the
+ * socket is bound once its components are loaded, so no task connects
+ * before its component is there. */
 package gust.jvm;
 
 import java.io.IOException;
@@ -18,11 +22,21 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 public final class Launcher {
+    private static String socketPath;
+
     private Launcher() {
+    }
+
+    /* The file beside the socket where the submitted components are kept
+     * for a JVM started again after this one dies (StoredTopology reads it). */
+    static Path componentsFile() {
+        return socketPath == null ? null : Path.of(socketPath).resolveSibling("components.bin");
     }
 
     public static void main(String[] args) throws Exception {
@@ -30,11 +44,12 @@ public final class Launcher {
             System.err.println("usage: gust.jvm.Launcher SOCKET MAINCLASS [ARGS...]");
             System.exit(2);
         }
-        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(args[0]));
-        Thread acceptor = new Thread(() -> accept(server), "gust-jvm-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        socketPath = args[0];
+        /* the stored components load before any task may connect */
+        boolean componentsFirst = args[1].equals(StoredTopology.class.getName());
+        if (!componentsFirst) {
+            serve(args[0]);
+        }
         Thread stdin = new Thread(Launcher::exitAtEndOfInput, "gust-jvm-stdin");
         stdin.setDaemon(true);
         stdin.start();
@@ -50,6 +65,9 @@ public final class Launcher {
         } catch (InvocationTargetException e) {
             status = 1;
             error = args[1] + ".main threw " + explain(e.getCause());
+        }
+        if (componentsFirst) {
+            serve(args[0]);
         }
         Submission.mainDone(status, error);
         if (!Submission.submitted()) {
@@ -68,6 +86,15 @@ public final class Launcher {
         }
         t.printStackTrace(new PrintWriter(s));
         return s.toString().trim();
+    }
+
+    private static void serve(String socket) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Files.deleteIfExists(Path.of(socket));
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Thread acceptor = new Thread(() -> accept(server), "gust-jvm-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     private static void accept(ServerSocketChannel server) {

@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +61,34 @@ public final class Submission {
         submittedName = name;
         for (ComponentSpec c : topology.gustComponents()) {
             COMPONENTS.put(c.id, c);
+        }
+        keepForRelaunch();
+    }
+
+    /* The Java components in the file StoredTopology reads, so that a JVM
+     * gust starts after this one died can host the same tasks. */
+    private static void keepForRelaunch() {
+        Path file = Launcher.componentsFile();
+        if (file == null) {
+            return;
+        }
+        Wire.Out out = new Wire.Out();
+        int n = 0;
+        for (ComponentSpec c : COMPONENTS.values()) {
+            n += c.serialized != null && c.shellCommand == null ? 1 : 0;
+        }
+        out.i32(n);
+        for (ComponentSpec c : COMPONENTS.values()) {
+            if (c.serialized != null && c.shellCommand == null) {
+                out.str(c.id);
+                out.u8(c.spout ? 1 : 0);
+                out.bytes(c.serialized);
+            }
+        }
+        try {
+            Files.write(file, Arrays.copyOf(out.buf.array(), out.size()));
+        } catch (IOException e) {
+            System.err.println("gust JVM host: cannot keep the components for a restart in " + file + ": " + e);
         }
     }
 

@@ -3,7 +3,8 @@
  * The first frame is OPEN: the topology (task ids of every component, the
  * engine's stream numbers with their fields, the component's conf) and
  * this task's id.  The task deserializes its instance from the submitted
- * component, opens or prepares it, and answers READY (or OPEN_FAILED with
+ * component, opens or prepares it, and answers READY with this JVM's
+ * process id (or OPEN_FAILED with
  * the stack trace).  Every later frame is a batch of calls — TUPLE for a
  * bolt; NEXT, SPOUT_ACK, SPOUT_FAIL, ACTIVATE, DEACTIVATE for a spout;
  * CLOSE — made in order; the answer is one frame with what the calls
@@ -183,6 +184,7 @@ final class TaskHost implements Runnable {
         metrics.seal();
         synchronized (out) {
             out.u8(Wire.READY);
+            out.i64(ProcessHandle.current().pid()); /* killed by gust when a call hangs */
         }
         answer();
         return true;

@@ -1,10 +1,8 @@
 /* Values across the boundary: a spout emits a user's own Serializable
  * class, a JDK map and list, an Integer, a float, bytes and null; a bolt
  * checks each arrives as it should (the POJO as itself, the Integer as a
- * Long) and prints one line per tuple it checked.  With "exit" as the
- * argument the bolt ends the JVM (System.exit) at its tenth tuple instead;
- * with "hang" it never returns from its tenth tuple (and the topology's
- * topology.subprocess.timeout.secs is 2). */
+ * Long) and prints one line per tuple it checked.  (A JVM that fails under
+ * a topology: JvmFailureTopology.) */
 package gust.tests;
 
 import java.io.Serializable;
@@ -67,21 +65,8 @@ public class ValuesTopology {
 
     public static class Check extends BaseBasicBolt {
         private static final long serialVersionUID = 1L;
-        private final String mode;
-        private int seen;
-
-        public Check(String mode) {
-            this.mode = mode;
-        }
-
         @Override
         public void execute(Tuple t, BasicOutputCollector collector) {
-            if (++seen == 10 && mode.equals("exit")) {
-                System.exit(3);
-            }
-            while (seen == 10 && mode.equals("hang")) {
-                org.apache.storm.utils.Utils.sleep(1000);
-            }
             Point p = (Point) t.getValueByField("point");
             Map<?, ?> map = (Map<?, ?>) t.getValueByField("map");
             List<?> list = (List<?>) t.getValueByField("list");
@@ -101,12 +86,8 @@ public class ValuesTopology {
     public static void main(String[] args) throws Exception {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout("source", new Source());
-        String mode = args.length > 0 ? args[0] : "";
-        builder.setBolt("check", new Check(mode), 2).shuffleGrouping("source");
+        builder.setBolt("check", new Check(), 2).shuffleGrouping("source");
         Map<String, Object> conf = new java.util.HashMap<>();
-        if (mode.equals("hang")) {
-            conf.put("topology.subprocess.timeout.secs", 2);
-        }
         StormSubmitter.submitTopology("values", conf, builder.createTopology());
     }
 }
