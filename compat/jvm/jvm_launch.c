@@ -49,7 +49,13 @@ struct gust_jvm {
   char **jvm_options;
   char *components; /* the file the components are kept in */
   int64_t started_us;
+  /* gust_jvm_schedule_relaunch(): when the next start is due (0: none) */
+  int64_t relaunch_at_us;
+  int64_t backoff_ms;
+  int relaunches;
 };
+
+enum { RELAUNCH_QUIET_MS = 10 * 1000, BACKOFF_MIN_MS = 1000, BACKOFF_MAX_MS = 30 * 1000 };
 
 static void add_all(GPtrArray *argv, const char *const *items)
 {
@@ -141,9 +147,26 @@ gboolean gust_jvm_relaunch(gust_jvm *jvm, GError **error)
   return spawn(jvm, "gust.jvm.StoredTopology", args, error);
 }
 
-int64_t gust_jvm_uptime_ms(const gust_jvm *jvm)
+void gust_jvm_schedule_relaunch(gust_jvm *jvm, const char *how)
 {
-  return (g_get_monotonic_time() - jvm->started_us) / 1000;
+  if (jvm->relaunch_at_us) return;
+  int64_t lived_ms = (g_get_monotonic_time() - jvm->started_us) / 1000;
+  gboolean quick = jvm->relaunches > 0 && lived_ms < RELAUNCH_QUIET_MS;
+  jvm->backoff_ms = quick ? CLAMP(jvm->backoff_ms * 2, BACKOFF_MIN_MS, BACKOFF_MAX_MS) : 0;
+  jvm->relaunches++;
+  jvm->relaunch_at_us = g_get_monotonic_time() + jvm->backoff_ms * 1000 + 1;
+  g_autofree char *when =
+      jvm->backoff_ms ? g_strdup_printf(" in %.1f s", jvm->backoff_ms / 1e3) : g_strdup("");
+  g_warning("the JVM hosting the Java tasks %s; starting it again%s (its tasks' in-flight tuples "
+            "fail, each task opens again there)",
+            how, when);
+}
+
+gboolean gust_jvm_relaunch_when_due(gust_jvm *jvm, GError **error)
+{
+  if (!jvm->relaunch_at_us || g_get_monotonic_time() < jvm->relaunch_at_us) return TRUE;
+  jvm->relaunch_at_us = 0;
+  return gust_jvm_relaunch(jvm, error);
 }
 
 const char *gust_jvm_socket(const gust_jvm *jvm)
@@ -234,6 +257,10 @@ static gboolean read_event(const uint8_t *data, size_t len, gust_jvm_event *ev, 
 gboolean gust_jvm_next_event(gust_jvm *jvm, int timeout_ms, gust_jvm_event *ev, GError **error)
 {
   memset(ev, 0, sizeof *ev);
+  if (jvm->relaunch_at_us) { /* ended; the next one is not started yet */
+    g_usleep((gulong)timeout_ms * 1000);
+    return TRUE;
+  }
   int64_t deadline = g_get_monotonic_time() + (int64_t)timeout_ms * 1000;
   for (;;) {
     gssize len = whole_frame(jvm);

@@ -39,7 +39,6 @@ enum {
   MAX_TTL_S = 10 * 365 * 24 * 3600,
   STOP_TIMEOUT_MS = 60 * 1000, /* the drain's bound */
   JVM_GRACE_MS = 5000,
-  RELAUNCH_QUIET_MS = 10 * 1000, /* a JVM that lived this long starts again at once */
 };
 
 /* Small and quick to start: the JVM hosts tasks, not a heap of state. */
@@ -108,38 +107,12 @@ static gust_topology *wait_for_submission(gust_jvm *jvm, int *status)
   }
 }
 
-/* The JVM ended while the topology runs: starts it again with the
- * components only (gust_jvm_relaunch); its tasks open again there.  A JVM
- * started again that dies within RELAUNCH_QUIET_MS of its start waits
- * twice as long as the last time before the next start (from 1 s up to
- * 30 s), so a component that kills its JVM as it opens does not spin.
- * FALSE when it cannot be started. */
-static gboolean relaunch(gust_jvm *jvm, const char *how, int *relaunches, int64_t *backoff_ms)
-{
-  gboolean quick = *relaunches > 0 && gust_jvm_uptime_ms(jvm) < RELAUNCH_QUIET_MS;
-  *backoff_ms = quick ? CLAMP(*backoff_ms * 2, 1000, 30000) : 0;
-  (*relaunches)++;
-  gust_log_error("the JVM hosting the Java tasks %s; starting it again%s (its tasks' in-flight "
-                 "tuples fail, each task opens again there)",
-                 how, *backoff_ms ? " after a pause" : "");
-  int64_t until = g_get_monotonic_time() + *backoff_ms * 1000;
-  while (!gust_stop_requests() && g_get_monotonic_time() < until)
-    g_usleep(50 * 1000);
-  GError *error = NULL;
-  if (gust_jvm_relaunch(jvm, &error)) return TRUE;
-  gust_log_error("%s", error->message);
-  g_error_free(error);
-  return FALSE;
-}
-
 /* Runs until the ttl ends, a stop is asked for (a signal, a LocalCluster
  * kill), or the topology ends; 0, or 1 when it failed. */
 static int run_until_stop(gust_runtime *rt, gust_jvm *jvm, double ttl)
 {
   int64_t end = g_get_monotonic_time() + (int64_t)(ttl * 1e6);
   gboolean jvm_gone = FALSE;
-  int64_t backoff_ms = 0;
-  int relaunches = 0;
   while (!gust_stop_requests() && (ttl <= 0 || g_get_monotonic_time() < end)) {
     if (jvm_gone) { /* its tasks fail as they next call it; the topology with them */
       int status = gust_run_poll(rt, 100);
@@ -155,8 +128,13 @@ static int run_until_stop(gust_runtime *rt, gust_jvm *jvm, double ttl)
     gust_jvm_event_kind kind = ev.kind;
     if (kind == GUST_JVM_EVENT_KILL) g_message("topology '%s' killed by the main class", ev.text);
     if (kind == GUST_JVM_EVENT_MAIN_DONE && ev.status) g_warning("%s", ev.text);
-    if (kind == GUST_JVM_EVENT_EXITED) jvm_gone = !relaunch(jvm, ev.text, &relaunches, &backoff_ms);
+    if (kind == GUST_JVM_EVENT_EXITED) gust_jvm_schedule_relaunch(jvm, ev.text);
     gust_jvm_event_clear(&ev);
+    if (!gust_jvm_relaunch_when_due(jvm, &error)) { /* its tasks wait; the topology ends */
+      gust_log_error("%s", error->message);
+      g_clear_error(&error);
+      jvm_gone = TRUE;
+    }
     if (kind == GUST_JVM_EVENT_KILL) return 0;
     int status = gust_run_poll(rt, 0);
     if (status != GUST_RUN_GOING_ON) return status;

@@ -43,9 +43,30 @@ static json_t *stats(void *rt)
   return gust_runtime_stats_json(rt);
 }
 
+typedef struct {
+  gust_worker_link *link;
+  gust_jvm *jvm; /* NULL: no Java components */
+} worker_tick;
+
+/* Every 100 ms: the link's heartbeats, and the JVM started again when it
+ * ended (gust_jvm_schedule_relaunch: its Java tasks open again there). */
 static void tick(void *data)
 {
-  gust_worker_link_tick(data);
+  worker_tick *t = data;
+  gust_worker_link_tick(t->link);
+  if (!t->jvm) return;
+  gust_jvm_event ev;
+  GError *error = NULL;
+  if (!gust_jvm_next_event(t->jvm, 1, &ev, &error)) {
+    g_warning("%s", error->message);
+    g_clear_error(&error);
+  }
+  if (ev.kind == GUST_JVM_EVENT_EXITED) gust_jvm_schedule_relaunch(t->jvm, ev.text);
+  gust_jvm_event_clear(&ev);
+  if (!gust_jvm_relaunch_when_due(t->jvm, &error)) {
+    gust_log_error("%s", error->message);
+    g_clear_error(&error);
+  }
 }
 
 static json_t *load_json_file(const char *path, GError **error)
@@ -204,7 +225,8 @@ int gust_cmd_worker(int argc, char **argv)
   gust_runtime_start(rt);
   g_message("topology %s running%s", topology_id,
             gust_runtime_is_active(rt) ? "" : " with its spouts deactivated");
-  int status = gust_run_until_stop(rt, 0, tick, link);
+  worker_tick ticking = {link, jvm};
+  int status = gust_run_until_stop(rt, 0, tick, &ticking);
   if (status == 0) {
     g_message("stopping: deactivating the spouts%s",
               gust_stop_requests() ? " (stop requested)" : "");

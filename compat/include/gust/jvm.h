@@ -67,8 +67,15 @@ char *gust_jvm_stop(gust_jvm *jvm, int grace_ms);
  * follow as from a worker's JVM.  FALSE + error if it cannot start or no
  * components were kept. */
 gboolean gust_jvm_relaunch(gust_jvm *jvm, GError **error);
-/* Milliseconds since the JVM was (last) started. */
-int64_t gust_jvm_uptime_ms(const gust_jvm *jvm);
+/* After the EXITED event: logs how the JVM ended and schedules
+ * gust_jvm_relaunch() — at once, or, for a JVM started again that died
+ * within 10 s, after 1 s, then twice as long each time (up to 30 s), so a
+ * component that kills its JVM as it opens does not spin.  Until then
+ * gust_jvm_next_event() reports nothing.  Can't fail. */
+void gust_jvm_schedule_relaunch(gust_jvm *jvm, const char *how);
+/* Starts the JVM again when a scheduled relaunch is due; TRUE when there
+ * is nothing to do yet or it started, FALSE + error if it cannot. */
+gboolean gust_jvm_relaunch_when_due(gust_jvm *jvm, GError **error);
 /* The file of components a relaunch hands the JVM (the caller's file is
  * taken over: gust_jvm_free() removes it). */
 void gust_jvm_keep_components(gust_jvm *jvm, const char *path);
