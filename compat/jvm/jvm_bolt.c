@@ -134,7 +134,17 @@ static void settle(void *host, uint64_t id, gboolean acked)
   ml_held_remove(&h->held, e);
 }
 
-static const jvm_answer_ops bolt_ops = {.emit = emit, .settle = settle};
+/* OutputCollector.resetTimeout of a tuple the bolt holds (one it settled
+ * already has nothing to reset). */
+static void reset_timeout(void *host, uint64_t id)
+{
+  jvm_bolt *h = host;
+  ml_held_tuple *e = ml_held_find(&h->held, id);
+  if (e) rt_collector_reset_timeout(&h->out, &e->tuple);
+}
+
+static const jvm_answer_ops bolt_ops = {
+    .emit = emit, .settle = settle, .reset_timeout = reset_timeout};
 
 static gboolean fail_held(ml_held_tuple *e, void *data)
 {

@@ -202,6 +202,13 @@ gboolean jvm_apply_answer(jr *r, rt_component *comp, gust_collector *out, fc_are
       ops->settle(host, (uint64_t)id, kind == JW_ACK);
       break;
     }
+    case JW_RESET_TIMEOUT: {
+      int64_t id;
+      if (!jr_i64(r, &id) || !ops->reset_timeout)
+        return broken(label, "a stray resetTimeout", error);
+      ops->reset_timeout(host, (uint64_t)id);
+      break;
+    }
     case JW_ERROR: {
       const char *text;
       uint32_t len;

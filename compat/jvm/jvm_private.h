@@ -55,14 +55,15 @@ enum {
 
 /* records task -> gust */
 enum {
-  JW_READY = 'K',       /* the task opened */
-  JW_OPEN_FAILED = 'X', /* text */
-  JW_EMIT = 'E',        /* stream i32, direct task i32 (-1), key i64 (spouts; 0: unreliable),
-                           n anchors u32, anchor ids u64..., n u32, values */
-  JW_ACK = 'A',         /* tuple id u64 */
-  JW_FAIL = 'F',        /* tuple id u64 */
-  JW_ERROR = 'R',       /* text: a reported error or an exception with its stack trace */
-  JW_METRIC = 'M',      /* name, value: a registered metric's reading (a number or a map) */
+  JW_READY = 'K',         /* the task opened */
+  JW_OPEN_FAILED = 'X',   /* text */
+  JW_EMIT = 'E',          /* stream i32, direct task i32 (-1), key i64 (spouts; 0: unreliable),
+                             n anchors u32, anchor ids u64..., n u32, values */
+  JW_ACK = 'A',           /* tuple id u64 */
+  JW_FAIL = 'F',          /* tuple id u64 */
+  JW_ERROR = 'R',         /* text: a reported error or an exception with its stack trace */
+  JW_METRIC = 'M',        /* name, value: a registered metric's reading (a number or a map) */
+  JW_RESET_TIMEOUT = 't', /* tuple id u64: OutputCollector.resetTimeout */
 };
 
 /* control records, JVM -> gust (jvm_launch.c) */
@@ -165,6 +166,7 @@ typedef struct {
                    const uint64_t *anchors, uint32_t n_anchors, const fc_value *values,
                    uint32_t n_values, GError **error);
   void (*settle)(void *host, uint64_t id, gboolean acked);
+  void (*reset_timeout)(void *host, uint64_t id); /* NULL: not for this kind of task */
 } jvm_answer_ops;
 gboolean jvm_apply_answer(jr *answer, rt_component *comp, gust_collector *out, fc_arena *arena,
                           const jvm_answer_ops *ops, void *host, GError **error);

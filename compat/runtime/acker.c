@@ -7,7 +7,9 @@
  * owning spout task is told: results are gathered during the turn and
  * posted once per spout task at the turn's end (one mailbox message per
  * batch, not per tuple).  Entries older than twice the message timeout are
- * forgotten (their spouts failed them by timeout already).  Runs on the
+ * forgotten (their spouts failed them by timeout already); a bolt's
+ * resetTimeout (ACK_RESET_TIMEOUT) makes the entry young again and is
+ * passed on to the owning spout task, whose timeout restarts.  Runs on the
  * acker task's own turn.
  */
 #include "runtime_private.h"
@@ -38,15 +40,20 @@ static gboolean acker_open(fc_task *task, void *data, void **state, GError **err
   return TRUE;
 }
 
-static void settle(acker_state *s, acker_entry *e)
+static void tell_spout(acker_state *s, const acker_entry *e, bool reset)
 {
   GArray *out = g_hash_table_lookup(s->outgoing, GINT_TO_POINTER(e->spout_task + 1));
   if (!out) {
     out = g_array_new(FALSE, FALSE, sizeof(spout_ack));
     g_hash_table_insert(s->outgoing, GINT_TO_POINTER(e->spout_task + 1), out);
   }
-  spout_ack a = {.root = e->root, .failed = e->failed};
+  spout_ack a = {.root = e->root, .failed = e->failed, .reset = reset};
   g_array_append_val(out, a);
+}
+
+static void settle(acker_state *s, acker_entry *e)
+{
+  tell_spout(s, e, false);
   g_hash_table_remove(s->entries, &e->root);
 }
 
@@ -74,6 +81,10 @@ static gboolean acker_process(fc_task *task, void *state, const fc_record *rec, 
     break;
   case ACK_FAIL:
     e->failed = true;
+    break;
+  case ACK_RESET_TIMEOUT: /* the entry lives on too; the spout restarts its timeout */
+    e->born_ns = fc_now_ns();
+    if (e->spout_task >= 0) tell_spout(s, e, true);
     break;
   }
   if (e->spout_task >= 0 && (e->failed || e->xor_value == 0)) settle(s, e);

@@ -430,6 +430,14 @@ void gust_fail(gust_collector *out, const gust_tuple *input)
     send_to_acker(out, ACK_FAIL, input->tags[k], 0);
 }
 
+void rt_collector_reset_timeout(gust_collector *out, const gust_tuple *input)
+{
+  if (out->rt->reliability != RELIABILITY_ACKER)
+    return; /* checkpoint mode: nothing times out per tuple */
+  for (uint32_t k = 0; k < input->n_tags; k += 2)
+    send_to_acker(out, ACK_RESET_TIMEOUT, input->tags[k], 0);
+}
+
 void gust_report_error(gust_collector *out, const char *format, ...)
 {
   va_list ap;
@@ -462,7 +470,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
       pending_msg *m = g_new0(pending_msg, 1);
       m->root = root;
       m->msg_id = rt_value_dup_heap(msg_id);
-      m->emitted_ns = now;
+      m->emitted_ns = m->timeout_from_ns = now;
       m->stream = s->id;
       g_hash_table_insert(c->pending, &m->root, m);
       g_array_append_val(c->ack_now, root);
@@ -488,7 +496,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
     pending_msg *m = g_new0(pending_msg, 1);
     m->root = root;
     m->msg_id = rt_value_dup_heap(msg_id);
-    m->emitted_ns = now;
+    m->emitted_ns = m->timeout_from_ns = now;
     m->stream = s->id;
     g_hash_table_insert(c->pending, &m->root, m);
     if (c->rt->reliability == RELIABILITY_ACKER) send_to_acker(c, ACK_INIT, root, xor_all);

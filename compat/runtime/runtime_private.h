@@ -188,7 +188,7 @@ struct gust_runtime {
 };
 
 /* kinds on the ack stream */
-enum { ACK_INIT = 1, ACK_ACK = 2, ACK_FAIL = 3 };
+enum { ACK_INIT = 1, ACK_ACK = 2, ACK_FAIL = 3, ACK_RESET_TIMEOUT = 4 };
 /* mailbox kinds: acker -> spout (ptr: GArray of spout_ack) */
 enum { MSG_SPOUT_ACKS = 1, MSG_SPOUT_DEACTIVATE = 2 };
 /* mailbox kind: gust_runtime_set_active() -> a spout (a: 1 activate, 0 deactivate) */
@@ -202,6 +202,7 @@ typedef struct {
   uint64_t root;
   bool failed;
   bool deferred; /* checkpoint mode: a tuple of root crossed a checkpoint in a loop */
+  bool reset;    /* acker mode: a bolt reset the tree's timeout (resetTimeout); not settled */
 } spout_ack;
 typedef struct {
   uint64_t root;
@@ -284,7 +285,8 @@ typedef struct {
   uint64_t root;
   fc_value msg_id; /* heap copy: rt_value_free_heap */
   int64_t emitted_ns;
-  uint32_t stream; /* the stream it was emitted on */
+  int64_t timeout_from_ns; /* emitted_ns, or the last resetTimeout of its tree */
+  uint32_t stream;         /* the stream it was emitted on */
 } pending_msg;
 
 /* Checkpoint mode: the spout task that owns a root id. */
@@ -306,6 +308,10 @@ uint64_t rt_next_id(gust_collector *c); /* nonzero random 64-bit */
  * (rt_collector_flush() does too).  Spouts ack a message only once nothing
  * of its tree is held. */
 void rt_collector_hold(gust_collector *c, const gust_tuple *input, int delta);
+/* Storm's resetTimeout (acker mode): the input's roots restart their
+ * topology.message.timeout.secs at their spout tasks, through the ackers;
+ * nothing in the other modes.  Can't fail. */
+void rt_collector_reset_timeout(gust_collector *c, const gust_tuple *input);
 void rt_collector_post_holds(gust_collector *c);
 const rt_stream *rt_stream_of(const rt_component *comp, const char *name); /* NULL: unknown */
 

@@ -6,7 +6,8 @@
  * polls); a call that emits nothing makes the task idle for the engine's
  * back-off (Storm's wait strategy).  Acks and fails arrive in the mailbox
  * from the acker tasks (batched per acker turn); a periodic sweep fails
- * reliable emits older than topology.message.timeout.secs.  With no
+ * reliable emits older than topology.message.timeout.secs (counted from
+ * the last resetTimeout of their tree, if a bolt called it).  With no
  * ackers a reliable emit is acked right after the next_tuple() that made
  * it.
  *
@@ -211,7 +212,10 @@ static gboolean spout_message(fc_task *task, void *state, const fc_message *msg,
     GArray *acks = msg->ptr;
     for (guint i = 0; i < acks->len; i++) {
       spout_ack *a = &g_array_index(acks, spout_ack, i);
-      if (a->deferred) {
+      if (a->reset) {
+        pending_msg *m = g_hash_table_lookup(h->out.pending, &a->root);
+        if (m) m->timeout_from_ns = fc_now_ns();
+      } else if (a->deferred) {
         rt_ledger_defer(&h->out.ledger, a->root, h->out.epoch);
       } else if (h->comp->rt->reliability == RELIABILITY_CHECKPOINT) {
         settle_args args = {.h = h, .failed = a->failed};
@@ -262,7 +266,7 @@ static gboolean spout_timer(fc_task *task, void *state, uint32_t timer_id, GErro
   g_hash_table_iter_init(&it, h->out.pending);
   while (g_hash_table_iter_next(&it, &key, &value)) {
     pending_msg *m = value;
-    if (m->emitted_ns < limit) g_array_append_val(expired, m->root);
+    if (m->timeout_from_ns < limit) g_array_append_val(expired, m->root);
   }
   for (guint i = 0; i < expired->len; i++)
     settle(h, g_array_index(expired, uint64_t, i), true);

@@ -4,7 +4,8 @@ The Java WordCount example runs and every sentence it emitted is acked and
 counted; a user's own class and every kind of engine value reach a Java bolt
 as the spout sent them; a JVM that exits, halts, runs out of memory, or hangs
 past topology.subprocess.timeout.secs (then killed) is started again, its
-in-flight tuples fail and the topology goes on; acking trees that cross Java and multilang tasks ack and fail the
+in-flight tuples fail and the topology goes on; resetTimeout keeps a slow
+tuple tree from timing out in acker mode; acking trees that cross Java and multilang tasks ack and fail the
 right messages in both reliability modes, and an exception thrown by a
 Java bolt is reported with its component, task and Java stack trace; mains
 that do not submit a topology, or throw, end the command with an error.
@@ -206,6 +207,27 @@ class GustJarTest(unittest.TestCase):
         r = self.check_jvm_failure("oom", "acker", "the JVM host is gone",
                                    "exited with code 3 (an OutOfMemoryError", "-Xmx48m -XX:+UseSerialGC")
         self.assertIn("Terminating due to java.lang.OutOfMemoryError", r.stdout)  # the JVM says so
+
+    def reset_timeout_run(self, mode, reliability):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.ResetTimeoutTopology", mode, reliability,
+                     "--local-ttl", "16")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("numbers emitted 5", r.stdout)
+        return r, id_set(r.stdout, "acked"), id_set(r.stdout, "failed")
+
+    def test_reset_timeout_keeps_a_slow_but_alive_tree_from_timing_out_in_acker_mode(self):
+        # the bolt holds each tuple ten ticks (about 10 s) past a 6 s message timeout
+        r, acked, failed = self.reset_timeout_run("reset", "acker")
+        self.assertEqual((acked, failed), (set(range(5)), set()), r.stderr)
+        # the same without resetTimeout times out: the test can fail
+        r, acked, failed = self.reset_timeout_run("noreset", "acker")
+        self.assertEqual((acked, failed), (set(), set(range(5))), r.stderr)
+
+    def test_reset_timeout_is_harmless_in_checkpoint_mode(self):
+        r, acked, failed = self.reset_timeout_run("reset", "checkpoint")
+        self.assertEqual(acked | failed, set(range(5)))
+        self.assertEqual(acked & failed, set())
+        self.assertEqual(summary(r.stdout)["slow"]["errors"], 0, r.stderr)
 
     def test_main_without_a_submission_fails(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$NoSubmit")

@@ -415,6 +415,13 @@ final class TaskHost implements Runnable {
 
         @Override
         public void resetTimeout(Tuple input) {
+            HostTuple t = (HostTuple) input;
+            if (t.id != 0 && !t.settled) {
+                synchronized (out) {
+                    out.u8(Wire.RESET_TIMEOUT);
+                    out.i64(t.id);
+                }
+            }
         }
 
         @Override

@@ -32,7 +32,7 @@ public final class Wire {
         DEACTIVATE = 'd', CLOSE = 'C';
     /* task -> gust */
     static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', ACK = 'A', FAIL = 'F', ERROR = 'R',
-        METRIC = 'M';
+        METRIC = 'M', RESET_TIMEOUT = 't';
 
     private Wire() {
     }
