@@ -41,6 +41,7 @@ typedef struct {
   int task_index;
   bool down;          /* the JVM died: not open until reopen succeeds */
   bool reopen_failed; /* a reopen's failure was reported */
+  bool deactivated;   /* the last of activate/deactivate was deactivate */
   int64_t reopen_at_us;
   int64_t generation; /* how many times the task opened again */
 } jvm_spout;
@@ -104,6 +105,7 @@ static void try_reopen(jvm_spout *h)
   h->down = false;
   h->generation = (h->generation + 1) & 0x7fff;
   g_string_truncate(h->queued, 0);
+  if (h->deactivated) jw_u8(h->queued, JW_DEACTIVATE); /* the new instance as the old one was */
 }
 
 /* Sends the frame and applies the answer.  FALSE + error for an answer
@@ -172,11 +174,13 @@ static void jvm_spout_fail(void *state, gust_collector *out, const fc_value *msg
 
 static void jvm_spout_activate(void *state)
 {
+  ((jvm_spout *)state)->deactivated = false;
   jw_u8(((jvm_spout *)state)->queued, JW_ACTIVATE);
 }
 
 static void jvm_spout_deactivate(void *state)
 {
+  ((jvm_spout *)state)->deactivated = true;
   jw_u8(((jvm_spout *)state)->queued, JW_DEACTIVATE);
 }
 
