@@ -16,7 +16,9 @@ made (recorded in tests/fixtures/storm-2.6.0/a-jar-wordcount) runs too,
 its bytes taken by stand-ins of the storm-starter classes with the same
 names and serialVersionUIDs.  Refused: a component whose class the jar lacks ->
 InvalidTopologyException naming the component and the class, and Nimbus
-keeps serving.  Metrics the Java bolt registers (a CountMetric, a
+keeps serving.  A worker's JVM killed (SIGKILL) under the running topology
+is started again by the worker, its Java tasks open again there and the
+counts go on, the worker itself staying up.  Metrics the Java bolt registers (a CountMetric, a
 MultiCountMetric, a never-reset total, and a string, with 1 s buckets)
 show on the worker's /metrics (topology.gust.metrics.port) as
 gust_component_metric, per task, the string left out.
@@ -28,6 +30,7 @@ import io
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -133,6 +136,24 @@ def processes_running(script):
     return found
 
 
+def jvm_children(parent):
+    """The pids of the JVM host processes (gust.jvm.Launcher) parent started."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and b"gust.jvm.Launcher" in argv:
+            found.append(int(pid))
+    return found
+
+
 class JavaCluster(e2e.EndToEnd):
     @classmethod
     def setUpClass(cls):
@@ -171,6 +192,30 @@ class JavaCluster(e2e.EndToEnd):
         wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
         wait_for(lambda: not [c for c in processes_running("split_sentence.py") if tid in c[1]],
                  e2e.HANG_BOUND_S, "the multilang children to end")
+
+    def test_a_worker_jvm_killed_under_the_topology_is_started_again(self):
+        self.start_cluster("/java-jvm-dies")
+        port = self.nimbuses[0].port
+        with Client(port) as client:
+            client.submitTopology("java-jvm-dies", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
+                                  java_wordcount(self.blobs))
+            tid = client.getTopologySummaryByName("java-jvm-dies").id
+        worker = self.running_worker(tid)
+        slot = worker["port"]
+        self.wait_growing(port, tid, "count", above=0)
+        jvm = wait_for(lambda: jvm_children(worker["pid"]), e2e.HANG_BOUND_S, "the worker's JVM")
+        os.kill(jvm[0], signal.SIGKILL)
+        self.wait_worker_log(tid, slot, r"the JVM hosting the Java tasks was killed by signal 9; "
+                                        r"starting it again")
+        self.wait_worker_log(tid, slot, r"count \(task \d+\) opened again in the restarted JVM")
+        self.wait_worker_log(tid, slot, r"sentences \(task \d+\) opened again in the restarted JVM")
+        after = self.emitted(port, tid, "count")
+        self.wait_growing(port, tid, "count", above=after)  # counts go on in the new JVM
+        self.assertEqual(self.worker_record(tid)["pid"], worker["pid"])  # the worker stayed up
+        self.assertNotIn(jvm[0], jvm_children(worker["pid"]))
+        with Client(port) as client:
+            client.killTopologyWithOpts("java-jvm-dies", ttypes.KillOptions(wait_secs=0))
+        wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
 
     def test_metrics_a_java_bolt_registers_show_on_the_worker_metrics(self):
         self.start_cluster("/java-metrics")
