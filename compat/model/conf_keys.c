@@ -50,7 +50,8 @@ static const gust_conf_key conf_keys[] = {
                 "holds its input"},
     {.key = "topology.subprocess.timeout.secs",
      INT_RANGE(1),
-     .meaning = "a multilang subprocess silent this long is killed and restarted; unset: "
+     .meaning = "a multilang subprocess silent this long, or a JVM hosting Java tasks whose call "
+                "does not answer this long, is killed and restarted; unset: "
                 "supervisor.worker.timeout.secs"},
     {.key = "supervisor.worker.timeout.secs",
      INT_RANGE(1),
