@@ -103,9 +103,10 @@ static json_t *side_figures(const gust_report_series *s, GArray *latencies)
   double cpu = growth(s, "cpu_s"), tuples = growth(s, "tuples");
   gauge rss = gauge_of(s, "rss_bytes"), threads = gauge_of(s, "threads"),
         processes = gauge_of(s, "processes");
-  if (latencies->len == 0) { /* no interval acked anything new: the run's mean */
+  if (latencies->len == 0) { /* no interval acked anything new: the run's mean, if any */
     double last = sample_at(s, s->samples->len - 1, "complete_ms");
-    if (!isnan(last)) g_array_append_val(latencies, last);
+    if (!isnan(last) && sample_at(s, s->samples->len - 1, "acked") > 0)
+      g_array_append_val(latencies, last);
   }
   json_t *f = json_object();
   json_object_set_new(f, "samples", json_integer(s->samples->len));

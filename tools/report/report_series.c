@@ -47,7 +47,7 @@ static void write_line(json_t *object, FILE *stream)
 
 void gust_report_series_write_header(const gust_report_series *series, FILE *stream)
 {
-  json_t *header = json_pack("{s:i, s:s, s:s?, s:s?, s:s?, s:f}", "gust_report_samples", 1, "side",
+  json_t *header = json_pack("{s:i, s:s, s:s*, s:s*, s:s*, s:f}", "gust_report_samples", 1, "side",
                              series->side, "engine", series->engine, "source", series->source,
                              "topology", series->topology, "interval_s", series->interval_s);
   write_line(header, stream);
@@ -61,7 +61,7 @@ void gust_report_series_write_sample(const json_t *sample, FILE *stream)
 
 void gust_report_series_write_end(const gust_report_series *series, FILE *stream)
 {
-  json_t *end = json_pack("{s:b, s:b, s:s?}", "end", 1, "partial", series->partial, "reason",
+  json_t *end = json_pack("{s:b, s:b, s:s*}", "end", 1, "partial", series->partial, "reason",
                           series->partial_reason);
   write_line(end, stream);
   json_decref(end);
