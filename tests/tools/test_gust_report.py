@@ -212,6 +212,22 @@ class StandInWorker:
         self.proc.wait()
 
 
+def sample_recorded_storm_ui(test, samples, topology):
+    """`gust report sample` of the recorded Storm UI and a stand-in worker for
+    half a second; returns the UI (its requests)."""
+    ui = RecordedStormUI()
+    worker = StandInWorker()
+    try:
+        r = gust("report", "sample", "--side", "legacy", "--ui", ui.url, "--topology", topology,
+                 "--proc", WORKER_WORDS[0], "--proc", WORKER_WORDS[1], "--interval", "0.1",
+                 "--duration", "0.5", "--samples", samples)
+    finally:
+        worker.close()
+        ui.close()
+    test.assertEqual(r.returncode, 0, r.stderr)
+    return ui
+
+
 def load_report(prefix):
     with open(prefix + ".json") as f:
         report = json.load(f)
@@ -242,22 +258,9 @@ class RecordedSourcesTest(unittest.TestCase):
         for i, page in enumerate(replies["/api/v1/topology/:id?window=:all-time"]):
             check_shape(self, "topology page %d" % i, page, fields["/api/v1/topology/:id"])
 
-    def sample_storm_ui(self, samples):
-        ui = RecordedStormUI()
-        worker = StandInWorker()
-        try:
-            r = gust("report", "sample", "--side", "legacy", "--ui", ui.url, "--topology", "fx-java",
-                     "--proc", WORKER_WORDS[0], "--proc", WORKER_WORDS[1], "--interval", "0.1",
-                     "--duration", "0.5", "--samples", samples)
-        finally:
-            worker.close()
-            ui.close()
-        self.assertEqual(r.returncode, 0, r.stderr)
-        return ui
-
     def test_report_from_a_recorded_storm_ui_and_recorded_gust_samples(self):
         legacy = self.path("legacy.jsonl")
-        ui = self.sample_storm_ui(legacy)
+        ui = sample_recorded_storm_ui(self, legacy, "fx-java")
         self.assertIn("/api/v1/cluster/summary", ui.requests)
         prefix = self.path("report")
         r = gust("report", "build", "--gust", GUST_SAMPLES, "--legacy", legacy, "--out", prefix)
@@ -337,16 +340,7 @@ class HtmlReportTest(unittest.TestCase):
     def test_the_report_page_draws_its_four_charts(self):
         with tempfile.TemporaryDirectory() as d:
             legacy = os.path.join(d, "legacy.jsonl")
-            ui = RecordedStormUI()
-            worker = StandInWorker()
-            try:
-                r = gust("report", "sample", "--side", "legacy", "--ui", ui.url, "--topology", TOPOLOGY_ID,
-                         "--proc", WORKER_WORDS[0], "--proc", WORKER_WORDS[1], "--interval", "0.1",
-                         "--duration", "0.4", "--samples", legacy)
-            finally:
-                worker.close()
-                ui.close()
-            self.assertEqual(r.returncode, 0, r.stderr)
+            sample_recorded_storm_ui(self, legacy, TOPOLOGY_ID)
             prefix = os.path.join(d, "report")
             r = gust("report", "build", "--gust", GUST_SAMPLES, "--legacy", legacy, "--out", prefix)
             self.assertEqual(r.returncode, 0, r.stderr)
