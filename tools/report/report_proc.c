@@ -2,7 +2,8 @@
  *
  * Each sample lists /proc once: for every numeric entry it reads stat
  * (parent pid, utime, stime, rss in pages, threads) and, when matching by
- * command line, cmdline (NUL-separated words).  A tree is the closure of
+ * command line, cmdline (NUL-separated words), leaving out the sampler
+ * and its ancestors.  A tree is the closure of
  * the root under the parent relation of that one listing.  Everything read
  * from /proc is untrusted text: a field that does not parse skips the
  * process. */
@@ -89,7 +90,6 @@ static gboolean command_line_matches(int pid, GStrv words)
   if (!g_file_get_contents(path, &text, &length, NULL) || length == 0) return FALSE;
   for (gsize i = 0; i + 1 < length; i++)
     if (text[i] == '\0') text[i] = ' ';
-  if (pid == getpid()) return FALSE; /* the sampler's own command line names the words too */
   for (int i = 0; words[i]; i++)
     if (!strstr(text, words[i])) return FALSE;
   return TRUE;
@@ -116,8 +116,21 @@ static GArray *list_processes(void)
 static void select_processes(const gust_report_proc *proc, GArray *all, gboolean *keep)
 {
   if (!proc->root_pid) {
-    for (guint i = 0; i < all->len; i++)
-      keep[i] = command_line_matches(g_array_index(all, proc_stat, i).pid, proc->words);
+    /* the sampler and the processes that started it (a shell, timeout)
+     * hold the words in their own command lines: never count them */
+    g_autoptr(GHashTable) own_line = g_hash_table_new(NULL, NULL);
+    for (int pid = getpid(); pid > 0 && g_hash_table_add(own_line, GINT_TO_POINTER(pid));) {
+      int parent = 0;
+      for (guint i = 0; i < all->len; i++)
+        if (g_array_index(all, proc_stat, i).pid == pid)
+          parent = g_array_index(all, proc_stat, i).ppid;
+      pid = parent;
+    }
+    for (guint i = 0; i < all->len; i++) {
+      int pid = g_array_index(all, proc_stat, i).pid;
+      keep[i] = !g_hash_table_contains(own_line, GINT_TO_POINTER(pid)) &&
+                command_line_matches(pid, proc->words);
+    }
     return;
   }
   for (guint i = 0; i < all->len; i++)

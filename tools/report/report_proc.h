@@ -5,7 +5,8 @@
  * this command started: the gust process, its workers, its shell
  * components) or every process whose command line holds all of the given
  * words (Storm's workers: "org.apache.storm.daemon.worker.Worker" and the
- * topology id).  They are looked up again at every sample, so workers that
+ * topology id), other than this process and the ones that started it.
+ * They are looked up again at every sample, so workers that
  * restart are followed.  Sums over the processes found:
  * CPU seconds (utime + stime, over the clock tick), resident bytes,
  * threads; and how many processes.  Processes that end between two reads
