@@ -24,6 +24,7 @@ import time
 import unittest
 
 from png_pixels import png_rows
+from test_gust_kafka import KafkaMock
 from test_gust_ui import check_shape
 
 SOURCE = os.environ.get("GUST_SOURCE_DIR",
@@ -35,6 +36,7 @@ UI_FIXTURE = os.path.join(HERE, "fixtures", "report", "storm-ui-fx-java.json")
 GUST_SAMPLES = os.path.join(HERE, "fixtures", "report", "gust-wordcount.jsonl")
 MONITOR = os.path.join(SOURCE, "tests", "fixtures", "storm-2.6.0", "f-monitor")
 WORDCOUNT = os.path.join(SOURCE, "examples", "flux", "wordcount.yaml")
+KAFKA_FLUX = os.path.join(SOURCE, "examples", "flux", "shell", "kafka_spout.yaml")
 TOPOLOGY_ID = "fx-java-1-1796334857"
 WORKER_WORDS = ["org.apache.storm.daemon.worker.Worker", TOPOLOGY_ID]
 SUMMARY = re.compile(r"CPU per million tuples [\u2212+]\d+ %, peak memory [\u2212+]\d+ %, "
@@ -390,6 +392,30 @@ class LiveRunTest(unittest.TestCase):
         self.assertEqual(gust_lines[-1], {"end": True, "partial": False})
         self.assertFalse(report["partial"])
         self.assertIn(report["summary"], md)
+
+    def test_report_run_feeds_the_kafka_topic_the_topology_reads(self):
+        with tempfile.TemporaryDirectory() as d:
+            mock = KafkaMock(d, ["sentences:2"])
+            feed = os.path.join(d, "feed.txt")
+            with open(feed, "w") as f:
+                f.writelines("the cow jumped over the moon %d\n" % i for i in range(100))
+            prefix = os.path.join(d, "kafka")
+            try:
+                r = subprocess.run([GUST, "report", "run", KAFKA_FLUX, "--gust-arg=--env-filter",
+                                    "--feed", feed, "--feed-bootstrap", mock.bootstrap,
+                                    "--feed-topic", "sentences", "--duration", "8", "--interval", "0.5",
+                                    "--out", prefix],
+                                   env=dict(os.environ, KAFKA_BOOTSTRAP=mock.bootstrap),
+                                   capture_output=True, text=True, timeout=TIMEOUT_S)
+            finally:
+                mock.close()
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("produced 100 record(s) to sentences", r.stderr)
+            report, _, _ = load_report(prefix)
+        tuples = report["sides"]["gust"]["figures"]["tuples"]
+        self.assertGreater(tuples, 0)  # one record read in 8 s: a loaded machine still does that
+        self.assertLessEqual(tuples, 100)  # the spout emits what was fed, nothing more
+        self.assertIn("kafka-spout", report["sides"]["gust"]["components"])
 
     def test_ctrl_c_leaves_a_partial_report_that_says_so(self):
         with tempfile.TemporaryDirectory() as d:
