@@ -411,6 +411,8 @@ class LiveRunTest(unittest.TestCase):
                 mock.close()
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn("produced 100 record(s) to sentences", r.stderr)
+            # progress every 5 s: elapsed, samples, tuples and rate
+            self.assertRegex(r.stderr, r"report: \d+ s of 8 s; gust: \d+ samples, \d+ tuples read, \d+/s")
             report, _, _ = load_report(prefix)
         tuples = report["sides"]["gust"]["figures"]["tuples"]
         self.assertGreater(tuples, 0)  # one record read in 8 s: a loaded machine still does that
@@ -512,6 +514,18 @@ class BadInputTest(unittest.TestCase):
                 self.unusable(["report", "build", "--legacy", path, "--gust", GUST_SAMPLES,
                                "--out", os.path.join(self.dir.name, "r")], sentence)
         self.assertFalse(os.path.exists(os.path.join(self.dir.name, "r.html")))
+
+    def test_bad_numbers_are_refused_naming_option_and_value(self):
+        samples = os.path.join(self.dir.name, "s.jsonl")
+        for args, option, value in [
+                (["sample", "--side", "gust", "--pid", "1", "--samples", samples], "--interval", "0"),
+                (["sample", "--side", "gust", "--pid", "1", "--samples", samples], "--interval", "nan"),
+                (["sample", "--side", "gust", "--pid", "1", "--samples", samples], "--duration", "-1"),
+                (["sample", "--side", "gust", "--samples", samples], "--pid", "-5"),
+                (["run", WORDCOUNT, "--out", "r"], "--duration", "inf"),
+                (["run", WORDCOUNT, "--out", "r"], "--duration", "0")]:
+            with self.subTest(option=option, value=value):
+                self.unusable(["report", *args, "%s=%s" % (option, value)], "%s '%s'" % (option, value))
 
     def test_a_missing_sample_file_and_a_missing_flux_file(self):
         self.unusable(["report", "build", "--gust", "/nonexistent/g.jsonl", "--out", "r"],
