@@ -1,7 +1,8 @@
 /* test_report_model.c — the report library without a network: the
  * recorded Storm 2.6.0 getTopologyInfoByNameWithOpts replies
  * (tests/fixtures/storm-2.6.0/f-monitor) decoded and read into samples,
- * checked against what `storm monitor` printed from them; the recorded
+ * checked against what `storm monitor` printed from them, and the
+ * getTopologyInfo replies of f-stats-python; the recorded
  * Storm UI pages read, and one with a bad latency refused; a report built
  * from those and the recorded gust samples, with its writers; /proc
  * sampling of this process. */
@@ -19,16 +20,17 @@
 #include <unistd.h>
 
 #define MONITOR GUST_SOURCE_DIR "/tests/fixtures/storm-2.6.0/f-monitor/"
+#define STATS_PYTHON GUST_SOURCE_DIR "/tests/fixtures/storm-2.6.0/f-stats-python/"
 #define REPORT_FIXTURES GUST_SOURCE_DIR "/tests/tools/fixtures/report/"
 
 static const char *const MONITOR_REPLIES[] = {"04-s2c-getTopologyInfoByNameWithOpts.bin",
                                               "06-s2c-getTopologyInfoByNameWithOpts.bin",
                                               "08-s2c-getTopologyInfoByNameWithOpts.bin"};
 
-/* One recorded reply frame decoded as Storm's client decodes it. */
-static GustStormTopologyInfo *recorded_info(const char *name)
+/* A recorded reply frame (a file of the fixtures) read into result, as
+ * Storm's client reads it; method is the call it answers. */
+static void read_recorded_reply(const char *path, const char *method, ThriftStruct *result)
 {
-  g_autofree char *path = g_strconcat(MONITOR, name, NULL);
   g_autofree char *frame = NULL;
   gsize length = 0;
   g_assert_true(g_file_get_contents(path, &frame, &length, NULL));
@@ -38,20 +40,39 @@ static GustStormTopologyInfo *recorded_info(const char *name)
   g_assert_true(
       thrift_transport_write(THRIFT_TRANSPORT(buffer), frame + 4, (guint32)length - 4, NULL));
   ThriftProtocol *protocol = g_object_new(THRIFT_TYPE_BINARY_PROTOCOL, "transport", buffer, NULL);
-  gchar *method = NULL;
+  g_autofree gchar *name = NULL;
   ThriftMessageType type;
   gint32 seqid;
-  g_assert_cmpint(thrift_protocol_read_message_begin(protocol, &method, &type, &seqid, NULL), >, 0);
-  g_assert_cmpstr(method, ==, "getTopologyInfoByNameWithOpts");
+  g_assert_cmpint(thrift_protocol_read_message_begin(protocol, &name, &type, &seqid, NULL), >, 0);
+  g_assert_cmpstr(name, ==, method);
+  g_assert_cmpint(thrift_struct_read(result, protocol, NULL), >, 0);
+  g_object_unref(protocol);
+  g_object_unref(buffer);
+}
+
+/* One f-monitor reply: getTopologyInfoByNameWithOpts. */
+static GustStormTopologyInfo *recorded_info(const char *name)
+{
+  g_autofree char *path = g_strconcat(MONITOR, name, NULL);
   GustStormNimbusGetTopologyInfoByNameWithOptsResult *result =
       g_object_new(GUST_STORM_TYPE_NIMBUS_GET_TOPOLOGY_INFO_BY_NAME_WITH_OPTS_RESULT, NULL);
-  g_assert_cmpint(thrift_struct_read(THRIFT_STRUCT(result), protocol, NULL), >, 0);
+  read_recorded_reply(path, "getTopologyInfoByNameWithOpts", THRIFT_STRUCT(result));
   g_assert_true(result->__isset_success);
   GustStormTopologyInfo *info = g_object_ref(result->success);
   g_object_unref(result);
-  g_free(method);
-  g_object_unref(protocol);
-  g_object_unref(buffer);
+  return info;
+}
+
+/* One f-stats-python reply: getTopologyInfo by id. */
+static GustStormTopologyInfo *recorded_info_by_id(const char *name)
+{
+  g_autofree char *path = g_strconcat(STATS_PYTHON, name, NULL);
+  GustStormNimbusGetTopologyInfoResult *result =
+      g_object_new(GUST_STORM_TYPE_NIMBUS_GET_TOPOLOGY_INFO_RESULT, NULL);
+  read_recorded_reply(path, "getTopologyInfo", THRIFT_STRUCT(result));
+  g_assert_true(result->__isset_success);
+  GustStormTopologyInfo *info = g_object_ref(result->success);
+  g_object_unref(result);
   return info;
 }
 
@@ -100,6 +121,38 @@ static void test_recorded_thrift_replies_read_as_storm_monitor_reads_them(void)
   g_assert_cmpfloat(gust_report_sample_number(last, "acked"), >, 0);
   g_assert_cmpfloat(gust_report_sample_number(last, "complete_ms"), >, 0);
   g_assert_cmpfloat(component_number(last, "count", "executed"), >, 0);
+}
+
+static void test_recorded_get_topology_info_replies_of_both_topologies(void)
+{
+  /* fx-java at uptime 733 s (f-stats-python), then the same topology at
+   * 1102 s (f-monitor): counters only grow */
+  const char *const replies[] = {"12-s2c-getTopologyInfo.bin", "34-s2c-getTopologyInfo.bin"};
+  g_autoptr(json_t) later = json_object();
+  GustStormTopologyInfo *monitor = recorded_info(MONITOR_REPLIES[0]);
+  gust_report_nimbus_read_info(monitor, later);
+  g_object_unref(monitor);
+  for (guint i = 0; i < G_N_ELEMENTS(replies); i++) {
+    GustStormTopologyInfo *info = recorded_info_by_id(replies[i]);
+    g_autoptr(json_t) sample = json_object();
+    gust_report_nimbus_read_info(info, sample);
+    g_assert_cmpuint(json_object_size(json_object_get(sample, "components")), ==, 3);
+    g_assert_cmpfloat(component_number(sample, "sentences", "executors"), ==, 1);
+    g_assert_cmpfloat(component_number(sample, "split", "executors"), ==, 2);
+    g_assert_cmpfloat(component_number(sample, "count", "executors"), ==, 2);
+    g_assert_cmpfloat(gust_report_sample_number(sample, "tuples"), >, 0);
+    g_assert_cmpfloat(gust_report_sample_number(sample, "complete_ms"), >, 0);
+    g_assert_cmpfloat(component_number(sample, "split", "latency_ms"), >, 0);
+    if (!strcmp(info->name, "fx-java")) {
+      g_assert_cmpfloat(gust_report_sample_number(sample, "tuples"), <,
+                        gust_report_sample_number(later, "tuples"));
+      g_assert_cmpfloat(component_number(sample, "count", "emitted"), <,
+                        component_number(later, "count", "emitted"));
+    } else {
+      g_assert_cmpstr(info->name, ==, "fx-ml");
+    }
+    g_object_unref(info);
+  }
 }
 
 static json_t *load_json(const char *path)
@@ -229,6 +282,8 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/report/recorded-thrift-replies-read-as-storm-monitor-reads-them",
                   test_recorded_thrift_replies_read_as_storm_monitor_reads_them);
+  g_test_add_func("/report/recorded-get-topology-info-replies-of-both-topologies",
+                  test_recorded_get_topology_info_replies_of_both_topologies);
   g_test_add_func("/report/recorded-storm-ui-pages-read-with-latencies-as-strings",
                   test_recorded_storm_ui_pages_read_with_latencies_as_strings);
   g_test_add_func("/report/a-report-from-recorded-nimbus-replies-and-gust-samples",

@@ -65,6 +65,24 @@ static double all_time_sum(GHashTable *windows, gboolean keyed_by_stream)
   return sum;
 }
 
+/* The count of counts (a stream-keyed or GlobalStreamId-keyed map) for the
+ * same stream as key.  GlobalStreamId keys are distinct objects in each
+ * map, so they are matched by their component and stream. */
+static const gint64 *count_for(GHashTable *counts, gconstpointer key, gboolean keyed_by_stream)
+{
+  if (keyed_by_stream) return g_hash_table_lookup(counts, key);
+  const GustStormGlobalStreamId *id = key;
+  GHashTableIter it;
+  gpointer other, value;
+  g_hash_table_iter_init(&it, counts);
+  while (g_hash_table_iter_next(&it, &other, &value)) {
+    const GustStormGlobalStreamId *o = other;
+    if (!g_strcmp0(o->componentId, id->componentId) && !g_strcmp0(o->streamId, id->streamId))
+      return value;
+  }
+  return NULL;
+}
+
 /* Sum over streams of average × count, for the all-time window. */
 static double all_time_weighted(GHashTable *averages, GHashTable *counts, gboolean keyed_by_stream)
 {
@@ -77,7 +95,7 @@ static double all_time_weighted(GHashTable *averages, GHashTable *counts, gboole
   g_hash_table_iter_init(&it, avg);
   while (g_hash_table_iter_next(&it, &key, &value)) {
     if (keyed_by_stream && g_str_has_prefix(key, "__")) continue;
-    const gint64 *count = g_hash_table_lookup(n, key);
+    const gint64 *count = count_for(n, key, keyed_by_stream);
     if (count) sum += *(gdouble *)value * (double)*count;
   }
   return sum;
