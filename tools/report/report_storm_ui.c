@@ -191,7 +191,8 @@ gust_report_storm_ui *gust_report_storm_ui_open(const char *base_url, const char
   json_t *cluster = get_json(ui, "/api/v1/cluster/summary", error);
   if (cluster) {
     const char *version = json_string_value(json_object_get(cluster, "stormVersion"));
-    ui->engine = g_strdup_printf("Storm UI API %s", version ? version : "(version not given)");
+    ui->engine =
+        g_strdup_printf("Storm UI REST API, stormVersion %s", version ? version : "not given");
     json_decref(cluster);
     ui->topology_id = find_topology(ui, topology, error);
   }
