@@ -370,7 +370,7 @@ class LiveRunTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             prefix = os.path.join(d, "live")
             try:
-                r = gust("report", "run", WORDCOUNT, "--duration", "3", "--interval", "0.5",
+                r = gust("report", "run", WORDCOUNT, "--duration", "5", "--interval", "0.5",
                          "--legacy-ui", ui.url, "--legacy-topology", "fx-java",
                          "--legacy-proc", WORKER_WORDS[0], "--legacy-proc", WORKER_WORDS[1],
                          "--out", prefix)
