@@ -41,10 +41,6 @@ enum {
   JVM_GRACE_MS = 5000,
 };
 
-/* Small and quick to start: the JVM hosts tasks, not a heap of state. */
-#define DEFAULT_JVM_OPTS                                                                           \
-  "-Xms16m -Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xshare:auto"
-
 /* Takes "--local-ttl N" (or "--local-ttl=N") out of the main class's arguments. */
 static void take_trailing_ttl(int *argc, char **argv, char **ttl_text)
 {
@@ -177,7 +173,7 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
       {"local-ttl", 0, 0, G_OPTION_ARG_STRING, &ttl_text,
        "seconds the topology runs, 0 = until Ctrl-C (default 20)", "SECONDS"},
       {"jvm-opts", 0, 0, G_OPTION_ARG_STRING, &jvm_opts,
-       "the JVM's options, space-separated (default \"" DEFAULT_JVM_OPTS "\")", "OPTIONS"},
+       "the JVM's options, space-separated (default \"" GUST_DEFAULT_JVM_OPTS "\")", "OPTIONS"},
       {"java", 0, 0, G_OPTION_ARG_FILENAME, &java, "the java program (default: java on PATH)",
        "PATH"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "also log debug messages", NULL},
@@ -219,8 +215,8 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
     g_free(main_args);
     return 1;
   }
-  g_autoptr(GPtrArray) jvm_options = gust_jvm_option_words(jvm_opts ? jvm_opts : DEFAULT_JVM_OPTS,
-                                                           local ? "-Dgust.local.mode=true" : NULL);
+  g_autoptr(GPtrArray) jvm_options = gust_jvm_option_words(
+      jvm_opts ? jvm_opts : GUST_DEFAULT_JVM_OPTS, local ? "-Dgust.local.mode=true" : NULL);
   if (!local) {
     gust_jar_submit_options so = {.jar = argv[1],
                                   .main_class = argv[2],
