@@ -19,10 +19,15 @@
  * main class's arguments, as with `storm local`.  That JVM has the system
  * property gust.local.mode=true, which sends StormSubmitter's topology
  * here instead of to a Nimbus.
+ *
+ * The main class org.apache.storm.flux.Flux is Storm's Flux: its options
+ * and Flux file go to `gust local --jar` or `gust submit --jar`
+ * (jar_flux.c), whose JVM builds the file's Java classes.
  */
 #define G_LOG_DOMAIN "gust-jar"
 
 #include "commands.h"
+#include "jar_flux.h"
 #include "jar_submit.h"
 #include "jvm_command_line.h"
 #include "local_report.h"
@@ -196,6 +201,20 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
   char **main_args = g_new0(char *, n_args + 1);
   for (int i = 0; i < n_args; i++)
     main_args[i] = argv[3 + i];
+  if (argc >= 3 && !strcmp(argv[2], GUST_FLUX_MAIN_CLASS)) {
+    take_trailing_ttl(&n_args, main_args, &ttl_text);
+    gust_jar_flux_options fo = {.jar = argv[1],
+                                .flux_args = main_args,
+                                .local = local,
+                                .ttl_text = ttl_text,
+                                .java = java,
+                                .jvm_opts = jvm_opts,
+                                .verbose = verbose,
+                                .conf_args = conf_args};
+    int status = gust_jar_flux(&fo);
+    g_free(main_args);
+    return status;
+  }
   if (local) take_trailing_ttl(&n_args, main_args, &ttl_text);
   if (local && (conf_args->config_file || conf_args->overrides)) {
     gust_log_error("--config and -c configure the submission to a cluster; with --local the "

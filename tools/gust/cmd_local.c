@@ -8,9 +8,17 @@
  * waits for; a second Ctrl-C (or SIGTERM) forces the stop.  Logs go to
  * stderr (log_writer.h), the summary to stdout.
  *
- * --check FILE (Flux's --dry-run) loads the file and reports every problem
+ * --check FILE (Flux's --dry-run) loads the file (with --jar, has the JVM
+ * build its Java classes) and reports every problem
  * it finds (every unsupported class, every broken subscription), then
  * opens the native libraries, and exits non-zero if there was any.
+ *
+ * --jar JAR: spouts and bolts whose className is none of gust's built-in
+ * classes nor native are the jar's own Java classes; one JVM (gust's Storm
+ * API and JAR on its class path; --java, --jvm-opts) builds them as Storm's
+ * Flux does and hosts their tasks (flux_java.h).  A class that cannot be
+ * built ends the command with status 2 and a message naming the component,
+ * its line and the reason.
  *
  * Native libraries: a className "native:PATH:SYMBOL" names PATH relative
  * to the Flux file; a library that is not there is looked for by its file
@@ -63,8 +71,17 @@ enum {
   MAX_THREADS = 1024,
 };
 
+static void stop_jvm(gust_jvm *jvm)
+{
+  if (!jvm) return;
+  g_autofree char *ended = gust_jvm_stop(jvm, 5000);
+  g_debug("the JVM %s", ended);
+  gust_jvm_free(jvm);
+}
+
 /* --check: every problem of the file, one line each; 0 when there is none. */
-static int check_file(const char *file, gust_flux_options flux_opts, const char *native_path)
+static int check_file(const char *file, gust_flux_options flux_opts, const char *native_path,
+                      const gust_flux_java_options *java)
 {
   GError *error = NULL;
   flux_opts.skip_validation = TRUE;
@@ -73,6 +90,14 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
     gust_log_error("%s", error->message);
     g_error_free(error);
     return 1;
+  }
+  gust_jvm *jvm = NULL; /* --jar: the JVM that builds the Java classes */
+  if (java && !gust_flux_java_host(topology, java, &jvm, &error)) {
+    gust_log_error("%s", error->message);
+    printf("%s: 1 problem\n", file);
+    g_error_free(error);
+    gust_topology_free(topology);
+    return 2;
   }
   gust_validate_flags flags = gust_topology_has_native_components(topology)
                                   ? GUST_VALIDATE_SKIP_NATIVE_STREAMS
@@ -83,7 +108,8 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
   guint n = problems->len;
   g_ptr_array_unref(problems);
   if (n == 0) { /* loads the native libraries and validates their streams */
-    gust_runtime_options rt_opts = {.threads = 1, .native_path = native_path};
+    gust_runtime_options rt_opts = {
+        .threads = 1, .native_path = native_path, .jvm_socket = jvm ? gust_jvm_socket(jvm) : NULL};
     gust_runtime *rt = gust_runtime_new(topology, &rt_opts, &error);
     if (rt)
       gust_runtime_free(rt);
@@ -97,16 +123,9 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
     printf("%s: topology '%s' is valid\n", file, gust_topology_name(topology));
   else
     printf("%s: %u problem%s\n", file, n, n == 1 ? "" : "s");
+  stop_jvm(jvm);
   gust_topology_free(topology);
   return n ? 1 : 0;
-}
-
-static void stop_jvm(gust_jvm *jvm)
-{
-  if (!jvm) return;
-  g_autofree char *ended = gust_jvm_stop(jvm, 5000);
-  g_debug("the JVM %s", ended);
-  gust_jvm_free(jvm);
 }
 
 static gboolean stop_after_kill(gpointer data)
@@ -234,7 +253,8 @@ int gust_cmd_local(int argc, char **argv)
   gust_flux_options flux_opts = {
       .properties_file = filter, .env_filter = env_filter, .skip_validation = jar != NULL};
   if (check) {
-    int status = check_file(argv[1], flux_opts, native_path);
+    int status = check_file(argv[1], flux_opts, native_path,
+                            jar ? &(gust_flux_java_options){jar, java, jvm_opts} : NULL);
     g_free(filter);
     return status;
   }
