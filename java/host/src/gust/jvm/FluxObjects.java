@@ -53,9 +53,16 @@ public final class FluxObjects {
     /* What a Flux definition cannot be built from, with the reason. */
     public static final class BuildException extends Exception {
         private static final long serialVersionUID = 1L;
+        /* the cause is an exception the user's code threw */
+        public final boolean thrownByUserCode;
 
         BuildException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        BuildException(String message, Throwable cause, boolean thrownByUserCode) {
             super(message, cause);
+            this.thrownByUserCode = thrownByUserCode;
         }
     }
 
@@ -95,7 +102,7 @@ public final class FluxObjects {
         try {
             clazz = Class.forName(className, true, FluxObjects.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new BuildException("class '" + className + "' is not on the class path (is it in the jar?)", e);
+            throw new BuildException("it is not on the class path (is it in the jar?)", e);
         }
         Object instance = instantiate(clazz, def);
         List<Object> properties = (List<Object>) def.get("properties");
@@ -112,11 +119,11 @@ public final class FluxObjects {
                 List<Object> args = resolve((List<Object>) call.get("args"));
                 Method method = compatibleMethod(clazz, name, args, false);
                 if (method == null) {
-                    throw new BuildException("class '" + className + "' has no public method '" + name
-                        + "' taking " + describe(args) + " (configMethods)", null);
+                    throw new BuildException("it has no public method '" + name + "' taking " + describe(args)
+                        + " (configMethods)", null);
                 }
                 Object[] values = coerce(args, method.getParameterTypes());
-                invoke(className, name, () -> method.invoke(instance, values));
+                invoke(name, () -> method.invoke(instance, values));
             }
         }
         return instance;
@@ -126,19 +133,18 @@ public final class FluxObjects {
         Object run() throws ReflectiveOperationException;
     }
 
-    private static Object invoke(String className, String what, Call call) throws BuildException {
+    private static Object invoke(String what, Call call) throws BuildException {
         try {
             return call.run();
         } catch (InvocationTargetException e) {
-            throw new BuildException(className + ": " + what + " threw " + e.getCause(), e.getCause());
+            throw new BuildException(what + " threw " + e.getCause(), e.getCause(), true);
         } catch (ReflectiveOperationException | IllegalArgumentException e) {
-            throw new BuildException(className + ": " + what + " cannot be called: " + e, e);
+            throw new BuildException(what + " cannot be called: " + e, e);
         }
     }
 
     @SuppressWarnings("unchecked")
     private Object instantiate(Class<?> clazz, Map<Object, Object> def) throws BuildException {
-        String className = clazz.getName();
         String factory = (String) def.get("factory");
         if (def.containsKey("constructorArgs")) {
             List<Object> args = resolve((List<Object>) def.get("constructorArgs"));
@@ -149,29 +155,29 @@ public final class FluxObjects {
                 }
             }
             if (found == null) {
-                throw new BuildException("class '" + className + "' has no constructor taking " + describe(args)
-                    + " (constructorArgs)", null);
+                throw new BuildException("it has no constructor taking " + describe(args) + " (constructorArgs)",
+                    null);
             }
             Constructor<?> con = found;
             Object[] values = coerce(args, con.getParameterTypes());
-            return invoke(className, "its constructor", () -> con.newInstance(values));
+            return invoke("its constructor", () -> con.newInstance(values));
         }
         if (factory != null) {
             List<Object> args = resolve((List<Object>) def.get("factoryArgs"));
             Method method = compatibleMethod(clazz, factory, args, true);
             if (method == null) {
-                throw new BuildException("class '" + className + "' has no public static method '" + factory
-                    + "' taking " + describe(args) + " (factory)", null);
+                throw new BuildException("it has no public static method '" + factory + "' taking "
+                    + describe(args) + " (factory)", null);
             }
             Object[] values = coerce(args, method.getParameterTypes());
-            return invoke(className, factory, () -> method.invoke(null, values));
+            return invoke(factory, () -> method.invoke(null, values));
         }
         try {
             Constructor<?> con = clazz.getDeclaredConstructor();
-            return invoke(className, "its constructor", () -> con.newInstance());
+            return invoke("its constructor", () -> con.newInstance());
         } catch (NoSuchMethodException e) {
-            throw new BuildException("class '" + className
-                + "' has no constructor without arguments (give constructorArgs or a factory)", e);
+            throw new BuildException("it has no constructor without arguments (give constructorArgs or a factory)",
+                e);
         }
     }
 
@@ -185,7 +191,7 @@ public final class FluxObjects {
         for (Method m : clazz.getMethods()) {
             if (m.getName().equals(setterName) && fits(args, m.getParameterTypes())) {
                 Object[] values = coerce(args, m.getParameterTypes());
-                invoke(clazz.getName(), setterName, () -> m.invoke(instance, values));
+                invoke(setterName, () -> m.invoke(instance, values));
                 return;
             }
         }
@@ -193,11 +199,10 @@ public final class FluxObjects {
             Field field = clazz.getField(name);
             field.set(instance, value);
         } catch (NoSuchFieldException e) {
-            throw new BuildException("class '" + clazz.getName() + "' has neither a public setter '" + setterName
-                + "' taking " + describe(args) + " nor a public field '" + name + "' (properties)", e);
+            throw new BuildException("it has neither a public setter '" + setterName + "' taking " + describe(args)
+                + " nor a public field '" + name + "' (properties)", e);
         } catch (IllegalAccessException | IllegalArgumentException e) {
-            throw new BuildException("class '" + clazz.getName() + "': property '" + name + "' cannot be set: " + e,
-                e);
+            throw new BuildException("its property '" + name + "' cannot be set: " + e, e);
         }
     }
 
@@ -278,7 +283,8 @@ public final class FluxObjects {
             built.put(id, instance);
             return instance;
         } catch (BuildException e) {
-            throw new BuildException("component '" + id + "': " + e.getMessage(), e.getCause());
+            throw new BuildException("component '" + id + "' (class " + ((Map<Object, Object>) def).get("className")
+                + ") cannot be built: " + e.getMessage(), e.getCause(), e.thrownByUserCode);
         } finally {
             building.remove(id);
         }
@@ -365,7 +371,15 @@ public final class FluxObjects {
     private static String describe(List<Object> args) {
         List<String> parts = new ArrayList<>();
         for (Object a : args) {
-            parts.add(a == null ? "null" : a.getClass().getSimpleName() + " " + a);
+            if (a == null) {
+                parts.add("null");
+            } else if (a instanceof String || a instanceof Number || a instanceof Boolean) {
+                parts.add(a.getClass().getSimpleName() + " " + a);
+            } else if (a instanceof List) {
+                parts.add("a list of " + ((List<?>) a).size());
+            } else {
+                parts.add(a.getClass().getName());
+            }
         }
         return args.isEmpty() ? "no arguments" : "(" + String.join(", ", parts) + ")";
     }

@@ -70,10 +70,8 @@ public final class StoredTopology {
             instance = flux ? FluxObjects.build(bytes) : ComponentInputStream.readComponent(bytes);
             className = instance.getClass().getName();
         } catch (FluxObjects.BuildException e) {
-            Throwable cause = e.getCause();
-            boolean userCode = cause != null && !(cause instanceof ReflectiveOperationException);
-            return Arrays.asList(className, null, null,
-                "cannot be built: " + e.getMessage() + (userCode ? "\n" + stackTrace(cause) : ""));
+            return Arrays.asList(className, null, null, "cannot be built: " + e.getMessage()
+                + (e.thrownByUserCode ? "\n" + stackTrace(e.getCause()) : ""));
         } catch (Throwable t) {
             return Arrays.asList(className, null, null, "cannot be deserialized: " + stackTrace(t));
         }
