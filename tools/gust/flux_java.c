@@ -14,6 +14,7 @@
 #include "jvm_command_line.h"
 
 #include <gust/flux.h>
+#include <gust/storm_thrift.h>
 
 enum { LOAD_TIMEOUT_MS = 120 * 1000 };
 
@@ -131,4 +132,63 @@ gboolean gust_flux_java_host(gust_topology *topology, const gust_flux_java_optio
     g_clear_pointer(jvm, gust_jvm_free);
   }
   return ok;
+}
+
+gboolean gust_flux_java_prepare_submit(gust_topology *topology,
+                                       const gust_flux_java_options *options,
+                                       GHashTable **definitions, GError **error)
+{
+  *definitions = NULL;
+  g_autoptr(GPtrArray) java = g_ptr_array_new();
+  for (guint i = 0; i < gust_topology_n_components(topology); i++) {
+    gust_component *c = gust_topology_component(topology, i);
+    const gust_impl *impl = gust_component_impl(c);
+    if (impl && impl->kind == GUST_IMPL_JAVA) g_ptr_array_add(java, c);
+  }
+  gust_jvm *jvm = NULL;
+  gboolean ok = gust_flux_java_host(topology, options, &jvm, error) &&
+                gust_topology_validate(topology, error);
+  if (jvm) {
+    g_autofree char *ended = gust_jvm_stop(jvm, 5000);
+    g_debug("the JVM %s", ended);
+    gust_jvm_free(jvm);
+  }
+  if (!ok) return FALSE;
+  *definitions =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+  for (guint i = 0; i < java->len; i++) {
+    gust_component *c = g_ptr_array_index(java, i);
+    g_hash_table_insert(*definitions, g_strdup(gust_component_id(c)),
+                        gust_jvm_flux_definition(topology, c));
+    const char *class_name =
+        json_string_value(json_object_get(gust_component_definition(c), "className"));
+    gust_component_set_impl(c, gust_impl_new_java(class_name));
+  }
+  return TRUE;
+}
+
+static void put_serialized(GHashTable *components, GHashTable *definitions, gboolean spouts)
+{
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, components);
+  while (g_hash_table_iter_next(&it, &key, &value)) {
+    GBytes *bytes = g_hash_table_lookup(definitions, key);
+    if (!bytes) continue;
+    GustStormComponentObject *o = spouts ? ((GustStormSpoutSpec *)value)->spout_object
+                                         : ((GustStormBolt *)value)->bolt_object;
+    if (!o->serialized_java) o->serialized_java = g_byte_array_new();
+    g_byte_array_set_size(o->serialized_java, 0);
+    g_byte_array_append(o->serialized_java, g_bytes_get_data(bytes, NULL),
+                        (guint)g_bytes_get_size(bytes));
+    o->__isset_serialized_java = TRUE;
+    o->__isset_java_object = FALSE;
+    o->__isset_shell = FALSE;
+  }
+}
+
+void gust_flux_java_put_serialized(GustStormStormTopology *thrift, GHashTable *definitions)
+{
+  put_serialized(thrift->spouts, definitions, TRUE);
+  put_serialized(thrift->bolts, definitions, FALSE);
 }

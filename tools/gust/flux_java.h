@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gust/jvm.h>
+#include <gust/storm_thrift.h>
 
 typedef struct {
   const char *jar;      /* the topology jar */
@@ -25,3 +26,17 @@ typedef struct {
  * does not start. */
 gboolean gust_flux_java_host(gust_topology *topology, const gust_flux_java_options *options,
                              gust_jvm **jvm, GError **error);
+
+/* For a submission to Nimbus (`gust submit --jar`): gust_flux_java_host()
+ * and gust_topology_validate(), with the JVM stopped once it has said what
+ * each class declares; the
+ * Java components are left as GUST_IMPL_JAVA so that they convert to
+ * Thrift, and *definitions gets a new table id -> GBytes, the bytes each
+ * sends as its `serialized_java` (gust_flux_java_put_serialized()): a
+ * worker's JVM builds it from them. */
+gboolean gust_flux_java_prepare_submit(gust_topology *topology,
+                                       const gust_flux_java_options *options,
+                                       GHashTable **definitions, GError **error);
+
+/* Replaces the component object of every component in definitions. */
+void gust_flux_java_put_serialized(GustStormStormTopology *thrift, GHashTable *definitions);

@@ -7,7 +7,8 @@
  *   --dry-run                        gust local --check FILE --jar JAR:
  *       the Java classes are built and the topology validated, not run;
  *   otherwise (--remote)             gust submit FILE --jar JAR with
- *       --inactive and the cluster's --config / -c options.
+ *       --inactive and the cluster's --config / -c options (-c also
+ *       after the main class, where `storm jar` accepts it too).
  * --no-detail, --no-splash and --zookeeper are accepted and ignored (gust
  * prints no splash and finds Nimbus by nimbus.seeds); --resource is
  * refused: the file must be a file, not a class path resource.
@@ -24,6 +25,7 @@
 typedef struct {
   gboolean local, remote, dry_run, env_filter, inactive, ignored, resource;
   char *filter, *sleep_ms, *zookeeper;
+  char **overrides; /* -c after the main class, as `storm jar` takes them anywhere */
 } flux_flags;
 
 static int run(GPtrArray *argv, int (*command)(int, char **))
@@ -59,6 +61,8 @@ int gust_jar_flux(const gust_jar_flux_options *o)
       {"no-splash", 'n', 0, G_OPTION_ARG_NONE, &f.ignored, "accepted, ignored", NULL},
       {"zookeeper", 'z', 0, G_OPTION_ARG_STRING, &f.zookeeper, "accepted, ignored", "HOST:PORT"},
       {"resource", 'R', 0, G_OPTION_ARG_NONE, &f.resource, "refused: give a file", NULL},
+      {"override", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &f.overrides,
+       "set a configuration key of the submission (repeatable)", "KEY=VALUE"},
       {NULL},
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new(
@@ -89,7 +93,7 @@ int gust_jar_flux(const gust_jar_flux_options *o)
   } else if (local && f.remote) {
     gust_log_error("%s: --local and --remote exclude each other", GUST_FLUX_MAIN_CLASS);
   } else if (local || f.dry_run) {
-    if (o->conf_args->config_file || o->conf_args->overrides)
+    if (o->conf_args->config_file || o->conf_args->overrides || f.overrides)
       g_warning("--config and -c configure a submission to a cluster; ignored with --local");
     g_autoptr(GPtrArray) run_argv = g_ptr_array_new_with_free_func(g_free);
     add(run_argv, "local");
@@ -152,11 +156,16 @@ int gust_jar_flux(const gust_jar_flux_options *o)
       add(run_argv, "-c");
       add(run_argv, *c);
     }
+    for (char **c = f.overrides; c && *c; c++) {
+      add(run_argv, "-c");
+      add(run_argv, *c);
+    }
     status = run(run_argv, gust_cmd_submit);
   }
 out:
   g_free(f.filter);
   g_free(f.sleep_ms);
   g_free(f.zookeeper);
+  g_strfreev(f.overrides);
   return status;
 }

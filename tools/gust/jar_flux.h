@@ -23,6 +23,6 @@ typedef struct {
 /* Reads Flux's own options (those of Storm's Flux main: -l/--local,
  * -r/--remote, -d/--dry-run, -f/--filter FILE, -e/--env-filter,
  * -s/--sleep MS, -i/--inactive, -q/--no-detail, -n/--no-splash,
- * -z/--zookeeper, -R/--resource refused) and runs the command; its exit
+ * -z/--zookeeper, -R/--resource refused, and -c KEY=VALUE) and runs the command; its exit
  * status (2 for options Flux would refuse). */
 int gust_jar_flux(const gust_jar_flux_options *options);

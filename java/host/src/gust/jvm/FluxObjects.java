@@ -2,7 +2,8 @@
  * class, the way Storm's Flux builder does, from a definition gust's
  * Flux loader sends in place of Java-serialized bytes.
  *
- * The bytes: MAGIC, then one wire value (Wire.In): a map with
+ * The bytes: MAGIC, the class name and a newline, then one wire value
+ * (Wire.In): a map with
  * "definition" (the spout's or bolt's object definition: className,
  * constructorArgs, properties, configMethods, factory, factoryArgs) and
  * "components" (every Flux component, id -> object definition).  The
@@ -83,7 +84,12 @@ public final class FluxObjects {
     public static Object build(byte[] bytes) throws BuildException {
         Map<Object, Object> top;
         try {
-            Wire.In in = new Wire.In(ByteBuffer.wrap(bytes, MAGIC.length, bytes.length - MAGIC.length).slice());
+            int start = MAGIC.length;
+            while (bytes[start] != '\n') { /* the class name line, for readers that look no further */
+                start++;
+            }
+            start++;
+            Wire.In in = new Wire.In(ByteBuffer.wrap(bytes, start, bytes.length - start).slice());
             top = (Map<Object, Object>) in.value();
         } catch (RuntimeException e) {
             throw new BuildException("the Flux definition is malformed: " + e, e);
