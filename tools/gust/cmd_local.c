@@ -49,6 +49,8 @@
 #define G_LOG_DOMAIN "gust-local"
 
 #include "commands.h"
+#include "flux_java.h"
+#include "jvm_command_line.h"
 #include "local_report.h"
 #include "metrics_server.h"
 #include "log_writer.h"
@@ -60,8 +62,6 @@
 
 #include <gust/flinkcore.h>
 #include <gust/flux.h>
-#include "flux_java.h"
-#include "jvm_command_line.h"
 #include <gust/kafka.h>
 #include <gust/runtime.h>
 #include <stdio.h>
