@@ -28,12 +28,15 @@ typedef struct {
   char **overrides; /* -c after the main class, as `storm jar` takes them anywhere */
 } flux_flags;
 
+/* The command's option parser takes words out of the vector it gets: it
+ * gets a copy, argv keeps owning them. */
 static int run(GPtrArray *argv, int (*command)(int, char **))
 {
   g_ptr_array_add(argv, NULL);
   g_autofree char *line = g_strjoinv(" ", (char **)argv->pdata);
   g_debug("running as: gust %s", line);
-  return command((int)argv->len - 1, (char **)argv->pdata);
+  g_autofree char **view = g_memdup2(argv->pdata, sizeof(char *) * argv->len);
+  return command((int)argv->len - 1, view);
 }
 
 static void add(GPtrArray *argv, const char *word)
