@@ -608,6 +608,14 @@ static void test_java_serialized_class_names(void)
                                                11);
   g_assert_cmpstr(name, ==, "a.B");
   g_free(name);
+  /* a Flux definition in place of Java serialization: the class on its second line */
+  static const char flux[] = "gust-flux-definition\nmy.pkg.Outer$Bolt\n\x07\x00";
+  name = gust_java_serialized_class_name(flux, sizeof flux - 1);
+  g_assert_cmpstr(name, ==, "my.pkg.Outer$Bolt");
+  g_free(name);
+  g_assert_null(gust_java_serialized_class_name("gust-flux-definition\nmy.Bolt", 29));
+  g_assert_null(gust_java_serialized_class_name("gust-flux-definition\nnot a class\n", 33));
+  g_assert_null(gust_java_serialized_class_name("gust-flux-definition\n", 21));
 }
 
 static void test_builtin_java_object_with_arguments(void)
