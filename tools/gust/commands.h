@@ -21,5 +21,6 @@ int gust_cmd_supervisor(int argc, char **argv);
 int gust_cmd_dev_cluster(int argc, char **argv);
 int gust_cmd_worker(int argc, char **argv);
 int gust_cmd_ui(int argc, char **argv);
+int gust_cmd_validate(int argc, char **argv);
 
 #endif
