@@ -347,7 +347,10 @@ GPtrArray *gust_validate_read_lines(const char *source, GError **error)
         header = FALSE;
         continue;
       }
-      g_ptr_array_add(lines, g_strdup(*l));
+      json_t *string = is_csv(file) ? NULL : json_loads(*l, JSON_DECODE_ANY, NULL);
+      /* a JSON string line is the record's text; anything else goes as written */
+      g_ptr_array_add(lines, g_strdup(json_is_string(string) ? json_string_value(string) : *l));
+      json_decref(string);
     }
   }
   g_ptr_array_unref(files);

@@ -73,8 +73,10 @@ void gust_validate_recordset_add_json(gust_validate_recordset *set,
 
 gust_validate_recordset *gust_validate_recordset_new(const char *source);
 
-/* The raw lines of a file or directory source, without a CSV header: what
- * local mode writes into the spout's topic.  NULL + UNUSABLE. */
+/* The records of a file or directory source as text, without a CSV
+ * header: what local mode writes into the spout's topic (a line holding a
+ * JSON string becomes that string's text, any other line goes as written).
+ * NULL + UNUSABLE. */
 GPtrArray *gust_validate_read_lines(const char *source, GError **error);
 
 G_END_DECLS
