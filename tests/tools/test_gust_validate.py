@@ -24,7 +24,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_gust_kafka import BUILD, GUST, KafkaMock, produce, unique  # noqa: E402
-from test_no_loss import KAFKA_OUT_BOLT, kafka_components, pipeline_flux  # noqa: E402
+from test_no_loss import KAFKA_OUT_BOLT, WORDCOUNT, kafka_components  # noqa: E402
 
 RELAY = os.path.join(os.path.abspath(BUILD), "tests", "tools", "libvalidate_test_bolt.so")
 HANG_BOUND_S = 300  # bounds a hang only
@@ -68,6 +68,31 @@ bolts:
 """ % dict(components=kafka_components(bootstrap, source, target, unique("legacy"), "key", "value"),
            fault='  test.validate.fault: "%s"' % fault if fault else "", lib=RELAY,
            out=KAFKA_OUT_BOLT)
+
+
+def split_flux(bootstrap, source, target, group):
+    """Kafka(source) -> the native WordCount's split bolt -> KafkaBolt(target),
+    each word written as key and value; checkpoint mode by default."""
+    return """
+name: "split"
+%(components)s
+config:
+  topology.gust.reliability: "checkpoint"
+  topology.gust.checkpoint.interval.ms: 200
+spouts:
+  - id: "sentences"
+    className: "org.apache.storm.kafka.spout.KafkaSpout"
+    constructorArgs: [ref: "spoutConfig"]
+    parallelism: 2
+bolts:
+  - id: "split"
+    className: "native:%(lib)s:split_bolt_def"
+    parallelism: 2
+%(out)sstreams:
+  - {from: "sentences", to: "split", grouping: {type: SHUFFLE}}
+  - {from: "split", to: "out", grouping: {type: FIELDS, args: ["word"]}}
+""" % dict(components=kafka_components(bootstrap, source, target, group, "word", "word"),
+           lib=WORDCOUNT, out=KAFKA_OUT_BOLT)
 
 
 class Offline(unittest.TestCase):
@@ -193,10 +218,10 @@ class Local(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             flux = os.path.join(d, "wordcount.yaml")
             with open(flux, "w") as f:  # the production address: validate redirects it
-                f.write(pipeline_flux("kafka.example.invalid:9092", "sentences", "counts",
-                                      "production-group"))
+                f.write(split_flux("kafka.example.invalid:9092", "sentences", "words",
+                                   "production-group"))
             sentences = os.path.join(d, "sentences.jsonl")
-            write_lines(sentences, ["rec%d the quick brown fox" % i for i in range(4000)])
+            write_lines(sentences, ["rec%d the quick brown fox" % i for i in range(30000)])
             js = os.path.join(d, "local.json")
             r = validate("local", flux, "--input", sentences, "--kills", "2", "--seed", "11",
                          "--json", js)
@@ -205,19 +230,22 @@ class Local(unittest.TestCase):
             self.assertIn("killed with SIGKILL", r.stderr)
             report = json.loads(read(js))
             sink = report["sinks"][0]
-            self.assertEqual(sink["sink"], "counts")
+            self.assertEqual(sink["sink"], "words")
             self.assertEqual(sink["counts"]["lost"], 0)
             self.assertEqual(sink["counts"]["changed"], 0)
-            self.assertEqual(sink["legacy_records"], 20000)  # five words per sentence
+            self.assertEqual(sink["legacy_records"], 150000)  # five words per sentence
+            for line in r.stderr.splitlines():
+                if "killed with SIGKILL" in line:
+                    print(line, file=sys.stderr)
             print("local: " + sink["summary"], file=sys.stderr)
 
     def test_ctrl_c_leaves_a_partial_report(self):
         with tempfile.TemporaryDirectory() as d:
             flux = os.path.join(d, "wordcount.yaml")
             with open(flux, "w") as f:
-                f.write(pipeline_flux("kafka.example.invalid:9092", "sentences", "counts", "g"))
+                f.write(split_flux("kafka.example.invalid:9092", "sentences", "words", "g"))
             sentences = os.path.join(d, "sentences.jsonl")
-            write_lines(sentences, ["rec%d the quick brown fox" % i for i in range(20000)])
+            write_lines(sentences, ["rec%d the quick brown fox" % i for i in range(200000)])
             js, html = os.path.join(d, "p.json"), os.path.join(d, "p.html")
             err_path = os.path.join(d, "validate.err")
             with open(err_path, "w") as err:

@@ -64,6 +64,7 @@ typedef struct {
   gboolean env_filter;
   /* reading progress */
   int64_t read_start, last_progress;
+  int stops_before_read; /* a further Ctrl-C stops the read */
 } validate_options;
 
 static gboolean read_progress(const char *source, guint64 records, void *data)
@@ -76,7 +77,7 @@ static gboolean read_progress(const char *source, guint64 records, void *data)
     g_message("reading %s: %" G_GUINT64_FORMAT " records, %.0f s, %.0f records/s", source, records,
               elapsed, elapsed > 0 ? records / elapsed : 0.0);
   }
-  return gust_stop_requests() == 0;
+  return gust_stop_requests() <= o->stops_before_read;
 }
 
 /* Reads both sides of a sink and compares them into report.  FALSE with
@@ -87,6 +88,7 @@ static gboolean compare_sink(validate_options *o, gust_validate_report *report, 
   gust_validate_selection sel = {o->key, o->value};
   gust_validate_options opts = {o->final_values, o->tolerance, o->ordered, (guint)o->shown};
   o->read_start = o->last_progress = g_get_monotonic_time();
+  o->stops_before_read = gust_stop_requests();
   g_autoptr(gust_validate_recordset) partial_legacy = NULL;
   g_autoptr(gust_validate_recordset) partial_new = NULL;
   g_autoptr(gust_validate_recordset) legacy =
@@ -95,7 +97,8 @@ static gboolean compare_sink(validate_options *o, gust_validate_report *report, 
       legacy ? gust_validate_read(new_source, &sel, read_progress, o, &partial_new, error) : NULL;
   if (!legacy || !new_side) {
     if ((*error)->code != GUST_VALIDATE_ERROR_INTERRUPTED) return FALSE;
-    report->partial_reason = g_strdup_printf("interrupted while reading %s", sink);
+    if (!report->partial_reason)
+      report->partial_reason = g_strdup_printf("interrupted while reading %s", sink);
     if (!legacy) return FALSE;
     new_side =
         partial_new ? g_steal_pointer(&partial_new) : gust_validate_recordset_new(new_source);

@@ -29,6 +29,8 @@
 #include <gust/flux.h>
 #include <gust/runtime.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -66,6 +68,7 @@ int gust_validate_run_side_main(int argc, char **argv)
   int status = 1;
   gust_topology *topology = NULL;
   gust_runtime *rt = NULL;
+  prctl(PR_SET_PDEATHSIG, SIGINT); /* the validation that started it died: stop */
   if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2 || !group) {
     gust_log_error("%s", error ? error->message : "run-side FLUX --group G is needed");
     status = 2;
