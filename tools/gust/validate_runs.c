@@ -196,7 +196,7 @@ static int64_t committed_input(const gust_validate_run *run, gboolean *all)
   for (guint p = 0; p < run->input_end->len; p++) {
     int64_t end = g_array_index(run->input_end, int64_t, p);
     int64_t c = committed && p < committed->len ? g_array_index(committed, int64_t, p) : -1;
-    if (c < end) *all = FALSE;
+    if (c < end && end > 0) *all = FALSE; /* an empty partition has nothing to commit */
     done += MIN(MAX(c, 0), end);
   }
   return done;
