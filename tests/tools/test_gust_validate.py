@@ -213,6 +213,14 @@ class Unusable(unittest.TestCase):
                 mock.close()
 
 
+    def test_bad_numbers_are_refused_naming_option_and_value(self):
+        for option, value in (("--kills", "-1"), ("--kills", "1000"), ("--tolerance", "nan"),
+                              ("--settle", "-1"), ("--partitions", "0"), ("--show", "x")):
+            r = validate("offline", "a", "b", "%s=%s" % (option, value))
+            self.assertEqual(r.returncode, 2, (option, value, r.stderr))
+            self.assertIn("%s '%s'" % (option, value), r.stderr)
+
+
 class Local(unittest.TestCase):
     def test_checkpoint_runs_killed_lose_nothing_against_acker_mode(self):
         with tempfile.TemporaryDirectory() as d:

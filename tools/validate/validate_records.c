@@ -157,19 +157,21 @@ static gboolean csv_add_line(gust_validate_recordset *set, const gust_validate_s
   for (guint i = 0; set->columns[i] && i < n; i++)
     json_object_set_new(object, set->columns[i], json_string(cells[i]));
   char *key = g_strdup(key_col >= 0 && (guint)key_col < n ? cells[key_col] : "");
-  if (key_col >= 0 && (guint)key_col >= n) set->missing_key++;
+  if (sel->key_field && (key_col < 0 || (guint)key_col >= n)) set->missing_key++;
   char *value = NULL;
   if (sel->value_fields) {
     g_auto(GStrv) fields = g_strsplit(sel->value_fields, ",", -1);
     json_t *array = json_array();
+    gboolean missing = FALSE;
     for (char **f = fields; *f; f++) {
       int col = csv_column(set->columns, g_strstrip(*f));
       if (col < 0 || (guint)col >= n) {
-        set->missing_value++;
+        missing = TRUE;
         continue;
       }
       json_array_append_new(array, json_string(cells[col]));
     }
+    if (missing) set->missing_value++;
     value = json_array_size(array) == 1 ? g_strdup(json_string_value(json_array_get(array, 0)))
                                         : json_text(array);
     json_decref(array);
