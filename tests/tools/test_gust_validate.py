@@ -241,7 +241,9 @@ class Local(unittest.TestCase):
             self.assertEqual(sink["sink"], "words")
             self.assertEqual(sink["counts"]["lost"], 0)
             self.assertEqual(sink["counts"]["changed"], 0)
-            self.assertEqual(sink["legacy_records"], 150000)  # five words per sentence
+            # five words per sentence; acker mode may replay a few (at-least-once too)
+            self.assertGreaterEqual(sink["legacy_records"], 150000)
+            self.assertEqual(sink["keys"], 30004)
             for line in r.stderr.splitlines():
                 if "killed with SIGKILL" in line:
                     print(line, file=sys.stderr)

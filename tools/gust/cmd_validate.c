@@ -96,7 +96,8 @@ static gboolean compare_sink(validate_options *o, gust_validate_report *report, 
   g_autoptr(gust_validate_recordset) new_side =
       legacy ? gust_validate_read(new_source, &sel, read_progress, o, &partial_new, error) : NULL;
   if (!legacy || !new_side) {
-    if ((*error)->code != GUST_VALIDATE_ERROR_INTERRUPTED) return FALSE;
+    if (!g_error_matches(*error, GUST_VALIDATE_ERROR, GUST_VALIDATE_ERROR_INTERRUPTED))
+      return FALSE;
     if (!report->partial_reason)
       report->partial_reason = g_strdup_printf("interrupted while reading %s", sink);
     if (!legacy) return FALSE;
@@ -123,18 +124,19 @@ static gboolean compare_sink(validate_options *o, gust_validate_report *report, 
 static int finish(validate_options *o, gust_validate_report *report, GError *error)
 {
   int status;
-  if (error && error->code != GUST_VALIDATE_ERROR_INTERRUPTED && !report->partial_reason) {
+  gboolean interrupted = error && error->domain == GUST_VALIDATE_ERROR &&
+                         error->code == GUST_VALIDATE_ERROR_INTERRUPTED;
+  if (error && !interrupted && !report->partial_reason) {
     gust_log_error("%s", error->message);
-    printf("verdict: unusable — %s\n", error->message);
-    report->partial_reason = g_strdup_printf("no verdict: %s", error->message);
+    report->unusable = g_strdup(error->message);
     status = EXIT_UNUSABLE;
   } else {
-    g_autofree char *line = gust_validate_report_verdict_line(report);
-    printf("%s\n", line);
     status = report->partial_reason ? GUST_FORCED_STOP_STATUS
              : gust_validate_report_verdict(report) == GUST_VALIDATE_DIFFERENT ? EXIT_DIFFERENT
                                                                                : EXIT_EQUIVALENT;
   }
+  g_autofree char *line = gust_validate_report_verdict_line(report);
+  printf("%s\n", line);
   fflush(stdout);
   GError *write_error = NULL;
   if ((o->json_path && !gust_validate_report_write_json(report, o->json_path, &write_error)) ||

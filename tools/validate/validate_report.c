@@ -25,6 +25,7 @@ void gust_validate_report_free(gust_validate_report *report)
   g_ptr_array_unref(report->sinks);
   g_ptr_array_unref(report->notes);
   g_free(report->partial_reason);
+  g_free(report->unusable);
   g_free(report);
 }
 
@@ -60,6 +61,7 @@ char *gust_validate_report_verdict_line(const gust_validate_report *report)
                     : v == GUST_VALIDATE_EQUIVALENT
                         ? "the same records, with duplicates: equivalent under at-least-once"
                         : "records were lost, changed, added or reordered";
+  if (report->unusable) return g_strdup_printf("verdict: unusable — %s", report->unusable);
   if (report->partial_reason)
     return g_strdup_printf("verdict: PARTIAL (%s) — %u sink(s) compared so far: %s",
                            report->partial_reason, report->sinks->len, verdict_name(v));
@@ -97,12 +99,16 @@ gboolean gust_validate_report_write_json(const gust_validate_report *report, con
   for (guint i = 0; i < report->notes->len; i++)
     json_array_append_new(notes, json_string(g_ptr_array_index(report->notes, i)));
   g_autofree char *line = gust_validate_report_verdict_line(report);
-  json_t *root = json_pack(
-      "{ss ss sb so ss so so}", "mode", report->mode, "verdict",
-      report->partial_reason ? "partial" : verdict_name(gust_validate_report_verdict(report)),
-      "partial", report->partial_reason != NULL, "partial_reason",
-      report->partial_reason ? json_string(report->partial_reason) : json_null(), "summary", line,
-      "notes", notes, "sinks", sinks);
+  const char *verdict = report->unusable ? "unusable"
+                        : report->partial_reason
+                            ? "partial"
+                            : verdict_name(gust_validate_report_verdict(report));
+  json_t *root =
+      json_pack("{ss ss sb so so ss so so}", "mode", report->mode, "verdict", verdict, "partial",
+                report->partial_reason != NULL, "partial_reason",
+                report->partial_reason ? json_string(report->partial_reason) : json_null(),
+                "unusable", report->unusable ? json_string(report->unusable) : json_null(),
+                "summary", line, "notes", notes, "sinks", sinks);
   char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
   json_decref(root);
   gboolean ok = g_file_set_contents(path, text, -1, error);
@@ -176,7 +182,8 @@ gboolean gust_validate_report_write_html(const gust_validate_report *report, con
     g_string_append(out, "</p>\n");
   }
   g_string_append_printf(out, "<p class=\"%s\"><b>",
-                         verdict_name(gust_validate_report_verdict(report)));
+                         report->unusable ? "different"
+                                          : verdict_name(gust_validate_report_verdict(report)));
   html_text(out, line);
   g_string_append(out, "</b></p>\n<ul>");
   for (guint i = 0; i < report->notes->len; i++) {

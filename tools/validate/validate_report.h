@@ -15,6 +15,7 @@ typedef struct {
   GPtrArray *sinks;     /* of gust_validate_sink_result */
   GPtrArray *notes;     /* of char *: how the sides were produced (seed, kills, ...) */
   char *partial_reason; /* non-NULL: interrupted, says while doing what */
+  char *unusable;       /* non-NULL: no verdict possible, says why (exit status 2) */
 } gust_validate_report;
 
 gust_validate_report *gust_validate_report_new(const char *mode);
