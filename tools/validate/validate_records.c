@@ -102,8 +102,11 @@ void gust_validate_recordset_add_json(gust_validate_recordset *set,
     json_object_del(rest, sel->key_field);
     value = json_text(rest);
     json_decref(rest);
-  } else if (!kafka_key && (json = json ? json : json_loadb(text, len, JSON_DECODE_ANY, NULL))) {
-    value = json_text(json); /* a file's line: compared as JSON, not as spelled */
+  } else if ((json = json ? json : json_loadb(text, len, JSON_DECODE_ANY, NULL)) &&
+             (!kafka_key || json_is_object(json) || json_is_array(json))) {
+    /* compared as JSON, not as spelled; a Kafka payload that is a bare
+     * word or number stays as written */
+    value = json_text(json);
   }
   if (!value) value = g_strndup(text, len);
   json_decref(json);
