@@ -242,6 +242,33 @@ static void compare_outputs(validate_options *o, gust_validate_report *report,
   }
 }
 
+/* Removes path and everything under it (the runs' logs and the default
+ * checkpoint directory); what cannot be removed stays. */
+static void remove_tree(const char *path)
+{
+  GDir *dir = g_dir_open(path, 0, NULL);
+  const char *name;
+  while (dir && (name = g_dir_read_name(dir))) {
+    g_autofree char *child = g_build_filename(path, name, NULL);
+    if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+      remove_tree(child);
+    else
+      g_unlink(child);
+  }
+  if (dir) g_dir_close(dir);
+  g_rmdir(path);
+}
+
+/* Keeps the logs when a run failed (the error names one), else removes them. */
+static void clean_workdir(const char *workdir, const GError *error)
+{
+  if (!workdir) return;
+  if (error && error->domain == G_SPAWN_ERROR)
+    g_message("run logs kept in %s", workdir);
+  else
+    remove_tree(workdir);
+}
+
 static int validate_local(validate_options *o, const char *flux)
 {
   gust_validate_report *report = gust_validate_report_new("local");
@@ -334,7 +361,7 @@ out:
     compare_outputs(o, report, gust_kafka_mock_bootstrap(mock), ends->output_topics, ".acker", NULL,
                     ".checkpoint", NULL, &error);
   }
-  if (workdir) g_message("run logs in %s", workdir);
+  clean_workdir(workdir, error);
   gust_validate_kafka_ends_free(ends);
   gust_topology_free(topology);
   gust_kafka_mock_free(mock);
@@ -450,7 +477,7 @@ out:
     compare_outputs(o, report, out_bootstrap, ends->output_topics, "", legacy_query,
                     o->shadow_suffix, shadow_query->str, &error);
   }
-  if (workdir) g_message("run log in %s", workdir);
+  clean_workdir(workdir, error);
   gust_validate_kafka_ends_free(ends);
   gust_topology_free(topology);
   return finish(o, report, error);
