@@ -40,6 +40,7 @@
 #include "validate_topology.h"
 
 #include <glib/gstdio.h>
+#include <gust/flinkcore.h>
 #include <gust/flux.h>
 #include <gust/kafka.h>
 #include <stdio.h>
@@ -242,31 +243,18 @@ static void compare_outputs(validate_options *o, gust_validate_report *report,
   }
 }
 
-/* Removes path and everything under it (the runs' logs and the default
- * checkpoint directory); what cannot be removed stays. */
-static void remove_tree(const char *path)
-{
-  GDir *dir = g_dir_open(path, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name(dir))) {
-    g_autofree char *child = g_build_filename(path, name, NULL);
-    if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-      remove_tree(child);
-    else
-      g_unlink(child);
-  }
-  if (dir) g_dir_close(dir);
-  g_rmdir(path);
-}
-
-/* Keeps the logs when a run failed (the error names one), else removes them. */
+/* Keeps the runs' logs when a run failed (the error names one), else
+ * removes them with the default checkpoint directory. */
 static void clean_workdir(const char *workdir, const GError *error)
 {
+  GError *remove_error = NULL;
   if (!workdir) return;
   if (error && error->domain == G_SPAWN_ERROR)
     g_message("run logs kept in %s", workdir);
-  else
-    remove_tree(workdir);
+  else if (!fc_remove_tree(workdir, &remove_error)) {
+    g_warning("%s", remove_error->message);
+    g_error_free(remove_error);
+  }
 }
 
 static int validate_local(validate_options *o, const char *flux)
