@@ -40,6 +40,8 @@ static const subcommand subcommands[] = {
      "serve Storm UI's REST API, web pages and /metrics for the cluster (from Nimbus)"},
     {"report", gust_cmd_report,
      "compare the CPU, memory and throughput of a topology on gust and on a Storm cluster"},
+    {"validate", gust_cmd_validate,
+     "compare what a topology's sinks received on two sides: local, shadow or offline"},
     {"worker", gust_cmd_worker, "run a cluster topology's worker (started by gust supervisor)"},
 };
 
