@@ -255,10 +255,6 @@ void fc_checkpoint_dir_retain(const char *dir, int retention, uint64_t newest_id
  * frees).  Task vertices and subtasks must be set.  Cannot fail. */
 char *fc_checkpoint_metadata_text(const fc_checkpoint_info *info);
 fc_checkpoint_info *fc_checkpoint_info_copy(const fc_checkpoint_info *info);
-/* Deletes path and everything under it (not following symbolic links).
- * Missing is fine.  FALSE with FC_ERROR_CHECKPOINT_IO naming the entry that
- * could not be deleted. */
-gboolean fc_remove_tree(const char *path, GError **error);
 
 /* ---- job (job.c) ---- */
 

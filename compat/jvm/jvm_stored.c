@@ -6,7 +6,8 @@
  * component its id (string), a spout flag (u8) and its bytes (u32 length
  * + bytes).  The JVM answers with one LOADED control record: a map from
  * component id to [class, shell command or null, env map or null, error
- * or null].  Everything here runs on the caller's thread.
+ * or null] (a Flux definition's with two more: its declared streams and
+ * its component configuration).  Everything here runs on the caller's thread.
  */
 #define G_LOG_DOMAIN "gust-jvm"
 
@@ -25,6 +26,8 @@ static void component_free(gpointer p)
   g_strfreev(c->shell);
   g_strfreev(c->env);
   g_free(c->error);
+  json_decref(c->streams);
+  json_decref(c->conf);
   g_free(c);
 }
 
@@ -92,7 +95,10 @@ GHashTable *jvm_loaded_read(const uint8_t *data, size_t len, GError **error)
     json_t *class_name = json_array_get(entry, 0), *err = json_array_get(entry, 3);
     gust_jvm_component *c = g_new0(gust_jvm_component, 1);
     g_hash_table_insert(loaded, g_strdup(id), c);
-    if (json_array_size(entry) != 4 || !json_is_string(class_name) ||
+    size_t n = json_array_size(entry); /* 6: a Flux definition's, with streams and conf */
+    json_t *streams = json_array_get(entry, 4), *conf = json_array_get(entry, 5);
+    if ((n != 4 && n != 6) || !json_is_string(class_name) ||
+        (n == 6 && (!json_is_array(streams) || !(json_is_null(conf) || json_is_object(conf)))) ||
         !(json_is_null(err) || json_is_string(err)) ||
         !strings_of(json_array_get(entry, 1), &c->shell, error) ||
         !env_of(json_array_get(entry, 2), &c->env, error)) {
@@ -103,6 +109,10 @@ GHashTable *jvm_loaded_read(const uint8_t *data, size_t len, GError **error)
     }
     c->class_name = g_strdup(json_string_value(class_name));
     c->error = g_strdup(json_string_value(err));
+    if (n == 6) {
+      c->streams = json_incref(streams);
+      c->conf = json_is_object(conf) ? json_incref(conf) : NULL;
+    }
   }
   json_decref(map);
   return loaded;

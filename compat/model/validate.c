@@ -138,8 +138,10 @@ static gboolean refuse_java_class(const gust_component *component, const char *c
   char *shell = gust_builtin_class_names(component->kind, GUST_IMPL_MULTILANG);
   char *builtins = gust_builtin_class_names(component->kind, GUST_IMPL_BUILTIN);
   component_error(error, GUST_TOPOLOGY_ERROR_UNSUPPORTED_CLASS, component,
-                  "Java class '%s' cannot run in gust (there is no JVM host yet). Instead use "
-                  "a multilang %s (className %s with the command to run), a native C %s "
+                  "Java class '%s' cannot run in gust without its jar: give the jar (gust "
+                  "local --jar JAR, gust submit --jar JAR, or gust jar JAR "
+                  "org.apache.storm.flux.Flux), or use a multilang %s (className %s with the "
+                  "command to run), a native C %s "
                   "(className \"native:PATH:SYMBOL\"), or a built-in %s class: %s",
                   class_name, spout ? "spout" : "bolt", shell, spout ? "spout" : "bolt",
                   spout ? "spout" : "bolt", *builtins ? builtins : "(none)");

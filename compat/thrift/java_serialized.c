@@ -5,7 +5,8 @@
  * Java's object stream starts with the magic 0xACED and version 0x0005,
  * then TC_OBJECT (0x73) and TC_CLASSDESC (0x72) followed by the class name
  * as a 2-byte big-endian length and modified UTF-8.  Nothing else of the
- * stream is interpreted.  Stateless; any thread.
+ * stream is interpreted.  A Flux definition that stands in for the bytes
+ * (gust local/submit --jar) starts with its own line and the class name.  Stateless; any thread.
  */
 #define _GNU_SOURCE /* memmem */
 #include <gust/storm_thrift.h>
@@ -25,9 +26,23 @@ static gboolean plausible_class_name(const guint8 *name, gsize len)
   return TRUE;
 }
 
+/* A Flux definition standing in for Java serialization (FluxObjects.java,
+ * gust/jvm.h): this line, then the class name and a newline. */
+static const char flux_magic[] = "gust-flux-definition\n";
+
+static char *flux_class_name(const guint8 *p, gsize len)
+{
+  gsize skip = sizeof flux_magic - 1;
+  const guint8 *end = memchr(p + skip, '\n', len - skip);
+  if (!end || !plausible_class_name(p + skip, (gsize)(end - p) - skip)) return NULL;
+  return g_strndup((const char *)p + skip, (gsize)(end - p) - skip);
+}
+
 char *gust_java_serialized_class_name(const void *data, gsize len)
 {
   const guint8 *p = data;
+  if (len > sizeof flux_magic - 1 && !memcmp(p, flux_magic, sizeof flux_magic - 1))
+    return flux_class_name(p, len);
   if (len < 8 || p[0] != 0xac || p[1] != 0xed || p[2] != 0x00 || p[3] != 0x05 ||
       p[4] != TC_OBJECT || p[5] != TC_CLASSDESC)
     return NULL;

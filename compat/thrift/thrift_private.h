@@ -15,6 +15,7 @@
 #define GUST_THRIFT_PRIVATE_H
 
 #include <glib.h>
+#include <gust/topology.h>
 #include <thrift/c_glib/protocol/thrift_protocol.h>
 
 /* Storm's deepest real nesting (a TopologyInfo reply) is about 10 levels. */
@@ -37,5 +38,15 @@ gsize gust_thrift_reader_offset(ThriftProtocol *reader);
  * the bytes, every type code known, nesting bounded.  *end gets the offset
  * after the struct (or where it failed).  FALSE + error naming the byte. */
 gboolean gust_thrift_wire_check(const guint8 *data, gsize len, gsize *end, GError **error);
+
+/* A `custom_serialized` grouping whose bytes hold Storm's PartialKeyGrouping
+ * (partial_key_serialized.c): the partial-key grouping on its fields, or on
+ * source_first_field when it names none (Storm then keys on the first
+ * value).  NULL + error naming `where` for bytes that cannot be read, and
+ * GUST_STORM_THRIFT_ERROR_UNSUPPORTED for a custom AssignmentCreator or
+ * TargetSelector. */
+gust_grouping *gust_partial_key_from_serialized(const void *data, gsize len,
+                                                const char *source_first_field, const char *where,
+                                                GError **error);
 
 #endif

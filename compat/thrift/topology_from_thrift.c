@@ -11,7 +11,8 @@
  *      in the bytes — then json_conf, parallelism_hint and
  *      the declared streams;
  *   3. inputs with their groupings (custom groupings only for
- *      PartialKeyGrouping);
+ *      PartialKeyGrouping, as gust's custom_object or as the real
+ *      storm-client's custom_serialized bytes, partial_key_serialized.c);
  *   4. the model's validation (gust_topology_validate), whose message names
  *      the component and the rule.
  * Refusals of what gust cannot host are GUST_STORM_THRIFT_ERROR_UNSUPPORTED
@@ -20,6 +21,8 @@
  */
 #include <gust/builtin_class.h>
 #include <gust/storm_thrift.h>
+
+#include "thrift_private.h"
 
 #include <string.h>
 
@@ -332,8 +335,18 @@ static gust_grouping *partial_key(build *b, const char *where, const GustStormJa
   return grouping;
 }
 
-static gust_grouping *grouping_from_thrift(build *b, const char *where, const GustStormGrouping *g,
-                                           GError **error)
+/* The first field of the stream an input reads (NULL if unknown yet). */
+static const char *source_first_field(build *b, const GustStormGlobalStreamId *source)
+{
+  const gust_component *component = gust_topology_lookup(b->topology, source->componentId);
+  const gust_stream *stream =
+      component ? gust_component_lookup_stream(component, source->streamId) : NULL;
+  return stream && gust_stream_n_fields(stream) ? gust_stream_fields(stream)[0] : NULL;
+}
+
+static gust_grouping *grouping_from_thrift(build *b, const char *where,
+                                           const GustStormGlobalStreamId *source,
+                                           const GustStormGrouping *g, GError **error)
 {
   if (g->__isset_fields) {
     if (!g->fields || g->fields->len == 0) return gust_grouping_new(GUST_GROUPING_GLOBAL);
@@ -362,9 +375,14 @@ static gust_grouping *grouping_from_thrift(build *b, const char *where, const Gu
     const GByteArray *bytes = g->custom_serialized;
     char *class_name =
         gust_java_serialized_class_name(bytes ? bytes->data : NULL, bytes ? bytes->len : 0);
+    if (g_strcmp0(class_name, PARTIAL_KEY_CLASS) == 0) {
+      g_free(class_name);
+      return gust_partial_key_from_serialized(bytes->data, bytes->len,
+                                              source_first_field(b, source), where, error);
+    }
     unsupported(b, class_name, error,
-                "%s: its grouping is a Java-serialized %s, which gust cannot run; send %s as a "
-                "custom_object with the field names as string arguments, or a built-in grouping",
+                "%s: its grouping is a Java-serialized %s, which gust cannot run; gust runs "
+                "%s and the built-in groupings",
                 where, class_name ? class_name : "object", PARTIAL_KEY_CLASS);
     g_free(class_name);
     return NULL;
@@ -398,7 +416,7 @@ static gboolean add_inputs(build *b, const char *id, const GustStormComponentCom
     char *where = g_strdup_printf("component '%s' input from '%s' stream '%s'", id,
                                   source->componentId, source->streamId);
     gust_grouping *grouping =
-        grouping_from_thrift(b, where, g_hash_table_lookup(common->inputs, source), error);
+        grouping_from_thrift(b, where, source, g_hash_table_lookup(common->inputs, source), error);
     GError *local = NULL;
     ok = grouping && gust_component_add_input(component, source->componentId, source->streamId,
                                               grouping, &local);

@@ -424,6 +424,78 @@ static void test_classes_gust_cannot_host_are_refused_by_name(void)
   g_object_unref(t);
 }
 
+/* The shell word count with count's input grouped by the PartialKeyGrouping
+ * bytes in GUST_PARTIAL_KEY_DIR/file (the real storm-client's form). */
+static GustStormStormTopology *wordcount_with_serialized_grouping(const char *file)
+{
+  g_autofree char *path = g_build_filename(GUST_PARTIAL_KEY_DIR, file, NULL);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  GError *error = NULL;
+  g_assert_true(g_file_get_contents(path, &bytes, &len, &error));
+  GustStormStormTopology *t = shell_wordcount();
+  GustStormGrouping *g = only_grouping(g_hash_table_lookup(t->bolts, "count"));
+  g->__isset_fields = FALSE;
+  g->custom_serialized = g_byte_array_new();
+  g_byte_array_append(g->custom_serialized, (const guint8 *)bytes, len);
+  g->__isset_custom_serialized = TRUE;
+  return t;
+}
+
+static void assert_partial_key_on(const char *file, const char *const *expected)
+{
+  GustStormStormTopology *t = wordcount_with_serialized_grouping(file);
+  GError *error = NULL;
+  gust_topology *topology = gust_topology_from_thrift(t, "wc", NULL, "/r", NULL, &error);
+  g_assert_no_error(error);
+  const gust_input *in =
+      gust_component_lookup_input(gust_topology_lookup(topology, "count"), "split", "default");
+  g_assert_cmpint(gust_grouping_get_kind(gust_input_grouping(in)), ==, GUST_GROUPING_PARTIAL_KEY);
+  guint n = 0;
+  const char *const *fields = gust_grouping_fields(gust_input_grouping(in), &n);
+  g_assert_cmpuint(n, ==, g_strv_length((char **)expected));
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr(fields[i], ==, expected[i]);
+  gust_topology_free(topology);
+  g_object_unref(t);
+}
+
+static void test_storm_partial_key_grouping_bytes(void)
+{
+  /* split declares only "word": a second key field must exist to validate */
+  assert_partial_key_on("partial_key_word.ser", (const char *[]){"word", NULL});
+  /* no Fields: Storm keys on the first value, the stream's first field */
+  assert_partial_key_on("partial_key_none.ser", (const char *[]){"word", NULL});
+
+  GustStormStormTopology *t = wordcount_with_serialized_grouping("partial_key_two.ser");
+  GError *error = from_thrift_error(t, NULL, NULL);
+  assert_contains(error->message, "user");
+  g_error_free(error);
+  g_object_unref(t);
+
+  t = wordcount_with_serialized_grouping("partial_key_custom.ser");
+  error = from_thrift_error(t, NULL, NULL);
+  g_assert_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_UNSUPPORTED);
+  assert_contains(error->message, "component 'count' input from 'split' stream 'default'");
+  assert_contains(error->message, "WritePartialKeyGroupings$StickyAssignment");
+  g_error_free(error);
+  g_object_unref(t);
+
+  /* the bytes cut short anywhere: an error naming the byte, never a crash */
+  t = wordcount_with_serialized_grouping("partial_key_word.ser");
+  GustStormGrouping *g = only_grouping(g_hash_table_lookup(t->bolts, "count"));
+  guint full = g->custom_serialized->len;
+  for (guint cut = 8 + 2 + 44; cut < full; cut += 5) { /* after the class name */
+    g_byte_array_set_size(g->custom_serialized, cut);
+    error = from_thrift_error(t, NULL, NULL);
+    g_assert_error(error, GUST_STORM_THRIFT_ERROR, GUST_STORM_THRIFT_ERROR_INVALID_TOPOLOGY);
+    assert_contains(error->message, "PartialKeyGrouping cannot be read");
+    assert_contains(error->message, "at byte");
+    g_error_free(error);
+  }
+  g_object_unref(t);
+}
+
 /* The submitTopology arguments Storm 2.6.0's `storm jar` sent (g_object_unref). */
 static GustStormNimbusSubmitTopologyArgs *recorded_submission(void)
 {
@@ -536,6 +608,14 @@ static void test_java_serialized_class_names(void)
                                                11);
   g_assert_cmpstr(name, ==, "a.B");
   g_free(name);
+  /* a Flux definition in place of Java serialization: the class on its second line */
+  static const char flux[] = "gust-flux-definition\nmy.pkg.Outer$Bolt\n\x07\x00";
+  name = gust_java_serialized_class_name(flux, sizeof flux - 1);
+  g_assert_cmpstr(name, ==, "my.pkg.Outer$Bolt");
+  g_free(name);
+  g_assert_null(gust_java_serialized_class_name("gust-flux-definition\nmy.Bolt", 29));
+  g_assert_null(gust_java_serialized_class_name("gust-flux-definition\nnot a class\n", 33));
+  g_assert_null(gust_java_serialized_class_name("gust-flux-definition\n", 21));
 }
 
 static void test_builtin_java_object_with_arguments(void)
@@ -607,6 +687,8 @@ int main(int argc, char **argv)
   g_test_add_func("/thrift/topology/storm-jar-submission-goes-to-a-java-host",
                   test_storm_jar_submission_goes_to_a_java_host);
   g_test_add_func("/thrift/topology/java-serialized-class-names", test_java_serialized_class_names);
+  g_test_add_func("/thrift/topology/storm-partial-key-grouping-bytes",
+                  test_storm_partial_key_grouping_bytes);
   g_test_add_func("/thrift/topology/native-and-jvm-components-not-sendable",
                   test_native_and_jvm_components_are_not_sendable);
   return g_test_run();

@@ -19,10 +19,15 @@
  * main class's arguments, as with `storm local`.  That JVM has the system
  * property gust.local.mode=true, which sends StormSubmitter's topology
  * here instead of to a Nimbus.
+ *
+ * The main class org.apache.storm.flux.Flux is Storm's Flux: its options
+ * and Flux file go to `gust local --jar` or `gust submit --jar`
+ * (jar_flux.c), whose JVM builds the file's Java classes.
  */
 #define G_LOG_DOMAIN "gust-jar"
 
 #include "commands.h"
+#include "jar_flux.h"
 #include "jar_submit.h"
 #include "jvm_command_line.h"
 #include "local_report.h"
@@ -40,10 +45,6 @@ enum {
   STOP_TIMEOUT_MS = 60 * 1000, /* the drain's bound */
   JVM_GRACE_MS = 5000,
 };
-
-/* Small and quick to start: the JVM hosts tasks, not a heap of state. */
-#define DEFAULT_JVM_OPTS                                                                           \
-  "-Xms16m -Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xshare:auto"
 
 /* Takes "--local-ttl N" (or "--local-ttl=N") out of the main class's arguments. */
 static void take_trailing_ttl(int *argc, char **argv, char **ttl_text)
@@ -181,7 +182,7 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
       {"local-ttl", 0, 0, G_OPTION_ARG_STRING, &ttl_text,
        "seconds the topology runs, 0 = until Ctrl-C (default 20)", "SECONDS"},
       {"jvm-opts", 0, 0, G_OPTION_ARG_STRING, &jvm_opts,
-       "the JVM's options, space-separated (default \"" DEFAULT_JVM_OPTS "\")", "OPTIONS"},
+       "the JVM's options, space-separated (default \"" GUST_DEFAULT_JVM_OPTS "\")", "OPTIONS"},
       {"java", 0, 0, G_OPTION_ARG_FILENAME, &java, "the java program (default: java on PATH)",
        "PATH"},
       {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "also log debug messages", NULL},
@@ -204,6 +205,20 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
   char **main_args = g_new0(char *, n_args + 1);
   for (int i = 0; i < n_args; i++)
     main_args[i] = argv[3 + i];
+  if (argc >= 3 && !strcmp(argv[2], GUST_FLUX_MAIN_CLASS)) {
+    take_trailing_ttl(&n_args, main_args, &ttl_text);
+    gust_jar_flux_options fo = {.jar = argv[1],
+                                .flux_args = main_args,
+                                .local = local,
+                                .ttl_text = ttl_text,
+                                .java = java,
+                                .jvm_opts = jvm_opts,
+                                .verbose = verbose,
+                                .conf_args = conf_args};
+    int status = gust_jar_flux(&fo);
+    g_free(main_args);
+    return status;
+  }
   if (local) take_trailing_ttl(&n_args, main_args, &ttl_text);
   if (local && (conf_args->config_file || conf_args->overrides)) {
     gust_log_error("--config and -c configure the submission to a cluster; with --local the "
@@ -223,8 +238,8 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
     g_free(main_args);
     return 1;
   }
-  g_autoptr(GPtrArray) jvm_options = gust_jvm_option_words(jvm_opts ? jvm_opts : DEFAULT_JVM_OPTS,
-                                                           local ? "-Dgust.local.mode=true" : NULL);
+  g_autoptr(GPtrArray) jvm_options = gust_jvm_option_words(
+      jvm_opts ? jvm_opts : GUST_DEFAULT_JVM_OPTS, local ? "-Dgust.local.mode=true" : NULL);
   if (!local) {
     gust_jar_submit_options so = {.jar = argv[1],
                                   .main_class = argv[2],

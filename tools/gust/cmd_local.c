@@ -8,9 +8,17 @@
  * waits for; a second Ctrl-C (or SIGTERM) forces the stop.  Logs go to
  * stderr (log_writer.h), the summary to stdout.
  *
- * --check FILE (Flux's --dry-run) loads the file and reports every problem
+ * --check FILE (Flux's --dry-run) loads the file (with --jar, has the JVM
+ * build its Java classes) and reports every problem
  * it finds (every unsupported class, every broken subscription), then
  * opens the native libraries, and exits non-zero if there was any.
+ *
+ * --jar JAR: spouts and bolts whose className is none of gust's built-in
+ * classes nor native are the jar's own Java classes; one JVM (gust's Storm
+ * API and JAR on its class path; --java, --jvm-opts) builds them as Storm's
+ * Flux does and hosts their tasks (flux_java.h).  A class that cannot be
+ * built ends the command with status 2 and a message naming the component,
+ * its line and the reason.
  *
  * Native libraries: a className "native:PATH:SYMBOL" names PATH relative
  * to the Flux file; a library that is not there is looked for by its file
@@ -41,6 +49,8 @@
 #define G_LOG_DOMAIN "gust-local"
 
 #include "commands.h"
+#include "flux_java.h"
+#include "jvm_command_line.h"
 #include "local_report.h"
 #include "metrics_server.h"
 #include "log_writer.h"
@@ -61,8 +71,17 @@ enum {
   MAX_THREADS = 1024,
 };
 
+static void stop_jvm(gust_jvm *jvm)
+{
+  if (!jvm) return;
+  g_autofree char *ended = gust_jvm_stop(jvm, 5000);
+  g_debug("the JVM %s", ended);
+  gust_jvm_free(jvm);
+}
+
 /* --check: every problem of the file, one line each; 0 when there is none. */
-static int check_file(const char *file, gust_flux_options flux_opts, const char *native_path)
+static int check_file(const char *file, gust_flux_options flux_opts, const char *native_path,
+                      const gust_flux_java_options *java)
 {
   GError *error = NULL;
   flux_opts.skip_validation = TRUE;
@@ -71,6 +90,14 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
     gust_log_error("%s", error->message);
     g_error_free(error);
     return 1;
+  }
+  gust_jvm *jvm = NULL; /* --jar: the JVM that builds the Java classes */
+  if (java && !gust_flux_java_host(topology, java, &jvm, &error)) {
+    gust_log_error("%s", error->message);
+    printf("%s: 1 problem\n", file);
+    g_error_free(error);
+    gust_topology_free(topology);
+    return 2;
   }
   gust_validate_flags flags = gust_topology_has_native_components(topology)
                                   ? GUST_VALIDATE_SKIP_NATIVE_STREAMS
@@ -81,7 +108,8 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
   guint n = problems->len;
   g_ptr_array_unref(problems);
   if (n == 0) { /* loads the native libraries and validates their streams */
-    gust_runtime_options rt_opts = {.threads = 1, .native_path = native_path};
+    gust_runtime_options rt_opts = {
+        .threads = 1, .native_path = native_path, .jvm_socket = jvm ? gust_jvm_socket(jvm) : NULL};
     gust_runtime *rt = gust_runtime_new(topology, &rt_opts, &error);
     if (rt)
       gust_runtime_free(rt);
@@ -95,6 +123,7 @@ static int check_file(const char *file, gust_flux_options flux_opts, const char 
     printf("%s: topology '%s' is valid\n", file, gust_topology_name(topology));
   else
     printf("%s: %u problem%s\n", file, n, n == 1 ? "" : "s");
+  stop_jvm(jvm);
   gust_topology_free(topology);
   return n ? 1 : 0;
 }
@@ -138,6 +167,30 @@ static gust_ui_server *start_ui(gust_runtime *rt, gust_topology *topology, int p
   return ui;
 }
 
+/* --jar: the Flux file's own Java classes built and hosted by a JVM, then
+ * the validation the load left out.  0, or the exit status: 2 for a class
+ * that cannot be built or a topology that is not valid, 1 when the JVM
+ * cannot start. */
+static int host_java(gust_topology *topology, const gust_flux_java_options *options, gust_jvm **jvm)
+{
+  GError *error = NULL;
+  gust_validate_flags flags = gust_topology_has_native_components(topology)
+                                  ? GUST_VALIDATE_SKIP_NATIVE_STREAMS
+                                  : GUST_VALIDATE_DEFAULT;
+  if (gust_flux_java_host(topology, options, jvm, &error) &&
+      gust_topology_validate_with_flags(topology, flags, &error))
+    return 0;
+  gust_log_error("%s", error->message);
+  int status = g_error_matches(error, GUST_FLUX_ERROR, GUST_FLUX_ERROR_UNSUPPORTED) ||
+                       error->domain == GUST_TOPOLOGY_ERROR
+                   ? 2
+                   : 1;
+  g_error_free(error);
+  stop_jvm(*jvm);
+  *jvm = NULL;
+  return status;
+}
+
 int gust_cmd_local(int argc, char **argv)
 {
   double duration = 20;
@@ -148,6 +201,7 @@ int gust_cmd_local(int argc, char **argv)
   g_autofree char *checkpoint_dir = NULL;
   gboolean verbose = FALSE;
   gboolean allow_non_restored = FALSE;
+  g_autofree char *jar = NULL, *java = NULL, *jvm_opts = NULL;
   g_autofree char *ui_port_text = NULL;
   int ui_port = -1;
   GOptionEntry entries[] = {
@@ -165,6 +219,13 @@ int gust_cmd_local(int argc, char **argv)
        "keep checkpoints in DIR and resume from the newest one there", "DIR"},
       {"allow-non-restored-state", 0, 0, G_OPTION_ARG_NONE, &allow_non_restored,
        "resume from another topology's checkpoint, dropping the state nothing here can take", NULL},
+      {"jar", 'j', 0, G_OPTION_ARG_FILENAME, &jar,
+       "the jar of the spouts' and bolts' own Java classes (built and hosted in one JVM)", "JAR"},
+      {"java", 0, 0, G_OPTION_ARG_FILENAME, &java, "with --jar: the java program (default: java)",
+       "PATH"},
+      {"jvm-opts", 0, 0, G_OPTION_ARG_STRING, &jvm_opts,
+       "with --jar: the JVM's options, space-separated (default \"" GUST_DEFAULT_JVM_OPTS "\")",
+       "OPTIONS"},
       {"ui-port", 0, 0, G_OPTION_ARG_STRING, &ui_port_text,
        "serve Storm UI's REST API, web pages and /metrics on port N of ui.host (0: any free "
        "port)",
@@ -189,9 +250,11 @@ int gust_cmd_local(int argc, char **argv)
   }
   gust_log_writer_set_verbose(verbose);
   g_autofree char *native_path = gust_native_search_path();
-  gust_flux_options flux_opts = {.properties_file = filter, .env_filter = env_filter};
+  gust_flux_options flux_opts = {
+      .properties_file = filter, .env_filter = env_filter, .skip_validation = jar != NULL};
   if (check) {
-    int status = check_file(argv[1], flux_opts, native_path);
+    int status = check_file(argv[1], flux_opts, native_path,
+                            jar ? &(gust_flux_java_options){jar, java, jvm_opts} : NULL);
     g_free(filter);
     return status;
   }
@@ -202,10 +265,19 @@ int gust_cmd_local(int argc, char **argv)
     g_error_free(error);
     return 1;
   }
+  gust_jvm *jvm = NULL; /* --jar: the JVM that builds and hosts the Java classes */
+  if (jar) {
+    int status = host_java(topology, &(gust_flux_java_options){jar, java, jvm_opts}, &jvm);
+    if (status) {
+      gust_topology_free(topology);
+      return status;
+    }
+  }
   gust_kafka_mock *kafka = NULL; /* bootstrap servers "embedded": a broker in this process */
   if (!gust_kafka_embed_topology(topology, &kafka, &error)) {
     gust_log_error("%s", error->message);
     g_error_free(error);
+    stop_jvm(jvm);
     gust_topology_free(topology);
     return 1;
   }
@@ -215,12 +287,14 @@ int gust_cmd_local(int argc, char **argv)
                                  json_string(checkpoint_dir));
   gust_runtime_options rt_opts = {.threads = threads,
                                   .native_path = native_path,
-                                  .allow_non_restored_state = allow_non_restored};
+                                  .allow_non_restored_state = allow_non_restored,
+                                  .jvm_socket = jvm ? gust_jvm_socket(jvm) : NULL};
   gust_runtime *rt = gust_runtime_new(topology, &rt_opts, &error);
   if (!rt) {
     gust_log_error("%s", error->message);
     g_error_free(error);
     gust_kafka_mock_free(kafka);
+    stop_jvm(jvm);
     gust_topology_free(topology);
     return 1;
   }
@@ -229,6 +303,7 @@ int gust_cmd_local(int argc, char **argv)
   if (ui_port_text && !(ui = start_ui(rt, topology, ui_port))) {
     gust_runtime_free(rt);
     gust_kafka_mock_free(kafka);
+    stop_jvm(jvm);
     gust_topology_free(topology);
     return 1;
   }
@@ -241,6 +316,7 @@ int gust_cmd_local(int argc, char **argv)
     gust_ui_server_stop(ui);
     gust_runtime_free(rt);
     gust_kafka_mock_free(kafka);
+    stop_jvm(jvm);
     gust_topology_free(topology);
     return 1;
   }
@@ -259,6 +335,7 @@ int gust_cmd_local(int argc, char **argv)
   gust_ui_server_stop(ui);
   gust_runtime_free(rt);
   gust_kafka_mock_free(kafka);
+  stop_jvm(jvm);
   gust_topology_free(topology);
   return status;
 }

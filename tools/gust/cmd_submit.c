@@ -15,11 +15,18 @@
  * initial status INACTIVE for --inactive).  A jar of more than
  * PROGRESS_MIN_CHUNKS chunks logs its progress as it goes.  The jar is
  * removed at the end, whatever happened.
+ *
+ * --jar JAR: spouts and bolts naming the jar's own Java classes are built
+ * here by a JVM (flux_java.h), which says what streams and component
+ * configuration each has; each goes to Nimbus as `serialized_java` holding
+ * its Flux definition (not Java serialization), from which a worker's JVM
+ * builds it the same way.  JAR itself is uploaded as the topology jar.
  */
 #define G_LOG_DOMAIN "gust-cli"
 
 #include "cluster_command.h"
 #include "commands.h"
+#include "flux_java.h"
 #include "topology_jar.h"
 
 #include <gust/flux.h>
@@ -36,6 +43,7 @@ enum {
 typedef struct {
   char *name, *filter;
   gboolean inactive, env_filter;
+  char *jar, *java, *jvm_opts; /* --jar: the Flux file's own Java classes */
   /* prepared */
   GustStormStormTopology *topology;
   char *conf_json;
@@ -66,9 +74,17 @@ static gboolean submit_prepare(int n_args, char **args, const gust_daemon_conf_a
 {
   submit_options *o = data;
   const char *flux_file = args[0];
-  gust_flux_options flux_options = {.properties_file = o->filter, .env_filter = o->env_filter};
+  gust_flux_options flux_options = {
+      .properties_file = o->filter, .env_filter = o->env_filter, .skip_validation = o->jar != NULL};
   gust_topology *topology = gust_flux_load_file(flux_file, &flux_options, error);
   if (!topology) return FALSE;
+  g_autoptr(GHashTable) java_definitions = NULL;
+  if (o->jar && (!gust_flux_java_prepare_submit(
+                    topology, &(gust_flux_java_options){o->jar, o->java, o->jvm_opts},
+                    &java_definitions, error))) {
+    gust_topology_free(topology);
+    return FALSE;
+  }
   if (o->name) gust_topology_set_name(topology, o->name);
   if (!gust_topology_name_check(gust_topology_name(topology), error)) {
     gust_topology_free(topology);
@@ -79,8 +95,10 @@ static gboolean submit_prepare(int n_args, char **args, const gust_daemon_conf_a
   o->topology = gust_topology_to_thrift(topology, &converted_conf, error);
   gust_topology_free(topology);
   if (!o->topology) return FALSE;
+  if (java_definitions) gust_flux_java_put_serialized(o->topology, java_definitions);
   o->conf_json = conf_with_overrides(converted_conf, conf_args->overrides, error);
   if (!o->conf_json) return FALSE;
+  if (o->jar) return TRUE; /* the user's jar goes up as it is */
 
   int fd = g_file_open_tmp("gust-stormjar-XXXXXX.jar", &o->jar_path, error);
   if (fd < 0) return FALSE;
@@ -172,7 +190,7 @@ static int submit_body(gust_nimbus_client *client, const json_t *conf, int n_arg
   GError *error = NULL;
   g_autofree char *location = NULL;
   if (!name_allowed(client, o->name, &error) ||
-      !upload_jar(client, o->jar_path, &location, &error) ||
+      !upload_jar(client, o->jar ? o->jar : o->jar_path, &location, &error) ||
       !submit_topology(client, o, location, &error))
     return gust_cluster_command_fail(error);
   return 0;
@@ -190,6 +208,13 @@ int gust_cmd_submit(int argc, char **argv)
        "a .properties file for ${key} placeholders (Flux's --filter)", "FILE"},
       {"env-filter", 0, 0, G_OPTION_ARG_NONE, &o.env_filter,
        "replace ${ENV-NAME} placeholders (Flux's --env-filter)", NULL},
+      {"jar", 0, 0, G_OPTION_ARG_FILENAME, &o.jar,
+       "the topology jar: the spouts' and bolts' own Java classes, built from the Flux file by a "
+       "JVM here and in every worker; it goes up instead of the resources/ folder",
+       "JAR"},
+      {"java", 0, 0, G_OPTION_ARG_FILENAME, &o.java, "with --jar: the java program", "PATH"},
+      {"jvm-opts", 0, 0, G_OPTION_ARG_STRING, &o.jvm_opts,
+       "with --jar: the options of the JVM that builds the classes here", "OPTIONS"},
       G_OPTION_ENTRY_NULL,
   };
   const gust_cluster_command command = {
@@ -211,5 +236,8 @@ int gust_cmd_submit(int argc, char **argv)
   if (o.topology) g_object_unref(o.topology);
   g_free(o.name);
   g_free(o.filter);
+  g_free(o.jar);
+  g_free(o.java);
+  g_free(o.jvm_opts);
   return status;
 }

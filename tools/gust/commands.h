@@ -21,5 +21,9 @@ int gust_cmd_supervisor(int argc, char **argv);
 int gust_cmd_dev_cluster(int argc, char **argv);
 int gust_cmd_worker(int argc, char **argv);
 int gust_cmd_ui(int argc, char **argv);
+int gust_cmd_validate(int argc, char **argv);
+/* the resource-usage comparison of gust and a legacy Storm cluster (cmd_report.h) */
+int gust_cmd_report(int argc, char **argv);
+int gust_cmd_report_run(int argc, char **argv);
 
 #endif

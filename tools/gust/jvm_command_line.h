@@ -8,6 +8,12 @@
 
 /* gust's Storm API jar, the libraries it needs (SLF4J, Thrift), then
  * topology_jar: the class path of every JVM gust starts.  g_free it. */
+/* The options of a JVM that `gust jar --local` or `gust local --jar`
+ * starts: small and quick to start, the JVM hosts tasks, not a heap of
+ * state. */
+#define GUST_DEFAULT_JVM_OPTS                                                                      \
+  "-Xms16m -Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -Xshare:auto"
+
 char *gust_jvm_class_path(const char *topology_jar);
 
 /* The words of options (NULL: none; runs of spaces are one separator),

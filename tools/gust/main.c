@@ -38,6 +38,10 @@ static const subcommand subcommands[] = {
      "run ZooKeeper, a Nimbus and a supervisor on this machine; Ctrl-C stops all"},
     {"ui", gust_cmd_ui,
      "serve Storm UI's REST API, web pages and /metrics for the cluster (from Nimbus)"},
+    {"report", gust_cmd_report,
+     "compare the CPU, memory and throughput of a topology on gust and on a Storm cluster"},
+    {"validate", gust_cmd_validate,
+     "compare what a topology's sinks received on two sides: local, shadow or offline"},
     {"worker", gust_cmd_worker, "run a cluster topology's worker (started by gust supervisor)"},
 };
 

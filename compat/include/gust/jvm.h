@@ -98,7 +98,17 @@ typedef struct {
   char **shell;     /* a ShellBolt/ShellSpout's command (NULL-terminated), or NULL */
   char **env;       /* its setEnv as "NAME=VALUE" strings, or NULL */
   char *error;      /* why it cannot be hosted (with the Java stack trace), or NULL */
+  /* A Flux definition's component only (gust_jvm_flux_definition): */
+  json_t *streams; /* what it declares: [[id, direct, [fields...]], ...], or NULL */
+  json_t *conf;    /* its getComponentConfiguration(), an object, or NULL */
 } gust_jvm_component;
+
+/* In place of a component's Java-serialized bytes (gust_jvm_serialized):
+ * the Flux object definition of a spout or bolt naming a Java class
+ * (gust_component_definition) with the topology's beans, from which the
+ * JVM builds the object as Storm's Flux does (FluxObjects.java), for the
+ * stored JVM and for every task.  g_bytes_unref it. */
+GBytes *gust_jvm_flux_definition(const gust_topology *topology, const gust_component *component);
 
 /* Starts the JVM that hosts a stored topology's Java components
  * (options->main_class and args are ignored: the JVM runs

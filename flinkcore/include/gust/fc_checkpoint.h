@@ -191,6 +191,11 @@ fc_checkpoint_info *fc_checkpoint_load(const char *dir, uint64_t id, GError **er
  * outside the checkpoint or an info without a directory. */
 GBytes *fc_checkpoint_read_task_state(const fc_checkpoint_info *info, int task, GError **error);
 
+/* Deletes path and everything under it (not following symbolic links):
+ * how a checkpoint directory goes.  Missing is fine.  FALSE with
+ * FC_ERROR_CHECKPOINT_IO naming the entry that could not be deleted. */
+gboolean fc_remove_tree(const char *path, GError **error);
+
 G_END_DECLS
 
 #endif

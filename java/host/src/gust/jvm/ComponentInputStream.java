@@ -32,8 +32,16 @@ public final class ComponentInputStream extends ObjectInputStream {
         this.loader = loader;
     }
 
-    /* The object serialized in bytes, read with the class path of this JVM. */
+    /* The object serialized in bytes, read with the class path of this JVM;
+     * or, for a Flux definition (FluxObjects), the object it describes. */
     public static Object readComponent(byte[] serialized) throws IOException, ClassNotFoundException {
+        if (FluxObjects.isDefinition(serialized)) {
+            try {
+                return FluxObjects.build(serialized);
+            } catch (FluxObjects.BuildException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
         try (ComponentInputStream in = new ComponentInputStream(serialized,
             ComponentInputStream.class.getClassLoader())) {
             return in.readObject();

@@ -11,7 +11,13 @@
  * answer is one LOADED control record: a map from component id to
  * [class, shell command or null, shell env or null, error or null] — a
  * ShellBolt/ShellSpout gives its command for gust's multilang host, a
- * component that cannot be hosted its reason with the Java stack trace. */
+ * component that cannot be hosted its reason with the Java stack trace.
+ *
+ * A component's bytes may instead be a Flux definition (FluxObjects):
+ * the JVM builds the object as Flux would, and its entry has two more
+ * items, the streams it declares ([[id, direct, [fields]], ...]) and its
+ * getComponentConfiguration() (a map or null), which gust's Flux loader
+ * cannot know otherwise. */
 package gust.jvm;
 
 import java.io.IOException;
@@ -25,11 +31,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.storm.generated.StreamInfo;
 import org.apache.storm.spout.ISpout;
 import org.apache.storm.spout.ShellSpout;
 import org.apache.storm.task.IBolt;
 import org.apache.storm.task.ShellBolt;
 import org.apache.storm.topology.BasicBoltExecutor;
+import org.apache.storm.topology.IComponent;
+import org.apache.storm.topology.OutputFieldsGetter;
 
 public final class StoredTopology {
     private StoredTopology() {
@@ -56,9 +65,13 @@ public final class StoredTopology {
     private static List<Object> load(String id, boolean spout, byte[] bytes, List<ComponentSpec> hosted) {
         Object instance;
         String className = "?";
+        boolean flux = FluxObjects.isDefinition(bytes);
         try {
-            instance = ComponentInputStream.readComponent(bytes);
+            instance = flux ? FluxObjects.build(bytes) : ComponentInputStream.readComponent(bytes);
             className = instance.getClass().getName();
+        } catch (FluxObjects.BuildException e) {
+            return Arrays.asList(className, null, null, "cannot be built: " + e.getMessage()
+                + (e.thrownByUserCode ? "\n" + stackTrace(e.getCause()) : ""));
         } catch (Throwable t) {
             return Arrays.asList(className, null, null, "cannot be deserialized: " + stackTrace(t));
         }
@@ -80,8 +93,32 @@ public final class StoredTopology {
             return Arrays.asList(className, null, null, "is not " + (spout ? "a spout (ISpout)" : "a bolt (IBolt)"));
         }
         hosted.add(new ComponentSpec(id, spout, className, shell == null ? bytes : null, shell));
-        return Arrays.asList(className, shell == null ? null : new ArrayList<Object>(Arrays.asList(shell)),
-            env == null ? null : new LinkedHashMap<Object, Object>(env), null);
+        List<Object> answer = new ArrayList<>(Arrays.asList(className,
+            shell == null ? null : new ArrayList<Object>(Arrays.asList(shell)),
+            env == null ? null : new LinkedHashMap<Object, Object>(env), null));
+        if (flux) { /* what Storm's TopologyBuilder would have put into the topology */
+            try {
+                IComponent component = instance instanceof IComponent ? (IComponent) instance : null;
+                answer.add(component == null ? new ArrayList<Object>() : declaredStreams(component));
+                Map<String, Object> conf = component == null ? null : component.getComponentConfiguration();
+                answer.add(conf == null ? null : new LinkedHashMap<Object, Object>(conf));
+            } catch (Throwable t) {
+                return Arrays.asList(className, null, null, "cannot declare its streams: " + stackTrace(t));
+            }
+        }
+        return answer;
+    }
+
+    /* [[stream id, direct, [field, ...]], ...] as declareOutputFields says. */
+    private static List<Object> declaredStreams(IComponent component) {
+        OutputFieldsGetter getter = new OutputFieldsGetter();
+        component.declareOutputFields(getter);
+        List<Object> streams = new ArrayList<>();
+        for (Map.Entry<String, StreamInfo> e : getter.getFieldsDeclaration().entrySet()) {
+            streams.add(Arrays.asList(e.getKey(), e.getValue().is_direct(),
+                new ArrayList<Object>(e.getValue().get_output_fields())));
+        }
+        return streams;
     }
 
     private static String stackTrace(Throwable t) {
