@@ -88,24 +88,6 @@ static char *java_double(double value)
   return g_string_free(out, FALSE);
 }
 
-static GustStormTopologyInfo *topology_info(gust_nimbus_client *client, const char *name,
-                                            GError **error)
-{
-  GustStormGetInfoOptions *options = g_object_new(GUST_STORM_TYPE_GET_INFO_OPTIONS, NULL);
-  options->num_err_choice = GUST_STORM_NUM_ERRORS_CHOICE_NONE;
-  options->__isset_num_err_choice = TRUE;
-  GustStormTopologyInfo *info = g_object_new(GUST_STORM_TYPE_TOPOLOGY_INFO, NULL);
-  GustStormNotAliveException *e = NULL;
-  GustStormAuthorizationException *aze = NULL;
-  GError *call_error = NULL;
-  gboolean ok = gust_storm_nimbus_if_get_topology_info_by_name_with_opts(
-      gust_nimbus_client_nimbus(client), &info, name, options, &e, &aze, &call_error);
-  g_object_unref(options);
-  if (gust_nimbus_client_outcome(client, ok, call_error, error, 2, e, aze)) return info;
-  g_object_unref(info);
-  return NULL;
-}
-
 static void print_components(const char *name, const GustStormTopologyInfo *info)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -126,7 +108,7 @@ typedef struct {
 static gboolean poll_once(gust_nimbus_client *client, const char *name, const monitor_options *o,
                           gint64 now_ms, monitor_state *state, GError **error)
 {
-  GustStormTopologyInfo *info = topology_info(client, name, error);
+  GustStormTopologyInfo *info = gust_nimbus_client_topology_info(client, name, error);
   if (!info) return FALSE;
   gint64 total = 0;
   int parallelism = 0;
@@ -174,7 +156,7 @@ static int monitor_body(gust_nimbus_client *client, const json_t *conf, int n_ar
   const monitor_options *o = data;
   GError *error = NULL;
   if (!o->component || !*o->component) {
-    GustStormTopologyInfo *info = topology_info(client, args[0], &error);
+    GustStormTopologyInfo *info = gust_nimbus_client_topology_info(client, args[0], &error);
     if (!info) return gust_cluster_command_fail(error);
     print_components(args[0], info);
     printf("Please use -m to specify one component\n");

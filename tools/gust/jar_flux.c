@@ -44,6 +44,26 @@ static void add(GPtrArray *argv, const char *word)
   g_ptr_array_add(argv, g_strdup(word));
 }
 
+/* The options `gust local` and `gust submit` both take: the Flux file's
+ * substitution and the JVM that builds the jar's classes. */
+static void add_file_and_jvm_options(GPtrArray *argv, const flux_flags *f,
+                                     const gust_jar_flux_options *o)
+{
+  if (f->filter) {
+    add(argv, "--filter");
+    add(argv, f->filter);
+  }
+  if (f->env_filter) add(argv, "--env-filter");
+  if (o->java) {
+    add(argv, "--java");
+    add(argv, o->java);
+  }
+  if (o->jvm_opts) {
+    add(argv, "--jvm-opts");
+    add(argv, o->jvm_opts);
+  }
+}
+
 int gust_jar_flux(const gust_jar_flux_options *o)
 {
   flux_flags f = {0};
@@ -116,19 +136,7 @@ int gust_jar_flux(const gust_jar_flux_options *o)
       add(run_argv, "--duration");
       add(run_argv, o->ttl_text ? o->ttl_text : g_ascii_dtostr(seconds, sizeof seconds, ms / 1000));
     }
-    if (f.filter) {
-      add(run_argv, "--filter");
-      add(run_argv, f.filter);
-    }
-    if (f.env_filter) add(run_argv, "--env-filter");
-    if (o->java) {
-      add(run_argv, "--java");
-      add(run_argv, o->java);
-    }
-    if (o->jvm_opts) {
-      add(run_argv, "--jvm-opts");
-      add(run_argv, o->jvm_opts);
-    }
+    add_file_and_jvm_options(run_argv, &f, o);
     if (o->verbose) add(run_argv, "--verbose");
     status = run(run_argv, gust_cmd_local);
   } else {
@@ -138,19 +146,7 @@ int gust_jar_flux(const gust_jar_flux_options *o)
     add(run_argv, "--jar");
     add(run_argv, o->jar);
     if (f.inactive) add(run_argv, "--inactive");
-    if (f.filter) {
-      add(run_argv, "--filter");
-      add(run_argv, f.filter);
-    }
-    if (f.env_filter) add(run_argv, "--env-filter");
-    if (o->java) {
-      add(run_argv, "--java");
-      add(run_argv, o->java);
-    }
-    if (o->jvm_opts) {
-      add(run_argv, "--jvm-opts");
-      add(run_argv, o->jvm_opts);
-    }
+    add_file_and_jvm_options(run_argv, &f, o);
     if (o->conf_args->config_file) {
       add(run_argv, "--config");
       add(run_argv, o->conf_args->config_file);

@@ -223,3 +223,21 @@ gboolean gust_nimbus_client_outcome(gust_nimbus_client *client, gboolean ok, GEr
   g_clear_error(&call_error);
   return FALSE;
 }
+
+GustStormTopologyInfo *gust_nimbus_client_topology_info(gust_nimbus_client *client,
+                                                        const char *name, GError **error)
+{
+  GustStormGetInfoOptions *options = g_object_new(GUST_STORM_TYPE_GET_INFO_OPTIONS, NULL);
+  options->num_err_choice = GUST_STORM_NUM_ERRORS_CHOICE_NONE;
+  options->__isset_num_err_choice = TRUE;
+  GustStormTopologyInfo *info = g_object_new(GUST_STORM_TYPE_TOPOLOGY_INFO, NULL);
+  GustStormNotAliveException *e = NULL;
+  GustStormAuthorizationException *aze = NULL;
+  GError *call_error = NULL;
+  gboolean ok = gust_storm_nimbus_if_get_topology_info_by_name_with_opts(
+      gust_nimbus_client_nimbus(client), &info, name, options, &e, &aze, &call_error);
+  g_object_unref(options);
+  if (gust_nimbus_client_outcome(client, ok, call_error, error, 2, e, aze)) return info;
+  g_object_unref(info);
+  return NULL;
+}

@@ -43,6 +43,12 @@ const char *gust_nimbus_client_address(const gust_nimbus_client *client);
 gboolean gust_nimbus_client_outcome(gust_nimbus_client *client, gboolean ok, GError *call_error,
                                     GError **error, guint n_exceptions, ...);
 
+/* getTopologyInfoByNameWithOpts(name) without errors (as `storm monitor`
+ * asks): the topology's live statistics (g_object_unref), or NULL with
+ * error as gust_nimbus_client_outcome() words it. */
+GustStormTopologyInfo *gust_nimbus_client_topology_info(gust_nimbus_client *client,
+                                                        const char *name, GError **error);
+
 #define GUST_NIMBUS_CLIENT_ERROR (gust_nimbus_client_error_quark())
 GQuark gust_nimbus_client_error_quark(void);
 typedef enum {

@@ -159,24 +159,6 @@ void gust_report_nimbus_read_info(const GustStormTopologyInfo *info, json_t *sam
   json_object_set_new(sample, "components", components);
 }
 
-static GustStormTopologyInfo *topology_info(gust_report_nimbus *nimbus, GError **error)
-{
-  GustStormGetInfoOptions *options = g_object_new(GUST_STORM_TYPE_GET_INFO_OPTIONS, NULL);
-  options->num_err_choice = GUST_STORM_NUM_ERRORS_CHOICE_NONE;
-  options->__isset_num_err_choice = TRUE;
-  GustStormTopologyInfo *info = g_object_new(GUST_STORM_TYPE_TOPOLOGY_INFO, NULL);
-  GustStormNotAliveException *e = NULL;
-  GustStormAuthorizationException *aze = NULL;
-  GError *call_error = NULL;
-  gboolean ok = gust_storm_nimbus_if_get_topology_info_by_name_with_opts(
-      gust_nimbus_client_nimbus(nimbus->client), &info, nimbus->topology, options, &e, &aze,
-      &call_error);
-  g_object_unref(options);
-  if (gust_nimbus_client_outcome(nimbus->client, ok, call_error, error, 2, e, aze)) return info;
-  g_object_unref(info);
-  return NULL;
-}
-
 gboolean gust_report_nimbus_sample(gust_report_nimbus *nimbus, json_t *sample, GError **error)
 {
   if (!nimbus->client) {
@@ -186,7 +168,8 @@ gboolean gust_report_nimbus_sample(gust_report_nimbus *nimbus, json_t *sample, G
     nimbus->address = g_strdup(gust_nimbus_client_address(nimbus->client));
   }
   GError *call_error = NULL;
-  GustStormTopologyInfo *info = topology_info(nimbus, &call_error);
+  GustStormTopologyInfo *info =
+      gust_nimbus_client_topology_info(nimbus->client, nimbus->topology, &call_error);
   if (!info) {
     if (!g_error_matches(call_error, GUST_NIMBUS_CLIENT_ERROR, GUST_NIMBUS_CLIENT_ERROR_DECLARED)) {
       gust_nimbus_client_free(nimbus->client);
