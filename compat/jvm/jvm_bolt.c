@@ -202,6 +202,8 @@ static void try_reopen(jvm_bolt *h)
 
 static void add_tuple(jvm_bolt *h, uint64_t id, const gust_tuple *t, uint32_t stream)
 {
+  bool sampled = h->conn.measure && id % JVM_SAMPLE_EVERY == 0;
+  uint64_t start = sampled ? jvm_ticks() : 0;
   GString *out = h->conn.out;
   jw_u8(out, JW_TUPLE);
   jw_i64(out, (int64_t)id);
@@ -210,6 +212,7 @@ static void add_tuple(jvm_bolt *h, uint64_t id, const gust_tuple *t, uint32_t st
   jw_i32(out, (int32_t)t->n_values);
   for (uint32_t i = 0; i < t->n_values; i++)
     jw_value(out, &t->values[i]);
+  if (sampled) h->conn.encode_ticks += jvm_ticks() - start;
   h->batched++;
   rt_stream_add(h->comp, h->out.stats, stream, RT_STAT_EXECUTED, 1);
 }

@@ -1,17 +1,19 @@
 /* jvm_conn.c — one Java task's connection to the JVM host: a Unix stream
  * socket; a call writes one frame and reads its one-frame answer.  The
- * socket is non-blocking and every wait is a poll() bounded by the
- * connection's timeout, so a JVM that hangs fails the call instead of
- * the task's thread (jvm_conn_end_hung then kills that JVM).  A JVM that
- * exits closes the socket: the call fails with the end of the connection.  Used only on the owning
- * task's thread. */
+ * socket blocks, with SO_SNDTIMEO and SO_RCVTIMEO set to the connection's
+ * timeout, and every call also checks its own deadline between reads, so
+ * a JVM that hangs fails the call instead of the task's thread
+ * (jvm_conn_end_hung then kills that JVM).  A call is one send() and, for
+ * an answer that fits the input buffer, one recv(): a read takes all
+ * the socket has, and bytes past the answer's frame stay for the next
+ * read.  A JVM that exits closes the socket: the call fails with the end
+ * of the connection.  Used only on the owning task's thread. */
 #include "jvm_private.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -39,33 +41,23 @@ gboolean jvm_conn_open(jvm_conn *c, const char *socket_path, const char *label, 
                 g_strerror(err));
     return FALSE;
   }
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = timeout_ms % 1000 * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  c->in_cap = 64 * 1024;
+  c->in = g_malloc(c->in_cap);
   c->fd = fd;
   return TRUE;
 }
 
-/* Waits for events on the socket until deadline (g_get_monotonic_time). */
-static gboolean wait_for(jvm_conn *c, short events, int64_t deadline_us, GError **error)
+static gboolean timed_out(jvm_conn *c, GError **error)
 {
-  for (;;) {
-    int64_t left_ms = (deadline_us - g_get_monotonic_time()) / 1000;
-    if (left_ms <= 0) {
-      c->timed_out = true;
-      g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
-                  "%s: the JVM host did not answer within %" G_GINT64_FORMAT
-                  " ms (topology.subprocess.timeout.secs)",
-                  c->label, c->timeout_ms);
-      return FALSE;
-    }
-    struct pollfd p = {.fd = c->fd, .events = events};
-    int n = poll(&p, 1, (int)MIN(left_ms, 1000));
-    if (n > 0) return TRUE;
-    if (n < 0 && errno != EINTR) {
-      g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT, "%s: poll: %s", c->label,
-                  g_strerror(errno));
-      return FALSE;
-    }
-  }
+  c->timed_out = true;
+  g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+              "%s: the JVM host did not answer within %" G_GINT64_FORMAT
+              " ms (topology.subprocess.timeout.secs)",
+              c->label, c->timeout_ms);
+  return FALSE;
 }
 
 static gboolean gone(jvm_conn *c, const char *what, int err, GError **error)
@@ -85,28 +77,41 @@ static gboolean write_all(jvm_conn *c, const char *p, size_t len, int64_t deadli
       p += n;
       len -= (size_t)n;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!wait_for(c, POLLOUT, deadline_us, error)) return FALSE;
+      return timed_out(c, error);
     } else if (n < 0 && errno != EINTR) {
       return gone(c, "writing", errno, error);
     }
+    if (len > 0 && g_get_monotonic_time() > deadline_us) return timed_out(c, error);
   }
   return TRUE;
 }
 
-static gboolean read_all(jvm_conn *c, uint8_t *p, size_t len, int64_t deadline_us, GError **error)
+/* Reads until the input buffer holds at least want bytes past c->in_next
+ * (bytes before it were the last answer).  FALSE + error when the JVM is
+ * gone or silent until the deadline. */
+static gboolean read_at_least(jvm_conn *c, size_t want, int64_t deadline_us, GError **error)
 {
-  while (len > 0) {
-    ssize_t n = recv(c->fd, p, len, 0);
+  if (c->in_next > 0) {
+    memmove(c->in, c->in + c->in_next, c->in_have - c->in_next);
+    c->in_have -= c->in_next;
+    c->in_next = 0;
+  }
+  if (want > c->in_cap) {
+    c->in_cap = MAX(want, 2 * c->in_cap);
+    c->in = g_realloc(c->in, c->in_cap);
+  }
+  while (c->in_have < want) {
+    ssize_t n = recv(c->fd, c->in + c->in_have, c->in_cap - c->in_have, 0);
     if (n > 0) {
-      p += n;
-      len -= (size_t)n;
+      c->in_have += (size_t)n;
     } else if (n == 0) {
       return gone(c, "it closed the connection", 0, error);
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (!wait_for(c, POLLIN, deadline_us, error)) return FALSE;
+      return timed_out(c, error);
     } else if (errno != EINTR) {
       return gone(c, "reading", errno, error);
     }
+    if (c->in_have < want && g_get_monotonic_time() > deadline_us) return timed_out(c, error);
   }
   return TRUE;
 }
@@ -126,25 +131,26 @@ gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error)
   if (c->fd < 0) return gone(c, "closed before", 0, error);
   int64_t deadline = g_get_monotonic_time() + c->timeout_ms * 1000;
   jw_end(c->out);
-  uint8_t head[4];
+  int64_t cpu_before = c->measure ? jvm_thread_cpu_ns() : 0;
   uint32_t len;
+  if (c->in_next == c->in_have) c->in_next = c->in_have = 0; /* nothing read ahead */
   if (!write_all(c, c->out->str, c->out->len, deadline, error) ||
-      !read_all(c, head, 4, deadline, error))
+      !read_at_least(c, 4, deadline, error))
     return call_failed(c);
-  memcpy(&len, head, 4);
+  memcpy(&len, c->in, 4);
   len = GUINT32_FROM_LE(len);
   if (len > (1u << 30)) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
                 "%s: the JVM host sent a frame of %u bytes", c->label, len);
     return call_failed(c);
   }
-  if (len > c->in_cap) {
-    c->in_cap = MAX(len, 2 * c->in_cap);
-    c->in = g_realloc(c->in, c->in_cap);
+  if (!read_at_least(c, 4 + (size_t)len, deadline, error)) return call_failed(c);
+  c->in_next = 4 + (size_t)len;
+  *answer = (jr){.p = c->in + 4, .end = c->in + 4 + len};
+  if (c->measure) {
+    c->transfer_ns += jvm_thread_cpu_ns() - cpu_before;
+    if (c->calls++ % JVM_SAMPLE_EVERY == 0) answer->decode_ticks = &c->decode_ticks;
   }
-  if (!read_all(c, c->in, len, deadline, error)) return call_failed(c);
-  c->in_len = len;
-  *answer = (jr){.p = c->in, .end = c->in + len};
   return TRUE;
 }
 
@@ -159,6 +165,9 @@ const char *jvm_conn_end_hung(jvm_conn *c)
 
 void jvm_conn_close(jvm_conn *c)
 {
+  jvm_boundary_add(c->totals, c);
+  c->encode_ticks = c->decode_ticks = c->calls = 0;
+  c->transfer_ns = 0;
   if (c->fd >= 0) close(c->fd);
   c->fd = -1;
   g_free(c->label);

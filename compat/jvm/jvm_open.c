@@ -71,6 +71,8 @@ gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError *
     return FALSE;
   }
   if (!jvm_conn_open(c, comp->rt->jvm_socket, label, jvm_timeout_ms(comp), error)) return FALSE;
+  c->totals = comp->rt->jvm_boundary;
+  c->measure = c->totals != NULL;
   write_open(c->out, comp, task_index);
   jr answer;
   uint8_t kind = 0;
@@ -135,8 +137,10 @@ static gboolean broken(const char *label, const char *why, GError **error)
   return FALSE;
 }
 
+/* decode/since: see jvm_apply_answer */
 static gboolean apply_emit(jr *r, rt_component *comp, fc_arena *arena, const jvm_answer_ops *ops,
-                           void *host, const char *label, GError **error)
+                           void *host, const char *label, uint64_t *decode, uint64_t *since,
+                           GError **error)
 {
   int32_t stream, direct;
   int64_t key;
@@ -163,7 +167,10 @@ static gboolean apply_emit(jr *r, rt_component *comp, fc_arena *arena, const jvm
   fc_value *values = fc_arena_alloc(arena, (size_t)MAX(n_values, 1) * sizeof(fc_value));
   for (uint32_t i = 0; i < n_values; i++)
     if (!jr_value(r, arena, &values[i])) return broken(label, r->error, error);
-  return ops->emit(host, s, direct, key, anchors, n_anchors, values, n_values, error);
+  if (decode) *decode += jvm_ticks() - *since;
+  gboolean ok = ops->emit(host, s, direct, key, anchors, n_anchors, values, n_values, error);
+  if (decode) *since = jvm_ticks();
+  return ok;
 }
 
 /* A METRIC record: numbers and maps of numbers become component metrics,
@@ -187,19 +194,25 @@ gboolean jvm_apply_answer(jr *r, rt_component *comp, gust_collector *out, fc_are
                           const jvm_answer_ops *ops, void *host, GError **error)
 {
   const char *label = comp->id;
+  /* measured: the time between callbacks adds up as decoding (the
+   * callbacks are the engine's work), hence the hand-offs in the cases */
+  uint64_t *decode = r->decode_ticks;
+  uint64_t since = decode ? jvm_ticks() : 0;
   while (r->p < r->end) {
     uint8_t kind;
     jr_u8(r, &kind);
     switch (kind) {
     case JW_EMIT:
-      if (!apply_emit(r, comp, arena, ops, host, label, error)) return FALSE;
+      if (!apply_emit(r, comp, arena, ops, host, label, decode, &since, error)) return FALSE;
       fc_arena_reset(arena);
       break;
     case JW_ACK:
     case JW_FAIL: {
       int64_t id;
       if (!jr_i64(r, &id)) return broken(label, r->error, error);
+      if (decode) *decode += jvm_ticks() - since;
       ops->settle(host, (uint64_t)id, kind == JW_ACK);
+      if (decode) since = jvm_ticks();
       break;
     }
     case JW_RESET_TIMEOUT: {
@@ -223,5 +236,6 @@ gboolean jvm_apply_answer(jr *r, rt_component *comp, gust_collector *out, fc_are
       return broken(label, "unknown record kind", error);
     }
   }
+  if (decode) *decode += jvm_ticks() - since;
   return TRUE;
 }

@@ -11,6 +11,7 @@
  *   jvm_topology.c  a submitted topology's description -> gust_topology
  *   jvm_launch.c    starting the JVM for `gust jar`, its control pipe
  *   jvm_stored.c    the JVM of a worker: a stored topology's components
+ *   jvm_boundary.c  what crossing the boundary costs (GUST_JVM_BOUNDARY_STATS)
  *
  * Wire format (Wire.java is the Java side).  A frame is a little-endian
  * u32 byte count and that many bytes: records, each a one-byte kind and
@@ -109,7 +110,8 @@ void jw_json(GString *out, const json_t *v);
  * once the frame is shorter than its records say (error then says so). */
 typedef struct {
   const uint8_t *p, *end;
-  const char *error; /* static text, set by the first failed read */
+  const char *error;      /* static text, set by the first failed read */
+  uint64_t *decode_ticks; /* an answer's: where its decoding time adds up (NULL: not measured) */
 } jr;
 
 gboolean jr_u8(jr *r, uint8_t *v);
@@ -133,8 +135,15 @@ typedef struct {
   int64_t jvm_pid;    /* the JVM's process id, from READY (0: not known) */
   bool timed_out;     /* the last call failed for want of an answer */
   GString *out;       /* the frame being built: jw_begin() .. records */
-  uint8_t *in;        /* the last answer */
-  size_t in_len, in_cap;
+  /* boundary counters (jvm_boundary.c), summed while measure is set */
+  bool measure;
+  uint64_t encode_ticks, decode_ticks, calls;
+  int64_t transfer_ns;
+  rt_jvm_boundary *totals; /* where they go at close (NULL: nowhere) */
+  uint8_t *in;             /* bytes read: the last answer's frame, then any read ahead */
+  size_t in_cap;
+  size_t in_have; /* bytes in `in` */
+  size_t in_next; /* where the frame after the last answer starts */
 } jvm_conn;
 
 /* Connects to the JVM host's socket.  FALSE + error if it cannot. */
@@ -150,6 +159,26 @@ void jvm_conn_close(jvm_conn *c);
  * not stay.  Returns what it did ("; the JVM hung: ..." or ""), for the
  * error report.  Can't fail. */
 const char *jvm_conn_end_hung(jvm_conn *c);
+
+/* ---- boundary counters (jvm_boundary.c) ---- */
+
+/* A cycle count: cheap enough to read around every record. */
+static inline uint64_t jvm_ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  return __builtin_ia32_rdtsc();
+#else
+  return (uint64_t)g_get_monotonic_time() * 1000;
+#endif
+}
+/* Encoding and decoding are timed for one tuple, and one answer, in
+ * JVM_SAMPLE_EVERY (counted per connection) and their sums scaled up:
+ * timing every record would cost as much as the work timed. */
+enum { JVM_SAMPLE_EVERY = 8 };
+/* The calling thread's CPU time. */
+int64_t jvm_thread_cpu_ns(void);
+/* Adds c's counters to b (b NULL or c not measuring: nothing).  Any thread. */
+void jvm_boundary_add(rt_jvm_boundary *b, const jvm_conn *c);
 
 /* ---- the OPEN record (jvm_open.c) ---- */
 

@@ -273,6 +273,7 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
   rt->base_dir = g_strdup(options && options->base_dir ? options->base_dir : ".");
   rt->native_path = g_strdup(options ? options->native_path : NULL);
   rt->jvm_socket = g_strdup(options ? options->jvm_socket : NULL);
+  if (rt->jvm_socket) rt->jvm_boundary = rt_jvm_boundary_new();
   if (options) {
     rt->native_lookup = options->native_lookup;
     rt->native_lookup_data = options->native_lookup_data;
@@ -392,6 +393,7 @@ void gust_runtime_free(gust_runtime *rt)
   g_free(rt->base_dir);
   g_free(rt->native_path);
   g_free(rt->jvm_socket);
+  rt_jvm_boundary_free(rt->jvm_boundary);
   if (rt->failure) g_error_free(rt->failure);
   g_free(rt->host);
   pthread_mutex_destroy(&rt->stats_lock);

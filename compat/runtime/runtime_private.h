@@ -129,12 +129,22 @@ struct rt_component {
   rt_error_log error_log;
 };
 
+/* The JVM boundary's costs, summed over Java tasks' connections (see
+ * compat/jvm/jvm_boundary.c); only when GUST_JVM_BOUNDARY_STATS is set. */
+typedef struct {
+  _Atomic uint64_t encode_ticks, decode_ticks, calls;
+  _Atomic int64_t transfer_ns;
+  uint64_t start_ticks;
+  int64_t start_us;
+} rt_jvm_boundary;
+
 struct gust_runtime {
   gust_topology *topology;
   json_t *conf;
   char *base_dir;
-  char *native_path; /* see gust_runtime_options */
-  char *jvm_socket;  /* see gust_runtime_options */
+  char *native_path;             /* see gust_runtime_options */
+  char *jvm_socket;              /* see gust_runtime_options */
+  rt_jvm_boundary *jvm_boundary; /* NULL unless GUST_JVM_BOUNDARY_STATS is set */
   gust_native_lookup native_lookup;
   void *native_lookup_data;
   rt_component *comps;
@@ -226,6 +236,10 @@ extern const fc_operator rt_acker_operator;
 extern const fc_operator rt_multilang_bolt_operator;
 extern const gust_component_def rt_multilang_spout_def;
 /* Java components in the JVM host (compat/jvm/): the same split */
+/* compat/jvm/jvm_boundary.c: NULL unless GUST_JVM_BOUNDARY_STATS is set. */
+rt_jvm_boundary *rt_jvm_boundary_new(void);
+/* Logs the sums (when a Java task made any call) and frees b (NULL: nothing). */
+void rt_jvm_boundary_free(rt_jvm_boundary *b);
 extern const fc_operator rt_jvm_bolt_operator;
 extern const gust_component_def rt_jvm_spout_def;
 

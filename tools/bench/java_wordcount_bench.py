@@ -1,13 +1,25 @@
 #!/usr/bin/env python3
 """The Java WordCount (examples/java: Java sentence spout -> Java split ->
-fields-grouped BaseBasicBolt count, acked, checkpoint mode, max.spout.pending
-2000) under `gust jar --local`, and the native WordCount (wordcount-bench,
-same shape in C) for comparison, one run each on this machine.
+fields-grouped BaseBasicBolt count, acked, max.spout.pending 2000) under
+`gust jar --local`, in checkpoint mode and in acker mode, and the native
+WordCount (wordcount-bench, same shape in C) for comparison, on this
+machine.
 
-Prints the Java run's words/s (the count bolt's acks over the run), the
-CPU it used per word (gust and the JVM together, user + system) and the
-JVM's share of it, and the JVM's peak resident memory (sampled from /proc
-every 0.2 s).
+For each Java run it prints, all measured in that run:
+- words/s: the count bolt's acks over the run (gust's summary);
+- CPU per word, gust and the JVM together (user + system), over the whole
+  run (JVM start-up included) and in the steady state: between the count
+  bolt's first tick report after WARMUP seconds and its last one (the
+  bolt logs its word totals every second; the CPU of both processes is
+  read from /proc when each report arrives);
+- the share of that CPU spent crossing the JVM boundary, on both sides:
+  encoding, transferring (the socket calls' CPU) and decoding frames, as
+  gust's and the JVM host's boundary counters add them up
+  (GUST_JVM_BOUNDARY_STATS=1 turns them on; each process prints its sums
+  at the end);
+- the JVM's share of the CPU and its peak resident memory (sampled from
+  /proc every 0.2 s);
+then the native WordCount's words/s in the same modes and the ratios.
 
 Usage: java_wordcount_bench.py [SECONDS] (default 10), from the repository
 root after a build (build/).
@@ -16,10 +28,15 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 
 BUILD = os.environ.get("GUST_BUILD_DIR", "build")
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 10
+WARMUP = min(3.0, SECONDS / 3)
+TICK = re.compile(r"CountBolt - (count:\d+): (\d+) words")
+BOUNDARY = re.compile(r"(gust|JVM) boundary: encode ([0-9.]+) s, transfer ([0-9.]+) s, "
+                      r"decode ([0-9.]+) s")
 
 
 def children(pid):
@@ -49,45 +66,118 @@ def cpu_s(pid):
         return None
 
 
-def java_run():
-    cmd = [os.path.join(BUILD, "tools", "gust"), "jar", "--local",
-           os.path.join(BUILD, "examples", "java", "gust-java-examples.jar"),
-           "gust.examples.WordCountTopology", "--local-ttl", str(SECONDS)]
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    peak, jvm_cpu = 0, 0.0
-    while p.poll() is None:
-        for child in children(p.pid):
-            peak = max(peak, rss_kb(child))
-            jvm_cpu = max(jvm_cpu, cpu_s(child) or 0.0)
-        time.sleep(0.2)
-    out = p.stdout.read()
-    return out, peak, jvm_cpu
+class Run:
+    """One `gust jar --local` run of the Java WordCount."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.peak_kb = 0
+        self.jvm_cpu = 0.0
+        self.ticks = []  # (time, words so far, gust + JVM CPU s)
+        self.totals = {}  # count task -> words, from its last report
+        self.boundary = {}  # "gust" / "JVM" -> (encode, transfer, decode) s
+        self.jvm = None
+
+    def cpu_now(self, pid):
+        return (cpu_s(pid) or 0.0) + ((cpu_s(self.jvm) or 0.0) if self.jvm else 0.0)
+
+    def read_stderr(self, p):
+        for line in p.stderr:
+            m = TICK.search(line)
+            if m:
+                self.totals[m.group(1)] = int(m.group(2))
+                if len(self.totals) == 2:
+                    self.ticks.append((time.monotonic(), sum(self.totals.values()),
+                                       self.cpu_now(p.pid)))
+            m = BOUNDARY.search(line)
+            if m:
+                self.boundary[m.group(1)] = tuple(float(m.group(i)) for i in (2, 3, 4))
+
+    def run(self):
+        cmd = [os.path.join(BUILD, "tools", "gust"), "jar", "--local",
+               os.path.join(BUILD, "examples", "java", "gust-java-examples.jar"),
+               "gust.examples.WordCountTopology", "0"]
+        if self.mode == "acker":
+            cmd.append("acker")
+        cmd += ["--local-ttl", str(SECONDS)]
+        env = dict(os.environ, GUST_JVM_BOUNDARY_STATS="1")
+        start_cpu = os.times()
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        reader = threading.Thread(target=self.read_stderr, args=(p,))
+        reader.start()
+        out = []
+        out_reader = threading.Thread(target=lambda: out.extend(p.stdout))
+        out_reader.start()
+        while p.poll() is None:
+            for child in children(p.pid):
+                self.jvm = child
+                self.peak_kb = max(self.peak_kb, rss_kb(child))
+                self.jvm_cpu = max(self.jvm_cpu, cpu_s(child) or 0.0)
+            time.sleep(0.2)
+        reader.join()
+        out_reader.join()
+        end_cpu = os.times()
+        self.cpu = ((end_cpu.children_user - start_cpu.children_user) +
+                    (end_cpu.children_system - start_cpu.children_system))
+        self.words = self.secs = None
+        for line in out:
+            parts = line.split()
+            if len(parts) == 12 and parts[0] == "count":
+                self.words = int(parts[4])
+            m = re.match(r"ran ([0-9.]+) s", line)
+            if m:
+                self.secs = float(m.group(1))
+        if not self.words or not self.secs:
+            sys.exit("the Java run printed no summary:\n" + "".join(out))
+        return self
+
+    def report(self):
+        label = {"checkpoint": "checkpoint mode", "acker": "acker mode (1 acker)"}[self.mode]
+        print("Java WordCount, gust jar --local, %s, acked: %.2f M words/s over %.1f s"
+              % (label, self.words / self.secs / 1e6, self.secs))
+        print("  CPU (gust + JVM): %.2f s, %.3f us per word over the whole run, %.0f %% of it in the JVM"
+              % (self.cpu, 1e6 * self.cpu / self.words, 100 * self.jvm_cpu / self.cpu))
+        t0 = next((t for t in self.ticks if t[0] - self.ticks[0][0] >= WARMUP), None)
+        t1 = self.ticks[-1] if self.ticks else None
+        steady = None
+        if t0 and t1 and t1[1] > t0[1]:
+            steady = (t1[2] - t0[2]) / (t1[1] - t0[1])
+            print("  steady state (%.1f s after the first report): %.2f M words/s, %.3f us CPU per word"
+                  % (t1[0] - t0[0], (t1[1] - t0[1]) / (t1[0] - t0[0]) / 1e6, 1e6 * steady))
+        if len(self.boundary) == 2:
+            g, j = self.boundary["gust"], self.boundary["JVM"]
+            total = sum(g) + sum(j)
+            print("  crossing the JVM boundary: %.2f s of CPU, %.1f %% of the run's CPU, %.3f us per word"
+                  % (total, 100 * total / self.cpu, 1e6 * total / self.words))
+            print("    gust: encode %.2f s, transfer %.2f s, decode %.2f s;"
+                  " JVM: encode %.2f s, transfer %.2f s, decode %.2f s" % (g + j))
+        else:
+            print("  crossing the JVM boundary: not reported (%s)" % ", ".join(self.boundary) or "none")
+        print("  JVM peak RSS %.1f MB" % (self.peak_kb / 1024))
+        return self.words / self.secs
+
+
+def native():
+    run = subprocess.run([os.path.join(BUILD, "tools", "wordcount-bench"), "--seconds",
+                          str(max(1, int(SECONDS / 2)))], capture_output=True, text=True)
+    rates = {}
+    print("Native WordCount (wordcount-bench):")
+    for line in run.stdout.splitlines():
+        print("  " + line)
+        m = re.match(r"\s*(acker mode|checkpoint mode)\S*.*?([0-9.]+) M words/s", line)
+        if m:
+            rates[m.group(1).split()[0]] = float(m.group(2)) * 1e6
+    return rates
 
 
 def main():
-    start = os.times()
-    out, peak_kb, jvm_cpu = java_run()
-    end = os.times()
-    cpu = (end.children_user - start.children_user) + (end.children_system - start.children_system)
-    words = secs = None
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 12 and parts[0] == "count":
-            words = int(parts[4])
-        m = re.match(r"ran ([0-9.]+) s", line)
-        if m:
-            secs = float(m.group(1))
-    if not words or not secs:
-        sys.exit("the Java run printed no summary:\n" + out)
-    print("Java WordCount (gust jar --local, checkpoint mode, acked): %.0f words/s over %.1f s"
-          % (words / secs, secs))
-    print("  CPU (gust + JVM): %.2f s, %.2f us per word, %.0f %% of it in the JVM; JVM peak RSS %.1f MB"
-          % (cpu, 1e6 * cpu / words, 100 * jvm_cpu / cpu, peak_kb / 1024))
-    native = subprocess.run([os.path.join(BUILD, "tools", "wordcount-bench"), "--seconds",
-                             str(int(SECONDS))], capture_output=True, text=True)
-    print("Native WordCount (wordcount-bench):")
-    for line in native.stdout.splitlines():
-        print("  " + line)
+    java = {}
+    for mode in ("checkpoint", "acker"):
+        java[mode] = Run(mode).run().report()
+    rates = native()
+    for mode in ("checkpoint", "acker"):
+        if rates.get(mode):
+            print("Java / native, %s mode: %.2f" % (mode, java[mode] / rates[mode]))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
  * grouped by word that reports its counts on every tick tuple and once
  * more when it is cleaned up.
  *
- *   gust jar --local gust-java-examples.jar gust.examples.WordCountTopology [SENTENCES]
+ *   gust jar --local gust-java-examples.jar gust.examples.WordCountTopology [SENTENCES [acker]]
  *
- * SENTENCES (default 0: no limit) bounds what the spout emits. */
+ * SENTENCES (default 0: no limit) bounds what the spout emits; "acker"
+ * tracks tuples with one acker (Storm's way) instead of gust's default
+ * checkpoints. */
 package gust.examples;
 
 import java.util.HashMap;
@@ -165,6 +167,10 @@ public class WordCountTopology {
         builder.setBolt("count", new CountBolt(), 2).fieldsGrouping("split", new Fields("word"));
         Config conf = new Config();
         conf.setMaxSpoutPending(2000);
+        if (args.length > 1 && args[1].equals("acker")) {
+            conf.put("topology.gust.reliability", "acker");
+            conf.setNumAckers(1);
+        }
         StormSubmitter.submitTopology("java-word-count", conf, builder.createTopology());
     }
 }

@@ -46,8 +46,10 @@ final class TaskHost implements Runnable {
     private static final long NEXT_BUDGET_NS = 1_000_000;
     private final SocketChannel channel;
     private final Wire.Out out = new Wire.Out();
-    private final ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-    private ByteBuffer frame = ByteBuffer.allocate(1 << 16);
+    /* bytes read: the last frame, then any read ahead (up to `have`) */
+    private ByteBuffer frame = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    private int have;
+    private int next; /* where the frame after the last one starts */
     private final StreamTable streams = new StreamTable();
     private String component = "?";
     private int taskId;
@@ -59,6 +61,9 @@ final class TaskHost implements Runnable {
     private final Map<Long, Object> pending = new HashMap<>();
     private long nextKey;
     private long emits;
+    /* boundary counters (Boundary.ON only; encoding is timed in sampled emits: see Boundary) */
+    private long encodeNs, transferNs, decodeNs, frames;
+    private final List<HostTuple> run = new ArrayList<>();
 
     TaskHost(SocketChannel channel) {
         this.channel = channel;
@@ -78,6 +83,9 @@ final class TaskHost implements Runnable {
             System.err.println("gust JVM host: task " + component + ":" + taskId + ": " + stackTrace(e));
             closeQuietly();
         } finally {
+            if (Boundary.ON) {
+                Boundary.add(encodeNs * Boundary.SAMPLE_EVERY, transferNs, decodeNs, frames);
+            }
             try {
                 channel.close();
             } catch (IOException e) {
@@ -86,27 +94,39 @@ final class TaskHost implements Runnable {
         }
     }
 
+    /* The next frame; a read takes all the socket has, so a frame that
+     * fits the buffer costs one read. */
     private Wire.In readFrame() throws IOException {
-        head.clear();
-        readFully(head);
-        int n = head.getInt(0);
+        if (next > 0) {
+            System.arraycopy(frame.array(), next, frame.array(), 0, have - next);
+            have -= next;
+            next = 0;
+        }
+        fill(4);
+        int n = frame.getInt(0);
         if (n < 0 || n > (1 << 30)) {
             throw new IOException("frame of " + n + " bytes");
         }
-        if (frame.capacity() < n) {
-            frame = ByteBuffer.allocate(Math.max(n, 2 * frame.capacity()));
-        }
-        frame.clear().limit(n);
-        readFully(frame);
-        frame.flip();
-        return new Wire.In(frame);
+        fill(4 + n);
+        next = 4 + n;
+        return new Wire.In(ByteBuffer.wrap(frame.array(), 4, n));
     }
 
-    private void readFully(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            if (channel.read(b) < 0) {
+    /* Reads until the buffer holds at least want bytes. */
+    private void fill(int want) throws IOException {
+        if (frame.capacity() < want) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(want, 2 * frame.capacity()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+            System.arraycopy(frame.array(), 0, bigger.array(), 0, have);
+            frame = bigger;
+        }
+        while (have < want) {
+            frame.limit(frame.capacity()).position(have);
+            int r = channel.read(frame);
+            if (r < 0) {
                 throw new EOFException();
             }
+            have += r;
         }
     }
 
@@ -192,13 +212,18 @@ final class TaskHost implements Runnable {
 
     /* One batch of calls; false after CLOSE. */
     private boolean serve() throws IOException {
+        long cpu = Boundary.ON ? Boundary.threadCpu() : 0;
         Wire.In in = readFrame();
+        if (Boundary.ON) {
+            transferNs += Boundary.threadCpu() - cpu;
+            frames++;
+        }
         boolean open = true;
         while (in.more()) {
             int kind = in.u8();
             switch (kind) {
                 case Wire.TUPLE:
-                    execute(in);
+                    executeRun(in);
                     break;
                 case Wire.NEXT:
                     next(in.i32());
@@ -224,7 +249,11 @@ final class TaskHost implements Runnable {
         if (open && !metrics.isEmpty()) {
             metrics.due(System.nanoTime(), metricSink);
         }
+        cpu = Boundary.ON ? Boundary.threadCpu() : 0;
         answer();
+        if (Boundary.ON) {
+            transferNs += Boundary.threadCpu() - cpu;
+        }
         return open;
     }
 
@@ -270,7 +299,25 @@ final class TaskHost implements Runnable {
         return null;
     }
 
-    private void execute(Wire.In in) {
+    /* Decodes this TUPLE record and the ones right after it, then executes
+     * them in order (decoding apart from execute is what Boundary times). */
+    private void executeRun(Wire.In in) {
+        long start = Boundary.ON ? System.nanoTime() : 0;
+        run.add(decode(in));
+        while (in.more() && in.peek() == Wire.TUPLE) {
+            in.u8();
+            run.add(decode(in));
+        }
+        if (Boundary.ON) {
+            decodeNs += System.nanoTime() - start;
+        }
+        for (int i = 0; i < run.size(); i++) {
+            execute(run.get(i));
+        }
+        run.clear();
+    }
+
+    private HostTuple decode(Wire.In in) {
         long id = in.i64();
         int source = in.i32();
         StreamTable.Stream stream = streams.get(in.i32());
@@ -279,7 +326,10 @@ final class TaskHost implements Runnable {
         for (int i = 0; i < n; i++) {
             values.add(in.value());
         }
-        HostTuple tuple = new HostTuple(id, source, stream, values, context);
+        return new HostTuple(id, source, stream, values, context);
+    }
+
+    private void execute(HostTuple tuple) {
         try {
             bolt.execute(tuple);
         } catch (Throwable t) {
@@ -372,6 +422,8 @@ final class TaskHost implements Runnable {
                 + " values on stream '" + stream.name + "', declared with fields " + stream.fields);
         }
         synchronized (out) {
+            boolean sampled = Boundary.ON && emits % Boundary.SAMPLE_EVERY == 0;
+            long start = sampled ? System.nanoTime() : 0;
             out.u8(Wire.EMIT);
             out.i32(stream.number);
             out.i32(directTask);
@@ -388,6 +440,9 @@ final class TaskHost implements Runnable {
                 out.value(v);
             }
             emits++;
+            if (sampled) {
+                encodeNs += System.nanoTime() - start - Boundary.CLOCK_NS;
+            }
         }
     }
 

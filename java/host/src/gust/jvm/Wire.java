@@ -174,6 +174,11 @@ public final class Wire {
             return buf.get() & 0xff;
         }
 
+        /* The next byte, left unread. */
+        int peek() {
+            return buf.get(buf.position()) & 0xff;
+        }
+
         int i32() {
             return buf.getInt();
         }
