@@ -29,7 +29,7 @@
 #include "context.h"
 #include "jvm_private.h"
 
-enum { NEXT_BURST = 64, KEY_BITS = 48 };
+enum { NEXT_BURST = 512, KEY_BITS = 48 };
 
 typedef struct {
   rt_component *comp;
