@@ -80,25 +80,27 @@ public final class Wire {
             buf.put(b);
         }
 
+        /* ASCII (the common case) is copied a char a byte straight into the
+         * array, checked as it goes; anything else is encoded as UTF-8. */
         public void str(String s) {
             int n = s.length();
             room(4 + 3 * n);
+            byte[] a = buf.array();
             int at = buf.position();
-            buf.putInt(0);
-            boolean ascii = true;
-            for (int i = 0; i < n && ascii; i++) {
-                ascii = s.charAt(i) < 0x80;
-            }
-            if (ascii) {
-                for (int i = 0; i < n; i++) {
-                    buf.put((byte) s.charAt(i));
+            int p = at + 4;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                    System.arraycopy(b, 0, a, at + 4, b.length);
+                    buf.putInt(at, b.length);
+                    buf.position(at + 4 + b.length);
+                    return;
                 }
-                buf.putInt(at, n);
-            } else {
-                byte[] b = s.getBytes(StandardCharsets.UTF_8);
-                buf.put(b);
-                buf.putInt(at, b.length);
+                a[p++] = (byte) c;
             }
+            buf.putInt(at, n);
+            buf.position(p);
         }
 
         public void value(Object v) {
