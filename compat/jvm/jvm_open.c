@@ -130,6 +130,10 @@ gboolean jvm_task_reopen(jvm_conn *c, rt_component *comp, int task_index, bool *
   return FALSE;
 }
 
+/* The longest ACK_RUN taken: more than any bolt holds in practice (each id
+ * settles a tuple it was sent). */
+enum { ACK_RUN_MAX = 1 << 24 };
+
 static gboolean broken(const char *label, const char *why, GError **error)
 {
   g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
@@ -212,6 +216,17 @@ gboolean jvm_apply_answer(jr *r, rt_component *comp, gust_collector *out, fc_are
       if (!jr_i64(r, &id)) return broken(label, r->error, error);
       if (decode) *decode += jvm_ticks() - since;
       ops->settle(host, (uint64_t)id, kind == JW_ACK);
+      if (decode) since = jvm_ticks();
+      break;
+    }
+    case JW_ACK_RUN: {
+      int64_t first;
+      int32_t n;
+      if (!jr_i64(r, &first) || !jr_i32(r, &n)) return broken(label, r->error, error);
+      if (n < 1 || n > ACK_RUN_MAX) return broken(label, "an ack run of a wrong length", error);
+      if (decode) *decode += jvm_ticks() - since;
+      for (int32_t i = 0; i < n; i++)
+        ops->settle(host, (uint64_t)first + (uint64_t)i, TRUE);
       if (decode) since = jvm_ticks();
       break;
     }

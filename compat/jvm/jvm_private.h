@@ -65,6 +65,7 @@ enum {
   JW_ERROR = 'R',         /* text: a reported error or an exception with its stack trace */
   JW_METRIC = 'M',        /* name, value: a registered metric's reading (a number or a map) */
   JW_RESET_TIMEOUT = 't', /* tuple id u64: OutputCollector.resetTimeout */
+  JW_ACK_RUN = 'B',       /* first tuple id u64, n u32: acks of ids first .. first + n - 1 */
 };
 
 /* control records, JVM -> gust (jvm_launch.c) */

@@ -64,6 +64,9 @@ final class TaskHost implements Runnable {
     /* boundary counters (Boundary.ON only; encoding is timed in sampled emits: see Boundary) */
     private long encodeNs, transferNs, decodeNs, frames;
     private final List<HostTuple> run = new ArrayList<>();
+    /* acks held back (under out's lock): ids ackFirst .. ackFirst + ackRun - 1 */
+    private long ackFirst;
+    private int ackRun;
 
     TaskHost(SocketChannel channel) {
         this.channel = channel;
@@ -133,6 +136,7 @@ final class TaskHost implements Runnable {
     /* Sends what the calls produced as one frame. */
     private void answer() throws IOException {
         synchronized (out) {
+            writeAcks();
             ByteBuffer b = out.buf;
             int n = b.position() - 4;
             b.putInt(0, n);
@@ -410,9 +414,35 @@ final class TaskHost implements Runnable {
             return; /* a tick */
         }
         synchronized (out) {
+            if (kind == Wire.ACK && ackRun > 0 && tuple.id == ackFirst + ackRun) {
+                ackRun++;
+                return;
+            }
+            writeAcks();
+            if (kind == Wire.ACK) {
+                ackFirst = tuple.id;
+                ackRun = 1;
+                return;
+            }
             out.u8(kind);
             out.i64(tuple.id);
         }
+    }
+
+    /* Writes the acks held back as one record (caller holds out's lock).
+     * Acks of consecutive ids (a BasicBolt acks each input in turn) wait
+     * and travel as one ACK_RUN; they are written before any other settle
+     * record and at the end of the answer, after the emits anchored to them. */
+    private void writeAcks() {
+        if (ackRun == 1) {
+            out.u8(Wire.ACK);
+            out.i64(ackFirst);
+        } else if (ackRun > 1) {
+            out.u8(Wire.ACK_RUN);
+            out.i64(ackFirst);
+            out.i32(ackRun);
+        }
+        ackRun = 0;
     }
 
     private void emit(String streamId, int directTask, long key, Collection<Tuple> anchors, List<Object> values) {

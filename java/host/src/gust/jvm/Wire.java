@@ -7,7 +7,10 @@
  * f64, strings, bytes, lists, maps.  Integer, Short and Byte travel as
  * i64 and Float as f64; any other Serializable value travels as its Java
  * serialization, bytes that begin with Java's stream header (AC ED 00 05),
- * and is deserialized again when a Java task receives it. */
+ * and is deserialized again when a Java task receives it.  A task's
+ * answer acks inputs of consecutive ids as one ACK_RUN record (first id
+ * u64, count u32), written after the emits anchored to them; the record
+ * kinds and their fields are listed in compat/jvm/jvm_private.h. */
 package gust.jvm;
 
 import java.io.ByteArrayInputStream;
@@ -32,7 +35,7 @@ public final class Wire {
         DEACTIVATE = 'd', CLOSE = 'C';
     /* task -> gust */
     static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', ACK = 'A', FAIL = 'F', ERROR = 'R',
-        METRIC = 'M', RESET_TIMEOUT = 't';
+        METRIC = 'M', RESET_TIMEOUT = 't', ACK_RUN = 'B';
 
     private Wire() {
     }
