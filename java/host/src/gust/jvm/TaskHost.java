@@ -49,6 +49,7 @@ final class TaskHost implements Runnable {
     /* bytes read: the last frame, then any read ahead (up to `have`) */
     private ByteBuffer frame = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     private int have;
+    private final Wire.Strings strings = new Wire.Strings();
     private int next; /* where the frame after the last one starts */
     private final StreamTable streams = new StreamTable();
     private String component = "?";
@@ -112,7 +113,7 @@ final class TaskHost implements Runnable {
         }
         fill(4 + n);
         next = 4 + n;
-        return new Wire.In(ByteBuffer.wrap(frame.array(), 4, n));
+        return new Wire.In(ByteBuffer.wrap(frame.array(), 4, n), strings);
     }
 
     /* Reads until the buffer holds at least want bytes. */

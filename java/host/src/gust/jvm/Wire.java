@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,11 +165,43 @@ public final class Wire {
     }
 
     /* Reading one frame's records. */
+    /* Strings a task received lately, by their bytes: a task that receives
+     * the same short strings again and again (words, keys) gets the same
+     * String back instead of a new one, with its hash already computed.
+     * Direct-mapped, one task's thread only. */
+    static final class Strings {
+        static final int SLOTS = 1024, LONGEST = 64;
+        final byte[][] bytes = new byte[SLOTS][];
+        final String[] strings = new String[SLOTS];
+
+        String get(byte[] a, int at, int n) {
+            int h = n;
+            for (int i = at; i < at + n; i++) {
+                h = 31 * h + a[i];
+            }
+            int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+            byte[] b = bytes[slot];
+            if (b != null && Arrays.equals(b, 0, b.length, a, at, at + n)) {
+                return strings[slot];
+            }
+            String s = new String(a, at, n, StandardCharsets.UTF_8);
+            bytes[slot] = Arrays.copyOfRange(a, at, at + n);
+            strings[slot] = s;
+            return s;
+        }
+    }
+
     public static final class In {
         final ByteBuffer buf;
+        final Strings strings; /* null: every string is new */
 
         In(ByteBuffer buf) {
+            this(buf, null);
+        }
+
+        In(ByteBuffer buf, Strings strings) {
             this.buf = buf.order(ByteOrder.LITTLE_ENDIAN);
+            this.strings = strings;
         }
 
         boolean more() {
@@ -202,7 +235,9 @@ public final class Wire {
 
         String str() {
             int n = count();
-            String s = new String(buf.array(), buf.arrayOffset() + buf.position(), n, StandardCharsets.UTF_8);
+            int at = buf.arrayOffset() + buf.position();
+            String s = strings != null && n <= Strings.LONGEST ? strings.get(buf.array(), at, n)
+                : new String(buf.array(), at, n, StandardCharsets.UTF_8);
             buf.position(buf.position() + n);
             return s;
         }
