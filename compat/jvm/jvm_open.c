@@ -97,7 +97,10 @@ void jvm_task_lost(jvm_conn *c, rt_component *comp, int task_index, const GError
 {
   const char *what = jvm_conn_end_hung(c);
   g_autofree char *report = g_strdup_printf(
-      "%s%s; %u in-flight tuple(s) failed; the task opens again in the JVM gust starts next",
+      comp->is_spout ? "%s%s; the instance's %u pending message(s) are dropped with it; the task "
+                       "opens again in the JVM gust starts next"
+                     : "%s%s; %u in-flight tuple(s) failed; the task opens again in the JVM gust "
+                       "starts next",
       error->message, what, n_failed);
   rt_report_error(comp, comp->storm_task_ids[task_index], report);
   g_warning("Java %s %s", comp->is_spout ? "spout" : "bolt", report);

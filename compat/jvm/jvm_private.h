@@ -178,8 +178,9 @@ int64_t jvm_timeout_ms(const rt_component *comp);
 /* How often a task whose JVM died tries to open itself in the next one. */
 enum { JVM_REOPEN_MS = 200 };
 /* Reports that the task's JVM call failed (error: component, task and
- * what happened) with how many in-flight tuples failed, kills a hung JVM,
- * and closes the connection.  Can't fail. */
+ * what happened) with how many in-flight tuples failed (a spout: how many
+ * pending messages were dropped), kills a hung JVM, and closes the
+ * connection.  Can't fail. */
 void jvm_task_lost(jvm_conn *c, rt_component *comp, int task_index, const GError *error,
                    guint n_failed);
 /* Tries to open the task again in the JVM started after the last one

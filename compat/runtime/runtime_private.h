@@ -104,6 +104,12 @@ struct rt_component {
   int first_task;      /* engine id of task index 0 */
   int *storm_task_ids; /* n_tasks, sorted */
   const gust_component_def *def;
+  /* Spouts whose instance lives in another process (compat/jvm/,
+   * compat/multilang/), else NULL: spout_host calls it on the task's turn
+   * while next_tuple() is not called for want of room under
+   * topology.max.spout.pending, so that a process that died meanwhile is
+   * noticed and its emits dropped (rt_spout_drop_in_flight). */
+  void (*watch_spout)(void *state, gust_collector *out);
   json_t *conf;                    /* topology conf overlaid with the component's */
   int tick_secs;                   /* 0 = no ticks */
   int64_t max_pending;             /* spouts: 0 = unlimited */
@@ -225,9 +231,21 @@ extern const fc_operator rt_acker_operator;
  * spouts run in rt_spout_operator through this definition */
 extern const fc_operator rt_multilang_bolt_operator;
 extern const gust_component_def rt_multilang_spout_def;
+void rt_multilang_spout_watch(void *state, gust_collector *out);
 /* Java components in the JVM host (compat/jvm/): the same split */
 extern const fc_operator rt_jvm_bolt_operator;
 extern const gust_component_def rt_jvm_spout_def;
+void rt_jvm_spout_watch(void *state, gust_collector *out);
+
+/* A spout's instance died with the process that hosted it (a JVM, a
+ * multilang subprocess): its reliable emits still in flight are dropped at
+ * once, as a dead Storm worker's executor takes its pending tuples with it,
+ * so that they stop counting against topology.max.spout.pending and the
+ * next instance starts with nothing pending.  They count as failed in the
+ * statistics; no instance hears of them (the new one replays from its
+ * source), and an ack or fail that comes for them later finds nothing.
+ * Returns how many were dropped.  The task's turn (spout_host.c). */
+uint64_t rt_spout_drop_in_flight(gust_collector *out);
 
 /* the collector and tuple view the hosts hand to components (collector.c) */
 struct gust_tuple {
