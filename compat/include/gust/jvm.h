@@ -109,6 +109,8 @@ typedef struct {
  * JVM builds the object as Storm's Flux does (FluxObjects.java), for the
  * stored JVM and for every task.  g_bytes_unref it. */
 GBytes *gust_jvm_flux_definition(const gust_topology *topology, const gust_component *component);
+/* The same for any object definition (a CUSTOM grouping's customClass). */
+GBytes *gust_jvm_flux_object(const gust_topology *topology, const json_t *definition);
 
 /* Starts the JVM that hosts a stored topology's Java components
  * (options->main_class and args are ignored: the JVM runs
