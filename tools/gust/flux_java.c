@@ -171,6 +171,18 @@ gboolean gust_flux_java_prepare_submit(gust_topology *topology,
     gust_jvm_free(jvm);
   }
   if (!ok) return FALSE;
+  /* custom groupings travel as custom_serialized: their Flux definition's bytes */
+  for (guint i = 0; i < gust_topology_n_components(topology); i++) {
+    gust_component *c = gust_topology_component(topology, i);
+    for (guint k = 0; k < gust_component_n_inputs(c); k++) {
+      gust_grouping *g = (gust_grouping *)gust_input_grouping(gust_component_input(c, k));
+      json_t *definition = gust_grouping_custom_definition(g);
+      if (!definition) continue;
+      GBytes *bytes = gust_jvm_flux_object(topology, definition);
+      gust_grouping_set_custom_object(g, bytes);
+      g_bytes_unref(bytes);
+    }
+  }
   *definitions =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
   for (guint i = 0; i < java->len; i++) {
