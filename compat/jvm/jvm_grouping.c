@@ -216,7 +216,7 @@ failed:
     st->open_reported = true;
   }
   g_error_free(error);
-  if (st->conn.fd >= 0) jvm_conn_end_hung(&st->conn);
+  jvm_conn_end_hung(&st->conn); /* a JVM that answered READY before, then hung */
   jvm_conn_close(&st->conn);
   st->conn.fd = -1;
   st->retry_at_us = g_get_monotonic_time() + JVM_REOPEN_MS * 1000;

@@ -28,9 +28,9 @@ import subprocess
 import tempfile
 import unittest
 
-SOURCE = os.environ.get("GUST_SOURCE_DIR",
-                        os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-BUILD = os.environ.get("GUST_BUILD_DIR", os.path.join(SOURCE, "build"))
+SOURCE = os.path.abspath(os.environ.get(
+    "GUST_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+BUILD = os.path.abspath(os.environ.get("GUST_BUILD_DIR", os.path.join(SOURCE, "build")))
 GUST = os.path.join(BUILD, "tools", "gust")
 TESTS_JAR = os.path.join(BUILD, "tests", "java", "gust-java-tests.jar")
 RESOURCES = os.path.join(SOURCE, "examples", "flux", "shell", "resources")
