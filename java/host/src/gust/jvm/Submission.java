@@ -138,6 +138,11 @@ public final class Submission {
         for (ComponentSpec c : hosted) {
             COMPONENTS.put(c.id, c);
         }
+        try {
+            Launcher.serve(); /* before LOADED: gust's tasks connect as soon as it arrives */
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve the JVM host's socket: " + e, e);
+        }
         submittedName = "stored";
         Wire.Out out = new Wire.Out();
         out.u8(LOADED);
