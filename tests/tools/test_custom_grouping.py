@@ -12,9 +12,9 @@ instance per emitting task:
     with a customClass built in the JVM (`gust local FILE --jar JAR`), with
     no Java component at all; the same file without --jar is refused,
     naming the class and the subscription;
-  - behind a Python spout in a `gust jar --local` topology whose grouping
-    exits its JVM once: the JVM is started again, the grouping opens again
-    there and the topology goes on.
+  - behind a Python spout, with `gust jar --local` and with `gust local
+    FILE --jar JAR`, when the grouping exits its JVM once: the JVM is
+    started again, the grouping opens again there and the topology goes on.
 
 Each receiving task says what it got: every word reached exactly the tasks
 the grouping chose; words it could not route were failed (reported with the
@@ -69,7 +69,7 @@ spouts:
   - id: "words"
     className: "org.apache.storm.flux.wrappers.spouts.FluxShellSpout"
     constructorArgs:
-      - ["python3", "%(spout)s", "%(record)s", "%(n)d"]
+      - ["python3", "%(spout)s", "%(record)s", "%(n)d", "%(pause)s"]
       - ["word"]
 bolts:
   - id: "sink"
@@ -178,18 +178,18 @@ class CustomGroupingTest(unittest.TestCase):
     def test_java_spout_with_custom_grouping_in_checkpoint_mode(self):
         self.check_java_spout("checkpoint")
 
-    def flux_run(self, tmp, n, jar=True):
+    def flux_run(self, tmp, n, jar=True, marker=None, pause=None, duration=6):
         paths = {k: os.path.join(tmp, k) for k in ("spout", "sink", "record", "received")}
         with open(paths["spout"], "w") as f:
             f.write(SPOUT)
         with open(paths["sink"], "w") as f:
             f.write(SINK)
-        args = ["x", "q", "t", "w"]
+        args = ["x", "q", "t", "w"] + ([marker] if marker else [])
         flux = os.path.join(tmp, "topology.yaml")
         with open(flux, "w") as f:
-            f.write(FLUX % dict(paths, n=n, grouping=GROUPING, args="[%s]" % ", ".join(
+            f.write(FLUX % dict(paths, n=n, pause=pause or 0, grouping=GROUPING, args="[%s]" % ", ".join(
                 '"%s"' % a for a in args)))
-        cmd = ["local", flux, "--duration", "6"] + (["--jar", TESTS_JAR] if jar else [])
+        cmd = ["local", flux, "--duration", str(duration)] + (["--jar", TESTS_JAR] if jar else [])
         r = run(*cmd)
         settled, got = read_records(paths)
         return r, settled, got
@@ -227,8 +227,17 @@ class CustomGroupingTest(unittest.TestCase):
                     os.path.join(tmp, "exited"), paths["spout"], paths["record"], paths["sink"],
                     paths["received"], "0.01", "--local-ttl", "12")
             settled, got = read_records(paths)
+        self.check_jvm_exit(r, settled, got, 600)
+
+    def test_a_grouping_that_exits_its_jvm_under_gust_local_with_a_jar(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            r, settled, got = self.flux_run(tmp, 600, marker=os.path.join(tmp, "exited"),
+                                            pause=0.01, duration=12)
+        self.check_jvm_exit(r, settled, got, 600)
+
+    def check_jvm_exit(self, r, settled, got, n):
         self.assertEqual(r.returncode, 0, r.stderr[-3000:])
-        self.assertIn("grouping exits the JVM at k10", r.stdout)
+        self.assertRegex(r.stdout + r.stderr, r"grouping exits the JVM at k10")
         self.assertRegex(r.stderr, r"custom grouping %s of stream 'default' \(to 'sink'\): .*the JVM "
                                    r"host is gone" % re.escape(GROUPING))
         self.assertRegex(r.stderr, r"custom grouping %s of stream 'default' opened again in the JVM"
@@ -237,7 +246,7 @@ class CustomGroupingTest(unittest.TestCase):
         self.assertEqual(acked & failed, set())
         self.assertIn("k10", failed)
         first, second = sorted(got)
-        want, unroutable = expected(words(600), first, second)
+        want, unroutable = expected(words(n), first, second)
         for task in got:  # whatever was received went where the grouping says
             self.assertLessEqual(got[task], want[task])
         self.assertLessEqual(unroutable & (acked | failed), failed)

@@ -98,7 +98,7 @@ class FluxJavaOnACluster(e2e.EndToEnd):
             f.write(cg.SINK)
         flux = os.path.join(self.work, "custom.yaml")
         with open(flux, "w") as f:
-            f.write(cg.FLUX % dict(paths, n=100, grouping=cg.GROUPING,
+            f.write(cg.FLUX % dict(paths, n=100, pause=0, grouping=cg.GROUPING,
                                    args='["x", "q", "t", "w"]'))
         r = subprocess.run([GUST, "jar", TESTS_JAR, FLUX, "--remote", flux], capture_output=True,
                            text=True, timeout=WAIT, env=dict(os.environ, HOME=home), cwd=self.work)
