@@ -16,6 +16,11 @@
  *                        sent at its end (XOR is associative: the acker sees
  *                        the same value, in fewer messages);
  *   bolt fail(t):        per root r of t: ACK_FAIL [r].
+ * An emit that a custom grouping could not route (it threw, chose a task
+ * that is not a target, or its JVM is gone: jvm_grouping.c reported it)
+ * fails its tree: a spout's ACK_FAIL goes before its ACK_INIT, a bolt's
+ * per root of its anchors; in checkpoint mode the roots' spouts are told
+ * at once, as for a bolt's fail.
  */
 #include "runtime_private.h"
 
