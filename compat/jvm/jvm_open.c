@@ -16,12 +16,10 @@ int64_t jvm_timeout_ms(const rt_component *comp)
   return (int64_t)secs * 1000;
 }
 
-static void write_open(GString *out, rt_component *comp, int task_index)
+void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
 {
   gust_runtime *rt = comp->rt;
   const char *name = gust_topology_name(rt->topology);
-  jw_begin(out);
-  jw_u8(out, JW_OPEN);
   jw_str(out, name, strlen(name));
   jw_str(out, comp->id, strlen(comp->id));
   jw_i32(out, comp->storm_task_ids[task_index]);
@@ -59,6 +57,13 @@ static void write_open(GString *out, rt_component *comp, int task_index)
     }
   }
   jw_json(out, comp->conf);
+}
+
+static void write_open(GString *out, rt_component *comp, int task_index)
+{
+  jw_begin(out);
+  jw_u8(out, JW_OPEN);
+  jvm_write_task_context(out, comp, task_index);
 }
 
 gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError **error)

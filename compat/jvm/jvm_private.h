@@ -11,6 +11,8 @@
  *   jvm_topology.c  a submitted topology's description -> gust_topology
  *   jvm_launch.c    starting the JVM for `gust jar`, its control pipe
  *   jvm_stored.c    the JVM of a worker: a stored topology's components
+ *   jvm_grouping.c  custom groupings: an emitting task asks the JVM where
+ *                   each tuple goes
  *
  * Wire format (Wire.java is the Java side).  A frame is a little-endian
  * u32 byte count and that many bytes: records, each a one-byte kind and
@@ -153,6 +155,10 @@ const char *jvm_conn_end_hung(jvm_conn *c);
 
 /* ---- the OPEN record (jvm_open.c) ---- */
 
+/* What OPEN says after its kind (the topology's name, the component, the
+ * task id, every component's task ids, the streams, the conf); a grouping
+ * connection's open says the same of its emitting task.  Can't fail. */
+void jvm_write_task_context(GString *out, rt_component *comp, int task_index);
 /* Opens the task's connection and its Java instance: sends OPEN for task
  * task_index of comp, expects READY.  FALSE + error (with the Java stack
  * trace when the instance failed to open). */

@@ -133,6 +133,7 @@ struct rt_component {
   rt_counter *latency_hist; /* n_tasks * RT_HIST_N, task after task (see RT_HIST_N) */
   _Atomic uint64_t errors;  /* any thread may report one: a shared counter */
   rt_error_log error_log;
+  GPtrArray *custom_out; /* rt_custom_grouping* of the custom-grouped streams it emits, or NULL */
 };
 
 struct gust_runtime {
@@ -158,6 +159,7 @@ struct gust_runtime {
   rt_component **comp_of_task; /* engine task -> component (NULL for ackers) */
   GPtrArray *libraries;        /* GModule* of native components */
   GPtrArray *key_data;         /* fields-grouping key data */
+  GPtrArray *custom_groupings; /* rt_custom_grouping*, one per custom-grouped input */
   fc_job *job;
   gboolean started;
   uint64_t restored_from;        /* checkpoint id the current job resumed from; 0 = none */
@@ -316,6 +318,29 @@ static inline int rt_root_owner(uint64_t root)
 
 void rt_collector_init(gust_collector *c, gust_runtime *rt, rt_component *comp, fc_task *task);
 void rt_collector_clear(gust_collector *c);
+
+/* ---- custom groupings (compat/jvm/jvm_grouping.c) ---- */
+
+/* One custom-grouped subscription: its Java CustomStreamGrouping runs in
+ * the JVM host, one instance per emitting task. */
+typedef struct rt_custom_grouping rt_custom_grouping;
+/* Makes one per CUSTOM input (rt->custom_groupings, comp->custom_out).
+ * FALSE + error (naming the subscription and the class) when the run has
+ * no JVM host to run them in. */
+gboolean rt_custom_groupings_setup(gust_runtime *rt, GError **error);
+void rt_custom_groupings_free(gust_runtime *rt);
+/* The edge of a CUSTOM input: FC_PART_CHOOSER asking its grouping. */
+fc_edge_spec rt_custom_grouping_edge(gust_runtime *rt, const rt_component *target,
+                                     const gust_input *input);
+/* On the emitting task's open and close (rt_collector_init/clear): opens
+ * (closes) the task's grouping connections.  An open that fails is
+ * reported and tried again at the next tuple.  Can't fail. */
+void rt_custom_groupings_open(gust_collector *c);
+void rt_custom_groupings_close(gust_collector *c);
+/* After routing an emit: TRUE (once) when a grouping of the emitting
+ * task could not choose for it (an exception, a wrong task id, no JVM):
+ * the emit's tuple tree is then failed.  Can't fail. */
+bool rt_custom_grouping_failed(gust_collector *c);
 /* Sends the acks gathered during this turn to the ackers (one message per
  * root).  Hosts call it at the end of every turn. */
 void rt_collector_flush(gust_collector *c);

@@ -129,7 +129,12 @@ final class TaskHost implements Runnable {
     private boolean open() throws IOException {
         out.i32(0); /* the frame's length, set by answer() */
         Wire.In in = readFrame();
-        if (in.u8() != Wire.OPEN) {
+        int kind = in.u8();
+        if (kind == GroupingHost.OPEN) { /* a custom grouping's connection, not a task's */
+            new GroupingHost(channel, this::readFrame).serve(in);
+            return false;
+        }
+        if (kind != Wire.OPEN) {
             throw new IOException("the first record is not OPEN");
         }
         String topology = in.str();
