@@ -3,7 +3,9 @@
  * socket is non-blocking and every wait is a poll() bounded by the
  * connection's timeout, so a JVM that hangs fails the call instead of
  * the task's thread (jvm_conn_end_hung then kills that JVM).  A JVM that
- * exits closes the socket: the call fails with the end of the connection.  Used only on the owning
+ * exits closes the socket: the call fails with the end of the connection.  A call
+ * whose answer asks for the task ids of its emits (TASK_IDS_QUERY) goes on with
+ * another call from jvm_apply_answer, the reply.  Used only on the owning
  * task's thread. */
 #include "jvm_private.h"
 
@@ -23,6 +25,8 @@ gboolean jvm_conn_open(jvm_conn *c, const char *socket_path, const char *label, 
   c->label = g_strdup(label);
   c->timeout_ms = timeout_ms;
   c->out = g_string_sized_new(64 * 1024);
+  c->emit_ids = g_array_new(FALSE, FALSE, sizeof(int));
+  c->emit_ends = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   if (strlen(socket_path) >= sizeof addr.sun_path) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
@@ -167,4 +171,7 @@ void jvm_conn_close(jvm_conn *c)
   c->out = NULL;
   g_free(c->in);
   c->in = NULL;
+  if (c->emit_ids) g_array_unref(c->emit_ids);
+  if (c->emit_ends) g_array_unref(c->emit_ends);
+  c->emit_ids = c->emit_ends = NULL;
 }
