@@ -501,11 +501,14 @@ final class TaskHost implements Runnable {
                     if (!holds(waiting, l)) {
                         waiting.add(l);
                     }
+                    byte[] partial = setAside(); /* others write while this waits */
                     try {
                         out.wait();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException("interrupted while waiting for the task ids of an emit", e);
+                    } finally {
+                        putBack(partial);
                     }
                 }
             }
@@ -525,7 +528,7 @@ final class TaskHost implements Runnable {
     /* In the middle of a call: sends the records so far, ending with a
      * TASK_IDS_QUERY for asked (if not null) and the lists other threads
      * emitted or wait for, and resolves them from gust's TASK_IDS answer.
-     * An EMIT being written (a value that is a list asked here) waits
+     * An EMIT being written (a value that is a list asked here) is set
      * aside and goes on in the next frame.  Holds out. */
     private void exchange(TaskIdList asked) throws IOException {
         List<TaskIdList> lists = new ArrayList<>(foreign);
@@ -539,11 +542,7 @@ final class TaskHost implements Runnable {
         }
         foreign.clear();
         waiting.clear();
-        byte[] partial = null;
-        if (recordStart >= 0) {
-            partial = Arrays.copyOfRange(out.buf.array(), recordStart, out.buf.position());
-            out.buf.position(recordStart);
-        }
+        byte[] partial = setAside();
         try {
             out.u8(Wire.TASK_IDS_QUERY);
             out.i32(lists.size());
@@ -573,12 +572,29 @@ final class TaskHost implements Runnable {
             }
             throw broken;
         } finally {
-            if (partial != null) {
-                recordStart = out.buf.position();
-                out.room(partial.length);
-                out.buf.put(partial);
-            }
+            putBack(partial);
             out.notifyAll();
+        }
+    }
+
+    /* The EMIT being written (null: none), taken out of the answer while
+     * this thread waits or asks.  Holds out. */
+    private byte[] setAside() {
+        if (recordStart < 0) {
+            return null;
+        }
+        byte[] partial = Arrays.copyOfRange(out.buf.array(), recordStart, out.buf.position());
+        out.buf.position(recordStart);
+        recordStart = -1;
+        return partial;
+    }
+
+    /* The EMIT set aside goes on at the end of the answer.  Holds out. */
+    private void putBack(byte[] partial) {
+        if (partial != null) {
+            recordStart = out.buf.position();
+            out.room(partial.length);
+            out.buf.put(partial);
         }
     }
 

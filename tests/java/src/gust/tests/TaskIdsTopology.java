@@ -9,7 +9,8 @@
  *          "default" (partial: partial key grouping, local: local-or-shuffle,
  *          none: none grouping), then that unread list as a value on
  *          "report" (reporter), and from another thread [n] on "side"
- *          (sidesink: shuffle), whose list that thread reads.
+ *          (sidesink: shuffle), whose list that thread emits as a value on
+ *          "report" as 1000 + n.
  *   sinks  print what they got and ack it.
  *
  * Printed lines: "tasks COMPONENT [ids]" (each sink, from its context),
@@ -128,7 +129,8 @@ public class TaskIdsTopology {
             say("sent relay default " + n + " " + ids);
             other.submit(() -> {
                 List<Integer> side = collector.emit("side", new Values(n));
-                say("sent relay side " + n + " " + side); /* waits for the task's thread */
+                collector.emit("report", new Values(1000 + n, side)); /* read while it is written */
+                say("sent relay side " + n + " " + side);
             });
             collector.ack(input);
         }
