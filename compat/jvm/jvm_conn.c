@@ -25,8 +25,6 @@ gboolean jvm_conn_open(jvm_conn *c, const char *socket_path, const char *label, 
   c->label = g_strdup(label);
   c->timeout_ms = timeout_ms;
   c->out = g_string_sized_new(64 * 1024);
-  c->emit_ids = g_array_new(FALSE, FALSE, sizeof(int));
-  c->emit_ends = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   if (strlen(socket_path) >= sizeof addr.sun_path) {
     g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
@@ -171,7 +169,7 @@ void jvm_conn_close(jvm_conn *c)
   c->out = NULL;
   g_free(c->in);
   c->in = NULL;
-  if (c->emit_ids) g_array_unref(c->emit_ids);
-  if (c->emit_ends) g_array_unref(c->emit_ends);
-  c->emit_ids = c->emit_ends = NULL;
+  g_free(c->sent.ids);
+  g_free(c->sent.ends);
+  memset(&c->sent, 0, sizeof c->sent);
 }

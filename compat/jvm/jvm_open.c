@@ -165,14 +165,19 @@ static gboolean apply_emit(jr *r, jvm_conn *c, rt_component *comp, gust_collecto
   for (uint32_t i = 0; i < n_values; i++)
     if (!jr_value(r, arena, &values[i])) return broken(label, r->error, error);
   /* the receivers, kept for a TASK_IDS_QUERY of this call */
-  guint at = c->emit_ids->len;
   size_t room = out ? out->max_routes : 0, n_ids = 0;
-  g_array_set_size(c->emit_ids, at + (guint)room);
+  if (c->sent.n_ids + room > c->sent.ids_cap) {
+    c->sent.ids_cap = MAX(c->sent.n_ids + room, 2 * c->sent.ids_cap);
+    c->sent.ids = g_renew(int, c->sent.ids, c->sent.ids_cap);
+  }
+  if (c->sent.n_emits == c->sent.ends_cap) {
+    c->sent.ends_cap = MAX(64, 2 * c->sent.ends_cap);
+    c->sent.ends = g_renew(uint32_t, c->sent.ends, c->sent.ends_cap);
+  }
   gboolean ok = ops->emit(host, s, direct, key, anchors, n_anchors, values, n_values,
-                          &g_array_index(c->emit_ids, int, at), room, &n_ids, error);
-  g_array_set_size(c->emit_ids, at + (guint)MIN(n_ids, room));
-  uint32_t end = c->emit_ids->len;
-  g_array_append_val(c->emit_ends, end);
+                          room ? c->sent.ids + c->sent.n_ids : NULL, room, &n_ids, error);
+  c->sent.n_ids += MIN(n_ids, room);
+  c->sent.ends[c->sent.n_emits++] = (uint32_t)c->sent.n_ids;
   return ok;
 }
 
@@ -191,13 +196,12 @@ static gboolean answer_task_ids(jr *r, jvm_conn *c, const char *label, GError **
   for (uint32_t i = 0; i < n; i++) {
     int32_t emit;
     jr_i32(r, &emit);
-    if (emit < 0 || (guint)emit >= c->emit_ends->len)
+    if (emit < 0 || (size_t)emit >= c->sent.n_emits)
       return broken(label, "a task ids query names an emit the call did not make", error);
-    uint32_t from = emit ? g_array_index(c->emit_ends, uint32_t, emit - 1) : 0;
-    uint32_t to = g_array_index(c->emit_ends, uint32_t, emit);
+    uint32_t from = emit ? c->sent.ends[emit - 1] : 0, to = c->sent.ends[emit];
     jw_i32(reply, (int32_t)(to - from));
     for (uint32_t k = from; k < to; k++)
-      jw_i32(reply, g_array_index(c->emit_ids, int, k));
+      jw_i32(reply, c->sent.ids[k]);
   }
   if (r->p != r->end) return broken(label, "records after a task ids query", error);
   return jvm_conn_call(c, r, error);
@@ -224,8 +228,7 @@ gboolean jvm_apply_answer(jvm_conn *c, jr *r, rt_component *comp, gust_collector
                           fc_arena *arena, const jvm_answer_ops *ops, void *host, GError **error)
 {
   const char *label = comp->id;
-  g_array_set_size(c->emit_ids, 0);
-  g_array_set_size(c->emit_ends, 0);
+  c->sent.n_ids = c->sent.n_emits = 0;
   while (r->p < r->end) {
     uint8_t kind;
     jr_u8(r, &kind);

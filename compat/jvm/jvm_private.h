@@ -148,8 +148,13 @@ typedef struct {
   GString *out;       /* the frame being built: jw_begin() .. records */
   uint8_t *in;        /* the last answer */
   size_t in_len, in_cap;
-  GArray *emit_ids;  /* int: the receivers of the applied answer's emits, one after another */
-  GArray *emit_ends; /* uint32_t: where each emit's receivers end in emit_ids */
+  /* the receivers of the call's emits so far, for a TASK_IDS_QUERY: one
+   * emit's after another in ids; emit i's end at ends[i] */
+  struct {
+    int *ids;
+    uint32_t *ends;
+    size_t n_ids, ids_cap, n_emits, ends_cap;
+  } sent;
 } jvm_conn;
 
 /* Connects to the JVM host's socket.  FALSE + error if it cannot. */
