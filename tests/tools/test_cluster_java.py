@@ -13,8 +13,9 @@ host (python3 children in the jar's resources/ folder), TopologyInfo's
 emitted counts grow for all four components and the worker log shows the Java
 bolt's counts and the task ids the Java spout's and bolt's emits returned.
 The submitTopology call Storm 2.6.0's own `storm jar` made (recorded in
-tests/fixtures/storm-2.6.0/a-jar-wordcount) runs too, its bytes taken by stand-ins of the storm-starter classes with the same
-names and serialVersionUIDs.  Refused: a component whose class the jar lacks ->
+tests/fixtures/storm-2.6.0/a-jar-wordcount) runs too, its bytes taken by
+stand-ins of the storm-starter classes with the same names and
+serialVersionUIDs.  Refused: a component whose class the jar lacks ->
 InvalidTopologyException naming the component and the class, and Nimbus
 keeps serving.  A worker's JVM killed (SIGKILL) under the running topology
 is started again by the worker, its Java tasks open again there and the
