@@ -3,7 +3,9 @@
  * socket is non-blocking and every wait is a poll() bounded by the
  * connection's timeout, so a JVM that hangs fails the call instead of
  * the task's thread (jvm_conn_end_hung then kills that JVM).  A JVM that
- * exits closes the socket: the call fails with the end of the connection.  Used only on the owning
+ * exits closes the socket: the call fails with the end of the connection.  A call
+ * whose answer asks for the task ids of its emits (TASK_IDS_QUERY) goes on with
+ * another call from jvm_apply_answer, the reply.  Used only on the owning
  * task's thread. */
 #include "jvm_private.h"
 
@@ -167,4 +169,7 @@ void jvm_conn_close(jvm_conn *c)
   c->out = NULL;
   g_free(c->in);
   c->in = NULL;
+  g_free(c->sent.ids);
+  g_free(c->sent.ends);
+  memset(&c->sent, 0, sizeof c->sent);
 }

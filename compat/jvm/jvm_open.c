@@ -143,8 +143,9 @@ static gboolean broken(const char *label, const char *why, GError **error)
   return FALSE;
 }
 
-static gboolean apply_emit(jr *r, rt_component *comp, fc_arena *arena, const jvm_answer_ops *ops,
-                           void *host, const char *label, GError **error)
+static gboolean apply_emit(jr *r, jvm_conn *c, rt_component *comp, gust_collector *out,
+                           fc_arena *arena, const jvm_answer_ops *ops, void *host,
+                           const char *label, GError **error)
 {
   int32_t stream, direct;
   int64_t key;
@@ -171,7 +172,47 @@ static gboolean apply_emit(jr *r, rt_component *comp, fc_arena *arena, const jvm
   fc_value *values = fc_arena_alloc(arena, (size_t)MAX(n_values, 1) * sizeof(fc_value));
   for (uint32_t i = 0; i < n_values; i++)
     if (!jr_value(r, arena, &values[i])) return broken(label, r->error, error);
-  return ops->emit(host, s, direct, key, anchors, n_anchors, values, n_values, error);
+  /* the receivers, kept for a TASK_IDS_QUERY of this call */
+  size_t room = out ? out->max_routes : 0, n_ids = 0;
+  if (c->sent.n_ids + room > c->sent.ids_cap) {
+    c->sent.ids_cap = MAX(c->sent.n_ids + room, 2 * c->sent.ids_cap);
+    c->sent.ids = g_renew(int, c->sent.ids, c->sent.ids_cap);
+  }
+  if (c->sent.n_emits == c->sent.ends_cap) {
+    c->sent.ends_cap = MAX(64, 2 * c->sent.ends_cap);
+    c->sent.ends = g_renew(uint32_t, c->sent.ends, c->sent.ends_cap);
+  }
+  gboolean ok = ops->emit(host, s, direct, key, anchors, n_anchors, values, n_values,
+                          room ? c->sent.ids + c->sent.n_ids : NULL, room, &n_ids, error);
+  c->sent.n_ids += MIN(n_ids, room);
+  c->sent.ends[c->sent.n_emits++] = (uint32_t)c->sent.n_ids;
+  return ok;
+}
+
+/* A TASK_IDS_QUERY, the last record of its frame: answers with the
+ * receivers of the emits it names and reads the JVM's next frame of the
+ * call into *r. */
+static gboolean answer_task_ids(jr *r, jvm_conn *c, const char *label, GError **error)
+{
+  uint32_t n;
+  if (!jr_i32(r, (int32_t *)&n) || n > (size_t)(r->end - r->p) / 4)
+    return broken(label, "a task ids query names too many emits", error);
+  GString *reply = c->out;
+  jw_begin(reply);
+  jw_u8(reply, JW_TASK_IDS);
+  jw_i32(reply, (int32_t)n);
+  for (uint32_t i = 0; i < n; i++) {
+    int32_t emit;
+    jr_i32(r, &emit);
+    if (emit < 0 || (size_t)emit >= c->sent.n_emits)
+      return broken(label, "a task ids query names an emit the call did not make", error);
+    uint32_t from = emit ? c->sent.ends[emit - 1] : 0, to = c->sent.ends[emit];
+    jw_i32(reply, (int32_t)(to - from));
+    for (uint32_t k = from; k < to; k++)
+      jw_i32(reply, c->sent.ids[k]);
+  }
+  if (r->p != r->end) return broken(label, "records after a task ids query", error);
+  return jvm_conn_call(c, r, error);
 }
 
 /* A METRIC record: numbers and maps of numbers become component metrics,
@@ -191,17 +232,21 @@ static gboolean apply_metric(jr *r, gust_collector *out, const char *label, GErr
   return TRUE;
 }
 
-gboolean jvm_apply_answer(jr *r, rt_component *comp, gust_collector *out, fc_arena *arena,
-                          const jvm_answer_ops *ops, void *host, GError **error)
+gboolean jvm_apply_answer(jvm_conn *c, jr *r, rt_component *comp, gust_collector *out,
+                          fc_arena *arena, const jvm_answer_ops *ops, void *host, GError **error)
 {
   const char *label = comp->id;
+  c->sent.n_ids = c->sent.n_emits = 0;
   while (r->p < r->end) {
     uint8_t kind;
     jr_u8(r, &kind);
     switch (kind) {
     case JW_EMIT:
-      if (!apply_emit(r, comp, arena, ops, host, label, error)) return FALSE;
+      if (!apply_emit(r, c, comp, out, arena, ops, host, label, error)) return FALSE;
       fc_arena_reset(arena);
+      break;
+    case JW_TASK_IDS_QUERY:
+      if (!answer_task_ids(r, c, label, error)) return FALSE;
       break;
     case JW_ACK:
     case JW_FAIL: {

@@ -72,7 +72,7 @@ static gboolean jvm_spout_open(const gust_context *ctx, void **state, GError **e
 
 static gboolean emit(void *host, const rt_stream *s, int direct_task, int64_t key,
                      const uint64_t *ids, uint32_t n_ids, const fc_value *values, uint32_t n_values,
-                     GError **error)
+                     int *task_ids, size_t max_task_ids, size_t *n_task_ids, GError **error)
 {
   jvm_spout *h = host;
   if (h->closing || !h->out) return TRUE;
@@ -81,7 +81,7 @@ static gboolean emit(void *host, const rt_stream *s, int direct_task, int64_t ke
   if (direct_task >= 0)
     gust_spout_emit_direct(h->out, direct_task, s->name, values, n_values, id);
   else
-    gust_spout_emit(h->out, s->name, values, n_values, id, NULL, 0);
+    *n_task_ids = gust_spout_emit(h->out, s->name, values, n_values, id, task_ids, max_task_ids);
   return TRUE;
 }
 
@@ -132,7 +132,15 @@ static gboolean call(jvm_spout *h, GError **error)
     return TRUE;
   }
   if (!h->out) return TRUE; /* nothing opened a collector: nothing to apply */
-  return jvm_apply_answer(&answer, h->comp, h->out, &h->arena, &spout_ops, h, error);
+  if (jvm_apply_answer(&h->conn, &answer, h->comp, h->out, &h->arena, &spout_ops, h, &call_error))
+    return TRUE;
+  if (h->conn.fd >= 0 || h->closing) { /* a broken answer, or the JVM went at close */
+    g_propagate_error(error, call_error);
+    return FALSE;
+  }
+  lost(h, call_error); /* the JVM went while it asked for task ids */
+  g_error_free(call_error);
+  return TRUE;
 }
 
 static void begin_frame(jvm_spout *h)

@@ -369,8 +369,10 @@ static inline size_t bolt_emit(gust_collector *c, const rt_stream *s, int target
   size_t n;
   if (target >= 0)
     n = fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes);
-  else if (!tracked && !task_ids) { /* the fast path: one copy per receiver, no routing table */
-    size_t sent = fc_task_emit(c->task, &rec, NULL, 0);
+  else if (!tracked) { /* the fast path: one copy per receiver, no routing table */
+    size_t sent = fc_task_emit(c->task, &rec, task_ids, max_task_ids);
+    for (size_t i = 0; task_ids && i < sent && i < max_task_ids; i++)
+      task_ids[i] = rt_storm_task(c->rt, task_ids[i]);
     count_emit(c, s, sent);
     if (G_UNLIKELY(c->comp->custom_out) && rt_custom_grouping_failed(c) && n_anchors)
       fail_unrouted_anchors(c, &rec, anchors, n_anchors);

@@ -346,6 +346,69 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(acked & failed, set())
         self.assertEqual(summary(r.stdout)["slow"]["errors"], 0, r.stderr)
 
+    def check_task_ids(self, reliability):
+        """Every list an emit returned names exactly the tasks that got the
+        tuple (checked for the messages acked, whose tuples all arrived)."""
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.TaskIdsTopology", "40", reliability,
+                     "--local-ttl", "5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout
+        tasks = {c: [int(t) for t in ids.split(", ")]
+                 for c, ids in re.findall(r"^tasks (\w+) \[([0-9, ]*)\]$", out, re.M)}
+        sent = {(c, s, int(n)): [int(t) for t in ids.split(", ") if t]
+                for c, s, n, ids in re.findall(r"^sent (\w+) (\w+) (\d+) \[([0-9, ]*)\]$", out, re.M)}
+        got = {}
+        for comp, task, source, stream, n in re.findall(r"^got (\w+) (\d+) (\w+):(\w+) (\d+)$", out, re.M):
+            self.assertIn(int(task), tasks[comp])
+            got.setdefault((source, stream, int(n)), []).append(int(task))
+        acked = id_set(out.replace("source acked", "numbers acked"), "acked")
+        self.assertEqual(acked, set(range(40)), r.stderr)
+        keys = {}
+        for n in range(40):
+            ids = sent[("source", "default", n)]
+            self.assertEqual(sorted(ids), sorted(got[("source", "default", n)]), n)
+            # fields: one byfield task, the same for the same key; all: every toall task
+            (by_key,) = set(ids) & set(tasks["byfield"])
+            self.assertEqual(keys.setdefault(n % 5, by_key), by_key)
+            self.assertLessEqual(set(tasks["toall"]), set(ids))
+            self.assertEqual(len(set(ids) & set(tasks["relay"])), 1)
+            self.assertEqual(ids.count(by_key), 1)
+            self.assertEqual(sent[("source", "nobody", n)], [])  # no subscriber
+            self.assertEqual(sent[("source", "single", n)], [min(tasks["global"])])
+            self.assertEqual(got[("source", "single", n)], [min(tasks["global"])])
+            # a bolt's anchored emit: partial key, local-or-shuffle and none groupings
+            relayed = sent[("relay", "default", n)]
+            self.assertEqual(sorted(relayed), sorted(got[("relay", "default", n)]), n)
+            self.assertEqual([len(set(relayed) & set(tasks[c])) for c in ("partial", "local", "none")],
+                             [1, 1, 1])
+        # the unread list emitted as a value reached the reporter resolved
+        reports = {int(n): [int(t) for t in ids.split(", ")]
+                   for n, ids in re.findall(r"^report (\d+) \[([0-9, ]*)\]$", out, re.M)}
+        self.assertEqual({n for n in reports if n < 1000}, set(range(40)))
+        for n, ids in reports.items():
+            emit = ("relay", "default", n) if n < 1000 else ("relay", "side", n - 1000)
+            if emit in sent:  # the bolt's other thread prints after emitting the report
+                self.assertEqual(ids, sent[emit])
+        self.assertGreater(len([n for n in reports if n >= 1000]), 0)
+        # emits on another thread of the bolt, their lists read there
+        side = {n: ids for (c, s, n), ids in sent.items() if (c, s) == ("relay", "side")}
+        self.assertGreater(len(side), 0)
+        for n, ids in side.items():
+            self.assertEqual(len(ids), 1)
+            self.assertIn(ids[0], tasks["sidesink"])
+            if ("relay", "side", n) in got:
+                self.assertEqual(got[("relay", "side", n)], ids)
+        # a list read in a later call than its emit's says why it is unknown
+        self.assertRegex(out, r"late the task ids of an emit of source:\d+ are unknown: its call "
+                              r"was answered before it was read")
+        self.assertEqual(summary(out)["source"]["errors"], 0, r.stderr)
+
+    def test_emits_return_the_task_ids_of_every_grouping_in_acker_mode(self):
+        self.check_task_ids("acker")
+
+    def test_emits_return_the_task_ids_of_every_grouping_in_checkpoint_mode(self):
+        self.check_task_ids("checkpoint")
+
     def test_main_without_a_submission_fails(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$NoSubmit")
         self.assertEqual(r.returncode, 1)
