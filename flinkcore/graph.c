@@ -96,6 +96,8 @@ const char *fc_partitioner_name(fc_partitioner p)
     return "local";
   case FC_PART_KEY_GROUPS:
     return "key-groups";
+  case FC_PART_CHOOSER:
+    return "chooser";
   }
   return "?";
 }

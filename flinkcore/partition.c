@@ -2,8 +2,8 @@
  *
  * Runs on the producer's turn; the per-edge cursors (round-robin counter,
  * random state) live in the producer's fc_out_edge, so nothing is shared.
- * Broadcast and direct are handled by the caller (task.c): they are not a
- * choice of one subtask.
+ * Broadcast, direct and chooser edges are handled by the caller (task.c):
+ * they are not a choice of one subtask.
  */
 #include "partition.h"
 
@@ -39,6 +39,7 @@ int fc_partition_pick(fc_out_edge *o, const fc_record *rec, int producer_subtask
     return (int)(o->round_robin++ % n);
   case FC_PART_BROADCAST:
   case FC_PART_DIRECT:
+  case FC_PART_CHOOSER:
     break;
   }
   g_assert_not_reached();

@@ -325,6 +325,19 @@ static inline bool edge_takes(const fc_out_edge *o, const fc_record *rec, bool d
          (spec->partitioner == FC_PART_DIRECT) == direct;
 }
 
+/* A chooser edge's consumer subtasks for rec (at most one per consumer
+ * subtask's worth, each in range), in scratch memory. */
+static size_t choose(fc_task *t, fc_out_edge *o, const fc_record *rec, int32_t **chosen)
+{
+  size_t max = (size_t)o->n_channels;
+  int32_t *c = fc_arena_alloc(&t->scratch, max * sizeof *c);
+  size_t n = o->edge->spec.choose(t, rec, o->edge->spec.key_data, c, max), kept = 0;
+  for (size_t k = 0; k < n && k < max; k++)
+    if (c[k] >= 0 && c[k] < o->n_channels) c[kept++] = c[k];
+  *chosen = c;
+  return kept;
+}
+
 size_t fc_task_emit(fc_task *t, const fc_record *rec, int32_t *targets, size_t max_targets)
 {
   size_t count = 0;
@@ -334,6 +347,11 @@ size_t fc_task_emit(fc_task *t, const fc_record *rec, int32_t *targets, size_t m
     if (o->edge->spec.partitioner == FC_PART_BROADCAST) {
       for (int c = 0; c < o->n_channels; c++)
         send_to(t, o, c, rec, targets, max_targets, &count);
+    } else if (o->edge->spec.partitioner == FC_PART_CHOOSER) {
+      int32_t *chosen = NULL;
+      size_t n = choose(t, o, rec, &chosen);
+      for (size_t k = 0; k < n; k++)
+        send_to(t, o, chosen[k], rec, targets, max_targets, &count);
     } else {
       send_to(t, o, fc_partition_pick(o, rec, t->subtask), rec, targets, max_targets, &count);
     }
@@ -370,6 +388,12 @@ size_t fc_task_route(fc_task *t, const fc_record *rec, fc_route *routes, size_t 
     if (o->edge->spec.partitioner == FC_PART_BROADCAST) {
       for (int c = 0; c < o->n_channels && n < max; c++)
         routes[n++] = (fc_route){.out = i, .subtask = c, .task = o->consumer_first_task + c};
+    } else if (o->edge->spec.partitioner == FC_PART_CHOOSER) {
+      int32_t *chosen = NULL;
+      size_t k_n = choose(t, o, rec, &chosen);
+      for (size_t k = 0; k < k_n && n < max; k++)
+        routes[n++] =
+            (fc_route){.out = i, .subtask = chosen[k], .task = o->consumer_first_task + chosen[k]};
     } else if (n < max) {
       int c = fc_partition_pick(o, rec, t->subtask);
       routes[n++] = (fc_route){.out = i, .subtask = c, .task = o->consumer_first_task + c};

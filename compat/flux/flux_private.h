@@ -153,6 +153,11 @@ gboolean flux_doc_process_includes(const flux_context *context, flux_doc *doc, G
 
 /* ---- building (flux_vertex.c, flux_stream.c, flux_refs.c, flux_build.c) ---- */
 
+/* A spout's, bolt's, bean's or customClass's object definition as JSON:
+ * className plus whichever object keys are set.  NULL + error (naming
+ * file:line) if it has no className or a key of the wrong shape. */
+json_t *flux_object_definition(const flux_context *context, const flux_node *node, const char *what,
+                               const char *file, GError **error);
 gboolean flux_build_bean(const flux_context *context, gust_topology *topology,
                          const flux_entry *entry, GError **error);
 gboolean flux_build_vertex(const flux_context *context, gust_topology *topology,

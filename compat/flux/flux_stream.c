@@ -11,6 +11,9 @@
  * Whether "from" exists and declares streamId and the grouping's fields is
  * left to validation, which words it with the same location.
  *
+ * CUSTOM with any other customClass keeps the class's object definition
+ * (className, constructorArgs, ...): the JVM host builds the grouping
+ * from it as Flux does.
  * CUSTOM with org.apache.storm.grouping.PartialKeyGrouping is Storm's
  * partial-key grouping and becomes PARTIAL_KEY.  Its fields are the
  * constructor argument: a {ref: id} to an org.apache.storm.tuple.Fields
@@ -129,7 +132,14 @@ static gust_grouping *custom_grouping(const flux_context *context, const gust_to
   if (!flux_node_text(flux_node_get(custom, "className"), "className", file, &class_name, error) ||
       !flux_check_refs(custom, what, file, topology, error))
     return NULL;
-  if (!g_str_equal(class_name, partial_key_class)) return gust_grouping_new_custom(class_name);
+  if (!g_str_equal(class_name, partial_key_class)) {
+    json_t *definition = flux_object_definition(context, custom, what, file, error);
+    if (!definition) return NULL;
+    gust_grouping *result = gust_grouping_new_custom(class_name);
+    gust_grouping_set_custom_definition(result, definition);
+    json_decref(definition);
+    return result;
+  }
   char **fields = NULL;
   if (!partial_key_fields(context, topology, custom, what, file, &fields, error)) return NULL;
   gust_grouping *result =

@@ -121,8 +121,8 @@ static gboolean check_object_def_shape(const flux_node *node, const char *what, 
 }
 
 /* The definition as JSON: className plus whichever object keys are set. */
-static json_t *object_definition(const flux_context *context, const flux_node *node,
-                                 const char *what, const char *file, GError **error)
+json_t *flux_object_definition(const flux_context *context, const flux_node *node, const char *what,
+                               const char *file, GError **error)
 {
   const flux_node *class_node = flux_node_get(node, "className");
   const char *class_name;
@@ -152,8 +152,9 @@ gboolean flux_build_bean(const flux_context *context, gust_topology *topology,
 {
   char *what = g_strdup_printf("component '%s'", entry->id);
   json_t *definition = NULL;
-  gboolean ok = flux_node_check_keys(entry->node, bean_keys, what, entry->file, error) &&
-                (definition = object_definition(context, entry->node, what, entry->file, error));
+  gboolean ok =
+      flux_node_check_keys(entry->node, bean_keys, what, entry->file, error) &&
+      (definition = flux_object_definition(context, entry->node, what, entry->file, error));
   if (ok) gust_topology_add_bean(topology, entry->id, definition);
   g_free(what);
   return ok;
@@ -272,7 +273,7 @@ gboolean flux_build_vertex(const flux_context *context, gust_topology *topology,
   char *what = g_strdup_printf("%s '%s'", gust_component_kind_name(kind), entry->id);
   json_t *definition = NULL;
   gboolean ok = flux_node_check_keys(node, vertex_keys, what, entry->file, error) &&
-                (definition = object_definition(context, node, what, entry->file, error));
+                (definition = flux_object_definition(context, node, what, entry->file, error));
   if (ok) {
     gust_component *component = gust_topology_add_component(topology, entry->id, kind);
     gust_component_set_location(component, entry->file, node->line);

@@ -88,7 +88,7 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
 
 static gboolean emit(void *host, const rt_stream *s, int direct_task, int64_t key,
                      const uint64_t *ids, uint32_t n_ids, const fc_value *values, uint32_t n_values,
-                     GError **error)
+                     int *task_ids, size_t max_task_ids, size_t *n_task_ids, GError **error)
 {
   jvm_bolt *h = host;
   if (n_ids > h->anchors_cap) {
@@ -110,7 +110,8 @@ static gboolean emit(void *host, const rt_stream *s, int direct_task, int64_t ke
   if (direct_task >= 0)
     gust_emit_direct(&h->out, direct_task, s->name, h->anchors, n, values, n_values);
   else
-    gust_emit(&h->out, s->name, h->anchors, n, values, n_values, NULL, 0);
+    *n_task_ids =
+        gust_emit(&h->out, s->name, h->anchors, n, values, n_values, task_ids, max_task_ids);
   return TRUE;
 }
 
@@ -180,7 +181,14 @@ static gboolean send_batch(jvm_bolt *h, GError **error)
     g_error_free(call_error);
     return TRUE;
   }
-  if (!jvm_apply_answer(&answer, h->comp, &h->out, &h->arena, &bolt_ops, h, error)) {
+  if (!jvm_apply_answer(&h->conn, &answer, h->comp, &h->out, &h->arena, &bolt_ops, h,
+                        &call_error)) {
+    if (h->conn.fd < 0) { /* the JVM went while it asked for task ids */
+      lost(h, call_error);
+      g_error_free(call_error);
+      return TRUE;
+    }
+    g_propagate_error(error, call_error);
     ml_held_foreach(&h->held, fail_held, h);
     ml_held_remove_all(&h->held);
     rt_collector_flush(&h->out);
@@ -281,7 +289,7 @@ static void bolt_close(fc_task *task, void *state)
     jw_u8(h->conn.out, JW_CLOSE);
     jr answer;
     if (!jvm_conn_call(&h->conn, &answer, &error) ||
-        !jvm_apply_answer(&answer, h->comp, &h->out, &h->arena, &bolt_ops, h, &error)) {
+        !jvm_apply_answer(&h->conn, &answer, h->comp, &h->out, &h->arena, &bolt_ops, h, &error)) {
       g_warning("bolt %s: cleanup: %s", h->comp->id, error->message);
       g_clear_error(&error);
     }

@@ -7,7 +7,9 @@
  * an answer that fits the input buffer, one recv(): a read takes all
  * the socket has, and bytes past the answer's frame stay for the next
  * read.  A JVM that exits closes the socket: the call fails with the end
- * of the connection.  Used only on the owning task's thread. */
+ * of the connection.  A call whose answer asks for the task ids of its
+ * emits (TASK_IDS_QUERY) goes on with another call from jvm_apply_answer,
+ * the reply.  Used only on the owning task's thread. */
 #include "jvm_private.h"
 
 #include <errno.h>
@@ -176,4 +178,7 @@ void jvm_conn_close(jvm_conn *c)
   c->out = NULL;
   g_free(c->in);
   c->in = NULL;
+  g_free(c->sent.ids);
+  g_free(c->sent.ends);
+  memset(&c->sent, 0, sizeof c->sent);
 }

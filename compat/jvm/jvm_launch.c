@@ -169,6 +169,19 @@ gboolean gust_jvm_relaunch_when_due(gust_jvm *jvm, GError **error)
   return gust_jvm_relaunch(jvm, error);
 }
 
+gboolean gust_jvm_tend(gust_jvm *jvm, GError **error)
+{
+  gust_jvm_event ev;
+  GError *read_error = NULL;
+  if (!gust_jvm_next_event(jvm, 1, &ev, &read_error)) {
+    g_warning("%s", read_error->message);
+    g_clear_error(&read_error);
+  }
+  if (ev.kind == GUST_JVM_EVENT_EXITED) gust_jvm_schedule_relaunch(jvm, ev.text);
+  gust_jvm_event_clear(&ev);
+  return gust_jvm_relaunch_when_due(jvm, error);
+}
+
 const char *gust_jvm_socket(const gust_jvm *jvm)
 {
   return jvm->socket;

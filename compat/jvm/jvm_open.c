@@ -16,12 +16,10 @@ int64_t jvm_timeout_ms(const rt_component *comp)
   return (int64_t)secs * 1000;
 }
 
-static void write_open(GString *out, rt_component *comp, int task_index)
+void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
 {
   gust_runtime *rt = comp->rt;
   const char *name = gust_topology_name(rt->topology);
-  jw_begin(out);
-  jw_u8(out, JW_OPEN);
   jw_str(out, name, strlen(name));
   jw_str(out, comp->id, strlen(comp->id));
   jw_i32(out, comp->storm_task_ids[task_index]);
@@ -59,6 +57,13 @@ static void write_open(GString *out, rt_component *comp, int task_index)
     }
   }
   jw_json(out, comp->conf);
+}
+
+static void write_open(GString *out, rt_component *comp, int task_index)
+{
+  jw_begin(out);
+  jw_u8(out, JW_OPEN);
+  jvm_write_task_context(out, comp, task_index);
 }
 
 gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError **error)
@@ -99,7 +104,10 @@ void jvm_task_lost(jvm_conn *c, rt_component *comp, int task_index, const GError
 {
   const char *what = jvm_conn_end_hung(c);
   g_autofree char *report = g_strdup_printf(
-      "%s%s; %u in-flight tuple(s) failed; the task opens again in the JVM gust starts next",
+      comp->is_spout ? "%s%s; the instance's %u pending message(s) are dropped with it; the task "
+                       "opens again in the JVM gust starts next"
+                     : "%s%s; %u in-flight tuple(s) failed; the task opens again in the JVM gust "
+                       "starts next",
       error->message, what, n_failed);
   rt_report_error(comp, comp->storm_task_ids[task_index], report);
   g_warning("Java %s %s", comp->is_spout ? "spout" : "bolt", report);
@@ -142,9 +150,9 @@ static gboolean broken(const char *label, const char *why, GError **error)
 }
 
 /* decode/since: see jvm_apply_answer */
-static gboolean apply_emit(jr *r, rt_component *comp, fc_arena *arena, const jvm_answer_ops *ops,
-                           void *host, const char *label, uint64_t *decode, uint64_t *since,
-                           GError **error)
+static gboolean apply_emit(jr *r, jvm_conn *c, rt_component *comp, gust_collector *out,
+                           fc_arena *arena, const jvm_answer_ops *ops, void *host,
+                           const char *label, uint64_t *decode, uint64_t *since, GError **error)
 {
   int32_t stream, direct;
   int64_t key;
@@ -171,10 +179,49 @@ static gboolean apply_emit(jr *r, rt_component *comp, fc_arena *arena, const jvm
   fc_value *values = fc_arena_alloc(arena, (size_t)MAX(n_values, 1) * sizeof(fc_value));
   for (uint32_t i = 0; i < n_values; i++)
     if (!jr_value(r, arena, &values[i])) return broken(label, r->error, error);
+  /* the receivers, kept for a TASK_IDS_QUERY of this call */
+  size_t room = out ? out->max_routes : 0, n_ids = 0;
+  if (c->sent.n_ids + room > c->sent.ids_cap) {
+    c->sent.ids_cap = MAX(c->sent.n_ids + room, 2 * c->sent.ids_cap);
+    c->sent.ids = g_renew(int, c->sent.ids, c->sent.ids_cap);
+  }
+  if (c->sent.n_emits == c->sent.ends_cap) {
+    c->sent.ends_cap = MAX(64, 2 * c->sent.ends_cap);
+    c->sent.ends = g_renew(uint32_t, c->sent.ends, c->sent.ends_cap);
+  }
   if (decode) *decode += jvm_ticks() - *since;
-  gboolean ok = ops->emit(host, s, direct, key, anchors, n_anchors, values, n_values, error);
+  gboolean ok = ops->emit(host, s, direct, key, anchors, n_anchors, values, n_values,
+                          room ? c->sent.ids + c->sent.n_ids : NULL, room, &n_ids, error);
+  c->sent.n_ids += MIN(n_ids, room);
+  c->sent.ends[c->sent.n_emits++] = (uint32_t)c->sent.n_ids;
   if (decode) *since = jvm_ticks();
   return ok;
+}
+
+/* A TASK_IDS_QUERY, the last record of its frame: answers with the
+ * receivers of the emits it names and reads the JVM's next frame of the
+ * call into *r. */
+static gboolean answer_task_ids(jr *r, jvm_conn *c, const char *label, GError **error)
+{
+  uint32_t n;
+  if (!jr_i32(r, (int32_t *)&n) || n > (size_t)(r->end - r->p) / 4)
+    return broken(label, "a task ids query names too many emits", error);
+  GString *reply = c->out;
+  jw_begin(reply);
+  jw_u8(reply, JW_TASK_IDS);
+  jw_i32(reply, (int32_t)n);
+  for (uint32_t i = 0; i < n; i++) {
+    int32_t emit;
+    jr_i32(r, &emit);
+    if (emit < 0 || (size_t)emit >= c->sent.n_emits)
+      return broken(label, "a task ids query names an emit the call did not make", error);
+    uint32_t from = emit ? c->sent.ends[emit - 1] : 0, to = c->sent.ends[emit];
+    jw_i32(reply, (int32_t)(to - from));
+    for (uint32_t k = from; k < to; k++)
+      jw_i32(reply, c->sent.ids[k]);
+  }
+  if (r->p != r->end) return broken(label, "records after a task ids query", error);
+  return jvm_conn_call(c, r, error);
 }
 
 /* A METRIC record: numbers and maps of numbers become component metrics,
@@ -194,21 +241,30 @@ static gboolean apply_metric(jr *r, gust_collector *out, const char *label, GErr
   return TRUE;
 }
 
-gboolean jvm_apply_answer(jr *r, rt_component *comp, gust_collector *out, fc_arena *arena,
-                          const jvm_answer_ops *ops, void *host, GError **error)
+gboolean jvm_apply_answer(jvm_conn *c, jr *r, rt_component *comp, gust_collector *out,
+                          fc_arena *arena, const jvm_answer_ops *ops, void *host, GError **error)
 {
   const char *label = comp->id;
   /* measured: the time between callbacks adds up as decoding (the
    * callbacks are the engine's work), hence the hand-offs in the cases */
   uint64_t *decode = r->decode_ticks;
   uint64_t since = decode ? jvm_ticks() : 0;
+  c->sent.n_ids = c->sent.n_emits = 0;
   while (r->p < r->end) {
     uint8_t kind;
     jr_u8(r, &kind);
     switch (kind) {
     case JW_EMIT:
-      if (!apply_emit(r, comp, arena, ops, host, label, decode, &since, error)) return FALSE;
+      if (!apply_emit(r, c, comp, out, arena, ops, host, label, decode, &since, error))
+        return FALSE;
       fc_arena_reset(arena);
+      break;
+    case JW_TASK_IDS_QUERY:
+      /* the reply is another call: not decoding */
+      if (decode) *decode += jvm_ticks() - since;
+      if (!answer_task_ids(r, c, label, error)) return FALSE;
+      decode = r->decode_ticks;
+      if (decode) since = jvm_ticks();
       break;
     case JW_ACK:
     case JW_FAIL: {

@@ -12,12 +12,17 @@
  *   jvm_launch.c    starting the JVM for `gust jar`, its control pipe
  *   jvm_stored.c    the JVM of a worker: a stored topology's components
  *   jvm_boundary.c  what crossing the boundary costs (GUST_JVM_BOUNDARY_STATS)
+ *   jvm_grouping.c  custom groupings: an emitting task asks the JVM where
+ *                   each tuple goes
  *
  * Wire format (Wire.java is the Java side).  A frame is a little-endian
  * u32 byte count and that many bytes: records, each a one-byte kind and
  * its fields — integers little-endian, strings a u32 length and UTF-8
  * bytes, values a one-byte tag (JW_V_*) and their content.  Every frame a
- * task's connection sends is answered by exactly one frame.
+ * task's connection sends is answered by exactly one frame — which may end
+ * with TASK_IDS_QUERY: the JVM asks which tasks some of the call's emits
+ * went to (Java's emit returns them), gust answers with a TASK_IDS frame,
+ * and the JVM's next frame goes on with the same call.
  *
  * Threads.  A connection belongs to its task: it is used only on the
  * task's turn (and by open/close, on the thread the engine runs them on).
@@ -66,6 +71,16 @@ enum {
   JW_METRIC = 'M',        /* name, value: a registered metric's reading (a number or a map) */
   JW_RESET_TIMEOUT = 't', /* tuple id u64: OutputCollector.resetTimeout */
   JW_ACK_RUN = 'B',       /* first tuple id u64, n u32: acks of ids first .. first + n - 1 */
+};
+
+/* the task ids an emit went to, asked in the middle of a call */
+enum {
+  /* task -> gust: n u32, emit indices i32... (counted from 0 over the
+   * call's EMIT records); the last record of its frame */
+  JW_TASK_IDS_QUERY = 'W',
+  /* gust -> task, answering it: n u32, then per emit n ids u32, task ids i32...;
+   * the JVM's next frame goes on with the call */
+  JW_TASK_IDS = 'w',
 };
 
 /* control records, JVM -> gust (jvm_launch.c) */
@@ -145,6 +160,13 @@ typedef struct {
   size_t in_cap;
   size_t in_have; /* bytes in `in` */
   size_t in_next; /* where the frame after the last answer starts */
+  /* the receivers of the call's emits so far, for a TASK_IDS_QUERY: one
+   * emit's after another in ids; emit i's end at ends[i] */
+  struct {
+    int *ids;
+    uint32_t *ends;
+    size_t n_ids, ids_cap, n_emits, ends_cap;
+  } sent;
 } jvm_conn;
 
 /* Connects to the JVM host's socket.  FALSE + error if it cannot. */
@@ -183,23 +205,33 @@ void jvm_boundary_add(rt_jvm_boundary *b, const jvm_conn *c);
 
 /* ---- the OPEN record (jvm_open.c) ---- */
 
+/* What OPEN says after its kind (the topology's name, the component, the
+ * task id, every component's task ids, the streams, the conf); a grouping
+ * connection's open says the same of its emitting task.  Can't fail. */
+void jvm_write_task_context(GString *out, rt_component *comp, int task_index);
 /* Opens the task's connection and its Java instance: sends OPEN for task
  * task_index of comp, expects READY.  FALSE + error (with the Java stack
  * trace when the instance failed to open). */
 gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError **error);
 /* Applies the records common to spouts and bolts' answers; emits are
  * handed to emit(), acks and fails to settle(), metrics to the runtime's
- * component metrics (rt_report_metric; dropped while out is NULL).
- * FALSE + error if the answer is malformed. */
+ * component metrics (rt_report_metric; dropped while out is NULL).  A
+ * TASK_IDS_QUERY is answered over c (the receivers emit() wrote for those
+ * emits) and the JVM's next frame of the call applied in turn.  FALSE +
+ * error if the answer is malformed, or if that exchange failed (the JVM
+ * is gone or silent: c is closed then, c->fd < 0). */
 typedef struct {
+  /* Writes up to max_task_ids receivers (Storm task ids) of a non-direct
+   * emit into task_ids and their count into *n_task_ids. */
   gboolean (*emit)(void *host, const rt_stream *s, int direct_task, int64_t key,
                    const uint64_t *anchors, uint32_t n_anchors, const fc_value *values,
-                   uint32_t n_values, GError **error);
+                   uint32_t n_values, int *task_ids, size_t max_task_ids, size_t *n_task_ids,
+                   GError **error);
   void (*settle)(void *host, uint64_t id, gboolean acked);
   void (*reset_timeout)(void *host, uint64_t id); /* NULL: not for this kind of task */
 } jvm_answer_ops;
-gboolean jvm_apply_answer(jr *answer, rt_component *comp, gust_collector *out, fc_arena *arena,
-                          const jvm_answer_ops *ops, void *host, GError **error);
+gboolean jvm_apply_answer(jvm_conn *c, jr *answer, rt_component *comp, gust_collector *out,
+                          fc_arena *arena, const jvm_answer_ops *ops, void *host, GError **error);
 /* The socket path and answer timeout for comp's tasks. */
 int64_t jvm_timeout_ms(const rt_component *comp);
 
@@ -208,8 +240,9 @@ int64_t jvm_timeout_ms(const rt_component *comp);
 /* How often a task whose JVM died tries to open itself in the next one. */
 enum { JVM_REOPEN_MS = 200 };
 /* Reports that the task's JVM call failed (error: component, task and
- * what happened) with how many in-flight tuples failed, kills a hung JVM,
- * and closes the connection.  Can't fail. */
+ * what happened) with how many in-flight tuples failed (a spout: how many
+ * pending messages were dropped), kills a hung JVM, and closes the
+ * connection.  Can't fail. */
 void jvm_task_lost(jvm_conn *c, rt_component *comp, int task_index, const GError *error,
                    guint n_failed);
 /* Tries to open the task again in the JVM started after the last one

@@ -18,16 +18,22 @@
  * (then killed) is reported with the component, task and what happened;
  * the task stays up and opens again (a fresh instance, opened again) in
  * the JVM gust starts next, tried at most every JVM_REOPEN_MS from
- * next_tuple().  The dead instance's message ids died with it: every key
- * carries the instance's generation in its top 16 bits, and an ack or
- * fail of an earlier generation's emit (spout_host fails them at the
- * message timeout) is dropped instead of reaching the new instance, whose
- * keys count from 1 again.  Everything here runs on the task's turn.
+ * next_tuple().  The dead instance's message ids died with it: its emits
+ * in flight are dropped from spout_host's count at once
+ * (rt_spout_drop_in_flight), so the new instance emits as soon as it is
+ * open; rt_jvm_spout_watch() notices a JVM that died while the spout sat
+ * at topology.max.spout.pending (next_tuple() is not called then).  Every
+ * key also carries the instance's generation in its top 16 bits, and an
+ * ack or fail of an earlier generation's emit is dropped instead of
+ * reaching the new instance, whose keys count from 1 again.  Everything
+ * here runs on the task's turn.
  */
 #define G_LOG_DOMAIN "gust-jvm"
 
 #include "context.h"
 #include "jvm_private.h"
+
+#include <poll.h>
 
 enum { NEXT_BURST = 512, KEY_BITS = 48 };
 
@@ -66,7 +72,7 @@ static gboolean jvm_spout_open(const gust_context *ctx, void **state, GError **e
 
 static gboolean emit(void *host, const rt_stream *s, int direct_task, int64_t key,
                      const uint64_t *ids, uint32_t n_ids, const fc_value *values, uint32_t n_values,
-                     GError **error)
+                     int *task_ids, size_t max_task_ids, size_t *n_task_ids, GError **error)
 {
   jvm_spout *h = host;
   if (h->closing || !h->out) return TRUE;
@@ -75,7 +81,7 @@ static gboolean emit(void *host, const rt_stream *s, int direct_task, int64_t ke
   if (direct_task >= 0)
     gust_spout_emit_direct(h->out, direct_task, s->name, values, n_values, id);
   else
-    gust_spout_emit(h->out, s->name, values, n_values, id, NULL, 0);
+    *n_task_ids = gust_spout_emit(h->out, s->name, values, n_values, id, task_ids, max_task_ids);
   return TRUE;
 }
 
@@ -88,10 +94,12 @@ static void settle(void *host, uint64_t id, gboolean acked)
 
 static const jvm_answer_ops spout_ops = {.emit = emit, .settle = settle};
 
-/* The JVM died or hung: the task waits for the next one. */
+/* The JVM died or hung: the instance's emits in flight go with it, and
+ * the task waits for the next JVM. */
 static void lost(jvm_spout *h, const GError *error)
 {
-  jvm_task_lost(&h->conn, h->comp, h->task_index, error, 0);
+  guint dropped = h->out ? (guint)rt_spout_drop_in_flight(h->out) : 0;
+  jvm_task_lost(&h->conn, h->comp, h->task_index, error, dropped);
   h->down = true;
   g_string_truncate(h->queued, 0); /* settles for the dead instance */
   h->reopen_at_us = g_get_monotonic_time() + JVM_REOPEN_MS * 1000;
@@ -124,7 +132,15 @@ static gboolean call(jvm_spout *h, GError **error)
     return TRUE;
   }
   if (!h->out) return TRUE; /* nothing opened a collector: nothing to apply */
-  return jvm_apply_answer(&answer, h->comp, h->out, &h->arena, &spout_ops, h, error);
+  if (jvm_apply_answer(&h->conn, &answer, h->comp, h->out, &h->arena, &spout_ops, h, &call_error))
+    return TRUE;
+  if (h->conn.fd >= 0 || h->closing) { /* a broken answer, or the JVM went at close */
+    g_propagate_error(error, call_error);
+    return FALSE;
+  }
+  lost(h, call_error); /* the JVM went while it asked for task ids */
+  g_error_free(call_error);
+  return TRUE;
 }
 
 static void begin_frame(jvm_spout *h)
@@ -152,6 +168,25 @@ static gboolean jvm_spout_next(void *state, gust_collector *out, GError **error)
   jw_u8(h->conn.out, JW_NEXT);
   jw_i32(h->conn.out, burst(h, out));
   return call(h, error);
+}
+
+/* Between calls the JVM sends nothing: a connection that is readable or
+ * hung up was closed by a JVM that died. */
+static gboolean closed_by_jvm(const jvm_conn *c)
+{
+  struct pollfd p = {.fd = c->fd, .events = POLLIN};
+  return c->fd >= 0 && poll(&p, 1, 0) > 0 && p.revents;
+}
+
+void rt_jvm_spout_watch(void *state, gust_collector *out)
+{
+  jvm_spout *h = state;
+  h->out = out;
+  if (h->down || h->closing || !closed_by_jvm(&h->conn)) return;
+  GError *error = g_error_new(GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                              "%s: the JVM host is gone (it closed the connection)", h->conn.label);
+  lost(h, error);
+  g_error_free(error);
 }
 
 static void queue_settle(jvm_spout *h, const fc_value *msg_id, uint8_t kind)

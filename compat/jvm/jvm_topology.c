@@ -9,7 +9,8 @@
  *     shell       the command of a ShellBolt/ShellSpout (run by the
  *                 multilang host), or null: a Java component (the JVM host)
  *     outputs     [[stream, direct, [fields...]], ...]
- *     inputs      [[source, stream, grouping, [fields...] or null, class or null], ...]
+ *     inputs      [[source, stream, grouping, [fields...] or null, class or null,
+ *                   a custom grouping's Java serialization (bytes) or null], ...]
  * Validation of what the topology says (ids, streams, groupings) is the
  * model's (gust_topology_validate); here only the shape is checked.
  */
@@ -114,9 +115,9 @@ static gboolean add_inputs(gust_component *c, const fc_value *inputs, const char
   if (!inputs || inputs->type != FC_LIST) return bad(error, "no inputs list", id);
   for (uint32_t i = 0; i < inputs->len; i++) {
     const fc_value *in = &inputs->u.items[i];
-    if (in->type != FC_LIST || in->len != 5 || in->u.items[0].type != FC_STR ||
+    if (in->type != FC_LIST || in->len < 5 || in->len > 6 || in->u.items[0].type != FC_STR ||
         in->u.items[1].type != FC_STR || in->u.items[2].type != FC_STR)
-      return bad(error, "an input is not [source, stream, grouping, fields, class]", id);
+      return bad(error, "an input is not [source, stream, grouping, fields, class, object]", id);
     g_autofree char *source = text_of(&in->u.items[0]);
     g_autofree char *stream = text_of(&in->u.items[1]);
     g_autofree char *kind = text_of(&in->u.items[2]);
@@ -124,6 +125,13 @@ static gboolean add_inputs(gust_component *c, const fc_value *inputs, const char
     g_autofree char *custom = text_of(&in->u.items[4]);
     gust_grouping *grouping = grouping_of(kind, fields, custom);
     if (!grouping) return bad(error, "an input has an unknown grouping", id);
+    const fc_value *object = in->len > 5 ? &in->u.items[5] : NULL;
+    if (gust_grouping_get_kind(grouping) == GUST_GROUPING_CUSTOM && object &&
+        object->type == FC_BYTES) {
+      GBytes *serialized = g_bytes_new(object->u.bytes, object->len);
+      gust_grouping_set_custom_object(grouping, serialized);
+      g_bytes_unref(serialized);
+    }
     if (!gust_component_add_input(c, source, stream, grouping, error)) return FALSE;
   }
   return TRUE;

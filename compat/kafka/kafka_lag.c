@@ -6,6 +6,7 @@
  * thread.
  */
 #include "kafka_client.h"
+#include "kafka_tool_client.h"
 
 static const char *const LAG_SKIP_PROPS[] = {"key.deserializer", "value.deserializer",
                                              "max.poll.records", NULL};
@@ -17,24 +18,17 @@ void gust_kafka_partition_lag_free(gpointer p)
   g_free(l);
 }
 
-static gboolean kafka_failed(GError **error, const char *who, const char *what,
-                             rd_kafka_resp_err_t err)
-{
-  g_set_error(error, GUST_KAFKA_ERROR, GUST_KAFKA_ERROR_FAILED, "%s: %s: %s", who, what,
-              rd_kafka_err2str(err));
-  return FALSE;
-}
-
 /* The partitions of the spout's topics (its list, or those matching its
  * pattern) from the cluster's metadata. */
 static rd_kafka_topic_partition_list_t *spout_partitions(rd_kafka_t *rk, const json_t *kconf,
-                                                         int timeout_ms, const char *who,
+                                                         const char *bootstrap, int timeout_ms,
                                                          GError **error)
 {
   const struct rd_kafka_metadata *md = NULL;
   rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md, timeout_ms);
   if (err) {
-    kafka_failed(error, who, "cannot read the topics' metadata", err);
+    g_set_error(error, GUST_KAFKA_ERROR, GUST_KAFKA_ERROR_FAILED,
+                "cannot read the topics' metadata at %s: %s", bootstrap, rd_kafka_err2str(err));
     return NULL;
   }
   /* a pattern matches whole names, as Java's Matcher.matches() */
@@ -66,49 +60,47 @@ GPtrArray *gust_kafka_spout_lag(const json_t *component_conf, const char *topolo
                 "%s: the component has no Kafka spout configuration", who);
     return NULL;
   }
+  const char *bootstrap = json_string_value(json_object_get(props, "bootstrap.servers"));
+  const char *at = bootstrap ? bootstrap : "(no bootstrap.servers)";
   gust_kafka_client client;
-  gust_kafka_client_init(&client, "reading", g_strdup(who),
-                         g_strdup(json_string_value(json_object_get(props, "bootstrap.servers"))));
+  gust_kafka_client_init(&client, "reading", g_strdup(who), g_strdup(at));
   rd_kafka_conf_t *rconf = gust_kafka_client_conf(&client, props, LAG_SKIP_PROPS, error);
-  if (!rconf) {
+  if (!rconf) { /* the error names the client */
     gust_kafka_client_clear(&client);
     return NULL;
   }
   /* the spout's own group (its default is the spout's: gust-TOPOLOGY-COMPONENT) */
-  g_autofree char *group = g_strdup_printf("gust-%s-%s", topology_name, component_id);
-  char reason[512];
-  if (!json_object_get(props, "group.id"))
-    rd_kafka_conf_set(rconf, "group.id", group, reason, sizeof reason);
-  rd_kafka_conf_set(rconf, "enable.auto.commit", "false", reason, sizeof reason);
-  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, rconf, reason, sizeof reason);
-  if (!rk) {
-    rd_kafka_conf_destroy(rconf);
-    g_set_error(error, GUST_KAFKA_ERROR, GUST_KAFKA_ERROR_FAILED, "%s: %s", who, reason);
-    gust_kafka_client_clear(&client);
-    return NULL;
-  }
+  g_autofree char *default_group = g_strdup_printf("gust-%s-%s", topology_name, component_id);
+  const char *group = json_string_value(json_object_get(props, "group.id"));
+  GError *lag_error = NULL;
   GPtrArray *out = NULL;
-  rd_kafka_topic_partition_list_t *list = spout_partitions(rk, kconf, timeout_ms, who, error);
-  rd_kafka_resp_err_t err = list ? rd_kafka_committed(rk, list, timeout_ms) : 0;
-  if (list && err)
-    kafka_failed(error, who, "cannot read the committed offsets", err);
-  else if (list) {
+  rd_kafka_topic_partition_list_t *list = NULL;
+  rd_kafka_t *rk =
+      gust_kafka_tool_client_new(RD_KAFKA_CONSUMER, rconf, NULL, NULL, default_group, &lag_error);
+  if (rk) list = spout_partitions(rk, kconf, at, timeout_ms, &lag_error);
+  if (list && gust_kafka_tool_committed(rk, list, at, group ? group : default_group, timeout_ms,
+                                        &lag_error)) {
     out = g_ptr_array_new_with_free_func(gust_kafka_partition_lag_free);
     for (int i = 0; i < list->cnt; i++) {
       const rd_kafka_topic_partition_t *tp = &list->elems[i];
       int64_t low = -1, high = -1;
-      if (rd_kafka_query_watermark_offsets(rk, tp->topic, tp->partition, &low, &high, timeout_ms))
+      if (!gust_kafka_tool_watermarks(rk, at, tp->topic, tp->partition, &low, &high, timeout_ms,
+                                      NULL))
         high = -1;
       gust_kafka_partition_lag *l = g_new0(gust_kafka_partition_lag, 1);
       l->topic = g_strdup(tp->topic);
       l->partition = tp->partition;
-      l->committed = tp->offset >= 0 ? tp->offset : -1;
+      l->committed = tp->offset;
       l->head = high;
       g_ptr_array_add(out, l);
     }
   }
+  if (lag_error) {
+    g_prefix_error(&lag_error, "%s: ", who);
+    g_propagate_error(error, lag_error);
+  }
   if (list) rd_kafka_topic_partition_list_destroy(list);
-  rd_kafka_destroy(rk);
+  if (rk) rd_kafka_destroy(rk);
   gust_kafka_client_clear(&client);
   return out;
 }

@@ -2,7 +2,8 @@
  * consumer's tasks.
  *
  * A grouping is a small immutable value: a kind, plus a field list for
- * FIELDS and PARTIAL_KEY, plus a class name for CUSTOM.  The field list is
+ * FIELDS and PARTIAL_KEY, plus for CUSTOM a class name and the instance
+ * (its Java serialization or its Flux object definition).  The field list is
  * always a NULL-terminated array (empty for the other kinds) so readers
  * never test for NULL.  Routing itself lives in the runtime; this file only
  * describes.
@@ -64,8 +65,37 @@ gust_grouping *gust_grouping_new_custom(const char *class_name)
 gust_grouping *gust_grouping_copy(const gust_grouping *grouping)
 {
   g_return_val_if_fail(grouping != NULL, NULL);
-  return grouping_alloc(grouping->kind, (const char *const *)grouping->fields,
-                        grouping->custom_class);
+  gust_grouping *copy =
+      grouping_alloc(grouping->kind, (const char *const *)grouping->fields, grouping->custom_class);
+  if (grouping->custom_object) copy->custom_object = g_bytes_ref(grouping->custom_object);
+  copy->custom_definition = json_incref(grouping->custom_definition);
+  return copy;
+}
+
+void gust_grouping_set_custom_object(gust_grouping *grouping, GBytes *serialized)
+{
+  g_return_if_fail(grouping->kind == GUST_GROUPING_CUSTOM);
+  if (grouping->custom_object) g_bytes_unref(grouping->custom_object);
+  json_decref(grouping->custom_definition);
+  grouping->custom_definition = NULL;
+  grouping->custom_object = serialized ? g_bytes_ref(serialized) : NULL;
+}
+
+void gust_grouping_set_custom_definition(gust_grouping *grouping, json_t *definition)
+{
+  g_return_if_fail(grouping->kind == GUST_GROUPING_CUSTOM);
+  gust_grouping_set_custom_object(grouping, NULL);
+  grouping->custom_definition = json_incref(definition);
+}
+
+GBytes *gust_grouping_custom_object(const gust_grouping *grouping)
+{
+  return grouping->custom_object;
+}
+
+json_t *gust_grouping_custom_definition(const gust_grouping *grouping)
+{
+  return grouping->custom_definition;
 }
 
 void gust_grouping_free(gust_grouping *grouping)
@@ -73,6 +103,8 @@ void gust_grouping_free(gust_grouping *grouping)
   if (!grouping) return;
   g_strfreev(grouping->fields);
   g_free(grouping->custom_class);
+  if (grouping->custom_object) g_bytes_unref(grouping->custom_object);
+  json_decref(grouping->custom_definition);
   g_free(grouping);
 }
 

@@ -16,8 +16,10 @@
 
 struct gust_grouping {
   gust_grouping_kind kind;
-  char **fields;      /* NULL-terminated; empty for kinds without fields */
-  char *custom_class; /* CUSTOM only */
+  char **fields;             /* NULL-terminated; empty for kinds without fields */
+  char *custom_class;        /* CUSTOM only */
+  GBytes *custom_object;     /* CUSTOM: the instance's Java serialization, or NULL */
+  json_t *custom_definition; /* CUSTOM: its Flux object definition, or NULL */
 };
 
 struct gust_stream {

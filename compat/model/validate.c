@@ -4,8 +4,8 @@
  * rules are the ones Nimbus applies when a topology is submitted (ids,
  * spouts without inputs, subscriptions to existing components, streams and
  * fields), plus what gust adds because it hosts components itself: every
- * component needs an implementation gust can run, custom groupings are not
- * supported yet, and direct streams must be consumed with DIRECT grouping
+ * component needs an implementation gust can run, a custom grouping needs
+ * its instance (run in the JVM host), and direct streams must be consumed with DIRECT grouping
  * (Storm only finds that out when the first tuple is routed), and no
  * component may have more tasks than topology.gust.max.component.tasks.
  * Conf values are checked against gust/conf.h's table (type and range).
@@ -338,11 +338,12 @@ static gboolean check_input(const gust_topology *topology, const gust_component 
   if (!source)
     return input_error(error, GUST_TOPOLOGY_ERROR_UNKNOWN_COMPONENT, component, input,
                        "unknown component '%s'", input->source);
-  if (input->grouping->kind == GUST_GROUPING_CUSTOM)
+  if (input->grouping->kind == GUST_GROUPING_CUSTOM && !input->grouping->custom_object &&
+      !input->grouping->custom_definition)
     return input_error(error, GUST_TOPOLOGY_ERROR_UNSUPPORTED_GROUPING, component, input,
-                       "custom grouping class '%s' is not supported yet; use SHUFFLE, FIELDS, "
-                       "PARTIAL_KEY (org.apache.storm.grouping.PartialKeyGrouping), ALL, "
-                       "GLOBAL, NONE, DIRECT or LOCAL_OR_SHUFFLE",
+                       "custom grouping class '%s' came without its instance (neither its "
+                       "Java serialization nor a Flux customClass definition): gust cannot "
+                       "build it",
                        input->grouping->custom_class);
   if ((flags & GUST_VALIDATE_SKIP_NATIVE_STREAMS) && source->impl &&
       source->impl->kind == GUST_IMPL_NATIVE)

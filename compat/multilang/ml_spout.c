@@ -19,8 +19,11 @@
  * sent (any JSON, any integer size), and never to a later process than
  * the one that emitted it.  The silence timeout applies while a command is
  * outstanding.  When the process dies its outstanding and queued commands
- * are dropped; its successor is activated again.  Everything here runs on
- * the task's turn.
+ * are dropped, and so are its emits in flight (rt_spout_drop_in_flight:
+ * they stop counting against topology.max.spout.pending, so the successor
+ * emits at once); its successor is activated again.  At the cap spout_host
+ * does not call next_tuple(): rt_multilang_spout_watch() looks for the
+ * death instead.  Everything here runs on the task's turn.
  */
 #define G_LOG_DOMAIN "gust-multilang"
 
@@ -38,7 +41,11 @@ typedef struct {
   gust_collector *out; /* spout_host's; the same for the task's life */
   GQueue commands;     /* framed command texts (char*) waiting to be sent */
   bool active;
-  bool closing; /* the task's output has ended: emits can no longer go */
+  bool closing;   /* the task's output has ended: emits can no longer go */
+  bool watching;  /* rt_multilang_spout_watch() runs: no command is sent */
+  bool settling;  /* in ack() or fail(): spout_host may be walking what is in flight */
+  bool drop_owed; /* a process died during ack() or fail(): its emits are dropped at the
+                     next next_tuple() or watch, and no command goes out until then */
   bool awaiting_sync;
   bool command_is_next;
   int64_t command_sent_ns;
@@ -58,7 +65,7 @@ static void queue_command(ml_spout *h, const char *command, const char *id_json)
 /* Sends the next command if none is outstanding. */
 static void send_command(ml_spout *h)
 {
-  if (h->awaiting_sync || !ml_child_is_up(&h->child)) return;
+  if (h->awaiting_sync || h->watching || h->drop_owed || !ml_child_is_up(&h->child)) return;
   char *text = g_queue_pop_head(&h->commands);
   if (text) {
     g_string_append(h->child.wbuf, text);
@@ -131,11 +138,27 @@ static gboolean spout_apply(void *host, const ml_msg *m, GError **error)
   }
 }
 
+/* Drops the dead process's emits in flight (see the top).  Only while
+ * spout_host walks none of them: not from ack() or fail(). */
+static void drop_dead_emits(ml_spout *h)
+{
+  h->drop_owed = false;
+  uint64_t dropped = h->out ? rt_spout_drop_in_flight(h->out) : 0;
+  if (dropped)
+    g_message("multilang %s: the process's %" G_GUINT64_FORMAT
+              " pending message(s) are dropped with it",
+              h->child.label, dropped);
+}
+
 static void spout_lost(void *host)
 {
   ml_spout *h = host;
   h->awaiting_sync = false;
   g_queue_clear_full(&h->commands, g_free);
+  if (h->settling)
+    h->drop_owed = true; /* the successor gets no "next", so emits nothing, until then */
+  else
+    drop_dead_emits(h);
 }
 
 static void spout_started(void *host)
@@ -164,6 +187,27 @@ static gboolean turn(ml_spout *h, gust_collector *out, GError **error)
   return FALSE;
 }
 
+/* spout_host does not call next_tuple() now (the max.spout.pending cap):
+ * applies what the process sent, so that its death is seen (spout_lost
+ * then drops its emits in flight), and starts a new one when due, without
+ * sending a command. */
+void rt_multilang_spout_watch(void *state, gust_collector *out)
+{
+  ml_spout *h = state;
+  GError *error = NULL;
+  h->out = h->child.out = out;
+  if (h->drop_owed) drop_dead_emits(h);
+  h->watching = true;
+  if (ml_child_pump(&h->child, &error)) {
+    ml_child_check(&h->child, h->awaiting_sync ? h->command_sent_ns : -1);
+    ml_child_write(&h->child);
+  } else { /* the next next_tuple() fails the task with it */
+    g_debug("%s: %s", h->child.label, error->message);
+    g_error_free(error);
+  }
+  h->watching = false;
+}
+
 /* ---- the definition ---- */
 
 static gboolean ml_spout_open(const gust_context *ctx, void **state, GError **error)
@@ -187,7 +231,9 @@ static gboolean ml_spout_open(const gust_context *ctx, void **state, GError **er
 
 static gboolean ml_spout_next_tuple(void *state, gust_collector *out, GError **error)
 {
-  return turn(state, out, error);
+  ml_spout *h = state;
+  if (h->drop_owed) drop_dead_emits(h);
+  return turn(h, out, error);
 }
 
 /* Acks and fails go back only to the process that emitted the message. */
@@ -203,7 +249,10 @@ static void settle(ml_spout *h, gust_collector *out, const fc_value *msg_id, con
     }
   }
   GError *error = NULL;
-  if (!turn(h, out, &error)) { /* spout_host cannot fail from here: the next next_tuple will */
+  h->settling = true;
+  gboolean ok = turn(h, out, &error);
+  h->settling = false;
+  if (!ok) { /* spout_host cannot fail from here: the next next_tuple will */
     g_debug("%s: %s", h->child.label, error->message);
     g_error_free(error);
   }

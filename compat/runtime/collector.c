@@ -16,6 +16,11 @@
  *                        sent at its end (XOR is associative: the acker sees
  *                        the same value, in fewer messages);
  *   bolt fail(t):        per root r of t: ACK_FAIL [r].
+ * An emit that a custom grouping could not route (it threw, chose a task
+ * that is not a target, or its JVM is gone: jvm_grouping.c reported it)
+ * fails its tree: a spout's ACK_FAIL goes before its ACK_INIT, a bolt's
+ * per root of its anchors; in checkpoint mode the roots' spouts are told
+ * at once, as for a bolt's fail.
  */
 #include "runtime_private.h"
 
@@ -95,6 +100,7 @@ void rt_collector_init(gust_collector *c, gust_runtime *rt, rt_component *comp, 
     c->pending = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, pending_free);
     c->ack_now = g_array_new(FALSE, FALSE, sizeof(uint64_t));
   }
+  rt_custom_groupings_open(c);
 }
 
 static void send_to_acker(gust_collector *c, int kind, uint64_t root, uint64_t value);
@@ -172,6 +178,7 @@ void rt_collector_clear(gust_collector *c)
   if (c->pending) g_hash_table_destroy(c->pending);
   rt_ledger_clear(&c->ledger);
   if (c->ack_now) g_array_free(c->ack_now, TRUE);
+  rt_custom_groupings_close(c);
 }
 
 uint64_t rt_next_id(gust_collector *c)
@@ -321,6 +328,21 @@ static inline void count_emit(gust_collector *c, const rt_stream *s, size_t n)
   rt_stat_add(emitted + (RT_STAT_TRANSFERRED - RT_STAT_EMITTED), n);
 }
 
+/* A custom grouping could not choose where an anchored emit goes
+ * (jvm_grouping.c reported why): the anchors' trees fail, as when the
+ * bolt fails its input. */
+static void fail_unrouted_anchors(gust_collector *c, const fc_record *rec,
+                                  const gust_tuple *const *anchors, size_t n_anchors)
+{
+  if (c->rt->reliability == RELIABILITY_CHECKPOINT) {
+    post_to_owners(c->task, rec->tags, rec->n_tags, true, false);
+  } else if (c->rt->reliability == RELIABILITY_ACKER) {
+    for (size_t a = 0; a < n_anchors; a++)
+      for (uint32_t k = 0; k < anchors[a]->n_tags; k += 2)
+        send_to_acker(c, ACK_FAIL, anchors[a]->tags[k], 0);
+  }
+}
+
 /* Bolt emit, tracked or not.  target >= 0: direct to that engine task. */
 static inline size_t bolt_emit(gust_collector *c, const rt_stream *s, int target,
                                const gust_tuple *const *anchors, size_t n_anchors,
@@ -347,12 +369,19 @@ static inline size_t bolt_emit(gust_collector *c, const rt_stream *s, int target
   size_t n;
   if (target >= 0)
     n = fc_task_route_direct(c->task, &rec, target, c->routes, c->max_routes);
-  else if (!tracked && !task_ids) { /* the fast path: one copy per receiver, no routing table */
-    size_t sent = fc_task_emit(c->task, &rec, NULL, 0);
+  else if (!tracked) { /* the fast path: one copy per receiver, no routing table */
+    size_t sent = fc_task_emit(c->task, &rec, task_ids, max_task_ids);
+    for (size_t i = 0; task_ids && i < sent && i < max_task_ids; i++)
+      task_ids[i] = rt_storm_task(c->rt, task_ids[i]);
     count_emit(c, s, sent);
+    if (G_UNLIKELY(c->comp->custom_out) && rt_custom_grouping_failed(c) && n_anchors)
+      fail_unrouted_anchors(c, &rec, anchors, n_anchors);
     return sent;
-  } else
+  } else {
     n = fc_task_route(c->task, &rec, c->routes, c->max_routes);
+    if (G_UNLIKELY(c->comp->custom_out) && rt_custom_grouping_failed(c) && n_anchors)
+      fail_unrouted_anchors(c, &rec, anchors, n_anchors);
+  }
   size_t max_roots = 0;
   for (size_t a = 0; a < n_anchors; a++)
     max_roots += anchors[a]->n_tags / 2;
@@ -462,6 +491,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
                          : fc_task_route(c->task, &rec, c->routes, c->max_routes);
   c->emitted_now++;
   count_emit(c, s, n);
+  bool unrouted = G_UNLIKELY(c->comp->custom_out) && rt_custom_grouping_failed(c);
   if (!msg_id || c->rt->reliability == RELIABILITY_NONE) {
     for (size_t r = 0; r < n; r++)
       fc_task_send(c->task, &rec, &c->routes[r]);
@@ -483,6 +513,7 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
     for (size_t r = 0; r < n; r++)
       fc_task_send(c->task, &rec, &c->routes[r]);
     rt_ledger_add(&c->ledger, c->epoch, root, msg_id, now, s->id);
+    if (unrouted) post_to_owners(c->task, &root, 1, true, false);
   } else {
     uint64_t root = rt_next_id(c), xor_all = 0;
     uint64_t tags[2] = {root, 0};
@@ -499,7 +530,12 @@ static size_t spout_emit(gust_collector *c, const rt_stream *s, int target, cons
     m->emitted_ns = m->timeout_from_ns = now;
     m->stream = s->id;
     g_hash_table_insert(c->pending, &m->root, m);
-    if (c->rt->reliability == RELIABILITY_ACKER) send_to_acker(c, ACK_INIT, root, xor_all);
+    if (c->rt->reliability == RELIABILITY_ACKER) {
+      /* a fail before the init: the acker settles the tree failed even
+       * when the init's XOR is zero (no receiver) */
+      if (unrouted) send_to_acker(c, ACK_FAIL, root, 0);
+      send_to_acker(c, ACK_INIT, root, xor_all);
+    }
   }
   if (task_ids) copy_task_ids(c->routes, n, task_ids, max_task_ids);
   return n;

@@ -137,6 +137,7 @@ gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error)
      * rt_multilang_bolt_operator. */
     /* topology.multilang.serializer: validation accepts only the JSON one */
     c->def = c->is_spout ? &rt_multilang_spout_def : NULL;
+    c->watch_spout = c->is_spout ? rt_multilang_spout_watch : NULL;
     return TRUE;
   }
   case GUST_IMPL_JVM:
@@ -150,6 +151,7 @@ gboolean rt_resolve_component(gust_runtime *rt, rt_component *c, GError **error)
       return FALSE;
     }
     c->def = c->is_spout ? &rt_jvm_spout_def : NULL;
+    c->watch_spout = c->is_spout ? rt_jvm_spout_watch : NULL;
     return TRUE;
   case GUST_IMPL_JAVA:
   default:

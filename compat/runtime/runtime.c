@@ -7,7 +7,8 @@
  * the grouping's partitioner (shuffle -> round-robin, fields/partial-key ->
  * hash of the grouping fields, all -> broadcast, global -> subtask 0 (the
  * lowest task id), none -> random, direct -> direct, local-or-shuffle ->
- * local).  In acker mode an __acker vertex takes every component's ack
+ * local, custom -> the emitting task asks the grouping's Java instance,
+ * jvm_grouping.c).  In acker mode an __acker vertex takes every component's ack
  * stream, hashed on the root id.
  *
  * Reliability: "acker" is Storm's algorithm (an __acker vertex).
@@ -224,7 +225,9 @@ static fc_graph *build_graph(gust_runtime *rt)
       const gust_input *in = gust_component_input(c->model, k);
       rt_component *src = g_hash_table_lookup(rt->comp_by_id, gust_input_source(in));
       const rt_stream *s = rt_stream_of(src, gust_input_stream(in));
-      fc_edge_spec spec = grouping_edge(rt, s, gust_input_grouping(in), c->n_tasks);
+      fc_edge_spec spec = gust_grouping_get_kind(gust_input_grouping(in)) == GUST_GROUPING_CUSTOM
+                              ? rt_custom_grouping_edge(rt, c, in)
+                              : grouping_edge(rt, s, gust_input_grouping(in), c->n_tasks);
       fc_graph_add_edge(g, src->vertex, c->vertex, &spec);
     }
   }
@@ -318,6 +321,7 @@ gust_runtime *gust_runtime_new(gust_topology *topology, const gust_runtime_optio
     }
   }
   rt_stats_setup(rt);
+  if (!rt_custom_groupings_setup(rt, error)) goto fail;
 
   rt->threads = options ? options->threads : 0;
   rt->restarts_left = gust_conf_int(rt->conf, "topology.gust.restart.attempts");
@@ -377,6 +381,7 @@ void gust_runtime_free(gust_runtime *rt)
   fc_job_free(rt->job); /* closes the components before their code is unloaded */
   rt_restore_clear(rt);
   rt_stats_clear(rt);
+  rt_custom_groupings_free(rt);
   for (guint i = 0; i < rt->n_comps; i++) {
     rt_component *c = &rt->comps[i];
     if (c->streams) g_hash_table_destroy(c->streams);

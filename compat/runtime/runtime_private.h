@@ -104,6 +104,12 @@ struct rt_component {
   int first_task;      /* engine id of task index 0 */
   int *storm_task_ids; /* n_tasks, sorted */
   const gust_component_def *def;
+  /* Spouts whose instance lives in another process (compat/jvm/,
+   * compat/multilang/), else NULL: spout_host calls it on the task's turn
+   * while next_tuple() is not called for want of room under
+   * topology.max.spout.pending, so that a process that died meanwhile is
+   * noticed and its emits dropped (rt_spout_drop_in_flight). */
+  void (*watch_spout)(void *state, gust_collector *out);
   json_t *conf;                    /* topology conf overlaid with the component's */
   int tick_secs;                   /* 0 = no ticks */
   int64_t max_pending;             /* spouts: 0 = unlimited */
@@ -127,6 +133,7 @@ struct rt_component {
   rt_counter *latency_hist; /* n_tasks * RT_HIST_N, task after task (see RT_HIST_N) */
   _Atomic uint64_t errors;  /* any thread may report one: a shared counter */
   rt_error_log error_log;
+  GPtrArray *custom_out; /* rt_custom_grouping* of the custom-grouped streams it emits, or NULL */
 };
 
 /* The JVM boundary's costs, summed over Java tasks' connections (see
@@ -162,6 +169,7 @@ struct gust_runtime {
   rt_component **comp_of_task; /* engine task -> component (NULL for ackers) */
   GPtrArray *libraries;        /* GModule* of native components */
   GPtrArray *key_data;         /* fields-grouping key data */
+  GPtrArray *custom_groupings; /* rt_custom_grouping*, one per custom-grouped input */
   fc_job *job;
   gboolean started;
   uint64_t restored_from;        /* checkpoint id the current job resumed from; 0 = none */
@@ -235,6 +243,7 @@ extern const fc_operator rt_acker_operator;
  * spouts run in rt_spout_operator through this definition */
 extern const fc_operator rt_multilang_bolt_operator;
 extern const gust_component_def rt_multilang_spout_def;
+void rt_multilang_spout_watch(void *state, gust_collector *out);
 /* Java components in the JVM host (compat/jvm/): the same split */
 /* compat/jvm/jvm_boundary.c: NULL unless GUST_JVM_BOUNDARY_STATS is set. */
 rt_jvm_boundary *rt_jvm_boundary_new(void);
@@ -242,6 +251,17 @@ rt_jvm_boundary *rt_jvm_boundary_new(void);
 void rt_jvm_boundary_free(rt_jvm_boundary *b);
 extern const fc_operator rt_jvm_bolt_operator;
 extern const gust_component_def rt_jvm_spout_def;
+void rt_jvm_spout_watch(void *state, gust_collector *out);
+
+/* A spout's instance died with the process that hosted it (a JVM, a
+ * multilang subprocess): its reliable emits still in flight are dropped at
+ * once, as a dead Storm worker's executor takes its pending tuples with it,
+ * so that they stop counting against topology.max.spout.pending and the
+ * next instance starts with nothing pending.  They count as failed in the
+ * statistics; no instance hears of them (the new one replays from its
+ * source), and an ack or fail that comes for them later finds nothing.
+ * Returns how many were dropped.  The task's turn (spout_host.c). */
+uint64_t rt_spout_drop_in_flight(gust_collector *out);
 
 /* the collector and tuple view the hosts hand to components (collector.c) */
 struct gust_tuple {
@@ -312,6 +332,29 @@ static inline int rt_root_owner(uint64_t root)
 
 void rt_collector_init(gust_collector *c, gust_runtime *rt, rt_component *comp, fc_task *task);
 void rt_collector_clear(gust_collector *c);
+
+/* ---- custom groupings (compat/jvm/jvm_grouping.c) ---- */
+
+/* One custom-grouped subscription: its Java CustomStreamGrouping runs in
+ * the JVM host, one instance per emitting task. */
+typedef struct rt_custom_grouping rt_custom_grouping;
+/* Makes one per CUSTOM input (rt->custom_groupings, comp->custom_out).
+ * FALSE + error (naming the subscription and the class) when the run has
+ * no JVM host to run them in. */
+gboolean rt_custom_groupings_setup(gust_runtime *rt, GError **error);
+void rt_custom_groupings_free(gust_runtime *rt);
+/* The edge of a CUSTOM input: FC_PART_CHOOSER asking its grouping. */
+fc_edge_spec rt_custom_grouping_edge(gust_runtime *rt, const rt_component *target,
+                                     const gust_input *input);
+/* On the emitting task's open and close (rt_collector_init/clear): opens
+ * (closes) the task's grouping connections.  An open that fails is
+ * reported and tried again at the next tuple.  Can't fail. */
+void rt_custom_groupings_open(gust_collector *c);
+void rt_custom_groupings_close(gust_collector *c);
+/* After routing an emit: TRUE (once) when a grouping of the emitting
+ * task could not choose for it (an exception, a wrong task id, no JVM):
+ * the emit's tuple tree is then failed.  Can't fail. */
+bool rt_custom_grouping_failed(gust_collector *c);
 /* Sends the acks gathered during this turn to the ackers (one message per
  * root).  Hosts call it at the end of every turn. */
 void rt_collector_flush(gust_collector *c);

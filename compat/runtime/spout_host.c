@@ -50,6 +50,19 @@
  * all; then the task fails with the last reason, so the stop ends with
  * that one error instead of retrying forever.
  *
+ * A spout whose instance lives in another process (a Java spout in the
+ * JVM host, a multilang spout) loses its instance when that process dies;
+ * the instance's emits in flight are then dropped at once
+ * (rt_spout_drop_in_flight: Storm's dead worker takes its executor's
+ * pending tuples with it), so the next instance emits as soon as it is
+ * open instead of waiting out topology.message.timeout.secs behind them.
+ * At the max.spout.pending cap next_tuple() is not called, so produce()
+ * asks the component to look at its process instead (watch_spout); the
+ * sweep's and the subprocess reader's wake-ups run it.  Checkpoint mode
+ * loses nothing by it: those messages' effects are in the bolts' state
+ * whichever checkpoint covers them, and acking them could reach no
+ * instance anyway.
+ *
  * Closing with messages in flight (the job is torn down: a restart after a
  * task failed, or a stop that could not settle them) fails each of them to
  * the spout before close(), as Storm fails what a crash or restart left
@@ -153,6 +166,13 @@ static void settled_from_ledger(const rt_ledger_msg *m, void *data)
   report(a->h, &m->msg_id, m->emitted_ns, m->stream, a->failed, a->now);
 }
 
+/* next_tuple() is not called now: a spout hosted in another process
+ * looks whether that process died (its emits are dropped then). */
+static void watch(spout_host *h)
+{
+  if (h->comp->watch_spout && h->instance) h->comp->watch_spout(h->instance, &h->out);
+}
+
 static fc_produce_result spout_produce(fc_task *task, void *state, GError **error)
 {
   spout_host *h = state;
@@ -168,6 +188,7 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
                   h->final_attempts == 1 ? "" : "s", why ? why : "aborted");
       return FC_PRODUCE_ERROR;
     }
+    if (in_flight(h)) watch(h);
     bool settled = in_flight(h) == 0;
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT) {
       if (settled && !h->final_checkpoint && !h->final_asked) {
@@ -179,6 +200,7 @@ static fc_produce_result spout_produce(fc_task *task, void *state, GError **erro
     return settled ? FC_PRODUCE_END : FC_PRODUCE_WAIT; /* acks, checkpoints, the sweep */
   }
   if (!h->active) return FC_PRODUCE_WAIT; /* until activated */
+  if (comp->max_pending > 0 && in_flight(h) >= (uint64_t)comp->max_pending) watch(h);
   if (comp->max_pending > 0 && in_flight(h) >= (uint64_t)comp->max_pending) {
     if (comp->rt->reliability == RELIABILITY_CHECKPOINT && h->early_checkpoint &&
         !h->asked_checkpoint &&
@@ -343,6 +365,31 @@ static void spout_checkpoint_aborted(fc_task *task, void *state, uint64_t checkp
     h->final_asked = ++h->final_attempts < h->comp->rt->final_checkpoint_attempts;
     if (h->final_asked) fc_job_trigger_checkpoint(fc_task_job(task));
   }
+}
+
+/* A message of an instance that died: counted as failed, told to nobody. */
+static void count_dropped(gust_collector *out, uint32_t stream)
+{
+  rt_stream_add(out->comp, out->stats, stream, RT_STAT_FAILED, 1);
+}
+
+static void drop_pending(gpointer key, gpointer value, gpointer data)
+{
+  count_dropped(data, ((const pending_msg *)value)->stream);
+}
+
+static void drop_from_ledger(const rt_ledger_msg *m, void *data)
+{
+  count_dropped(data, m->stream);
+}
+
+uint64_t rt_spout_drop_in_flight(gust_collector *out)
+{
+  uint64_t n = g_hash_table_size(out->pending) + out->ledger.n_open;
+  g_hash_table_foreach(out->pending, drop_pending, out);
+  g_hash_table_remove_all(out->pending);
+  rt_ledger_settle_all(&out->ledger, drop_from_ledger, out);
+  return n;
 }
 
 /* A message still in flight when the job is torn down: it fails. */

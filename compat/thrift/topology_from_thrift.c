@@ -10,9 +10,11 @@
  *      the caller gives (gust_java_host), else refused with the class found
  *      in the bytes — then json_conf, parallelism_hint and
  *      the declared streams;
- *   3. inputs with their groupings (custom groupings only for
- *      PartialKeyGrouping, as gust's custom_object or as the real
- *      storm-client's custom_serialized bytes, partial_key_serialized.c);
+ *   3. inputs with their groupings (PartialKeyGrouping, as gust's
+ *      custom_object or as the real storm-client's custom_serialized
+ *      bytes, partial_key_serialized.c, becomes the native partial-key
+ *      grouping; any other custom_serialized grouping keeps its bytes
+ *      for the JVM host);
  *   4. the model's validation (gust_topology_validate), whose message names
  *      the component and the rule.
  * Refusals of what gust cannot host are GUST_STORM_THRIFT_ERROR_UNSUPPORTED
@@ -380,12 +382,16 @@ static gust_grouping *grouping_from_thrift(build *b, const char *where,
       return gust_partial_key_from_serialized(bytes->data, bytes->len,
                                               source_first_field(b, source), where, error);
     }
-    unsupported(b, class_name, error,
-                "%s: its grouping is a Java-serialized %s, which gust cannot run; gust runs "
-                "%s and the built-in groupings",
-                where, class_name ? class_name : "object", PARTIAL_KEY_CLASS);
+    if (!class_name) {
+      invalid(error, "%s: its custom grouping's bytes are not a Java-serialized object", where);
+      return NULL;
+    }
+    gust_grouping *grouping = gust_grouping_new_custom(class_name);
+    GBytes *serialized = g_bytes_new(bytes->data, bytes->len);
+    gust_grouping_set_custom_object(grouping, serialized);
+    g_bytes_unref(serialized);
     g_free(class_name);
-    return NULL;
+    return grouping;
   }
   invalid(error, "%s: the grouping sets no field", where);
   return NULL;

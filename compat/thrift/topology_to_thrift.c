@@ -190,10 +190,20 @@ static GustStormGrouping *grouping_to_thrift(const gust_grouping *grouping)
     g->__isset_custom_object = TRUE;
     break;
   }
-  case GUST_GROUPING_CUSTOM:
+  case GUST_GROUPING_CUSTOM: {
+    GBytes *serialized = gust_grouping_custom_object(grouping);
+    if (serialized) {
+      gsize len;
+      const guint8 *data = g_bytes_get_data(serialized, &len);
+      if (!g->custom_serialized) g->custom_serialized = g_byte_array_new();
+      g_byte_array_append(g->custom_serialized, data, (guint)len);
+      g->__isset_custom_serialized = TRUE;
+      break;
+    }
     g->custom_object->full_class_name = g_strdup(gust_grouping_custom_class(grouping));
     g->__isset_custom_object = TRUE;
     break;
+  }
   }
   return g;
 }

@@ -144,18 +144,31 @@ static void test_direct_grouping_on_non_direct_stream_is_refused(void)
          "declared direct");
 }
 
-static void test_custom_grouping_is_refused(void)
+/* Not an error any more: a customClass other than PartialKeyGrouping keeps
+ * its object definition for the JVM host, which builds and runs it. */
+static void test_custom_grouping_keeps_its_object_definition(void)
 {
-  EXPECT("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
-         "  - from: \"words\"\n" /* 9 */
-         "    to: \"counter\"\n"
-         "    grouping:\n"
-         "      type: CUSTOM\n"
-         "      customClass:\n"
-         "        className: \"com.example.RackAware\"\n",
-         GUST_TOPOLOGY_ERROR, GUST_TOPOLOGY_ERROR_UNSUPPORTED_GROUPING,
-         "broken.yaml:9: stream from 'words' to 'counter': custom grouping class "
-         "'com.example.RackAware' is not supported yet");
+  GError *error = NULL;
+  gust_topology *t = gust_flux_load_string("name: \"wc\"\n" SPOUT_WORDS BOLT_COUNTER "streams:\n"
+                                           "  - from: \"words\"\n"
+                                           "    to: \"counter\"\n"
+                                           "    grouping:\n"
+                                           "      type: CUSTOM\n"
+                                           "      customClass:\n"
+                                           "        className: \"com.example.RackAware\"\n"
+                                           "        constructorArgs: [\"east\", 2]\n",
+                                           "custom.yaml", NULL, &error);
+  g_assert_no_error(error);
+  const gust_grouping *g =
+      gust_input_grouping(gust_component_input(gust_topology_lookup(t, "counter"), 0));
+  g_assert_cmpint(gust_grouping_get_kind(g), ==, GUST_GROUPING_CUSTOM);
+  g_assert_cmpstr(gust_grouping_custom_class(g), ==, "com.example.RackAware");
+  g_assert_null(gust_grouping_custom_object(g));
+  json_t *definition = gust_grouping_custom_definition(g);
+  g_assert_cmpstr(json_string_value(json_object_get(definition, "className")), ==,
+                  "com.example.RackAware");
+  g_assert_cmpint(json_array_size(json_object_get(definition, "constructorArgs")), ==, 2);
+  gust_topology_free(t);
 }
 
 static void test_custom_class_with_an_unknown_key_is_refused(void)
@@ -489,7 +502,8 @@ int main(int argc, char **argv)
                   test_fields_grouping_on_undeclared_field_is_refused);
   g_test_add_func("/flux/errors/direct-grouping-non-direct-stream",
                   test_direct_grouping_on_non_direct_stream_is_refused);
-  g_test_add_func("/flux/errors/custom-grouping", test_custom_grouping_is_refused);
+  g_test_add_func("/flux/errors/custom-grouping-keeps-its-definition",
+                  test_custom_grouping_keeps_its_object_definition);
   g_test_add_func("/flux/errors/custom-class-unknown-key",
                   test_custom_class_with_an_unknown_key_is_refused);
   g_test_add_func("/flux/errors/unknown-java-class",

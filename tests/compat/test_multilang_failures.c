@@ -4,7 +4,9 @@
  * not its stream's (Storm's "Tuple created with wrong number of fields") is
  * reported with its component, its task and the last lines of its
  * stderr; what it held fails back to the spout; a new process takes over
- * and the topology keeps running.  A component whose first process cannot
+ * and the topology keeps running.  A spout process killed while it sits at
+ * topology.max.spout.pending takes its pending messages with it: the next
+ * process emits at once.  A component whose first process cannot
  * start (no such program, a script that dies at once) fails the topology
  * with a message that says why, and one configured for another serializer
  * than JSON is refused at submission.
@@ -16,6 +18,8 @@
 #include "multilang_test.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
 
 typedef struct {
   const char *mode;
@@ -106,23 +110,28 @@ static void test_garbage_output_is_reported_and_restarted(void)
 
 static void test_text_after_a_message_is_reported_and_restarted(void)
 {
-  failure_case fc = {"trailing", "acker", "more text after the message's JSON object",
-                     "was killed by signal 9", 0, NULL};
+  failure_case fc = {
+      "trailing", "acker", "more text after the message's JSON object", "was killed by signal 9",
+      0,          NULL};
   run_failure(&fc);
 }
 
 static void test_wrong_number_of_fields_is_reported_and_restarted(void)
 {
   failure_case fc = {
-      "fields", "acker",
+      "fields",
+      "acker",
       "Tuple created with wrong number of fields. Expected 1 fields but got 2 fields",
-      "was killed by signal 9", 0, "\"extra\""};
+      "was killed by signal 9",
+      0,
+      "\"extra\""};
   run_failure(&fc);
 }
 
 static void test_crash_in_checkpoint_mode_fails_what_it_held(void)
 {
-  failure_case fc = {"crash", "checkpoint", "closed its output", "was killed by signal 11", 0, NULL};
+  failure_case fc = {"crash", "checkpoint", "closed its output", "was killed by signal 11",
+                     0,       NULL};
   run_failure(&fc);
 }
 
@@ -132,15 +141,16 @@ static gboolean both_reported(gpointer data)
   return count_matching(seen.tuples, lines[0]) && count_matching(seen.tuples, lines[1]);
 }
 
-static void test_spout_crash_is_reported_and_restarted(void)
+/* proto_spout.py as "ml" (streams default and report; 20 tuples) in acker
+ * mode, with conf test.mode and test.marker; the native sink takes its
+ * reports (and its default stream when sink_default). */
+static gust_topology *spout_topology(const char *name, const char *mode, const char *marker,
+                                     gboolean sink_default)
 {
-  seen_reset();
-  g_autofree char *dir = g_dir_make_tmp("gust-ml-test-XXXXXX", NULL);
-  g_autofree char *marker = g_build_filename(dir, "marker", NULL);
-  gust_topology *t = gust_topology_new("spout-crash");
+  gust_topology *t = gust_topology_new(name);
   gust_topology_set_conf_value(t, "topology.gust.reliability", json_string("acker"));
   gust_topology_set_conf_value(t, "test.tuples", json_integer(20));
-  gust_topology_set_conf_value(t, "test.mode", json_string("crash"));
+  gust_topology_set_conf_value(t, "test.mode", json_string(mode));
   gust_topology_set_conf_value(t, "test.marker", json_string(marker));
   gust_component *spout = gust_topology_add_component(t, "ml", GUST_COMPONENT_SPOUT);
   const char *const argv[] = {"python3", "proto_spout.py", NULL};
@@ -149,13 +159,29 @@ static void test_spout_crash_is_reported_and_restarted(void)
   declare(spout, "default", "n", FALSE);
   declare(spout, "report", "text", FALSE);
   gust_component *sink = add_native(t, "sink", GUST_COMPONENT_BOLT, 1);
-  subscribe(sink, "ml", "default", GUST_GROUPING_SHUFFLE);
+  if (sink_default) subscribe(sink, "ml", "default", GUST_GROUPING_SHUFFLE);
   subscribe(sink, "ml", "report", GUST_GROUPING_SHUFFLE);
+  return t;
+}
+
+static gust_runtime *start_runtime(gust_topology *t)
+{
   GError *error = NULL;
   gust_runtime_options opts = {.native_lookup = test_lookup, .threads = 2};
   gust_runtime *rt = gust_runtime_new(t, &opts, &error);
   g_assert_no_error(error);
   gust_runtime_start(rt);
+  return rt;
+}
+
+static void test_spout_crash_is_reported_and_restarted(void)
+{
+  seen_reset();
+  g_autofree char *dir = g_dir_make_tmp("gust-ml-test-XXXXXX", NULL);
+  g_autofree char *marker = g_build_filename(dir, "marker", NULL);
+  gust_topology *t = spout_topology("spout-crash", "crash", marker, TRUE);
+  gust_runtime *rt = start_runtime(t);
+  GError *error = NULL;
   /* the second process emits its 20 tuples, which are acked: wait for the
    * last two (n = 18: "m18"; n = 19: 2^70 + 19) */
   const char *last_acks[] = {"report [\"ack m18\"]", "report [\"ack 1180591620717411303443\"]"};
@@ -179,6 +205,61 @@ static void test_spout_crash_is_reported_and_restarted(void)
   g_assert_cmpuint(acks, <=, 25);
   g_assert_cmpuint(count_matching(seen.tuples, last_acks[0]), ==, 1);
   g_assert_cmpuint(count_matching(seen.tuples, last_acks[1]), ==, 1);
+  g_assert_cmpuint(count_matching(seen.tuples, "report [\"fail "), ==, 0);
+  gust_topology_free(t);
+  g_unlink(marker);
+  g_rmdir(dir);
+  seen_clear();
+}
+
+static gboolean line_seen(gpointer data)
+{
+  const char *const *where_what = data;
+  return count_matching(where_what[0][0] == 'l' ? seen.logs : seen.tuples, where_what[1]) > 0;
+}
+
+/* A spout process sitting at topology.max.spout.pending (the hold bolt
+ * keeps its tuples) is killed: its pending messages go with it, so the next
+ * process emits at once instead of after topology.message.timeout.secs
+ * (300 s here, beyond the wait's hang bound), and the held tuples' acks,
+ * which come after, reach no process. */
+static void test_spout_killed_at_max_pending_is_followed_at_once(void)
+{
+  seen_reset();
+  g_autofree char *dir = g_dir_make_tmp("gust-ml-test-XXXXXX", NULL);
+  g_autofree char *marker = g_build_filename(dir, "marker", NULL);
+  /* the mode is the hold bolt's; the spout has none */
+  gust_topology *t = spout_topology("spout-at-cap-killed", "hold_until_marker", marker, FALSE);
+  gust_topology_set_conf_value(t, "topology.max.spout.pending", json_integer(5));
+  gust_topology_set_conf_value(t, "topology.message.timeout.secs", json_integer(300));
+  g_autofree char *children = child_dir();
+  gust_component *hold = gust_topology_add_component(t, "hold", GUST_COMPONENT_BOLT);
+  gust_component_set_impl(hold, gust_impl_new_multilang(python_bolt, children, NULL));
+  declare(hold, "default", "n", FALSE);
+  declare(hold, "info", "text", FALSE);
+  subscribe(hold, "ml", "default", GUST_GROUPING_SHUFFLE);
+  gust_runtime *rt = start_runtime(t);
+  GError *error = NULL;
+  const char *at_cap[] = {"logs", "holding 5"};
+  g_assert_true(wait_until(line_seen, at_cap));
+  g_autofree char *started = find_line(seen.tuples, "report [\"started ");
+  g_assert_nonnull(started);
+  gint64 pid = g_ascii_strtoll(strstr(started, "started ") + strlen("started "), NULL, 10);
+  g_assert_cmpint(pid, >, 1);
+  g_assert_true(g_file_set_contents(marker, "", 0, NULL)); /* the hold bolt lets go from now */
+  g_assert_cmpint(kill((pid_t)pid, SIGKILL), ==, 0);
+  /* the second process's 20 tuples are acked (n = 18: "m18"; n = 19: 2^70 + 19) */
+  const char *last_acks[] = {"report [\"ack m18\"]", "report [\"ack 1180591620717411303443\"]"};
+  gboolean went_on = wait_until(both_reported, last_acks);
+  if (!went_on) dump_logs();
+  g_assert_true(went_on);
+  g_assert_true(gust_runtime_stop(rt, 120000, &error));
+  gust_runtime_free(rt);
+
+  g_assert_cmpuint(count_matching(seen.logs, "5 pending message(s) are dropped with it"), ==, 1);
+  g_assert_cmpuint(count_matching(seen.tuples, "report [\"started "), ==, 2);
+  /* the second process was acked for each of its 20, the first for none */
+  g_assert_cmpuint(count_matching(seen.tuples, "report [\"ack "), ==, 20);
   g_assert_cmpuint(count_matching(seen.tuples, "report [\"fail "), ==, 0);
   gust_topology_free(t);
   g_unlink(marker);
@@ -260,6 +341,8 @@ int main(int argc, char **argv)
                   test_crash_in_checkpoint_mode_fails_what_it_held);
   g_test_add_func("/multilang/spout_crash_is_reported_and_restarted",
                   test_spout_crash_is_reported_and_restarted);
+  g_test_add_func("/multilang/spout_killed_at_max_pending_is_followed_at_once",
+                  test_spout_killed_at_max_pending_is_followed_at_once);
   g_test_add_func("/multilang/missing_program_fails_the_topology",
                   test_missing_program_fails_the_topology);
   g_test_add_func("/multilang/script_dying_before_the_handshake_fails_the_topology",

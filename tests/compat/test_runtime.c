@@ -84,9 +84,37 @@ static const gust_component_def echo_bolt_def = {.abi = GUST_NATIVE_ABI,
                                                  .declare_outputs = pair_declare,
                                                  .execute = echo_execute};
 
+/* ---- an ids bolt: emits [n] unanchored and records the task ids gust_emit
+ * says it went to, as (task id, n) pairs in ids_sent (under seen.lock) ---- */
+
+static GArray *ids_sent;
+
+static gboolean ids_execute(void *state, const gust_tuple *input, gust_collector *out,
+                            GError **error)
+{
+  fc_value v = *gust_tuple_get(input, 0);
+  int task_ids[8];
+  size_t n = gust_emit(out, NULL, NULL, 0, &v, 1, task_ids, G_N_ELEMENTS(task_ids));
+  g_assert_cmpuint(n, <=, G_N_ELEMENTS(task_ids));
+  pthread_mutex_lock(&seen.lock);
+  for (size_t i = 0; i < n; i++) {
+    int64_t pair[2] = {task_ids[i], v.u.i};
+    g_array_append_vals(ids_sent, pair, 1);
+  }
+  pthread_mutex_unlock(&seen.lock);
+  gust_ack(out, input);
+  return TRUE;
+}
+
+static const gust_component_def ids_bolt_def = {.abi = GUST_NATIVE_ABI,
+                                                .kind = GUST_DEF_BOLT,
+                                                .declare_outputs = pair_declare,
+                                                .execute = ids_execute};
+
 static const gust_component_def *lookup(const char *library, const char *symbol, void *data)
 {
   if (!strcmp(symbol, "pair")) return &pair_bolt_def;
+  if (!strcmp(symbol, "ids")) return &ids_bolt_def;
   if (!strcmp(symbol, "echo")) return &echo_bolt_def;
   return test_lookup(library, symbol, data);
 }
@@ -215,6 +243,72 @@ static void test_every_grouping_routes_as_storm_does(void)
   /* every tree acked once */
   g_assert_cmpuint(g_hash_table_size(seen.acked), ==, N);
   g_assert_cmpuint(g_hash_table_size(seen.failed), ==, 0);
+  gust_topology_free(t);
+  seen_clear();
+}
+
+static guint received_count(const char *comp)
+{
+  pthread_mutex_lock(&seen.lock);
+  GArray *a = g_hash_table_lookup(seen.received, comp);
+  guint n = a ? a->len : 0;
+  pthread_mutex_unlock(&seen.lock);
+  return n;
+}
+
+enum { IDS_N = 300 };
+
+static gboolean ids_all_received(gpointer data)
+{
+  return received_count("by_field") == IDS_N && received_count("to_all") == 2 * IDS_N &&
+         received_count("shuffled") == IDS_N;
+}
+
+static gint pair_order(gconstpointer a, gconstpointer b)
+{
+  const int64_t *x = a, *y = b;
+  return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* (task, n) pairs the named components got, sorted */
+static GArray *sorted_pairs(const char *const *comps)
+{
+  GArray *all = g_array_new(FALSE, FALSE, 2 * sizeof(int64_t));
+  for (; *comps; comps++) {
+    GArray *a = received(*comps);
+    g_array_append_vals(all, a->data, a->len);
+  }
+  g_array_sort(all, pair_order);
+  return all;
+}
+
+/* An unanchored bolt emit (the engine's fast path) still tells the task
+ * ids it went to: exactly the tasks that got the tuple. */
+static void test_unanchored_emit_tells_its_task_ids(void)
+{
+  seen_reset();
+  ids_sent = g_array_new(FALSE, FALSE, 2 * sizeof(int64_t));
+  gust_topology *t = gust_topology_new("task-ids");
+  gust_component *spout = add(t, "numbers", "numbers", 1);
+  gust_component_set_conf_value(spout, "test.tuples", json_integer(IDS_N));
+  test_subscribe(add(t, "ids", "ids", 1), "numbers", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  const char *const n_field[] = {"n", NULL};
+  test_subscribe(add(t, "by_field", "sink", 3), "ids", "default",
+                 gust_grouping_new_fields(GUST_GROUPING_FIELDS, n_field));
+  test_subscribe(add(t, "to_all", "sink", 2), "ids", "default",
+                 gust_grouping_new(GUST_GROUPING_ALL));
+  test_subscribe(add(t, "shuffled", "sink", 2), "ids", "default",
+                 gust_grouping_new(GUST_GROUPING_SHUFFLE));
+  run_until_done(t, ids_all_received, NULL);
+  const char *const sinks[] = {"by_field", "to_all", "shuffled", NULL};
+  g_autoptr(GArray) said = ids_sent;
+  g_array_sort(said, pair_order);
+  ids_sent = NULL;
+  g_autoptr(GArray) got = sorted_pairs(sinks);
+  g_assert_cmpuint(said->len, ==, 4 * IDS_N);
+  g_assert_cmpuint(got->len, ==, said->len);
+  g_assert_cmpmem(said->data, said->len * 16, got->data, got->len * 16);
   gust_topology_free(t);
   seen_clear();
 }
@@ -610,6 +704,7 @@ int main(int argc, char **argv)
   g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
   add_both("every_grouping_routes_as_storm_does", test_every_grouping_routes_as_storm_does);
   add_both("direct_grouping_reaches_the_named_task", test_direct_grouping_reaches_the_named_task);
+  add_both("unanchored_emit_tells_its_task_ids", test_unanchored_emit_tells_its_task_ids);
   add_both("anchored_tuple_trees_are_acked_exactly_once",
            test_anchored_tuple_trees_are_acked_exactly_once);
   add_both("failed_tuples_fail_exactly_once", test_failed_tuples_fail_exactly_once);

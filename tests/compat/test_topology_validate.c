@@ -291,14 +291,24 @@ static void test_direct_grouping_on_direct_stream_passes(fixture *f, gconstpoint
   g_assert_true(gust_topology_validate(f->topology, &f->error));
 }
 
-static void test_custom_grouping_is_refused_naming_class_and_subscription(fixture *f,
-                                                                          gconstpointer data)
+static void test_custom_grouping_without_its_instance_is_refused_naming_class_and_subscription(
+    fixture *f, gconstpointer data)
 {
   add_consumer(f, "default", gust_grouping_new_custom("com.example.RackAwareGrouping"));
   const char *message = expect_invalid(f, GUST_TOPOLOGY_ERROR_UNSUPPORTED_GROUPING);
   assert_contains(message, "stream from 'words' to 'sink': ");
-  assert_contains(message,
-                  "custom grouping class 'com.example.RackAwareGrouping' is not supported");
+  assert_contains(
+      message, "custom grouping class 'com.example.RackAwareGrouping' came without its instance");
+}
+
+static void test_custom_grouping_with_its_serialized_instance_passes(fixture *f, gconstpointer data)
+{
+  gust_grouping *g = gust_grouping_new_custom("com.example.RackAwareGrouping");
+  GBytes *serialized = g_bytes_new_static("\xac\xed\x00\x05", 4);
+  gust_grouping_set_custom_object(g, serialized);
+  g_bytes_unref(serialized);
+  add_consumer(f, "default", g);
+  g_assert_true(gust_topology_validate(f->topology, &f->error));
 }
 
 static void test_java_class_is_refused_with_the_alternatives(fixture *f, gconstpointer data)
@@ -422,7 +432,10 @@ int main(int argc, char **argv)
   ADD("direct-on-plain-stream-refused", test_direct_grouping_on_non_direct_stream_is_refused);
   ADD("plain-on-direct-stream-refused", test_plain_grouping_on_direct_stream_is_refused);
   ADD("direct-on-direct-stream-passes", test_direct_grouping_on_direct_stream_passes);
-  ADD("custom-grouping-refused", test_custom_grouping_is_refused_naming_class_and_subscription);
+  ADD("custom-grouping-without-instance-refused",
+      test_custom_grouping_without_its_instance_is_refused_naming_class_and_subscription);
+  ADD("custom-grouping-with-instance-passes",
+      test_custom_grouping_with_its_serialized_instance_passes);
   ADD("java-class-refused", test_java_class_is_refused_with_the_alternatives);
   ADD("builtin-wrong-kind-refused", test_builtin_bolt_class_on_a_spout_is_refused);
   ADD("unknown-builtin-refused", test_unknown_builtin_class_is_refused);

@@ -1,7 +1,8 @@
 /* test_partitioners.c — every partitioner sends records where it should:
  * distribution for shuffle/random, key affinity for hash, all for
  * broadcast, subtask 0 for global, the named task for direct, the same
- * index for forward, and the producer's location first for local. */
+ * index for forward, the producer's location first for local, and the
+ * chosen subtasks (none, one or several) for chooser. */
 #include "fc_test_ops.h"
 
 #include <string.h>
@@ -158,6 +159,51 @@ static void test_direct_sends_to_the_named_task(void)
   record_sink_free(s);
 }
 
+/* Value v goes to subtask v % 3 only, v % 10 == 0 to every subtask as
+ * well as an out-of-range one (dropped), v % 10 == 1 to none. */
+static size_t choose_by_value(fc_task *producer, const fc_record *rec, void *data,
+                              int32_t *subtasks, size_t max)
+{
+  g_assert_cmpuint(max, ==, 3);
+  g_assert_cmpint(GPOINTER_TO_INT(data), ==, 42);
+  int64_t v = rec->values[0].u.i;
+  if (v % 10 == 1) return 0;
+  if (v % 10 == 0) {
+    subtasks[0] = 0, subtasks[1] = 7, subtasks[2] = 2;
+    return 3;
+  }
+  subtasks[0] = (int32_t)(v % 3);
+  return 1;
+}
+
+static void test_chooser_sends_to_each_chosen_subtask(void)
+{
+  record_sink *s = run_pair(2, 1000, 3,
+                            (fc_edge_spec){.partitioner = FC_PART_CHOOSER,
+                                           .stream = -1,
+                                           .choose = choose_by_value,
+                                           .key_data = GINT_TO_POINTER(42)},
+                            NULL, NULL);
+  guint expected[3] = {0};
+  for (int64_t v = 0; v < 1000; v++) {
+    if (v % 10 == 1) continue;
+    if (v % 10 == 0) {
+      expected[0]++, expected[2]++;
+      continue;
+    }
+    expected[v % 3]++;
+  }
+  for (int i = 0; i < 3; i++) {
+    g_assert_cmpuint(s->rows[i]->len, ==, 2 * expected[i]); /* two producers */
+    for (guint k = 0; k < s->rows[i]->len; k++) {
+      int64_t v = g_array_index(s->rows[i], int64_t, k);
+      g_assert_cmpint(v % 10, !=, 1);
+      if (v % 10) g_assert_cmpint(v % 3, ==, i);
+    }
+  }
+  record_sink_free(s);
+}
+
 static void test_local_prefers_the_producers_location(void)
 {
   seq_source_conf conf = {.n = 600};
@@ -230,6 +276,8 @@ int main(int argc, char **argv)
   g_test_add_func("/partition/forward_keeps_the_subtask_index",
                   test_forward_keeps_the_subtask_index);
   g_test_add_func("/partition/direct_sends_to_the_named_task", test_direct_sends_to_the_named_task);
+  g_test_add_func("/partition/chooser_sends_to_each_chosen_subtask",
+                  test_chooser_sends_to_each_chosen_subtask);
   g_test_add_func("/partition/local_prefers_the_producers_location",
                   test_local_prefers_the_producers_location);
   g_test_add_func("/partition/edges_filter_on_stream", test_edges_filter_on_stream);

@@ -420,7 +420,25 @@ static void test_classes_gust_cannot_host_are_refused_by_name(void)
   g->custom_serialized = g_byte_array_new();
   g_byte_array_append(g->custom_serialized, serialized, sizeof serialized);
   g->__isset_custom_serialized = TRUE;
-  assert_unsupported(t, "its grouping is a Java-serialized com.example.G", "com.example.G");
+  /* a user's serialized grouping keeps its bytes, for the JVM host to run */
+  GError *error = NULL;
+  gust_topology *topology = gust_topology_from_thrift(t, "wc", NULL, "/r", NULL, &error);
+  g_assert_no_error(error);
+  const gust_grouping *custom = gust_input_grouping(
+      gust_component_lookup_input(gust_topology_lookup(topology, "count"), "split", "default"));
+  g_assert_cmpint(gust_grouping_get_kind(custom), ==, GUST_GROUPING_CUSTOM);
+  g_assert_cmpstr(gust_grouping_custom_class(custom), ==, "com.example.G");
+  g_assert_cmpuint(g_bytes_get_size(gust_grouping_custom_object(custom)), ==, sizeof serialized);
+  /* and travels back to Thrift as the same bytes */
+  g_autofree char *conf = NULL;
+  GustStormStormTopology *back = gust_topology_to_thrift(topology, &conf, &error);
+  g_assert_no_error(error);
+  GustStormGrouping *again = only_grouping(g_hash_table_lookup(back->bolts, "count"));
+  g_assert_true(again->__isset_custom_serialized);
+  g_assert_cmpmem(again->custom_serialized->data, again->custom_serialized->len, serialized,
+                  sizeof serialized);
+  g_object_unref(back);
+  gust_topology_free(topology);
   g_object_unref(t);
 }
 

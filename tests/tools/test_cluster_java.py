@@ -11,10 +11,11 @@ with the multilang scripts.  Checked: the worker starts one JVM for the
 Java components, the ShellSpout and ShellBolt run through gust's multilang
 host (python3 children in the jar's resources/ folder), TopologyInfo's
 emitted counts grow for all four components and the worker log shows the Java
-bolt's counts.  The submitTopology call Storm 2.6.0's own `storm jar`
-made (recorded in tests/fixtures/storm-2.6.0/a-jar-wordcount) runs too,
-its bytes taken by stand-ins of the storm-starter classes with the same
-names and serialVersionUIDs.  Refused: a component whose class the jar lacks ->
+bolt's counts and the task ids the Java spout's and bolt's emits returned.
+The submitTopology call Storm 2.6.0's own `storm jar` made (recorded in
+tests/fixtures/storm-2.6.0/a-jar-wordcount) runs too, its bytes taken by
+stand-ins of the storm-starter classes with the same names and
+serialVersionUIDs.  Refused: a component whose class the jar lacks ->
 InvalidTopologyException naming the component and the class, and Nimbus
 keeps serving.  A worker's JVM killed (SIGKILL) under the running topology
 is started again by the worker, its Java tasks open again there and the
@@ -174,6 +175,15 @@ class JavaCluster(e2e.EndToEnd):
         self.wait_worker_log(tid, slot, r"java spout opened as task \d+ with 3 sentences")
         self.wait_worker_log(tid, slot, r"java count: \w+=\d+ \(\d+ distinct words\)")
         self.wait_worker_log(tid, slot, r"java spout: \d+ sentences acked")
+        # what the Java emits returned: the split task the shuffle chose; nothing subscribes to count
+        log = self.worker_log(tid, slot)
+        first = re.search(r"java spout's first sentence went to tasks \[(\d+)\]$", log, re.M)
+        self.assertIsNotNone(first, log)
+        split_tasks = {t for e in self.executors(port, tid) if e.component_id == "split"
+                       for t in range(e.executor_info.task_start, e.executor_info.task_end + 1)}
+        self.assertEqual(len(split_tasks), 2)
+        self.assertIn(int(first.group(1)), split_tasks)
+        self.assertRegex(log, r"(?m)java count: \w+=\d+ \(\d+ distinct words\), sent to tasks \[\]$")
         for name in ("sentences", "more", "split", "count"):
             first = self.wait_growing(port, tid, name, above=0)
             self.wait_growing(port, tid, name, above=first)

@@ -4,18 +4,27 @@ The Java WordCount example runs and every sentence it emitted is acked and
 counted; a user's own class and every kind of engine value reach a Java bolt
 as the spout sent them; a JVM that exits, halts, runs out of memory, or hangs
 past topology.subprocess.timeout.secs (then killed) is started again, its
-in-flight tuples fail and the topology goes on; resetTimeout keeps a slow
+in-flight tuples fail and the topology goes on; a Java spout sitting at
+topology.max.spout.pending whose JVM is killed emits again as soon as its
+new instance opens (the dead instance's pending messages went with it),
+well before the message timeout; resetTimeout keeps a slow
 tuple tree from timing out in acker mode; acking trees that cross Java and multilang tasks ack and fail the
 right messages in both reliability modes, and an exception thrown by a
 Java bolt is reported with its component, task and Java stack trace; mains
 that do not submit a topology, or throw, end the command with an error.
 Timing never decides a result: the checks compare what the spout emitted
-with what was acked, failed and counted, whatever the run managed.
+with what was acked, failed and counted, whatever the run managed (the
+killed spout's bound, 60 s against a 300 s message timeout, only tells a
+stall from progress).
 """
 import os
 import re
+import signal
 import subprocess
+import sys
 import tempfile
+import threading
+import time
 import unittest
 
 SOURCE = os.environ.get("GUST_SOURCE_DIR",
@@ -37,6 +46,22 @@ def next_tuple():
     n[0] += 1
 multilang.run_spout(next_tuple, ack=lambda i: record.write("acked %%s\\n" %% i),
                     fail=lambda i: record.write("failed %%s\\n" %% i))
+"""
+# The hold bolt of SpoutJvmKillTopology: the first spout instance's tuples
+# wait unacked until a later instance's tuple comes; then all are acked.
+HOLD_BOLT = """import sys
+sys.path.insert(0, %r)
+import multilang
+held = []
+def process(t):
+    if t.values[0] == "first":
+        held.append(t.id)
+        return
+    for i in held:
+        multilang.ack(i)
+    del held[:]
+    multilang.ack(t.id)
+multilang.run_bolt(process, auto_ack=False)
 """
 RELAY = ("import sys; sys.path.insert(0, %r); import multilang; "
          "multilang.run_bolt(lambda t: multilang.emit([t.values[0]]))" % RESOURCES)
@@ -208,6 +233,98 @@ class GustJarTest(unittest.TestCase):
                                    "exited with code 3 (an OutOfMemoryError", "-Xmx48m -XX:+UseSerialGC")
         self.assertIn("Terminating due to java.lang.OutOfMemoryError", r.stdout)  # the JVM says so
 
+    def check_spout_jvm_killed(self, reliability, max_pending):
+        """The Java spout sits at its max.spout.pending cap (the hold bolt,
+        outside the JVM, keeps its tuples), its JVM is killed (SIGKILL),
+        and the instance opened in the next JVM emits at once: the dead
+        instance's pending messages went with it instead of holding the
+        cap for topology.message.timeout.secs (300 s)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            marker, bolt = os.path.join(tmp, "marker"), os.path.join(tmp, "hold.py")
+            with open(bolt, "w") as f:
+                f.write(HOLD_BOLT % RESOURCES)
+            proc = subprocess.Popen([GUST, "jar", "--local", TESTS_JAR, "gust.tests.SpoutJvmKillTopology",
+                                     reliability, str(max_pending), marker, "python3", bolt,
+                                     "--local-ttl", "280"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            lines, errors, changed = [], [], threading.Condition()
+
+            def collect(stream, into):
+                for line in stream:
+                    with changed:
+                        into.append((time.monotonic(), line.rstrip("\n")))
+                        changed.notify_all()
+
+            readers = [threading.Thread(target=collect, args=(proc.stdout, lines)),
+                       threading.Thread(target=collect, args=(proc.stderr, errors))]
+            for t in readers:
+                t.start()
+
+            def wait_for(pattern, bound_s):
+                """The time the first stdout line matching pattern came (None: not within bound_s)."""
+                deadline = time.monotonic() + bound_s
+                with changed:
+                    while True:
+                        for at, line in lines:
+                            if re.match(pattern, line):
+                                return at, line
+                        left = deadline - time.monotonic()
+                        if left <= 0 or proc.poll() is not None:
+                            return None
+                        changed.wait(min(left, 1))
+
+            try:
+                opened = wait_for(r"^source opened first pid \d+$", 120)
+                self.assertIsNotNone(opened, errors)
+                at_cap = wait_for(r"^source emitted first:%d$" % (max_pending - 1), 120)
+                self.assertIsNotNone(at_cap, errors)
+                time.sleep(2)  # at the cap: it emits nothing more
+                os.kill(int(opened[1].split()[-1]), signal.SIGKILL)
+                killed_at = time.monotonic()
+                # a bound far below the message timeout; a hang guard, not a speed test
+                progress = wait_for(r"^source acked again:0$", 60)
+                self.assertIsNotNone(progress, "no ack for the new instance within 60 s "
+                                     "of the kill:\n%s" % "\n".join(l for _, l in errors[-30:]))
+                self.assertLess(progress[0] - killed_at, 60)
+                print("%s, max.spout.pending %d: the new instance's first ack %.1f s after the kill"
+                      % (reliability, max_pending, progress[0] - killed_at), file=sys.stderr)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=120)
+                finally:
+                    if proc.poll() is None:
+                        proc.kill()
+                    for t in readers:
+                        t.join()
+                    proc.stdout.close()
+                    proc.stderr.close()
+        out = [l for _, l in lines]
+        err = "\n".join(l for _, l in errors)
+        self.assertEqual(proc.returncode, 0, err)
+        first = [l for l in out if l.startswith("source emitted first:")]
+        self.assertEqual(len(first), max_pending)  # it sat at its cap until the kill
+        self.assertRegex(err, r"Java spout source \(task \d+\): the JVM host is gone.*; the "
+                              r"instance's %d pending message\(s\) are dropped with it" % max_pending)
+        self.assertIn("source opened again", "\n".join(out))
+        # the held first tuples, acked after the kill, reach no instance
+        self.assertEqual([l for l in out if l.startswith("source unknown")], [])
+        self.assertEqual([l for l in out if re.match(r"^source (acked|failed) first:", l)], [])
+        again = {l.split(":")[1] for l in out if l.startswith("source acked again:")}
+        self.assertGreater(len(again), 0)
+        rows = summary("\n".join(out))
+        self.assertEqual(rows["source"]["acked"], len(again))
+        self.assertGreaterEqual(rows["source"]["failed"], max_pending)  # the dropped ones
+
+    def test_a_spout_at_max_pending_whose_jvm_is_killed_goes_on_at_once(self):
+        self.check_spout_jvm_killed("acker", 1)
+
+    def test_a_spout_at_max_pending_whose_jvm_is_killed_goes_on_at_once_with_ten_pending(self):
+        self.check_spout_jvm_killed("acker", 10)
+
+    def test_a_spout_at_max_pending_whose_jvm_is_killed_goes_on_at_once_in_checkpoint_mode(self):
+        self.check_spout_jvm_killed("checkpoint", 10)
+
     def reset_timeout_run(self, mode, reliability):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.ResetTimeoutTopology", mode, reliability,
                      "--local-ttl", "16")
@@ -228,6 +345,69 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(acked | failed, set(range(5)))
         self.assertEqual(acked & failed, set())
         self.assertEqual(summary(r.stdout)["slow"]["errors"], 0, r.stderr)
+
+    def check_task_ids(self, reliability):
+        """Every list an emit returned names exactly the tasks that got the
+        tuple (checked for the messages acked, whose tuples all arrived)."""
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.TaskIdsTopology", "40", reliability,
+                     "--local-ttl", "5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout
+        tasks = {c: [int(t) for t in ids.split(", ")]
+                 for c, ids in re.findall(r"^tasks (\w+) \[([0-9, ]*)\]$", out, re.M)}
+        sent = {(c, s, int(n)): [int(t) for t in ids.split(", ") if t]
+                for c, s, n, ids in re.findall(r"^sent (\w+) (\w+) (\d+) \[([0-9, ]*)\]$", out, re.M)}
+        got = {}
+        for comp, task, source, stream, n in re.findall(r"^got (\w+) (\d+) (\w+):(\w+) (\d+)$", out, re.M):
+            self.assertIn(int(task), tasks[comp])
+            got.setdefault((source, stream, int(n)), []).append(int(task))
+        acked = id_set(out.replace("source acked", "numbers acked"), "acked")
+        self.assertEqual(acked, set(range(40)), r.stderr)
+        keys = {}
+        for n in range(40):
+            ids = sent[("source", "default", n)]
+            self.assertEqual(sorted(ids), sorted(got[("source", "default", n)]), n)
+            # fields: one byfield task, the same for the same key; all: every toall task
+            (by_key,) = set(ids) & set(tasks["byfield"])
+            self.assertEqual(keys.setdefault(n % 5, by_key), by_key)
+            self.assertLessEqual(set(tasks["toall"]), set(ids))
+            self.assertEqual(len(set(ids) & set(tasks["relay"])), 1)
+            self.assertEqual(ids.count(by_key), 1)
+            self.assertEqual(sent[("source", "nobody", n)], [])  # no subscriber
+            self.assertEqual(sent[("source", "single", n)], [min(tasks["global"])])
+            self.assertEqual(got[("source", "single", n)], [min(tasks["global"])])
+            # a bolt's anchored emit: partial key, local-or-shuffle and none groupings
+            relayed = sent[("relay", "default", n)]
+            self.assertEqual(sorted(relayed), sorted(got[("relay", "default", n)]), n)
+            self.assertEqual([len(set(relayed) & set(tasks[c])) for c in ("partial", "local", "none")],
+                             [1, 1, 1])
+        # the unread list emitted as a value reached the reporter resolved
+        reports = {int(n): [int(t) for t in ids.split(", ")]
+                   for n, ids in re.findall(r"^report (\d+) \[([0-9, ]*)\]$", out, re.M)}
+        self.assertEqual({n for n in reports if n < 1000}, set(range(40)))
+        for n, ids in reports.items():
+            emit = ("relay", "default", n) if n < 1000 else ("relay", "side", n - 1000)
+            if emit in sent:  # the bolt's other thread prints after emitting the report
+                self.assertEqual(ids, sent[emit])
+        self.assertGreater(len([n for n in reports if n >= 1000]), 0)
+        # emits on another thread of the bolt, their lists read there
+        side = {n: ids for (c, s, n), ids in sent.items() if (c, s) == ("relay", "side")}
+        self.assertGreater(len(side), 0)
+        for n, ids in side.items():
+            self.assertEqual(len(ids), 1)
+            self.assertIn(ids[0], tasks["sidesink"])
+            if ("relay", "side", n) in got:
+                self.assertEqual(got[("relay", "side", n)], ids)
+        # a list read in a later call than its emit's says why it is unknown
+        self.assertRegex(out, r"late the task ids of an emit of source:\d+ are unknown: its call "
+                              r"was answered before it was read")
+        self.assertEqual(summary(out)["source"]["errors"], 0, r.stderr)
+
+    def test_emits_return_the_task_ids_of_every_grouping_in_acker_mode(self):
+        self.check_task_ids("acker")
+
+    def test_emits_return_the_task_ids_of_every_grouping_in_checkpoint_mode(self):
+        self.check_task_ids("checkpoint")
 
     def test_main_without_a_submission_fails(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.BadMains$NoSubmit")

@@ -9,6 +9,8 @@ as `serialized_java` holding its Flux definition, the jar is the topology
 jar, and the worker's JVM builds them again and runs them beside a built-in
 bolt: the spout emits exactly its limit, and the decorating bolt, built
 with a {ref} and a {reflist} of two more decorators, three words for each.
+A Flux file whose only Java class is a custom grouping runs too: the
+worker starts its JVM for the grouping alone.
 """
 import json
 import os
@@ -18,6 +20,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_cluster_end_to_end as e2e  # noqa: E402
+import test_custom_grouping as cg  # noqa: E402
 from cluster_harness import GUST, storm_yaml  # noqa: E402
 from nimbus_client import Client  # noqa: E402
 
@@ -74,6 +77,61 @@ class FluxJavaOnACluster(e2e.EndToEnd):
         e2e.wait_for(lambda: self.emitted(nimbus.port, topology_id, "decorate") == 9000 or None,
                      e2e.HANG_BOUND_S, "9000 decorated words")
         r = gust("kill", "flux-java-remote", "-w", "0")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        e2e.wait_for(lambda: self.worker_record(topology_id) is None, e2e.HANG_BOUND_S,
+                     "the worker to stop")
+
+    def test_a_custom_grouping_runs_in_the_workers_jvm_without_java_components(self):
+        """A Python spout and sink with a Flux CUSTOM grouping: the grouping
+        goes to Nimbus as custom_serialized (its Flux definition) and the worker
+        starts a JVM just for it; every word reaches the tasks it chooses."""
+        self.start_cluster("/flux-custom-grouping")
+        nimbus = self.nimbuses[0]
+        home = os.path.join(self.work, "home")
+        os.makedirs(os.path.join(home, ".storm"))
+        with open(os.path.join(home, ".storm", "storm.yaml"), "w") as f:
+            f.write(storm_yaml({"nimbus.seeds": ["127.0.0.1"], "nimbus.thrift.port": nimbus.port}))
+        paths = {k: os.path.join(self.work, k) for k in ("spout", "sink", "record", "received")}
+        with open(paths["spout"], "w") as f:
+            f.write(cg.SPOUT)
+        with open(paths["sink"], "w") as f:
+            f.write(cg.SINK)
+        flux = os.path.join(self.work, "custom.yaml")
+        with open(flux, "w") as f:
+            f.write(cg.FLUX % dict(paths, n=100, pause=0, grouping=cg.GROUPING,
+                                   args='["x", "q", "t", "w"]'))
+        r = subprocess.run([GUST, "jar", TESTS_JAR, FLUX, "--remote", flux], capture_output=True,
+                           text=True, timeout=WAIT, env=dict(os.environ, HOME=home), cwd=self.work)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        listed = subprocess.run([GUST, "list"], capture_output=True, text=True, timeout=WAIT,
+                                env=dict(os.environ, HOME=home), cwd=self.work)
+        row = [line.split() for line in listed.stdout.splitlines()
+               if line.startswith("custom-grouping-flux ")]
+        self.assertEqual(len(row), 1, listed.stdout)
+        topology_id = row[0][5]
+        with Client(nimbus.port) as client:
+            topology = client.getTopology(topology_id)
+        (grouping,) = topology.bolts["sink"].common.inputs.values()
+        self.assertTrue(grouping.custom_serialized.startswith(FLUX_MAGIC))
+        worker = self.running_worker(topology_id)
+
+        def settled():
+            done = cg.read_records(paths)[0]
+            return sum(len(v) for v in done.values()) == 100 or None
+
+        try:
+            e2e.wait_for(settled, e2e.HANG_BOUND_S, "the spout's 100 words settled")
+        except AssertionError:
+            print(self.worker_log(topology_id, worker["port"])[-6000:], file=sys.stderr)
+            raise
+        done, got = cg.read_records(paths)
+        first, second = sorted(got)
+        want, unroutable = cg.expected(cg.words(100), first, second)
+        self.assertEqual(got, want)
+        self.assertEqual(done["failed"], unroutable)
+        self.assertEqual(done["acked"], set(cg.words(100)) - unroutable)
+        r = subprocess.run([GUST, "kill", "custom-grouping-flux", "-w", "0"], capture_output=True,
+                           text=True, timeout=WAIT, env=dict(os.environ, HOME=home), cwd=self.work)
         self.assertEqual(r.returncode, 0, r.stderr)
         e2e.wait_for(lambda: self.worker_record(topology_id) is None, e2e.HANG_BOUND_S,
                      "the worker to stop")

@@ -18,6 +18,7 @@
 #define G_LOG_DOMAIN "gust-kafka-console"
 
 #include "commands.h"
+#include "kafka_tool_client.h"
 #include "log_writer.h"
 #include "number_options.h"
 
@@ -38,48 +39,6 @@ typedef struct {
   int failed; /* produce: failed deliveries (dr_msg_cb, main thread) */
 } console;
 
-/* librdkafka's own log lines (its threads), in the one log format. */
-static void on_librdkafka_log(const rd_kafka_t *rk, int level, const char *facility,
-                              const char *text)
-{
-  if (level <= 4) /* syslog's emergency .. warning */
-    g_warning("librdkafka %s: %s", facility, text);
-  else
-    g_debug("librdkafka %s: %s", facility, text);
-}
-
-static rd_kafka_conf_t *conf_new(console *c)
-{
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  rd_kafka_conf_set_opaque(conf, c);
-  rd_kafka_conf_set_log_cb(conf, on_librdkafka_log);
-  return conf;
-}
-
-static rd_kafka_t *client_new(console *c, rd_kafka_type_t type)
-{
-  char reason[512];
-  rd_kafka_conf_t *conf = conf_new(c);
-  if (rd_kafka_conf_set(conf, "bootstrap.servers", c->servers, reason, sizeof reason) ||
-      (c->group && rd_kafka_conf_set(conf, "group.id", c->group, reason, sizeof reason))) {
-    gust_log_error("%s", reason);
-    rd_kafka_conf_destroy(conf);
-    return NULL;
-  }
-  if (type == RD_KAFKA_CONSUMER) {
-    /* librdkafka's consumers need a group even to assign partitions by hand;
-     * this one never commits */
-    if (!c->group) rd_kafka_conf_set(conf, "group.id", "gust-kafka-console", reason, sizeof reason);
-    rd_kafka_conf_set(conf, "enable.auto.commit", "false", reason, sizeof reason);
-  }
-  rd_kafka_t *rk = rd_kafka_new(type, conf, reason, sizeof reason);
-  if (!rk) {
-    gust_log_error("%s", reason);
-    rd_kafka_conf_destroy(conf);
-  }
-  return rk;
-}
-
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
   console *c = opaque;
@@ -89,43 +48,47 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
   }
 }
 
+static void log_failure(GError *error)
+{
+  gust_log_error("%s", error->message);
+  g_error_free(error);
+}
+
+/* A client of type (kafka_tool_client.h); NULL after logging why. */
+static rd_kafka_t *client_new(console *c, rd_kafka_type_t type)
+{
+  rd_kafka_conf_t *conf = gust_kafka_tool_conf_new();
+  rd_kafka_conf_set_opaque(conf, c);
+  if (type == RD_KAFKA_PRODUCER) rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+  /* librdkafka's consumers need a group even to assign partitions by hand;
+   * this one never commits */
+  GError *error = NULL;
+  rd_kafka_t *rk =
+      gust_kafka_tool_client_new(type, conf, c->servers, c->group, "gust-kafka-console", &error);
+  if (!rk) log_failure(error);
+  return rk;
+}
+
 static int produce(console *c)
 {
-  char reason[512];
-  rd_kafka_conf_t *conf = conf_new(c);
-  rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-  if (rd_kafka_conf_set(conf, "bootstrap.servers", c->servers, reason, sizeof reason)) {
-    gust_log_error("%s", reason);
-    rd_kafka_conf_destroy(conf);
-    return 1;
-  }
-  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason);
-  if (!rk) {
-    gust_log_error("%s", reason);
-    rd_kafka_conf_destroy(conf);
-    return 1;
-  }
+  rd_kafka_t *rk = client_new(c, RD_KAFKA_PRODUCER);
+  if (!rk) return 1;
   char line[65536];
   int n = 0;
   while (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\r\n")] = '\0';
     char *tab = strchr(line, '\t');
     const char *value = tab ? tab + 1 : line;
-    rd_kafka_resp_err_t err;
-    while (
-        (err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(c->topic), RD_KAFKA_V_PARTITION(c->partition),
-                                 RD_KAFKA_V_KEY(tab ? line : NULL, tab ? (size_t)(tab - line) : 0),
-                                 RD_KAFKA_V_VALUE((void *)value, strlen(value)),
-                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)) ==
-        RD_KAFKA_RESP_ERR__QUEUE_FULL)
-      rd_kafka_poll(rk, 100);
+    rd_kafka_resp_err_t err =
+        gust_kafka_tool_produce(rk, c->topic, c->partition, tab ? line : NULL,
+                                tab ? (size_t)(tab - line) : 0, value, strlen(value));
     if (err) {
-      gust_log_error("producing to %s failed: %s", c->topic, rd_kafka_err2str(err));
+      gust_log_error("writing to topic '%s' at %s failed: %s", c->topic, c->servers,
+                     rd_kafka_err2str(err));
       c->failed++;
       break;
     }
     n++;
-    rd_kafka_poll(rk, 0);
   }
   if (rd_kafka_flush(rk, TIMEOUT_MS)) {
     gust_log_error("%d record(s) not delivered to %s", rd_kafka_outq_len(rk), c->topic);
@@ -136,25 +99,13 @@ static int produce(console *c)
   return c->failed ? 1 : 0;
 }
 
-/* The topic's partitions with the given offset each; NULL on failure. */
+/* The topic's partitions with the given offset each; NULL after logging why. */
 static rd_kafka_topic_partition_list_t *partitions_of(console *c, rd_kafka_t *rk, int64_t offset)
 {
-  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, c->topic, NULL);
-  const struct rd_kafka_metadata *md = NULL;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, TIMEOUT_MS);
-  rd_kafka_topic_destroy(rkt);
-  if (!err && md->topic_cnt == 1) err = md->topics[0].err;
-  if (err) {
-    gust_log_error("cannot list the partitions of %s: %s", c->topic, rd_kafka_err2str(err));
-    if (md) rd_kafka_metadata_destroy(md);
-    return NULL;
-  }
-  rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(8);
-  for (int i = 0; i < md->topics[0].partition_cnt; i++)
-    rd_kafka_topic_partition_list_add(list, c->topic, md->topics[0].partitions[i].id)->offset =
-        offset;
-  rd_kafka_metadata_destroy(md);
-  rd_kafka_topic_partition_list_sort(list, NULL, NULL);
+  GError *error = NULL;
+  rd_kafka_topic_partition_list_t *list =
+      gust_kafka_tool_partitions(rk, c->servers, c->topic, offset, TIMEOUT_MS, &error);
+  if (!list) log_failure(error);
   return list;
 }
 
@@ -196,17 +147,17 @@ static int committed(console *c)
   }
   rd_kafka_t *rk = client_new(c, RD_KAFKA_CONSUMER);
   if (!rk) return 1;
+  GError *error = NULL;
   rd_kafka_topic_partition_list_t *list = partitions_of(c, rk, RD_KAFKA_OFFSET_INVALID);
-  rd_kafka_resp_err_t err =
-      list ? rd_kafka_committed(rk, list, TIMEOUT_MS) : RD_KAFKA_RESP_ERR__FAIL;
-  if (list && err) gust_log_error("reading committed offsets failed: %s", rd_kafka_err2str(err));
-  for (int i = 0; list && !err && i < list->cnt; i++)
-    printf("%d\t%" G_GINT64_FORMAT "\n", list->elems[i].partition,
-           list->elems[i].offset >= 0 ? (int64_t)list->elems[i].offset : (int64_t)-1);
+  gboolean ok =
+      list && gust_kafka_tool_committed(rk, list, c->servers, c->group, TIMEOUT_MS, &error);
+  if (error) log_failure(error);
+  for (int i = 0; ok && i < list->cnt; i++)
+    printf("%d\t%" G_GINT64_FORMAT "\n", list->elems[i].partition, (int64_t)list->elems[i].offset);
   fflush(stdout);
   if (list) rd_kafka_topic_partition_list_destroy(list);
   rd_kafka_destroy(rk);
-  return err ? 1 : 0;
+  return ok ? 0 : 1;
 }
 
 int gust_cmd_kafka_console(int argc, char **argv)

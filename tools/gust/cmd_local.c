@@ -191,6 +191,17 @@ static int host_java(gust_topology *topology, const gust_flux_java_options *opti
   return status;
 }
 
+/* Every 100 ms with --jar: the JVM started again when it ended (its Java
+ * tasks and custom groupings open again there). */
+static void tend_jvm(void *data)
+{
+  GError *error = NULL;
+  if (!gust_jvm_tend(data, &error)) {
+    gust_log_error("%s", error->message);
+    g_clear_error(&error);
+  }
+}
+
 int gust_cmd_local(int argc, char **argv)
 {
   double duration = 20;
@@ -324,7 +335,7 @@ int gust_cmd_local(int argc, char **argv)
             duration > 0 ? "" : " until Ctrl-C");
   int64_t start = g_get_monotonic_time();
   gust_runtime_start(rt);
-  int status = gust_run_until_stop(rt, duration, NULL, NULL);
+  int status = gust_run_until_stop(rt, duration, jvm ? tend_jvm : NULL, jvm);
   if (status == 0) {
     g_message("stopping: deactivating the spouts%s",
               gust_stop_requests() ? " (stop requested)" : "");

@@ -55,15 +55,8 @@ static void tick(void *data)
   worker_tick *t = data;
   gust_worker_link_tick(t->link);
   if (!t->jvm) return;
-  gust_jvm_event ev;
   GError *error = NULL;
-  if (!gust_jvm_next_event(t->jvm, 1, &ev, &error)) {
-    g_warning("%s", error->message);
-    g_clear_error(&error);
-  }
-  if (ev.kind == GUST_JVM_EVENT_EXITED) gust_jvm_schedule_relaunch(t->jvm, ev.text);
-  gust_jvm_event_clear(&ev);
-  if (!gust_jvm_relaunch_when_due(t->jvm, &error)) {
+  if (!gust_jvm_tend(t->jvm, &error)) {
     gust_log_error("%s", error->message);
     g_clear_error(&error);
   }

@@ -5,7 +5,9 @@
  * that a worker starts for a topology submitted to Nimbus and the one
  * started here read them the same way (StoredTopology.java): it builds
  * each once to learn its class, streams and configuration, and every task
- * builds its own instance from the same definition.
+ * builds its own instance from the same definition.  A topology with a
+ * custom grouping gets the JVM even when no component is Java: each
+ * emitting task builds its grouping there (compat/jvm/jvm_grouping.c).
  */
 #define G_LOG_DOMAIN "gust-flux"
 
@@ -82,6 +84,20 @@ static gboolean host_loaded(gust_component *c, const gust_jvm_component *loaded,
   return !loaded->streams || declare_streams(c, loaded->streams, error);
 }
 
+/* Whether a subscription has a custom grouping (built and run by the JVM
+ * host even when no component is Java). */
+static gboolean has_custom_grouping(const gust_topology *topology)
+{
+  for (guint i = 0; i < gust_topology_n_components(topology); i++) {
+    const gust_component *c = gust_topology_component(topology, i);
+    for (guint k = 0; k < gust_component_n_inputs(c); k++)
+      if (gust_grouping_get_kind(gust_input_grouping(gust_component_input(c, k))) ==
+          GUST_GROUPING_CUSTOM)
+        return TRUE;
+  }
+  return FALSE;
+}
+
 gboolean gust_flux_java_host(gust_topology *topology, const gust_flux_java_options *options,
                              gust_jvm **jvm, GError **error)
 {
@@ -104,7 +120,7 @@ gboolean gust_flux_java_host(gust_topology *topology, const gust_flux_java_optio
                              .len = len};
     g_array_append_val(serialized, s);
   }
-  if (java->len == 0) return TRUE;
+  if (java->len == 0 && !has_custom_grouping(topology)) return TRUE;
   if (!g_file_test(options->jar, G_FILE_TEST_IS_REGULAR)) {
     g_set_error(error, GUST_FLUX_ERROR, GUST_FLUX_ERROR_IO, "%s: no such jar", options->jar);
     return FALSE;
@@ -115,8 +131,9 @@ gboolean gust_flux_java_host(gust_topology *topology, const gust_flux_java_optio
   gust_jvm_options jo = {.java = options->java,
                          .class_path = class_path,
                          .jvm_options = (const char *const *)words->pdata};
-  g_message("building %u Java component(s) from the Flux definitions in a JVM: %s", java->len,
-            class_path);
+  g_message("building %u Java component(s) from the Flux definitions in a JVM (which runs the "
+            "custom groupings too): %s",
+            java->len, class_path);
   GHashTable *loaded = NULL;
   *jvm = gust_jvm_start_stored(&jo, (const gust_jvm_serialized *)(void *)serialized->data,
                                serialized->len, LOAD_TIMEOUT_MS, &loaded, error);
@@ -154,6 +171,18 @@ gboolean gust_flux_java_prepare_submit(gust_topology *topology,
     gust_jvm_free(jvm);
   }
   if (!ok) return FALSE;
+  /* custom groupings travel as custom_serialized: their Flux definition's bytes */
+  for (guint i = 0; i < gust_topology_n_components(topology); i++) {
+    gust_component *c = gust_topology_component(topology, i);
+    for (guint k = 0; k < gust_component_n_inputs(c); k++) {
+      gust_grouping *g = (gust_grouping *)gust_input_grouping(gust_component_input(c, k));
+      json_t *definition = gust_grouping_custom_definition(g);
+      if (!definition) continue;
+      GBytes *bytes = gust_jvm_flux_object(topology, definition);
+      gust_grouping_set_custom_object(g, bytes);
+      g_bytes_unref(bytes);
+    }
+  }
   *definitions =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
   for (guint i = 0; i < java->len; i++) {

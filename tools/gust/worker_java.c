@@ -7,7 +7,9 @@
  * from its serialized fields and the jar's resources/ folder as working
  * directory (gust's multilang host runs it); any other spout or bolt a
  * Java component that the same JVM hosts, task by task, as under
- * `gust jar --local`.  Runs on the worker's main thread.
+ * `gust jar --local`.  A topology with a custom grouping (custom_serialized)
+ * gets the JVM even without Java components: the grouping runs there
+ * (compat/jvm/jvm_grouping.c).  Runs on the worker's main thread.
  */
 #define G_LOG_DOMAIN "gust-worker"
 
@@ -72,7 +74,8 @@ static gust_jvm *start_jvm(const GArray *components, const char *stormdist, json
   g_autofree char *jar = g_build_filename(stormdist, "stormjar.jar", NULL);
   if (!g_file_test(jar, G_FILE_TEST_IS_REGULAR)) {
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                "the topology has Java components and its jar %s is missing", jar);
+                "the topology has Java components or custom groupings and its jar %s is missing",
+                jar);
     return NULL;
   }
   const char *java = json_string_value(json_object_get(daemon_conf, "storm.gust.java"));
@@ -84,10 +87,28 @@ static gust_jvm *start_jvm(const GArray *components, const char *stormdist, json
   gust_jvm_options jo = {.java = java,
                          .class_path = class_path,
                          .jvm_options = (const char *const *)jvm_options->pdata};
-  g_message("starting the JVM host for %u Java component(s): %s", components->len, class_path);
+  g_message("starting the JVM host for %u Java component(s) and the custom groupings: %s",
+            components->len, class_path);
   return gust_jvm_start_stored(&jo, (const gust_jvm_serialized *)(void *)components->data,
                                components->len, (start_secs > 0 ? start_secs : 120) * 1000, loaded,
                                error);
+}
+
+/* Whether a bolt subscribes with a Java-serialized grouping (a custom one:
+ * the JVM host runs it even when no component is Java). */
+static gboolean has_serialized_grouping(const GustStormStormTopology *thrift)
+{
+  GHashTableIter bolts, inputs;
+  gpointer key, value, stream, grouping;
+  g_hash_table_iter_init(&bolts, thrift->bolts);
+  while (g_hash_table_iter_next(&bolts, &key, &value)) {
+    GustStormComponentCommon *common = ((GustStormBolt *)value)->common;
+    if (!common || !common->inputs) continue;
+    g_hash_table_iter_init(&inputs, common->inputs);
+    while (g_hash_table_iter_next(&inputs, &stream, &grouping))
+      if (((GustStormGrouping *)grouping)->__isset_custom_serialized) return TRUE;
+  }
+  return FALSE;
 }
 
 gust_topology *gust_worker_topology(const GustStormStormTopology *thrift, const char *name,
@@ -99,7 +120,7 @@ gust_topology *gust_worker_topology(const GustStormStormTopology *thrift, const 
   g_autoptr(GArray) serialized = g_array_new(FALSE, FALSE, sizeof(gust_jvm_serialized));
   add_serialized(serialized, thrift->spouts, TRUE);
   add_serialized(serialized, thrift->bolts, FALSE);
-  if (serialized->len == 0)
+  if (serialized->len == 0 && !has_serialized_grouping(thrift))
     return gust_topology_from_thrift(thrift, name, conf_json, resources, NULL, error);
   loaded_components l = {NULL, resources};
   *jvm = start_jvm(serialized, stormdist, daemon_conf, &l.loaded, error);

@@ -15,6 +15,12 @@
 #include <string.h>
 
 static const char *const SIDES[] = {"gust", "legacy"};
+static const gust_report_row_style HTML = {.row_open = "<tr>",
+                                           .row_close = "</tr>\n",
+                                           .cell_open = "<td>",
+                                           .number_cell_open = "<td class=n>",
+                                           .cell_close = "</td>",
+                                           .escape_markup = TRUE};
 
 static const char PAGE_STYLE[] =
     "body{font:14px sans-serif;margin:16px;color:#222;background:#fff}"
@@ -66,20 +72,9 @@ static void append_html_text(GString *page, const char *text)
 
 static void append_figures(GString *page, const json_t *report)
 {
-  const json_t *sides = json_object_get(report, "sides");
   g_string_append(page, "<h2>Figures</h2><table id=\"figures\"><tr><th>figure</th><th>gust</th>"
                         "<th>legacy</th><th>gust vs legacy</th></tr>\n");
-  guint n_rows;
-  const gust_report_figure_row *rows = gust_report_figure_rows(&n_rows);
-  for (guint r = 0; r < n_rows; r++) {
-    g_autofree char *g = gust_report_figure_text(json_object_get(sides, "gust"), &rows[r]);
-    g_autofree char *l = gust_report_figure_text(json_object_get(sides, "legacy"), &rows[r]);
-    g_autofree char *change = gust_report_change_text(report, &rows[r]);
-    g_string_append_printf(page,
-                           "<tr><td>%s</td><td class=n>%s</td><td class=n>%s</td>"
-                           "<td class=n>%s</td></tr>\n",
-                           rows[r].label, g, l, change);
-  }
+  gust_report_append_figure_rows(page, report, &HTML);
   g_string_append(page, "</table>\n");
 }
 
@@ -88,25 +83,7 @@ static void append_components(GString *page, const json_t *sides)
   g_string_append(page, "<h2>Components (at the last sample)</h2><table id=\"components\"><tr>"
                         "<th>side</th><th>component</th><th>kind</th><th>executors</th>"
                         "<th>emitted</th><th>executed</th><th>latency (ms)</th></tr>\n");
-  for (guint s = 0; s < G_N_ELEMENTS(SIDES); s++) {
-    const char *id;
-    json_t *c;
-    json_object_foreach(json_object_get(json_object_get(sides, SIDES[s]), "components"), id, c)
-    {
-      g_autofree char *executors = gust_report_component_number(c, "executors", 0);
-      g_autofree char *emitted = gust_report_component_number(c, "emitted", 0);
-      g_autofree char *executed = gust_report_component_number(c, "executed", 0);
-      g_autofree char *latency = gust_report_component_number(c, "latency_ms", 3);
-      g_string_append_printf(page, "<tr><td>%s</td><td>", SIDES[s]);
-      append_html_text(page, id);
-      g_string_append(page, "</td><td>");
-      append_html_text(page, json_string_value(json_object_get(c, "kind")));
-      g_string_append_printf(page,
-                             "</td><td class=n>%s</td><td class=n>%s</td><td class=n>%s</td>"
-                             "<td class=n>%s</td></tr>\n",
-                             executors, emitted, executed, latency);
-    }
-  }
+  gust_report_append_component_rows(page, sides, &HTML);
   g_string_append(page, "</table>\n");
 }
 

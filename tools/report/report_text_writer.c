@@ -5,6 +5,12 @@
 #include "report_writers.h"
 
 static const char *const SIDES[] = {"gust", "legacy"};
+/* "| a | b | c |" */
+static const gust_report_row_style MARKDOWN = {.row_open = "",
+                                               .row_close = "|\n",
+                                               .cell_open = "| ",
+                                               .number_cell_open = "| ",
+                                               .cell_close = " "};
 
 static gboolean write_file(const char *path, const char *text, GError **error)
 {
@@ -33,20 +39,7 @@ static void append_components(GString *md, const json_t *sides)
                   "\n## Components (at the last sample)\n\n"
                   "| side | component | kind | executors | emitted | executed | latency (ms) |\n"
                   "|---|---|---|---:|---:|---:|---:|\n");
-  for (guint s = 0; s < G_N_ELEMENTS(SIDES); s++) {
-    const char *id;
-    json_t *c;
-    json_object_foreach(json_object_get(json_object_get(sides, SIDES[s]), "components"), id, c)
-    {
-      g_autofree char *executors = gust_report_component_number(c, "executors", 0);
-      g_autofree char *emitted = gust_report_component_number(c, "emitted", 0);
-      g_autofree char *executed = gust_report_component_number(c, "executed", 0);
-      g_autofree char *latency = gust_report_component_number(c, "latency_ms", 3);
-      g_string_append_printf(md, "| %s | %s | %s | %s | %s | %s | %s |\n", SIDES[s], id,
-                             json_string_value(json_object_get(c, "kind")), executors, emitted,
-                             executed, latency);
-    }
-  }
+  gust_report_append_component_rows(md, sides, &MARKDOWN);
 }
 
 char *gust_report_markdown(const json_t *report)
@@ -72,14 +65,7 @@ char *gust_report_markdown(const json_t *report)
                              json_string_value(json_object_get(side, "source")) ?: "(not named)");
   }
   g_string_append(md, "\n| figure | gust | legacy | gust vs legacy |\n|---|---:|---:|---:|\n");
-  guint n_rows;
-  const gust_report_figure_row *rows = gust_report_figure_rows(&n_rows);
-  for (guint r = 0; r < n_rows; r++) {
-    g_autofree char *g = gust_report_figure_text(json_object_get(sides, "gust"), &rows[r]);
-    g_autofree char *l = gust_report_figure_text(json_object_get(sides, "legacy"), &rows[r]);
-    g_autofree char *change = gust_report_change_text(report, &rows[r]);
-    g_string_append_printf(md, "| %s | %s | %s | %s |\n", rows[r].label, g, l, change);
-  }
+  gust_report_append_figure_rows(md, report, &MARKDOWN);
   append_components(md, sides);
   g_string_append(md,
                   "\nComplete latency percentiles are taken over the mean latency of the tuples "

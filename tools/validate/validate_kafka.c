@@ -1,13 +1,15 @@
 /* validate_kafka.c — Kafka ranges, heads, committed offsets and recorded
  * input for `gust validate` (see validate_kafka.h).  Each call makes its own
- * short-lived librdkafka client and destroys it before returning; nothing
+ * short-lived librdkafka client (kafka_tool_client.h, whose errors become
+ * GUST_VALIDATE_ERROR_UNUSABLE) and destroys it before returning; nothing
  * is shared between calls.
  */
 #define G_LOG_DOMAIN "gust-validate"
 
 #include "validate_kafka.h"
 
-#include <librdkafka/rdkafka.h>
+#include "kafka_tool_client.h"
+
 #include <string.h>
 
 enum {
@@ -84,52 +86,42 @@ gboolean gust_validate_kafka_parse(const char *url, gust_validate_kafka_source *
   return TRUE;
 }
 
-/* ---- clients ---- */
+/* ---- clients (kafka_tool_client.h; its errors become UNUSABLE) ---- */
 
-static void on_log(const rd_kafka_t *rk, int level, const char *facility, const char *text)
+static gboolean unusable_kafka(GError **error, GError *kafka_error)
 {
-  g_debug("librdkafka %s: %s", facility, text);
+  g_set_error_literal(error, GUST_VALIDATE_ERROR, GUST_VALIDATE_ERROR_UNUSABLE,
+                      kafka_error->message);
+  g_error_free(kafka_error);
+  return FALSE;
 }
 
 static rd_kafka_t *client_new(rd_kafka_type_t type, const char *bootstrap, const char *group,
                               GError **error)
 {
   char reason[512];
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  rd_kafka_conf_set_log_cb(conf, on_log);
-  if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, reason, sizeof reason) ||
-      (type == RD_KAFKA_CONSUMER &&
-       (rd_kafka_conf_set(conf, "group.id", group ? group : "gust-validate", reason,
-                          sizeof reason) ||
-        rd_kafka_conf_set(conf, "enable.auto.commit", "false", reason, sizeof reason) ||
-        rd_kafka_conf_set(conf, "enable.partition.eof", "true", reason, sizeof reason)))) {
-    rd_kafka_conf_destroy(conf);
-    unusable(error, "Kafka at %s: %s", bootstrap, reason);
-    return NULL;
-  }
-  rd_kafka_t *rk = rd_kafka_new(type, conf, reason, sizeof reason);
-  if (!rk) {
-    rd_kafka_conf_destroy(conf);
-    unusable(error, "Kafka at %s: %s", bootstrap, reason);
-  }
+  GError *kafka_error = NULL;
+  rd_kafka_conf_t *conf = gust_kafka_tool_conf_new();
+  if (type == RD_KAFKA_CONSUMER)
+    rd_kafka_conf_set(conf, "enable.partition.eof", "true", reason, sizeof reason);
+  rd_kafka_t *rk =
+      gust_kafka_tool_client_new(type, conf, bootstrap, group, "gust-validate", &kafka_error);
+  if (!rk) unusable_kafka(error, kafka_error);
   return rk;
 }
 
 /* The partition count of topic; -1 + UNUSABLE when it does not exist. */
 static int partition_count(rd_kafka_t *rk, const char *bootstrap, const char *topic, GError **error)
 {
-  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-  const struct rd_kafka_metadata *md = NULL;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, TIMEOUT_MS);
-  rd_kafka_topic_destroy(rkt);
-  if (!err && md->topic_cnt == 1) err = md->topics[0].err;
-  int n = err ? -1 : md->topics[0].partition_cnt;
-  if (md) rd_kafka_metadata_destroy(md);
-  if (!err && n == 0) err = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-  if (err) {
-    unusable(error, "cannot read topic '%s' at %s: %s", topic, bootstrap, rd_kafka_err2str(err));
+  GError *kafka_error = NULL;
+  rd_kafka_topic_partition_list_t *list = gust_kafka_tool_partitions(
+      rk, bootstrap, topic, RD_KAFKA_OFFSET_INVALID, TIMEOUT_MS, &kafka_error);
+  if (!list) {
+    unusable_kafka(error, kafka_error);
     return -1;
   }
+  int n = list->cnt;
+  rd_kafka_topic_partition_list_destroy(list);
   return n;
 }
 
@@ -139,11 +131,10 @@ static GArray *heads_of(rd_kafka_t *rk, const char *bootstrap, const char *topic
   GArray *heads = g_array_sized_new(FALSE, FALSE, sizeof(int64_t), n);
   for (int p = 0; p < n; p++) {
     int64_t lo = 0, hi = 0;
-    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk, topic, p, &lo, &hi, TIMEOUT_MS);
-    if (err) {
+    GError *kafka_error = NULL;
+    if (!gust_kafka_tool_watermarks(rk, bootstrap, topic, p, &lo, &hi, TIMEOUT_MS, &kafka_error)) {
       g_array_unref(heads);
-      unusable(error, "cannot read the offsets of topic '%s' partition %d at %s: %s", topic, p,
-               bootstrap, rd_kafka_err2str(err));
+      unusable_kafka(error, kafka_error);
       return NULL;
     }
     int64_t v = low ? lo : hi;
@@ -303,30 +294,21 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 gboolean gust_validate_kafka_produce(const char *bootstrap, const char *topic, GPtrArray *keys,
                                      GPtrArray *values, GArray *partitions, GError **error)
 {
-  char reason[512];
   int failed = 0;
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  rd_kafka_conf_set_log_cb(conf, on_log);
+  GError *kafka_error = NULL;
+  rd_kafka_conf_t *conf = gust_kafka_tool_conf_new();
   rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
   rd_kafka_conf_set_opaque(conf, &failed);
-  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, reason, sizeof reason);
-  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, reason, sizeof reason);
-  if (!rk) {
-    rd_kafka_conf_destroy(conf);
-    return unusable(error, "Kafka at %s: %s", bootstrap, reason);
-  }
+  rd_kafka_t *rk =
+      gust_kafka_tool_client_new(RD_KAFKA_PRODUCER, conf, bootstrap, NULL, NULL, &kafka_error);
+  if (!rk) return unusable_kafka(error, kafka_error);
   rd_kafka_resp_err_t err = 0;
   for (guint i = 0; i < values->len && !err; i++) {
     const char *value = g_ptr_array_index(values, i);
     const char *key = keys ? g_ptr_array_index(keys, i) : NULL;
     int32_t partition = partitions ? g_array_index(partitions, int32_t, i) : RD_KAFKA_PARTITION_UA;
-    while ((err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
-                                    RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
-                                    RD_KAFKA_V_VALUE((void *)value, strlen(value)),
-                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)) ==
-           RD_KAFKA_RESP_ERR__QUEUE_FULL)
-      rd_kafka_poll(rk, 100);
-    rd_kafka_poll(rk, 0);
+    err = gust_kafka_tool_produce(rk, topic, partition, key, key ? strlen(key) : 0, value,
+                                  strlen(value));
   }
   if (!err && rd_kafka_flush(rk, 6 * TIMEOUT_MS)) err = RD_KAFKA_RESP_ERR__TIMED_OUT;
   rd_kafka_destroy(rk);
@@ -363,25 +345,18 @@ GArray *gust_validate_kafka_committed(const char *bootstrap, const char *group, 
   rd_kafka_t *rk = client_new(RD_KAFKA_CONSUMER, bootstrap, group, error);
   if (!rk) return NULL;
   GArray *offsets = NULL;
-  int n = partition_count(rk, bootstrap, topic, error);
-  if (n >= 0) {
-    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
-    for (int p = 0; p < n; p++)
-      rd_kafka_topic_partition_list_add(list, topic, p)->offset = RD_KAFKA_OFFSET_INVALID;
-    rd_kafka_resp_err_t err = rd_kafka_committed(rk, list, TIMEOUT_MS);
-    if (err) {
-      unusable(error, "cannot read group '%s''s offsets of topic '%s' at %s: %s", group, topic,
-               bootstrap, rd_kafka_err2str(err));
-    } else {
-      offsets = g_array_new(FALSE, TRUE, sizeof(int64_t));
-      g_array_set_size(offsets, n);
-      for (int i = 0; i < list->cnt; i++)
-        if (list->elems[i].partition >= 0 && list->elems[i].partition < n)
-          g_array_index(offsets, int64_t, list->elems[i].partition) =
-              list->elems[i].offset >= 0 ? list->elems[i].offset : -1;
-    }
-    rd_kafka_topic_partition_list_destroy(list);
+  GError *kafka_error = NULL;
+  rd_kafka_topic_partition_list_t *list = gust_kafka_tool_partitions(
+      rk, bootstrap, topic, RD_KAFKA_OFFSET_INVALID, TIMEOUT_MS, &kafka_error);
+  if (list && gust_kafka_tool_committed(rk, list, bootstrap, group, TIMEOUT_MS, &kafka_error)) {
+    offsets = g_array_new(FALSE, TRUE, sizeof(int64_t));
+    g_array_set_size(offsets, (guint)list->cnt);
+    for (int i = 0; i < list->cnt; i++)
+      if (list->elems[i].partition >= 0 && list->elems[i].partition < list->cnt)
+        g_array_index(offsets, int64_t, list->elems[i].partition) = list->elems[i].offset;
   }
+  if (kafka_error) unusable_kafka(error, kafka_error);
+  if (list) rd_kafka_topic_partition_list_destroy(list);
   rd_kafka_destroy(rk);
   return offsets;
 }

@@ -76,6 +76,11 @@ void gust_jvm_schedule_relaunch(gust_jvm *jvm, const char *how);
 /* Starts the JVM again when a scheduled relaunch is due; TRUE when there
  * is nothing to do yet or it started, FALSE + error if it cannot. */
 gboolean gust_jvm_relaunch_when_due(gust_jvm *jvm, GError **error);
+/* For a run's loop, every 100 ms or so, while a stored topology's JVM
+ * hosts its Java parts: takes the JVM's next event without waiting (1 ms;
+ * a failure to read it is logged), schedules the relaunch of a JVM that
+ * ended and starts it when due.  FALSE + error when it cannot start. */
+gboolean gust_jvm_tend(gust_jvm *jvm, GError **error);
 /* The file of components a relaunch hands the JVM (the caller's file is
  * taken over: gust_jvm_free() removes it). */
 void gust_jvm_keep_components(gust_jvm *jvm, const char *path);
@@ -109,6 +114,8 @@ typedef struct {
  * JVM builds the object as Storm's Flux does (FluxObjects.java), for the
  * stored JVM and for every task.  g_bytes_unref it. */
 GBytes *gust_jvm_flux_definition(const gust_topology *topology, const gust_component *component);
+/* The same for any object definition (a CUSTOM grouping's customClass). */
+GBytes *gust_jvm_flux_object(const gust_topology *topology, const json_t *definition);
 
 /* Starts the JVM that hosts a stored topology's Java components
  * (options->main_class and args are ignored: the JVM runs

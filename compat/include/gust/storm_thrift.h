@@ -133,7 +133,9 @@ const gust_nimbus_method *gust_nimbus_method_lookup(const char *name);
  * configured with its JavaObjectArg arguments (or with the Flux definition
  * gust_topology_to_thrift carried in json_conf); `serialized_java` ->
  * refused (gust_topology_from_thrift_hosted hands them to a JVM host).  Groupings: every Thrift
- * grouping; custom ones only for classes gust knows (PartialKeyGrouping).  Component json_conf
+ * grouping; PartialKeyGrouping (custom_object or custom_serialized) becomes the native
+ * partial-key grouping, any other custom_serialized grouping keeps its bytes (run by the JVM
+ * host), a custom_object of another class is refused.  Component json_conf
  * becomes the component conf (topology.tasks, topology.tick.tuple.freq.secs, ...), parallelism_hint
  * the parallelism (1 when unset). Returns the topology (gust_topology_free), or NULL with
  *  - GUST_STORM_THRIFT_ERROR_UNSUPPORTED for a component or grouping gust

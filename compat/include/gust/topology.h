@@ -120,7 +120,8 @@ typedef enum {
   GUST_GROUPING_DIRECT, /* the source stream must be declared direct */
   GUST_GROUPING_LOCAL_OR_SHUFFLE,
   GUST_GROUPING_PARTIAL_KEY, /* fields; an empty list keys on the whole tuple, as Storm does */
-  GUST_GROUPING_CUSTOM,      /* a Java CustomStreamGrouping: refused by validation for now */
+  GUST_GROUPING_CUSTOM,      /* a Java CustomStreamGrouping, run in the JVM host: its
+                                Java serialization or its Flux object definition */
 } gust_grouping_kind;
 
 const char *gust_grouping_kind_name(gust_grouping_kind kind); /* "SHUFFLE", "FIELDS", ... */
@@ -137,6 +138,13 @@ gust_grouping_kind gust_grouping_get_kind(const gust_grouping *grouping);
 /* NULL-terminated field list (empty, never NULL); *n_fields if not NULL. */
 const char *const *gust_grouping_fields(const gust_grouping *grouping, guint *n_fields);
 const char *gust_grouping_custom_class(const gust_grouping *grouping); /* NULL unless CUSTOM */
+/* A CUSTOM grouping's instance: its Java serialization (referenced), or
+ * the Flux object definition it is built from (className,
+ * constructorArgs, ...; referenced).  Setting one clears the other. */
+void gust_grouping_set_custom_object(gust_grouping *grouping, GBytes *serialized);
+void gust_grouping_set_custom_definition(gust_grouping *grouping, json_t *definition);
+GBytes *gust_grouping_custom_object(const gust_grouping *grouping);     /* NULL: none */
+json_t *gust_grouping_custom_definition(const gust_grouping *grouping); /* NULL: none */
 
 /* ---- Topology ------------------------------------------------------------ */
 

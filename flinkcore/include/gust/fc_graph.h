@@ -32,6 +32,8 @@ typedef enum {
                          range (fc_state.h): where keyed state must follow its key
                          across a change of parallelism; at most FC_STATE_KEY_GROUPS
                          consumer subtasks */
+  FC_PART_CHOOSER,    /* the edge's choose() callback names 0, 1 or several consumer
+                         subtasks for each record (a user-written grouping) */
 } fc_partitioner;
 
 const char *fc_partitioner_name(fc_partitioner p);
@@ -39,11 +41,18 @@ const char *fc_partitioner_name(fc_partitioner p);
 /* Key of a record for FC_PART_HASH. Runs on the producer's thread. */
 typedef uint64_t (*fc_key_fn)(const fc_record *rec, void *key_data);
 
+/* The consumer subtasks of a record for FC_PART_CHOOSER: writes up to max
+ * of them (each in 0..max-1; others are dropped) into subtasks and
+ * returns how many.  Runs on the producer's thread, inside its emit. */
+typedef size_t (*fc_choose_fn)(fc_task *producer, const fc_record *rec, void *key_data,
+                               int32_t *subtasks, size_t max);
+
 typedef struct {
   fc_partitioner partitioner;
-  int64_t stream; /* only records of this stream use the edge; -1 = all */
-  fc_key_fn key;  /* FC_PART_HASH and FC_PART_KEY_GROUPS only */
-  void *key_data; /* owned by the caller; must outlive the job */
+  int64_t stream;      /* only records of this stream use the edge; -1 = all */
+  fc_key_fn key;       /* FC_PART_HASH and FC_PART_KEY_GROUPS only */
+  fc_choose_fn choose; /* FC_PART_CHOOSER only */
+  void *key_data;      /* owned by the caller; must outlive the job */
 } fc_edge_spec;
 
 /* The result of a source's produce(). */

@@ -24,6 +24,11 @@ input and ack it, unless said otherwise):
               creates then): holds (never acks) the tuple whose value is
               conf "test.hold"; everything else, and everything in later
               processes, is echoed without task ids
+  hold_until_marker
+              emits nothing; holds (never acks) every tuple while the file
+              conf "test.marker" does not exist, logging "holding <count>"
+              at each; once it exists, acks what it held with the next
+              tuple, and every tuple after
 Every process emits ["started <pid>"] on "info" once its handshake is done.
 Any mode: environment GUST_TEST_LATE_S sleeps that long before reading the handshake
 (a child starting late); "test.work_s" sleeps that long on every tuple
@@ -121,6 +126,15 @@ while True:
         continue
     n = msg["tuple"][0]
     tid = msg["id"]
+    if mode == "hold_until_marker":
+        if not os.path.exists(marker):
+            held.append(tid)
+            write({"command": "log", "msg": "holding %d" % len(held)})
+        else:
+            for held_id in held + [tid]:
+                write({"command": "ack", "id": held_id})
+            held = []
+        continue
     if conf.get("test.work_s"):
         time.sleep(conf["test.work_s"])
     if first:

@@ -2,7 +2,8 @@
  * SOCKET MAINCLASS [ARGS...].
  *
  * It listens on the Unix socket SOCKET (one connection per Java task,
- * each served by its own TaskHost thread), runs MAINCLASS.main(ARGS),
+ * each served by its own TaskHost thread, and one per custom grouping of
+ * an emitting task, handed to a GroupingHost), runs MAINCLASS.main(ARGS),
  * whose StormSubmitter or LocalCluster hands the topology to gust
  * (Submission), says MAIN_DONE, and then serves the tasks until gust
  * closes this JVM's standard input.  A JVM gust starts again after one
@@ -29,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 
 public final class Launcher {
     private static String socketPath;
+    private static boolean serving;
 
     private Launcher() {
     }
@@ -88,7 +90,20 @@ public final class Launcher {
         return s.toString().trim();
     }
 
-    private static void serve(String socket) throws IOException {
+    /* Binds the socket once; a stored topology's components bind it as soon
+     * as they are loaded, before gust hears they are (Submission.hostStored). */
+    static synchronized void serve() throws IOException {
+        if (serving || socketPath == null) {
+            return;
+        }
+        serve(socketPath);
+    }
+
+    private static synchronized void serve(String socket) throws IOException {
+        if (serving) {
+            return;
+        }
+        serving = true;
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         Files.deleteIfExists(Path.of(socket));
         server.bind(UnixDomainSocketAddress.of(socket));

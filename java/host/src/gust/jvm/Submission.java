@@ -51,7 +51,7 @@ public final class Submission {
         description.put("conf", conf == null ? new LinkedHashMap<>() : conf);
         List<Object> components = new ArrayList<>();
         for (ComponentSpec c : topology.gustComponents()) {
-            components.add(describe(c));
+            components.add(describe(c, topology));
         }
         description.put("components", components);
         Wire.Out out = new Wire.Out();
@@ -92,7 +92,7 @@ public final class Submission {
         }
     }
 
-    private static Map<String, Object> describe(ComponentSpec c) {
+    private static Map<String, Object> describe(ComponentSpec c, StormTopology topology) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", c.id);
         d.put("spout", c.spout);
@@ -125,6 +125,7 @@ public final class Submission {
             i.add(in.grouping);
             i.add(in.fields == null ? null : new ArrayList<Object>(in.fields));
             i.add(in.customClass);
+            i.add(topology.gustCustomGrouping(c.id, in.source, in.stream)); /* its Java serialization */
             inputs.add(i);
         }
         d.put("inputs", inputs);
@@ -136,6 +137,11 @@ public final class Submission {
     static synchronized void hostStored(List<ComponentSpec> hosted, Map<Object, Object> loaded) {
         for (ComponentSpec c : hosted) {
             COMPONENTS.put(c.id, c);
+        }
+        try {
+            Launcher.serve(); /* before LOADED: gust's tasks connect as soon as it arrives */
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve the JVM host's socket: " + e, e);
         }
         submittedName = "stored";
         Wire.Out out = new Wire.Out();

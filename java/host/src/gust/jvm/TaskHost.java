@@ -14,19 +14,36 @@
  * a bolt's input is then failed unless it was acked or failed already.
  * Registered metrics whose time bucket ended are read after a batch's
  * calls and travel in its answer as METRIC records (name, value: a number
- * or a map of numbers; anything else is left out). */
+ * or a map of numbers; anything else is left out).
+ *
+ * What an emit returns: a TaskIdList naming the emit (the call gust made
+ * that its record travels in, and its place among the call's EMIT
+ * records), resolved on its first read.  Read while gust waits for a
+ * call's answer (the task's thread is in execute, nextTuple, ack, cleanup,
+ * ...), on whichever thread, it asks at once: holding the answer's buffer,
+ * the reader sends the records so far as a frame ending with
+ * TASK_IDS_QUERY, gust applies them (routing the emits) and answers
+ * TASK_IDS, and the calls go on; the rest of the answer follows as usual.
+ * Read on another thread between calls, it waits for gust's next call
+ * (a bolt's next input or tick).  An emit made on another thread is
+ * resolved before the answer that carries it ends (one more exchange
+ * then), so that thread may read its list whenever it likes.  A list of
+ * the task's thread first read after the call that emitted it was
+ * answered (kept for a later call), or read in open/prepare, cannot be
+ * resolved any more: it throws IllegalStateException saying so. */
 package gust.jvm;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +66,7 @@ final class TaskHost implements Runnable {
     /* bytes read: the last frame, then any read ahead (up to `have`) */
     private ByteBuffer frame = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     private int have;
+    private final ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
     private final Wire.Strings strings = new Wire.Strings();
     private int next; /* where the frame after the last one starts */
     private final StreamTable streams = new StreamTable();
@@ -68,6 +86,16 @@ final class TaskHost implements Runnable {
     /* acks held back (under out's lock): ids ackFirst .. ackFirst + ackRun - 1 */
     private long ackFirst;
     private int ackRun;
+    private ByteBuffer reply = ByteBuffer.allocate(1 << 12);
+    private Thread taskThread;
+    private boolean serving; /* gust waits for this call's answer (guarded by out) */
+    /* the task ids of emits; all guarded by out */
+    private long batch; /* the answers sent so far: the call the next EMIT travels in */
+    private int emitIndex; /* EMIT records of this call so far */
+    private int recordStart = -1; /* where the EMIT being written begins (-1: none) */
+    private final List<TaskIdList> foreign = new ArrayList<>(); /* emitted on other threads */
+    private final List<TaskIdList> waiting = new ArrayList<>(); /* read on other threads */
+    private IOException broken; /* an exchange failed: the connection is gone */
 
     TaskHost(SocketChannel channel) {
         this.channel = channel;
@@ -75,6 +103,7 @@ final class TaskHost implements Runnable {
 
     @Override
     public void run() {
+        taskThread = Thread.currentThread();
         try {
             if (open()) {
                 while (serve()) {
@@ -89,6 +118,9 @@ final class TaskHost implements Runnable {
         } finally {
             if (Boundary.ON) {
                 Boundary.add(encodeNs * Boundary.SAMPLE_EVERY, transferNs, decodeNs, frames);
+            }
+            synchronized (out) {
+                unresolvable("the task " + component + ":" + taskId + " closed");
             }
             try {
                 channel.close();
@@ -116,6 +148,31 @@ final class TaskHost implements Runnable {
         return new Wire.In(ByteBuffer.wrap(frame.array(), 4, n), strings);
     }
 
+    /* The next frame, in b or a larger buffer (returned), ready to read. */
+    private ByteBuffer readInto(ByteBuffer b) throws IOException {
+        head.clear();
+        readFully(head);
+        int n = head.getInt(0);
+        if (n < 0 || n > (1 << 30)) {
+            throw new IOException("frame of " + n + " bytes");
+        }
+        if (b.capacity() < n) {
+            b = ByteBuffer.allocate(Math.max(n, 2 * b.capacity()));
+        }
+        b.clear().limit(n);
+        readFully(b);
+        b.flip();
+        return b;
+    }
+
+    private void readFully(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (channel.read(b) < 0) {
+                throw new EOFException();
+            }
+        }
+    }
+
     /* Reads until the buffer holds at least want bytes. */
     private void fill(int want) throws IOException {
         if (frame.capacity() < want) {
@@ -134,10 +191,35 @@ final class TaskHost implements Runnable {
         }
     }
 
-    /* Sends what the calls produced as one frame. */
+    /* Sends what the calls produced as the call's answer; the emits of the
+     * call that nobody asked about cannot be resolved any more. */
     private void answer() throws IOException {
         synchronized (out) {
             writeAcks();
+            if (broken != null) {
+                throw broken;
+            }
+            unresolvable("its call was answered before it was read");
+            send();
+            serving = false;
+            batch++;
+            emitIndex = 0;
+        }
+    }
+
+    /* Ends a call: resolves what other threads emitted or wait for, then
+     * answers. */
+    private void finish() throws IOException {
+        synchronized (out) {
+            while (broken == null && (!foreign.isEmpty() || !waiting.isEmpty())) {
+                exchange(null);
+            }
+            answer();
+        }
+    }
+
+    private void send() throws IOException {
+        synchronized (out) {
             ByteBuffer b = out.buf;
             int n = b.position() - 4;
             b.putInt(0, n);
@@ -154,7 +236,12 @@ final class TaskHost implements Runnable {
     private boolean open() throws IOException {
         out.i32(0); /* the frame's length, set by answer() */
         Wire.In in = readFrame();
-        if (in.u8() != Wire.OPEN) {
+        int kind = in.u8();
+        if (kind == GroupingHost.OPEN) { /* a custom grouping's connection, not a task's */
+            new GroupingHost(channel, this::readFrame).serve(in);
+            return false;
+        }
+        if (kind != Wire.OPEN) {
             throw new IOException("the first record is not OPEN");
         }
         String topology = in.str();
@@ -223,6 +310,10 @@ final class TaskHost implements Runnable {
             transferNs += Boundary.threadCpu() - cpu;
             frames++;
         }
+        synchronized (out) {
+            serving = true;
+            out.notifyAll(); /* lists read on other threads in between ask now */
+        }
         boolean open = true;
         while (in.more()) {
             int kind = in.u8();
@@ -255,7 +346,7 @@ final class TaskHost implements Runnable {
             metrics.due(System.nanoTime(), metricSink);
         }
         cpu = Boundary.ON ? Boundary.threadCpu() : 0;
-        answer();
+        finish();
         if (Boundary.ON) {
             transferNs += Boundary.threadCpu() - cpu;
         }
@@ -446,7 +537,10 @@ final class TaskHost implements Runnable {
         ackRun = 0;
     }
 
-    private void emit(String streamId, int directTask, long key, Collection<Tuple> anchors, List<Object> values) {
+    /* Writes an EMIT record; returns the list of its receivers (null for a
+     * direct emit). */
+    private TaskIdList emit(String streamId, int directTask, long key, Collection<Tuple> anchors,
+        List<Object> values) {
         StreamTable.Stream stream = streams.own(streamId == null ? Utils.DEFAULT_STREAM_ID : streamId, component);
         if (values.size() != stream.fields.size()) {
             throw new IllegalArgumentException("component '" + component + "' emits " + values.size()
@@ -455,33 +549,183 @@ final class TaskHost implements Runnable {
         synchronized (out) {
             boolean sampled = Boundary.ON && emits % Boundary.SAMPLE_EVERY == 0;
             long start = sampled ? System.nanoTime() : 0;
-            out.u8(Wire.EMIT);
-            out.i32(stream.number);
-            out.i32(directTask);
-            out.i64(key);
-            int n = anchors == null ? 0 : anchors.size();
-            out.i32(n);
-            if (n > 0) {
-                for (Tuple a : anchors) {
-                    out.i64(((HostTuple) a).id);
+            recordStart = out.buf.position();
+            try {
+                out.u8(Wire.EMIT);
+                out.i32(stream.number);
+                out.i32(directTask);
+                out.i64(key);
+                int n = anchors == null ? 0 : anchors.size();
+                out.i32(n);
+                if (n > 0) {
+                    for (Tuple a : anchors) {
+                        out.i64(((HostTuple) a).id);
+                    }
                 }
-            }
-            out.i32(values.size());
-            for (Object v : values) {
-                out.value(v);
+                out.i32(values.size());
+                for (Object v : values) {
+                    out.value(v); /* a value that is an emit's list may ask gust here */
+                }
+            } catch (RuntimeException | Error e) {
+                out.buf.position(recordStart); /* no half record in the answer */
+                throw e;
+            } finally {
+                recordStart = -1;
             }
             emits++;
             if (sampled) {
                 encodeNs += System.nanoTime() - start - Boundary.CLOCK_NS;
             }
+            int index = emitIndex++;
+            if (directTask >= 0) {
+                return null;
+            }
+            TaskIdList list = new TaskIdList(this, batch, index);
+            if (Thread.currentThread() != taskThread) {
+                foreign.add(list);
+            }
+            return list;
         }
+    }
+
+    /* The receivers of the emit l names (see the top of the file for who
+     * waits for what). */
+    int[] resolve(TaskIdList l) {
+        synchronized (out) {
+            while (!l.resolved()) {
+                if (l.failure != null) {
+                    throw new IllegalStateException("the task ids of an emit of " + component + ":" + taskId
+                        + " are unknown: " + l.failure);
+                }
+                if (l.batch != batch) {
+                    l.failure = "its call was answered before it was read (read the list of an emit in "
+                        + "the call that made it)";
+                } else if (serving) {
+                    try {
+                        exchange(l);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                } else if (Thread.currentThread() == taskThread) {
+                    l.failure = "it was read in open or prepare, where gust routes no emit";
+                } else {
+                    if (!holds(waiting, l)) {
+                        waiting.add(l);
+                    }
+                    byte[] partial = setAside(); /* others write while this waits */
+                    try {
+                        out.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while waiting for the task ids of an emit", e);
+                    } finally {
+                        putBack(partial);
+                    }
+                }
+            }
+            return l.known();
+        }
+    }
+
+    private static boolean holds(List<TaskIdList> lists, TaskIdList l) {
+        for (TaskIdList x : lists) {
+            if (x == l) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /* In the middle of a call: sends the records so far, ending with a
+     * TASK_IDS_QUERY for asked (if not null) and the lists other threads
+     * emitted or wait for, and resolves them from gust's TASK_IDS answer.
+     * An EMIT being written (a value that is a list asked here) is set
+     * aside and goes on in the next frame.  Holds out. */
+    private void exchange(TaskIdList asked) throws IOException {
+        List<TaskIdList> lists = new ArrayList<>(foreign);
+        for (TaskIdList w : waiting) {
+            if (!holds(lists, w)) {
+                lists.add(w);
+            }
+        }
+        if (asked != null && !holds(lists, asked)) {
+            lists.add(asked);
+        }
+        foreign.clear();
+        waiting.clear();
+        byte[] partial = setAside();
+        try {
+            out.u8(Wire.TASK_IDS_QUERY);
+            out.i32(lists.size());
+            for (TaskIdList l : lists) {
+                out.i32(l.index);
+            }
+            send();
+            reply = readInto(reply);
+            Wire.In in = new Wire.In(reply);
+            if (in.u8() != Wire.TASK_IDS || in.count() != lists.size()) {
+                throw new IOException("gust answered a task ids query with something else");
+            }
+            for (TaskIdList l : lists) {
+                int[] ids = new int[in.count()];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = in.i32();
+                }
+                l.resolve(ids);
+            }
+        } catch (IOException | RuntimeException e) {
+            broken = e instanceof IOException ? (IOException) e : new IOException(e);
+            unresolvable("the connection to gust failed: " + e);
+            for (TaskIdList l : lists) {
+                if (!l.resolved()) {
+                    l.failure = "the connection to gust failed: " + e;
+                }
+            }
+            throw broken;
+        } finally {
+            putBack(partial);
+            out.notifyAll();
+        }
+    }
+
+    /* The EMIT being written (null: none), taken out of the answer while
+     * this thread waits or asks.  Holds out. */
+    private byte[] setAside() {
+        if (recordStart < 0) {
+            return null;
+        }
+        byte[] partial = Arrays.copyOfRange(out.buf.array(), recordStart, out.buf.position());
+        out.buf.position(recordStart);
+        recordStart = -1;
+        return partial;
+    }
+
+    /* The EMIT set aside goes on at the end of the answer.  Holds out. */
+    private void putBack(byte[] partial) {
+        if (partial != null) {
+            recordStart = out.buf.position();
+            out.room(partial.length);
+            out.buf.put(partial);
+        }
+    }
+
+    /* The lists other threads emitted or wait for fail with why.  Holds out. */
+    private void unresolvable(String why) {
+        for (List<TaskIdList> lists : List.of(foreign, waiting)) {
+            for (TaskIdList l : lists) {
+                if (!l.resolved()) {
+                    l.failure = why;
+                }
+            }
+            lists.clear();
+        }
+        out.notifyAll();
     }
 
     private final class BoltCollector implements IOutputCollector {
         @Override
         public List<Integer> emit(String streamId, Collection<Tuple> anchors, List<Object> tuple) {
-            TaskHost.this.emit(streamId, -1, 0, anchors, tuple);
-            return Collections.emptyList();
+            return TaskHost.this.emit(streamId, -1, 0, anchors, tuple);
         }
 
         @Override
@@ -534,8 +778,7 @@ final class TaskHost implements Runnable {
 
         @Override
         public List<Integer> emit(String streamId, List<Object> tuple, Object messageId) {
-            TaskHost.this.emit(streamId, -1, key(messageId), null, tuple);
-            return Collections.emptyList();
+            return TaskHost.this.emit(streamId, -1, key(messageId), null, tuple);
         }
 
         @Override

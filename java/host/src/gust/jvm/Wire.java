@@ -36,7 +36,9 @@ public final class Wire {
         DEACTIVATE = 'd', CLOSE = 'C';
     /* task -> gust */
     static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', ACK = 'A', FAIL = 'F', ERROR = 'R',
-        METRIC = 'M', RESET_TIMEOUT = 't', ACK_RUN = 'B';
+        METRIC = 'M', RESET_TIMEOUT = 't', TASK_IDS_QUERY = 'W', ACK_RUN = 'B';
+    /* gust -> task, in the middle of a call: the answer to TASK_IDS_QUERY */
+    static final int TASK_IDS = 'w';
 
     private Wire() {
     }
@@ -148,7 +150,8 @@ public final class Wire {
         /* Lists and maps of the JDK travel as engine values; a user's own
          * subclass keeps its class by Java serialization. */
         private static boolean isPlainList(Object v) {
-            return v.getClass().getName().startsWith("java.util.") || v instanceof org.apache.storm.tuple.Values;
+            return v.getClass().getName().startsWith("java.util.") || v instanceof org.apache.storm.tuple.Values
+                || v instanceof TaskIdList;
         }
 
         private static boolean isPlainMap(Object v) {

@@ -1,9 +1,11 @@
 /* A Java spout for a topology submitted to gust's Nimbus as
  * `serialized_java`: cycles through the sentences it was built with (a
  * serialized field), each emit reliable with its own message id; prints
- * how many were acked now and then. */
+ * the tasks its first sentence went to, and how many were acked now and
+ * then. */
 package gust.tests.stored;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
@@ -33,7 +35,10 @@ public class SentenceSpout extends BaseRichSpout {
     @Override
     public void nextTuple() {
         long n = next++;
-        collector.emit(new Values(sentences[(int) (n % sentences.length)]), n);
+        List<Integer> tasks = collector.emit(new Values(sentences[(int) (n % sentences.length)]), n);
+        if (n == 0) {
+            System.out.println("java spout's first sentence went to tasks " + tasks);
+        }
     }
 
     @Override

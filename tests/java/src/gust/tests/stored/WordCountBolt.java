@@ -1,12 +1,14 @@
 /* A Java basic bolt (serialized wrapped in a BasicBoltExecutor, as
  * TopologyBuilder does): counts words and prints every ten-thousandth count
- * with the label it was built with (a serialized field).  It registers
+ * with the label it was built with (a serialized field) and the tasks that
+ * count's emit went to.  It registers
  * metrics with a 1 s bucket: "words" (a CountMetric), "words-by-length"
  * (a MultiCountMetric keyed by the word's length), "words-total" (all
  * words so far, never reset) and "label" (not a number). */
 package gust.tests.stored;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.metric.api.CountMetric;
 import org.apache.storm.metric.api.MultiCountMetric;
@@ -44,9 +46,10 @@ public class WordCountBolt extends BaseBasicBolt {
         long n = counts.merge(word, 1L, Long::sum);
         words.incr();
         wordsByLength.scope(Integer.toString(word.length())).incr();
-        collector.emit(new Values(word, n));
+        List<Integer> tasks = collector.emit(new Values(word, n));
         if (++seen % 10000 == 0) {
-            System.out.println(label + ": " + word + "=" + n + " (" + counts.size() + " distinct words)");
+            System.out.println(label + ": " + word + "=" + n + " (" + counts.size() + " distinct words), sent to "
+                + "tasks " + tasks);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.storm.Constants;
+import org.apache.storm.generated.GlobalStreamId;
 import org.apache.storm.tuple.Fields;
 
 public class GeneralTopologyContext {
@@ -38,6 +39,10 @@ public class GeneralTopologyContext {
     public List<Integer> getComponentTasks(String componentId) {
         List<Integer> tasks = table.componentTasks.get(componentId);
         return tasks == null ? new ArrayList<>() : new ArrayList<>(tasks);
+    }
+
+    public Fields getComponentOutputFields(GlobalStreamId id) {
+        return getComponentOutputFields(id.get_componentId(), id.get_streamId());
     }
 
     public Fields getComponentOutputFields(String componentId, String streamId) {

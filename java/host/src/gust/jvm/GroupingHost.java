@@ -1,0 +1,198 @@
+/* One custom grouping of one emitting task, on its own thread, over its
+ * own connection from gust (compat/jvm/jvm_grouping.c is the other side).
+ *
+ * The connection's first frame is GROUPING_OPEN: what OPEN tells a task
+ * (the topology's name, the emitting component and task id, every
+ * component's task ids, the streams with their fields, the conf), then
+ * the grouped stream's number, the subscribing component, its task ids
+ * (the targets), the grouping's class and its instance: Java-serialized
+ * bytes (TopologyBuilder.customGrouping, or the real storm-client's
+ * custom_serialized) or a Flux object definition (FluxObjects).  The
+ * instance is built and prepare(context, stream, targets) called once;
+ * the answer is READY with this JVM's process id, or OPEN_FAILED with the
+ * stack trace.  Every later frame holds CHOOSE records (the emitting task
+ * id, the tuple's values), each answered, in order, in one frame:
+ * CHOSEN with the task ids chooseTasks returned (0, 1 or several), or
+ * CHOOSE_FAILED when it threw, returned null, or returned a task that is
+ * not one of the targets (Storm reports that too) — with the stack
+ * trace. */
+package gust.jvm;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.storm.generated.GlobalStreamId;
+import org.apache.storm.grouping.CustomStreamGrouping;
+import org.apache.storm.task.WorkerTopologyContext;
+import org.apache.storm.tuple.Fields;
+
+final class GroupingHost {
+    /* gust -> JVM */
+    static final int OPEN = 'G', CHOOSE = 'g';
+    /* JVM -> gust (READY and OPEN_FAILED as a task's) */
+    static final int CHOSEN = 'c', CHOOSE_FAILED = 'x';
+
+    /* The connection's next frame (TaskHost reads frames the same way for both). */
+    interface FrameReader {
+        Wire.In next() throws IOException;
+    }
+
+    private final SocketChannel channel;
+    private final FrameReader frames;
+    private final Wire.Out out = new Wire.Out();
+    private CustomStreamGrouping grouping;
+    private final Set<Integer> targets = new HashSet<>();
+    private List<Integer> targetList;
+
+    GroupingHost(SocketChannel channel, FrameReader frames) {
+        this.channel = channel;
+        this.frames = frames;
+    }
+
+    /* Serves the connection whose GROUPING_OPEN record is in `open` (its
+     * kind read) until gust closes it. */
+    void serve(Wire.In open) throws IOException {
+        out.i32(0); /* the frame's length, set by answer() */
+        if (!open(open)) {
+            return;
+        }
+        try {
+            while (true) {
+                Wire.In in = frames.next();
+                while (in.more()) {
+                    int kind = in.u8();
+                    if (kind != CHOOSE) {
+                        throw new IOException("unknown record kind " + kind + " on a grouping connection");
+                    }
+                    choose(in);
+                }
+                answer();
+            }
+        } catch (EOFException e) {
+            return; /* gust closed the connection */
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean open(Wire.In in) throws IOException {
+        String topology = in.str();
+        String component = in.str();
+        int taskId = in.i32();
+        Map<Object, Object> tasks = (Map<Object, Object>) in.value();
+        List<Object> streamList = (List<Object>) in.value();
+        Map<String, Object> conf = (Map<String, Object>) (Map<?, ?>) in.value();
+        int streamNumber = in.i32();
+        in.str(); /* the subscribing component: gust's reports name it */
+        int n = in.count();
+        targetList = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            targetList.add(in.i32());
+        }
+        targets.addAll(targetList);
+        String className = in.str();
+        byte[] instance = new byte[in.count()];
+        in.buf.get(instance);
+
+        TaskTable table = new TaskTable(topology, conf);
+        for (Map.Entry<Object, Object> e : tasks.entrySet()) {
+            for (Object t : (List<Object>) e.getValue()) {
+                table.addTask((String) e.getKey(), ((Long) t).intValue());
+            }
+        }
+        String streamName = null;
+        for (Object o : streamList) {
+            List<Object> s = (List<Object>) o;
+            String comp = (String) s.get(1);
+            List<String> fields = new ArrayList<>();
+            for (Object f : (List<Object>) s.get(3)) {
+                fields.add((String) f);
+            }
+            if (!comp.startsWith("__")) {
+                table.addStream(comp, (String) s.get(2), new Fields(fields));
+            }
+            if (((Long) s.get(0)).intValue() == streamNumber) {
+                streamName = (String) s.get(2);
+            }
+        }
+        try {
+            Object built = ComponentInputStream.readComponent(instance);
+            if (!(built instanceof CustomStreamGrouping)) {
+                throw new IllegalArgumentException(className + " is not a " + CustomStreamGrouping.class.getName());
+            }
+            grouping = (CustomStreamGrouping) built;
+            grouping.prepare(new WorkerTopologyContext(table), new GlobalStreamId(component, streamName),
+                new ArrayList<>(targetList));
+        } catch (Throwable t) {
+            out.u8(Wire.OPEN_FAILED);
+            out.str(stackTrace(t));
+            answer();
+            return false;
+        }
+        out.u8(Wire.READY);
+        out.i64(ProcessHandle.current().pid());
+        answer();
+        return true;
+    }
+
+    private void choose(Wire.In in) {
+        int taskId = in.i32();
+        int n = in.count();
+        List<Object> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(in.value());
+        }
+        List<Integer> chosen;
+        try {
+            chosen = grouping.chooseTasks(taskId, values);
+        } catch (Throwable t) {
+            failed("chooseTasks threw " + stackTrace(t));
+            return;
+        }
+        if (chosen == null) {
+            failed("chooseTasks returned null for " + values);
+            return;
+        }
+        for (Integer task : chosen) {
+            if (task == null || !targets.contains(task)) {
+                failed("chooseTasks returned task " + task + " for " + values + ", which is not one of the target tasks "
+                    + targetList);
+                return;
+            }
+        }
+        out.u8(CHOSEN);
+        out.i32(chosen.size());
+        for (Integer task : chosen) {
+            out.i32(task);
+        }
+    }
+
+    private void failed(String why) {
+        out.u8(CHOOSE_FAILED);
+        out.str(why); /* gust names the grouping, the component and the stream */
+    }
+
+    private void answer() throws IOException {
+        ByteBuffer b = out.buf;
+        b.putInt(0, b.position() - 4);
+        b.flip();
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+        b.clear();
+        b.putInt(0);
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter s = new StringWriter();
+        t.printStackTrace(new PrintWriter(s));
+        return s.toString().trim();
+    }
+}
