@@ -1,7 +1,7 @@
 /* jvm_open.c — what Java spouts and bolts share: opening a task in the
  * JVM host (the OPEN record: the topology's name, the component and task
- * id, every component's task ids, every stream's number, component, name
- * and fields, the component's configuration; answered READY or
+ * id, every component's task ids, every stream's number, component, name,
+ * fields and whether anybody subscribes to it, the component's configuration; answered READY or
  * OPEN_FAILED with the Java stack trace), and reading an answer's emits,
  * acks, fails and errors.  Runs on the task's thread. */
 #include "jvm_private.h"
@@ -14,6 +14,20 @@ int64_t jvm_timeout_ms(const rt_component *comp)
   if (!gust_conf_lookup_int(comp->conf, "topology.subprocess.timeout.secs", &secs))
     secs = gust_conf_int(comp->conf, "supervisor.worker.timeout.secs");
   return (int64_t)secs * 1000;
+}
+
+/* TRUE when some component subscribes to stream s. */
+static bool has_subscribers(gust_runtime *rt, const rt_stream *s)
+{
+  for (guint i = 0; i < rt->n_comps; i++) {
+    const gust_component *model = rt->comps[i].model;
+    for (guint k = 0; k < gust_component_n_inputs(model); k++) {
+      const gust_input *in = gust_component_input(model, k);
+      rt_component *src = g_hash_table_lookup(rt->comp_by_id, gust_input_source(in));
+      if (src && rt_stream_of(src, gust_input_stream(in)) == s) return true;
+    }
+  }
+  return false;
 }
 
 void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
@@ -42,7 +56,7 @@ void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
     const rt_stream *s = g_ptr_array_index(rt->streams, i);
     const char *owner = s->comp ? s->comp->id : "__system";
     jw_u8(out, JW_V_LIST);
-    jw_i32(out, 4);
+    jw_i32(out, 5);
     jw_u8(out, JW_V_I64);
     jw_i64(out, s->id);
     jw_u8(out, JW_V_STR);
@@ -55,6 +69,7 @@ void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
       jw_u8(out, JW_V_STR);
       jw_str(out, s->fields[f], strlen(s->fields[f]));
     }
+    jw_u8(out, has_subscribers(rt, s) ? JW_V_TRUE : JW_V_FALSE);
   }
   jw_json(out, comp->conf);
 }
@@ -303,6 +318,16 @@ gboolean jvm_apply_answer(jvm_conn *c, jr *r, rt_component *comp, gust_collector
     case JW_METRIC:
       if (!apply_metric(r, out, label, error)) return FALSE;
       break;
+    case JW_UNROUTED: {
+      int32_t stream, n;
+      if (!jr_i32(r, &stream) || !jr_i32(r, &n)) return broken(label, r->error, error);
+      if (stream < 0 || (guint)stream >= comp->rt->streams->len ||
+          ((const rt_stream *)g_ptr_array_index(comp->rt->streams, stream))->comp != comp || n < 0)
+        return broken(label, "an unrouted count names a stream the component does not emit", error);
+      if (out)
+        rt_count_unrouted_emits(out, g_ptr_array_index(comp->rt->streams, stream), (uint64_t)n);
+      break;
+    }
     default:
       return broken(label, "unknown record kind", error);
     }

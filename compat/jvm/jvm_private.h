@@ -24,6 +24,12 @@
  * went to (Java's emit returns them), gust answers with a TASK_IDS frame,
  * and the JVM's next frame goes on with the same call.
  *
+ * OPEN lists every stream as [number, component, name, fields, subscribed];
+ * a task does not write the EMIT records of its non-direct emits without a
+ * message id on a stream nobody subscribes to (they would reach no task;
+ * their task ids are the empty list): its answer counts them per stream in
+ * an UNROUTED record instead, for the emitted statistics.
+ *
  * Threads.  A connection belongs to its task: it is used only on the
  * task's turn (and by open/close, on the thread the engine runs them on).
  */
@@ -71,6 +77,7 @@ enum {
   JW_METRIC = 'M',        /* name, value: a registered metric's reading (a number or a map) */
   JW_RESET_TIMEOUT = 't', /* tuple id u64: OutputCollector.resetTimeout */
   JW_ACK_RUN = 'B',       /* first tuple id u64, n u32: acks of ids first .. first + n - 1 */
+  JW_UNROUTED = 'U',      /* stream i32, n u32: emits the task dropped itself (below) */
 };
 
 /* the task ids an emit went to, asked in the middle of a call */

@@ -328,6 +328,12 @@ static inline void count_emit(gust_collector *c, const rt_stream *s, size_t n)
   rt_stat_add(emitted + (RT_STAT_TRANSFERRED - RT_STAT_EMITTED), n);
 }
 
+void rt_count_unrouted_emits(gust_collector *c, const rt_stream *s, uint64_t n)
+{
+  rt_counter *emitted = rt_stream_stat(c->comp, c->stats, s->id, RT_STAT_EMITTED);
+  if (emitted) rt_stat_add(emitted, n);
+}
+
 /* A custom grouping could not choose where an anchored emit goes
  * (jvm_grouping.c reported why): the anchors' trees fail, as when the
  * bolt fails its input. */

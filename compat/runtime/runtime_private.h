@@ -406,6 +406,10 @@ void rt_component_metrics_clear(gust_runtime *rt);
  * joined with '.'); anything else is skipped (logged at debug level).
  * The task's thread. */
 void rt_report_metric(gust_collector *out, const char *name, const json_t *value);
+/* n emits on stream s that went to no task because nobody subscribes to
+ * it, made and dropped where the component runs (the JVM host): counted as
+ * emitted, transferred to none, as if each had been emitted here. */
+void rt_count_unrouted_emits(gust_collector *out, const rt_stream *s, uint64_t n);
 
 /* The counter x of stream in a task's block (NULL: a stream the
  * component has no slot for). */

@@ -1,5 +1,6 @@
 /* The engine's stream numbers (as the OPEN record lists them): each
- * number's component, name and fields, and this task's own streams by name. */
+ * number's component, name, fields and whether anybody subscribes to it,
+ * and this task's own streams by name. */
 package gust.jvm;
 
 import java.util.HashMap;
@@ -12,12 +13,15 @@ final class StreamTable {
         final String component;
         final String name;
         final Fields fields;
+        final boolean subscribed; /* some component subscribes to it */
+        int unrouted; /* own streams: emits dropped since the last answer (guarded by the task's out) */
 
-        Stream(int number, String component, String name, Fields fields) {
+        Stream(int number, String component, String name, Fields fields, boolean subscribed) {
             this.number = number;
             this.component = component;
             this.name = name;
             this.fields = fields;
+            this.subscribed = subscribed;
         }
     }
 
@@ -44,6 +48,10 @@ final class StreamTable {
             throw new IllegalStateException("unknown stream number " + number);
         }
         return byNumber[number];
+    }
+
+    Iterable<Stream> own() {
+        return own.values();
     }
 
     Stream own(String name, String component) {

@@ -8,7 +8,8 @@
  * the stack trace).  Every later frame is a batch of calls — TUPLE for a
  * bolt; NEXT, SPOUT_ACK, SPOUT_FAIL, ACTIVATE, DEACTIVATE for a spout;
  * CLOSE — made in order; the answer is one frame with what the calls
- * emitted, acked, failed and reported.  Emits from other threads of the
+ * emitted, acked, failed and reported (emits on a stream nobody
+ * subscribes to only as a count per stream).  Emits from other threads of the
  * task wait in the same buffer for the next answer.  An exception from
  * user code is reported (component, task, stack trace) as an ERROR record;
  * a bolt's input is then failed unless it was acked or failed already.
@@ -96,6 +97,7 @@ final class TaskHost implements Runnable {
     private final List<TaskIdList> foreign = new ArrayList<>(); /* emitted on other threads */
     private final List<TaskIdList> waiting = new ArrayList<>(); /* read on other threads */
     private IOException broken; /* an exchange failed: the connection is gone */
+    private final TaskIdList noReceivers = TaskIdList.empty(this); /* emits to nobody */
 
     TaskHost(SocketChannel channel) {
         this.channel = channel;
@@ -196,6 +198,7 @@ final class TaskHost implements Runnable {
     private void answer() throws IOException {
         synchronized (out) {
             writeAcks();
+            writeUnrouted();
             if (broken != null) {
                 throw broken;
             }
@@ -264,7 +267,7 @@ final class TaskHost implements Runnable {
             }
             String comp = (String) s.get(1);
             StreamTable.Stream stream = new StreamTable.Stream(((Long) s.get(0)).intValue(), comp,
-                (String) s.get(2), new Fields(names));
+                (String) s.get(2), new Fields(names), !Boolean.FALSE.equals(s.get(4)));
             streams.add(stream, component.equals(comp));
             if (!comp.startsWith("__")) {
                 table.addStream(comp, stream.name, stream.fields);
@@ -537,14 +540,36 @@ final class TaskHost implements Runnable {
         ackRun = 0;
     }
 
+    /* Writes the counts of the emits dropped for want of subscribers
+     * (caller holds out's lock). */
+    private void writeUnrouted() {
+        for (StreamTable.Stream s : streams.own()) {
+            if (s.unrouted > 0) {
+                out.u8(Wire.UNROUTED);
+                out.i32(s.number);
+                out.i32(s.unrouted);
+                s.unrouted = 0;
+            }
+        }
+    }
+
     /* Writes an EMIT record; returns the list of its receivers (null for a
-     * direct emit). */
+     * direct emit).  A non-direct emit without a message id on a stream
+     * nobody subscribes to reaches no task: it is only counted (see
+     * writeUnrouted), and its list is empty. */
     private TaskIdList emit(String streamId, int directTask, long key, Collection<Tuple> anchors,
         List<Object> values) {
         StreamTable.Stream stream = streams.own(streamId == null ? Utils.DEFAULT_STREAM_ID : streamId, component);
         if (values.size() != stream.fields.size()) {
             throw new IllegalArgumentException("component '" + component + "' emits " + values.size()
                 + " values on stream '" + stream.name + "', declared with fields " + stream.fields);
+        }
+        if (!stream.subscribed && directTask < 0 && key == 0) {
+            synchronized (out) {
+                stream.unrouted++;
+                emits++;
+                return noReceivers;
+            }
         }
         synchronized (out) {
             boolean sampled = Boundary.ON && emits % Boundary.SAMPLE_EVERY == 0;

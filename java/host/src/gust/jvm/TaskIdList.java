@@ -31,6 +31,13 @@ final class TaskIdList extends AbstractList<Integer> implements RandomAccess, Se
         this.index = index;
     }
 
+    /* The list of an emit that went to no task, known without asking. */
+    static TaskIdList empty(TaskHost host) {
+        TaskIdList l = new TaskIdList(host, -1, -1);
+        l.resolve(new int[0]);
+        return l;
+    }
+
     private int[] ids() {
         int[] known = ids;
         return known != null ? known : host.resolve(this);

@@ -9,8 +9,10 @@
  * serialization, bytes that begin with Java's stream header (AC ED 00 05),
  * and is deserialized again when a Java task receives it.  A task's
  * answer acks inputs of consecutive ids as one ACK_RUN record (first id
- * u64, count u32), written after the emits anchored to them; the record
- * kinds and their fields are listed in compat/jvm/jvm_private.h. */
+ * u64, count u32), written after the emits anchored to them.  Emits on a
+ * stream nobody subscribes to (OPEN says which) are not written, only
+ * counted per stream in UNROUTED records (stream i32, count u32).  The
+ * record kinds and their fields are listed in compat/jvm/jvm_private.h. */
 package gust.jvm;
 
 import java.io.ByteArrayInputStream;
@@ -36,7 +38,7 @@ public final class Wire {
         DEACTIVATE = 'd', CLOSE = 'C';
     /* task -> gust */
     static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', ACK = 'A', FAIL = 'F', ERROR = 'R',
-        METRIC = 'M', RESET_TIMEOUT = 't', TASK_IDS_QUERY = 'W', ACK_RUN = 'B';
+        METRIC = 'M', RESET_TIMEOUT = 't', TASK_IDS_QUERY = 'W', ACK_RUN = 'B', UNROUTED = 'U';
     /* gust -> task, in the middle of a call: the answer to TASK_IDS_QUERY */
     static final int TASK_IDS = 'w';
 

@@ -4,7 +4,8 @@
  *          "default" (byfield: fields on key, toall: all, relay: shuffle),
  *          and unreliable emits of [n] on "nobody" (no subscriber) and
  *          "single" (global: global grouping); reads each list at once.
- *          In one call it reads the list an earlier call returned.
+ *          In one call it reads the lists an earlier call returned (the one
+ *          on "single" is unknown by then, the one on "nobody" is []).
  *   relay  (Java rich bolt): per input, emits [n, key] anchored on
  *          "default" (partial: partial key grouping, local: local-or-shuffle,
  *          none: none grouping), then that unread list as a value on
@@ -51,6 +52,7 @@ public class TaskIdsTopology {
         private transient SpoutOutputCollector collector;
         private transient TreeSet<Long> acked;
         private transient List<Integer> earlier;
+        private transient List<Integer> nobody;
         private long next;
 
         public Source(long limit) {
@@ -76,16 +78,23 @@ public class TaskIdsTopology {
                     say("late " + e.getMessage());
                 }
             }
+            if (n == 1) {
+                say("late nobody " + nobody.size()); /* known at once: it went to no task */
+            }
             List<Integer> ids = collector.emit(new Values(n, n % 5), n);
+            List<Integer> none = collector.emit("nobody", new Values(n));
             if (n == 0) {
-                earlier = collector.emit("nobody", new Values(n)); /* read in the next call */
-                say("sent source nobody " + n + " []");
+                nobody = none;
             } else {
-                say("sent source nobody " + n + " " + collector.emit("nobody", new Values(n)));
+                say("sent source nobody " + n + " " + none);
             }
             List<Integer> single = collector.emit("single", new Values(n));
             say("sent source default " + n + " " + ids);
-            say("sent source single " + n + " " + single);
+            if (n == 0) {
+                earlier = single; /* read in the next call */
+            } else {
+                say("sent source single " + n + " " + single);
+            }
         }
 
         @Override
