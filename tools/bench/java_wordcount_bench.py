@@ -22,7 +22,8 @@ For each Java run it prints, all measured in that run:
 then the native WordCount's words/s in the same modes and the ratios.
 
 Usage: java_wordcount_bench.py [SECONDS] (default 10), from the repository
-root after a build (build/).
+root after a build (build/; GUST_BUILD_DIR names another);
+GUST_BENCH_JVM_OPTS, when set, replaces the JVM's options (--jvm-opts).
 """
 import os
 import re
@@ -100,6 +101,8 @@ class Run:
         if self.mode == "acker":
             cmd.append("acker")
         cmd += ["--local-ttl", str(SECONDS)]
+        if os.environ.get("GUST_BENCH_JVM_OPTS"):  # before the jar: later options are main's
+            cmd[3:3] = ["--jvm-opts", os.environ["GUST_BENCH_JVM_OPTS"]]
         env = dict(os.environ, GUST_JVM_BOUNDARY_STATS="1")
         start_cpu = os.times()
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

@@ -9,11 +9,12 @@
  * only.
  */
 #include "daemon_conf.h"
+#include "jvm_command_line.h"
 
 #include <string.h>
 
-/* Small and quick to start: the JVM hosts tasks, not a heap of state. */
-#define GUST_WORKER_JVM_OPTS "-Xms16m -Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m"
+/* the same as `gust jar --local`'s (see there why these) */
+#define GUST_WORKER_JVM_OPTS GUST_DEFAULT_JVM_OPTS
 
 #define INT_RANGE(lo, hi) .type = GUST_DAEMON_CONF_INT, .min = (lo), .max = (hi)
 
