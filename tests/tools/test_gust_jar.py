@@ -108,6 +108,29 @@ class GustJarTest(unittest.TestCase):
         # the tick-driven report went through SLF4J
         self.assertRegex(r.stderr, r"CountBolt - count:\d+: \d+ words, \d+ distinct")
 
+    def check_exclamation(self, *mode):
+        r = gust_jar("--local", EXAMPLES_JAR, "gust.examples.ExclamationTopology", "500", *mode,
+                     "--local-ttl", "5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        m = re.search(r"^word spout: emitted (\d+) acked (\d+) failed (\d+)$", r.stdout, re.M)
+        self.assertIsNotNone(m, r.stdout)
+        self.assertEqual(tuple(map(int, m.groups())), (500, 500, 0))
+        # every word went through both bolts, each appending "!!!"
+        made = re.findall(r"^exclaimed (\S+)$", r.stdout, re.M)
+        self.assertEqual(len(made), 500)
+        made_full = re.findall(r"^exclaimed ([a-z]+!!!!!!)$", r.stdout, re.M)
+        self.assertEqual(len(made_full), 500, r.stdout[-2000:])
+        rows = summary(r.stdout)
+        for component in ("exclaim1", "exclaim2"):
+            self.assertEqual((rows[component]["acked"], rows[component]["failed"]), (500, 0))
+        self.assertEqual(rows["word"]["acked"], 500)
+
+    def test_java_exclamation_chain_acks_each_word_after_both_bolts(self):
+        self.check_exclamation()
+
+    def test_java_exclamation_chain_in_acker_mode(self):
+        self.check_exclamation("acker")
+
     def check_ack_fail(self, reliability, relay):
         args = ["--local", TESTS_JAR, "gust.tests.AckFailTopology", "200", reliability]
         if relay:
