@@ -105,21 +105,34 @@ void jw_begin(GString *out);
 /* Sets the frame's length.  Can't fail. */
 void jw_end(GString *out);
 
+/* Appends n bytes: in place while the string has room (the common case:
+ * a frame's buffer is reused and rarely grows), through GLib otherwise. */
+static inline void jw_bytes(GString *out, const void *p, size_t n)
+{
+  if (G_LIKELY(out->allocated_len - out->len > n)) {
+    memcpy(out->str + out->len, p, n);
+    out->len += n;
+    out->str[out->len] = 0;
+  } else {
+    g_string_append_len(out, p, (gssize)n);
+  }
+}
+
 static inline void jw_u8(GString *out, uint8_t v)
 {
-  g_string_append_c(out, (char)v);
+  jw_bytes(out, &v, 1);
 }
 
 static inline void jw_i32(GString *out, int32_t v)
 {
   uint32_t le = GUINT32_TO_LE((uint32_t)v);
-  g_string_append_len(out, (const char *)&le, 4);
+  jw_bytes(out, &le, 4);
 }
 
 static inline void jw_i64(GString *out, int64_t v)
 {
   uint64_t le = GUINT64_TO_LE((uint64_t)v);
-  g_string_append_len(out, (const char *)&le, 8);
+  jw_bytes(out, &le, 8);
 }
 
 void jw_str(GString *out, const char *s, size_t len);

@@ -19,7 +19,7 @@ void jw_end(GString *out)
 void jw_str(GString *out, const char *s, size_t len)
 {
   jw_i32(out, (int32_t)len);
-  g_string_append_len(out, s, (gssize)len);
+  jw_bytes(out, s, len);
 }
 
 void jw_value(GString *out, const fc_value *v)

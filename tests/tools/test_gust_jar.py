@@ -171,6 +171,12 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual({verdict for _, verdict in checked}, {"ok"}, r.stdout)
         self.assertEqual(summary(r.stdout)["source"]["acked"], 50)
 
+    def test_one_anchor_emits_skip_the_collection_unless_a_subclass_may_see_them(self):
+        api = os.path.join(BUILD, "java", "gust-storm.jar")
+        r = subprocess.run(["java", "-cp", api + os.pathsep + TESTS_JAR, "gust.tests.CollectorPaths"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "paths ok"), r.stdout + r.stderr)
+
     def test_storm_testing_components_ticks_and_a_sleeping_spout(self):
         # TestWordSpout sleeps 100 ms in every nextTuple
         r = gust_jar("--local", TESTS_JAR, "gust.tests.StormTestingTopology", "--local-ttl", "4")

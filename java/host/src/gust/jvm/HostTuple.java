@@ -2,6 +2,7 @@
  * it (0 for ticks: nothing to ack), its source task and stream. */
 package gust.jvm;
 
+import java.util.Arrays;
 import java.util.List;
 import org.apache.storm.generated.GlobalStreamId;
 import org.apache.storm.task.GeneralTopologyContext;
@@ -13,11 +14,11 @@ final class HostTuple implements Tuple {
     final long id;
     final int sourceTask;
     final StreamTable.Stream stream;
-    final List<Object> values;
+    final Object[] values; /* getValues() wraps them, without copying */
     final GeneralTopologyContext context;
     boolean settled;
 
-    HostTuple(long id, int sourceTask, StreamTable.Stream stream, List<Object> values,
+    HostTuple(long id, int sourceTask, StreamTable.Stream stream, Object[] values,
         GeneralTopologyContext context) {
         this.id = id;
         this.sourceTask = sourceTask;
@@ -28,7 +29,7 @@ final class HostTuple implements Tuple {
 
     @Override
     public int size() {
-        return values.size();
+        return values.length;
     }
 
     @Override
@@ -48,21 +49,21 @@ final class HostTuple implements Tuple {
 
     @Override
     public List<Object> select(Fields selector) {
-        return stream.fields.select(selector, values);
+        return stream.fields.select(selector, Arrays.asList(values));
     }
 
     @Override
     public Object getValue(int i) {
-        return values.get(i);
+        return values[i];
     }
 
     @Override
     public String getString(int i) {
-        return (String) values.get(i);
+        return (String) values[i];
     }
 
     private Number number(int i) {
-        return (Number) values.get(i);
+        return (Number) values[i];
     }
 
     @Override
@@ -79,7 +80,7 @@ final class HostTuple implements Tuple {
 
     @Override
     public Boolean getBoolean(int i) {
-        return (Boolean) values.get(i);
+        return (Boolean) values[i];
     }
 
     @Override
@@ -108,12 +109,12 @@ final class HostTuple implements Tuple {
 
     @Override
     public byte[] getBinary(int i) {
-        return (byte[]) values.get(i);
+        return (byte[]) values[i];
     }
 
     @Override
     public Object getValueByField(String field) {
-        return values.get(fieldIndex(field));
+        return values[fieldIndex(field)];
     }
 
     @Override
@@ -163,7 +164,7 @@ final class HostTuple implements Tuple {
 
     @Override
     public List<Object> getValues() {
-        return values;
+        return Arrays.asList(values);
     }
 
     @Override
@@ -199,6 +200,6 @@ final class HostTuple implements Tuple {
     @Override
     public String toString() {
         return "source: " + stream.component + ":" + sourceTask + ", stream: " + stream.name + ", id: " + id
-            + ", " + values;
+            + ", " + Arrays.asList(values);
     }
 }

@@ -34,6 +34,7 @@
  * resolved any more: it throws IllegalStateException saying so. */
 package gust.jvm;
 
+import gust.api.SingleAnchorEmitter;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -421,9 +422,9 @@ final class TaskHost implements Runnable {
         int source = in.i32();
         StreamTable.Stream stream = streams.get(in.i32());
         int n = in.count();
-        List<Object> values = new ArrayList<>(n);
+        Object[] values = new Object[n];
         for (int i = 0; i < n; i++) {
-            values.add(in.value());
+            values[i] = in.value();
         }
         return new HostTuple(id, source, stream, values, context);
     }
@@ -557,7 +558,7 @@ final class TaskHost implements Runnable {
      * direct emit).  A non-direct emit without a message id on a stream
      * nobody subscribes to reaches no task: it is only counted (see
      * writeUnrouted), and its list is empty. */
-    private TaskIdList emit(String streamId, int directTask, long key, Collection<Tuple> anchors,
+    private TaskIdList emit(String streamId, int directTask, long key, Tuple anchor, Collection<Tuple> anchors,
         List<Object> values) {
         StreamTable.Stream stream = streams.own(streamId == null ? Utils.DEFAULT_STREAM_ID : streamId, component);
         if (values.size() != stream.fields.size()) {
@@ -580,11 +581,16 @@ final class TaskHost implements Runnable {
                 out.i32(stream.number);
                 out.i32(directTask);
                 out.i64(key);
-                int n = anchors == null ? 0 : anchors.size();
-                out.i32(n);
-                if (n > 0) {
-                    for (Tuple a : anchors) {
-                        out.i64(((HostTuple) a).id);
+                if (anchor != null) {
+                    out.i32(1);
+                    out.i64(((HostTuple) anchor).id);
+                } else {
+                    int n = anchors == null ? 0 : anchors.size();
+                    out.i32(n);
+                    if (n > 0) {
+                        for (Tuple a : anchors) {
+                            out.i64(((HostTuple) a).id);
+                        }
                     }
                 }
                 out.i32(values.size());
@@ -747,15 +753,25 @@ final class TaskHost implements Runnable {
         out.notifyAll();
     }
 
-    private final class BoltCollector implements IOutputCollector {
+    private final class BoltCollector implements IOutputCollector, SingleAnchorEmitter {
         @Override
         public List<Integer> emit(String streamId, Collection<Tuple> anchors, List<Object> tuple) {
-            return TaskHost.this.emit(streamId, -1, 0, anchors, tuple);
+            return TaskHost.this.emit(streamId, -1, 0, null, anchors, tuple);
+        }
+
+        @Override
+        public List<Integer> emit(String streamId, Tuple anchor, List<Object> tuple) {
+            return TaskHost.this.emit(streamId, -1, 0, anchor, null, tuple);
+        }
+
+        @Override
+        public void emitDirect(int taskId, String streamId, Tuple anchor, List<Object> tuple) {
+            TaskHost.this.emit(streamId, taskId, 0, anchor, null, tuple);
         }
 
         @Override
         public void emitDirect(int taskId, String streamId, Collection<Tuple> anchors, List<Object> tuple) {
-            TaskHost.this.emit(streamId, taskId, 0, anchors, tuple);
+            TaskHost.this.emit(streamId, taskId, 0, null, anchors, tuple);
         }
 
         @Override
@@ -803,12 +819,12 @@ final class TaskHost implements Runnable {
 
         @Override
         public List<Integer> emit(String streamId, List<Object> tuple, Object messageId) {
-            return TaskHost.this.emit(streamId, -1, key(messageId), null, tuple);
+            return TaskHost.this.emit(streamId, -1, key(messageId), null, null, tuple);
         }
 
         @Override
         public void emitDirect(int taskId, String streamId, List<Object> tuple, Object messageId) {
-            TaskHost.this.emit(streamId, taskId, key(messageId), null, tuple);
+            TaskHost.this.emit(streamId, taskId, key(messageId), null, null, tuple);
         }
 
         @Override

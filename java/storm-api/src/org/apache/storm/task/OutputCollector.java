@@ -2,6 +2,7 @@
  * collector gust gives the task. */
 package org.apache.storm.task;
 
+import gust.api.SingleAnchorEmitter;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -11,11 +12,19 @@ import org.apache.storm.utils.Utils;
 public class OutputCollector implements IOutputCollector {
     private final IOutputCollector delegate;
 
+    /* the delegate's one-anchor emits, when this is not a user's subclass */
+    private final SingleAnchorEmitter single;
+
     public OutputCollector(IOutputCollector delegate) {
         this.delegate = delegate;
+        this.single = getClass() == OutputCollector.class && delegate instanceof SingleAnchorEmitter
+            ? (SingleAnchorEmitter) delegate : null;
     }
 
     public List<Integer> emit(String streamId, Tuple anchor, List<Object> tuple) {
+        if (single != null && anchor != null) {
+            return single.emit(streamId, anchor, tuple);
+        }
         return emit(streamId, anchor == null ? null : Arrays.asList(anchor), tuple);
     }
 
@@ -41,6 +50,10 @@ public class OutputCollector implements IOutputCollector {
     }
 
     public void emitDirect(int taskId, String streamId, Tuple anchor, List<Object> tuple) {
+        if (single != null && anchor != null) {
+            single.emitDirect(taskId, streamId, anchor, tuple);
+            return;
+        }
         emitDirect(taskId, streamId, anchor == null ? null : Arrays.asList(anchor), tuple);
     }
 
