@@ -77,6 +77,17 @@ static gboolean value_is_valid(const gust_conf_key *k, const json_t *value)
     return json_is_boolean(value);
   case GUST_CONF_STRING:
     return json_is_string(value) && is_choice(k, json_string_value(value));
+  case GUST_CONF_STRINGS: {
+    if (json_is_string(value)) return TRUE;
+    if (!json_is_array(value)) return FALSE;
+    size_t i;
+    json_t *item;
+    json_array_foreach(value, i, item)
+    {
+      if (!json_is_string(item)) return FALSE;
+    }
+    return TRUE;
+  }
   }
   g_assert_not_reached();
 }
@@ -99,6 +110,9 @@ static void append_expectation(GString *out, const gust_conf_key *k)
     g_string_append(out, "one of ");
     for (const char *const *c = k->choices; *c; c++)
       g_string_append_printf(out, "%s\"%s\"", c == k->choices ? "" : ", ", *c);
+    return;
+  case GUST_CONF_STRINGS:
+    g_string_append(out, "a string or a list of strings");
     return;
   }
 }

@@ -57,6 +57,14 @@ static const gust_conf_key conf_keys[] = {
      INT_RANGE(1),
      .default_value = "30",
      .meaning = "the subprocess timeout when topology.subprocess.timeout.secs is unset"},
+    {.key = "topology.worker.childopts",
+     .type = GUST_CONF_STRINGS,
+     .meaning = "options added, after storm.gust.worker.jvm.opts, to the JVM a cluster worker "
+                "starts for the topology's Java components (a string is split at spaces); "
+                "%ID% and %WORKER-PORT% become the worker's port, %TOPOLOGY-ID% the topology's "
+                "id, %WORKER-ID% the supervisor's id and the port, %HEAP-MEM% "
+                "topology.worker.max.heap.size.mb (768); gust local and gust jar --local leave "
+                "them out, as Storm's local mode does"},
     {.key = "topology.multilang.serializer",
      .type = GUST_CONF_STRING,
      .default_value = "org.apache.storm.multilang.JsonSerializer",

@@ -136,6 +136,10 @@ static void test_out_of_range_values_are_refused_naming_key_and_value(void)
        "'topology.gust.state.dir' must be a non-empty string (got \"\")"},
       {"{\"topology.gust.checkpoint.dir\": 7}",
        "'topology.gust.checkpoint.dir' must be a non-empty string (got 7)"},
+      {"{\"topology.worker.childopts\": 512}",
+       "'topology.worker.childopts' must be a string or a list of strings (got 512)"},
+      {"{\"topology.worker.childopts\": [\"-Xmx1g\", 2]}",
+       "'topology.worker.childopts' must be a string or a list of strings (got [\"-Xmx1g\",2])"},
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *message = check_message(cases[i].json);
@@ -143,6 +147,8 @@ static void test_out_of_range_values_are_refused_naming_key_and_value(void)
   }
   g_assert_null(check_message("{\"topology.message.timeout.secs\": 2147483647,"
                               " \"topology.workers\": \"many\", \"my.own.key\": [1]}"));
+  g_assert_null(check_message("{\"topology.worker.childopts\": \"-Xmx1g -Dx=%ID%\"}"));
+  g_assert_null(check_message("{\"topology.worker.childopts\": [\"-Xmx1g\", \"-Dx=a b\"]}"));
 }
 
 static void test_component_conf_overrides_topology_conf(void)
@@ -419,7 +425,7 @@ static void test_runtime_refuses_a_bad_value_before_building_anything(void)
 /* The README row of one key: | `key` | type | default | range | meaning | */
 static char *readme_row(const gust_conf_key *k)
 {
-  static const char *const type_names[] = {"int", "bool", "string"};
+  static const char *const type_names[] = {"int", "bool", "string", "string or list"};
   GString *row = g_string_new(NULL);
   g_string_append_printf(row, "| `%s` | %s | ", k->key, type_names[k->type]);
   if (k->default_value)
@@ -430,6 +436,8 @@ static char *readme_row(const gust_conf_key *k)
     g_string_append_printf(row, "%d..%d", k->min, k->max);
   else if (k->type == GUST_CONF_BOOL)
     g_string_append(row, "`true`, `false`");
+  else if (k->type == GUST_CONF_STRINGS)
+    g_string_append(row, "text, or a list of texts");
   else if (!k->choices)
     g_string_append(row, "non-empty text");
   for (const char *const *c = k->choices; c && *c; c++)

@@ -19,7 +19,9 @@ serialVersionUIDs.  Refused: a component whose class the jar lacks ->
 InvalidTopologyException naming the component and the class, and Nimbus
 keeps serving.  A worker's JVM killed (SIGKILL) under the running topology
 is started again by the worker, its Java tasks open again there and the
-counts go on, the worker itself staying up.  Metrics the Java bolt registers (a CountMetric, a
+counts go on, the worker itself staying up; both JVMs got the topology's
+topology.worker.childopts (Storm's placeholders replaced) after gust's own
+options.  Metrics the Java bolt registers (a CountMetric, a
 MultiCountMetric, a never-reset total, and a string, with 1 s buckets)
 show on the worker's /metrics (topology.gust.metrics.port) as
 gust_component_metric, per task, the string left out.
@@ -206,14 +208,21 @@ class JavaCluster(e2e.EndToEnd):
     def test_a_worker_jvm_killed_under_the_topology_is_started_again(self):
         self.start_cluster("/java-jvm-dies")
         port = self.nimbuses[0].port
+        # the worker's JVM gets them (placeholders replaced), the restarted one too
+        childopts = {"topology.worker.childopts": "-Dgust.test.slot=%ID%  -Xmx200m "
+                     "-Dgust.test.where=%TOPOLOGY-ID%:%WORKER-ID%:%HEAP-MEM%"}
         with Client(port) as client:
-            client.submitTopology("java-jvm-dies", upload(client, self.jar), json.dumps(TOPOLOGY_CONF),
-                                  java_wordcount(self.blobs))
+            client.submitTopology("java-jvm-dies", upload(client, self.jar),
+                                  json.dumps(dict(TOPOLOGY_CONF, **childopts)), java_wordcount(self.blobs))
             tid = client.getTopologySummaryByName("java-jvm-dies").id
         worker = self.running_worker(tid)
         slot = worker["port"]
         self.wait_growing(port, tid, "count", above=0)
         jvm = wait_for(lambda: jvm_children(worker["pid"]), e2e.HANG_BOUND_S, "the worker's JVM")
+        supervisor_id = re.search(r"on port \d+, supervisor (\S+): runs", self.worker_log(tid, slot)).group(1)
+        expected = ["-Dgust.test.slot=%d" % slot, "-Xmx200m",
+                    "-Dgust.test.where=%s:%s-%d:768" % (tid, supervisor_id, slot)]
+        self.assert_childopts_last(jvm[0], expected)
         os.kill(jvm[0], signal.SIGKILL)
         self.wait_worker_log(tid, slot, r"the JVM hosting the Java tasks was killed by signal 9; "
                                         r"starting it again")
@@ -223,9 +232,19 @@ class JavaCluster(e2e.EndToEnd):
         self.wait_growing(port, tid, "count", above=after)  # counts go on in the new JVM
         self.assertEqual(self.worker_record(tid)["pid"], worker["pid"])  # the worker stayed up
         self.assertNotIn(jvm[0], jvm_children(worker["pid"]))
+        self.assert_childopts_last(jvm_children(worker["pid"])[0], expected)
         with Client(port) as client:
             client.killTopologyWithOpts("java-jvm-dies", ttypes.KillOptions(wait_secs=0))
         wait_for(lambda: self.worker_record(tid) is None, e2e.HANG_BOUND_S, "the worker to stop")
+
+    def assert_childopts_last(self, pid, expected):
+        """The JVM's options end with expected, after the daemon's own -Xmx."""
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            argv = [a.decode() for a in f.read().split(b"\0")]
+        launcher = argv.index("gust.jvm.Launcher")
+        options = [a for a in argv[:launcher] if a.startswith("-") and a != "-cp"]
+        self.assertEqual(options[-len(expected):], expected, argv)
+        self.assertIn("-Xmx256m", options[:-len(expected)], argv)
 
     def test_metrics_a_java_bolt_registers_show_on_the_worker_metrics(self):
         self.start_cluster("/java-metrics")

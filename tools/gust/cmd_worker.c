@@ -113,9 +113,10 @@ static gust_ui_server *start_metrics(gust_runtime *rt, gust_topology *topology,
 }
 
 /* The stored topology with its conf; the checkpoint folder set. */
-static gust_topology *load_topology(const char *stormdist, const char *topology_id,
+static gust_topology *load_topology(const char *stormdist, const gust_worker_identity *who,
                                     json_t *daemon_conf, gust_jvm **jvm, GError **error)
 {
+  const char *topology_id = who->topology_id;
   g_autofree char *code_path = g_build_filename(stormdist, "stormcode.ser", NULL);
   g_autofree char *conf_path = g_build_filename(stormdist, "stormconf.ser", NULL);
   g_autofree char *code = NULL;
@@ -138,7 +139,7 @@ static gust_topology *load_topology(const char *stormdist, const char *topology_
     g_prefix_error(error, "%s: ", code_path);
   else
     topology = gust_worker_topology(thrift, name ? name : topology_id, conf_json, stormdist,
-                                    daemon_conf, jvm, error);
+                                    daemon_conf, who, jvm, error);
   if (thrift) g_object_unref(thrift);
   json_decref(conf);
   return topology;
@@ -173,8 +174,9 @@ int gust_cmd_worker(int argc, char **argv)
   gust_stop_signals_install();
   json_t *daemon_conf = load_json_file(daemon_conf_path, &error);
   gust_jvm *jvm = NULL;
+  gust_worker_identity who = {topology_id, supervisor_id, port};
   gust_topology *topology =
-      daemon_conf ? load_topology(stormdist, topology_id, daemon_conf, &jvm, &error) : NULL;
+      daemon_conf ? load_topology(stormdist, &who, daemon_conf, &jvm, &error) : NULL;
   if (!topology) {
     gust_log_error("worker of %s cannot start: %s", topology_id, error->message);
     g_error_free(error);

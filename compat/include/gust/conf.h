@@ -37,6 +37,7 @@ typedef enum {
   GUST_CONF_INT,
   GUST_CONF_BOOL,
   GUST_CONF_STRING,
+  GUST_CONF_STRINGS, /* a string, or a list of strings (Storm's @IsStringOrStringList) */
 } gust_conf_type;
 
 typedef struct {
