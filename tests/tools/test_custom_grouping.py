@@ -27,6 +27,7 @@ import re
 import subprocess
 import tempfile
 import unittest
+from run_summary import summary
 
 SOURCE = os.path.abspath(os.environ.get(
     "GUST_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
@@ -91,16 +92,6 @@ streams:
 
 def run(*args, timeout=300):
     return subprocess.run([GUST, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def summary(stdout):
-    rows = {}
-    for line in stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
-            rows[parts[0]] = dict(zip(("emitted", "acked", "failed", "executed", "errors"),
-                                      [int(p) for p in parts[3:8]]))
-    return rows
 
 
 def words(n):

@@ -15,6 +15,7 @@ import re
 import subprocess
 import tempfile
 import unittest
+from run_summary import summary
 
 SOURCE = os.environ.get("GUST_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("GUST_BUILD_DIR", os.path.join(SOURCE, "build"))
@@ -71,15 +72,6 @@ def shortened(command, tmp):
     return command
 
 
-def summary_rows(stdout):
-    rows = {}
-    for line in stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
-            rows[parts[0]] = {"emitted": int(parts[3]), "executed": int(parts[6])}
-    return rows
-
-
 class Examples(unittest.TestCase):
     def test_every_example_runs_as_its_header_says(self):
         included = included_files()
@@ -99,7 +91,7 @@ class Examples(unittest.TestCase):
                 self.assertEqual(r.returncode, 0, "%s\n%s" % (script, r.stderr[-4000:]))
                 self.assertEqual(r.stdout.count("\nran ") + r.stdout.startswith("ran "), runs,
                                  r.stdout)
-                rows = summary_rows(r.stdout)
+                rows = summary(r.stdout)
                 self.assertTrue(rows, r.stdout)
                 self.assertGreater(sum(row["emitted"] for row in rows.values()), 0, r.stdout)
                 self.assertGreater(sum(row["executed"] for row in rows.values()), 0, r.stdout)

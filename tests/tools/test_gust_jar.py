@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 import unittest
+from run_summary import summary
 
 SOURCE = os.environ.get("GUST_SOURCE_DIR",
                         os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -69,16 +70,6 @@ RELAY = ("import sys; sys.path.insert(0, %r); import multilang; "
 
 def gust_jar(*args, timeout=300):
     return subprocess.run([GUST, "jar", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def summary(stdout):
-    rows = {}
-    for line in stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
-            rows[parts[0]] = dict(zip(("emitted", "acked", "failed", "executed", "errors"),
-                                      [int(p) for p in parts[3:8]]))
-    return rows
 
 
 def id_set(stdout, what):

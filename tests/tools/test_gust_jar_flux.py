@@ -18,6 +18,7 @@ import re
 import subprocess
 import tempfile
 import unittest
+from run_summary import summary
 
 SOURCE = os.environ.get("GUST_SOURCE_DIR",
                         os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -33,16 +34,6 @@ ENV = dict(os.environ, GUST_NATIVE_PATH=os.path.join(BUILD, "examples", "native"
 
 def gust(*args, timeout=300):
     return subprocess.run([GUST, *args], capture_output=True, text=True, timeout=timeout, env=ENV)
-
-
-def summary(stdout):
-    rows = {}
-    for line in stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
-            rows[parts[0]] = dict(zip(("emitted", "acked", "failed", "executed", "errors"),
-                                      [int(p) for p in parts[3:8]]))
-    return rows
 
 
 class GustJarFluxTest(unittest.TestCase):

@@ -19,6 +19,7 @@ import tempfile
 import time
 import unittest
 import uuid
+from run_summary import summary
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("GUST_BUILD_DIR", os.path.join(SOURCE, "build"))
@@ -80,16 +81,6 @@ def committed(bootstrap, group, topic):
                         "-g", group], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     return {int(p): int(o) for p, o in (line.split("\t") for line in r.stdout.splitlines())}
-
-
-def summary(stdout):
-    rows = {}
-    for line in stdout.splitlines():
-        parts = line.split()
-        if len(parts) >= 8 and parts[1] in ("spout", "bolt"):
-            rows[parts[0]] = dict(zip(("emitted", "acked", "failed", "executed", "errors"),
-                                      [int(p) for p in parts[3:8]]))
-    return rows
 
 
 def local_until(path, done, workdir):

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import unittest
+from run_summary import summary
 
 SOURCE = os.environ.get("GUST_SOURCE_DIR",
                         os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -23,18 +24,6 @@ GUST = os.path.join(BUILD, "tools", "gust")
 
 def run(*args, timeout=120):
     return subprocess.run([GUST, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def summary(stdout):
-    rows = {}
-    for line in stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 12 and parts[1] in ("spout", "bolt"):
-            rows[parts[0]] = dict(zip(
-                ("kind", "tasks", "emitted", "acked", "failed", "executed", "errors", "latency"),
-                [parts[1], int(parts[2])] + [int(p) for p in parts[3:8]] +
-                [float(parts[8] if parts[1] == "spout" else parts[9])]))
-    return rows
 
 
 LOOP_SPOUT = """import multilang
