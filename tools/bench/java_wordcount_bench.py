@@ -16,7 +16,8 @@ For each Java run it prints, all measured in that run:
   encoding, transferring (the socket calls' CPU) and decoding frames, as
   gust's and the JVM host's boundary counters add them up
   (GUST_JVM_BOUNDARY_STATS=1 turns them on; each process prints its sums
-  at the end);
+  at the end), and apart from it the time the JVM's garbage collections
+  took (the serial collector: its CPU);
 - the JVM's share of the CPU and its peak resident memory (sampled from
   /proc every 0.2 s);
 then the native WordCount's words/s in the same modes and the ratios.
@@ -38,6 +39,7 @@ WARMUP = min(3.0, SECONDS / 3)
 TICK = re.compile(r"CountBolt - (count:\d+): (\d+) words")
 BOUNDARY = re.compile(r"(gust|JVM) boundary: encode ([0-9.]+) s, transfer ([0-9.]+) s, "
                       r"decode ([0-9.]+) s")
+GC = re.compile(r"JVM boundary: .*; garbage collection ([0-9.]+) s")
 
 
 def children(pid):
@@ -77,6 +79,7 @@ class Run:
         self.ticks = []  # (time, words so far, gust + JVM CPU s)
         self.totals = {}  # count task -> words, from its last report
         self.boundary = {}  # "gust" / "JVM" -> (encode, transfer, decode) s
+        self.gc_s = None  # the JVM's garbage collections, as it reports them
         self.jvm = None
 
     def cpu_now(self, pid):
@@ -93,6 +96,9 @@ class Run:
             m = BOUNDARY.search(line)
             if m:
                 self.boundary[m.group(1)] = tuple(float(m.group(i)) for i in (2, 3, 4))
+            m = GC.search(line)
+            if m:
+                self.gc_s = float(m.group(1))
 
     def run(self):
         cmd = [os.path.join(BUILD, "tools", "gust"), "jar", "--local",
@@ -156,6 +162,9 @@ class Run:
                   " JVM: encode %.2f s, transfer %.2f s, decode %.2f s" % (g + j))
         else:
             print("  crossing the JVM boundary: not reported (%s)" % ", ".join(self.boundary) or "none")
+        if self.gc_s is not None:
+            print("  JVM garbage collection (not counted in the boundary): %.2f s, %.1f %% of the run's CPU"
+                  % (self.gc_s, 100 * self.gc_s / self.cpu))
         print("  JVM peak RSS %.1f MB" % (self.peak_kb / 1024))
         return self.words / self.secs
 

@@ -4,16 +4,21 @@
  * Off, nothing is timed: ON is a constant the compiler folds.
  *
  * Each task (TaskHost) adds up, on its own thread: decoding the tuples it
- * receives (System.nanoTime around decoding each run of TUPLE records,
- * which are executed after), encoding what it emits (around writing an
+ * receives (thread CPU time around decoding each run of TUPLE records,
+ * which are executed after: a collection that stops the thread there, or
+ * another thread that takes its core, is not decoding), encoding what it
+ * emits (around writing an
  * EMIT record, one emit in SAMPLE_EVERY, less the clock's own cost
  * CLOCK_NS measured at start, scaled up by SAMPLE_EVERY: timing every
  * emit would cost as much as the work timed; the one-word ACK records are
  * not timed), and, in thread CPU time, reading and writing every frame on
  * the socket (the calls' CPU, not the wait for gust).  A task that ends adds
- * its sums here; the JVM prints them on standard error when it exits. */
+ * its sums here; the JVM prints them on standard error when it exits,
+ * with the time its garbage collections took (apart: collecting is no part
+ * of the boundary, though what decoding allocates adds to it). */
 package gust.jvm;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,9 +73,13 @@ final class Boundary {
         if (FRAMES.get() == 0) {
             return;
         }
+        long gcMs = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMs += Math.max(0, gc.getCollectionTime());
+        }
         System.err.printf("gust JVM host: JVM boundary: encode %.3f s, transfer %.3f s, decode %.3f s over %d frames"
-            + " (System.nanoTime costs %d ns)%n", ENCODE.get() / 1e9, TRANSFER.get() / 1e9, DECODE.get() / 1e9,
-            FRAMES.get(), CLOCK_NS);
+            + " (System.nanoTime costs %d ns); garbage collection %.3f s%n", ENCODE.get() / 1e9, TRANSFER.get() / 1e9,
+            DECODE.get() / 1e9, FRAMES.get(), CLOCK_NS, gcMs / 1e3);
         System.err.flush();
     }
 }

@@ -402,14 +402,14 @@ final class TaskHost implements Runnable {
     /* Decodes this TUPLE record and the ones right after it, then executes
      * them in order (decoding apart from execute is what Boundary times). */
     private void executeRun(Wire.In in) {
-        long start = Boundary.ON ? System.nanoTime() : 0;
+        long start = Boundary.ON ? Boundary.threadCpu() : 0;
         run.add(decode(in));
         while (in.more() && in.peek() == Wire.TUPLE) {
             in.u8();
             run.add(decode(in));
         }
         if (Boundary.ON) {
-            decodeNs += System.nanoTime() - start;
+            decodeNs += Boundary.threadCpu() - start;
         }
         for (int i = 0; i < run.size(); i++) {
             execute(run.get(i));
