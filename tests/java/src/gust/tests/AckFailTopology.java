@@ -1,6 +1,6 @@
 /* Acking trees across Java and multilang tasks, and user exceptions.
  *
- *   numbers (Java spout): reliable emits of 0..N-1, each its own message id
+ *   numbers (RecordingSpout): reliable emits of 0..N-1, each its own message id
  *   gate    (Java rich bolt): fails n % 5 == 0, else emits n anchored and acks
  *   relay   (ShellBolt, when a command is given): passes n on, anchored
  *   sink    (Java basic bolt): FailedException for n % 7 == 0, an
@@ -13,10 +13,8 @@ package gust.tests;
 
 import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.storm.Config;
 import org.apache.storm.StormSubmitter;
-import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.ShellBolt;
 import org.apache.storm.task.TopologyContext;
@@ -27,62 +25,11 @@ import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.topology.base.BaseBasicBolt;
 import org.apache.storm.topology.base.BaseRichBolt;
-import org.apache.storm.topology.base.BaseRichSpout;
 import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.tuple.Values;
 
 public class AckFailTopology {
-    public static class Numbers extends BaseRichSpout {
-        private static final long serialVersionUID = 1L;
-        private final long limit;
-        private transient SpoutOutputCollector collector;
-        private transient TreeSet<Long> acked;
-        private transient TreeSet<Long> failed;
-        private long next;
-
-        public Numbers(long limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-            this.collector = collector;
-            acked = new TreeSet<>();
-            failed = new TreeSet<>();
-        }
-
-        @Override
-        public void nextTuple() {
-            if (next < limit) {
-                collector.emit(new Values(next), next);
-                next++;
-            }
-        }
-
-        @Override
-        public void ack(Object id) {
-            acked.add((Long) id);
-        }
-
-        @Override
-        public void fail(Object id) {
-            failed.add((Long) id);
-        }
-
-        @Override
-        public void close() {
-            System.out.println("numbers emitted " + next);
-            System.out.println("numbers acked " + acked);
-            System.out.println("numbers failed " + failed);
-        }
-
-        @Override
-        public void declareOutputFields(OutputFieldsDeclarer declarer) {
-            declarer.declare(new Fields("n"));
-        }
-    }
-
     public static class Gate extends BaseRichBolt {
         private static final long serialVersionUID = 1L;
         private transient OutputCollector collector;
@@ -148,7 +95,7 @@ public class AckFailTopology {
 
     public static void main(String[] args) throws Exception {
         TopologyBuilder builder = new TopologyBuilder();
-        builder.setSpout("numbers", new Numbers(Long.parseLong(args[0])));
+        builder.setSpout("numbers", RecordingSpout.numbers(Long.parseLong(args[0])));
         builder.setBolt("gate", new Gate(), 2).shuffleGrouping("numbers");
         String last = "gate";
         if (args.length > 2) {

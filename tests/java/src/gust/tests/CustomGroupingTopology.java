@@ -2,7 +2,7 @@
  * TopologyBuilder.customGrouping, and by other emitters from Flux files
  * (tests/tools/test_custom_grouping.py).
  *
- *   words (Java spout): "a0", "b1", ..., the letter cycling a..z, each its
+ *   words (RecordingSpout): "a0", "b1", ..., the letter cycling a..z, each its
  *         own message id, up to N
  *   sink  (Java bolt, 2 tasks, customGrouping FirstChar("x", "q", "t", "w")):
  *         acks each word; prints, when it closes, what its task received
@@ -33,7 +33,6 @@ import org.apache.storm.StormSubmitter;
 import org.apache.storm.generated.GlobalStreamId;
 import org.apache.storm.grouping.CustomStreamGrouping;
 import org.apache.storm.spout.ShellSpout;
-import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.ShellBolt;
 import org.apache.storm.task.TopologyContext;
@@ -43,10 +42,8 @@ import org.apache.storm.topology.IRichSpout;
 import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.topology.base.BaseRichBolt;
-import org.apache.storm.topology.base.BaseRichSpout;
 import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
-import org.apache.storm.tuple.Values;
 
 public class CustomGroupingTopology {
     public static class FirstChar implements CustomStreamGrouping {
@@ -100,57 +97,6 @@ public class CustomGroupingTopology {
             }
             int letter = Math.floorMod(Character.toLowerCase(s.charAt(0)) - 'a', 26);
             return Collections.singletonList(targets.get(letter * targets.size() / 26));
-        }
-    }
-
-    public static class Words extends BaseRichSpout {
-        private static final long serialVersionUID = 1L;
-        private final long limit;
-        private transient SpoutOutputCollector collector;
-        private transient TreeSet<String> acked;
-        private transient TreeSet<String> failed;
-        private long next;
-
-        public Words(long limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-            this.collector = collector;
-            acked = new TreeSet<>();
-            failed = new TreeSet<>();
-        }
-
-        @Override
-        public void nextTuple() {
-            if (next < limit) {
-                String word = (char) ('a' + next % 26) + Long.toString(next);
-                collector.emit(new Values(word), word);
-                next++;
-            }
-        }
-
-        @Override
-        public void ack(Object id) {
-            acked.add((String) id);
-        }
-
-        @Override
-        public void fail(Object id) {
-            failed.add((String) id);
-        }
-
-        @Override
-        public void close() {
-            System.out.println("words emitted " + next);
-            System.out.println("words acked " + acked);
-            System.out.println("words failed " + failed);
-        }
-
-        @Override
-        public void declareOutputFields(OutputFieldsDeclarer declarer) {
-            declarer.declare(new Fields("word"));
         }
     }
 
@@ -226,7 +172,7 @@ public class CustomGroupingTopology {
             builder.setBolt("sink", new ShellReceived("python3", args[5], args[6]), 2)
                 .customGrouping("words", new FirstChar("x", "q", "t", "w", args[2]));
         } else {
-            builder.setSpout("words", new Words(Long.parseLong(args[0])));
+            builder.setSpout("words", RecordingSpout.words(Long.parseLong(args[0])));
             builder.setBolt("sink", new Received(), 2).customGrouping("words", new FirstChar("x", "q", "t", "w"));
         }
         Config conf = new Config();

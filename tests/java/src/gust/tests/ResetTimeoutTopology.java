@@ -1,7 +1,7 @@
 /* OutputCollector.resetTimeout: a slow but alive tuple tree outlives
  * topology.message.timeout.secs (6 here) while its bolt resets it.
  *
- *   numbers (Java spout): reliable emits of 0..4, each its own message id;
+ *   numbers (RecordingSpout): reliable emits of 0..4, each its own message id;
  *           prints, when it closes, which were acked and which failed
  *   slow    (Java rich bolt, a tick every second): holds every input for
  *           ten ticks, then acks it; with "reset" as the argument it calls
@@ -15,67 +15,17 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.storm.Config;
 import org.apache.storm.StormSubmitter;
-import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.topology.base.BaseRichBolt;
-import org.apache.storm.topology.base.BaseRichSpout;
-import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
-import org.apache.storm.tuple.Values;
 import org.apache.storm.utils.TupleUtils;
 
 public class ResetTimeoutTopology {
-    public static class Numbers extends BaseRichSpout {
-        private static final long serialVersionUID = 1L;
-        private transient SpoutOutputCollector collector;
-        private transient TreeSet<Long> acked;
-        private transient TreeSet<Long> failed;
-        private long next;
-
-        @Override
-        public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-            this.collector = collector;
-            acked = new TreeSet<>();
-            failed = new TreeSet<>();
-        }
-
-        @Override
-        public void nextTuple() {
-            if (next < 5) {
-                collector.emit(new Values(next), next);
-                next++;
-            }
-        }
-
-        @Override
-        public void ack(Object id) {
-            acked.add((Long) id);
-        }
-
-        @Override
-        public void fail(Object id) {
-            failed.add((Long) id);
-        }
-
-        @Override
-        public void close() {
-            System.out.println("numbers emitted " + next);
-            System.out.println("numbers acked " + acked);
-            System.out.println("numbers failed " + failed);
-        }
-
-        @Override
-        public void declareOutputFields(OutputFieldsDeclarer declarer) {
-            declarer.declare(new Fields("n"));
-        }
-    }
-
     public static class Slow extends BaseRichBolt {
         private static final long serialVersionUID = 1L;
         private final boolean reset;
@@ -134,7 +84,7 @@ public class ResetTimeoutTopology {
 
     public static void main(String[] args) throws Exception {
         TopologyBuilder builder = new TopologyBuilder();
-        builder.setSpout("numbers", new Numbers());
+        builder.setSpout("numbers", RecordingSpout.numbers(5));
         builder.setBolt("slow", new Slow(args[0].equals("reset"))).shuffleGrouping("numbers");
         Config conf = new Config();
         conf.setMessageTimeoutSecs(6);
