@@ -192,16 +192,17 @@ class GustJarTest(unittest.TestCase):
         rows = summary(r.stdout)
         self.assertEqual(rows["counter"]["executed"], rows["words"]["emitted"])
 
-    def check_jvm_failure(self, mode, reliability, symptom, how, jvm_opts=None):
+    def check_jvm_failure(self, mode, reliability, symptom, how, jvm_opts=None, ttl=15):
         """The crash bolt makes the JVM fail once (n >= 20); the JVM is
-        started again, the Java tasks open again, and the topology goes on."""
+        started again, the Java tasks open again, and the topology goes on
+        (ttl: seconds for all that, the restarted JVM's start-up included)."""
         with tempfile.TemporaryDirectory() as tmp:
             record, marker = os.path.join(tmp, "record"), os.path.join(tmp, "marker")
             spout = os.path.join(tmp, "numbers.py")
             with open(spout, "w") as f:
                 f.write(NUMBERS_SPOUT % RESOURCES)
             args = ["--local", TESTS_JAR, "gust.tests.JvmFailureTopology", mode, reliability, marker,
-                    "python3", spout, record, "--local-ttl", "15"]
+                    "python3", spout, record, "--local-ttl", str(ttl)]
             if jvm_opts:
                 args += ["--jvm-opts", jvm_opts]
             r = gust_jar(*args)
@@ -249,8 +250,11 @@ class GustJarTest(unittest.TestCase):
                                "was killed by signal 9")
 
     def test_a_jvm_out_of_memory_exits_and_is_started_again(self):
+        # filling the heap first takes a few collections: more time, so that a
+        # loaded machine still sees tuples through the restarted JVM
         r = self.check_jvm_failure("oom", "acker", "the JVM host is gone",
-                                   "exited with code 3 (an OutOfMemoryError", "-Xmx48m -XX:+UseSerialGC")
+                                   "exited with code 3 (an OutOfMemoryError", "-Xmx48m -XX:+UseSerialGC",
+                                   ttl=25)
         self.assertIn("Terminating due to java.lang.OutOfMemoryError", r.stdout)  # the JVM says so
 
     def check_spout_jvm_killed(self, reliability, max_pending):
