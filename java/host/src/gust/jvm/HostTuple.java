@@ -2,6 +2,7 @@
  * it (0 for ticks: nothing to ack), its source task and stream. */
 package gust.jvm;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.storm.generated.GlobalStreamId;
@@ -14,7 +15,7 @@ final class HostTuple implements Tuple {
     final long id;
     final int sourceTask;
     final StreamTable.Stream stream;
-    final Object[] values; /* getValues() wraps them, without copying */
+    final Object[] values; /* getValues() copies them into a list */
     final GeneralTopologyContext context;
     boolean settled;
 
@@ -164,7 +165,7 @@ final class HostTuple implements Tuple {
 
     @Override
     public List<Object> getValues() {
-        return Arrays.asList(values);
+        return new ArrayList<>(Arrays.asList(values)); /* a list the bolt may change, as Storm's */
     }
 
     @Override

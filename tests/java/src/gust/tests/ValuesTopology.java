@@ -1,8 +1,8 @@
 /* Values across the boundary: a spout emits a user's own Serializable
  * class, a JDK map and list, an Integer, a float, bytes and null; a bolt
  * checks each arrives as it should (the POJO as itself, the Integer as a
- * Long) and prints one line per tuple it checked.  (A JVM that fails under
- * a topology: JvmFailureTopology.) */
+ * Long, getValues() a list it may add to) and prints one line per tuple it
+ * checked.  (A JVM that fails under a topology: JvmFailureTopology.) */
 package gust.tests;
 
 import java.io.Serializable;
@@ -74,8 +74,16 @@ public class ValuesTopology {
             boolean ok = p.x == n && p.y == 2 * n && map.get("n").equals(n) && map.get("name").equals("p" + n)
                 && list.get(0).equals("a") && list.get(1).equals(n) && t.getInteger(3) == (int) n
                 && t.getDouble(4) == 0.5 && Arrays.equals(t.getBinary(5), new byte[] {1, 2, (byte) n})
-                && t.getValue(6) == null;
+                && t.getValue(6) == null && valuesGrow(t);
             System.out.println("checked " + n + " " + (ok ? "ok" : "WRONG " + t));
+        }
+
+        /* A bolt may take getValues() and add to it (to emit the tuple
+         * with one more field, say), as Storm's lists allow. */
+        private static boolean valuesGrow(Tuple t) {
+            List<Object> values = t.getValues();
+            values.add("extra");
+            return values.size() == 8;
         }
 
         @Override
