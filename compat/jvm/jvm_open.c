@@ -16,20 +16,6 @@ int64_t jvm_timeout_ms(const rt_component *comp)
   return (int64_t)secs * 1000;
 }
 
-/* TRUE when some component subscribes to stream s. */
-static bool has_subscribers(gust_runtime *rt, const rt_stream *s)
-{
-  for (guint i = 0; i < rt->n_comps; i++) {
-    const gust_component *model = rt->comps[i].model;
-    for (guint k = 0; k < gust_component_n_inputs(model); k++) {
-      const gust_input *in = gust_component_input(model, k);
-      rt_component *src = g_hash_table_lookup(rt->comp_by_id, gust_input_source(in));
-      if (src && rt_stream_of(src, gust_input_stream(in)) == s) return true;
-    }
-  }
-  return false;
-}
-
 void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
 {
   gust_runtime *rt = comp->rt;
@@ -69,7 +55,7 @@ void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
       jw_u8(out, JW_V_STR);
       jw_str(out, s->fields[f], strlen(s->fields[f]));
     }
-    jw_u8(out, has_subscribers(rt, s) ? JW_V_TRUE : JW_V_FALSE);
+    jw_u8(out, s->subscribed ? JW_V_TRUE : JW_V_FALSE);
   }
   jw_json(out, comp->conf);
 }

@@ -225,6 +225,8 @@ static fc_graph *build_graph(gust_runtime *rt)
       const gust_input *in = gust_component_input(c->model, k);
       rt_component *src = g_hash_table_lookup(rt->comp_by_id, gust_input_source(in));
       const rt_stream *s = rt_stream_of(src, gust_input_stream(in));
+      rt_stream *subscribed = g_ptr_array_index(rt->streams, s->id);
+      subscribed->subscribed = true;
       fc_edge_spec spec = gust_grouping_get_kind(gust_input_grouping(in)) == GUST_GROUPING_CUSTOM
                               ? rt_custom_grouping_edge(rt, c, in)
                               : grouping_edge(rt, s, gust_input_grouping(in), c->n_tasks);

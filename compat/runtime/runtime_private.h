@@ -92,6 +92,7 @@ typedef struct {
   char **fields; /* NULL-terminated */
   guint n_fields;
   bool direct;
+  bool subscribed; /* some component subscribes to it (set as the graph is built) */
 } rt_stream;
 
 struct rt_component {
