@@ -131,14 +131,13 @@ static gust_topology *load_topology(const char *stormdist, const gust_worker_ide
     json_object_set_new(conf, "topology.gust.checkpoint.dir", json_string(dir));
   }
   const char *name = json_string_value(json_object_get(conf, "topology.name"));
-  g_autofree char *conf_json = json_dumps(conf, JSON_COMPACT);
   GustStormStormTopology *thrift =
       gust_thrift_decode(GUST_STORM_TYPE_STORM_TOPOLOGY, code, code_len, code_len, error);
   gust_topology *topology = NULL;
   if (!thrift)
     g_prefix_error(error, "%s: ", code_path);
   else
-    topology = gust_worker_topology(thrift, name ? name : topology_id, conf_json, stormdist,
+    topology = gust_worker_topology(thrift, name ? name : topology_id, conf, stormdist,
                                     daemon_conf, who, jvm, error);
   if (thrift) g_object_unref(thrift);
   json_decref(conf);

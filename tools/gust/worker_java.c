@@ -70,7 +70,7 @@ static void add_serialized(GArray *out, GHashTable *table, gboolean spouts)
 }
 
 static gust_jvm *start_jvm(const GArray *components, const char *stormdist, json_t *daemon_conf,
-                           const char *conf_json, const gust_worker_identity *who,
+                           const json_t *conf, const gust_worker_identity *who,
                            GHashTable **loaded, GError **error)
 {
   g_autofree char *jar = g_build_filename(stormdist, "stormjar.jar", NULL);
@@ -87,9 +87,7 @@ static gust_jvm *start_jvm(const GArray *components, const char *stormdist, json
   g_autofree char *class_path = gust_jvm_class_path(jar);
   g_autoptr(GPtrArray) jvm_options = gust_jvm_option_words(opts, NULL);
   guint daemon_words = jvm_options->len - 1;
-  json_t *conf = json_loads(conf_json, 0, NULL);
   gust_worker_childopts_append(jvm_options, conf, who);
-  json_decref(conf);
   if (jvm_options->len - 1 > daemon_words) {
     g_autofree char *added = g_strjoinv(" ", (char **)jvm_options->pdata + daemon_words);
     g_message("the JVM host gets the topology's topology.worker.childopts: %s", added);
@@ -122,10 +120,11 @@ static gboolean has_serialized_grouping(const GustStormStormTopology *thrift)
 }
 
 gust_topology *gust_worker_topology(const GustStormStormTopology *thrift, const char *name,
-                                    const char *conf_json, const char *stormdist,
+                                    const json_t *conf, const char *stormdist,
                                     json_t *daemon_conf, const gust_worker_identity *who,
                                     gust_jvm **jvm, GError **error)
 {
+  g_autofree char *conf_json = json_dumps(conf, JSON_COMPACT);
   *jvm = NULL;
   g_autofree char *resources = g_build_filename(stormdist, "resources", NULL);
   g_autoptr(GArray) serialized = g_array_new(FALSE, FALSE, sizeof(gust_jvm_serialized));
@@ -134,7 +133,7 @@ gust_topology *gust_worker_topology(const GustStormStormTopology *thrift, const 
   if (serialized->len == 0 && !has_serialized_grouping(thrift))
     return gust_topology_from_thrift(thrift, name, conf_json, resources, NULL, error);
   loaded_components l = {NULL, resources};
-  *jvm = start_jvm(serialized, stormdist, daemon_conf, conf_json, who, &l.loaded, error);
+  *jvm = start_jvm(serialized, stormdist, daemon_conf, conf, who, &l.loaded, error);
   if (!*jvm) return NULL;
   gust_java_host host = {host_component, &l};
   gust_topology *t =

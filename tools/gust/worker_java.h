@@ -9,16 +9,16 @@
 
 #include "worker_childopts.h"
 
-/* Builds the stored topology (stormdist: the folder with stormjar.jar and
- * resources/).  When it has Java components, *jvm gets the JVM that hosts
- * them (pass gust_jvm_socket() to the runtime; gust_jvm_free at the end),
- * else NULL.  daemon_conf's storm.gust.java, storm.gust.worker.jvm.opts and
- * supervisor.worker.start.timeout.secs say how the JVM starts, with the
- * topology conf's topology.worker.childopts (for the worker who) after
- * them.  NULL +
- * error (naming the component and its class) when it cannot be built. */
+/* Builds the stored topology (conf: its topology conf; stormdist: the
+ * folder with stormjar.jar and resources/).  When it has Java components,
+ * *jvm gets the JVM that hosts them (pass gust_jvm_socket() to the
+ * runtime; gust_jvm_free at the end), else NULL.  daemon_conf's
+ * storm.gust.java, storm.gust.worker.jvm.opts and
+ * supervisor.worker.start.timeout.secs say how the JVM starts, with conf's
+ * topology.worker.childopts (for the worker who) after them.  NULL + error
+ * (naming the component and its class) when it cannot be built. */
 gust_topology *gust_worker_topology(const GustStormStormTopology *thrift, const char *name,
-                                    const char *conf_json, const char *stormdist,
+                                    const json_t *conf, const char *stormdist,
                                     json_t *daemon_conf, const gust_worker_identity *who,
                                     gust_jvm **jvm, GError **error);
 
