@@ -94,6 +94,14 @@ int cluster_test_counter_get(cluster_test_counter *counter)
   return count;
 }
 
+char *cluster_test_counter_last_path(cluster_test_counter *counter)
+{
+  pthread_mutex_lock(&counter->lock);
+  char *path = g_strdup(counter->last_path);
+  pthread_mutex_unlock(&counter->lock);
+  return path;
+}
+
 void cluster_test_counter_wait(cluster_test_counter *counter, int n)
 {
   gint64 deadline = g_get_monotonic_time() + CLUSTER_TEST_WAIT_US;

@@ -36,6 +36,9 @@ void cluster_test_counter_init(cluster_test_counter *counter);
 void cluster_test_counter_clear(cluster_test_counter *counter);
 void cluster_test_counter_bump(cluster_test_counter *counter, const char *path);
 int cluster_test_counter_get(cluster_test_counter *counter);
+/* A copy of the path of the latest bump, read under the lock (callbacks may
+ * bump again while the test looks); the caller frees it. */
+char *cluster_test_counter_last_path(cluster_test_counter *counter);
 /* Waits (bounded; asserts) until the count is at least n. */
 void cluster_test_counter_wait(cluster_test_counter *counter, int n);
 /* A gust_cluster_watch_fn bumping the counter given as data. */

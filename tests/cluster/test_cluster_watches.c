@@ -27,7 +27,9 @@ static void test_watch_fires_on_create_change_children_and_delete_and_stays_arme
 
   put(writer, "/storms/wc", "ACTIVE", GUST_NODE_PERSISTENT); /* created */
   cluster_test_counter_wait(&calls, 1);
-  g_assert_cmpstr(calls.last_path, ==, "/storms/wc");
+  char *path = cluster_test_counter_last_path(&calls);
+  g_assert_cmpstr(path, ==, "/storms/wc");
+  g_free(path);
   put(writer, "/storms/wc", "INACTIVE", GUST_NODE_PERSISTENT); /* data */
   cluster_test_counter_wait(&calls, 2);
   put(writer, "/storms/wc/child", "", GUST_NODE_PERSISTENT); /* children */
@@ -153,7 +155,9 @@ static void test_expired_session_is_renewed_with_ephemeral_nodes_and_watches_cal
   node_check back = {observer, "/supervisors/s1", "{\"id\":\"s1\"}"};
   cluster_test_wait_until(node_has_data, &back, "the ephemeral node to be created again");
   cluster_test_counter_wait(&state.calls, 1);
-  g_assert_cmpstr(state.calls.last_path, ==, "/kept");
+  char *path = cluster_test_counter_last_path(&state.calls);
+  g_assert_cmpstr(path, ==, "/kept");
+  g_free(path);
 
   /* The renewed session works, and the watch is armed on it: each change is
    * seen (the second one only through the watch). */
