@@ -596,6 +596,7 @@ static void test_checkpoint_pending_cap_asks_for_early_checkpoints(void)
   enum { N = 2000, CAP = 50 };
   seen_reset();
   gust_topology *t = gust_topology_new("early_checkpoints");
+  conf_set(t, "topology.gust.reliability", json_string("checkpoint"));
   conf_set(t, "topology.gust.checkpoint.interval.ms", json_integer(60000)); /* never by interval */
   conf_set(t, "topology.max.spout.pending", json_integer(CAP));
   gust_component *spout = add(t, "numbers", "numbers", 1);
