@@ -65,6 +65,10 @@ static const gust_conf_key conf_keys[] = {
                 "id, %WORKER-ID% the supervisor's id and the port, %HEAP-MEM% "
                 "topology.worker.max.heap.size.mb (768); gust local and gust jar --local leave "
                 "them out, as Storm's local mode does"},
+    {.key = "topology.worker.gc.childopts",
+     .type = GUST_CONF_STRINGS,
+     .meaning = "options added last to that JVM, instead of the supervisor's worker.gc.childopts "
+                "(placeholders as in topology.worker.childopts)"},
     {.key = "topology.multilang.serializer",
      .type = GUST_CONF_STRING,
      .default_value = "org.apache.storm.multilang.JsonSerializer",

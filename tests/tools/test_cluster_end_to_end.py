@@ -57,7 +57,7 @@ def pid_alive(pid):
 
 
 class EndToEnd(ZooKeeperTestCase):
-    def start_cluster(self, root, nimbus_names=("nimbus",)):
+    def start_cluster(self, root, nimbus_names=("nimbus",), supervisor_conf=None):
         self.root = root
         self.work = make_temp_dir("end-to-end")
         conf = {"storm.local.dir": os.path.join(self.work, "nimbus-local"),
@@ -69,9 +69,11 @@ class EndToEnd(ZooKeeperTestCase):
                 self.nimbuses[0].wait_for_log(r"is the leader", timeout=HANG_BOUND_S)
         self.supervisor = self.daemon(GustDaemon.supervisor(
             self.zk, self.work, "supervisor", nimbuses=self.nimbuses[:1], root=root, slots=2,
-            conf={"supervisor.heartbeat.frequency.secs": 1, "supervisor.monitor.frequency.secs": 1,
-                  "storm.gust.worker.stop.timeout.secs": 30,
-                  "storm.gust.worker.restart.backoff.max.secs": 2}))
+            conf=dict({"supervisor.heartbeat.frequency.secs": 1,
+                       "supervisor.monitor.frequency.secs": 1,
+                       "storm.gust.worker.stop.timeout.secs": 30,
+                       "storm.gust.worker.restart.backoff.max.secs": 2},
+                      **(supervisor_conf or {}))))
         self.supervisor.wait_for_log(r"supervisor \S+ started", timeout=HANG_BOUND_S)
         self.addCleanup(self.kill_leftover_workers)
 

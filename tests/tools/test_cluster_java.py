@@ -19,9 +19,11 @@ serialVersionUIDs.  Refused: a component whose class the jar lacks ->
 InvalidTopologyException naming the component and the class, and Nimbus
 keeps serving.  A worker's JVM killed (SIGKILL) under the running topology
 is started again by the worker, its Java tasks open again there and the
-counts go on, the worker itself staying up; both JVMs got the topology's
-topology.worker.childopts (Storm's placeholders replaced) after gust's own
-options.  Metrics the Java bolt registers (a CountMetric, a
+counts go on, the worker itself staying up; both JVMs got the supervisor's
+worker.childopts, the topology's topology.worker.childopts and its
+topology.worker.gc.childopts (instead of the supervisor's
+worker.gc.childopts), in that order, Storm's placeholders replaced, after
+gust's own options.  Metrics the Java bolt registers (a CountMetric, a
 MultiCountMetric, a never-reset total, and a string, with 1 s buckets)
 show on the worker's /metrics (topology.gust.metrics.port) as
 gust_component_metric, per task, the string left out.
@@ -206,11 +208,14 @@ class JavaCluster(e2e.EndToEnd):
                  e2e.HANG_BOUND_S, "the multilang children to end")
 
     def test_a_worker_jvm_killed_under_the_topology_is_started_again(self):
-        self.start_cluster("/java-jvm-dies")
+        self.start_cluster("/java-jvm-dies", supervisor_conf={
+            "worker.childopts": "-Dgust.test.daemon=%WORKER-PORT%",
+            "worker.gc.childopts": ["-Dgust.test.gc=daemon"]})
         port = self.nimbuses[0].port
         # the worker's JVM gets them (placeholders replaced), the restarted one too
         childopts = {"topology.worker.childopts": "-Dgust.test.slot=%ID%  -Xmx200m "
-                     "-Dgust.test.where=%TOPOLOGY-ID%:%WORKER-ID%:%HEAP-MEM%"}
+                     "-Dgust.test.where=%TOPOLOGY-ID%:%WORKER-ID%:%HEAP-MEM%",
+                     "topology.worker.gc.childopts": ["-Dgust.test.gc=topology-%ID%"]}
         with Client(port) as client:
             client.submitTopology("java-jvm-dies", upload(client, self.jar),
                                   json.dumps(dict(TOPOLOGY_CONF, **childopts)), java_wordcount(self.blobs))
@@ -220,8 +225,9 @@ class JavaCluster(e2e.EndToEnd):
         self.wait_growing(port, tid, "count", above=0)
         jvm = wait_for(lambda: jvm_children(worker["pid"]), e2e.HANG_BOUND_S, "the worker's JVM")
         supervisor_id = re.search(r"on port \d+, supervisor (\S+): runs", self.worker_log(tid, slot)).group(1)
-        expected = ["-Dgust.test.slot=%d" % slot, "-Xmx200m",
-                    "-Dgust.test.where=%s:%s-%d:768" % (tid, supervisor_id, slot)]
+        expected = ["-Dgust.test.daemon=%d" % slot, "-Dgust.test.slot=%d" % slot, "-Xmx200m",
+                    "-Dgust.test.where=%s:%s-%d:768" % (tid, supervisor_id, slot),
+                    "-Dgust.test.gc=topology-%d" % slot]
         self.assert_childopts_last(jvm[0], expected)
         os.kill(jvm[0], signal.SIGKILL)
         self.wait_worker_log(tid, slot, r"the JVM hosting the Java tasks was killed by signal 9; "

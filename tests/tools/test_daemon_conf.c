@@ -158,6 +158,12 @@ static void test_bad_values_are_refused_naming_file_line_key_and_value(void)
       load_error(bad_timeout, NULL, GUST_DAEMON_CONF_ERROR, GUST_DAEMON_CONF_ERROR_INVALID);
   g_assert_nonnull(strstr(timeout_message, "bad-timeout.yaml:1: 'topology.message.timeout.secs'"));
 
+  g_autofree char *bad_opts = write_file("bad-opts.yaml", "worker.childopts: [\"-Xmx1g\", 2]\n");
+  g_autofree char *opts_message =
+      load_error(bad_opts, NULL, GUST_DAEMON_CONF_ERROR, GUST_DAEMON_CONF_ERROR_INVALID);
+  g_assert_nonnull(strstr(opts_message, ":1: 'worker.childopts' must be a string or a list of "
+                                        "strings (got [\"-Xmx1g\",2])"));
+
   char *bad_override[] = {"storm.zookeeper.port=99999", NULL};
   g_autofree char *override_message =
       load_error(NULL, bad_override, GUST_DAEMON_CONF_ERROR, GUST_DAEMON_CONF_ERROR_INVALID);
@@ -239,7 +245,8 @@ static void test_config_and_repeated_c_options_are_parsed_for_every_command(void
 
 static char *readme_row(const gust_daemon_conf_key *k)
 {
-  static const char *const type_names[] = {"int", "string", "list of hosts", "list of ports"};
+  static const char *const type_names[] = {"int", "string", "list of hosts", "list of ports",
+                                           "string or list"};
   GString *row = g_string_new(NULL);
   g_string_append_printf(row, "| `%s` | %s | ", k->key, type_names[k->type]);
   if (k->default_json)
@@ -258,6 +265,9 @@ static char *readme_row(const gust_daemon_conf_key *k)
     break;
   case GUST_DAEMON_CONF_PORTS:
     g_string_append(row, "ports 1..65535");
+    break;
+  case GUST_DAEMON_CONF_WORDS:
+    g_string_append(row, "text, or a list of texts");
     break;
   }
   g_string_append_printf(row, " | %s |", k->meaning);

@@ -25,6 +25,7 @@ typedef enum {
   GUST_DAEMON_CONF_STRING,
   GUST_DAEMON_CONF_HOSTS, /* a non-empty list of host names */
   GUST_DAEMON_CONF_PORTS, /* a list of ports, 1..65535 */
+  GUST_DAEMON_CONF_WORDS, /* a string, or a list of strings (JVM options) */
 } gust_daemon_conf_type;
 
 typedef struct {

@@ -134,6 +134,17 @@ static const gust_daemon_conf_key daemon_keys[] = {
      .type = GUST_DAEMON_CONF_STRING,
      .default_json = "\"" GUST_WORKER_JVM_OPTS "\"",
      .meaning = "the options of a worker's JVM, space-separated"},
+    {.key = "worker.childopts",
+     .type = GUST_DAEMON_CONF_WORDS,
+     .meaning = "options added, after storm.gust.worker.jvm.opts and before the topology's "
+                "topology.worker.childopts, to the JVM of every worker of this supervisor that "
+                "has Java components (a string is split at spaces; placeholders as in "
+                "topology.worker.childopts); unset: Storm's default (-Xmx%HEAP-MEM%m and Java 8 "
+                "GC logging) is left out, so the worker's JVM keeps gust's small heap"},
+    {.key = "worker.gc.childopts",
+     .type = GUST_DAEMON_CONF_WORDS,
+     .meaning = "options added last to those JVMs, unless the topology sets "
+                "topology.worker.gc.childopts, which replaces them"},
 };
 
 const gust_daemon_conf_key *gust_daemon_conf_keys(gsize *n_keys)

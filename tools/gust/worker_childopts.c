@@ -1,5 +1,5 @@
-/* worker_childopts.c — topology.worker.childopts for a worker's JVM (see
- * worker_childopts.h).
+/* worker_childopts.c — worker.childopts, topology.worker.childopts and the
+ * GC ones for a worker's JVM (see worker_childopts.h).
  *
  * As Storm's supervisor does for the worker JVMs it starts: a string
  * value is split at runs of white space, a list gives one word per item,
@@ -10,8 +10,11 @@
  * unique among the live workers as Storm's are.  %HEAP-MEM% is
  * topology.worker.max.heap.size.mb (Storm's default 768) — gust has no
  * resource-aware scheduler to size a worker from its components.  The
- * words go after storm.gust.worker.jvm.opts, so an -Xmx of the topology's
- * wins, as a later option does for the JVM.  Stateless; any thread.
+ * words go after storm.gust.worker.jvm.opts, so an -Xmx of the daemon's
+ * or the topology's wins, as a later option does for the JVM.  Storm's
+ * default worker.childopts (-Xmx%HEAP-MEM%m and Java 8 GC logging) is not
+ * applied: the daemon key is unset unless storm.yaml sets it.  Stateless;
+ * any thread.
  */
 #include "worker_childopts.h"
 
@@ -33,8 +36,7 @@ static gboolean is_blank(const char *s)
   return TRUE;
 }
 
-static void add_word(GPtrArray *words, const char *word, const gust_worker_identity *who,
-                     int heap)
+static void add_word(GPtrArray *words, const char *word, const gust_worker_identity *who, int heap)
 {
   if (is_blank(word)) return;
   g_autofree char *port = g_strdup_printf("%d", who->port);
@@ -49,11 +51,9 @@ static void add_word(GPtrArray *words, const char *word, const gust_worker_ident
   g_ptr_array_insert(words, (gint)words->len - 1, g_string_free(w, FALSE)); /* before the NULL */
 }
 
-void gust_worker_childopts_append(GPtrArray *words, const json_t *topology_conf,
-                                  const gust_worker_identity *who)
+static void append_value(GPtrArray *words, const json_t *value, const gust_worker_identity *who,
+                         int heap)
 {
-  const json_t *value = json_object_get(topology_conf, "topology.worker.childopts");
-  int heap = heap_mb(topology_conf);
   if (json_is_string(value)) {
     g_auto(GStrv) split = g_strsplit_set(json_string_value(value), " \t\r\n", -1);
     for (char **w = split; *w; w++)
@@ -66,4 +66,15 @@ void gust_worker_childopts_append(GPtrArray *words, const json_t *topology_conf,
       if (json_is_string(item)) add_word(words, json_string_value(item), who, heap);
     }
   }
+}
+
+void gust_worker_childopts_append(GPtrArray *words, const json_t *daemon_conf,
+                                  const json_t *topology_conf, const gust_worker_identity *who)
+{
+  int heap = heap_mb(topology_conf);
+  append_value(words, json_object_get(daemon_conf, "worker.childopts"), who, heap);
+  append_value(words, json_object_get(topology_conf, "topology.worker.childopts"), who, heap);
+  const json_t *gc = json_object_get(topology_conf, "topology.worker.gc.childopts");
+  if (!gc || json_is_null(gc)) gc = json_object_get(daemon_conf, "worker.gc.childopts");
+  append_value(words, gc, who, heap);
 }

@@ -70,8 +70,8 @@ static void add_serialized(GArray *out, GHashTable *table, gboolean spouts)
 }
 
 static gust_jvm *start_jvm(const GArray *components, const char *stormdist, json_t *daemon_conf,
-                           const json_t *conf, const gust_worker_identity *who,
-                           GHashTable **loaded, GError **error)
+                           const json_t *conf, const gust_worker_identity *who, GHashTable **loaded,
+                           GError **error)
 {
   g_autofree char *jar = g_build_filename(stormdist, "stormjar.jar", NULL);
   if (!g_file_test(jar, G_FILE_TEST_IS_REGULAR)) {
@@ -87,10 +87,11 @@ static gust_jvm *start_jvm(const GArray *components, const char *stormdist, json
   g_autofree char *class_path = gust_jvm_class_path(jar);
   g_autoptr(GPtrArray) jvm_options = gust_jvm_option_words(opts, NULL);
   guint daemon_words = jvm_options->len - 1;
-  gust_worker_childopts_append(jvm_options, conf, who);
+  gust_worker_childopts_append(jvm_options, daemon_conf, conf, who);
   if (jvm_options->len - 1 > daemon_words) {
     g_autofree char *added = g_strjoinv(" ", (char **)jvm_options->pdata + daemon_words);
-    g_message("the JVM host gets the topology's topology.worker.childopts: %s", added);
+    g_message("the JVM host gets worker.childopts, topology.worker.childopts and the GC ones: %s",
+              added);
   }
   gust_jvm_options jo = {.java = java,
                          .class_path = class_path,
@@ -120,9 +121,8 @@ static gboolean has_serialized_grouping(const GustStormStormTopology *thrift)
 }
 
 gust_topology *gust_worker_topology(const GustStormStormTopology *thrift, const char *name,
-                                    const json_t *conf, const char *stormdist,
-                                    json_t *daemon_conf, const gust_worker_identity *who,
-                                    gust_jvm **jvm, GError **error)
+                                    const json_t *conf, const char *stormdist, json_t *daemon_conf,
+                                    const gust_worker_identity *who, gust_jvm **jvm, GError **error)
 {
   g_autofree char *conf_json = json_dumps(conf, JSON_COMPACT);
   *jvm = NULL;
