@@ -1,6 +1,7 @@
 /* nodes.c — reading and writing nodes: put (create or set), get, JSON,
- * delete (recursive), children; and the record of this client's ephemeral
- * nodes, created again after the session is renewed.
+ * delete (recursive), children; a put tried again while the connection is
+ * lost; and the record of this client's ephemeral nodes, created again
+ * after the session is renewed.
  *
  * Threads: any thread, including the event thread inside a user callback.
  * Each call holds the handle read lock for its ZooKeeper calls; the record
@@ -208,6 +209,28 @@ gboolean gust_cluster_put_json(gust_cluster *c, const char *path, json_t *value,
   gboolean ok = gust_cluster_put(c, path, text, strlen(text), kind, NULL, error);
   free(text);
   return ok;
+}
+
+gboolean gust_cluster_put_json_patiently(gust_cluster *c, const char *path, json_t *value,
+                                         gust_node_kind kind, GError **error)
+{
+  g_return_val_if_fail(kind != GUST_NODE_EPHEMERAL_SEQUENTIAL, FALSE);
+  gint64 deadline = g_get_monotonic_time() +
+                    MAX(3 * (gint64)c->session_timeout_ms, 10000) * G_TIME_SPAN_MILLISECOND;
+  gulong wait_ms = 100;
+  GError *lost = NULL;
+  while (!gust_cluster_put_json(c, path, value, kind, &lost)) {
+    if (!g_error_matches(lost, GUST_CLUSTER_ERROR, GUST_CLUSTER_ERROR_CONNECTION) ||
+        g_get_monotonic_time() + (gint64)wait_ms * G_TIME_SPAN_MILLISECOND > deadline) {
+      g_propagate_error(error, lost);
+      return FALSE;
+    }
+    if (wait_ms == 100) g_warning("%s; trying again while the client reconnects", lost->message);
+    g_clear_error(&lost);
+    g_usleep(wait_ms * 1000);
+    wait_ms = MIN(2 * wait_ms, 1000);
+  }
+  return TRUE;
 }
 
 /* Deletes full and, when recursive, everything under it (depth first). */

@@ -402,8 +402,9 @@ gboolean gust_nimbus_cluster_start(gust_nimbus *nimbus, GError **error)
   json_t *me = json_pack("{s:s, s:i, s:s, s:I}", "host", nimbus->host, "port", nimbus->port,
                          "version", GUST_NIMBUS_VERSION "-gust-" GUST_NIMBUS_GUST_VERSION,
                          "start_time_secs", (json_int_t)nimbus->start_time_secs);
-  gboolean ok = gust_cluster_put_json(nimbus->cluster, path, me, GUST_NODE_EPHEMERAL, error) &&
-                gust_cluster_elect(nimbus->cluster, member, on_leader_change, nimbus, error);
+  gboolean ok =
+      gust_cluster_put_json_patiently(nimbus->cluster, path, me, GUST_NODE_EPHEMERAL, error) &&
+      gust_cluster_elect(nimbus->cluster, member, on_leader_change, nimbus, error);
   json_decref(me);
   g_free(path);
   g_free(member);

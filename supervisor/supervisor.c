@@ -162,12 +162,17 @@ static void check_worker_beats(gust_supervisor *s)
   }
 }
 
-static gboolean heartbeat(gust_supervisor *s, GError **error)
+/* patient: the first one, which the supervisor cannot start without, is
+ * tried again while the connection is lost; a later one is written again
+ * at the next beat anyway. */
+static gboolean heartbeat(gust_supervisor *s, gboolean patient, GError **error)
 {
   check_worker_beats(s);
   json_t *beat = heartbeat_json(s);
   g_autofree char *path = g_strconcat("/supervisors/", s->id, NULL);
-  gboolean ok = gust_cluster_put_json(s->cluster, path, beat, GUST_NODE_EPHEMERAL, error);
+  gboolean ok =
+      patient ? gust_cluster_put_json_patiently(s->cluster, path, beat, GUST_NODE_EPHEMERAL, error)
+              : gust_cluster_put_json(s->cluster, path, beat, GUST_NODE_EPHEMERAL, error);
   json_decref(beat);
   return ok;
 }
@@ -436,7 +441,8 @@ gust_supervisor *gust_supervisor_new(json_t *conf, const gust_supervisor_options
     goto fail;
   for (guint i = 0; i < s->n_slots; i++)
     stop_leftover_worker(s, s->slots[i].port);
-  if (!(s->cluster = gust_cluster_connect_conf(conf, error)) || !heartbeat(s, error)) goto fail;
+  if (!(s->cluster = gust_cluster_connect_conf(conf, error)) || !heartbeat(s, TRUE, error))
+    goto fail;
   s->assignments_watch = gust_cluster_watch(s->cluster, "/assignments", on_assignment_change, s);
   g_atomic_int_set(&s->assignments_changed, 1);
   s->next_heartbeat_us = g_get_monotonic_time() + s->heartbeat_every_us;
@@ -467,7 +473,7 @@ void gust_supervisor_tick(gust_supervisor *s)
     sv_slot_tick(&s->slots[i], &s->policy);
   if (now >= s->next_heartbeat_us) {
     s->next_heartbeat_us = now + s->heartbeat_every_us;
-    if (!heartbeat(s, &error)) {
+    if (!heartbeat(s, FALSE, &error)) {
       g_warning("cannot write the heartbeat: %s", error->message);
       g_clear_error(&error);
     }

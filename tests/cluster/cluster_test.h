@@ -22,6 +22,10 @@ void cluster_test_init(int *argc, char ***argv);
 const char *cluster_test_servers(void);
 /* A root of its own for this test ("/test-<pid>-<n>"), g_free. */
 char *cluster_test_new_root(void);
+/* Stops the test server (SIGSTOP) now and lets it go on (SIGCONT) after
+ * ms, from another thread: a server too slow to answer for that long. */
+void cluster_test_pause_server(guint ms);
+
 /* Connects to the test server under root, session timeout 4 s; asserts. */
 gust_cluster *cluster_test_connect(const char *root);
 

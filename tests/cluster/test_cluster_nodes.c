@@ -72,6 +72,16 @@ static void test_large_values_are_read_whole(void)
   g_free(root);
 }
 
+/* The node at path reads back as expected. */
+static void assert_node_json(gust_cluster *c, const char *path, const json_t *expected)
+{
+  GError *error = NULL;
+  json_t *back = gust_cluster_get_json(c, path, &error);
+  g_assert_no_error(error);
+  g_assert_true(json_equal(back, expected));
+  json_decref(back);
+}
+
 static void test_json_round_trips_and_non_json_is_refused_naming_the_node(void)
 {
   char *root = cluster_test_new_root();
@@ -81,10 +91,7 @@ static void test_json_round_trips_and_non_json_is_refused_naming_the_node(void)
   g_assert_true(
       gust_cluster_put_json(c, "/assignments/wc-1-1", value, GUST_NODE_PERSISTENT, &error));
   g_assert_no_error(error);
-  json_t *back = gust_cluster_get_json(c, "/assignments/wc-1-1", &error);
-  g_assert_no_error(error);
-  g_assert_true(json_equal(value, back));
-  json_decref(back);
+  assert_node_json(c, "/assignments/wc-1-1", value);
   json_decref(value);
 
   g_assert_true(gust_cluster_put(c, "/not-json", "{oops", 5, GUST_NODE_PERSISTENT, NULL, &error));
@@ -328,6 +335,25 @@ static void test_error_domain_has_its_hyphenated_name(void)
   g_assert_cmpstr(g_quark_to_string(GUST_CLUSTER_ERROR), ==, "gust-cluster-error-quark");
 }
 
+/* A server that stops answering for longer than the client's request
+ * timeout: the patient put (a daemon's registration) is tried again once
+ * the client has reconnected, and the node is there. */
+static void test_patient_put_outlasts_a_server_that_stops_answering(void)
+{
+  char *root = cluster_test_new_root();
+  gust_cluster *c = cluster_test_connect(root); /* session 4 s: requests time out in under 3 s */
+  json_t *me = json_pack("{s:s}", "host", "127.0.0.1");
+  cluster_test_pause_server(3500);
+  GError *error = NULL;
+  g_assert_true(
+      gust_cluster_put_json_patiently(c, "/nimbuses/me", me, GUST_NODE_EPHEMERAL, &error));
+  g_assert_no_error(error);
+  assert_node_json(c, "/nimbuses/me", me);
+  json_decref(me);
+  gust_cluster_free(c);
+  g_free(root);
+}
+
 int main(int argc, char **argv)
 {
   cluster_test_init(&argc, &argv);
@@ -351,6 +377,8 @@ int main(int argc, char **argv)
   g_test_add_func("/cluster/paths_are_relative_to_the_root_which_is_created",
                   test_paths_are_relative_to_the_root_which_is_created);
   g_test_add_func("/cluster/connect_conf_reads_storm_keys", test_connect_conf_reads_storm_keys);
+  g_test_add_func("/cluster/patient_put_outlasts_a_server_that_stops_answering",
+                  test_patient_put_outlasts_a_server_that_stops_answering);
   g_test_add_func("/cluster/a_server_that_is_not_running_is_a_clear_error_within_the_bound",
                   test_a_server_that_is_not_running_is_a_clear_error_within_the_bound);
   g_test_add_func("/cluster/error_domain_has_its_hyphenated_name",

@@ -26,7 +26,10 @@ def main(argv):
         except AssertionError as e:
             print("with_zookeeper.py: %s" % e, file=sys.stderr)
             return 1
-        env = dict(os.environ, GUST_TEST_ZOOKEEPER=zk.address)
+        # the server's pid too: a test may stop it for a while (SIGSTOP) to
+        # play a slow server
+        env = dict(os.environ, GUST_TEST_ZOOKEEPER=zk.address,
+                   GUST_TEST_ZOOKEEPER_PID=str(zk.proc.pid))
         child = subprocess.Popen(argv[1:], env=env, preexec_fn=_die_with_parent)
         # ctest stops a test that runs too long with SIGTERM or SIGKILL: pass
         # SIGTERM on, so the server is still stopped and its data removed.

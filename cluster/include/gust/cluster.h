@@ -75,6 +75,15 @@ json_t *gust_cluster_get_json(gust_cluster *c, const char *path, GError **error)
 /* put of value's compact JSON text; value stays the caller's. */
 gboolean gust_cluster_put_json(gust_cluster *c, const char *path, json_t *value,
                                gust_node_kind kind, GError **error);
+/* gust_cluster_put_json for a write a daemon cannot start without (its
+ * registration, its first heartbeat): while it fails with
+ * GUST_CLUSTER_ERROR_CONNECTION (a slow or briefly unreachable server) it
+ * is tried again, 100 ms apart doubling to 1 s, for up to three session
+ * timeouts (at least 10 s): the time the client takes to reconnect, or to
+ * renew an expired session.  The first failure is logged as a warning.
+ * Not for sequential nodes (a retry could create a second one). */
+gboolean gust_cluster_put_json_patiently(gust_cluster *c, const char *path, json_t *value,
+                                         gust_node_kind kind, GError **error);
 /* Deletes the node (with its children when recursive); a missing node is
  * not an error. */
 gboolean gust_cluster_delete(gust_cluster *c, const char *path, gboolean recursive, GError **error);
