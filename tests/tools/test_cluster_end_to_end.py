@@ -141,10 +141,18 @@ class EndToEnd(ZooKeeperTestCase):
 
     def wait_growing(self, port, topology_id, component, above=None):
         """Waits until component's emitted count exceeds above (default: the
-        current reading); returns the new reading."""
+        current reading); returns the new reading.  A NotAliveException while
+        waiting is "not yet": a Nimbus whose ZooKeeper connection blips (a
+        loaded machine) steps down and serves no reads until it leads again."""
         floor = self.emitted(port, topology_id, component) if above is None else above
-        return wait_for(lambda: (lambda n: n if n > floor else None)(self.emitted(port, topology_id, component)),
-                        HANG_BOUND_S, "%s's emitted count above %d" % (component, floor))
+
+        def grown():
+            try:
+                n = self.emitted(port, topology_id, component)
+            except ttypes.NotAliveException:
+                return None
+            return n if n > floor else None
+        return wait_for(grown, HANG_BOUND_S, "%s's emitted count above %d" % (component, floor))
 
     def wait_still(self, port, topology_id, component):
         """Waits until two readings SETTLE_S apart are equal; returns the reading."""
