@@ -43,6 +43,17 @@ class Client:
         self.close()
 
 
+def growth_above(floor, read):
+    """For wait_for: read()'s count when it is above floor, else None; a
+    NotAliveException is None too ("not yet"): a Nimbus stepping down for a
+    ZooKeeper blip (a loaded machine) serves no reads until it leads again."""
+    try:
+        n = read()
+    except ttypes.NotAliveException:
+        return None
+    return n if n > floor else None
+
+
 def jar_bytes(entries=None):
     """A jar (zip) with resources/ holding the multilang scripts."""
     buf = io.BytesIO()

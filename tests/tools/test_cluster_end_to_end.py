@@ -34,7 +34,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cluster_harness import (GUST, GustDaemon, ZooKeeperTestCase, assignment, make_temp_dir,  # noqa: E402
                              storm_yaml, supervisor_records, wait_for, wait_for_leader)
-from nimbus_client import Client, ttypes, upload  # noqa: E402
+from nimbus_client import Client, growth_above, ttypes, upload  # noqa: E402
 from test_supervisor import jar_bytes, wordcount_topology  # noqa: E402
 
 HANG_BOUND_S = 180
@@ -141,18 +141,11 @@ class EndToEnd(ZooKeeperTestCase):
 
     def wait_growing(self, port, topology_id, component, above=None):
         """Waits until component's emitted count exceeds above (default: the
-        current reading); returns the new reading.  A NotAliveException while
-        waiting is "not yet": a Nimbus whose ZooKeeper connection blips (a
-        loaded machine) steps down and serves no reads until it leads again."""
+        current reading); returns the new reading (growth_above: a
+        NotAliveException while waiting is "not yet")."""
         floor = self.emitted(port, topology_id, component) if above is None else above
-
-        def grown():
-            try:
-                n = self.emitted(port, topology_id, component)
-            except ttypes.NotAliveException:
-                return None
-            return n if n > floor else None
-        return wait_for(grown, HANG_BOUND_S, "%s's emitted count above %d" % (component, floor))
+        return wait_for(lambda: growth_above(floor, lambda: self.emitted(port, topology_id, component)),
+                        HANG_BOUND_S, "%s's emitted count above %d" % (component, floor))
 
     def wait_still(self, port, topology_id, component):
         """Waits until two readings SETTLE_S apart are equal; returns the reading."""

@@ -45,7 +45,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cluster_harness import (GUST, SOURCE, GustDaemon, ZooKeeperTestCase, assignment, free_ports,  # noqa: E402
                              make_temp_dir, storm_yaml, supervisor_id_of, supervisor_records, wait_for)
-from nimbus_client import Client, ttypes, upload  # noqa: E402
+from nimbus_client import Client, growth_above, ttypes, upload  # noqa: E402
 from test_cluster_end_to_end import pid_alive  # noqa: E402
 from test_gust_kafka import KafkaMock, consume, produce, unique  # noqa: E402
 from test_no_loss import KAFKA_OUT_BOLT, kafka_components  # noqa: E402
@@ -231,7 +231,7 @@ class ClusterFaults(ZooKeeperTestCase):
                    if e.component_id == component and e.port == port and e.stats is not None)
 
     def wait_growing(self, topology_id, component, port, above):
-        return wait_for(lambda: (lambda n: n if n > above else None)(self.emitted(topology_id, component, port)),
+        return wait_for(lambda: growth_above(above, lambda: self.emitted(topology_id, component, port)),
                         HANG_BOUND_S, "%s's emitted count on port %d above %d" % (component, port, above))
 
     def listed(self, name, topology_id):
