@@ -35,6 +35,19 @@ static gboolean parse_java_int(const char *text, gint64 *out)
   return g_ascii_string_to_signed(text, 10, G_MININT, G_MAXINT, out, NULL);
 }
 
+gboolean gust_conf_value_is_strings(const json_t *value)
+{
+  if (json_is_string(value)) return TRUE;
+  if (!json_is_array(value)) return FALSE;
+  size_t i;
+  json_t *item;
+  json_array_foreach(value, i, item)
+  {
+    if (!json_is_string(item)) return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean gust_conf_value_to_int(const json_t *value, gint min, gint max, gint *out)
 {
   gint64 v;
@@ -77,17 +90,8 @@ static gboolean value_is_valid(const gust_conf_key *k, const json_t *value)
     return json_is_boolean(value);
   case GUST_CONF_STRING:
     return json_is_string(value) && is_choice(k, json_string_value(value));
-  case GUST_CONF_STRINGS: {
-    if (json_is_string(value)) return TRUE;
-    if (!json_is_array(value)) return FALSE;
-    size_t i;
-    json_t *item;
-    json_array_foreach(value, i, item)
-    {
-      if (!json_is_string(item)) return FALSE;
-    }
-    return TRUE;
-  }
+  case GUST_CONF_STRINGS:
+    return gust_conf_value_is_strings(value);
   }
   g_assert_not_reached();
 }

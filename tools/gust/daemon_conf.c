@@ -68,16 +68,6 @@ static gboolean is_port_list(const json_t *value)
   return TRUE;
 }
 
-static gboolean is_string_or_strings(const json_t *value)
-{
-  if (json_is_string(value)) return TRUE;
-  if (!json_is_array(value)) return FALSE;
-  size_t i;
-  json_t *item;
-  json_array_foreach(value, i, item) if (!json_is_string(item)) return FALSE;
-  return TRUE;
-}
-
 /* What a daemon key's value must be, or NULL when value is one. */
 static char *daemon_value_problem(const gust_daemon_conf_key *k, const json_t *value)
 {
@@ -96,7 +86,7 @@ static char *daemon_value_problem(const gust_daemon_conf_key *k, const json_t *v
     if (is_port_list(value)) return NULL;
     return g_strdup("a list of ports in 1..65535, e.g. [6700, 6701]");
   case GUST_DAEMON_CONF_WORDS:
-    if (is_string_or_strings(value)) return NULL;
+    if (gust_conf_value_is_strings(value)) return NULL;
     return g_strdup("a string or a list of strings");
   }
   g_assert_not_reached();

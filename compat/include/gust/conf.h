@@ -61,6 +61,9 @@ const gust_conf_key *gust_conf_key_find(const char *key);
  * when value is NULL, null, not an int or out of range.  Can't fail
  * otherwise. */
 gboolean gust_conf_value_to_int(const json_t *value, gint min, gint max, gint *out);
+/* Whether value is a string or a list of strings (Storm's
+ * @IsStringOrStringList: GUST_CONF_STRINGS; JVM options). */
+gboolean gust_conf_value_is_strings(const json_t *value);
 
 /* Checks every key of the table that conf holds.  On the first bad one
  * fills error (GUST_CONF_ERROR_INVALID) with "'KEY' must be ... (got VALUE)"
