@@ -53,10 +53,12 @@ char *cluster_test_new_root(void)
   return g_strdup_printf("/test-%d-%d", (int)getpid(), g_atomic_int_add(&next, 1));
 }
 
+static pid_t paused_server; /* set before the resuming thread starts */
+
 static gpointer resume_server(gpointer data)
 {
   g_usleep(GPOINTER_TO_UINT(data) * (gulong)1000);
-  kill((pid_t)g_ascii_strtoll(g_getenv("GUST_TEST_ZOOKEEPER_PID"), NULL, 10), SIGCONT);
+  kill(paused_server, SIGCONT);
   return NULL;
 }
 
@@ -65,7 +67,8 @@ void cluster_test_pause_server(guint ms)
   const char *pid = g_getenv("GUST_TEST_ZOOKEEPER_PID");
   if (!pid)
     g_error("GUST_TEST_ZOOKEEPER_PID is not set: run through tests/tools/with_zookeeper.py");
-  g_assert_cmpint(kill((pid_t)g_ascii_strtoll(pid, NULL, 10), SIGSTOP), ==, 0);
+  paused_server = (pid_t)g_ascii_strtoll(pid, NULL, 10);
+  g_assert_cmpint(kill(paused_server, SIGSTOP), ==, 0);
   g_thread_unref(g_thread_new("resume-server", resume_server, GUINT_TO_POINTER(ms)));
 }
 
