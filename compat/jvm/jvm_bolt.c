@@ -3,13 +3,14 @@
  *
  * process(): each input gets a fresh id (ids count up, never reused), is
  * kept (ml_held.c: its stream, source task and tracking tags, not its
- * values) and is appended to the frame as a TUPLE record; tick tuples go
- * the same way with id 0 (nothing to ack).  turn_end() sends the frame
- * and applies the answer: the bolt's emits (anchored to any kept ids,
- * direct or not), acks and fails (through the collector, so tracking
- * works as for native bolts), and reported errors (an exception from
- * execute is one, with its Java stack trace; the JVM side then fails the
- * input unless it was settled).  A frame that grows past BATCH_BYTES is
+ * values) and is appended to the frame as a TUPLE record (a TUPLE_NEXT,
+ * its values only, when it follows a tuple of the same task and stream);
+ * tick tuples go the same way with id 0 (nothing to ack).  turn_end()
+ * sends the frame and applies the answer: the bolt's emits (anchored to
+ * any kept ids, direct or not), acks and fails (through the collector, so
+ * tracking works as for native bolts), and reported errors (an exception
+ * from execute is one, with its Java stack trace; the JVM side then fails
+ * the input unless it was settled).  A frame that grows past BATCH_BYTES is
  * sent before the turn ends, so nothing buffers without bound.  A tuple
  * the Java bolt keeps to ack later stays kept across turns.
  *
@@ -45,7 +46,13 @@ typedef struct {
   ml_held held;
   uint64_t next_id;
   uint32_t batched; /* TUPLE records in the frame */
-  fc_arena arena;   /* an answer's lists, maps and anchor ids */
+  /* the last tuple record: a tuple after it (id one more, same source
+   * task and stream) is a TUPLE_NEXT while it ends the frame (at last_end) */
+  size_t last_end;
+  uint64_t last_id;
+  int32_t last_source;
+  uint32_t last_stream;
+  fc_arena arena; /* an answer's lists, maps and anchor ids */
   const gust_tuple **anchors;
   size_t anchors_cap;
   bool down;          /* the JVM died: not open until reopen succeeds */
@@ -213,14 +220,23 @@ static void add_tuple(jvm_bolt *h, uint64_t id, const gust_tuple *t, uint32_t st
   bool sampled = h->conn.measure && id % JVM_SAMPLE_EVERY == 0;
   uint64_t start = sampled ? jvm_ticks() : 0;
   GString *out = h->conn.out;
-  jw_u8(out, JW_TUPLE);
-  jw_i64(out, (int64_t)id);
-  jw_i32(out, t->source_task);
-  jw_i32(out, (int32_t)stream);
+  if (out->len == h->last_end && id == h->last_id + 1 && t->source_task == h->last_source &&
+      stream == h->last_stream) {
+    jw_u8(out, JW_TUPLE_NEXT);
+  } else {
+    jw_u8(out, JW_TUPLE);
+    jw_i64(out, (int64_t)id);
+    jw_i32(out, t->source_task);
+    jw_i32(out, (int32_t)stream);
+  }
   jw_i32(out, (int32_t)t->n_values);
   for (uint32_t i = 0; i < t->n_values; i++)
     jw_value(out, &t->values[i]);
   if (sampled) h->conn.encode_ticks += jvm_ticks() - start;
+  h->last_end = out->len;
+  h->last_id = id;
+  h->last_source = t->source_task;
+  h->last_stream = stream;
   h->batched++;
   rt_stream_add(h->comp, h->out.stats, stream, RT_STAT_EXECUTED, 1);
 }

@@ -150,33 +150,62 @@ static gboolean broken(const char *label, const char *why, GError **error)
   return FALSE;
 }
 
-/* decode/since: see jvm_apply_answer */
-static gboolean apply_emit(jr *r, jvm_conn *c, rt_component *comp, gust_collector *out,
-                           fc_arena *arena, const jvm_answer_ops *ops, void *host,
-                           const char *label, uint64_t *decode, uint64_t *since, GError **error)
+/* An EMIT's stream, direct task, key and anchors (an EMIT_AGAIN's are the
+ * last EMIT's), remembered for the EMIT_AGAIN records after it. */
+static gboolean read_emit_head(jr *r, jvm_conn *c, uint8_t kind, rt_component *comp,
+                               fc_arena *arena, const char *label, const rt_stream **s,
+                               uint64_t **anchors, uint32_t *n_anchors, GError **error)
 {
-  int32_t stream, direct;
-  int64_t key;
+  if (kind == JW_EMIT_AGAIN) {
+    if (c->last_emit.stream < 0)
+      return broken(label, "an EMIT_AGAIN with no emit of one anchor before it", error);
+  } else {
+    int32_t stream;
+    if (!jr_i32(r, &stream) || !jr_i32(r, &c->last_emit.direct) || !jr_i64(r, &c->last_emit.key) ||
+        !jr_i32(r, (int32_t *)n_anchors)) {
+      c->last_emit.stream = -1;
+      return broken(label, r->error, error);
+    }
+    c->last_emit.stream = -1;
+    if (*n_anchors > (size_t)(r->end - r->p) / 8) return broken(label, "too many anchors", error);
+    if (stream < 0 || (guint)stream >= comp->rt->streams->len)
+      return broken(label, "an emit names an unknown stream", error);
+    *s = g_ptr_array_index(comp->rt->streams, stream);
+    if ((*s)->comp != comp) return broken(label, "an emit names another component's stream", error);
+    *anchors = fc_arena_alloc(arena, (size_t)MAX(*n_anchors, 1) * 8);
+    for (uint32_t i = 0; i < *n_anchors; i++) {
+      uint64_t le;
+      memcpy(&le, r->p + 8 * i, 8);
+      (*anchors)[i] = GUINT64_FROM_LE(le);
+    }
+    r->p += (size_t)*n_anchors * 8;
+    if (*n_anchors > 1) return TRUE;
+    c->last_emit.stream = stream;
+    c->last_emit.n_anchors = *n_anchors;
+    c->last_emit.anchor = *n_anchors ? (*anchors)[0] : 0;
+    return TRUE;
+  }
+  *s = g_ptr_array_index(comp->rt->streams, c->last_emit.stream);
+  *n_anchors = c->last_emit.n_anchors;
+  *anchors = &c->last_emit.anchor;
+  return TRUE;
+}
+
+/* An EMIT or EMIT_AGAIN record (kind).  decode/since: see jvm_apply_answer */
+static gboolean apply_emit(jr *r, uint8_t kind, jvm_conn *c, rt_component *comp,
+                           gust_collector *out, fc_arena *arena, const jvm_answer_ops *ops,
+                           void *host, const char *label, uint64_t *decode, uint64_t *since,
+                           GError **error)
+{
+  const rt_stream *s;
+  uint64_t *anchors;
   uint32_t n_anchors, n_values;
-  const char *anchor_bytes;
-  if (!jr_i32(r, &stream) || !jr_i32(r, &direct) || !jr_i64(r, &key) ||
-      !jr_i32(r, (int32_t *)&n_anchors))
-    return broken(label, r->error, error);
-  if (n_anchors > (size_t)(r->end - r->p) / 8) return broken(label, "too many anchors", error);
-  anchor_bytes = (const char *)r->p;
-  r->p += (size_t)n_anchors * 8;
+  if (!read_emit_head(r, c, kind, comp, arena, label, &s, &anchors, &n_anchors, error))
+    return FALSE;
+  int32_t direct = c->last_emit.direct;
+  int64_t key = c->last_emit.key;
   if (!jr_i32(r, (int32_t *)&n_values) || n_values > (size_t)(r->end - r->p))
     return broken(label, r->error ? r->error : "too many values", error);
-  if (stream < 0 || (guint)stream >= comp->rt->streams->len)
-    return broken(label, "an emit names an unknown stream", error);
-  const rt_stream *s = g_ptr_array_index(comp->rt->streams, stream);
-  if (s->comp != comp) return broken(label, "an emit names another component's stream", error);
-  uint64_t *anchors = fc_arena_alloc(arena, (size_t)MAX(n_anchors, 1) * 8);
-  for (uint32_t i = 0; i < n_anchors; i++) {
-    uint64_t le;
-    memcpy(&le, anchor_bytes + 8 * i, 8);
-    anchors[i] = GUINT64_FROM_LE(le);
-  }
   fc_value *values = fc_arena_alloc(arena, (size_t)MAX(n_values, 1) * sizeof(fc_value));
   for (uint32_t i = 0; i < n_values; i++)
     if (!jr_value(r, arena, &values[i])) return broken(label, r->error, error);
@@ -251,18 +280,21 @@ gboolean jvm_apply_answer(jvm_conn *c, jr *r, rt_component *comp, gust_collector
   uint64_t *decode = r->decode_ticks;
   uint64_t since = decode ? jvm_ticks() : 0;
   c->sent.n_ids = c->sent.n_emits = 0;
+  c->last_emit.stream = -1;
   while (r->p < r->end) {
     uint8_t kind;
     jr_u8(r, &kind);
     switch (kind) {
     case JW_EMIT:
-      if (!apply_emit(r, c, comp, out, arena, ops, host, label, decode, &since, error))
+    case JW_EMIT_AGAIN:
+      if (!apply_emit(r, kind, c, comp, out, arena, ops, host, label, decode, &since, error))
         return FALSE;
       fc_arena_reset(arena);
       break;
     case JW_TASK_IDS_QUERY:
       /* the reply is another call: not decoding */
       if (decode) *decode += jvm_ticks() - since;
+      c->last_emit.stream = -1; /* the JVM's next frame starts afresh */
       if (!answer_task_ids(r, c, label, error)) return FALSE;
       decode = r->decode_ticks;
       if (decode) since = jvm_ticks();

@@ -57,6 +57,8 @@ enum {
 enum {
   JW_OPEN = 'O',       /* topology, component, task id, tasks, streams, conf */
   JW_TUPLE = 'T',      /* id u64, source task i32, stream i32, n u32, values */
+  JW_TUPLE_NEXT = 'P', /* n u32, values: the tuple after the TUPLE or TUPLE_NEXT right
+                          before it (id one more, same source task and stream) */
   JW_NEXT = 'N',       /* times i32: call nextTuple up to that often, while it emits */
   JW_SPOUT_ACK = 'A',  /* key i64 */
   JW_SPOUT_FAIL = 'F', /* key i64 */
@@ -71,6 +73,8 @@ enum {
   JW_OPEN_FAILED = 'X',   /* text */
   JW_EMIT = 'E',          /* stream i32, direct task i32 (-1), key i64 (spouts; 0: unreliable),
                              n anchors u32, anchor ids u64..., n u32, values */
+  JW_EMIT_AGAIN = 'e',    /* n u32, values: an emit with the stream, direct task, key and
+                             anchors of the frame's last EMIT (one with at most one anchor) */
   JW_ACK = 'A',           /* tuple id u64 */
   JW_FAIL = 'F',          /* tuple id u64 */
   JW_ERROR = 'R',         /* text: a reported error or an exception with its stack trace */
@@ -83,7 +87,7 @@ enum {
 /* the task ids an emit went to, asked in the middle of a call */
 enum {
   /* task -> gust: n u32, emit indices i32... (counted from 0 over the
-   * call's EMIT records); the last record of its frame */
+   * call's EMIT and EMIT_AGAIN records); the last record of its frame */
   JW_TASK_IDS_QUERY = 'W',
   /* gust -> task, answering it: n u32, then per emit n ids u32, task ids i32...;
    * the JVM's next frame goes on with the call */
@@ -187,6 +191,13 @@ typedef struct {
     uint32_t *ends;
     size_t n_ids, ids_cap, n_emits, ends_cap;
   } sent;
+  /* the answer frame's last EMIT, which an EMIT_AGAIN repeats (stream -1: none) */
+  struct {
+    int32_t stream, direct;
+    int64_t key;
+    uint32_t n_anchors; /* 0 or 1 */
+    uint64_t anchor;
+  } last_emit;
 } jvm_conn;
 
 /* Connects to the JVM host's socket.  FALSE + error if it cannot. */

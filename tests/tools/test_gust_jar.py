@@ -407,9 +407,13 @@ class GustJarTest(unittest.TestCase):
             self.assertEqual([len(set(relayed) & set(tasks[c])) for c in ("partial", "local", "none")],
                              [1, 1, 1])
         # the unread list emitted as a value reached the reporter resolved
-        reports = {int(n): [int(t) for t in ids.split(", ")]
+        reports = {int(n): [int(t) for t in ids.split(", ") if t]
                    for n, ids in re.findall(r"^report (\d+) \[([0-9, ]*)\]$", out, re.M)}
         self.assertEqual({n for n in reports if n < 1000}, set(range(40)))
+        # each one after an emit on the same stream with the same anchor
+        self.assertEqual({n: ids for n, ids in reports.items() if n >= 2000},
+                         {2000 + n: [] for n in range(40)})
+        reports = {n: ids for n, ids in reports.items() if n < 2000}
         for n, ids in reports.items():
             emit = ("relay", "default", n) if n < 1000 else ("relay", "side", n - 1000)
             if emit in sent:  # the bolt's other thread prints after emitting the report

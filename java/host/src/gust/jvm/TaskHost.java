@@ -99,6 +99,12 @@ final class TaskHost implements Runnable {
     private final List<TaskIdList> waiting = new ArrayList<>(); /* read on other threads */
     private IOException broken; /* an exchange failed: the connection is gone */
     private final TaskIdList noReceivers = TaskIdList.empty(this); /* emits to nobody */
+    /* the answer's last EMIT record, guarded by out (lastEmitStream -1: none
+     * in this frame, or one with several anchors): an emit like it is
+     * written as EMIT_AGAIN */
+    private int lastEmitStream = -1, lastEmitDirect;
+    private long lastEmitKey;
+    private Tuple lastEmitAnchor; /* its one anchor; null: none */
 
     TaskHost(SocketChannel channel) {
         this.channel = channel;
@@ -233,6 +239,7 @@ final class TaskHost implements Runnable {
             }
             b.clear();
             b.putInt(0);
+            lastEmitStream = -1; /* a new frame: its first emit is written whole */
         }
     }
 
@@ -325,6 +332,8 @@ final class TaskHost implements Runnable {
                 case Wire.TUPLE:
                     executeRun(in);
                     break;
+                case Wire.TUPLE_NEXT:
+                    throw new IOException("a TUPLE_NEXT record with no tuple before it");
                 case Wire.NEXT:
                     next(in.i32());
                     break;
@@ -403,10 +412,11 @@ final class TaskHost implements Runnable {
      * them in order (decoding apart from execute is what Boundary times). */
     private void executeRun(Wire.In in) {
         long start = Boundary.ON ? Boundary.threadCpu() : 0;
-        run.add(decode(in));
-        while (in.more() && in.peek() == Wire.TUPLE) {
-            in.u8();
-            run.add(decode(in));
+        HostTuple last = decode(in);
+        run.add(last);
+        while (in.more() && (in.peek() == Wire.TUPLE || in.peek() == Wire.TUPLE_NEXT)) {
+            last = in.u8() == Wire.TUPLE ? decode(in) : decodeNext(in, last);
+            run.add(last);
         }
         if (Boundary.ON) {
             decodeNs += Boundary.threadCpu() - start;
@@ -420,13 +430,21 @@ final class TaskHost implements Runnable {
     private HostTuple decode(Wire.In in) {
         long id = in.i64();
         int source = in.i32();
-        StreamTable.Stream stream = streams.get(in.i32());
+        return new HostTuple(id, source, streams.get(in.i32()), values(in), context);
+    }
+
+    /* A TUPLE_NEXT: the tuple after last, from the same task on the same stream. */
+    private HostTuple decodeNext(Wire.In in, HostTuple last) {
+        return new HostTuple(last.id + 1, last.getSourceTask(), last.stream, values(in), context);
+    }
+
+    private static Object[] values(Wire.In in) {
         int n = in.count();
         Object[] values = new Object[n];
         for (int i = 0; i < n; i++) {
             values[i] = in.value();
         }
-        return new HostTuple(id, source, stream, values, context);
+        return values;
     }
 
     private void execute(HostTuple tuple) {
@@ -576,18 +594,21 @@ final class TaskHost implements Runnable {
             boolean sampled = Boundary.ON && emits % Boundary.SAMPLE_EVERY == 0;
             long start = sampled ? System.nanoTime() : 0;
             recordStart = out.buf.position();
+            int anchorCount = anchor != null ? 1 : anchors == null ? 0 : anchors.size();
+            Tuple single = anchor != null ? anchor : anchorCount == 1 ? anchors.iterator().next() : null;
             try {
-                out.u8(Wire.EMIT);
-                out.i32(stream.number);
-                out.i32(directTask);
-                out.i64(key);
-                if (anchor != null) {
-                    out.i32(1);
-                    out.i64(((HostTuple) anchor).id);
+                if (anchorCount <= 1 && stream.number == lastEmitStream && directTask == lastEmitDirect
+                    && key == lastEmitKey && single == lastEmitAnchor) {
+                    out.u8(Wire.EMIT_AGAIN);
                 } else {
-                    int n = anchors == null ? 0 : anchors.size();
-                    out.i32(n);
-                    if (n > 0) {
+                    out.u8(Wire.EMIT);
+                    out.i32(stream.number);
+                    out.i32(directTask);
+                    out.i64(key);
+                    out.i32(anchorCount);
+                    if (single != null) {
+                        out.i64(((HostTuple) single).id);
+                    } else if (anchorCount > 1) {
                         for (Tuple a : anchors) {
                             out.i64(((HostTuple) a).id);
                         }
@@ -603,6 +624,10 @@ final class TaskHost implements Runnable {
             } finally {
                 recordStart = -1;
             }
+            lastEmitStream = anchorCount <= 1 ? stream.number : -1;
+            lastEmitDirect = directTask;
+            lastEmitKey = key;
+            lastEmitAnchor = single;
             emits++;
             if (sampled) {
                 encodeNs += System.nanoTime() - start - Boundary.CLOCK_NS;
@@ -728,7 +753,21 @@ final class TaskHost implements Runnable {
         byte[] partial = Arrays.copyOfRange(out.buf.array(), recordStart, out.buf.position());
         out.buf.position(recordStart);
         recordStart = -1;
-        return partial;
+        return partial[0] == Wire.EMIT_AGAIN ? whole(partial) : partial;
+    }
+
+    /* An EMIT_AGAIN being written, as the whole EMIT it stands for (it goes
+     * on in the next frame, where the EMIT it repeats is not).  Holds out. */
+    private byte[] whole(byte[] again) {
+        int anchorCount = lastEmitAnchor == null ? 0 : 1;
+        ByteBuffer b = ByteBuffer.allocate(again.length + 20 + 8 * anchorCount).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) Wire.EMIT).putInt(lastEmitStream).putInt(lastEmitDirect).putLong(lastEmitKey);
+        b.putInt(anchorCount);
+        if (lastEmitAnchor != null) {
+            b.putLong(((HostTuple) lastEmitAnchor).id);
+        }
+        b.put(again, 1, again.length - 1);
+        return b.array();
     }
 
     /* The EMIT set aside goes on at the end of the answer.  Holds out. */

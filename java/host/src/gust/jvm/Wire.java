@@ -11,8 +11,12 @@
  * answer acks inputs of consecutive ids as one ACK_RUN record (first id
  * u64, count u32), written after the emits anchored to them.  Emits on a
  * stream nobody subscribes to (OPEN says which) are not written, only
- * counted per stream in UNROUTED records (stream i32, count u32).  The
- * record kinds and their fields are listed in compat/jvm/jvm_private.h. */
+ * counted per stream in UNROUTED records (stream i32, count u32).  Runs
+ * travel short: a TUPLE_NEXT is the tuple after the frame's record before
+ * it (id one more, same source task and stream), an EMIT_AGAIN an emit
+ * like the EMIT before it in the frame (same stream, direct task, key and
+ * anchors); each carries only its values.  The record kinds and their
+ * fields are listed in compat/jvm/jvm_private.h. */
 package gust.jvm;
 
 import java.io.ByteArrayInputStream;
@@ -34,11 +38,11 @@ public final class Wire {
     static final int V_NULL = 0, V_FALSE = 1, V_TRUE = 2, V_I64 = 3, V_F64 = 4, V_STR = 5, V_BYTES = 6,
         V_LIST = 7, V_MAP = 8;
     /* gust -> task */
-    static final int OPEN = 'O', TUPLE = 'T', NEXT = 'N', SPOUT_ACK = 'A', SPOUT_FAIL = 'F', ACTIVATE = 'a',
-        DEACTIVATE = 'd', CLOSE = 'C';
+    static final int OPEN = 'O', TUPLE = 'T', TUPLE_NEXT = 'P', NEXT = 'N', SPOUT_ACK = 'A', SPOUT_FAIL = 'F',
+        ACTIVATE = 'a', DEACTIVATE = 'd', CLOSE = 'C';
     /* task -> gust */
-    static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', ACK = 'A', FAIL = 'F', ERROR = 'R',
-        METRIC = 'M', RESET_TIMEOUT = 't', TASK_IDS_QUERY = 'W', ACK_RUN = 'B', UNROUTED = 'U';
+    static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', EMIT_AGAIN = 'e', ACK = 'A', FAIL = 'F',
+        ERROR = 'R', METRIC = 'M', RESET_TIMEOUT = 't', TASK_IDS_QUERY = 'W', ACK_RUN = 'B', UNROUTED = 'U';
     /* gust -> task, in the middle of a call: the answer to TASK_IDS_QUERY */
     static final int TASK_IDS = 'w';
 

@@ -8,8 +8,8 @@
  *          on "single" is unknown by then, the one on "nobody" is []).
  *   relay  (Java rich bolt): per input, emits [n, key] anchored on
  *          "default" (partial: partial key grouping, local: local-or-shuffle,
- *          none: none grouping), then that unread list as a value on
- *          "report" (reporter), and from another thread [n] on "side"
+ *          none: none grouping), then [2000 + n, []] and that unread list
+ *          as a value on "report" (reporter), and from another thread [n] on "side"
  *          (sidesink: shuffle), whose list that thread emits as a value on
  *          "report" as 1000 + n.
  *   sinks  print what they got and ack it.
@@ -134,7 +134,9 @@ public class TaskIdsTopology {
             long n = input.getLongByField("n");
             say("got relay " + task + " source:default " + n);
             List<Integer> ids = collector.emit(input, new Values(n, input.getLongByField("key")));
-            collector.emit("report", input, new Values(n, ids)); /* read while it is written */
+            collector.emit("report", input, new Values(2000 + n, List.of()));
+            /* like the emit before it (stream, anchor), and read while it is written */
+            collector.emit("report", input, new Values(n, ids));
             say("sent relay default " + n + " " + ids);
             other.submit(() -> {
                 List<Integer> side = collector.emit("side", new Values(n));
