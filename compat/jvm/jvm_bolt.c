@@ -220,16 +220,23 @@ static void add_tuple(jvm_bolt *h, uint64_t id, const gust_tuple *t, uint32_t st
   bool sampled = h->conn.measure && id % JVM_SAMPLE_EVERY == 0;
   uint64_t start = sampled ? jvm_ticks() : 0;
   GString *out = h->conn.out;
+  uint8_t *p = jw_room(out, 21);
+  uint32_t n_values = GUINT32_TO_LE(t->n_values);
   if (out->len == h->last_end && id == h->last_id + 1 && t->source_task == h->last_source &&
       stream == h->last_stream) {
-    jw_u8(out, JW_TUPLE_NEXT);
+    p[0] = JW_TUPLE_NEXT;
+    memcpy(p + 1, &n_values, 4);
+    jw_advance(out, 5);
   } else {
-    jw_u8(out, JW_TUPLE);
-    jw_i64(out, (int64_t)id);
-    jw_i32(out, t->source_task);
-    jw_i32(out, (int32_t)stream);
+    uint64_t id_le = GUINT64_TO_LE(id);
+    uint32_t source = GUINT32_TO_LE((uint32_t)t->source_task), stream_le = GUINT32_TO_LE(stream);
+    p[0] = JW_TUPLE;
+    memcpy(p + 1, &id_le, 8);
+    memcpy(p + 9, &source, 4);
+    memcpy(p + 13, &stream_le, 4);
+    memcpy(p + 17, &n_values, 4);
+    jw_advance(out, 21);
   }
-  jw_i32(out, (int32_t)t->n_values);
   for (uint32_t i = 0; i < t->n_values; i++)
     jw_value(out, &t->values[i]);
   if (sampled) h->conn.encode_ticks += jvm_ticks() - start;

@@ -122,6 +122,24 @@ static inline void jw_bytes(GString *out, const void *p, size_t n)
   }
 }
 
+/* Room for n more bytes at the end of out (its length unchanged): write
+ * them there, then jw_advance(out, n). */
+static inline uint8_t *jw_room(GString *out, size_t n)
+{
+  if (G_UNLIKELY(out->allocated_len - out->len <= n)) {
+    size_t len = out->len;
+    g_string_set_size(out, len + n);
+    out->len = len;
+  }
+  return (uint8_t *)out->str + out->len;
+}
+
+static inline void jw_advance(GString *out, size_t n)
+{
+  out->len += n;
+  out->str[out->len] = 0;
+}
+
 static inline void jw_u8(GString *out, uint8_t v)
 {
   jw_bytes(out, &v, 1);

@@ -42,10 +42,15 @@ void jw_value(GString *out, const fc_value *v)
     jw_i64(out, bits);
     return;
   }
-  case FC_STR:
-    jw_u8(out, JW_V_STR);
-    jw_str(out, v->u.str, v->len);
+  case FC_STR: { /* the common case: one copy */
+    uint8_t *p = jw_room(out, 5 + (size_t)v->len);
+    uint32_t le = GUINT32_TO_LE(v->len);
+    p[0] = JW_V_STR;
+    memcpy(p + 1, &le, 4);
+    memcpy(p + 5, v->u.str, v->len);
+    jw_advance(out, 5 + (size_t)v->len);
     return;
+  }
   case FC_BYTES:
     jw_u8(out, JW_V_BYTES);
     jw_str(out, (const char *)v->u.bytes, v->len);
