@@ -155,6 +155,11 @@ gboolean fc_task_input_held(const fc_task *t)
   return t->input_held;
 }
 
+void fc_task_again(fc_task *t)
+{
+  fc_task_wake(t); /* running: the scheduler queues it again when this turn ends */
+}
+
 fc_arena *fc_task_scratch(fc_task *t)
 {
   return &t->scratch;

@@ -6,15 +6,20 @@
  * values) and is appended to the frame as a TUPLE record (a TUPLE_NEXT,
  * its values only, when it follows a tuple of the same task and stream);
  * tick tuples go the same way with id 0 (nothing to ack).  turn_end()
- * sends the frame and applies the answer: the bolt's emits (anchored to
- * any kept ids, direct or not), acks and fails (through the collector, so
- * tracking works as for native bolts), and reported errors (an exception
- * from execute is one, with its Java stack trace; the JVM side then fails
- * the input unless it was settled).  A frame that grows past BATCH_BYTES is
- * sent before the turn ends, so nothing buffers without bound.  A tuple
- * the Java bolt keeps to ack later stays kept across turns.
+ * sends the frame and asks for another turn (fc_task_again), which reads
+ * and applies the answer: meanwhile the scheduler thread runs other
+ * tasks' turns while the JVM executes the tuples.  At most one frame is
+ * awaited: anything added to the frame (an input, a tick) first waits for
+ * the answer awaited, as do a barrier, the end of the input and close.
+ * An answer holds the bolt's emits (anchored to any kept ids, direct or
+ * not), acks and fails (through the collector, so tracking works as for
+ * native bolts), and reported errors (an exception from execute is one,
+ * with its Java stack trace; the JVM side then fails the input unless it
+ * was settled).  A frame that grows past BATCH_BYTES is sent before the
+ * turn ends, so nothing buffers without bound.  A tuple the Java bolt
+ * keeps to ack later stays kept across turns.
  *
- * Checkpoint mode: at a barrier the frame is sent first; the roots of the
+ * Checkpoint mode: at a barrier the frame is sent and answered; the roots of the
  * tracked tuples the Java bolt still holds are then posted to their spout
  * tasks before the snapshot is acknowledged (as ml_bolt.c does), and each
  * such tuple's ack releases them.
@@ -55,6 +60,7 @@ typedef struct {
   fc_arena arena; /* an answer's lists, maps and anchor ids */
   const gust_tuple **anchors;
   size_t anchors_cap;
+  bool awaiting;      /* the frame was sent; its answer is not read yet */
   bool down;          /* the JVM died: not open until reopen succeeds */
   bool reopen_failed; /* a reopen's failure was reported */
   uint32_t reopen_timer;
@@ -171,19 +177,38 @@ static void lost(jvm_bolt *h, const GError *error)
   rt_collector_flush(&h->out);
   jvm_task_lost(&h->conn, h->comp, fc_task_subtask(h->task), error, n);
   h->down = true;
+  h->awaiting = false;
   jw_begin(h->conn.out);
   h->batched = 0;
   if (!h->reopen_timer) h->reopen_timer = fc_task_timer_add(h->task, JVM_REOPEN_MS, TRUE);
 }
 
-/* Sends the frame and applies the answer.  FALSE + error for an answer
- * gust cannot read; a JVM that is gone or silent is lost() instead. */
-static gboolean send_batch(jvm_bolt *h, GError **error)
+/* Sends the frame (when it holds tuples) without waiting for its answer:
+ * collect() reads it.  Only while no answer is awaited.  A JVM that is
+ * gone is lost(). */
+static void send_frame(jvm_bolt *h)
 {
-  if (h->down || h->conn.out->len <= 4) return TRUE;
+  g_assert(!h->awaiting);
+  if (h->down || h->conn.out->len <= 4) return;
+  GError *call_error = NULL;
+  if (!jvm_conn_send(&h->conn, &call_error)) {
+    lost(h, call_error);
+    g_error_free(call_error);
+    return;
+  }
+  h->awaiting = true;
+}
+
+/* Reads and applies the answer to the frame sent (if one is awaited),
+ * waiting for it.  FALSE + error for an answer gust cannot read; a JVM
+ * that is gone or silent is lost() instead. */
+static gboolean collect(jvm_bolt *h, GError **error)
+{
+  if (!h->awaiting) return TRUE;
+  h->awaiting = false;
   jr answer;
   GError *call_error = NULL;
-  if (!jvm_conn_call(&h->conn, &answer, &call_error)) {
+  if (!jvm_conn_receive(&h->conn, &answer, &call_error)) {
     lost(h, call_error);
     g_error_free(call_error);
     return TRUE;
@@ -204,6 +229,14 @@ static gboolean send_batch(jvm_bolt *h, GError **error)
   jw_begin(h->conn.out);
   h->batched = 0;
   return TRUE;
+}
+
+/* Sends the frame and applies its answer (and any awaited before it). */
+static gboolean send_batch(jvm_bolt *h, GError **error)
+{
+  if (!collect(h, error)) return FALSE;
+  send_frame(h);
+  return collect(h, error);
 }
 
 static void try_reopen(jvm_bolt *h)
@@ -251,6 +284,7 @@ static void add_tuple(jvm_bolt *h, uint64_t id, const gust_tuple *t, uint32_t st
 static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, GError **error)
 {
   jvm_bolt *h = state;
+  if (!collect(h, error)) goto failed; /* the frame is free again */
   gust_tuple view = rt_tuple_of_record(h->comp->rt, rec);
   rt_defer_crossed_roots(h->comp->rt, task, rec);
   if (h->down) {
@@ -259,8 +293,9 @@ static gboolean bolt_process(fc_task *task, void *state, const fc_record *rec, G
   }
   ml_held_tuple *e = ml_held_add(&h->held, ++h->next_id, &view);
   add_tuple(h, e->id, &view, rec->stream);
-  if (h->conn.out->len < BATCH_BYTES) return TRUE;
-  if (send_batch(h, error)) return TRUE;
+  if (h->conn.out->len >= BATCH_BYTES) send_frame(h);
+  return TRUE;
+failed:
   g_prefix_error(error, "bolt %s failed: ", h->comp->id);
   return FALSE;
 }
@@ -272,6 +307,10 @@ static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError
     try_reopen(h);
     return TRUE;
   }
+  if (!collect(h, error)) {
+    g_prefix_error(error, "bolt %s failed: ", h->comp->id);
+    return FALSE;
+  }
   if (h->down) return TRUE;
   fc_value freq = fc_i64(h->comp->tick_secs);
   gust_tuple tick = {
@@ -280,7 +319,26 @@ static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError
   return TRUE;
 }
 
+/* A turn's frame is sent, and its answer read in the task's next turn:
+ * the scheduler thread runs other tasks' turns while the JVM executes the
+ * tuples.  A turn with nothing to send reads the answer awaited. */
 static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
+{
+  jvm_bolt *h = state;
+  gboolean ok = TRUE;
+  if (h->awaiting) {
+    ok = collect(h, error);
+  } else {
+    send_frame(h);
+    if (h->awaiting) fc_task_again(task);
+  }
+  rt_collector_flush(&h->out);
+  if (!ok) g_prefix_error(error, "bolt %s failed: ", h->comp->id);
+  return ok;
+}
+
+/* The input ended: what is sent is answered before the outputs end. */
+static gboolean bolt_finish(fc_task *task, void *state, GError **error)
 {
   jvm_bolt *h = state;
   gboolean ok = send_batch(h, error);
@@ -307,6 +365,10 @@ static void bolt_close(fc_task *task, void *state)
   if (!h) return;
   GError *error = NULL;
   h->out.closed = true; /* the job is going: what cleanup emits is dropped */
+  if (!collect(h, &error)) {
+    g_warning("bolt %s: %s", h->comp->id, error->message);
+    g_clear_error(&error);
+  }
   if (h->conn.fd >= 0) {
     jw_begin(h->conn.out);
     jw_u8(h->conn.out, JW_CLOSE);
@@ -325,6 +387,7 @@ const fc_operator rt_jvm_bolt_operator = {
     .process = bolt_process,
     .timer = bolt_timer,
     .turn_end = bolt_turn_end,
+    .finish = bolt_finish,
     .close = bolt_close,
     .snapshot = bolt_snapshot,
 };

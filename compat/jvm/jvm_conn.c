@@ -1,5 +1,6 @@
 /* jvm_conn.c — one Java task's connection to the JVM host: a Unix stream
- * socket; a call writes one frame and reads its one-frame answer.  The
+ * socket; a call writes one frame and reads its one-frame answer (at
+ * once, or later: jvm_conn_send, then jvm_conn_receive).  The
  * socket blocks, with SO_SNDTIMEO and SO_RCVTIMEO set to the connection's
  * timeout, and every call also checks its own deadline between reads, so
  * a JVM that hangs fails the call instead of the task's thread
@@ -128,17 +129,24 @@ static gboolean call_failed(jvm_conn *c)
   return FALSE;
 }
 
-gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error)
+gboolean jvm_conn_send(jvm_conn *c, GError **error)
 {
   if (c->fd < 0) return gone(c, "closed before", 0, error);
-  int64_t deadline = g_get_monotonic_time() + c->timeout_ms * 1000;
+  c->deadline_us = g_get_monotonic_time() + c->timeout_ms * 1000;
   jw_end(c->out);
   int64_t cpu_before = c->measure ? jvm_thread_cpu_ns() : 0;
-  uint32_t len;
   if (c->in_next == c->in_have) c->in_next = c->in_have = 0; /* nothing read ahead */
-  if (!write_all(c, c->out->str, c->out->len, deadline, error) ||
-      !read_at_least(c, 4, deadline, error))
-    return call_failed(c);
+  if (!write_all(c, c->out->str, c->out->len, c->deadline_us, error)) return call_failed(c);
+  if (c->measure) c->transfer_ns += jvm_thread_cpu_ns() - cpu_before;
+  return TRUE;
+}
+
+gboolean jvm_conn_receive(jvm_conn *c, jr *answer, GError **error)
+{
+  if (c->fd < 0) return gone(c, "closed before", 0, error);
+  int64_t cpu_before = c->measure ? jvm_thread_cpu_ns() : 0;
+  uint32_t len;
+  if (!read_at_least(c, 4, c->deadline_us, error)) return call_failed(c);
   memcpy(&len, c->in, 4);
   len = GUINT32_FROM_LE(len);
   if (len > (1u << 30)) {
@@ -146,7 +154,7 @@ gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error)
                 "%s: the JVM host sent a frame of %u bytes", c->label, len);
     return call_failed(c);
   }
-  if (!read_at_least(c, 4 + (size_t)len, deadline, error)) return call_failed(c);
+  if (!read_at_least(c, 4 + (size_t)len, c->deadline_us, error)) return call_failed(c);
   c->in_next = 4 + (size_t)len;
   *answer = (jr){.p = c->in + 4, .end = c->in + 4 + len};
   if (c->measure) {
@@ -154,6 +162,11 @@ gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error)
     if (c->calls++ % JVM_SAMPLE_EVERY == 0) answer->decode_ticks = &c->decode_ticks;
   }
   return TRUE;
+}
+
+gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error)
+{
+  return jvm_conn_send(c, error) && jvm_conn_receive(c, answer, error);
 }
 
 const char *jvm_conn_end_hung(jvm_conn *c)

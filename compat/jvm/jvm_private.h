@@ -187,12 +187,13 @@ json_t *jr_json(jr *r);
 /* ---- one task's connection (jvm_conn.c) ---- */
 
 typedef struct {
-  int fd;             /* -1: closed */
-  char *label;        /* "component (task N)" */
-  int64_t timeout_ms; /* an answer taking longer fails the call */
-  int64_t jvm_pid;    /* the JVM's process id, from READY (0: not known) */
-  bool timed_out;     /* the last call failed for want of an answer */
-  GString *out;       /* the frame being built: jw_begin() .. records */
+  int fd;              /* -1: closed */
+  char *label;         /* "component (task N)" */
+  int64_t timeout_ms;  /* an answer taking longer fails the call */
+  int64_t deadline_us; /* the call's, set when its frame is sent */
+  int64_t jvm_pid;     /* the JVM's process id, from READY (0: not known) */
+  bool timed_out;      /* the last call failed for want of an answer */
+  GString *out;        /* the frame being built: jw_begin() .. records */
   /* boundary counters (jvm_boundary.c), summed while measure is set */
   bool measure;
   uint64_t encode_ticks, decode_ticks, calls;
@@ -225,6 +226,11 @@ gboolean jvm_conn_open(jvm_conn *c, const char *socket_path, const char *label, 
  * until the next call).  FALSE + error when the JVM is gone (the
  * connection closed) or does not answer in time. */
 gboolean jvm_conn_call(jvm_conn *c, jr *answer, GError **error);
+/* The two halves of a call, for a caller that does other work while the
+ * JVM answers: send the frame, later receive its answer (by the same
+ * deadline).  FALSE + error as for jvm_conn_call. */
+gboolean jvm_conn_send(jvm_conn *c, GError **error);
+gboolean jvm_conn_receive(jvm_conn *c, jr *answer, GError **error);
 void jvm_conn_close(jvm_conn *c);
 /* After a call failed: a JVM that did not answer in time is killed
  * (SIGKILL; gust_jvm_relaunch then starts another), so a hung one does

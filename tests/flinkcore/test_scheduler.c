@@ -1,6 +1,7 @@
 /* test_scheduler.c — the thread pool runs many tasks on few threads, ends
- * cleanly at end of input, drains endless sources on request, cancels, and
- * reports a failing task by name. */
+ * cleanly at end of input, drains endless sources on request, cancels,
+ * reports a failing task by name, and gives a task that asks for another
+ * turn (fc_task_again) one. */
 #include "fc_test_ops.h"
 
 #include <string.h>
@@ -296,6 +297,68 @@ static void test_a_waiting_source_runs_only_when_a_message_comes(void)
   fc_job_free(job);
 }
 
+/* An operator that, at its first record, holds its input and then runs
+ * AGAIN - 1 more turns with no input, message or timer to bring them:
+ * each turn asks for the next (fc_task_again); the last releases the
+ * input. */
+enum { AGAIN = 5 };
+
+typedef struct {
+  int owed;         /* turns still to ask for */
+  int again_turns;  /* turns run while held */
+  int64_t received; /* records processed */
+} again_op_state;
+
+static gboolean again_open(fc_task *t, void *data, void **state, GError **error)
+{
+  *state = data;
+  return TRUE;
+}
+
+static gboolean again_process(fc_task *t, void *state, const fc_record *rec, GError **error)
+{
+  again_op_state *a = state;
+  if (a->received++ == 0) {
+    fc_task_hold_input(t, TRUE);
+    a->owed = AGAIN;
+  }
+  return TRUE;
+}
+
+static gboolean again_turn_end(fc_task *t, void *state, GError **error)
+{
+  again_op_state *a = state;
+  if (a->owed == 0 || a->received == 0) return TRUE;
+  if (a->owed < AGAIN) a->again_turns++; /* (the first is the turn that held) */
+  if (--a->owed > 0)
+    fc_task_again(t);
+  else
+    fc_task_hold_input(t, FALSE);
+  return TRUE;
+}
+
+static void test_a_task_that_asks_again_gets_another_turn(void)
+{
+  static const fc_operator op = {
+      .open = again_open, .process = again_process, .turn_end = again_turn_end};
+  enum { N = 100 }; /* one batch: no later batch wakes the task */
+  again_op_state a = {0};
+  seq_source_conf conf = {.n = N};
+  fc_graph *g = fc_graph_new();
+  int src = fc_graph_add_vertex(g, "src", 1, &seq_source_op, &conf, NULL);
+  int v = fc_graph_add_vertex(g, "again", 1, &op, &a, NULL);
+  fc_graph_add_edge(g, src, v, &(fc_edge_spec){.partitioner = FC_PART_FORWARD, .stream = -1});
+  fc_job *job = fc_job_new(g, &(fc_job_options){.threads = 1}, NULL);
+  fc_job_start(job);
+  GError *error = NULL;
+  /* without the turns asked for, the held task would never run again */
+  g_assert_true(fc_job_wait(job, 30000, &error));
+  g_assert_no_error(error);
+  fc_job_free(job);
+  g_assert_cmpint(a.again_turns, ==, AGAIN - 1);
+  g_assert_cmpint(a.received, ==, N);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -308,6 +371,8 @@ int main(int argc, char **argv)
                   test_drain_ends_endless_sources_and_finishes_everyone);
   g_test_add_func("/scheduler/cancel_stops_an_endless_job", test_cancel_stops_an_endless_job);
   g_test_add_func("/scheduler/failing_task_surfaces_its_name", test_failing_task_surfaces_its_name);
+  g_test_add_func("/scheduler/a_task_that_asks_again_gets_another_turn",
+                  test_a_task_that_asks_again_gets_another_turn);
   g_test_add_func("/scheduler/failing_open_surfaces_as_an_error",
                   test_failing_open_surfaces_as_an_error);
   return g_test_run();

@@ -86,6 +86,12 @@ gboolean fc_task_input_held(const fc_task *t);
  * call is ignored). */
 void fc_task_snapshot_later(fc_task *t);
 
+/* Asks for another turn of this task after the tasks already waiting for
+ * one, even when no input, message or timer comes (an operator that
+ * started something in this turn and finishes it in the next).  Call from
+ * the task's own callbacks. */
+void fc_task_again(fc_task *t);
+
 /* Processing-time timers with millisecond resolution.  A periodic timer
  * fires every period_ms from now (no drift: deadlines are period apart);
  * a one-shot fires once.  Delivery calls the operator's timer().  Returns
