@@ -168,6 +168,12 @@ class GustJarTest(unittest.TestCase):
                            capture_output=True, text=True, timeout=60)
         self.assertEqual((r.returncode, r.stdout.strip()), (0, "paths ok"), r.stdout + r.stderr)
 
+    def test_a_spouts_pending_message_ids_table_agrees_with_a_hash_map(self):
+        api = os.path.join(BUILD, "java", "gust-storm.jar")
+        r = subprocess.run(["java", "-cp", api + os.pathsep + TESTS_JAR, "gust.jvm.PendingMessagesCheck"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "pending ok"), r.stdout + r.stderr)
+
     def test_storm_testing_components_ticks_and_a_sleeping_spout(self):
         # TestWordSpout sleeps 100 ms in every nextTuple
         r = gust_jar("--local", TESTS_JAR, "gust.tests.StormTestingTopology", "--local-ttl", "4")

@@ -11,7 +11,10 @@
  * EMIT record, one emit in SAMPLE_EVERY, less the clock's own cost
  * CLOCK_NS measured at start, scaled up by SAMPLE_EVERY: timing every
  * emit would cost as much as the work timed; the one-word ACK records are
- * not timed), and, in thread CPU time, reading and writing every frame on
+ * not timed; this clock runs on while the thread is stopped, so a sample
+ * longer than STRETCHED_NS, which a collection's pause or the loss of
+ * the core to another thread stretched, is left out and the samples kept
+ * stand for it), and, in thread CPU time, reading and writing every frame on
  * the socket (the calls' CPU, not the wait for gust).  A task that ends adds
  * its sums here; the JVM prints them on standard error when it exits,
  * with the time its garbage collections took (apart: collecting is no part
@@ -26,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Boundary {
     static final boolean ON = on(System.getenv("GUST_JVM_BOUNDARY_STATS"));
     static final int SAMPLE_EVERY = 8;
+    /* a sampled emit taking longer was stopped (an emit's encoding takes
+     * well under a microsecond; Java serialization of a large value more) */
+    static final long STRETCHED_NS = 200_000;
     /* what one System.nanoTime() costs, measured (0 when off) */
     static final long CLOCK_NS = ON ? clockCost() : 0;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -60,6 +66,12 @@ final class Boundary {
     /* The calling thread's CPU time in ns. */
     static long threadCpu() {
         return THREADS.getCurrentThreadCpuTime();
+    }
+
+    /* The time all emits took, from the kept samples' sum: each sample
+     * stands for SAMPLE_EVERY emits, and the kept ones for those left out. */
+    static long scaleSamples(long keptNs, long samples, long kept) {
+        return kept == 0 ? 0 : (long) ((double) keptNs * SAMPLE_EVERY * samples / kept);
     }
 
     static void add(long encodeNs, long transferNs, long decodeNs, long frames) {

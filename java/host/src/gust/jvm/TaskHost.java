@@ -46,7 +46,6 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +62,7 @@ import org.apache.storm.utils.Utils;
 
 final class TaskHost implements Runnable {
     private static final long NEXT_BUDGET_NS = 1_000_000;
+    private static final int RUN_MOST = 512; /* tuples decoded before they are executed */
     private final SocketChannel channel;
     private final Wire.Out out = new Wire.Out();
     /* bytes read: the last frame, then any read ahead (up to `have`) */
@@ -79,11 +79,12 @@ final class TaskHost implements Runnable {
     private ISpout spout;
     private IBolt bolt;
     /* spouts: message ids by the key gust carries for them */
-    private final Map<Long, Object> pending = new HashMap<>();
+    private final PendingMessages pending = new PendingMessages();
     private long nextKey;
     private long emits;
     /* boundary counters (Boundary.ON only; encoding is timed in sampled emits: see Boundary) */
     private long encodeNs, transferNs, decodeNs, frames;
+    private long encodeSamples, encodeKept; /* sampled emits; those not stretched (see Boundary) */
     private final List<HostTuple> run = new ArrayList<>();
     /* acks held back (under out's lock): ids ackFirst .. ackFirst + ackRun - 1 */
     private long ackFirst;
@@ -126,7 +127,8 @@ final class TaskHost implements Runnable {
             closeQuietly();
         } finally {
             if (Boundary.ON) {
-                Boundary.add(encodeNs * Boundary.SAMPLE_EVERY, transferNs, decodeNs, frames);
+                Boundary.add(Boundary.scaleSamples(encodeNs, encodeSamples, encodeKept), transferNs, decodeNs,
+                    frames);
             }
             synchronized (out) {
                 unresolvable("the task " + component + ":" + taskId + " closed");
@@ -408,23 +410,36 @@ final class TaskHost implements Runnable {
         return null;
     }
 
-    /* Decodes this TUPLE record and the ones right after it, then executes
-     * them in order (decoding apart from execute is what Boundary times). */
+    /* Decodes this TUPLE record and the tuple records right after it, then
+     * executes them in order, RUN_MOST at a time (decoding apart from
+     * execute is what Boundary times; a bounded run keeps what a
+     * collection in the middle of a large frame finds alive small). */
     private void executeRun(Wire.In in) {
-        long start = Boundary.ON ? Boundary.threadCpu() : 0;
-        HostTuple last = decode(in);
-        run.add(last);
-        while (in.more() && (in.peek() == Wire.TUPLE || in.peek() == Wire.TUPLE_NEXT)) {
-            last = in.u8() == Wire.TUPLE ? decode(in) : decodeNext(in, last);
-            run.add(last);
+        int kind = Wire.TUPLE; /* of the record begun (its kind byte read) */
+        HostTuple last = null;
+        while (kind != 0) {
+            long start = Boundary.ON ? Boundary.threadCpu() : 0;
+            do {
+                last = kind == Wire.TUPLE ? decode(in) : decodeNext(in, last);
+                run.add(last);
+                kind = nextTupleKind(in);
+            } while (kind != 0 && run.size() < RUN_MOST);
+            if (Boundary.ON) {
+                decodeNs += Boundary.threadCpu() - start;
+            }
+            for (int i = 0; i < run.size(); i++) {
+                execute(run.get(i));
+            }
+            run.clear();
         }
-        if (Boundary.ON) {
-            decodeNs += Boundary.threadCpu() - start;
+    }
+
+    /* The kind of the next record, read, when it is a tuple; else 0 (unread). */
+    private static int nextTupleKind(Wire.In in) {
+        if (!in.more() || (in.peek() != Wire.TUPLE && in.peek() != Wire.TUPLE_NEXT)) {
+            return 0;
         }
-        for (int i = 0; i < run.size(); i++) {
-            execute(run.get(i));
-        }
-        run.clear();
+        return in.u8();
     }
 
     private HostTuple decode(Wire.In in) {
@@ -630,7 +645,12 @@ final class TaskHost implements Runnable {
             lastEmitAnchor = single;
             emits++;
             if (sampled) {
-                encodeNs += System.nanoTime() - start - Boundary.CLOCK_NS;
+                long ns = System.nanoTime() - start - Boundary.CLOCK_NS;
+                encodeSamples++;
+                if (ns < Boundary.STRETCHED_NS) {
+                    encodeNs += ns;
+                    encodeKept++;
+                }
             }
             int index = emitIndex++;
             if (directTask >= 0) {
