@@ -93,8 +93,8 @@ class Run:
                 if len(self.totals) == 2:
                     self.ticks.append((time.monotonic(), sum(self.totals.values()),
                                        self.cpu_now(p.pid)))
-            m = BOUNDARY.search(line)
-            if m:
+            # (gust's and the JVM's lines, written at the same moment, may share a line)
+            for m in BOUNDARY.finditer(line):
                 self.boundary[m.group(1)] = tuple(float(m.group(i)) for i in (2, 3, 4))
             m = GC.search(line)
             if m:

@@ -1,6 +1,7 @@
 /* The engine's stream numbers (as the OPEN record lists them): each
  * number's component, name, fields and whether anybody subscribes to it,
- * and this task's own streams by name. */
+ * and this task's own streams by name.  Filled while the task opens, read
+ * after by the task's threads. */
 package gust.jvm;
 
 import java.util.HashMap;
@@ -54,12 +55,32 @@ final class StreamTable {
         return own.values();
     }
 
+    /* The own stream looked up last, by the very name object asked for (a
+     * task emits on one stream again and again, its name a constant).  Any
+     * of the task's threads may emit: the pair is one immutable object. */
+    private static final class Looked {
+        final String name;
+        final Stream stream;
+
+        Looked(String name, Stream stream) {
+            this.name = name;
+            this.stream = stream;
+        }
+    }
+
+    private Looked last = new Looked(null, null);
+
     Stream own(String name, String component) {
+        Looked l = last;
+        if (name == l.name && name != null) {
+            return l.stream;
+        }
         Stream s = own.get(name);
         if (s == null) {
             throw new IllegalArgumentException("component '" + component + "' emits on stream '" + name
                 + "', which it did not declare");
         }
+        last = new Looked(name, s);
         return s;
     }
 }
