@@ -7,14 +7,15 @@
  * receives (thread CPU time around decoding each run of TUPLE records,
  * which are executed after: a collection that stops the thread there, or
  * another thread that takes its core, is not decoding), encoding what it
- * emits (around writing an
- * EMIT record, one emit in SAMPLE_EVERY, less the clock's own cost
- * CLOCK_NS measured at start, scaled up by SAMPLE_EVERY: timing every
- * emit would cost as much as the work timed; the one-word ACK records are
- * not timed; this clock runs on while the thread is stopped, so a sample
- * longer than STRETCHED_NS, which a collection's pause or the loss of
- * the core to another thread stretched, is left out and the samples kept
- * stand for it), and, in thread CPU time, reading and writing every frame on
+ * emits (one emit in SAMPLE_EVERY is written ENCODE_REPEAT times more
+ * into a scratch buffer, the repeats timed together: a clock read around
+ * a single write costs more than the write and overlaps it, so neither
+ * the read nor its cost taken off measures it; scaled up by SAMPLE_EVERY;
+ * a sample longer than ENCODE_REPEAT times STRETCHED_NS, which a
+ * collection's pause or the loss of the core stretched, is left out and
+ * the samples kept stand for it, as for the emits TaskHost cannot write
+ * twice; the one-word ACK records are not timed), and, in thread CPU
+ * time, reading and writing every frame on
  * the socket (the calls' CPU, not the wait for gust).  A task that ends adds
  * its sums here; the JVM prints them on standard error when it exits,
  * with the time its garbage collections took (apart: collecting is no part
@@ -28,12 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 final class Boundary {
     static final boolean ON = on(System.getenv("GUST_JVM_BOUNDARY_STATS"));
-    static final int SAMPLE_EVERY = 8;
-    /* a sampled emit taking longer was stopped (an emit's encoding takes
-     * well under a microsecond; Java serialization of a large value more) */
-    static final long STRETCHED_NS = 200_000;
-    /* what one System.nanoTime() costs, measured (0 when off) */
-    static final long CLOCK_NS = ON ? clockCost() : 0;
+    static final int SAMPLE_EVERY = 128;
+    static final int ENCODE_REPEAT = 16;
+    /* a sampled emit's repeats taking longer than this were stopped (an
+     * emit's encoding takes well under a microsecond; a large byte
+     * array's longer) */
+    static final long STRETCHED_NS = 200_000 * ENCODE_REPEAT;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final AtomicLong ENCODE = new AtomicLong(), TRANSFER = new AtomicLong(),
         DECODE = new AtomicLong(), FRAMES = new AtomicLong();
@@ -51,18 +52,6 @@ final class Boundary {
         return v != null && !v.isEmpty() && !v.equals("0");
     }
 
-    private static long clockCost() {
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            long start = System.nanoTime(), sink = 0;
-            for (int i = 0; i < 10000; i++) {
-                sink += System.nanoTime();
-            }
-            best = Math.min(best, (System.nanoTime() - start + (sink & 1)) / 10000);
-        }
-        return best;
-    }
-
     /* The calling thread's CPU time in ns. */
     static long threadCpu() {
         return THREADS.getCurrentThreadCpuTime();
@@ -71,7 +60,7 @@ final class Boundary {
     /* The time all emits took, from the kept samples' sum: each sample
      * stands for SAMPLE_EVERY emits, and the kept ones for those left out. */
     static long scaleSamples(long keptNs, long samples, long kept) {
-        return kept == 0 ? 0 : (long) ((double) keptNs * SAMPLE_EVERY * samples / kept);
+        return kept == 0 ? 0 : (long) ((double) keptNs / ENCODE_REPEAT * SAMPLE_EVERY * samples / kept);
     }
 
     static void add(long encodeNs, long transferNs, long decodeNs, long frames) {
@@ -90,8 +79,8 @@ final class Boundary {
             gcMs += Math.max(0, gc.getCollectionTime());
         }
         System.err.printf("gust JVM host: JVM boundary: encode %.3f s, transfer %.3f s, decode %.3f s over %d frames"
-            + " (System.nanoTime costs %d ns); garbage collection %.3f s%n", ENCODE.get() / 1e9, TRANSFER.get() / 1e9,
-            DECODE.get() / 1e9, FRAMES.get(), CLOCK_NS, gcMs / 1e3);
+            + "; garbage collection %.3f s%n", ENCODE.get() / 1e9, TRANSFER.get() / 1e9, DECODE.get() / 1e9,
+            FRAMES.get(), gcMs / 1e3);
         System.err.flush();
     }
 }

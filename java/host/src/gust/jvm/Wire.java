@@ -23,6 +23,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,9 @@ public final class Wire {
 
     private Wire() {
     }
+
+    /* little-endian ints in a byte array */
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /* A growable little-endian output buffer. */
     public static final class Out {
@@ -115,12 +120,43 @@ public final class Wire {
             buf.position(p);
         }
 
+        /* A record's kind and a count, with one bounds check. */
+        void kindAndCount(int kind, int n) {
+            room(5);
+            int at = buf.position();
+            byte[] a = buf.array();
+            a[at] = (byte) kind;
+            INT_LE.set(a, at + 1, n);
+            buf.position(at + 5);
+        }
+
+        /* A string value: tag, length and ASCII bytes written straight into
+         * the array with one bounds check; anything else through str(). */
+        private void strValue(String s) {
+            int n = s.length();
+            room(5 + n);
+            byte[] a = buf.array();
+            int at = buf.position();
+            int p = at + 5;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    u8(V_STR);
+                    str(s);
+                    return;
+                }
+                a[p++] = (byte) c;
+            }
+            a[at] = (byte) V_STR;
+            INT_LE.set(a, at + 1, n);
+            buf.position(p);
+        }
+
         public void value(Object v) {
             if (v == null) {
                 u8(V_NULL);
             } else if (v instanceof String) {
-                u8(V_STR);
-                str((String) v);
+                strValue((String) v);
             } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
                 u8(V_I64);
                 i64(((Number) v).longValue());
@@ -151,6 +187,13 @@ public final class Wire {
                 u8(V_BYTES);
                 bytes(Utils.javaSerialize(v));
             }
+        }
+
+        /* A value written as it is, without asking anybody anything. */
+        static boolean isScalar(Object v) {
+            return v == null || v instanceof String || v instanceof Long || v instanceof Integer || v instanceof Short
+                || v instanceof Byte || v instanceof Double || v instanceof Float || v instanceof Boolean
+                || v instanceof byte[];
         }
 
         /* Lists and maps of the JDK travel as engine values; a user's own
