@@ -97,27 +97,8 @@ public final class Wire {
             buf.put(b);
         }
 
-        /* ASCII (the common case) is copied a char a byte straight into the
-         * array, checked as it goes; anything else is encoded as UTF-8. */
         public void str(String s) {
-            int n = s.length();
-            room(4 + 3 * n);
-            byte[] a = buf.array();
-            int at = buf.position();
-            int p = at + 4;
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                if (c >= 0x80) {
-                    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-                    System.arraycopy(b, 0, a, at + 4, b.length);
-                    buf.putInt(at, b.length);
-                    buf.position(at + 4 + b.length);
-                    return;
-                }
-                a[p++] = (byte) c;
-            }
-            buf.putInt(at, n);
-            buf.position(p);
+            string(s, false);
         }
 
         /* A record's kind and a count, with one bounds check. */
@@ -130,25 +111,32 @@ public final class Wire {
             buf.position(at + 5);
         }
 
-        /* A string value: tag, length and ASCII bytes written straight into
-         * the array with one bounds check; anything else through str(). */
-        private void strValue(String s) {
+        /* A string's length and bytes, after V_STR when tagged (a value),
+         * with one bounds check: ASCII (the common case) is copied a char a
+         * byte straight into the array, checked as it goes; anything else
+         * is encoded as UTF-8. */
+        private void string(String s, boolean tagged) {
             int n = s.length();
-            room(5 + n);
+            int head = tagged ? 5 : 4;
+            room(head + 3 * n);
             byte[] a = buf.array();
             int at = buf.position();
-            int p = at + 5;
+            if (tagged) {
+                a[at] = (byte) V_STR;
+            }
+            int p = at + head;
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
                 if (c >= 0x80) {
-                    u8(V_STR);
-                    str(s);
+                    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                    System.arraycopy(b, 0, a, at + head, b.length);
+                    INT_LE.set(a, at + head - 4, b.length);
+                    buf.position(at + head + b.length);
                     return;
                 }
                 a[p++] = (byte) c;
             }
-            a[at] = (byte) V_STR;
-            INT_LE.set(a, at + 1, n);
+            INT_LE.set(a, at + head - 4, n);
             buf.position(p);
         }
 
@@ -156,7 +144,7 @@ public final class Wire {
             if (v == null) {
                 u8(V_NULL);
             } else if (v instanceof String) {
-                strValue((String) v);
+                string((String) v, true);
             } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
                 u8(V_I64);
                 i64(((Number) v).longValue());

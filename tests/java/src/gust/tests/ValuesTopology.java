@@ -1,8 +1,9 @@
 /* Values across the boundary: a spout emits a user's own Serializable
- * class, a JDK map and list, an Integer, a float, bytes and null; a bolt
- * checks each arrives as it should (the POJO as itself, the Integer as a
- * Long, getValues() a list it may add to) and prints one line per tuple it
- * checked.  (A JVM that fails under a topology: JvmFailureTopology.) */
+ * class, a JDK map and list, an Integer, a float, bytes, null and a
+ * string that is not ASCII; a bolt checks each arrives as it should (the
+ * POJO as itself, the Integer as a Long, getValues() a list it may add
+ * to) and prints one line per tuple it checked.  (A JVM that fails
+ * under a topology: JvmFailureTopology.) */
 package gust.tests;
 
 import java.io.Serializable;
@@ -53,14 +54,19 @@ public class ValuesTopology {
             map.put("n", n);
             map.put("name", "p" + n);
             collector.emit(new Values(new Point(n, 2 * n), map, Arrays.asList("a", n), n, 0.5f,
-                new byte[] {1, 2, (byte) n}, null), n);
+                new byte[] {1, 2, (byte) n}, null, text(n)), n);
             n++;
         }
 
         @Override
         public void declareOutputFields(OutputFieldsDeclarer declarer) {
-            declarer.declare(new Fields("point", "map", "list", "int", "float", "bytes", "nothing"));
+            declarer.declare(new Fields("point", "map", "list", "int", "float", "bytes", "nothing", "text"));
         }
+    }
+
+    /* Not ASCII: Latin-1, other BMP letters and a character beyond it (a surrogate pair in Java). */
+    static String text(long n) {
+        return "p" + n + " caf\u00e9 \u017c\u00f3\u0142w \uD83D\uDC22";
     }
 
     public static class Check extends BaseBasicBolt {
@@ -74,7 +80,7 @@ public class ValuesTopology {
             boolean ok = p.x == n && p.y == 2 * n && map.get("n").equals(n) && map.get("name").equals("p" + n)
                 && list.get(0).equals("a") && list.get(1).equals(n) && t.getInteger(3) == (int) n
                 && t.getDouble(4) == 0.5 && Arrays.equals(t.getBinary(5), new byte[] {1, 2, (byte) n})
-                && t.getValue(6) == null && valuesGrow(t);
+                && t.getValue(6) == null && t.getStringByField("text").equals(text(n)) && valuesGrow(t);
             System.out.println("checked " + n + " " + (ok ? "ok" : "WRONG " + t));
         }
 
@@ -83,7 +89,7 @@ public class ValuesTopology {
         private static boolean valuesGrow(Tuple t) {
             List<Object> values = t.getValues();
             values.add("extra");
-            return values.size() == 8;
+            return values.size() == 9;
         }
 
         @Override
