@@ -86,7 +86,7 @@ final class TaskHost implements Runnable {
     private long encodeNs, transferNs, decodeNs, frames;
     private long encodeSamples, encodeKept; /* sampled emits; those timed (sampleEncoding) */
     private boolean addedToBoundary;
-    private final Wire.Out scratch = Boundary.ON ? new Wire.Out() : null; /* sampleEncoding's writes */
+    private final Wire.Out scratch = Boundary.ON ? new Wire.Out(256) : null; /* sampleEncoding's writes */
     private final List<HostTuple> run = new ArrayList<>();
     /* acks held back (under out's lock): ids ackFirst .. ackFirst + ackRun - 1 */
     private long ackFirst;

@@ -56,7 +56,15 @@ public final class Wire {
 
     /* A growable little-endian output buffer. */
     public static final class Out {
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf;
+
+        public Out() {
+            this(1 << 16);
+        }
+
+        Out(int capacity) {
+            buf = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
+        }
 
         void room(int n) {
             if (buf.remaining() < n) {
