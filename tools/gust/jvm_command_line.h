@@ -19,8 +19,8 @@
  * holds instead of growing 40 % ahead, so promoted garbage does not
  * spread over fresh pages); no shared class archive (-Xshare:off: the
  * classes a topology uses, loaded into metaspace, take less memory than
- * the whole archive mapped).  Peak RSS 61-63 MB instead of 70-74 MB, for
- * the same CPU per word. */
+ * the whole archive mapped).  Peak RSS 56-64 MB in most runs instead of
+ * 70-74 MB, for the same CPU per word. */
 #define GUST_DEFAULT_JVM_OPTS                                                                      \
   "-Xms10m -XX:NewSize=6m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 "                      \
   "-XX:MaxHeapFreeRatio=20 -XX:ReservedCodeCacheSize=64m -Xshare:off"
