@@ -433,6 +433,9 @@ class GustJarTest(unittest.TestCase):
             self.assertIn(ids[0], tasks["sidesink"])
             if ("relay", "side", n) in got:
                 self.assertEqual(got[("relay", "side", n)], ids)
+        # an emit anchored to a null tuple throws, and writes nothing
+        self.assertIn("null anchor refused\n", out)
+        self.assertNotIn("null anchor taken", out)
         # a list read in a later call than its emit's says why it is unknown
         self.assertRegex(out, r"late the task ids of an emit of source:\d+ are unknown: its call "
                               r"was answered before it was read")

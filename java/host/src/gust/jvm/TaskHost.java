@@ -613,10 +613,13 @@ final class TaskHost implements Runnable {
                 return noReceivers;
             }
         }
+        int anchorCount = anchor != null ? 1 : anchors == null ? 0 : anchors.size();
+        Tuple single = anchor != null ? anchor : anchorCount == 1 ? anchors.iterator().next() : null;
+        if (anchorCount == 1 && single == null) {
+            throw new NullPointerException("component '" + component + "' emits anchored to a null tuple");
+        }
         synchronized (out) {
             recordStart = out.buf.position();
-            int anchorCount = anchor != null ? 1 : anchors == null ? 0 : anchors.size();
-            Tuple single = anchor != null ? anchor : anchorCount == 1 ? anchors.iterator().next() : null;
             boolean again = anchorCount <= 1 && stream.number == lastEmitStream && directTask == lastEmitDirect
                 && key == lastEmitKey && single == lastEmitAnchor;
             try {

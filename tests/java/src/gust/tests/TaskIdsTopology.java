@@ -6,12 +6,13 @@
  *          "single" (global: global grouping); reads each list at once.
  *          In one call it reads the lists an earlier call returned (the one
  *          on "single" is unknown by then, the one on "nobody" is []).
- *   relay  (Java rich bolt): per input, emits [n, key] anchored on
- *          "default" (partial: partial key grouping, local: local-or-shuffle,
- *          none: none grouping), then [2000 + n, []] and that unread list
- *          as a value on "report" (reporter), and from another thread [n] on "side"
- *          (sidesink: shuffle), whose list that thread emits as a value on
- *          "report" as 1000 + n.
+ *   relay  (Java rich bolt): per input, tries an emit anchored to a
+ *          null tuple (refused: NullPointerException), then emits [n, key]
+ *          anchored on "default" (partial: partial key grouping, local:
+ *          local-or-shuffle, none: none grouping), then [2000 + n, []] and
+ *          that unread list as a value on "report" (reporter), and from
+ *          another thread [n] on "side" (sidesink: shuffle), whose list
+ *          that thread emits as a value on "report" as 1000 + n.
  *   sinks  print what they got and ack it.
  *
  * Printed lines: "tasks COMPONENT [ids]" (each sink, from its context),
@@ -22,6 +23,7 @@
  * Arguments: N RELIABILITY (acker or checkpoint). */
 package gust.tests;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -133,6 +135,12 @@ public class TaskIdsTopology {
         public void execute(Tuple input) {
             long n = input.getLongByField("n");
             say("got relay " + task + " source:default " + n);
+            try {
+                collector.emit(Arrays.asList((Tuple) null), new Values(n, 0L));
+                say("null anchor taken");
+            } catch (NullPointerException e) {
+                say("null anchor refused");
+            }
             List<Integer> ids = collector.emit(input, new Values(n, input.getLongByField("key")));
             collector.emit("report", input, new Values(2000 + n, List.of()));
             /* like the emit before it (stream, anchor), and read while it is written */
