@@ -50,7 +50,6 @@ typedef struct {
   jvm_conn conn;
   ml_held held;
   uint64_t next_id;
-  uint32_t batched; /* TUPLE records in the frame */
   /* the last tuple record: a tuple after it (id one more, same source
    * task and stream) is a TUPLE_NEXT while it ends the frame (at last_end) */
   size_t last_end;
@@ -179,7 +178,6 @@ static void lost(jvm_bolt *h, const GError *error)
   h->down = true;
   h->awaiting = false;
   jw_begin(h->conn.out);
-  h->batched = 0;
   if (!h->reopen_timer) h->reopen_timer = fc_task_timer_add(h->task, JVM_REOPEN_MS, TRUE);
 }
 
@@ -227,7 +225,6 @@ static gboolean collect(jvm_bolt *h, GError **error)
     return FALSE;
   }
   jw_begin(h->conn.out);
-  h->batched = 0;
   return TRUE;
 }
 
@@ -277,7 +274,6 @@ static void add_tuple(jvm_bolt *h, uint64_t id, const gust_tuple *t, uint32_t st
   h->last_id = id;
   h->last_source = t->source_task;
   h->last_stream = stream;
-  h->batched++;
   rt_stream_add(h->comp, h->out.stats, stream, RT_STAT_EXECUTED, 1);
 }
 
@@ -319,6 +315,14 @@ static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError
   return TRUE;
 }
 
+/* The end of a turn: what the answers emitted goes out. */
+static gboolean turn_over(jvm_bolt *h, gboolean ok, GError **error)
+{
+  rt_collector_flush(&h->out);
+  if (!ok) g_prefix_error(error, "bolt %s failed: ", h->comp->id);
+  return ok;
+}
+
 /* A turn's frame is sent, and its answer read in the task's next turn:
  * the scheduler thread runs other tasks' turns while the JVM executes the
  * tuples.  A turn with nothing to send reads the answer awaited. */
@@ -332,19 +336,14 @@ static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
     send_frame(h);
     if (h->awaiting) fc_task_again(task);
   }
-  rt_collector_flush(&h->out);
-  if (!ok) g_prefix_error(error, "bolt %s failed: ", h->comp->id);
-  return ok;
+  return turn_over(h, ok, error);
 }
 
 /* The input ended: what is sent is answered before the outputs end. */
 static gboolean bolt_finish(fc_task *task, void *state, GError **error)
 {
   jvm_bolt *h = state;
-  gboolean ok = send_batch(h, error);
-  rt_collector_flush(&h->out);
-  if (!ok) g_prefix_error(error, "bolt %s failed: ", h->comp->id);
-  return ok;
+  return turn_over(h, send_batch(h, error), error);
 }
 
 static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id, fc_snapshot *out,

@@ -656,22 +656,29 @@ final class TaskHost implements Runnable {
         if (again) {
             o.kindAndCount(Wire.EMIT_AGAIN, values.size());
         } else {
-            o.u8(Wire.EMIT);
-            o.i32(stream);
-            o.i32(directTask);
-            o.i64(key);
-            o.i32(anchorCount);
-            if (single != null) {
-                o.i64(((HostTuple) single).id);
-            } else if (anchorCount > 1) {
-                for (Tuple a : anchors) {
-                    o.i64(((HostTuple) a).id);
-                }
-            }
+            writeEmitHead(o, stream, directTask, key, anchorCount, single, anchors);
             o.i32(values.size());
         }
         for (Object v : values) {
             o.value(v); /* a value that is an emit's list may ask gust here */
+        }
+    }
+
+    /* An EMIT record up to its count of values: the anchors are single
+     * when it is not null, else the anchorCount of anchors. */
+    private static void writeEmitHead(Wire.Out o, int stream, int directTask, long key, int anchorCount,
+        Tuple single, Collection<Tuple> anchors) {
+        o.u8(Wire.EMIT);
+        o.i32(stream);
+        o.i32(directTask);
+        o.i64(key);
+        o.i32(anchorCount);
+        if (single != null) {
+            o.i64(((HostTuple) single).id);
+        } else if (anchorCount > 1) {
+            for (Tuple a : anchors) {
+                o.i64(((HostTuple) a).id);
+            }
         }
     }
 
@@ -818,15 +825,11 @@ final class TaskHost implements Runnable {
     /* An EMIT_AGAIN being written, as the whole EMIT it stands for (it goes
      * on in the next frame, where the EMIT it repeats is not).  Holds out. */
     private byte[] whole(byte[] again) {
-        int anchorCount = lastEmitAnchor == null ? 0 : 1;
-        ByteBuffer b = ByteBuffer.allocate(again.length + 20 + 8 * anchorCount).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) Wire.EMIT).putInt(lastEmitStream).putInt(lastEmitDirect).putLong(lastEmitKey);
-        b.putInt(anchorCount);
-        if (lastEmitAnchor != null) {
-            b.putLong(((HostTuple) lastEmitAnchor).id);
-        }
-        b.put(again, 1, again.length - 1);
-        return b.array();
+        Wire.Out o = new Wire.Out(again.length + 32);
+        writeEmitHead(o, lastEmitStream, lastEmitDirect, lastEmitKey, lastEmitAnchor == null ? 0 : 1, lastEmitAnchor,
+            null);
+        o.buf.put(again, 1, again.length - 1); /* its count of values, then the values */
+        return Arrays.copyOf(o.buf.array(), o.size());
     }
 
     /* The EMIT set aside goes on at the end of the answer.  Holds out. */
