@@ -174,6 +174,12 @@ class GustJarTest(unittest.TestCase):
                            capture_output=True, text=True, timeout=120)
         self.assertEqual((r.returncode, r.stdout.strip()), (0, "pending ok"), r.stdout + r.stderr)
 
+    def test_the_wire_reads_back_what_it_wrote_through_the_string_cache(self):
+        api = os.path.join(BUILD, "java", "gust-storm.jar")
+        r = subprocess.run(["java", "-cp", api + os.pathsep + TESTS_JAR, "gust.jvm.WireCheck"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "wire ok"), r.stdout + r.stderr)
+
     def test_storm_testing_components_ticks_and_a_sleeping_spout(self):
         # TestWordSpout sleeps 100 ms in every nextTuple
         r = gust_jar("--local", TESTS_JAR, "gust.tests.StormTestingTopology", "--local-ttl", "4")

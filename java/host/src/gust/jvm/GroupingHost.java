@@ -98,8 +98,7 @@ final class GroupingHost {
         }
         targets.addAll(targetList);
         String className = in.str();
-        byte[] instance = new byte[in.count()];
-        in.buf.get(instance);
+        byte[] instance = in.bytes();
 
         TaskTable table = new TaskTable(topology, conf);
         for (Map.Entry<Object, Object> e : tasks.entrySet()) {

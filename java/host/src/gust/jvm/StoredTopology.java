@@ -55,8 +55,7 @@ public final class StoredTopology {
         for (int i = 0; i < n; i++) {
             String id = in.str();
             boolean spout = in.u8() != 0;
-            byte[] bytes = new byte[in.count()];
-            in.buf.get(bytes);
+            byte[] bytes = in.bytes();
             loaded.put(id, load(id, spout, bytes, hosted));
         }
         Submission.hostStored(hosted, loaded);

@@ -25,6 +25,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,8 @@ public final class Wire {
 
     /* little-endian ints in a byte array */
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
 
     /* A growable little-endian output buffer. */
     public static final class Out {
@@ -212,82 +215,130 @@ public final class Wire {
         }
     }
 
-    /* Reading one frame's records. */
     /* Strings a task received lately, by their bytes: a task that receives
      * the same short strings again and again (words, keys) gets the same
      * String back instead of a new one, with its hash already computed.
-     * Direct-mapped, one task's thread only. */
+     * Direct-mapped, one task's thread only.  A string is known by its
+     * length and two words of its bytes, read a word at a time: its first
+     * and last 8 bytes (4 bytes each when shorter than 8, all its bytes
+     * when shorter than 4).  Up to 16 bytes, they are all of its bytes;
+     * a longer one is also compared byte by byte, and 8 bytes from its
+     * middle go into its slot too. */
     static final class Strings {
-        static final int SLOTS = 1024, LONGEST = 64;
-        final byte[][] bytes = new byte[SLOTS][];
+        static final int SLOTS = 1024, LONGEST = 64, WHOLLY_KNOWN = 16;
+        final int[] lengths = new int[SLOTS];
+        final long[] firsts = new long[SLOTS], lasts = new long[SLOTS];
+        final byte[][] bytes = new byte[SLOTS][]; /* of strings longer than WHOLLY_KNOWN */
         final String[] strings = new String[SLOTS];
 
         String get(byte[] a, int at, int n) {
-            int h = n;
-            for (int i = at; i < at + n; i++) {
-                h = 31 * h + a[i];
+            long first, last;
+            if (n >= 8) {
+                first = (long) LONG_LE.get(a, at);
+                last = (long) LONG_LE.get(a, at + n - 8);
+            } else if (n >= 4) {
+                first = (int) INT_LE.get(a, at) & 0xffffffffL;
+                last = (int) INT_LE.get(a, at + n - 4) & 0xffffffffL;
+            } else {
+                first = 0;
+                for (int i = at; i < at + n; i++) {
+                    first = first << 8 | (a[i] & 0xff);
+                }
+                last = 0;
             }
-            int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
-            byte[] b = bytes[slot];
-            if (b != null && Arrays.equals(b, 0, b.length, a, at, at + n)) {
-                return strings[slot];
+            long x = first ^ Long.rotateLeft(last, 23) ^ n;
+            if (n > WHOLLY_KNOWN) {
+                x ^= Long.rotateLeft((long) LONG_LE.get(a, at + n / 2 - 4), 47);
             }
-            String s = new String(a, at, n, StandardCharsets.UTF_8);
-            bytes[slot] = Arrays.copyOfRange(a, at, at + n);
+            int slot = (int) ((x * 0x9E3779B97F4A7C15L) >>> 54); /* SLOTS = 2^10 */
+            String s = strings[slot];
+            if (s != null && lengths[slot] == n && firsts[slot] == first && lasts[slot] == last
+                && (n <= WHOLLY_KNOWN || Arrays.equals(bytes[slot], 0, n, a, at, at + n))) {
+                return s;
+            }
+            s = new String(a, at, n, StandardCharsets.UTF_8);
             strings[slot] = s;
+            lengths[slot] = n;
+            firsts[slot] = first;
+            lasts[slot] = last;
+            bytes[slot] = n > WHOLLY_KNOWN ? Arrays.copyOfRange(a, at, at + n) : null;
             return s;
         }
     }
 
+    /* Reading one frame's records, from a byte array; reading past the
+     * frame's end throws BufferUnderflowException. */
     public static final class In {
-        final ByteBuffer buf;
+        private final byte[] a;
+        private int pos;
+        private final int end;
         final Strings strings; /* null: every string is new */
 
         In(ByteBuffer buf) {
             this(buf, null);
         }
 
+        /* The bytes between buf's position and limit. */
         In(ByteBuffer buf, Strings strings) {
-            this.buf = buf.order(ByteOrder.LITTLE_ENDIAN);
+            this.a = buf.array();
+            this.pos = buf.arrayOffset() + buf.position();
+            this.end = buf.arrayOffset() + buf.limit();
             this.strings = strings;
         }
 
+        private int take(int n) {
+            int at = pos;
+            if (n > end - at) {
+                throw new BufferUnderflowException();
+            }
+            pos = at + n;
+            return at;
+        }
+
         boolean more() {
-            return buf.hasRemaining();
+            return pos < end;
         }
 
         int u8() {
-            return buf.get() & 0xff;
+            return a[take(1)] & 0xff;
         }
 
         /* The next byte, left unread. */
         int peek() {
-            return buf.get(buf.position()) & 0xff;
+            if (pos >= end) {
+                throw new BufferUnderflowException();
+            }
+            return a[pos] & 0xff;
         }
 
         int i32() {
-            return buf.getInt();
+            return (int) INT_LE.get(a, take(4));
         }
 
         long i64() {
-            return buf.getLong();
+            return (long) LONG_LE.get(a, take(8));
         }
 
         int count() {
-            int n = buf.getInt();
-            if (n < 0 || n > buf.remaining()) {
+            int n = i32();
+            if (n < 0 || n > end - pos) {
                 throw new IllegalStateException("count " + n + " is larger than the frame");
             }
             return n;
         }
 
+        /* A count and that many bytes. */
+        byte[] bytes() {
+            int n = count();
+            int at = take(n);
+            return Arrays.copyOfRange(a, at, at + n);
+        }
+
         String str() {
             int n = count();
-            int at = buf.arrayOffset() + buf.position();
-            String s = strings != null && n <= Strings.LONGEST ? strings.get(buf.array(), at, n)
-                : new String(buf.array(), at, n, StandardCharsets.UTF_8);
-            buf.position(buf.position() + n);
-            return s;
+            int at = take(n);
+            return strings != null && n <= Strings.LONGEST ? strings.get(a, at, n)
+                : new String(a, at, n, StandardCharsets.UTF_8);
         }
 
         Object value() {
@@ -300,14 +351,13 @@ public final class Wire {
                 case V_TRUE:
                     return Boolean.TRUE;
                 case V_I64:
-                    return buf.getLong();
+                    return i64();
                 case V_F64:
-                    return buf.getDouble();
+                    return Double.longBitsToDouble(i64());
                 case V_STR:
                     return str();
                 case V_BYTES: {
-                    byte[] b = new byte[count()];
-                    buf.get(b);
+                    byte[] b = bytes();
                     return isJavaSerialized(b) ? javaObject(b) : b;
                 }
                 case V_LIST: {
