@@ -287,12 +287,14 @@ static const rt_stream *stream_named(gust_collector *c, const char *stream, bool
   return s;
 }
 
-/* The same, with the default stream of a plain emit as the quick case. */
+/* The same, with the default stream of a plain emit as the quick case:
+ * named by NULL, or by the stream's own name (a host that holds the
+ * rt_stream, as the JVM host does, passes s->name), no lookup. */
 static inline const rt_stream *stream_or_complain(gust_collector *c, const char *stream,
                                                   bool direct)
 {
   const rt_stream *s = c->comp->default_stream;
-  if (G_LIKELY(!stream && s && s->direct == direct)) return s;
+  if (G_LIKELY(s && (!stream || stream == s->name) && s->direct == direct)) return s;
   return stream_named(c, stream, direct);
 }
 
