@@ -23,7 +23,7 @@
  * handed back to the system twice a second (-XX:TrimNativeHeapInterval:
  * without it, about one run in six kept 10-14 MB more, freed but held by
  * malloc, which the JVM's own accounting does not see).  Peak RSS
- * 54-62 MB instead of 70-74 MB, for the same CPU per word. */
+ * 54-64 MB instead of 70-74 MB, for the same CPU per word. */
 #define GUST_DEFAULT_JVM_OPTS                                                                      \
   "-Xms10m -XX:NewSize=6m -Xmx256m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 "                      \
   "-XX:MaxHeapFreeRatio=20 -XX:ReservedCodeCacheSize=64m -Xshare:off "                             \
