@@ -12,7 +12,11 @@
  *    rebalance they change the status the rebalance returns to; a KILLED
  *    topology only accepts another kill (a new wait);
  *  - kill and rebalance wait (wait_secs, default the topology's
- *    topology.message.timeout.secs) then act (topology_table.c).
+ *    topology.message.timeout.secs) then act (topology_table.c); a
+ *    rebalance's topology_conf_overrides (`storm rebalance -t`), a JSON
+ *    object checked as a submitted conf is, then go into the stored conf,
+ *    less the keys that say who submitted the topology, its ZooKeeper
+ *    credentials and its name and id, which Nimbus keeps.
  * Handler threads; every table access under nimbus->lock. */
 #define G_LOG_DOMAIN "gust-nimbus"
 
@@ -385,6 +389,42 @@ static gboolean has_component(const gust_nimbus_topology *t, const char *compone
          g_hash_table_contains(t->topology->bolts, component);
 }
 
+/* Keys a rebalance's conf overrides do not change: who submitted the
+ * topology and its ZooKeeper credentials (Storm drops these too), its name
+ * and id (Nimbus's own). */
+static const char *const kept_conf_keys[] = {"topology.submitter.principal",
+                                             "topology.submitter.user",
+                                             "storm.zookeeper.superACL",
+                                             "storm.zookeeper.topology.auth.scheme",
+                                             "storm.zookeeper.topology.auth.payload",
+                                             "topology.name",
+                                             "storm.id"};
+
+/* topology_conf_overrides as a JSON object to merge into the conf, less
+ * kept_conf_keys; NULL with an InvalidTopologyException message in
+ * *problem. */
+static json_t *conf_overrides(const char *text, char **problem)
+{
+  json_error_t json_error;
+  json_t *overrides = json_loads(text, 0, &json_error);
+  if (!overrides || !json_is_object(overrides)) {
+    *problem = g_strdup_printf("topology_conf_overrides is not a JSON object: %s",
+                               overrides ? "another JSON value" : json_error.text);
+    json_decref(overrides);
+    return NULL;
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(kept_conf_keys); i++)
+    json_object_del(overrides, kept_conf_keys[i]);
+  GError *error = NULL;
+  if (!gust_conf_check(overrides, &error)) {
+    *problem = g_strdup_printf("topology_conf_overrides: %s", error->message);
+    g_error_free(error);
+    json_decref(overrides);
+    return NULL;
+  }
+  return overrides;
+}
+
 /* The rebalance request as JSON, or NULL with an InvalidTopologyException
  * message in *problem. */
 static json_t *rebalance_request(const gust_nimbus_topology *t, GustStormRebalanceOptions *o,
@@ -421,6 +461,17 @@ static json_t *rebalance_request(const gust_nimbus_topology *t, GustStormRebalan
       json_object_set_new(executors, key, json_integer(n));
     }
   }
+  if (o && o->__isset_topology_conf_overrides && o->topology_conf_overrides &&
+      *o->topology_conf_overrides) {
+    json_t *overrides = conf_overrides(o->topology_conf_overrides, problem);
+    if (!overrides) goto bad;
+    json_object_set_new(request, "conf_overrides", overrides);
+  }
+  if (o && o->__isset_topology_resources_overrides && o->topology_resources_overrides &&
+      g_hash_table_size(o->topology_resources_overrides))
+    g_message("topology %s: the rebalance's resource overrides (storm rebalance -r) are not "
+              "applied: gust's scheduler does not place by resources",
+              t->id);
   return request;
 bad:
   json_decref(request);

@@ -5,9 +5,10 @@
  *              after wait_secs (default: the topology's
  *              topology.message.timeout.secs) the topology is removed.
  *   rebalance: status REBALANCING at once; after wait_secs (same default)
- *              the new worker count and executor counts go into the stored
- *              topology, a new assignment version is written, and the status
- *              returns to what it was.
+ *              the conf overrides go into the stored conf and the new worker
+ *              count and executor counts into the stored topology, a new
+ *              assignment version is written, and the status returns to
+ *              what it was.
  *
  * The waits are timers on the timer thread (nimbus.c); they take
  * nimbus->lock.  Everything else here is called with the lock held. */
@@ -185,10 +186,14 @@ void gust_nimbus_publish(gust_nimbus *nimbus, gust_nimbus_topology *t)
   }
 }
 
-/* Rebalance's act: new parallelism into the stored topology, a new
- * assignment version, the status from before. */
+/* Rebalance's act: the conf overrides into the stored conf, new
+ * parallelism into the stored topology (an explicit worker count over an
+ * overridden topology.workers), a new assignment version (its worker
+ * starts with the new conf and counts), the status from before. */
 static void apply_rebalance(gust_nimbus *nimbus, gust_nimbus_topology *t)
 {
+  json_t *overrides = json_object_get(t->rebalance, "conf_overrides");
+  if (json_is_object(overrides)) json_object_update(t->conf, overrides);
   json_t *executors = json_object_get(t->rebalance, "num_executors");
   const char *component;
   json_t *count;
@@ -201,7 +206,8 @@ static void apply_rebalance(gust_nimbus *nimbus, gust_nimbus_topology *t)
     if (common) g_object_set(common, "parallelism_hint", (gint32)json_integer_value(count), NULL);
   }
   json_t *workers = json_object_get(t->rebalance, "num_workers");
-  if (json_is_integer(workers)) {
+  if (!json_is_integer(workers)) workers = json_object_get(overrides, "topology.workers");
+  if (json_is_integer(workers) && json_integer_value(workers) > 0) {
     t->num_workers_requested = (gint)json_integer_value(workers);
     json_object_set(t->conf, "topology.workers", workers);
   }

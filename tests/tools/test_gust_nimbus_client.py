@@ -109,9 +109,13 @@ class NimbusCommands(unittest.TestCase):
                         "count=4", "-w", "2")
         self.assertIn("Topology wc is rebalancing", r.stderr)
         self.run_ok("rebalance", "wc", "-n", "1", "-e", "split=1")
-        (_, full), (_, fixture) = self.nimbus.call_args("rebalance")
+        self.run_ok("rebalance", "wc", "-t", '{"topology.message.timeout.secs": 60}')
+        (_, full), (_, fixture), (_, conf) = self.nimbus.call_args("rebalance")
         self.assertEqual((full.wait_secs, full.num_workers, full.num_executors),
                          (2, 1, {"split": 1, "count": 4}))
+        self.assertIsNone(full.topology_conf_overrides)
+        self.assertEqual((conf.num_workers, conf.num_executors, conf.topology_conf_overrides),
+                         (None, None, '{"topology.message.timeout.secs": 60}'))
         # the recorded `storm rebalance wc-fixture -n 1 -e split=1`: wait_secs unset
         self.assertEqual((fixture.wait_secs, fixture.num_workers, fixture.num_executors),
                          (None, 1, {"split": 1}))

@@ -92,6 +92,33 @@ class MethodsTest(unittest.TestCase):
         # Resubmitted: a new id.
         self.assertRegex(self.submit("wc").id, r"^wc-2-\d+$")
 
+    def test_a_rebalance_changes_the_topology_conf_as_storm_rebalance_t_does(self):
+        summary = self.submit("tconf", {"topology.message.timeout.secs": 30, "my.setting": "a"})
+        before = json.loads(self.client.getTopologyConf(summary.id))
+        overrides = {"topology.message.timeout.secs": 5, "my.setting": "b", "my.new": [1, 2],
+                     "topology.workers": 2,
+                     # kept as they are: who submitted it, and its name and id
+                     "topology.submitter.user": "mallory", "topology.name": "other",
+                     "storm.id": "other-1-1"}
+        self.client.rebalance("tconf", ttypes.RebalanceOptions(
+            wait_secs=0, topology_conf_overrides=json.dumps(overrides)))
+        self.assertTrue(wait_until(
+            lambda: self.client.getTopologySummaryByName("tconf").status == "ACTIVE"))
+        conf = json.loads(self.client.getTopologyConf(summary.id))
+        self.assertEqual((conf["topology.message.timeout.secs"], conf["my.setting"], conf["my.new"],
+                          conf["topology.workers"]), (5, "b", [1, 2], 2))
+        for key in ("topology.submitter.user", "topology.name", "storm.id"):
+            self.assertEqual(conf[key], before[key], key)
+        # stored: the worker a supervisor starts next reads it
+        path = os.path.join(self.nimbus.local_dir, "nimbus", "stormdist", summary.id, "stormconf.ser")
+        with open(path) as f:
+            self.assertEqual(json.load(f)["topology.message.timeout.secs"], 5)
+        # resource overrides (storm rebalance -r) are said to be left out
+        self.client.rebalance("tconf", ttypes.RebalanceOptions(
+            wait_secs=0, topology_resources_overrides={"split": {"memory.mb": 128.0}}))
+        self.assertIn("resource overrides (storm rebalance -r) are not applied",
+                      self.nimbus.log_text())
+
     def test_submit_with_options_starts_inactive(self):
         location = upload(self.client, jar_bytes())
         self.client.submitTopologyWithOpts(
@@ -178,7 +205,14 @@ class MethodsTest(unittest.TestCase):
         for options, text in [
                 (ttypes.RebalanceOptions(num_executors={"nosuch": 2}), "'nosuch' does not exist"),
                 (ttypes.RebalanceOptions(num_executors={"split": 0}), "greater than 0"),
-                (ttypes.RebalanceOptions(num_workers=0), "greater than 0")]:
+                (ttypes.RebalanceOptions(num_workers=0), "greater than 0"),
+                (ttypes.RebalanceOptions(topology_conf_overrides="not json"),
+                 "topology_conf_overrides is not a JSON object"),
+                (ttypes.RebalanceOptions(topology_conf_overrides="[1]"),
+                 "topology_conf_overrides is not a JSON object"),
+                (ttypes.RebalanceOptions(
+                    topology_conf_overrides='{"topology.message.timeout.secs": "soon"}'),
+                 "topology.message.timeout.secs")]:
             with self.assertRaises(ttypes.InvalidTopologyException) as e:
                 self.client.rebalance("wc", options)
             self.assertIn(text, e.exception.msg)

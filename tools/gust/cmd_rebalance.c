@@ -1,8 +1,10 @@
 /* cmd_rebalance.c — `gust rebalance NAME [-w SECS] [-n WORKERS]
- * [-e COMPONENT=N]...`, as `storm rebalance`: one rebalance call whose
- * RebalanceOptions set only what was given (wait_secs, num_workers,
- * num_executors; a component named twice takes the last count).  Nimbus
- * deactivates the topology, waits, and restarts it with the new counts. */
+ * [-e COMPONENT=N]... [-t JSON]`, as `storm rebalance`: one rebalance call
+ * whose RebalanceOptions set only what was given (wait_secs, num_workers,
+ * num_executors, a component named twice taking the last count;
+ * topology_conf_overrides, a JSON object of topology conf keys, passed as
+ * written: Nimbus checks it).  Nimbus deactivates the topology, waits, and
+ * restarts it with the new counts and conf. */
 #define G_LOG_DOMAIN "gust-cli"
 
 #include "cluster_command.h"
@@ -14,6 +16,7 @@
 typedef struct {
   char *wait_text, *workers_text;
   char **executor_texts;
+  char *conf_overrides;       /* -t, as given (NULL: not given) */
   int wait_secs, num_workers; /* -1: not given */
   GHashTable *num_executors;  /* component -> gint32*, the form the generated struct holds */
 } rebalance_options;
@@ -71,6 +74,11 @@ static int rebalance_body(gust_nimbus_client *client, const json_t *conf, int n_
     options->num_executors = g_steal_pointer(&o->num_executors);
     options->__isset_num_executors = TRUE;
   }
+  if (o->conf_overrides) {
+    g_free(options->topology_conf_overrides);
+    options->topology_conf_overrides = g_strdup(o->conf_overrides);
+    options->__isset_topology_conf_overrides = TRUE;
+  }
   GustStormNotAliveException *e = NULL;
   GustStormInvalidTopologyException *ite = NULL;
   GustStormAuthorizationException *aze = NULL;
@@ -96,13 +104,16 @@ int gust_cmd_rebalance(int argc, char **argv)
        "workers to spread the topology over (gust runs a topology in one worker)", "N"},
       {"executor", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &o.executor_texts,
        "new parallelism of a component (repeatable)", "COMPONENT=N"},
+      {"topology-conf", 't', 0, G_OPTION_ARG_STRING, &o.conf_overrides,
+       "topology conf keys to change, a JSON object (as '{\"topology.message.timeout.secs\": 60}')",
+       "JSON"},
       G_OPTION_ENTRY_NULL,
   };
   const gust_cluster_command command = {
       .parameters = "NAME",
-      .summary = "Changes the parallelism of the running topology NAME (Storm's `storm "
-                 "rebalance`): it is deactivated, given the wait, then restarted from a "
-                 "savepoint with the new counts; keyed state moves with its keys.",
+      .summary = "Changes the parallelism or the conf of the running topology NAME (Storm's "
+                 "`storm rebalance`): it is deactivated, given the wait, then restarted from a "
+                 "savepoint with the new counts and conf; keyed state moves with its keys.",
       .entries = entries,
       .min_args = 1,
       .max_args = 1,
@@ -112,6 +123,7 @@ int gust_cmd_rebalance(int argc, char **argv)
   int status = gust_cluster_command_run(&command, argc, argv, &o);
   g_free(o.wait_text);
   g_free(o.workers_text);
+  g_free(o.conf_overrides);
   g_strfreev(o.executor_texts);
   if (o.num_executors) g_hash_table_unref(o.num_executors);
   return status;
