@@ -8,9 +8,9 @@ builds).  Checked through Nimbus: the summary lists it, TopologyInfo's
 executors carry emitted counts that grow (they come from the worker's
 heartbeats), the conf is served; the worker's log shows word counts;
 deactivate stops the spout's emitted count, activate lets it grow again;
-a rebalance of the count bolt writes a new assignment version and the
-restarted worker resumes from its checkpoint with the new number of
-executors; kill with wait_secs 0 stops the worker, and the topology leaves
+a rebalance of the count bolt with a conf override writes a new
+assignment version, and the restarted worker, given the new conf, resumes
+from its checkpoint with the new number of executors; kill with wait_secs 0 stops the worker, and the topology leaves
 the list and its assignment.
 
 Faults: kill -9 of the worker (its pid read from the supervisor's
@@ -196,7 +196,9 @@ class EndToEnd(ZooKeeperTestCase):
 
         size = len(self.worker_log(tid, slot))
         with Client(port) as client:
-            client.rebalance("e2e-wc", ttypes.RebalanceOptions(wait_secs=0, num_executors={"count": 3}))
+            client.rebalance("e2e-wc", ttypes.RebalanceOptions(
+                wait_secs=0, num_executors={"count": 3},
+                topology_conf_overrides='{"e2e.rebalanced": "yes"}'))
         self.supervisor.wait_for_log(r"assignment of %s changed to version 2" % re.escape(tid),
                                      timeout=HANG_BOUND_S)
         rebalanced = self.running_worker(tid, assignment_version=2)
@@ -206,6 +208,11 @@ class EndToEnd(ZooKeeperTestCase):
         wait_for(lambda: len([e for e in self.executors(port, tid) if e.component_id == "count"]) == 3,
                  HANG_BOUND_S, "three count executors in TopologyInfo")
         self.assertEqual(rebalanced["port"], slot)
+        # the new worker was given the conf with the rebalance's overrides
+        stormconf = os.path.join(self.supervisor.local_dir, "supervisor", "stormdist", tid,
+                                 "stormconf.ser")
+        with open(stormconf) as f:
+            self.assertEqual(json.load(f)["e2e.rebalanced"], "yes")
         self.wait_worker_log(tid, slot, r"resumes from checkpoint \d+", after=size)
         self.wait_growing(port, tid, "count", above=0)
         self.wait_worker_log(tid, slot, r"distinct words so far", after=len(self.worker_log(tid, slot)))
