@@ -142,26 +142,43 @@ GUST_NIMBUS_HANDLER(gust_nimbus_get_user_topology)
 
 /* ---- submit ---- */
 
+/* JSON text that must hold an object (a submission's jsonConf, a
+ * rebalance's conf overrides); NULL with an InvalidTopologyException
+ * message in *problem naming the text as `name`. */
+static json_t *json_object_in(const char *text, const char *name, char **problem)
+{
+  json_error_t json_error;
+  json_t *object = json_loads(text, 0, &json_error);
+  if (!object || !json_is_object(object)) {
+    *problem = g_strdup_printf("%s is not a JSON object: %s", name,
+                               object ? "another JSON value" : json_error.text);
+    json_decref(object);
+    return NULL;
+  }
+  return object;
+}
+
+/* conf when its keys pass gust_conf_check; else NULL (conf released) with
+ * an InvalidTopologyException message in *problem naming it as `name`. */
+static json_t *checked_conf(json_t *conf, const char *name, char **problem)
+{
+  GError *error = NULL;
+  if (!gust_conf_check(conf, &error)) {
+    *problem = g_strdup_printf("%s: %s", name, error->message);
+    g_error_free(error);
+    json_decref(conf);
+    return NULL;
+  }
+  return conf;
+}
+
 /* The topology conf to store: jsonConf plus what Nimbus adds.  NULL with
  * an InvalidTopologyException message in *problem. */
 static json_t *topology_conf(gust_nimbus *nimbus, const char *name, const char *id,
                              const char *json_conf, char **problem)
 {
-  json_error_t json_error;
-  json_t *conf = json_conf ? json_loads(json_conf, 0, &json_error) : json_object();
-  if (!conf || !json_is_object(conf)) {
-    *problem = g_strdup_printf("jsonConf is not a JSON object: %s",
-                               conf ? "another JSON value" : json_error.text);
-    json_decref(conf);
-    return NULL;
-  }
-  GError *error = NULL;
-  if (!gust_conf_check(conf, &error)) {
-    *problem = g_strdup_printf("topology conf: %s", error->message);
-    g_error_free(error);
-    json_decref(conf);
-    return NULL;
-  }
+  json_t *conf = json_conf ? json_object_in(json_conf, "jsonConf", problem) : json_object();
+  if (!conf || !(conf = checked_conf(conf, "topology conf", problem))) return NULL;
   json_object_set_new(conf, "storm.id", json_string(id));
   json_object_set_new(conf, "topology.name", json_string(name));
   if (!json_object_get(conf, "topology.submitter.user"))
@@ -405,24 +422,11 @@ static const char *const kept_conf_keys[] = {"topology.submitter.principal",
  * *problem. */
 static json_t *conf_overrides(const char *text, char **problem)
 {
-  json_error_t json_error;
-  json_t *overrides = json_loads(text, 0, &json_error);
-  if (!overrides || !json_is_object(overrides)) {
-    *problem = g_strdup_printf("topology_conf_overrides is not a JSON object: %s",
-                               overrides ? "another JSON value" : json_error.text);
-    json_decref(overrides);
-    return NULL;
-  }
+  json_t *overrides = json_object_in(text, "topology_conf_overrides", problem);
+  if (!overrides) return NULL;
   for (gsize i = 0; i < G_N_ELEMENTS(kept_conf_keys); i++)
     json_object_del(overrides, kept_conf_keys[i]);
-  GError *error = NULL;
-  if (!gust_conf_check(overrides, &error)) {
-    *problem = g_strdup_printf("topology_conf_overrides: %s", error->message);
-    g_error_free(error);
-    json_decref(overrides);
-    return NULL;
-  }
-  return overrides;
+  return checked_conf(overrides, "topology_conf_overrides", problem);
 }
 
 /* The rebalance request as JSON, or NULL with an InvalidTopologyException
