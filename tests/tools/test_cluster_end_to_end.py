@@ -10,8 +10,8 @@ heartbeats), the conf is served; the worker's log shows word counts;
 deactivate stops the spout's emitted count, activate lets it grow again;
 a rebalance of the count bolt with a conf override writes a new
 assignment version, and the restarted worker, given the new conf, resumes
-from its checkpoint with the new number of executors; kill with wait_secs 0 stops the worker, and the topology leaves
-the list and its assignment.
+from its checkpoint with the new number of executors; kill with wait_secs
+0 stops the worker, and the topology leaves the list and its assignment.
 
 Faults: kill -9 of the worker (its pid read from the supervisor's
 ZooKeeper node) -> the supervisor relaunches it and it resumes from a
