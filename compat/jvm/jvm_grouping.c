@@ -4,7 +4,15 @@
  *
  * One rt_custom_grouping per CUSTOM input (made at setup, kept across
  * job restarts); its engine edge is FC_PART_CHOOSER with choose() below.
- * Each emitting task has its own grouping connection to the JVM host,
+ * A Java emitter (a task of the JVM host) asks its groupings itself: OPEN
+ * lists them after the task's context (jvm_write_task_groupings), the
+ * JVM builds one instance per task and grouping, READY says which could
+ * not be built (reported then, jvm_read_task_groupings), and each EMIT on
+ * a grouped stream carries, after its values, every grouping's choice
+ * (jvm_read_choices), which choose() below then takes instead of asking:
+ * no round trip per tuple.
+ *
+ * Any other emitting task has its own grouping connection to the JVM host,
  * opened on the task's open (rt_collector_init): the first frame is
  * GROUPING_OPEN — what OPEN tells a task (jvm_write_task_context), then
  * the stream's number, the subscribing component, its target task ids,
@@ -48,6 +56,15 @@ enum {
  * later ones at most once every LOG_EVERY_US (with how many were not). */
 enum { LOGGED_IN_FULL = 10, LOG_EVERY_US = 1000 * 1000 };
 
+/* A Java emitter's choice for its next emit, read from the EMIT record
+ * (jvm_read_choices) and used by choose() as the emit is routed. */
+typedef enum {
+  CHOICE_NONE,      /* none came (or it was used) */
+  CHOICE_TASKS,     /* chosen: the tasks in chosen */
+  CHOICE_FAILED,    /* chooseTasks failed: why in choice_error */
+  CHOICE_NOT_BUILT, /* the grouping could not be built (reported when the task opened) */
+} choice_kind;
+
 typedef struct {
   jvm_conn conn;        /* fd -1: not open */
   bool ever_opened;     /* for the log: opened again, not for the first time */
@@ -57,6 +74,11 @@ typedef struct {
   int64_t logged_at_us; /* the last report logged */
   uint64_t reports;     /* reports so far */
   uint64_t not_logged;  /* reports since the last one logged (counted, not logged) */
+  /* a Java emitter's (in_jvm) */
+  choice_kind choice;
+  int32_t *chosen;
+  size_t n_chosen, chosen_cap;
+  char *choice_error;
 } grouping_task;
 
 struct rt_custom_grouping {
@@ -66,13 +88,17 @@ struct rt_custom_grouping {
   const char *class_name;
   GBytes *instance;     /* Java serialization, or the Flux definition's bytes */
   grouping_task *tasks; /* one per source task */
+  bool in_jvm; /* the emitter is Java: its tasks ask the grouping themselves, no connection */
 };
 
 static void grouping_free(gpointer p)
 {
   rt_custom_grouping *g = p;
-  for (int t = 0; t < g->source->n_tasks; t++)
+  for (int t = 0; t < g->source->n_tasks; t++) {
     jvm_conn_close(&g->tasks[t].conn);
+    g_free(g->tasks[t].chosen);
+    g_free(g->tasks[t].choice_error);
+  }
   g_free(g->tasks);
   g_bytes_unref(g->instance);
   g_free(g);
@@ -106,6 +132,7 @@ gboolean rt_custom_groupings_setup(gust_runtime *rt, GError **error)
       g->instance = serialized ? g_bytes_ref(serialized)
                                : gust_jvm_flux_object(rt->topology,
                                                       gust_grouping_custom_definition(grouping));
+      g->in_jvm = gust_component_impl(g->source->model)->kind == GUST_IMPL_JVM;
       g->tasks = g_new0(grouping_task, g->source->n_tasks);
       for (int t = 0; t < g->source->n_tasks; t++)
         g->tasks[t].conn.fd = -1;
@@ -147,11 +174,10 @@ static void report(rt_custom_grouping *g, int task_index, const char *what)
   st->not_logged = 0;
 }
 
-static void write_grouping_open(GString *out, rt_custom_grouping *g, int task_index)
+/* The grouping as the JVM builds it: the stream, the subscribing
+ * component and its task ids, the class and the instance. */
+static void write_grouping(GString *out, rt_custom_grouping *g)
 {
-  jw_begin(out);
-  jw_u8(out, JW_GROUPING_OPEN);
-  jvm_write_task_context(out, g->source, task_index);
   jw_i32(out, (int32_t)g->stream->id);
   jw_str(out, g->target->id, strlen(g->target->id));
   jw_i32(out, g->target->n_tasks);
@@ -161,6 +187,14 @@ static void write_grouping_open(GString *out, rt_custom_grouping *g, int task_in
   gsize len;
   const char *bytes = g_bytes_get_data(g->instance, &len);
   jw_str(out, bytes, len);
+}
+
+static void write_grouping_open(GString *out, rt_custom_grouping *g, int task_index)
+{
+  jw_begin(out);
+  jw_u8(out, JW_GROUPING_OPEN);
+  jvm_write_task_context(out, g->source, task_index);
+  write_grouping(out, g);
 }
 
 /* Opens the task's connection and its grouping instance.  FALSE (the
@@ -227,8 +261,69 @@ void rt_custom_groupings_open(gust_collector *c)
 {
   if (G_LIKELY(!c->comp->custom_out)) return;
   int task_index = fc_task_subtask(c->task);
-  for (guint i = 0; i < c->comp->custom_out->len; i++)
-    open_task(g_ptr_array_index(c->comp->custom_out, i), task_index, true);
+  for (guint i = 0; i < c->comp->custom_out->len; i++) {
+    rt_custom_grouping *g = g_ptr_array_index(c->comp->custom_out, i);
+    if (!g->in_jvm) open_task(g, task_index, true);
+  }
+}
+
+void jvm_write_task_groupings(GString *out, rt_component *comp)
+{
+  guint n = comp->custom_out ? comp->custom_out->len : 0;
+  jw_i32(out, (int32_t)n);
+  for (guint i = 0; i < n; i++)
+    write_grouping(out, g_ptr_array_index(comp->custom_out, i));
+}
+
+gboolean jvm_read_task_groupings(jr *r, rt_component *comp, int task_index)
+{
+  guint n = comp->custom_out ? comp->custom_out->len : 0;
+  for (guint i = 0; i < n; i++) {
+    rt_custom_grouping *g = g_ptr_array_index(comp->custom_out, i);
+    uint8_t failed;
+    if (!jr_u8(r, &failed)) return FALSE;
+    if (!failed) continue;
+    const char *text;
+    uint32_t len;
+    if (!jr_str(r, &text, &len)) return FALSE;
+    g_autofree char *what = g_strndup(text, len);
+    report(g, task_index, what);
+  }
+  return TRUE;
+}
+
+gboolean jvm_read_choices(jr *r, rt_component *comp, int task_index, const rt_stream *s)
+{
+  for (guint i = 0; i < comp->custom_out->len; i++) {
+    rt_custom_grouping *g = g_ptr_array_index(comp->custom_out, i);
+    if (g->stream != s) continue;
+    grouping_task *st = &g->tasks[task_index];
+    int32_t n;
+    if (!jr_i32(r, &n)) return FALSE;
+    if (n == -2) {
+      st->choice = CHOICE_NOT_BUILT;
+    } else if (n == -1) {
+      const char *text;
+      uint32_t len;
+      if (!jr_str(r, &text, &len)) return FALSE;
+      g_free(st->choice_error);
+      st->choice_error = g_strndup(text, len);
+      st->choice = CHOICE_FAILED;
+    } else if (n >= 0 && (size_t)n <= (size_t)(r->end - r->p) / 4) {
+      if ((size_t)n > st->chosen_cap) {
+        st->chosen_cap = MAX((size_t)n, 2 * st->chosen_cap);
+        st->chosen = g_renew(int32_t, st->chosen, st->chosen_cap);
+      }
+      for (int32_t k = 0; k < n; k++)
+        jr_i32(r, &st->chosen[k]);
+      st->n_chosen = (size_t)n;
+      st->choice = CHOICE_TASKS;
+    } else {
+      r->error = "a bad count of chosen tasks";
+      return FALSE;
+    }
+  }
+  return TRUE;
 }
 
 void rt_custom_groupings_close(gust_collector *c)
@@ -271,6 +366,24 @@ static void lost(rt_custom_grouping *g, int task_index, const GError *error)
   st->retry_at_us = g_get_monotonic_time() + JVM_REOPEN_MS * 1000;
 }
 
+/* Adds a chosen task to subtasks (room for max).  FALSE (reported) when
+ * it is not one of the targets. */
+static gboolean add_chosen(rt_custom_grouping *g, int task_index, int32_t task, int32_t *subtasks,
+                           size_t max, size_t *n)
+{
+  int32_t sub = task - g->target->storm_task_ids[0];
+  if (sub < 0 || sub >= g->target->n_tasks) {
+    g_autofree char *what =
+        g_strdup_printf("chooseTasks returned task %d, which is not one of '%s''s tasks %d..%d",
+                        task, g->target->id, g->target->storm_task_ids[0],
+                        g->target->storm_task_ids[g->target->n_tasks - 1]);
+    report(g, task_index, what);
+    return FALSE;
+  }
+  if (*n < max) subtasks[(*n)++] = sub;
+  return TRUE;
+}
+
 /* Reads a CHOSEN answer into subtasks.  FALSE (reported) if it is broken
  * or names a task that is not one of the targets. */
 static gboolean read_chosen(rt_custom_grouping *g, int task_index, jr *r, int32_t *subtasks,
@@ -285,18 +398,34 @@ static gboolean read_chosen(rt_custom_grouping *g, int task_index, jr *r, int32_
   for (int32_t k = 0; k < count; k++) {
     int32_t task;
     jr_i32(r, &task);
-    int32_t sub = task - g->target->storm_task_ids[0];
-    if (sub < 0 || sub >= g->target->n_tasks) {
-      g_autofree char *what =
-          g_strdup_printf("chooseTasks returned task %d, which is not one of '%s''s tasks %d..%d",
-                          task, g->target->id, g->target->storm_task_ids[0],
-                          g->target->storm_task_ids[g->target->n_tasks - 1]);
-      report(g, task_index, what);
-      return FALSE;
-    }
-    if (*n < max) subtasks[(*n)++] = sub;
+    if (!add_chosen(g, task_index, task, subtasks, max, n)) return FALSE;
   }
   return TRUE;
+}
+
+/* A Java emitter's choice, which came with its emit.  Used once. */
+static size_t chosen_in_jvm(rt_custom_grouping *g, int task_index, int32_t *subtasks, size_t max)
+{
+  grouping_task *st = &g->tasks[task_index];
+  choice_kind choice = st->choice;
+  st->choice = CHOICE_NONE;
+  size_t n = 0;
+  switch (choice) {
+  case CHOICE_TASKS:
+    for (size_t k = 0; k < st->n_chosen; k++)
+      if (!add_chosen(g, task_index, st->chosen[k], subtasks, max, &n)) return 0;
+    st->failed = false;
+    return n;
+  case CHOICE_FAILED:
+    report(g, task_index, st->choice_error);
+    return 0;
+  case CHOICE_NOT_BUILT:
+    return 0;
+  case CHOICE_NONE:
+  default:
+    report(g, task_index, "the Java task's emit came without the grouping's choice");
+    return 0;
+  }
 }
 
 static size_t choose(fc_task *producer, const fc_record *rec, void *data, int32_t *subtasks,
@@ -306,6 +435,7 @@ static size_t choose(fc_task *producer, const fc_record *rec, void *data, int32_
   int task_index = fc_task_subtask(producer);
   grouping_task *st = &g->tasks[task_index];
   st->failed = true; /* until a choice is read */
+  if (g->in_jvm) return chosen_in_jvm(g, task_index, subtasks, max);
   if (st->conn.fd < 0 &&
       (g_get_monotonic_time() < st->retry_at_us || !open_task(g, task_index, false)))
     return 0;

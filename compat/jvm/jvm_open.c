@@ -1,9 +1,9 @@
 /* jvm_open.c — what Java spouts and bolts share: opening a task in the
  * JVM host (the OPEN record: the topology's name, the component and task
  * id, every component's task ids, every stream's number, component, name,
- * fields and whether anybody subscribes to it, the component's configuration; answered READY or
- * OPEN_FAILED with the Java stack trace), and reading an answer's emits,
- * acks, fails and errors.  Runs on the task's thread. */
+ * fields and whether anybody subscribes to it, the component's configuration, the custom groupings
+ * of its streams; answered READY or OPEN_FAILED with the Java stack trace), and reading an answer's
+ * emits, acks, fails and errors.  Runs on the task's thread. */
 #include "jvm_private.h"
 
 #include <unistd.h>
@@ -65,6 +65,7 @@ static void write_open(GString *out, rt_component *comp, int task_index)
   jw_begin(out);
   jw_u8(out, JW_OPEN);
   jvm_write_task_context(out, comp, task_index);
+  jvm_write_task_groupings(out, comp);
 }
 
 gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError **error)
@@ -77,6 +78,7 @@ gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError *
     return FALSE;
   }
   if (!jvm_conn_open(c, comp->rt->jvm_socket, label, jvm_timeout_ms(comp), error)) return FALSE;
+  c->task_index = task_index;
   c->totals = comp->rt->jvm_boundary;
   c->measure = c->totals != NULL;
   write_open(c->out, comp, task_index);
@@ -88,7 +90,12 @@ gboolean jvm_task_open(jvm_conn *c, rt_component *comp, int task_index, GError *
                 "%s: the JVM host answered OPEN with something else", label);
     return FALSE;
   }
-  if (kind == JW_READY && !jr_i64(&answer, &c->jvm_pid)) c->jvm_pid = 0;
+  if (kind == JW_READY &&
+      (!jr_i64(&answer, &c->jvm_pid) || !jvm_read_task_groupings(&answer, comp, task_index))) {
+    g_set_error(error, GUST_RUNTIME_ERROR, GUST_RUNTIME_ERROR_COMPONENT,
+                "%s: the JVM host's READY is broken", label);
+    return FALSE;
+  }
   if (kind == JW_OPEN_FAILED) {
     const char *text = "";
     uint32_t len = 0;
@@ -209,6 +216,8 @@ static gboolean apply_emit(jr *r, uint8_t kind, jvm_conn *c, rt_component *comp,
   fc_value *values = fc_arena_alloc(arena, (size_t)MAX(n_values, 1) * sizeof(fc_value));
   for (uint32_t i = 0; i < n_values; i++)
     if (!jr_value(r, arena, &values[i])) return broken(label, r->error, error);
+  if (G_UNLIKELY(comp->custom_out) && !jvm_read_choices(r, comp, c->task_index, s))
+    return broken(label, r->error ? r->error : "a broken choice of a custom grouping", error);
   /* the receivers, kept for a TASK_IDS_QUERY of this call */
   size_t room = out ? out->max_routes : 0, n_ids = 0;
   if (c->sent.n_ids + room > c->sent.ids_cap) {

@@ -55,7 +55,8 @@ enum {
 
 /* records gust -> task */
 enum {
-  JW_OPEN = 'O',       /* topology, component, task id, tasks, streams, conf */
+  JW_OPEN = 'O',       /* topology, component, task id, tasks, streams, conf, custom
+                          groupings (jvm_write_task_groupings) */
   JW_TUPLE = 'T',      /* id u64, source task i32, stream i32, n u32, values */
   JW_TUPLE_NEXT = 'P', /* n u32, values: the tuple after the TUPLE or TUPLE_NEXT right
                           before it (id one more, same source task and stream) */
@@ -69,12 +70,14 @@ enum {
 
 /* records task -> gust */
 enum {
-  JW_READY = 'K',         /* the task opened */
+  JW_READY = 'K',         /* the task opened: JVM pid i64, groupings (jvm_read_task_groupings) */
   JW_OPEN_FAILED = 'X',   /* text */
   JW_EMIT = 'E',          /* stream i32, direct task i32 (-1), key i64 (spouts; 0: unreliable),
-                             n anchors u32, anchor ids u64..., n u32, values */
-  JW_EMIT_AGAIN = 'e',    /* n u32, values: an emit with the stream, direct task, key and
-                             anchors of the frame's last EMIT (one with at most one anchor) */
+                             n anchors u32, anchor ids u64..., n u32, values, and on a
+                             custom-grouped stream the choices (jvm_read_choices) */
+  JW_EMIT_AGAIN = 'e',    /* n u32, values (choices as EMIT's): an emit with the stream, direct
+                             task, key and anchors of the frame's last EMIT (one with at most
+                             one anchor) */
   JW_ACK = 'A',           /* tuple id u64 */
   JW_FAIL = 'F',          /* tuple id u64 */
   JW_ERROR = 'R',         /* text: a reported error or an exception with its stack trace */
@@ -192,6 +195,7 @@ typedef struct {
   int64_t timeout_ms;  /* an answer taking longer fails the call */
   int64_t deadline_us; /* the call's, set when its frame is sent */
   int64_t jvm_pid;     /* the JVM's process id, from READY (0: not known) */
+  int task_index;      /* a task's connection: the task's index in its component */
   bool timed_out;      /* the last call failed for want of an answer */
   GString *out;        /* the frame being built: jw_begin() .. records */
   /* boundary counters (jvm_boundary.c), summed while measure is set */
@@ -304,6 +308,21 @@ void jvm_task_lost(jvm_conn *c, rt_component *comp, int task_index, const GError
  * died: TRUE once it is open; FALSE while that JVM is not serving yet or
  * the open failed (reported once per death).  Can't fail otherwise. */
 gboolean jvm_task_reopen(jvm_conn *c, rt_component *comp, int task_index, bool *reported);
+
+/* ---- a Java emitter's custom groupings (jvm_grouping.c) ---- */
+
+/* After OPEN's task context: the custom groupings of the component's
+ * streams (comp->custom_out), each as GROUPING_OPEN describes one.  Can't
+ * fail. */
+void jvm_write_task_groupings(GString *out, rt_component *comp);
+/* After READY's process id: per grouping, u8 0 (built) or 1 and why not
+ * (reported as the grouping's error).  FALSE if the answer is broken. */
+gboolean jvm_read_task_groupings(jr *r, rt_component *comp, int task_index);
+/* After the values of an emit on stream s (comp->custom_out not NULL):
+ * per grouping of s, in OPEN's order, i32 n and n task ids, or -1 and
+ * why the choice failed, or -2 (not built); kept for the routing of that
+ * emit.  FALSE (r->error set when it says why) if the record is broken. */
+gboolean jvm_read_choices(jr *r, rt_component *comp, int task_index, const rt_stream *s);
 
 /* ---- a stored topology's components (jvm_stored.c) ---- */
 

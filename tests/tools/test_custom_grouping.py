@@ -139,14 +139,19 @@ class CustomGroupingTest(unittest.TestCase):
         self.assertRegex(stderr, r"chooseTasks returned task 9999 for \[w22\], which is not one of "
                                  r"the target tasks \[\d+, \d+\]")
 
-    def check_java_spout(self, reliability):
+    def check_java_spout(self, reliability, relay=False):
         r = run("jar", "--local", TESTS_JAR, "gust.tests.CustomGroupingTopology", "300", reliability,
-                "--local-ttl", "5")
+                *(["relay"] if relay else []), "--local-ttl", "5")
+        emitter = "relay" if relay else "words"
         self.assertEqual(r.returncode, 0, r.stderr[-3000:])
-        m = re.search(r"(?m)^grouping prepared for words:default fields \[word\] targets \[(\d+), (\d+)\]$",
+        m = re.search(r"(?m)^grouping prepared for " + emitter + r":default fields \[word\] targets \[(\d+), (\d+)\]$",
                       r.stdout)
         self.assertIsNotNone(m, r.stdout)
         first, second = int(m.group(1)), int(m.group(2))
+        # a Java emitter asks its grouping in the emit itself, as Storm does: no round trip to
+        # gust and back per tuple
+        self.assertIn("grouping asked within an emit", r.stdout)
+        self.assertNotIn("grouping asked outside an emit", r.stdout)
         n = int(re.search(r"(?m)^words emitted (\d+)$", r.stdout).group(1))
         self.assertGreater(n, 30)
         emitted = words(n)
@@ -159,15 +164,49 @@ class CustomGroupingTest(unittest.TestCase):
         self.assertEqual(failed, unroutable)
         self.assertEqual(acked, set(emitted) - unroutable)  # q: routed nowhere, acked as Storm does
         rows = summary(r.stdout)
-        self.assertEqual(rows["words"]["errors"], len(unroutable))
+        self.assertEqual(rows[emitter]["errors"], len(unroutable))
         self.assertEqual(rows["sink"]["executed"], len(want[first]) + len(want[second]))
-        self.check_errors_reported(r.stderr, "words")
+        self.check_errors_reported(r.stderr, emitter)
+
+    def check_grouping_that_cannot_be_built(self, reliability):
+        r = run("jar", "--local", TESTS_JAR, "gust.tests.CustomGroupingTopology", "60", reliability,
+                "broken-prepare", "--local-ttl", "4")
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        # reported once per emitting task, when the task opens: the class, the stream and the trace
+        reports = re.findall(r"words \(task \d+\): custom grouping %s\$BrokenPrepare of stream "
+                             r"'default' \(to 'sink'\): it could not be built or prepared: "
+                             r"java.lang.IllegalStateException: this grouping never prepares\n\s+at "
+                             r"gust.tests.CustomGroupingTopology\$BrokenPrepare.prepare"
+                             % re.escape("gust.tests.CustomGroupingTopology"), r.stderr)
+        self.assertEqual(len(reports), 1, r.stderr[-3000:])
+        # every tuple of the stream fails, the spout is told, and the topology goes on
+        n = int(re.search(r"(?m)^words emitted (\d+)$", r.stdout).group(1))
+        self.assertEqual(n, 60)
+        failed = set(filter(None, re.search(r"(?m)^words failed \[(.*)\]$", r.stdout).group(1).split(", ")))
+        acked = set(filter(None, re.search(r"(?m)^words acked \[(.*)\]$", r.stdout).group(1).split(", ")))
+        self.assertEqual(failed, set(words(n)))
+        self.assertEqual(acked, set())
+        rows = summary(r.stdout)
+        self.assertEqual(rows["sink"]["executed"], 0)
+        self.assertEqual(rows["words"]["errors"], 1)
+
+    def test_a_java_spouts_grouping_that_cannot_be_built_fails_its_tuples_in_acker_mode(self):
+        self.check_grouping_that_cannot_be_built("acker")
+
+    def test_a_java_spouts_grouping_that_cannot_be_built_fails_its_tuples_in_checkpoint_mode(self):
+        self.check_grouping_that_cannot_be_built("checkpoint")
 
     def test_java_spout_with_custom_grouping_in_acker_mode(self):
         self.check_java_spout("acker")
 
     def test_java_spout_with_custom_grouping_in_checkpoint_mode(self):
         self.check_java_spout("checkpoint")
+
+    def test_java_bolt_with_custom_grouping_in_acker_mode(self):
+        self.check_java_spout("acker", relay=True)
+
+    def test_java_bolt_with_custom_grouping_in_checkpoint_mode(self):
+        self.check_java_spout("checkpoint", relay=True)
 
     def flux_run(self, tmp, n, jar=True, marker=None, pause=None, duration=6):
         paths = {k: os.path.join(tmp, k) for k in ("spout", "sink", "record", "received")}

@@ -1,5 +1,7 @@
-/* One custom grouping of one emitting task, on its own thread, over its
- * own connection from gust (compat/jvm/jvm_grouping.c is the other side).
+/* One custom grouping of one emitting task outside the JVM (native or
+ * multilang), on its own thread, over its own connection from gust
+ * (compat/jvm/jvm_grouping.c is the other side).  A Java emitter asks its
+ * groupings itself, in its emits (TaskHost).
  *
  * The connection's first frame is GROUPING_OPEN: what OPEN tells a task
  * (the topology's name, the emitting component and task id, every
@@ -20,17 +22,11 @@ package gust.jvm;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.apache.storm.generated.GlobalStreamId;
-import org.apache.storm.grouping.CustomStreamGrouping;
 import org.apache.storm.task.WorkerTopologyContext;
 import org.apache.storm.tuple.Fields;
 
@@ -48,9 +44,7 @@ final class GroupingHost {
     private final SocketChannel channel;
     private final FrameReader frames;
     private final Wire.Out out = new Wire.Out();
-    private CustomStreamGrouping grouping;
-    private final Set<Integer> targets = new HashSet<>();
-    private List<Integer> targetList;
+    private UserGrouping grouping;
 
     GroupingHost(SocketChannel channel, FrameReader frames) {
         this.channel = channel;
@@ -85,20 +79,11 @@ final class GroupingHost {
     private boolean open(Wire.In in) throws IOException {
         String topology = in.str();
         String component = in.str();
-        int taskId = in.i32();
+        in.i32(); /* the emitting task's id: each CHOOSE names it */
         Map<Object, Object> tasks = (Map<Object, Object>) in.value();
         List<Object> streamList = (List<Object>) in.value();
         Map<String, Object> conf = (Map<String, Object>) (Map<?, ?>) in.value();
-        int streamNumber = in.i32();
-        in.str(); /* the subscribing component: gust's reports name it */
-        int n = in.count();
-        targetList = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            targetList.add(in.i32());
-        }
-        targets.addAll(targetList);
-        String className = in.str();
-        byte[] instance = in.bytes();
+        UserGrouping.Spec spec = new UserGrouping.Spec(in);
 
         TaskTable table = new TaskTable(topology, conf);
         for (Map.Entry<Object, Object> e : tasks.entrySet()) {
@@ -117,21 +102,15 @@ final class GroupingHost {
             if (!comp.startsWith("__")) {
                 table.addStream(comp, (String) s.get(2), new Fields(fields));
             }
-            if (((Long) s.get(0)).intValue() == streamNumber) {
+            if (((Long) s.get(0)).intValue() == spec.stream) {
                 streamName = (String) s.get(2);
             }
         }
         try {
-            Object built = ComponentInputStream.readComponent(instance);
-            if (!(built instanceof CustomStreamGrouping)) {
-                throw new IllegalArgumentException(className + " is not a " + CustomStreamGrouping.class.getName());
-            }
-            grouping = (CustomStreamGrouping) built;
-            grouping.prepare(new WorkerTopologyContext(table), new GlobalStreamId(component, streamName),
-                new ArrayList<>(targetList));
+            grouping = UserGrouping.build(new WorkerTopologyContext(table), component, streamName, spec);
         } catch (Throwable t) {
             out.u8(Wire.OPEN_FAILED);
-            out.str(stackTrace(t));
+            out.str(UserGrouping.stackTrace(t));
             answer();
             return false;
         }
@@ -148,27 +127,14 @@ final class GroupingHost {
         for (int i = 0; i < n; i++) {
             values.add(in.value());
         }
-        List<Integer> chosen;
-        try {
-            chosen = grouping.chooseTasks(taskId, values);
-        } catch (Throwable t) {
-            failed("chooseTasks threw " + stackTrace(t));
+        UserGrouping.Choice choice = grouping.choose(taskId, values);
+        if (choice.tasks == null) {
+            failed(choice.failure);
             return;
-        }
-        if (chosen == null) {
-            failed("chooseTasks returned null for " + values);
-            return;
-        }
-        for (Integer task : chosen) {
-            if (task == null || !targets.contains(task)) {
-                failed("chooseTasks returned task " + task + " for " + values + ", which is not one of the target tasks "
-                    + targetList);
-                return;
-            }
         }
         out.u8(CHOSEN);
-        out.i32(chosen.size());
-        for (Integer task : chosen) {
+        out.i32(choice.tasks.size());
+        for (Integer task : choice.tasks) {
             out.i32(task);
         }
     }
@@ -187,11 +153,5 @@ final class GroupingHost {
         }
         b.clear();
         b.putInt(0);
-    }
-
-    private static String stackTrace(Throwable t) {
-        StringWriter s = new StringWriter();
-        t.printStackTrace(new PrintWriter(s));
-        return s.toString().trim();
     }
 }

@@ -4,6 +4,7 @@
  * after by the task's threads. */
 package gust.jvm;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.storm.tuple.Fields;
@@ -16,6 +17,9 @@ final class StreamTable {
         final Fields fields;
         final boolean subscribed; /* some component subscribes to it */
         int unrouted; /* own streams: emits dropped since the last answer (guarded by the task's out) */
+        /* own streams: their custom groupings in OPEN's order, null for one
+         * that could not be built; null: none (filled while the task opens) */
+        UserGrouping[] groupings;
 
         Stream(int number, String component, String name, Fields fields, boolean subscribed) {
             this.number = number;
@@ -23,6 +27,12 @@ final class StreamTable {
             this.name = name;
             this.fields = fields;
             this.subscribed = subscribed;
+        }
+
+        void addGrouping(UserGrouping g) {
+            UserGrouping[] more = groupings == null ? new UserGrouping[1] : Arrays.copyOf(groupings, groupings.length + 1);
+            more[more.length - 1] = g;
+            groupings = more;
         }
     }
 

@@ -56,6 +56,7 @@ import org.apache.storm.task.IBolt;
 import org.apache.storm.task.IOutputCollector;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
+import org.apache.storm.task.WorkerTopologyContext;
 import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.Utils;
@@ -270,6 +271,10 @@ final class TaskHost implements Runnable {
         Map<Object, Object> tasks = (Map<Object, Object>) in.value();
         List<Object> streamList = (List<Object>) in.value();
         Map<String, Object> conf = (Map<String, Object>) (Map<?, ?>) in.value();
+        List<UserGrouping.Spec> groupingSpecs = new ArrayList<>();
+        for (int i = in.count(); i > 0; i--) {
+            groupingSpecs.add(new UserGrouping.Spec(in));
+        }
         TaskTable table = new TaskTable(topology, conf);
         for (Map.Entry<Object, Object> e : tasks.entrySet()) {
             for (Object t : (List<Object>) e.getValue()) {
@@ -291,6 +296,7 @@ final class TaskHost implements Runnable {
             }
         }
         context = new TopologyContext(table, taskId, metrics);
+        String[] groupingFailures = buildGroupings(table, groupingSpecs);
         try {
             ComponentSpec spec = Submission.component(component);
             if (spec == null || spec.serialized == null) {
@@ -317,9 +323,36 @@ final class TaskHost implements Runnable {
         synchronized (out) {
             out.u8(Wire.READY);
             out.i64(ProcessHandle.current().pid()); /* killed by gust when a call hangs */
+            for (String failure : groupingFailures) {
+                if (failure == null) {
+                    out.u8(0);
+                } else {
+                    out.u8(1);
+                    out.str(failure);
+                }
+            }
         }
         answer();
         return true;
+    }
+
+    /* Builds and prepares the custom groupings of this task's streams, in
+     * the order OPEN listed them, each kept with its stream; returns, in
+     * that order, why each could not be built (null: it was). */
+    private String[] buildGroupings(TaskTable table, List<UserGrouping.Spec> specs) {
+        String[] failures = new String[specs.size()];
+        for (int i = 0; i < specs.size(); i++) {
+            UserGrouping.Spec spec = specs.get(i);
+            StreamTable.Stream stream = streams.get(spec.stream);
+            UserGrouping built = null;
+            try {
+                built = UserGrouping.build(new WorkerTopologyContext(table), component, stream.name, spec);
+            } catch (Throwable t) {
+                failures[i] = "it could not be built or prepared: " + UserGrouping.stackTrace(t);
+            }
+            stream.addGrouping(built);
+        }
+        return failures;
     }
 
     /* One batch of calls; false after CLOSE. */
@@ -624,6 +657,9 @@ final class TaskHost implements Runnable {
                 && key == lastEmitKey && single == lastEmitAnchor;
             try {
                 writeEmit(out, again, stream.number, directTask, key, anchorCount, single, anchors, values);
+                if (stream.groupings != null) {
+                    writeChoices(stream.groupings, values);
+                }
             } catch (RuntimeException | Error e) {
                 out.buf.position(recordStart); /* no half record in the answer */
                 throw e;
@@ -647,6 +683,30 @@ final class TaskHost implements Runnable {
                 foreign.add(list);
             }
             return list;
+        }
+    }
+
+    /* After an emit's values, on a stream with custom groupings: where
+     * each grouping sends the tuple, asked here rather than by gust (see
+     * UserGrouping): a count of tasks and their ids; -1 and why when the
+     * choice failed; -2 for a grouping that could not be built (gust
+     * reported that when the task opened).  Holds out. */
+    private void writeChoices(UserGrouping[] groupings, List<Object> values) {
+        for (UserGrouping g : groupings) {
+            if (g == null) {
+                out.i32(-2);
+                continue;
+            }
+            UserGrouping.Choice choice = g.choose(taskId, values);
+            if (choice.tasks == null) {
+                out.i32(-1);
+                out.str(choice.failure);
+                continue;
+            }
+            out.i32(choice.tasks.size());
+            for (Integer task : choice.tasks) {
+                out.i32(task);
+            }
         }
     }
 
