@@ -22,8 +22,6 @@ package gust.jvm;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,19 +34,12 @@ final class GroupingHost {
     /* JVM -> gust (READY and OPEN_FAILED as a task's) */
     static final int CHOSEN = 'c', CHOOSE_FAILED = 'x';
 
-    /* The connection's next frame (TaskHost reads frames the same way for both). */
-    interface FrameReader {
-        Wire.In next() throws IOException;
-    }
-
-    private final SocketChannel channel;
-    private final FrameReader frames;
+    private final FrameChannel channel;
     private final Wire.Out out = new Wire.Out();
     private UserGrouping grouping;
 
-    GroupingHost(SocketChannel channel, FrameReader frames) {
+    GroupingHost(FrameChannel channel) {
         this.channel = channel;
-        this.frames = frames;
     }
 
     /* Serves the connection whose GROUPING_OPEN record is in `open` (its
@@ -60,7 +51,7 @@ final class GroupingHost {
         }
         try {
             while (true) {
-                Wire.In in = frames.next();
+                Wire.In in = channel.next();
                 while (in.more()) {
                     int kind = in.u8();
                     if (kind != CHOOSE) {
@@ -110,7 +101,7 @@ final class GroupingHost {
             grouping = UserGrouping.build(new WorkerTopologyContext(table), component, streamName, spec);
         } catch (Throwable t) {
             out.u8(Wire.OPEN_FAILED);
-            out.str(UserGrouping.stackTrace(t));
+            out.str(StackTraces.of(t));
             answer();
             return false;
         }
@@ -145,13 +136,6 @@ final class GroupingHost {
     }
 
     private void answer() throws IOException {
-        ByteBuffer b = out.buf;
-        b.putInt(0, b.position() - 4);
-        b.flip();
-        while (b.hasRemaining()) {
-            channel.write(b);
-        }
-        b.clear();
-        b.putInt(0);
+        channel.send(out);
     }
 }

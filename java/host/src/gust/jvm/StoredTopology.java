@@ -21,8 +21,6 @@
 package gust.jvm;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,9 +68,9 @@ public final class StoredTopology {
             className = instance.getClass().getName();
         } catch (FluxObjects.BuildException e) {
             return Arrays.asList(className, null, null, "cannot be built: " + e.getMessage()
-                + (e.thrownByUserCode ? "\n" + stackTrace(e.getCause()) : ""));
+                + (e.thrownByUserCode ? "\n" + StackTraces.of(e.getCause()) : ""));
         } catch (Throwable t) {
-            return Arrays.asList(className, null, null, "cannot be deserialized: " + stackTrace(t));
+            return Arrays.asList(className, null, null, "cannot be deserialized: " + StackTraces.of(t));
         }
         String[] shell = null;
         Map<String, String> env = null;
@@ -102,7 +100,7 @@ public final class StoredTopology {
                 Map<String, Object> conf = component == null ? null : component.getComponentConfiguration();
                 answer.add(conf == null ? null : new LinkedHashMap<Object, Object>(conf));
             } catch (Throwable t) {
-                return Arrays.asList(className, null, null, "cannot declare its streams: " + stackTrace(t));
+                return Arrays.asList(className, null, null, "cannot declare its streams: " + StackTraces.of(t));
             }
         }
         return answer;
@@ -120,9 +118,4 @@ public final class StoredTopology {
         return streams;
     }
 
-    private static String stackTrace(Throwable t) {
-        StringWriter s = new StringWriter();
-        t.printStackTrace(new PrintWriter(s));
-        return s.toString().trim();
-    }
 }

@@ -37,11 +37,8 @@ package gust.jvm;
 import gust.api.SingleAnchorEmitter;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,14 +61,8 @@ import org.apache.storm.utils.Utils;
 final class TaskHost implements Runnable {
     private static final long NEXT_BUDGET_NS = 1_000_000;
     private static final int RUN_MOST = 512; /* tuples decoded before they are executed */
-    private final SocketChannel channel;
+    private final FrameChannel channel;
     private final Wire.Out out = new Wire.Out();
-    /* bytes read: the last frame, then any read ahead (up to `have`) */
-    private ByteBuffer frame = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    private int have;
-    private final ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-    private final Wire.Strings strings = new Wire.Strings();
-    private int next; /* where the frame after the last one starts */
     private final StreamTable streams = new StreamTable();
     private String component = "?";
     private int taskId;
@@ -111,7 +102,7 @@ final class TaskHost implements Runnable {
     private Tuple lastEmitAnchor; /* its one anchor; null: none */
 
     TaskHost(SocketChannel channel) {
-        this.channel = channel;
+        this.channel = new FrameChannel(channel, new Wire.Strings());
     }
 
     @Override
@@ -126,18 +117,14 @@ final class TaskHost implements Runnable {
         } catch (EOFException e) {
             closeQuietly(); /* gust closed the connection */
         } catch (IOException | RuntimeException e) {
-            System.err.println("gust JVM host: task " + component + ":" + taskId + ": " + stackTrace(e));
+            System.err.println("gust JVM host: task " + component + ":" + taskId + ": " + StackTraces.of(e));
             closeQuietly();
         } finally {
             addToBoundary();
             synchronized (out) {
                 unresolvable("the task " + component + ":" + taskId + " closed");
             }
-            try {
-                channel.close();
-            } catch (IOException e) {
-                /* nothing left to tell */
-            }
+            channel.close();
         }
     }
 
@@ -146,67 +133,6 @@ final class TaskHost implements Runnable {
         if (Boundary.ON && !addedToBoundary) {
             addedToBoundary = true;
             Boundary.add(Boundary.scaleSamples(encodeNs, encodeSamples, encodeKept), transferNs, decodeNs, frames);
-        }
-    }
-
-    /* The next frame; a read takes all the socket has, so a frame that
-     * fits the buffer costs one read. */
-    private Wire.In readFrame() throws IOException {
-        if (next > 0) {
-            System.arraycopy(frame.array(), next, frame.array(), 0, have - next);
-            have -= next;
-            next = 0;
-        }
-        fill(4);
-        int n = frame.getInt(0);
-        if (n < 0 || n > (1 << 30)) {
-            throw new IOException("frame of " + n + " bytes");
-        }
-        fill(4 + n);
-        next = 4 + n;
-        return new Wire.In(ByteBuffer.wrap(frame.array(), 4, n), strings);
-    }
-
-    /* The next frame, in b or a larger buffer (returned), ready to read. */
-    private ByteBuffer readInto(ByteBuffer b) throws IOException {
-        head.clear();
-        readFully(head);
-        int n = head.getInt(0);
-        if (n < 0 || n > (1 << 30)) {
-            throw new IOException("frame of " + n + " bytes");
-        }
-        if (b.capacity() < n) {
-            b = ByteBuffer.allocate(Math.max(n, 2 * b.capacity()));
-        }
-        b.clear().limit(n);
-        readFully(b);
-        b.flip();
-        return b;
-    }
-
-    private void readFully(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            if (channel.read(b) < 0) {
-                throw new EOFException();
-            }
-        }
-    }
-
-    /* Reads until the buffer holds at least want bytes. */
-    private void fill(int want) throws IOException {
-        if (frame.capacity() < want) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(want, 2 * frame.capacity()))
-                .order(ByteOrder.LITTLE_ENDIAN);
-            System.arraycopy(frame.array(), 0, bigger.array(), 0, have);
-            frame = bigger;
-        }
-        while (have < want) {
-            frame.limit(frame.capacity()).position(have);
-            int r = channel.read(frame);
-            if (r < 0) {
-                throw new EOFException();
-            }
-            have += r;
         }
     }
 
@@ -240,15 +166,7 @@ final class TaskHost implements Runnable {
 
     private void send() throws IOException {
         synchronized (out) {
-            ByteBuffer b = out.buf;
-            int n = b.position() - 4;
-            b.putInt(0, n);
-            b.flip();
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
-            b.clear();
-            b.putInt(0);
+            channel.send(out);
             lastEmitStream = -1; /* a new frame: its first emit is written whole */
         }
     }
@@ -256,10 +174,10 @@ final class TaskHost implements Runnable {
     @SuppressWarnings("unchecked")
     private boolean open() throws IOException {
         out.i32(0); /* the frame's length, set by answer() */
-        Wire.In in = readFrame();
+        Wire.In in = channel.next();
         int kind = in.u8();
         if (kind == GroupingHost.OPEN) { /* a custom grouping's connection, not a task's */
-            new GroupingHost(channel, this::readFrame).serve(in);
+            new GroupingHost(channel).serve(in);
             return false;
         }
         if (kind != Wire.OPEN) {
@@ -314,7 +232,7 @@ final class TaskHost implements Runnable {
             metrics.seal();
             synchronized (out) {
                 out.u8(Wire.OPEN_FAILED);
-                out.str(stackTrace(t));
+                out.str(StackTraces.of(t));
             }
             answer();
             return false;
@@ -348,7 +266,7 @@ final class TaskHost implements Runnable {
             try {
                 built = UserGrouping.build(new WorkerTopologyContext(table), component, stream.name, spec);
             } catch (Throwable t) {
-                failures[i] = "it could not be built or prepared: " + UserGrouping.stackTrace(t);
+                failures[i] = "it could not be built or prepared: " + StackTraces.of(t);
             }
             stream.addGrouping(built);
         }
@@ -358,7 +276,7 @@ final class TaskHost implements Runnable {
     /* One batch of calls; false after CLOSE. */
     private boolean serve() throws IOException {
         long cpu = Boundary.ON ? Boundary.threadCpu() : 0;
-        Wire.In in = readFrame();
+        Wire.In in = channel.next();
         if (Boundary.ON) {
             transferNs += Boundary.threadCpu() - cpu;
             frames++;
@@ -568,14 +486,8 @@ final class TaskHost implements Runnable {
     private void report(String call, Throwable t) {
         synchronized (out) {
             out.u8(Wire.ERROR);
-            out.str(call + " threw " + stackTrace(t));
+            out.str(call + " threw " + StackTraces.of(t));
         }
-    }
-
-    private static String stackTrace(Throwable t) {
-        StringWriter s = new StringWriter();
-        t.printStackTrace(new PrintWriter(s));
-        return s.toString().trim();
     }
 
     private void record(int kind, HostTuple tuple) {
@@ -843,7 +755,7 @@ final class TaskHost implements Runnable {
                 out.i32(l.index);
             }
             send();
-            reply = readInto(reply);
+            reply = channel.readInto(reply);
             Wire.In in = new Wire.In(reply);
             if (in.u8() != Wire.TASK_IDS || in.count() != lists.size()) {
                 throw new IOException("gust answered a task ids query with something else");

@@ -13,8 +13,6 @@
  * grouping is asked on whichever thread emits, as on Storm. */
 package gust.jvm;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -88,7 +86,7 @@ final class UserGrouping {
         try {
             chosen = grouping.chooseTasks(taskId, values);
         } catch (Throwable t) {
-            return new Choice(null, "chooseTasks threw " + stackTrace(t));
+            return new Choice(null, "chooseTasks threw " + StackTraces.of(t));
         }
         if (chosen == null) {
             return new Choice(null, "chooseTasks returned null for " + values);
@@ -102,9 +100,4 @@ final class UserGrouping {
         return new Choice(chosen, null);
     }
 
-    static String stackTrace(Throwable t) {
-        StringWriter s = new StringWriter();
-        t.printStackTrace(new PrintWriter(s));
-        return s.toString().trim();
-    }
 }
