@@ -89,6 +89,33 @@ streams:
         constructorArgs: %(args)s
 """
 
+# the Java RecordingSpout (120 words), from the tests jar, and the Python sink
+JAVA_SPOUT_FLUX = """name: "custom-grouping-java-flux"
+config:
+  topology.gust.reliability: "acker"
+  topology.max.spout.pending: 50
+spouts:
+  - id: "words"
+    className: "gust.tests.RecordingSpout"
+    factory: "words"
+    factoryArgs: [120]
+bolts:
+  - id: "sink"
+    className: "org.apache.storm.flux.wrappers.bolts.FluxShellBolt"
+    constructorArgs:
+      - ["python3", "%(sink)s", "%(received)s"]
+      - []
+    parallelism: 2
+streams:
+  - from: "words"
+    to: "sink"
+    grouping:
+      type: CUSTOM
+      customClass:
+        className: "%(grouping)s"
+        constructorArgs: ["x", "q", "t", "w"]
+"""
+
 
 def run(*args, timeout=300):
     return subprocess.run([GUST, *args], capture_output=True, text=True, timeout=timeout)
@@ -207,6 +234,31 @@ class CustomGroupingTest(unittest.TestCase):
 
     def test_java_bolt_with_custom_grouping_in_checkpoint_mode(self):
         self.check_java_spout("checkpoint", relay=True)
+
+    def test_java_spout_routed_by_a_flux_custom_grouping(self):
+        # the grouping built from the Flux definition in the Java spout's own task, asked in its emit
+        with tempfile.TemporaryDirectory() as tmp:
+            sink, received = os.path.join(tmp, "sink"), os.path.join(tmp, "received")
+            with open(sink, "w") as f:
+                f.write(SINK)
+            flux = os.path.join(tmp, "topology.yaml")
+            with open(flux, "w") as f:
+                f.write(JAVA_SPOUT_FLUX % dict(sink=sink, received=received, grouping=GROUPING))
+            r = run("local", flux, "--duration", "5", "--jar", TESTS_JAR)
+            _, got = read_records({"record": os.path.join(tmp, "none"), "received": received})
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        out = r.stdout + r.stderr
+        self.assertIn("grouping asked within an emit", out)
+        self.assertNotIn("grouping asked outside an emit", out)
+        emitted = words(120)
+        first, second = sorted(got)
+        want, unroutable = expected(emitted, first, second)
+        self.assertEqual(got, want)
+        acked = set(filter(None, re.search(r"(?m)words acked \[(.*)\]$", out).group(1).split(", ")))
+        failed = set(filter(None, re.search(r"(?m)words failed \[(.*)\]$", out).group(1).split(", ")))
+        self.assertEqual(failed, unroutable)
+        self.assertEqual(acked, set(emitted) - unroutable)
+        self.check_errors_reported(r.stderr, "words")
 
     def flux_run(self, tmp, n, jar=True, marker=None, pause=None, duration=6):
         paths = {k: os.path.join(tmp, k) for k in ("spout", "sink", "record", "received")}
