@@ -192,3 +192,23 @@ void cluster_test_expire_session(gust_cluster *c)
     zookeeper_close(twin); /* closes the session itself: the server drops c's ephemeral nodes */
   }
 }
+
+int64_t cluster_test_session_id(gust_cluster *c)
+{
+  zhandle_t *zh = cluster_handle_acquire(c);
+  int64_t id = zoo_client_id(zh)->client_id;
+  cluster_handle_release(c);
+  return id;
+}
+
+int64_t cluster_test_node_owner(gust_cluster *c, const char *root, const char *path)
+{
+  g_autofree char *full = g_strconcat(root, path, NULL);
+  struct Stat stat;
+  zhandle_t *zh = cluster_handle_acquire(c);
+  int rc = zoo_exists(zh, full, 0, &stat);
+  cluster_handle_release(c);
+  if (rc == ZNONODE) return 0;
+  g_assert_cmpint(rc, ==, ZOK);
+  return stat.ephemeralOwner;
+}

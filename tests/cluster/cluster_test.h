@@ -55,5 +55,10 @@ void cluster_test_wait_until(gboolean (*predicate)(void *data), void *data, cons
  * the same session and closes it); c learns it when it next hears from the
  * server. */
 void cluster_test_expire_session(gust_cluster *c);
+/* c's ZooKeeper session id now. */
+int64_t cluster_test_session_id(gust_cluster *c);
+/* The session owning the ephemeral node root + path, read through c: 0
+ * when the node is missing (or is not ephemeral); asserts other errors. */
+int64_t cluster_test_node_owner(gust_cluster *c, const char *root, const char *path);
 
 #endif

@@ -136,6 +136,21 @@ static gboolean node_missing(void *data)
   return missing;
 }
 
+/* The ephemeral node of an expired session: gone once it is missing or
+ * belongs to another session (c renews its session and creates its node
+ * again at once, maybe before an observer looks). */
+typedef struct {
+  gust_cluster *observer;
+  const char *root, *path;
+  int64_t expired;
+} expired_node;
+
+static gboolean expired_node_gone(void *data)
+{
+  expired_node *n = data;
+  return cluster_test_node_owner(n->observer, n->root, n->path) != n->expired;
+}
+
 static void test_expired_session_is_renewed_with_ephemeral_nodes_and_watches_called_once(void)
 {
   char *root = cluster_test_new_root();
@@ -147,9 +162,11 @@ static void test_expired_session_is_renewed_with_ephemeral_nodes_and_watches_cal
   cluster_test_counter_init(&state.calls);
   gust_cluster_watch(c, "/kept", read_in_callback, &state);
 
+  expired_node old = {observer, root, "/supervisors/s1", cluster_test_session_id(c)};
+  g_assert_cmpint(cluster_test_node_owner(observer, root, old.path), ==, old.expired);
   cluster_test_expire_session(c);
-  node_check gone = {observer, "/supervisors/s1", NULL};
-  cluster_test_wait_until(node_missing, &gone, "the expired session's ephemeral node to vanish");
+  cluster_test_wait_until(expired_node_gone, &old,
+                          "the expired session's ephemeral node to vanish");
   /* c hears of the expiry at its next contact with the server, renews the
    * session, creates its node again and calls the watch of /kept once. */
   node_check back = {observer, "/supervisors/s1", "{\"id\":\"s1\"}"};
@@ -171,7 +188,10 @@ static void test_expired_session_is_renewed_with_ephemeral_nodes_and_watches_cal
   node_check updated = {observer, "/supervisors/s1", "{\"id\":\"s1\",\"hb\":1}"};
   g_assert_true(node_has_data(&updated));
   /* The node belongs to the new session: it vanishes when c is freed. */
+  g_assert_cmpint(cluster_test_node_owner(observer, root, old.path), ==,
+                  cluster_test_session_id(c));
   gust_cluster_free(c);
+  node_check gone = {observer, "/supervisors/s1", NULL};
   g_assert_true(node_missing(&gone));
   gust_cluster_free(observer);
   g_free(state.seen);
