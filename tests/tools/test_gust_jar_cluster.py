@@ -413,6 +413,27 @@ class AgainstARealNimbus(e2e.EndToEnd):
         e2e.wait_for(lambda: self.worker_record(topology_id) is None, e2e.HANG_BOUND_S,
                      "the worker to stop")
 
+    def test_a_java_bolts_custom_grouping_runs_in_its_worker_task(self):
+        # a Java bolt's custom grouping, submitted by StormSubmitter, is built and asked by the
+        # bolt's own task in the worker's JVM, inside its emit
+        self.start_cluster("/jar-cluster-grouping")
+        nimbus = self.nimbuses[0]
+        r = gust_jar(*at(nimbus), TESTS_JAR, "gust.tests.CustomGroupingTopology", "300", "acker", "relay",
+                     cwd=self.work)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with Client(nimbus.port) as client:
+            topology_id = [t.id for t in client.getClusterInfo().topologies if t.name == "custom-grouping"][0]
+        worker = self.running_worker(topology_id)
+        self.wait_growing(nimbus.port, topology_id, "relay", above=0)
+        log = e2e.wait_for(lambda: (lambda text: text if "grouping asked" in text else None)(
+            self.worker_log(topology_id, worker["port"])), e2e.HANG_BOUND_S, "the grouping to be asked")
+        self.assertIn("grouping prepared for relay:default fields [word] targets", log)
+        self.assertIn("grouping asked within an emit", log)
+        self.assertNotIn("grouping asked outside an emit", log)
+        with Client(nimbus.port) as client:
+            client.killTopology("custom-grouping")
+        e2e.wait_for(lambda: self.worker_record(topology_id) is None, e2e.HANG_BOUND_S, "the worker to stop")
+
 
 def load_tests(loader, tests, pattern):
     """Only the tests written here: not those AgainstARealNimbus inherits
