@@ -25,7 +25,11 @@
  * CHOOSE_FAILED (chooseTasks threw, returned null or a task that is not
  * a target: the text says which, with the Java stack trace).  The tuple
  * goes to every chosen task: 0, 1 or several, each its own edge in acker
- * mode (collector.c).
+ * mode (collector.c).  A multilang emitter's batch of messages asks
+ * ahead (rt_custom_groupings_ask_ahead, from ml_child.c): one frame of
+ * CHOOSE records for all the batch's emits on the stream, answered in
+ * one frame, in order; each emit's choice is found again by its values
+ * when it is routed.
  *
  * Failures never stop the topology: a failed choice is reported (the
  * emitting component and task, the stream, the class, what happened) and
@@ -79,7 +83,20 @@ typedef struct {
   int32_t *chosen;
   size_t n_chosen, chosen_cap;
   char *choice_error;
+  /* choices asked ahead for a batch of a multilang emitter's emits
+   * (rt_custom_groupings_ask_ahead), taken in order from ahead_next */
+  GArray *ahead;       /* ahead_choice */
+  GArray *ahead_tasks; /* int32_t: the tasks of every ahead_choice, one after another */
+  guint ahead_next;
 } grouping_task;
+
+/* A choice asked ahead, for the emit whose values are `values`. */
+typedef struct {
+  const fc_value *values;
+  int32_t n; /* tasks chosen (at first in ahead_tasks); -1: failed, why in error */
+  uint32_t first;
+  char *error;
+} ahead_choice;
 
 struct rt_custom_grouping {
   gust_runtime *rt;
@@ -91,6 +108,16 @@ struct rt_custom_grouping {
   bool in_jvm; /* the emitter is Java: its tasks ask the grouping themselves, no connection */
 };
 
+static void forget_ahead(grouping_task *st)
+{
+  if (!st->ahead) return;
+  for (guint i = 0; i < st->ahead->len; i++)
+    g_free(g_array_index(st->ahead, ahead_choice, i).error);
+  g_array_set_size(st->ahead, 0);
+  g_array_set_size(st->ahead_tasks, 0);
+  st->ahead_next = 0;
+}
+
 static void grouping_free(gpointer p)
 {
   rt_custom_grouping *g = p;
@@ -98,6 +125,9 @@ static void grouping_free(gpointer p)
     jvm_conn_close(&g->tasks[t].conn);
     g_free(g->tasks[t].chosen);
     g_free(g->tasks[t].choice_error);
+    forget_ahead(&g->tasks[t]);
+    if (g->tasks[t].ahead) g_array_free(g->tasks[t].ahead, TRUE);
+    if (g->tasks[t].ahead_tasks) g_array_free(g->tasks[t].ahead_tasks, TRUE);
   }
   g_free(g->tasks);
   g_bytes_unref(g->instance);
@@ -428,6 +458,123 @@ static size_t chosen_in_jvm(rt_custom_grouping *g, int task_index, int32_t *subt
   }
 }
 
+/* Reads the answers to n CHOOSE records into st->ahead, for values[i].
+ * FALSE (reported) when the answer is broken. */
+static gboolean read_ahead(rt_custom_grouping *g, int task_index, jr *r,
+                           const fc_value *const *values, size_t n)
+{
+  grouping_task *st = &g->tasks[task_index];
+  for (size_t i = 0; i < n; i++) {
+    uint8_t kind = 0;
+    ahead_choice a = {.values = values[i], .first = st->ahead_tasks->len};
+    jr_u8(r, &kind);
+    if (kind == JW_CHOSEN) {
+      if (!jr_i32(r, &a.n) || a.n < 0 || (size_t)a.n > (size_t)(r->end - r->p) / 4) break;
+      for (int32_t k = 0; k < a.n; k++) {
+        int32_t task;
+        jr_i32(r, &task);
+        g_array_append_val(st->ahead_tasks, task);
+      }
+    } else if (kind == JW_CHOOSE_FAILED) {
+      const char *text;
+      uint32_t len;
+      if (!jr_str(r, &text, &len)) break;
+      a.n = -1;
+      a.error = g_strndup(text, len);
+    } else {
+      break;
+    }
+    g_array_append_val(st->ahead, a);
+  }
+  if (st->ahead->len == n) return TRUE;
+  report(g, task_index, "the JVM host's answer to a batch of choices is broken");
+  forget_ahead(st);
+  return FALSE;
+}
+
+void rt_custom_groupings_ask_ahead(gust_collector *c, const rt_stream *const *streams,
+                                   const fc_value *const *values, const uint32_t *n_values,
+                                   size_t n)
+{
+  if (G_LIKELY(!c->comp->custom_out)) return;
+  int task_index = fc_task_subtask(c->task);
+  for (guint i = 0; i < c->comp->custom_out->len; i++) {
+    rt_custom_grouping *g = g_ptr_array_index(c->comp->custom_out, i);
+    grouping_task *st = &g->tasks[task_index];
+    if (g->in_jvm) continue;
+    if (!st->ahead) {
+      st->ahead = g_array_new(FALSE, FALSE, sizeof(ahead_choice));
+      st->ahead_tasks = g_array_new(FALSE, FALSE, sizeof(int32_t));
+    }
+    forget_ahead(st);
+    g_autofree const fc_value **asked = g_new(const fc_value *, MAX(n, 1));
+    size_t n_asked = 0;
+    GString *out = NULL;
+    for (size_t e = 0; e < n; e++) {
+      if (streams[e] != g->stream) continue;
+      if (!out) {
+        if (st->conn.fd < 0 &&
+            (g_get_monotonic_time() < st->retry_at_us || !open_task(g, task_index, false)))
+          break; /* each emit fails as choose() finds the grouping closed */
+        out = st->conn.out;
+        jw_begin(out);
+      }
+      jw_u8(out, JW_CHOOSE);
+      jw_i32(out, g->source->storm_task_ids[task_index]);
+      jw_i32(out, (int32_t)n_values[e]);
+      for (uint32_t k = 0; k < n_values[e]; k++)
+        jw_value(out, &values[e][k]);
+      asked[n_asked++] = values[e];
+    }
+    if (n_asked < 2) continue; /* one emit: asked as it is routed, as ever */
+    jr answer;
+    GError *error = NULL;
+    if (!jvm_conn_call(&st->conn, &answer, &error)) {
+      lost(g, task_index, error);
+      g_error_free(error);
+      continue;
+    }
+    read_ahead(g, task_index, &answer, asked, n_asked);
+  }
+}
+
+void rt_custom_groupings_forget_ahead(gust_collector *c)
+{
+  if (G_LIKELY(!c->comp->custom_out)) return;
+  int task_index = fc_task_subtask(c->task);
+  for (guint i = 0; i < c->comp->custom_out->len; i++)
+    forget_ahead(
+        &((rt_custom_grouping *)g_ptr_array_index(c->comp->custom_out, i))->tasks[task_index]);
+}
+
+/* The choice asked ahead for this emit (its values), if there is one:
+ * TRUE and its tasks in subtasks (*n), or 0 tasks when it failed
+ * (reported).  Choices asked ahead for emits that were not routed (the
+ * collector dropped them) are passed over. */
+static gboolean chosen_ahead(rt_custom_grouping *g, int task_index, const fc_record *rec,
+                             int32_t *subtasks, size_t max, size_t *n)
+{
+  grouping_task *st = &g->tasks[task_index];
+  while (st->ahead && st->ahead_next < st->ahead->len) {
+    ahead_choice *a = &g_array_index(st->ahead, ahead_choice, st->ahead_next++);
+    if (a->values != rec->values) continue;
+    *n = 0;
+    if (a->n < 0) {
+      report(g, task_index, a->error);
+      return TRUE;
+    }
+    for (int32_t k = 0; k < a->n; k++)
+      if (!add_chosen(g, task_index, g_array_index(st->ahead_tasks, int32_t, a->first + k),
+                      subtasks, max, n)) {
+        *n = 0;
+        return TRUE;
+      }
+    st->failed = false;
+    return TRUE;
+  }
+  return FALSE;
+}
+
 static size_t choose(fc_task *producer, const fc_record *rec, void *data, int32_t *subtasks,
                      size_t max)
 {
@@ -436,6 +583,8 @@ static size_t choose(fc_task *producer, const fc_record *rec, void *data, int32_
   grouping_task *st = &g->tasks[task_index];
   st->failed = true; /* until a choice is read */
   if (g->in_jvm) return chosen_in_jvm(g, task_index, subtasks, max);
+  size_t n_ahead;
+  if (chosen_ahead(g, task_index, rec, subtasks, max, &n_ahead)) return n_ahead;
   if (st->conn.fd < 0 &&
       (g_get_monotonic_time() < st->retry_at_us || !open_task(g, task_index, false)))
     return 0;

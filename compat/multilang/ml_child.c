@@ -29,6 +29,9 @@
  * first process dies before answering the handshake, the component cannot
  * run at all: the task fails with that report instead.
  *
+ * Before a batch is applied, the custom groupings of its emits' streams
+ * are asked where they go, all at once (ask_groupings_ahead).
+ *
  * Everything here runs on the task's thread.
  */
 #define G_LOG_DOMAIN "gust-multilang"
@@ -310,6 +313,28 @@ static gboolean apply(ml_child *c, const ml_msg *m, GError **error)
   }
 }
 
+/* A custom-grouped component's batch: its emits' groupings asked in one
+ * round trip per grouping before the emits are applied (jvm_grouping.c). */
+static void ask_groupings_ahead(ml_child *c, const ml_batch *b)
+{
+  if (G_LIKELY(!c->comp->custom_out) || !c->out) return;
+  g_autofree const rt_stream **streams = g_new(const rt_stream *, MAX(b->n_msgs, 1));
+  g_autofree const fc_value **values = g_new(const fc_value *, MAX(b->n_msgs, 1));
+  g_autofree uint32_t *n_values = g_new(uint32_t, MAX(b->n_msgs, 1));
+  size_t n = 0;
+  for (guint i = 0; i < b->n_msgs; i++) {
+    const ml_msg *m = &b->msgs[i];
+    if (m->kind != ML_MSG_EMIT || m->direct) continue;
+    const rt_stream *s =
+        m->stream ? g_hash_table_lookup(c->comp->streams, m->stream) : c->comp->default_stream;
+    if (!s) continue;
+    streams[n] = s;
+    values[n] = m->values;
+    n_values[n++] = m->n_values;
+  }
+  if (n > 1) rt_custom_groupings_ask_ahead(c->out, streams, values, n_values, n);
+}
+
 gboolean ml_child_pump(ml_child *c, GError **error)
 {
   if (!c->proc) ml_child_check(c, -1);
@@ -319,6 +344,7 @@ gboolean ml_child_pump(ml_child *c, GError **error)
     unsigned generation = c->generation;
     ml_batch *b;
     while ((b = g_queue_pop_head(&batches))) {
+      ask_groupings_ahead(c, b);
       for (guint i = 0; i < b->n_msgs && c->generation == generation && c->proc; i++) {
         GError *violation = NULL;
         if (!apply(c, &b->msgs[i], &violation)) {
@@ -326,6 +352,7 @@ gboolean ml_child_pump(ml_child *c, GError **error)
           g_error_free(violation);
         }
       }
+      if (c->out) rt_custom_groupings_forget_ahead(c->out);
       if (c->generation == generation && c->proc) {
         if (b->end == ML_END_EOF)
           died(c, "closed its output");

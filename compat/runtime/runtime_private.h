@@ -352,6 +352,19 @@ fc_edge_spec rt_custom_grouping_edge(gust_runtime *rt, const rt_component *targe
  * reported and tried again at the next tuple.  Can't fail. */
 void rt_custom_groupings_open(gust_collector *c);
 void rt_custom_groupings_close(gust_collector *c);
+/* Before a multilang emitter's batch of messages is applied: asks each
+ * custom grouping of the task, in one round trip, where the batch's emits
+ * on its stream go (streams[i], values[i], n_values[i] for n emits, in
+ * the batch's order); routing each emit then takes its choice instead of
+ * asking (an emit not routed is passed over).  A grouping with fewer than
+ * two emits is asked as each is routed.  Failures are reported as when
+ * asked one by one.  Can't fail. */
+void rt_custom_groupings_ask_ahead(gust_collector *c, const rt_stream *const *streams,
+                                   const fc_value *const *values, const uint32_t *n_values,
+                                   size_t n);
+/* After the batch: the choices not taken are dropped (their values are
+ * gone).  Can't fail. */
+void rt_custom_groupings_forget_ahead(gust_collector *c);
 /* After routing an emit: TRUE (once) when a grouping of the emitting
  * task could not choose for it (an exception, a wrong task id, no JVM):
  * the emit's tuple tree is then failed.  Can't fail. */

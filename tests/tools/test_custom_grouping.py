@@ -62,6 +62,34 @@ import multilang
 out = open(sys.argv[1], "a", buffering=1)
 multilang.run_bolt(lambda t: out.write("%%s %%s\\n" %% (multilang.context["taskid"], t.values[0])))
 """ % RESOURCES
+# emits each word it receives again, anchored to it (then acked: run_bolt's defaults)
+RELAY = """import sys
+sys.path.insert(0, %r)
+import multilang
+multilang.run_bolt(lambda t: multilang.emit([t.values[0]]))
+""" % RESOURCES
+# the two Python sink tasks, and the custom-grouped stream to them from
+# source (the grouping's class and constructorArgs filled in later)
+SINK_BOLT = """  - id: "sink"
+    className: "org.apache.storm.flux.wrappers.bolts.FluxShellBolt"
+    constructorArgs:
+      - ["python3", "%(sink)s", "%(received)s"]
+      - []
+    parallelism: 2
+"""
+
+
+def custom_stream(source):
+    return """  - from: "%s"
+    to: "sink"
+    grouping:
+      type: CUSTOM
+      customClass:
+        className: "%%(grouping)s"
+        constructorArgs: %%(args)s
+""" % source
+
+
 FLUX = """name: "custom-grouping-flux"
 config:
   topology.gust.reliability: "acker"
@@ -73,21 +101,31 @@ spouts:
       - ["python3", "%(spout)s", "%(record)s", "%(n)d", "%(pause)s"]
       - ["word"]
 bolts:
-  - id: "sink"
+""" + SINK_BOLT + "streams:\n" + custom_stream("words")
+
+# the Python spout, then a Python relay bolt whose stream the custom grouping routes
+RELAY_FLUX = """name: "custom-grouping-relay-flux"
+config:
+  topology.gust.reliability: "%(reliability)s"
+  topology.max.spout.pending: 100
+spouts:
+  - id: "words"
+    className: "org.apache.storm.flux.wrappers.spouts.FluxShellSpout"
+    constructorArgs:
+      - ["python3", "%(spout)s", "%(record)s", "%(n)d"]
+      - ["word"]
+bolts:
+  - id: "relay"
     className: "org.apache.storm.flux.wrappers.bolts.FluxShellBolt"
     constructorArgs:
-      - ["python3", "%(sink)s", "%(received)s"]
-      - []
-    parallelism: 2
-streams:
+      - ["python3", "%(relay)s"]
+      - ["word"]
+""" + SINK_BOLT + """streams:
   - from: "words"
-    to: "sink"
+    to: "relay"
     grouping:
-      type: CUSTOM
-      customClass:
-        className: "%(grouping)s"
-        constructorArgs: %(args)s
-"""
+      type: SHUFFLE
+""" + custom_stream("relay")
 
 # the Java RecordingSpout (120 words), from the tests jar, and the Python sink
 JAVA_SPOUT_FLUX = """name: "custom-grouping-java-flux"
@@ -100,21 +138,8 @@ spouts:
     factory: "words"
     factoryArgs: [120]
 bolts:
-  - id: "sink"
-    className: "org.apache.storm.flux.wrappers.bolts.FluxShellBolt"
-    constructorArgs:
-      - ["python3", "%(sink)s", "%(received)s"]
-      - []
-    parallelism: 2
-streams:
-  - from: "words"
-    to: "sink"
-    grouping:
-      type: CUSTOM
-      customClass:
-        className: "%(grouping)s"
-        constructorArgs: ["x", "q", "t", "w"]
-"""
+""" + SINK_BOLT + "streams:\n" + custom_stream("words")
+FIRST_CHAR_ARGS = '["x", "q", "t", "w"]'
 
 
 def run(*args, timeout=300):
@@ -243,7 +268,8 @@ class CustomGroupingTest(unittest.TestCase):
                 f.write(SINK)
             flux = os.path.join(tmp, "topology.yaml")
             with open(flux, "w") as f:
-                f.write(JAVA_SPOUT_FLUX % dict(sink=sink, received=received, grouping=GROUPING))
+                f.write(JAVA_SPOUT_FLUX % dict(sink=sink, received=received, grouping=GROUPING,
+                                               args=FIRST_CHAR_ARGS))
             r = run("local", flux, "--duration", "5", "--jar", TESTS_JAR)
             _, got = read_records({"record": os.path.join(tmp, "none"), "received": received})
         self.assertEqual(r.returncode, 0, r.stderr[-3000:])
@@ -259,6 +285,36 @@ class CustomGroupingTest(unittest.TestCase):
         self.assertEqual(failed, unroutable)
         self.assertEqual(acked, set(emitted) - unroutable)
         self.check_errors_reported(r.stderr, "words")
+
+    def check_multilang_bolt(self, reliability):
+        # a Python bolt's emits: their choices asked a batch at a time, each applied to its emit
+        n = 400
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = {k: os.path.join(tmp, k) for k in ("spout", "relay", "sink", "record", "received")}
+            for k, text in (("spout", SPOUT), ("relay", RELAY), ("sink", SINK)):
+                with open(paths[k], "w") as f:
+                    f.write(text)
+            flux = os.path.join(tmp, "topology.yaml")
+            with open(flux, "w") as f:
+                f.write(RELAY_FLUX % dict(paths, n=n, reliability=reliability, grouping=GROUPING,
+                                          args=FIRST_CHAR_ARGS))
+            r = run("local", flux, "--duration", "6", "--jar", TESTS_JAR)
+            settled, got = read_records(paths)
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        emitted = words(n)
+        first, second = sorted(got)
+        want, unroutable = expected(emitted, first, second)
+        self.assertEqual(got, want)
+        self.assertEqual(settled.get("failed"), unroutable)
+        self.assertEqual(settled.get("acked"), set(emitted) - unroutable)
+        self.assertEqual(summary(r.stdout)["relay"]["errors"], len(unroutable))
+        self.check_errors_reported(r.stderr, "relay")
+
+    def test_multilang_bolt_routed_by_a_custom_grouping_in_acker_mode(self):
+        self.check_multilang_bolt("acker")
+
+    def test_multilang_bolt_routed_by_a_custom_grouping_in_checkpoint_mode(self):
+        self.check_multilang_bolt("checkpoint")
 
     def flux_run(self, tmp, n, jar=True, marker=None, pause=None, duration=6):
         paths = {k: os.path.join(tmp, k) for k in ("spout", "sink", "record", "received")}
