@@ -3,17 +3,14 @@
  * (native, multilang or Java).
  *
  * One rt_custom_grouping per CUSTOM input (made at setup, kept across
- * job restarts); its engine edge is FC_PART_CHOOSER with choose() below.
- * A Java emitter (a task of the JVM host) asks its groupings itself: OPEN
- * lists them after the task's context (jvm_write_task_groupings), the
- * JVM builds one instance per task and grouping, READY says which could
- * not be built (reported then, jvm_read_task_groupings), and each EMIT on
- * a grouped stream carries, after its values, every grouping's choice
- * (jvm_read_choices), which choose() below then takes instead of asking:
- * no round trip per tuple.
+ * job restarts); its engine edge is FC_PART_CHOOSER with choose() below,
+ * which takes the emit's choice from where it came: a Java emitter's
+ * came with its EMIT record (jvm_grouping_java.c), a multilang emitter's
+ * may have been asked ahead for its batch (jvm_grouping_ahead.c); else it
+ * is asked now, over the task's grouping connection.
  *
- * Any other emitting task has its own grouping connection to the JVM host,
- * opened on the task's open (rt_collector_init): the first frame is
+ * A task that is not Java has its own grouping connection to the JVM
+ * host, opened on the task's open (rt_collector_init): the first frame is
  * GROUPING_OPEN — what OPEN tells a task (jvm_write_task_context), then
  * the stream's number, the subscribing component, its target task ids,
  * the grouping's class and instance (Java serialization, or a Flux
@@ -25,11 +22,7 @@
  * CHOOSE_FAILED (chooseTasks threw, returned null or a task that is not
  * a target: the text says which, with the Java stack trace).  The tuple
  * goes to every chosen task: 0, 1 or several, each its own edge in acker
- * mode (collector.c).  A multilang emitter's batch of messages asks
- * ahead (rt_custom_groupings_ask_ahead, from ml_child.c): one frame of
- * CHOOSE records for all the batch's emits on the stream, answered in
- * one frame, in order; each emit's choice is found again by its values
- * when it is routed.
+ * mode (collector.c).
  *
  * Failures never stop the topology: a failed choice is reported (the
  * emitting component and task, the stream, the class, what happened) and
@@ -43,80 +36,9 @@
  */
 #define G_LOG_DOMAIN "gust-jvm"
 
-#include "jvm_private.h"
+#include "jvm_grouping_private.h"
 
 #include <gust/jvm.h>
-
-/* records of a grouping connection: gust -> JVM, and the answers */
-enum {
-  JW_GROUPING_OPEN = 'G', /* task context (as OPEN), stream i32, target component, n i32,
-                             target task ids i32..., class, instance bytes */
-  JW_CHOOSE = 'g',        /* emitting task i32, n u32, values */
-  JW_CHOSEN = 'c',        /* n i32, task ids i32... */
-  JW_CHOOSE_FAILED = 'x', /* text */
-};
-
-/* Per task and grouping, the first LOGGED_IN_FULL reports are logged,
- * later ones at most once every LOG_EVERY_US (with how many were not). */
-enum { LOGGED_IN_FULL = 10, LOG_EVERY_US = 1000 * 1000 };
-
-/* A Java emitter's choice for its next emit, read from the EMIT record
- * (jvm_read_choices) and used by choose() as the emit is routed. */
-typedef enum {
-  CHOICE_NONE,      /* none came (or it was used) */
-  CHOICE_TASKS,     /* chosen: the tasks in chosen */
-  CHOICE_FAILED,    /* chooseTasks failed: why in choice_error */
-  CHOICE_NOT_BUILT, /* the grouping could not be built (reported when the task opened) */
-} choice_kind;
-
-typedef struct {
-  jvm_conn conn;        /* fd -1: not open */
-  bool ever_opened;     /* for the log: opened again, not for the first time */
-  bool open_reported;   /* a failed open was reported (once until it opens) */
-  bool failed;          /* the last choice failed: the collector fails the tuple */
-  int64_t retry_at_us;  /* not open: the next open is tried from then */
-  int64_t logged_at_us; /* the last report logged */
-  uint64_t reports;     /* reports so far */
-  uint64_t not_logged;  /* reports since the last one logged (counted, not logged) */
-  /* a Java emitter's (in_jvm) */
-  choice_kind choice;
-  int32_t *chosen;
-  size_t n_chosen, chosen_cap;
-  char *choice_error;
-  /* choices asked ahead for a batch of a multilang emitter's emits
-   * (rt_custom_groupings_ask_ahead), taken in order from ahead_next */
-  GArray *ahead;       /* ahead_choice */
-  GArray *ahead_tasks; /* int32_t: the tasks of every ahead_choice, one after another */
-  guint ahead_next;
-} grouping_task;
-
-/* A choice asked ahead, for the emit whose values are `values`. */
-typedef struct {
-  const fc_value *values;
-  int32_t n; /* tasks chosen (at first in ahead_tasks); -1: failed, why in error */
-  uint32_t first;
-  char *error;
-} ahead_choice;
-
-struct rt_custom_grouping {
-  gust_runtime *rt;
-  rt_component *source, *target;
-  const rt_stream *stream;
-  const char *class_name;
-  GBytes *instance;     /* Java serialization, or the Flux definition's bytes */
-  grouping_task *tasks; /* one per source task */
-  bool in_jvm; /* the emitter is Java: its tasks ask the grouping themselves, no connection */
-};
-
-static void forget_ahead(grouping_task *st)
-{
-  if (!st->ahead) return;
-  for (guint i = 0; i < st->ahead->len; i++)
-    g_free(g_array_index(st->ahead, ahead_choice, i).error);
-  g_array_set_size(st->ahead, 0);
-  g_array_set_size(st->ahead_tasks, 0);
-  st->ahead_next = 0;
-}
 
 static void grouping_free(gpointer p)
 {
@@ -125,7 +47,7 @@ static void grouping_free(gpointer p)
     jvm_conn_close(&g->tasks[t].conn);
     g_free(g->tasks[t].chosen);
     g_free(g->tasks[t].choice_error);
-    forget_ahead(&g->tasks[t]);
+    grouping_forget_ahead(&g->tasks[t]);
     if (g->tasks[t].ahead) g_array_free(g->tasks[t].ahead, TRUE);
     if (g->tasks[t].ahead_tasks) g_array_free(g->tasks[t].ahead_tasks, TRUE);
   }
@@ -181,9 +103,7 @@ void rt_custom_groupings_free(gust_runtime *rt)
   if (rt->custom_groupings) g_ptr_array_free(rt->custom_groupings, TRUE);
 }
 
-/* Reports what went wrong with a grouping for a task: in the component's
- * errors always, in the log as LOGGED_IN_FULL says. */
-static void report(rt_custom_grouping *g, int task_index, const char *what)
+void grouping_report(rt_custom_grouping *g, int task_index, const char *what)
 {
   grouping_task *st = &g->tasks[task_index];
   int task = g->source->storm_task_ids[task_index];
@@ -204,9 +124,7 @@ static void report(rt_custom_grouping *g, int task_index, const char *what)
   st->not_logged = 0;
 }
 
-/* The grouping as the JVM builds it: the stream, the subscribing
- * component and its task ids, the class and the instance. */
-static void write_grouping(GString *out, rt_custom_grouping *g)
+void grouping_write(GString *out, rt_custom_grouping *g)
 {
   jw_i32(out, (int32_t)g->stream->id);
   jw_str(out, g->target->id, strlen(g->target->id));
@@ -224,15 +142,10 @@ static void write_grouping_open(GString *out, rt_custom_grouping *g, int task_in
   jw_begin(out);
   jw_u8(out, JW_GROUPING_OPEN);
   jvm_write_task_context(out, g->source, task_index);
-  write_grouping(out, g);
+  grouping_write(out, g);
 }
 
-/* Opens the task's connection and its grouping instance.  FALSE (the
- * connection closed) when it cannot: reported once until it opens.  At
- * the task's open a JVM that does not accept connections yet (a worker's
- * JVM binds its socket once it has loaded the components) is not
- * reported: the first emit tries again. */
-static gboolean open_task(rt_custom_grouping *g, int task_index, bool at_task_open)
+gboolean grouping_open_task(rt_custom_grouping *g, int task_index, bool at_task_open)
 {
   grouping_task *st = &g->tasks[task_index];
   GError *error = NULL;
@@ -276,7 +189,7 @@ static gboolean open_task(rt_custom_grouping *g, int task_index, bool at_task_op
 
 failed:
   if (!st->open_reported) {
-    report(g, task_index, error->message);
+    grouping_report(g, task_index, error->message);
     st->open_reported = true;
   }
   g_error_free(error);
@@ -293,67 +206,8 @@ void rt_custom_groupings_open(gust_collector *c)
   int task_index = fc_task_subtask(c->task);
   for (guint i = 0; i < c->comp->custom_out->len; i++) {
     rt_custom_grouping *g = g_ptr_array_index(c->comp->custom_out, i);
-    if (!g->in_jvm) open_task(g, task_index, true);
+    if (!g->in_jvm) grouping_open_task(g, task_index, true);
   }
-}
-
-void jvm_write_task_groupings(GString *out, rt_component *comp)
-{
-  guint n = comp->custom_out ? comp->custom_out->len : 0;
-  jw_i32(out, (int32_t)n);
-  for (guint i = 0; i < n; i++)
-    write_grouping(out, g_ptr_array_index(comp->custom_out, i));
-}
-
-gboolean jvm_read_task_groupings(jr *r, rt_component *comp, int task_index)
-{
-  guint n = comp->custom_out ? comp->custom_out->len : 0;
-  for (guint i = 0; i < n; i++) {
-    rt_custom_grouping *g = g_ptr_array_index(comp->custom_out, i);
-    uint8_t failed;
-    if (!jr_u8(r, &failed)) return FALSE;
-    if (!failed) continue;
-    const char *text;
-    uint32_t len;
-    if (!jr_str(r, &text, &len)) return FALSE;
-    g_autofree char *what = g_strndup(text, len);
-    report(g, task_index, what);
-  }
-  return TRUE;
-}
-
-gboolean jvm_read_choices(jr *r, rt_component *comp, int task_index, const rt_stream *s)
-{
-  for (guint i = 0; i < comp->custom_out->len; i++) {
-    rt_custom_grouping *g = g_ptr_array_index(comp->custom_out, i);
-    if (g->stream != s) continue;
-    grouping_task *st = &g->tasks[task_index];
-    int32_t n;
-    if (!jr_i32(r, &n)) return FALSE;
-    if (n == -2) {
-      st->choice = CHOICE_NOT_BUILT;
-    } else if (n == -1) {
-      const char *text;
-      uint32_t len;
-      if (!jr_str(r, &text, &len)) return FALSE;
-      g_free(st->choice_error);
-      st->choice_error = g_strndup(text, len);
-      st->choice = CHOICE_FAILED;
-    } else if (n >= 0 && (size_t)n <= (size_t)(r->end - r->p) / 4) {
-      if ((size_t)n > st->chosen_cap) {
-        st->chosen_cap = MAX((size_t)n, 2 * st->chosen_cap);
-        st->chosen = g_renew(int32_t, st->chosen, st->chosen_cap);
-      }
-      for (int32_t k = 0; k < n; k++)
-        jr_i32(r, &st->chosen[k]);
-      st->n_chosen = (size_t)n;
-      st->choice = CHOICE_TASKS;
-    } else {
-      r->error = "a bad count of chosen tasks";
-      return FALSE;
-    }
-  }
-  return TRUE;
 }
 
 void rt_custom_groupings_close(gust_collector *c)
@@ -381,25 +235,22 @@ bool rt_custom_grouping_failed(gust_collector *c)
   return failed;
 }
 
-/* The JVM is gone or silent: the connection closes, to be opened again. */
-static void lost(rt_custom_grouping *g, int task_index, const GError *error)
+void grouping_lost(rt_custom_grouping *g, int task_index, const GError *error)
 {
   grouping_task *st = &g->tasks[task_index];
   g_autofree char *what =
       g_strdup_printf("%s%s; the stream's tuples fail until it opens again in the JVM gust "
                       "starts next",
                       error->message, jvm_conn_end_hung(&st->conn));
-  report(g, task_index, what);
+  grouping_report(g, task_index, what);
   jvm_conn_close(&st->conn);
   st->conn.fd = -1;
   st->open_reported = true; /* the death was reported */
   st->retry_at_us = g_get_monotonic_time() + JVM_REOPEN_MS * 1000;
 }
 
-/* Adds a chosen task to subtasks (room for max).  FALSE (reported) when
- * it is not one of the targets. */
-static gboolean add_chosen(rt_custom_grouping *g, int task_index, int32_t task, int32_t *subtasks,
-                           size_t max, size_t *n)
+gboolean grouping_add_chosen(rt_custom_grouping *g, int task_index, int32_t task, int32_t *subtasks,
+                             size_t max, size_t *n)
 {
   int32_t sub = task - g->target->storm_task_ids[0];
   if (sub < 0 || sub >= g->target->n_tasks) {
@@ -407,7 +258,7 @@ static gboolean add_chosen(rt_custom_grouping *g, int task_index, int32_t task, 
         g_strdup_printf("chooseTasks returned task %d, which is not one of '%s''s tasks %d..%d",
                         task, g->target->id, g->target->storm_task_ids[0],
                         g->target->storm_task_ids[g->target->n_tasks - 1]);
-    report(g, task_index, what);
+    grouping_report(g, task_index, what);
     return FALSE;
   }
   if (*n < max) subtasks[(*n)++] = sub;
@@ -421,158 +272,16 @@ static gboolean read_chosen(rt_custom_grouping *g, int task_index, jr *r, int32_
 {
   int32_t count;
   if (!jr_i32(r, &count) || count < 0 || (size_t)count > (size_t)(r->end - r->p) / 4) {
-    report(g, task_index, "the JVM host's answer is broken: a bad count of chosen tasks");
+    grouping_report(g, task_index, "the JVM host's answer is broken: a bad count of chosen tasks");
     return FALSE;
   }
   *n = 0;
   for (int32_t k = 0; k < count; k++) {
     int32_t task;
     jr_i32(r, &task);
-    if (!add_chosen(g, task_index, task, subtasks, max, n)) return FALSE;
+    if (!grouping_add_chosen(g, task_index, task, subtasks, max, n)) return FALSE;
   }
   return TRUE;
-}
-
-/* A Java emitter's choice, which came with its emit.  Used once. */
-static size_t chosen_in_jvm(rt_custom_grouping *g, int task_index, int32_t *subtasks, size_t max)
-{
-  grouping_task *st = &g->tasks[task_index];
-  choice_kind choice = st->choice;
-  st->choice = CHOICE_NONE;
-  size_t n = 0;
-  switch (choice) {
-  case CHOICE_TASKS:
-    for (size_t k = 0; k < st->n_chosen; k++)
-      if (!add_chosen(g, task_index, st->chosen[k], subtasks, max, &n)) return 0;
-    st->failed = false;
-    return n;
-  case CHOICE_FAILED:
-    report(g, task_index, st->choice_error);
-    return 0;
-  case CHOICE_NOT_BUILT:
-    return 0;
-  case CHOICE_NONE:
-  default:
-    report(g, task_index, "the Java task's emit came without the grouping's choice");
-    return 0;
-  }
-}
-
-/* Reads the answers to n CHOOSE records into st->ahead, for values[i].
- * FALSE (reported) when the answer is broken. */
-static gboolean read_ahead(rt_custom_grouping *g, int task_index, jr *r,
-                           const fc_value *const *values, size_t n)
-{
-  grouping_task *st = &g->tasks[task_index];
-  for (size_t i = 0; i < n; i++) {
-    uint8_t kind = 0;
-    ahead_choice a = {.values = values[i], .first = st->ahead_tasks->len};
-    jr_u8(r, &kind);
-    if (kind == JW_CHOSEN) {
-      if (!jr_i32(r, &a.n) || a.n < 0 || (size_t)a.n > (size_t)(r->end - r->p) / 4) break;
-      for (int32_t k = 0; k < a.n; k++) {
-        int32_t task;
-        jr_i32(r, &task);
-        g_array_append_val(st->ahead_tasks, task);
-      }
-    } else if (kind == JW_CHOOSE_FAILED) {
-      const char *text;
-      uint32_t len;
-      if (!jr_str(r, &text, &len)) break;
-      a.n = -1;
-      a.error = g_strndup(text, len);
-    } else {
-      break;
-    }
-    g_array_append_val(st->ahead, a);
-  }
-  if (st->ahead->len == n) return TRUE;
-  report(g, task_index, "the JVM host's answer to a batch of choices is broken");
-  forget_ahead(st);
-  return FALSE;
-}
-
-void rt_custom_groupings_ask_ahead(gust_collector *c, const rt_stream *const *streams,
-                                   const fc_value *const *values, const uint32_t *n_values,
-                                   size_t n)
-{
-  if (G_LIKELY(!c->comp->custom_out)) return;
-  int task_index = fc_task_subtask(c->task);
-  for (guint i = 0; i < c->comp->custom_out->len; i++) {
-    rt_custom_grouping *g = g_ptr_array_index(c->comp->custom_out, i);
-    grouping_task *st = &g->tasks[task_index];
-    if (g->in_jvm) continue;
-    if (!st->ahead) {
-      st->ahead = g_array_new(FALSE, FALSE, sizeof(ahead_choice));
-      st->ahead_tasks = g_array_new(FALSE, FALSE, sizeof(int32_t));
-    }
-    forget_ahead(st);
-    g_autofree const fc_value **asked = g_new(const fc_value *, MAX(n, 1));
-    size_t n_asked = 0;
-    GString *out = NULL;
-    for (size_t e = 0; e < n; e++) {
-      if (streams[e] != g->stream) continue;
-      if (!out) {
-        if (st->conn.fd < 0 &&
-            (g_get_monotonic_time() < st->retry_at_us || !open_task(g, task_index, false)))
-          break; /* each emit fails as choose() finds the grouping closed */
-        out = st->conn.out;
-        jw_begin(out);
-      }
-      jw_u8(out, JW_CHOOSE);
-      jw_i32(out, g->source->storm_task_ids[task_index]);
-      jw_i32(out, (int32_t)n_values[e]);
-      for (uint32_t k = 0; k < n_values[e]; k++)
-        jw_value(out, &values[e][k]);
-      asked[n_asked++] = values[e];
-    }
-    if (n_asked < 2) continue; /* one emit: asked as it is routed, as ever */
-    jr answer;
-    GError *error = NULL;
-    if (!jvm_conn_call(&st->conn, &answer, &error)) {
-      lost(g, task_index, error);
-      g_error_free(error);
-      continue;
-    }
-    read_ahead(g, task_index, &answer, asked, n_asked);
-  }
-}
-
-void rt_custom_groupings_forget_ahead(gust_collector *c)
-{
-  if (G_LIKELY(!c->comp->custom_out)) return;
-  int task_index = fc_task_subtask(c->task);
-  for (guint i = 0; i < c->comp->custom_out->len; i++)
-    forget_ahead(
-        &((rt_custom_grouping *)g_ptr_array_index(c->comp->custom_out, i))->tasks[task_index]);
-}
-
-/* The choice asked ahead for this emit (its values), if there is one:
- * TRUE and its tasks in subtasks (*n), or 0 tasks when it failed
- * (reported).  Choices asked ahead for emits that were not routed (the
- * collector dropped them) are passed over. */
-static gboolean chosen_ahead(rt_custom_grouping *g, int task_index, const fc_record *rec,
-                             int32_t *subtasks, size_t max, size_t *n)
-{
-  grouping_task *st = &g->tasks[task_index];
-  while (st->ahead && st->ahead_next < st->ahead->len) {
-    ahead_choice *a = &g_array_index(st->ahead, ahead_choice, st->ahead_next++);
-    if (a->values != rec->values) continue;
-    *n = 0;
-    if (a->n < 0) {
-      report(g, task_index, a->error);
-      return TRUE;
-    }
-    for (int32_t k = 0; k < a->n; k++)
-      if (!add_chosen(g, task_index, g_array_index(st->ahead_tasks, int32_t, a->first + k),
-                      subtasks, max, n)) {
-        *n = 0;
-        return TRUE;
-      }
-    st->failed = false;
-    return TRUE;
-  }
-  return FALSE;
 }
 
 static size_t choose(fc_task *producer, const fc_record *rec, void *data, int32_t *subtasks,
@@ -582,11 +291,11 @@ static size_t choose(fc_task *producer, const fc_record *rec, void *data, int32_
   int task_index = fc_task_subtask(producer);
   grouping_task *st = &g->tasks[task_index];
   st->failed = true; /* until a choice is read */
-  if (g->in_jvm) return chosen_in_jvm(g, task_index, subtasks, max);
+  if (g->in_jvm) return grouping_chosen_in_jvm(g, task_index, subtasks, max);
   size_t n_ahead;
-  if (chosen_ahead(g, task_index, rec, subtasks, max, &n_ahead)) return n_ahead;
+  if (grouping_chosen_ahead(g, task_index, rec, subtasks, max, &n_ahead)) return n_ahead;
   if (st->conn.fd < 0 &&
-      (g_get_monotonic_time() < st->retry_at_us || !open_task(g, task_index, false)))
+      (g_get_monotonic_time() < st->retry_at_us || !grouping_open_task(g, task_index, false)))
     return 0;
   GString *out = st->conn.out;
   jw_begin(out);
@@ -598,7 +307,7 @@ static size_t choose(fc_task *producer, const fc_record *rec, void *data, int32_
   jr answer;
   GError *error = NULL;
   if (!jvm_conn_call(&st->conn, &answer, &error)) {
-    lost(g, task_index, error);
+    grouping_lost(g, task_index, error);
     g_error_free(error);
     return 0;
   }
@@ -614,9 +323,9 @@ static size_t choose(fc_task *producer, const fc_record *rec, void *data, int32_
     uint32_t len = 0;
     jr_str(&answer, &text, &len);
     g_autofree char *what = g_strndup(text, len);
-    report(g, task_index, what);
+    grouping_report(g, task_index, what);
   } else {
-    report(g, task_index, "the JVM host answered CHOOSE with something else");
+    grouping_report(g, task_index, "the JVM host answered CHOOSE with something else");
   }
   return 0;
 }
