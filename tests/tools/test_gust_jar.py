@@ -195,6 +195,13 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(sum(int(v) for v in highest.values()), tuples)  # the counters' last counts
         rows = summary(r.stdout)
         self.assertEqual(rows["words"]["emitted"], tuples)
+        m = re.search(r"^report last word (\w+) mean count is a number (\w+)$", r.stdout, re.M)
+        self.assertIsNotNone(m, r.stdout)
+        self.assertIn(m.group(1), highest)
+        self.assertEqual(m.group(2), "true")
+        # a metrics consumer registered as on Storm: recorded, not run, and said so
+        self.assertRegex(r.stderr, r"Storm settings gust does not honour \(ignored\): .*"
+                                   r"topology\.metrics\.consumer\.register")
 
     def test_local_cluster_closed_by_main_stops_the_topology_before_its_ttl(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.LocalClusterMain", "2000", "--local-ttl", "0")

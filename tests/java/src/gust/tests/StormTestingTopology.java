@@ -1,14 +1,21 @@
 /* Storm's own test components on gust: TestWordSpout -> TestWordCounter ->
  * a BaseTickTupleAwareRichBolt with component ticks every second that
- * registers a CountMetric.  The last bolt prints, when cleaned up, how
- * many ticks and tuples it saw and the highest count per word. */
+ * registers a CountMetric, an AssignableMetric and a MultiReducedMetric.
+ * The last bolt prints, when cleaned up, how many ticks and tuples it saw,
+ * the highest count per word and its metrics' readings.  The main
+ * registers Storm's LoggingMetricsConsumer and sets other Storm settings
+ * gust records without acting on them. */
 package gust.tests;
 
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.storm.Config;
 import org.apache.storm.StormSubmitter;
+import org.apache.storm.metric.LoggingMetricsConsumer;
+import org.apache.storm.metric.api.AssignableMetric;
 import org.apache.storm.metric.api.CountMetric;
+import org.apache.storm.metric.api.MeanReducer;
+import org.apache.storm.metric.api.MultiReducedMetric;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.testing.TestWordCounter;
@@ -25,6 +32,8 @@ public class StormTestingTopology {
         private static final long serialVersionUID = 1L;
         private transient OutputCollector collector;
         private transient CountMetric tuples;
+        private transient AssignableMetric lastWord;
+        private transient MultiReducedMetric meanCount;
         private transient Map<String, Long> highest;
         private int ticks;
         private long seen;
@@ -33,6 +42,8 @@ public class StormTestingTopology {
         public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
             this.collector = collector;
             tuples = context.registerMetric("tuples", new CountMetric(), 10);
+            lastWord = context.registerMetric("last-word", new AssignableMetric("none"), 10);
+            meanCount = context.registerMetric("mean-count", new MultiReducedMetric(new MeanReducer()), 10);
             highest = new TreeMap<>();
         }
 
@@ -46,6 +57,8 @@ public class StormTestingTopology {
             seen++;
             tuples.incr();
             highest.merge(tuple.getStringByField("word"), tuple.getLongByField("count"), Math::max);
+            lastWord.setValue(tuple.getStringByField("word"));
+            meanCount.scope("all").update(tuple.getLongByField("count"));
             collector.ack(tuple);
         }
 
@@ -53,6 +66,9 @@ public class StormTestingTopology {
         public void cleanup() {
             System.out.println("report ticks " + ticks + " tuples " + seen + " metric " + tuples.getValueAndReset()
                 + " highest " + highest);
+            Object mean = meanCount.getValueAndReset().get("all");
+            System.out.println("report last word " + lastWord.getValueAndReset() + " mean count is a number "
+                + (mean instanceof Double));
         }
 
         @Override
@@ -70,6 +86,10 @@ public class StormTestingTopology {
         builder.setSpout("words", new TestWordSpout(), 1);
         builder.setBolt("counter", new TestWordCounter(), 2).fieldsGrouping("words", new Fields("word"));
         builder.setBolt("report", new Report()).globalGrouping("counter");
-        StormSubmitter.submitTopology("storm-testing", new Config(), builder.createTopology());
+        Config conf = new Config();
+        conf.registerMetricsConsumer(LoggingMetricsConsumer.class, 1);
+        conf.setTopologyVersion("1.0.0");
+        conf.put(Config.TOPOLOGY_BUILTIN_METRICS_BUCKET_SIZE_SECS, 10);
+        StormSubmitter.submitTopology("storm-testing", conf, builder.createTopology());
     }
 }

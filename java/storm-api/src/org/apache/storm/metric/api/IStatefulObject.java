@@ -1,0 +1,6 @@
+/* An object that can say its state (Storm's metrics read it). */
+package org.apache.storm.metric.api;
+
+public interface IStatefulObject {
+    Object getState();
+}
