@@ -7,6 +7,7 @@
  * gust records without acting on them. */
 package gust.tests;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.storm.Config;
@@ -44,6 +45,8 @@ public class StormTestingTopology {
             tuples = context.registerMetric("tuples", new CountMetric(), 10);
             lastWord = context.registerMetric("last-word", new AssignableMetric("none"), 10);
             meanCount = context.registerMetric("mean-count", new MultiReducedMetric(new MeanReducer()), 10);
+            System.out.println("report streams " + context.getThisOutputFieldsForStreams() + " key index "
+                + TupleUtils.chooseTaskIndex(Arrays.asList("a", 1L), 5));
             highest = new TreeMap<>();
         }
 
@@ -73,6 +76,7 @@ public class StormTestingTopology {
 
         @Override
         public void declareOutputFields(OutputFieldsDeclarer declarer) {
+            declarer.declareStream("highest", new Fields("word", "count")); /* nobody subscribes */
         }
 
         @Override

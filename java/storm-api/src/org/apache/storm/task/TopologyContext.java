@@ -6,6 +6,7 @@ package org.apache.storm.task;
 import gust.jvm.TaskMetrics;
 import gust.jvm.TaskTable;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.storm.metric.api.CombinedMetric;
@@ -49,6 +50,15 @@ public class TopologyContext extends WorkerTopologyContext implements IMetricsCo
 
     public Set<String> getThisStreams() {
         return getComponentStreams(getThisComponentId());
+    }
+
+    /* Every stream this component declares, with its fields' names. */
+    public Map<String, List<String>> getThisOutputFieldsForStreams() {
+        Map<String, List<String>> fields = new HashMap<>();
+        for (String stream : getThisStreams()) {
+            fields.put(stream, getThisOutputFields(stream).toList());
+        }
+        return fields;
     }
 
     @Override
