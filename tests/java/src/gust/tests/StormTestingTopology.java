@@ -3,8 +3,8 @@
  * registers a CountMetric, an AssignableMetric and a MultiReducedMetric.
  * The last bolt prints, when cleaned up, how many ticks and tuples it saw,
  * the highest count per word and its metrics' readings.  The main
- * registers Storm's LoggingMetricsConsumer and sets other Storm settings
- * gust records without acting on them. */
+ * registers Storm's LoggingMetricsConsumer, asks resources for the last
+ * bolt and sets other Storm settings gust records without acting on them. */
 package gust.tests;
 
 import java.util.Arrays;
@@ -22,6 +22,7 @@ import org.apache.storm.task.TopologyContext;
 import org.apache.storm.testing.TestWordCounter;
 import org.apache.storm.testing.TestWordSpout;
 import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.topology.SharedOnHeap;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.topology.base.BaseTickTupleAwareRichBolt;
 import org.apache.storm.tuple.Fields;
@@ -89,7 +90,8 @@ public class StormTestingTopology {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout("words", new TestWordSpout(), 1);
         builder.setBolt("counter", new TestWordCounter(), 2).fieldsGrouping("words", new Fields("word"));
-        builder.setBolt("report", new Report()).globalGrouping("counter");
+        builder.setBolt("report", new Report()).globalGrouping("counter").setMemoryLoad(64, 16).setCPULoad(50)
+            .addResource("gpu.count", 1).addSharedMemory(new SharedOnHeap(8, "cache"));
         Config conf = new Config();
         conf.registerMetricsConsumer(LoggingMetricsConsumer.class, 1);
         conf.setTopologyVersion("1.0.0");

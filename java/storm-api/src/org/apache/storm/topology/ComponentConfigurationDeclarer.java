@@ -3,8 +3,10 @@ package org.apache.storm.topology;
 
 import java.util.Map;
 
-public interface ComponentConfigurationDeclarer<T extends ComponentConfigurationDeclarer> {
+public interface ComponentConfigurationDeclarer<T extends ComponentConfigurationDeclarer> extends ResourceDeclarer<T> {
     T addConfigurations(Map<String, Object> conf);
+
+    Map<String, Object> getComponentConfiguration();
 
     T addConfiguration(String config, Object value);
 
@@ -16,9 +18,7 @@ public interface ComponentConfigurationDeclarer<T extends ComponentConfiguration
 
     T setNumTasks(Number val);
 
-    T setMemoryLoad(Number onHeap);
+    T addResources(Map<String, Double> resources);
 
-    T setMemoryLoad(Number onHeap, Number offHeap);
-
-    T setCPULoad(Number amount);
+    T addResource(String resourceName, Number resourceValue);
 }

@@ -8,10 +8,12 @@ package org.apache.storm.topology;
 
 import gust.jvm.ComponentSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
+import org.apache.storm.generated.SharedMemory;
 import org.apache.storm.generated.StormTopology;
 import org.apache.storm.grouping.CustomStreamGrouping;
 import org.apache.storm.grouping.PartialKeyGrouping;
@@ -285,19 +287,62 @@ public class TopologyBuilder {
         }
 
         @Override
+        public Map<String, Object> getComponentConfiguration() {
+            return entry.conf;
+        }
+
+        /* Resources: each also in the component's resources map, as Storm
+         * keeps them. */
+        @Override
         public T setMemoryLoad(Number onHeap) {
-            return addConfiguration("topology.component.resources.onheap.memory.mb", onHeap);
+            if (onHeap == null) {
+                return (T) this;
+            }
+            addResource(Config.TOPOLOGY_COMPONENT_RESOURCES_ONHEAP_MEMORY_MB, onHeap);
+            return addConfiguration(Config.TOPOLOGY_COMPONENT_RESOURCES_ONHEAP_MEMORY_MB, onHeap.doubleValue());
         }
 
         @Override
         public T setMemoryLoad(Number onHeap, Number offHeap) {
             setMemoryLoad(onHeap);
-            return addConfiguration("topology.component.resources.offheap.memory.mb", offHeap);
+            if (offHeap == null) {
+                return (T) this;
+            }
+            addResource(Config.TOPOLOGY_COMPONENT_RESOURCES_OFFHEAP_MEMORY_MB, offHeap);
+            return addConfiguration(Config.TOPOLOGY_COMPONENT_RESOURCES_OFFHEAP_MEMORY_MB, offHeap.doubleValue());
         }
 
         @Override
         public T setCPULoad(Number amount) {
-            return addConfiguration("topology.component.cpu.pcore.percent", amount);
+            if (amount == null) {
+                return (T) this;
+            }
+            addResource(Config.TOPOLOGY_COMPONENT_CPU_PCORE_PERCENT, amount);
+            return addConfiguration(Config.TOPOLOGY_COMPONENT_CPU_PCORE_PERCENT, amount);
+        }
+
+        @Override
+        public T addResource(String resourceName, Number resourceValue) {
+            Map<String, Double> resources = (Map<String, Double>) entry.conf.computeIfAbsent(
+                Config.TOPOLOGY_COMPONENT_RESOURCES_MAP, k -> new HashMap<String, Double>());
+            resources.put(resourceName, resourceValue.doubleValue());
+            return (T) this;
+        }
+
+        @Override
+        public T addResources(Map<String, Double> resources) {
+            if (resources != null) {
+                for (Map.Entry<String, Double> e : resources.entrySet()) {
+                    addResource(e.getKey(), e.getValue());
+                }
+            }
+            return (T) this;
+        }
+
+        /* Shared memory: nothing to keep (see SharedMemory). */
+        @Override
+        public T addSharedMemory(SharedMemory request) {
+            return (T) this;
         }
     }
 }
