@@ -2,6 +2,7 @@
 package org.apache.storm.topology;
 
 import java.util.List;
+import org.apache.storm.task.IOutputCollector;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.Utils;
@@ -36,10 +37,6 @@ public class BasicOutputCollector implements IBasicOutputCollector {
         emitDirect(taskId, Utils.DEFAULT_STREAM_ID, tuple);
     }
 
-    public OutputCollector getOutputter() {
-        return out;
-    }
-
     @Override
     public void resetTimeout(Tuple tuple) {
         out.resetTimeout(tuple);
@@ -48,5 +45,10 @@ public class BasicOutputCollector implements IBasicOutputCollector {
     @Override
     public void reportError(Throwable t) {
         out.reportError(t);
+    }
+
+    /* The bolt's collector underneath (for subclasses, as Storm's). */
+    protected IOutputCollector getOutputter() {
+        return out;
     }
 }
