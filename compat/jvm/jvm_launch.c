@@ -237,7 +237,8 @@ static gboolean read_event(const uint8_t *data, size_t len, gust_jvm_event *ev, 
   jr_u8(&r, &kind);
   switch (kind) {
   case JW_SUBMIT:
-    ev->topology = gust_jvm_topology_from_description(r.p, (size_t)(r.end - r.p), error);
+    ev->topology =
+        gust_jvm_topology_from_description(r.p, (size_t)(r.end - r.p), &ev->inactive, error);
     if (!ev->topology) return FALSE;
     ev->kind = GUST_JVM_EVENT_SUBMIT;
     return TRUE;

@@ -168,14 +168,15 @@ static gboolean add_component(gust_topology *t, const fc_value *d, GError **erro
   return add_outputs(c, get(d, "outputs"), id, error) && add_inputs(c, get(d, "inputs"), id, error);
 }
 
-gust_topology *gust_jvm_topology_from_description(const uint8_t *data, size_t len, GError **error)
+gust_topology *gust_jvm_topology_from_description(const uint8_t *data, size_t len,
+                                                  gboolean *inactive, GError **error)
 {
   fc_arena arena;
   fc_arena_init(&arena, 16 * 1024);
   jr r = {.p = data, .end = data + len};
   fc_value d;
   gust_topology *t = NULL;
-  g_autofree char *name = NULL;
+  g_autofree char *name = NULL, *status = NULL;
   if (!jr_value(&r, &arena, &d)) {
     bad(error, r.error, NULL);
     goto out;
@@ -186,6 +187,12 @@ gust_topology *gust_jvm_topology_from_description(const uint8_t *data, size_t le
     bad(error, "no name or no components list", NULL);
     goto out;
   }
+  status = text_of(get(&d, "initial_status"));
+  if (status && strcmp(status, "ACTIVE") && strcmp(status, "INACTIVE")) {
+    bad(error, "an initial status other than ACTIVE or INACTIVE", NULL);
+    goto out;
+  }
+  if (inactive) *inactive = status && !strcmp(status, "INACTIVE");
   t = gust_topology_new(name);
   if (conf && conf->type == FC_MAP) gust_topology_set_conf(t, json_of_value(conf));
   for (uint32_t i = 0; i < components->len; i++) {

@@ -210,6 +210,16 @@ class GustJarTest(unittest.TestCase):
                               "topology.component.resources.offheap.memory.mb"},
                              set(honoured.group(1).split(", ")))
 
+    def test_a_topology_submitted_inactive_runs_with_its_spouts_deactivated(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.StormTestingTopology", "inactive", "--local-ttl", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("the topology starts deactivated (SubmitOptions: initial status INACTIVE)", r.stderr)
+        m = re.search(r"^report ticks (\d+) tuples (\d+) ", r.stdout, re.M)
+        self.assertIsNotNone(m, r.stdout)
+        self.assertGreater(int(m.group(1)), 0)  # the bolts run (ticks reach them)
+        self.assertEqual(int(m.group(2)), 0)  # the spout was never asked for a tuple
+        self.assertEqual(summary(r.stdout)["words"]["emitted"], 0)
+
     def test_local_cluster_closed_by_main_stops_the_topology_before_its_ttl(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.LocalClusterMain", "2000", "--local-ttl", "0")
         self.assertEqual(r.returncode, 0, r.stderr)

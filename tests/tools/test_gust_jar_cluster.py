@@ -41,7 +41,7 @@ from cluster_harness import GUST, storm_yaml  # noqa: E402
 from fake_nimbus import AlreadyAliveException, FakeNimbus  # noqa: E402
 from nimbus_client import Client  # noqa: E402
 from nimbus_wire import T_I32, T_STRING, decode_message, recv_frame  # noqa: E402
-from gust_storm.ttypes import InvalidTopologyException  # noqa: E402
+from gust_storm.ttypes import InvalidTopologyException, TopologyInitialStatus  # noqa: E402
 
 BUILD = os.environ.get("GUST_BUILD_DIR", "build")
 EXAMPLES_JAR = os.path.join(BUILD, "examples", "java", "gust-java-examples.jar")
@@ -187,6 +187,21 @@ class AgainstARecordingNimbus(unittest.TestCase):
                                  ("org.apache.storm.grouping.PartialKeyGrouping", ["word"]))
                 self.assertIsNotNone(groupings[("count", "default")].local_or_shuffle)
                 self.assertIsNotNone(groupings[("words", "default")].none)
+
+    def test_submit_options_go_as_submitTopologyWithOpts_and_a_progress_listener_hears_the_upload(self):
+        with FakeNimbus() as nimbus:
+            r = gust_jar(*at(nimbus), TESTS_JAR, SHAPES, "inactive", "shapes-inactive")
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            methods = nimbus.methods()
+            self.assertIn("submitTopologyWithOpts", methods)
+            self.assertNotIn("submitTopology", methods)
+            name, _, _, _, options = nimbus.call_args("submitTopologyWithOpts")[0]
+            self.assertEqual(name, "shapes-inactive")
+            self.assertEqual(options.initial_status, TopologyInitialStatus.INACTIVE)
+        size = os.path.getsize(TESTS_JAR)
+        self.assertIn("listener start %d" % size, r.stdout)
+        self.assertIn("listener progress %d" % size, r.stdout)
+        self.assertRegex(r.stdout, r"listener completed /storm-local/nimbus/inbox/stormjar-0\.jar")
 
     def test_the_leader_named_by_getLeader_gets_the_submission(self):
         with FakeNimbus() as leader, FakeNimbus() as seed:

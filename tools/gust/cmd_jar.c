@@ -67,7 +67,7 @@ static void take_trailing_ttl(int *argc, char **argv, char **ttl_text)
 
 /* Waits for the topology main submits.  NULL when main ended without one
  * (*status says how the command ends) or the JVM went away. */
-static gust_topology *wait_for_submission(gust_jvm *jvm, int *status)
+static gust_topology *wait_for_submission(gust_jvm *jvm, int *status, gboolean *inactive)
 {
   for (;;) {
     gust_jvm_event ev;
@@ -86,6 +86,7 @@ static gust_topology *wait_for_submission(gust_jvm *jvm, int *status)
     switch (ev.kind) {
     case GUST_JVM_EVENT_SUBMIT:
       t = g_steal_pointer(&ev.topology);
+      *inactive = ev.inactive;
       break;
     case GUST_JVM_EVENT_MAIN_DONE:
       if (ev.status)
@@ -143,7 +144,7 @@ static int run_until_stop(gust_runtime *rt, gust_jvm *jvm, double ttl)
   return jvm_gone ? 1 : 0;
 }
 
-static int run_topology(gust_topology *topology, gust_jvm *jvm, double ttl)
+static int run_topology(gust_topology *topology, gust_jvm *jvm, double ttl, gboolean inactive)
 {
   GError *error = NULL;
   gust_runtime_options options = {.jvm_socket = gust_jvm_socket(jvm)};
@@ -155,6 +156,11 @@ static int run_topology(gust_topology *topology, gust_jvm *jvm, double ttl)
   }
   g_message("running topology '%s'%s", gust_topology_name(topology),
             ttl > 0 ? "" : " until Ctrl-C");
+  if (inactive) {
+    g_message("the topology starts deactivated (SubmitOptions: initial status INACTIVE): its "
+              "spouts are not called until it is activated");
+    gust_runtime_set_active(rt, FALSE);
+  }
   int64_t start = g_get_monotonic_time();
   gust_runtime_start(rt);
   int status = run_until_stop(rt, jvm, ttl);
@@ -269,9 +275,10 @@ static int jar_command(int argc, char **argv, gust_daemon_conf_args *conf_args)
   gust_stop_signals_install();
 
   int status = 0;
-  gust_topology *topology = wait_for_submission(jvm, &status);
+  gboolean inactive = FALSE;
+  gust_topology *topology = wait_for_submission(jvm, &status, &inactive);
   if (topology) {
-    status = run_topology(topology, jvm, ttl);
+    status = run_topology(topology, jvm, ttl, inactive);
     gust_topology_free(topology);
   }
   g_autofree char *ended = gust_jvm_stop(jvm, JVM_GRACE_MS);

@@ -44,6 +44,7 @@ typedef enum {
 typedef struct {
   gust_jvm_event_kind kind;
   gust_topology *topology;
+  gboolean inactive; /* SUBMIT: Storm's SubmitOptions asked for initial status INACTIVE */
   int status;
   char *text;
   GHashTable *components; /* LOADED: id -> gust_jvm_component */
@@ -127,9 +128,11 @@ gust_jvm *gust_jvm_start_stored(const gust_jvm_options *options,
                                 const gust_jvm_serialized *components, guint n, int timeout_ms,
                                 GHashTable **loaded, GError **error);
 
-/* The topology a SUBMIT message describes (the bytes after its kind).
+/* The topology a SUBMIT message describes (the bytes after its kind), and
+ * in *inactive (when not NULL) whether it asks to start deactivated.
  * NULL + error (naming what is wrong) if it is malformed. */
-gust_topology *gust_jvm_topology_from_description(const uint8_t *data, size_t len, GError **error);
+gust_topology *gust_jvm_topology_from_description(const uint8_t *data, size_t len,
+                                                  gboolean *inactive, GError **error);
 
 G_END_DECLS
 

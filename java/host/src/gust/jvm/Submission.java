@@ -23,6 +23,7 @@ import org.apache.storm.generated.AlreadyAliveException;
 import org.apache.storm.generated.InvalidTopologyException;
 import org.apache.storm.generated.StormTopology;
 import org.apache.storm.generated.StreamInfo;
+import org.apache.storm.generated.SubmitOptions;
 
 public final class Submission {
     static final int SUBMIT = 'S', KILL = 'K', MAIN_DONE = 'M', LOADED = 'L';
@@ -34,8 +35,14 @@ public final class Submission {
     private Submission() {
     }
 
-    public static synchronized void submit(String name, Map<String, Object> conf, StormTopology topology)
+    public static void submit(String name, Map<String, Object> conf, StormTopology topology)
         throws AlreadyAliveException, InvalidTopologyException {
+        submit(name, conf, topology, null);
+    }
+
+    /* opts: its initial status INACTIVE starts the topology deactivated. */
+    public static synchronized void submit(String name, Map<String, Object> conf, StormTopology topology,
+        SubmitOptions opts) throws AlreadyAliveException, InvalidTopologyException {
         if (name == null || name.isEmpty()) {
             throw new InvalidTopologyException("a topology needs a name");
         }
@@ -54,6 +61,9 @@ public final class Submission {
             components.add(describe(c, topology));
         }
         description.put("components", components);
+        if (opts != null && opts.is_set_initial_status()) {
+            description.put("initial_status", opts.get_initial_status().name());
+        }
         Wire.Out out = new Wire.Out();
         out.u8(SUBMIT);
         out.value(description);

@@ -12,6 +12,8 @@ import java.util.List;
 import org.apache.storm.generated.AlreadyAliveException;
 import org.apache.storm.generated.AuthorizationException;
 import org.apache.storm.generated.InvalidTopologyException;
+import org.apache.storm.generated.SubmitOptions;
+import org.apache.storm.generated.TopologyInitialStatus;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
@@ -124,6 +126,29 @@ public final class NimbusConnection implements AutoCloseable {
             string(out, 3, jsonConf);
             out.writeFieldBegin(new TField("topology", TType.STRUCT, (short) 4));
             topology.write(out);
+            out.writeFieldEnd();
+        }, SUBMIT_THROWS, TType.VOID, null);
+    }
+
+    /* submitTopology's fields, then 5: SubmitOptions {1: initial_status i32}. */
+    public void submitTopologyWithOpts(String name, String location, String jsonConf, TopologyWriter topology,
+        SubmitOptions opts) throws TException {
+        call("submitTopologyWithOpts", out -> {
+            string(out, 1, name);
+            string(out, 2, location);
+            string(out, 3, jsonConf);
+            out.writeFieldBegin(new TField("topology", TType.STRUCT, (short) 4));
+            topology.write(out);
+            out.writeFieldEnd();
+            out.writeFieldBegin(new TField("options", TType.STRUCT, (short) 5));
+            out.writeStructBegin(new TStruct("SubmitOptions"));
+            TopologyInitialStatus status = opts.is_set_initial_status() ? opts.get_initial_status()
+                : TopologyInitialStatus.ACTIVE;
+            out.writeFieldBegin(new TField("initial_status", TType.I32, (short) 1));
+            out.writeI32(status.getValue());
+            out.writeFieldEnd();
+            out.writeFieldStop();
+            out.writeStructEnd();
             out.writeFieldEnd();
         }, SUBMIT_THROWS, TType.VOID, null);
     }

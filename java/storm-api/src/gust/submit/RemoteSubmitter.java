@@ -15,17 +15,18 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.storm.StormSubmitter;
 import org.apache.storm.generated.AlreadyAliveException;
 import org.apache.storm.generated.AuthorizationException;
 import org.apache.storm.generated.InvalidTopologyException;
 import org.apache.storm.generated.StormTopology;
+import org.apache.storm.generated.SubmitOptions;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,30 @@ public final class RemoteSubmitter {
     private RemoteSubmitter() {
     }
 
-    public static void submit(String name, Map<String, Object> topoConf, StormTopology topology,
-        boolean progressBar) throws AlreadyAliveException, InvalidTopologyException, AuthorizationException {
+    /* What submitTopologyWithProgressBar shows on standard output. */
+    public static final StormSubmitter.ProgressListener PROGRESS_BAR = new StormSubmitter.ProgressListener() {
+        @Override
+        public void onStart(String srcFile, String targetFile, long totalBytes) {
+            System.out.printf("Start uploading file '%s' to '%s' (%d bytes)%n", srcFile, targetFile, totalBytes);
+        }
+
+        @Override
+        public void onProgress(String srcFile, String targetFile, long bytesUploaded, long totalBytes) {
+            int done = totalBytes > 0 ? (int) (50 * bytesUploaded / totalBytes) : 50;
+            System.out.printf("\r[%s%s] %d / %d", "=".repeat(done), " ".repeat(50 - done), bytesUploaded, totalBytes);
+        }
+
+        @Override
+        public void onCompleted(String srcFile, String targetFile, long totalBytes) {
+            System.out.printf("%nFile '%s' uploaded to '%s' (%d bytes)%n", srcFile, targetFile, totalBytes);
+        }
+    };
+
+    /* opts null: submitTopology, else submitTopologyWithOpts (as Storm's
+     * client chooses); progress null: the upload is only logged. */
+    public static void submit(String name, Map<String, Object> topoConf, StormTopology topology, SubmitOptions opts,
+        StormSubmitter.ProgressListener progress)
+        throws AlreadyAliveException, InvalidTopologyException, AuthorizationException {
         if (name == null || !TOPOLOGY_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("Topology name '" + name + "' is not valid: it must match "
                 + TOPOLOGY_NAME.pattern());
@@ -78,10 +101,14 @@ public final class RemoteSubmitter {
                 throw new RuntimeException("Topology name " + name
                     + " is either not allowed or it already exists on the cluster");
             }
-            String location = upload(nimbus, jar, progressBar ? System.out : null);
+            String location = upload(nimbus, jar, progress);
             LOG.info("Submitting topology {} in distributed mode with conf {}", name, jsonConf);
             try {
-                nimbus.submitTopology(name, location, jsonConf, new TopologyWriter(topology));
+                if (opts == null) {
+                    nimbus.submitTopology(name, location, jsonConf, new TopologyWriter(topology));
+                } else {
+                    nimbus.submitTopologyWithOpts(name, location, jsonConf, new TopologyWriter(topology), opts);
+                }
             } catch (AlreadyAliveException e) {
                 LOG.error("Topology already alive exception", e);
                 throw e;
@@ -147,7 +174,7 @@ public final class RemoteSubmitter {
         return text;
     }
 
-    private static String upload(NimbusConnection nimbus, String jar, PrintStream progress)
+    private static String upload(NimbusConnection nimbus, String jar, StormSubmitter.ProgressListener progress)
         throws AuthorizationException {
         File file = new File(jar);
         try (InputStream in = new FileInputStream(file)) {
@@ -156,20 +183,19 @@ public final class RemoteSubmitter {
             long total = file.length();
             long sent = 0;
             if (progress != null) {
-                progress.printf("Start uploading file '%s' to '%s' (%d bytes)%n", jar, location, total);
+                progress.onStart(jar, location, total);
             }
             byte[] chunk = new byte[CHUNK_BYTES];
             for (int n = in.readNBytes(chunk, 0, CHUNK_BYTES); n > 0; n = in.readNBytes(chunk, 0, CHUNK_BYTES)) {
                 nimbus.uploadChunk(location, ByteBuffer.wrap(chunk, 0, n));
                 sent += n;
                 if (progress != null) {
-                    int done = total > 0 ? (int) (50 * sent / total) : 50;
-                    progress.printf("\r[%s%s] %d / %d", "=".repeat(done), " ".repeat(50 - done), sent, total);
+                    progress.onProgress(jar, location, sent, total);
                 }
             }
             nimbus.finishFileUpload(location);
             if (progress != null) {
-                progress.printf("%nFile '%s' uploaded to '%s' (%d bytes)%n", jar, location, total);
+                progress.onCompleted(jar, location, total);
             }
             LOG.info("Successfully uploaded topology jar to assigned location: {}", location);
             return location;

@@ -4,7 +4,9 @@
  * The last bolt prints, when cleaned up, how many ticks and tuples it saw,
  * the highest count per word and its metrics' readings.  The main
  * registers Storm's LoggingMetricsConsumer, asks resources for the last
- * bolt and sets other Storm settings gust records without acting on them. */
+ * bolt and sets other Storm settings gust records without acting on them.
+ * With the argument "inactive" it submits with SubmitOptions' initial
+ * status INACTIVE. */
 package gust.tests;
 
 import java.util.Arrays;
@@ -12,6 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.storm.Config;
 import org.apache.storm.StormSubmitter;
+import org.apache.storm.generated.SubmitOptions;
+import org.apache.storm.generated.TopologyInitialStatus;
 import org.apache.storm.metric.LoggingMetricsConsumer;
 import org.apache.storm.metric.api.AssignableMetric;
 import org.apache.storm.metric.api.CountMetric;
@@ -96,6 +100,11 @@ public class StormTestingTopology {
         conf.registerMetricsConsumer(LoggingMetricsConsumer.class, 1);
         conf.setTopologyVersion("1.0.0");
         conf.put(Config.TOPOLOGY_BUILTIN_METRICS_BUCKET_SIZE_SECS, 10);
-        StormSubmitter.submitTopology("storm-testing", conf, builder.createTopology());
+        if (args.length > 0 && args[0].equals("inactive")) {
+            StormSubmitter.submitTopology("storm-testing", conf, builder.createTopology(),
+                new SubmitOptions(TopologyInitialStatus.INACTIVE));
+        } else {
+            StormSubmitter.submitTopology("storm-testing", conf, builder.createTopology());
+        }
     }
 }

@@ -4,6 +4,8 @@
  *   plain NAME        StormSubmitter.submitTopology
  *   progress NAME     StormSubmitter.submitTopologyWithProgressBar
  *   configurable NAME ConfigurableTopology's submit
+ *   inactive NAME     StormSubmitter.submitTopology with SubmitOptions
+ *                     (INACTIVE) and a ProgressListener that prints
  *   starter NAME      StormSubmitter.submitTopology of a topology shaped as
  *                     storm-starter's WordCountTopology (spout x5 -> ShellBolt
  *                     split x8 -> basic bolt count x12, 3 workers, debug on)
@@ -17,6 +19,8 @@ import java.util.Map;
 import org.apache.storm.Config;
 import org.apache.storm.StormSubmitter;
 import org.apache.storm.generated.GlobalStreamId;
+import org.apache.storm.generated.SubmitOptions;
+import org.apache.storm.generated.TopologyInitialStatus;
 import org.apache.storm.grouping.CustomStreamGrouping;
 import org.apache.storm.task.ShellBolt;
 import org.apache.storm.task.WorkerTopologyContext;
@@ -106,6 +110,24 @@ public class SubmitShapes {
         StormSubmitter.submitTopology(name, conf, b.createTopology());
     }
 
+    /* Says how the upload went, as a StormSubmitter.ProgressListener. */
+    static final class Listener implements StormSubmitter.ProgressListener {
+        @Override
+        public void onStart(String srcFile, String targetFile, long totalBytes) {
+            System.out.println("listener start " + totalBytes);
+        }
+
+        @Override
+        public void onProgress(String srcFile, String targetFile, long bytesUploaded, long totalBytes) {
+            System.out.println("listener progress " + bytesUploaded);
+        }
+
+        @Override
+        public void onCompleted(String srcFile, String targetFile, long totalBytes) {
+            System.out.println("listener completed " + targetFile);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         try {
             if (args[0].equals("starter")) {
@@ -114,6 +136,9 @@ public class SubmitShapes {
                 ConfigurableTopology.start(new Configurable(), new String[] {args[1]});
             } else if (args[0].equals("progress")) {
                 StormSubmitter.submitTopologyWithProgressBar(args[1], conf(), builder().createTopology());
+            } else if (args[0].equals("inactive")) {
+                StormSubmitter.submitTopology(args[1], conf(), builder().createTopology(),
+                    new SubmitOptions(TopologyInitialStatus.INACTIVE), new Listener());
             } else {
                 StormSubmitter.submitTopology(args[1], conf(), builder().createTopology());
             }
