@@ -120,26 +120,15 @@ public final class NimbusConnection implements AutoCloseable {
 
     public void submitTopology(String name, String location, String jsonConf, TopologyWriter topology)
         throws TException {
-        call("submitTopology", out -> {
-            string(out, 1, name);
-            string(out, 2, location);
-            string(out, 3, jsonConf);
-            out.writeFieldBegin(new TField("topology", TType.STRUCT, (short) 4));
-            topology.write(out);
-            out.writeFieldEnd();
-        }, SUBMIT_THROWS, TType.VOID, null);
+        call("submitTopology", out -> submission(out, name, location, jsonConf, topology), SUBMIT_THROWS,
+            TType.VOID, null);
     }
 
     /* submitTopology's fields, then 5: SubmitOptions {1: initial_status i32}. */
     public void submitTopologyWithOpts(String name, String location, String jsonConf, TopologyWriter topology,
         SubmitOptions opts) throws TException {
         call("submitTopologyWithOpts", out -> {
-            string(out, 1, name);
-            string(out, 2, location);
-            string(out, 3, jsonConf);
-            out.writeFieldBegin(new TField("topology", TType.STRUCT, (short) 4));
-            topology.write(out);
-            out.writeFieldEnd();
+            submission(out, name, location, jsonConf, topology);
             out.writeFieldBegin(new TField("options", TType.STRUCT, (short) 5));
             out.writeStructBegin(new TStruct("SubmitOptions"));
             TopologyInitialStatus status = opts.is_set_initial_status() ? opts.get_initial_status()
@@ -151,6 +140,17 @@ public final class NimbusConnection implements AutoCloseable {
             out.writeStructEnd();
             out.writeFieldEnd();
         }, SUBMIT_THROWS, TType.VOID, null);
+    }
+
+    /* The fields both submit calls begin with. */
+    private static void submission(TProtocol out, String name, String location, String jsonConf,
+        TopologyWriter topology) throws TException {
+        string(out, 1, name);
+        string(out, 2, location);
+        string(out, 3, jsonConf);
+        out.writeFieldBegin(new TField("topology", TType.STRUCT, (short) 4));
+        topology.write(out);
+        out.writeFieldEnd();
     }
 
     static void string(TProtocol out, int id, String value) throws TException {
