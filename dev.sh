@@ -16,7 +16,7 @@ PACKAGES=(gcc make cmake pkg-config libglib2.0-dev libjansson-dev libyaml-dev li
   clang libclang-rt-14-dev # clang + libclang-rt: the libFuzzer targets of fuzz/
   libzip-dev # topology jars: gust submit writes them, Nimbus checks them, the supervisor extracts their resources/
   libzookeeper-mt-dev zookeeper # ZooKeeper's C client; its server (Java) for the cluster tests and dev-cluster
-  default-jdk-headless libslf4j-java libthrift-java # Storm's Java API and the JVM component host (java/)
+  default-jdk-headless libslf4j-java libthrift-java libdropwizard-metrics-java # Storm's Java API and the JVM component host (java/)
   libsoup-3.0-dev libjs-dygraphs # the UI server (ui/) and its charts
   prometheus chromium            # tests of the UI: promtool check metrics, headless Chromium
 )

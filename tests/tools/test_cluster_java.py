@@ -54,6 +54,7 @@ from thrift.transport import TTransport  # noqa: E402
 from test_supervisor import RESOURCES  # noqa: E402
 
 STORM_JAR = os.path.join(BUILD, "java", "gust-storm.jar")
+METRICS_JAR = "/usr/share/java/metrics-core.jar"  # Dropwizard Metrics: the components' metrics v2
 TEST_JAR = os.path.join(BUILD, "tests", "java", "gust-java-stored-tests.jar")
 ABSENT_CLASS = "gust/tests/stored/AbsentBolt.class"
 RECORDED_SUBMIT = os.path.join(os.environ.get("GUST_SOURCE_DIR", os.path.join(BUILD, "..")), "tests",
@@ -64,7 +65,7 @@ TOPOLOGY_CONF = {"topology.workers": 1, "topology.gust.checkpoint.interval.ms": 
 def serialized_components():
     """name -> the Java serialization WriteComponents writes."""
     out = make_temp_dir("java-components")
-    subprocess.run(["java", "-cp", STORM_JAR + ":" + TEST_JAR, "gust.tests.stored.WriteComponents",
+    subprocess.run(["java", "-cp", ":".join([STORM_JAR, METRICS_JAR, TEST_JAR]), "gust.tests.stored.WriteComponents",
                     out], check=True, timeout=120)
     blobs = {}
     for name in ("spout", "shell-spout", "split", "count", "absent"):
@@ -300,6 +301,12 @@ class JavaCluster(e2e.EndToEnd):
         # the sentences' words are 1 to 6 letters long
         self.assertTrue(by_length and set(by_length) <= {str(n) for n in range(1, 7)}, by_length)
         self.assertNotIn("label", {name for (name, _, _) in found})
+        # metrics v2, read every 10 s: the counter's count, the histogram's count and snapshot
+        text, found = wait_for(lambda: (lambda r: any(k[0] == "v2-words" and v > 0 for k, v in r[1].items()) and r)(
+            series()), e2e.HANG_BOUND_S, "the metrics v2 counter read")
+        lengths = {key: v for (name, _, key), v in found.items() if name == "v2-word-length"}
+        self.assertLessEqual({"count", "min", "max", "mean", "p50", "p99"}, set(lengths), found)
+        self.assertTrue(1 <= lengths["p50"] <= 6, lengths)
         prometheus_text.promtool_check(self, text)
         self.assertNotIn("Exception", self.worker_log(tid, slot))
         with Client(port) as client:
@@ -345,7 +352,8 @@ class JavaCluster(e2e.EndToEnd):
             files.append(os.path.join(out, name + ".ser"))
             with open(files[-1], "wb") as f:
                 f.write(spec.serialized_java)
-        result = subprocess.run(["java", "-cp", STORM_JAR + ":" + TEST_JAR, "gust.tests.stored.ReadBoth"] + files,
+        result = subprocess.run(["java", "-cp", ":".join([STORM_JAR, METRICS_JAR, TEST_JAR]), "gust.tests.stored.ReadBoth"]
+                                + files,
                                 capture_output=True, text=True, timeout=120, check=True)
         lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
         # ShellBolt's UID is explicit in Storm and in gust (different values),

@@ -199,6 +199,8 @@ class GustJarTest(unittest.TestCase):
         self.assertIsNotNone(m, r.stdout)
         self.assertIn(m.group(1), highest)
         self.assertEqual(m.group(2), "true")
+        self.assertIn("report v2 counter %d histogram %d meter %d timer %d" % (tuples, tuples, tuples, tuples),
+                      r.stdout)
         # Storm's hash of a key list (Arrays.deepHashCode of ["a", 1L]: 31 * (31 + 97) + 1)
         self.assertIn("report streams {highest=[word, count]} key index %d" % ((31 * (31 + 97) + 1) % 5), r.stdout)
         # a metrics consumer registered as on Storm: recorded, not run, and said so

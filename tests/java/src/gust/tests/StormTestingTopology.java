@@ -1,6 +1,7 @@
 /* Storm's own test components on gust: TestWordSpout -> TestWordCounter ->
  * a BaseTickTupleAwareRichBolt with component ticks every second that
- * registers a CountMetric, an AssignableMetric and a MultiReducedMetric.
+ * registers a CountMetric, an AssignableMetric, a MultiReducedMetric and
+ * metrics v2 (a counter, histogram, meter, timer and gauge).
  * The last bolt prints, when cleaned up, how many ticks and tuples it saw,
  * the highest count per word and its metrics' readings.  The main
  * registers Storm's LoggingMetricsConsumer, asks resources for the last
@@ -9,6 +10,10 @@
  * status INACTIVE. */
 package gust.tests;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.Timer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +45,10 @@ public class StormTestingTopology {
         private transient CountMetric tuples;
         private transient AssignableMetric lastWord;
         private transient MultiReducedMetric meanCount;
+        private transient Counter v2Tuples;
+        private transient Histogram v2Counts;
+        private transient Meter v2Rate;
+        private transient Timer v2Process;
         private transient Map<String, Long> highest;
         private int ticks;
         private long seen;
@@ -50,6 +59,11 @@ public class StormTestingTopology {
             tuples = context.registerMetric("tuples", new CountMetric(), 10);
             lastWord = context.registerMetric("last-word", new AssignableMetric("none"), 10);
             meanCount = context.registerMetric("mean-count", new MultiReducedMetric(new MeanReducer()), 10);
+            v2Tuples = context.registerCounter("v2-tuples");
+            v2Counts = context.registerHistogram("v2-counts");
+            v2Rate = context.registerMeter("v2-rate");
+            v2Process = context.registerTimer("v2-process");
+            context.registerGauge("v2-highest-words", () -> highest.size());
             System.out.println("report streams " + context.getThisOutputFieldsForStreams() + " key index "
                 + TupleUtils.chooseTaskIndex(Arrays.asList("a", 1L), 5));
             highest = new TreeMap<>();
@@ -67,6 +81,11 @@ public class StormTestingTopology {
             highest.merge(tuple.getStringByField("word"), tuple.getLongByField("count"), Math::max);
             lastWord.setValue(tuple.getStringByField("word"));
             meanCount.scope("all").update(tuple.getLongByField("count"));
+            try (Timer.Context timing = v2Process.time()) {
+                v2Tuples.inc();
+                v2Counts.update(tuple.getLongByField("count"));
+                v2Rate.mark();
+            }
             collector.ack(tuple);
         }
 
@@ -77,6 +96,8 @@ public class StormTestingTopology {
             Object mean = meanCount.getValueAndReset().get("all");
             System.out.println("report last word " + lastWord.getValueAndReset() + " mean count is a number "
                 + (mean instanceof Double));
+            System.out.println("report v2 counter " + v2Tuples.getCount() + " histogram " + v2Counts.getCount()
+                + " meter " + v2Rate.getCount() + " timer " + v2Process.getCount());
         }
 
         @Override

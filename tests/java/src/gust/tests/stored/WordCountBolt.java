@@ -4,9 +4,12 @@
  * count's emit went to.  It registers
  * metrics with a 1 s bucket: "words" (a CountMetric), "words-by-length"
  * (a MultiCountMetric keyed by the word's length), "words-total" (all
- * words so far, never reset) and "label" (not a number). */
+ * words so far, never reset) and "label" (not a number); and metrics v2
+ * "v2-words" (a counter) and "v2-word-length" (a histogram). */
 package gust.tests.stored;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Histogram;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,8 @@ public class WordCountBolt extends BaseBasicBolt {
     private long seen;
     private transient CountMetric words;
     private transient MultiCountMetric wordsByLength;
+    private transient Counter v2Words;
+    private transient Histogram v2WordLength;
 
     public WordCountBolt(String label) {
         this.label = label;
@@ -38,6 +43,8 @@ public class WordCountBolt extends BaseBasicBolt {
         wordsByLength = context.registerMetric("words-by-length", new MultiCountMetric(), 1);
         context.registerMetric("words-total", () -> seen, 1);
         context.registerMetric("label", () -> label, 1);
+        v2Words = context.registerCounter("v2-words");
+        v2WordLength = context.registerHistogram("v2-word-length");
     }
 
     @Override
@@ -46,6 +53,8 @@ public class WordCountBolt extends BaseBasicBolt {
         long n = counts.merge(word, 1L, Long::sum);
         words.incr();
         wordsByLength.scope(Integer.toString(word.length())).incr();
+        v2Words.inc();
+        v2WordLength.update(word.length());
         List<Integer> tasks = collector.emit(new Values(word, n));
         if (++seen % 10000 == 0) {
             System.out.println(label + ": " + word + "=" + n + " (" + counts.size() + " distinct words), sent to "

@@ -1,7 +1,15 @@
-/* Registering a task's metrics.  On gust a registered metric is kept by
- * its task; reporting it to gust's metrics is not done yet. */
+/* Registering a task's metrics: Storm's first metrics (IMetric, read and
+ * reset every time bucket) and its metrics v2 (Dropwizard Metrics: timers,
+ * histograms, meters, counters, gauges, sets of them).  On gust both reach
+ * gust's metrics (TopologyContext). */
 package org.apache.storm.task;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricSet;
+import com.codahale.metrics.Timer;
 import org.apache.storm.metric.api.CombinedMetric;
 import org.apache.storm.metric.api.ICombiner;
 import org.apache.storm.metric.api.IMetric;
@@ -14,4 +22,16 @@ public interface IMetricsContext {
     ReducedMetric registerMetric(String name, IReducer reducer, int timeBucketSizeInSecs);
 
     CombinedMetric registerMetric(String name, ICombiner combiner, int timeBucketSizeInSecs);
+
+    Timer registerTimer(String name);
+
+    Histogram registerHistogram(String name);
+
+    Meter registerMeter(String name);
+
+    Counter registerCounter(String name);
+
+    <T> Gauge<T> registerGauge(String name, Gauge<T> gauge);
+
+    void registerMetricSet(String prefix, MetricSet set);
 }

@@ -1,8 +1,16 @@
 /* What a task knows about itself: its task id and index, its component,
  * and that component's streams, beside the whole topology's.  Metrics it
- * registers are read every time bucket and reported to gust (TaskMetrics). */
+ * registers are read every time bucket and reported to gust (TaskMetrics);
+ * its metrics v2 (Dropwizard's) every 10 s (MetricsV2). */
 package org.apache.storm.task;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricSet;
+import com.codahale.metrics.Timer;
+import gust.jvm.MetricsV2;
 import gust.jvm.TaskMetrics;
 import gust.jvm.TaskTable;
 import java.util.HashMap;
@@ -20,6 +28,7 @@ public class TopologyContext extends WorkerTopologyContext implements IMetricsCo
     private final int taskId;
     private final Map<String, IMetric> metrics = new HashMap<>();
     private final TaskMetrics reported;
+    private final MetricsV2 metricsV2;
 
     public TopologyContext(TaskTable table, int taskId) {
         this(table, taskId, new TaskMetrics());
@@ -30,6 +39,7 @@ public class TopologyContext extends WorkerTopologyContext implements IMetricsCo
         super(table);
         this.taskId = taskId;
         this.reported = reported;
+        this.metricsV2 = new MetricsV2(reported);
     }
 
     public int getThisTaskId() {
@@ -82,6 +92,36 @@ public class TopologyContext extends WorkerTopologyContext implements IMetricsCo
     @Override
     public CombinedMetric registerMetric(String name, ICombiner combiner, int timeBucketSizeInSecs) {
         return registerMetric(name, new CombinedMetric(combiner), timeBucketSizeInSecs);
+    }
+
+    @Override
+    public Timer registerTimer(String name) {
+        return metricsV2.timer(name);
+    }
+
+    @Override
+    public Histogram registerHistogram(String name) {
+        return metricsV2.histogram(name);
+    }
+
+    @Override
+    public Meter registerMeter(String name) {
+        return metricsV2.meter(name);
+    }
+
+    @Override
+    public Counter registerCounter(String name) {
+        return metricsV2.counter(name);
+    }
+
+    @Override
+    public <T> Gauge<T> registerGauge(String name, Gauge<T> gauge) {
+        return metricsV2.gauge(name, gauge);
+    }
+
+    @Override
+    public void registerMetricSet(String prefix, MetricSet set) {
+        metricsV2.set(prefix, set);
     }
 
     public IMetric getRegisteredMetricByName(String name) {
