@@ -222,6 +222,15 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(int(m.group(2)), 0)  # the spout was never asked for a tuple
         self.assertEqual(summary(r.stdout)["words"]["emitted"], 0)
 
+    def test_lambda_spouts_and_bolts_run(self):
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.LambdaTopology", "--local-ttl", "3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"(?m)^lambda sink got W\d+ from upper$")  # upper-cased by the bi-consumer
+        rows = summary(r.stdout)
+        self.assertGreater(rows["words"]["emitted"], 0)
+        self.assertGreater(rows["sink"]["executed"], 0)
+        self.assertEqual(rows["upper"]["emitted"], rows["upper"]["executed"])
+
     def test_local_cluster_closed_by_main_stops_the_topology_before_its_ttl(self):
         r = gust_jar("--local", TESTS_JAR, "gust.tests.LocalClusterMain", "2000", "--local-ttl", "0")
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -17,9 +17,16 @@ import org.apache.storm.generated.SharedMemory;
 import org.apache.storm.generated.StormTopology;
 import org.apache.storm.grouping.CustomStreamGrouping;
 import org.apache.storm.grouping.PartialKeyGrouping;
+import org.apache.storm.lambda.LambdaBiConsumerBolt;
+import org.apache.storm.lambda.LambdaConsumerBolt;
+import org.apache.storm.lambda.LambdaSpout;
+import org.apache.storm.lambda.SerializableBiConsumer;
+import org.apache.storm.lambda.SerializableConsumer;
+import org.apache.storm.lambda.SerializableSupplier;
 import org.apache.storm.spout.ShellSpout;
 import org.apache.storm.task.ShellBolt;
 import org.apache.storm.tuple.Fields;
+import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.Utils;
 
 public class TopologyBuilder {
@@ -98,6 +105,34 @@ public class TopologyBuilder {
 
     public BoltDeclarer setBolt(String id, IBasicBolt bolt, Number parallelismHint) {
         return setBolt(id, new BasicBoltExecutor(bolt), parallelismHint);
+    }
+
+    /* Storm 2's lambda components: the lambda must be Serializable (it is
+     * one of these interfaces), and travels inside the component. */
+    public BoltDeclarer setBolt(String id, SerializableBiConsumer<Tuple, BasicOutputCollector> biConsumer,
+        String... fields) {
+        return setBolt(id, new LambdaBiConsumerBolt(biConsumer, fields), null);
+    }
+
+    public BoltDeclarer setBolt(String id, SerializableBiConsumer<Tuple, BasicOutputCollector> biConsumer,
+        Number parallelismHint, String... fields) {
+        return setBolt(id, new LambdaBiConsumerBolt(biConsumer, fields), parallelismHint);
+    }
+
+    public BoltDeclarer setBolt(String id, SerializableConsumer<Tuple> consumer) {
+        return setBolt(id, new LambdaConsumerBolt(consumer), null);
+    }
+
+    public BoltDeclarer setBolt(String id, SerializableConsumer<Tuple> consumer, Number parallelismHint) {
+        return setBolt(id, new LambdaConsumerBolt(consumer), parallelismHint);
+    }
+
+    public SpoutDeclarer setSpout(String id, SerializableSupplier<?> supplier) {
+        return setSpout(id, new LambdaSpout(supplier), null);
+    }
+
+    public SpoutDeclarer setSpout(String id, SerializableSupplier<?> supplier, Number parallelismHint) {
+        return setSpout(id, new LambdaSpout(supplier), parallelismHint);
     }
 
     public SpoutDeclarer setSpout(String id, IRichSpout spout) {
