@@ -249,6 +249,23 @@ void grouping_lost(rt_custom_grouping *g, int task_index, const GError *error)
   st->retry_at_us = g_get_monotonic_time() + JVM_REOPEN_MS * 1000;
 }
 
+gboolean grouping_connected(rt_custom_grouping *g, int task_index)
+{
+  grouping_task *st = &g->tasks[task_index];
+  return st->conn.fd >= 0 ||
+         (g_get_monotonic_time() >= st->retry_at_us && grouping_open_task(g, task_index, false));
+}
+
+void grouping_write_choose(GString *out, rt_custom_grouping *g, int task_index,
+                           const fc_value *values, uint32_t n_values)
+{
+  jw_u8(out, JW_CHOOSE);
+  jw_i32(out, g->source->storm_task_ids[task_index]);
+  jw_i32(out, (int32_t)n_values);
+  for (uint32_t i = 0; i < n_values; i++)
+    jw_value(out, &values[i]);
+}
+
 gboolean grouping_add_chosen(rt_custom_grouping *g, int task_index, int32_t task, int32_t *subtasks,
                              size_t max, size_t *n)
 {
@@ -294,16 +311,9 @@ static size_t choose(fc_task *producer, const fc_record *rec, void *data, int32_
   if (g->in_jvm) return grouping_chosen_in_jvm(g, task_index, subtasks, max);
   size_t n_ahead;
   if (grouping_chosen_ahead(g, task_index, rec, subtasks, max, &n_ahead)) return n_ahead;
-  if (st->conn.fd < 0 &&
-      (g_get_monotonic_time() < st->retry_at_us || !grouping_open_task(g, task_index, false)))
-    return 0;
-  GString *out = st->conn.out;
-  jw_begin(out);
-  jw_u8(out, JW_CHOOSE);
-  jw_i32(out, g->source->storm_task_ids[task_index]);
-  jw_i32(out, (int32_t)rec->n_values);
-  for (uint32_t i = 0; i < rec->n_values; i++)
-    jw_value(out, &rec->values[i]);
+  if (!grouping_connected(g, task_index)) return 0;
+  jw_begin(st->conn.out);
+  grouping_write_choose(st->conn.out, g, task_index, rec->values, rec->n_values);
   jr answer;
   GError *error = NULL;
   if (!jvm_conn_call(&st->conn, &answer, &error)) {

@@ -64,6 +64,7 @@ void rt_custom_groupings_ask_ahead(gust_collector *c, const rt_stream *const *st
 {
   if (G_LIKELY(!c->comp->custom_out)) return;
   int task_index = fc_task_subtask(c->task);
+  g_autofree const fc_value **asked = g_new(const fc_value *, MAX(n, 1));
   for (guint i = 0; i < c->comp->custom_out->len; i++) {
     rt_custom_grouping *g = g_ptr_array_index(c->comp->custom_out, i);
     grouping_task *st = &g->tasks[task_index];
@@ -73,26 +74,16 @@ void rt_custom_groupings_ask_ahead(gust_collector *c, const rt_stream *const *st
       st->ahead_tasks = g_array_new(FALSE, FALSE, sizeof(int32_t));
     }
     grouping_forget_ahead(st);
-    g_autofree const fc_value **asked = g_new(const fc_value *, MAX(n, 1));
     size_t n_asked = 0;
-    GString *out = NULL;
-    for (size_t e = 0; e < n; e++) {
-      if (streams[e] != g->stream) continue;
-      if (!out) {
-        if (st->conn.fd < 0 &&
-            (g_get_monotonic_time() < st->retry_at_us || !grouping_open_task(g, task_index, false)))
-          break; /* each emit fails as choose() finds the grouping closed */
-        out = st->conn.out;
-        jw_begin(out);
-      }
-      jw_u8(out, JW_CHOOSE);
-      jw_i32(out, g->source->storm_task_ids[task_index]);
-      jw_i32(out, (int32_t)n_values[e]);
-      for (uint32_t k = 0; k < n_values[e]; k++)
-        jw_value(out, &values[e][k]);
-      asked[n_asked++] = values[e];
-    }
-    if (n_asked < 2) continue; /* one emit: asked as it is routed, as ever */
+    for (size_t e = 0; e < n; e++)
+      if (streams[e] == g->stream) asked[n_asked++] = values[e];
+    /* one emit is asked as it is routed, as ever; a closed connection
+     * fails each emit as choose() finds it */
+    if (n_asked < 2 || !grouping_connected(g, task_index)) continue;
+    jw_begin(st->conn.out);
+    for (size_t e = 0; e < n; e++)
+      if (streams[e] == g->stream)
+        grouping_write_choose(st->conn.out, g, task_index, values[e], n_values[e]);
     jr answer;
     GError *error = NULL;
     if (!jvm_conn_call(&st->conn, &answer, &error)) {

@@ -79,6 +79,12 @@ void grouping_write(GString *out, rt_custom_grouping *g);
  * connection closed) when it cannot: reported once until it opens (at the
  * task's open, a JVM not accepting connections yet is not reported). */
 gboolean grouping_open_task(rt_custom_grouping *g, int task_index, bool at_task_open);
+/* TRUE when the task's grouping connection is open, or could be opened
+ * now (not before retry_at_us after a failure). */
+gboolean grouping_connected(rt_custom_grouping *g, int task_index);
+/* A CHOOSE record: the emitting task and the tuple's values. */
+void grouping_write_choose(GString *out, rt_custom_grouping *g, int task_index,
+                           const fc_value *values, uint32_t n_values);
 /* The JVM is gone or silent: the connection closes, to be opened again. */
 void grouping_lost(rt_custom_grouping *g, int task_index, const GError *error);
 /* Adds a chosen task to subtasks (room for max).  FALSE (reported) when
