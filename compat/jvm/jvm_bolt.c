@@ -41,6 +41,11 @@
 #include "ml_private.h"
 
 enum { BATCH_BYTES = 256 * 1024 };
+/* A task linked to local routes (jvm_local.c) that was sent nothing for
+ * this long is sent a FLUSH, so that what its JVM side holds for gust (the
+ * counts of local tuples, acks that waited for a local tree, emits of the
+ * bolt's own threads) does not wait for an input that may not come. */
+enum { LOCAL_FLUSH_MS = 100 };
 
 typedef struct {
   rt_component *comp;
@@ -63,6 +68,8 @@ typedef struct {
   bool down;          /* the JVM died: not open until reopen succeeds */
   bool reopen_failed; /* a reopen's failure was reported */
   uint32_t reopen_timer;
+  uint32_t flush_timer; /* linked to local routes: LOCAL_FLUSH_MS (0: none) */
+  bool sent;            /* a frame went since the flush timer last fired */
 } jvm_bolt;
 
 static void bolt_free(jvm_bolt *h)
@@ -94,6 +101,8 @@ static gboolean bolt_open(fc_task *task, void *data, void **state, GError **erro
   }
   jw_begin(h->conn.out);
   if (comp->tick_secs > 0) fc_task_timer_add(task, (uint32_t)comp->tick_secs * 1000, TRUE);
+  if (comp->jvm_locally_fed || comp->jvm_local_out)
+    h->flush_timer = fc_task_timer_add(task, LOCAL_FLUSH_MS, TRUE);
   *state = h;
   return TRUE;
 }
@@ -156,8 +165,17 @@ static void reset_timeout(void *host, uint64_t id)
   if (e) rt_collector_reset_timeout(&h->out, &e->tuple);
 }
 
+/* A tuple the Java bolt acked whose local tree failed (jvm_local.c): its
+ * trees fail before its ack. */
+static void fail_tree(void *host, uint64_t id)
+{
+  jvm_bolt *h = host;
+  ml_held_tuple *e = ml_held_find(&h->held, id);
+  if (e) rt_collector_fail_tree(&h->out, &e->tuple);
+}
+
 static const jvm_answer_ops bolt_ops = {
-    .emit = emit, .settle = settle, .reset_timeout = reset_timeout};
+    .emit = emit, .settle = settle, .reset_timeout = reset_timeout, .fail_tree = fail_tree};
 
 static gboolean fail_held(ml_held_tuple *e, void *data)
 {
@@ -195,6 +213,7 @@ static void send_frame(jvm_bolt *h)
     return;
   }
   h->awaiting = true;
+  h->sent = true;
 }
 
 /* Reads and applies the answer to the frame sent (if one is awaited),
@@ -303,6 +322,11 @@ static gboolean bolt_timer(fc_task *task, void *state, uint32_t timer_id, GError
     try_reopen(h);
     return TRUE;
   }
+  if (timer_id == h->flush_timer) {
+    if (!h->sent && !h->down && !h->awaiting && h->conn.out->len <= 4) jw_u8(h->conn.out, JW_FLUSH);
+    h->sent = false;
+    return TRUE;
+  }
   if (!collect(h, error)) {
     g_prefix_error(error, "bolt %s failed: ", h->comp->id);
     return FALSE;
@@ -343,7 +367,10 @@ static gboolean bolt_turn_end(fc_task *task, void *state, GError **error)
 static gboolean bolt_finish(fc_task *task, void *state, GError **error)
 {
   jvm_bolt *h = state;
-  return turn_over(h, send_batch(h, error), error);
+  gboolean ok = collect(h, error);
+  if (ok && h->flush_timer && !h->down && h->conn.out->len <= 4)
+    jw_u8(h->conn.out, JW_FLUSH); /* the last counts of local routes */
+  return turn_over(h, ok && send_batch(h, error), error);
 }
 
 static gboolean bolt_snapshot(fc_task *task, void *state, uint64_t checkpoint_id, fc_snapshot *out,

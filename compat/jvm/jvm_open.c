@@ -1,9 +1,11 @@
 /* jvm_open.c — what Java spouts and bolts share: opening a task in the
  * JVM host (the OPEN record: the topology's name, the component and task
  * id, every component's task ids, every stream's number, component, name,
- * fields and whether anybody subscribes to it, the component's configuration, the custom groupings
- * of its streams; answered READY or OPEN_FAILED with the Java stack trace), and reading an answer's
- * emits, acks, fails and errors.  Runs on the task's thread. */
+ * fields, whether anybody subscribes to it and its local routes
+ * (jvm_local.c), the component's configuration, the custom groupings of
+ * its streams; answered READY or OPEN_FAILED with the Java stack trace),
+ * and reading an answer's emits, acks, fails, errors and counts.  Runs on
+ * the task's thread. */
 #include "jvm_private.h"
 
 #include <unistd.h>
@@ -42,7 +44,7 @@ void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
     const rt_stream *s = g_ptr_array_index(rt->streams, i);
     const char *owner = s->comp ? s->comp->id : "__system";
     jw_u8(out, JW_V_LIST);
-    jw_i32(out, 5);
+    jw_i32(out, 6);
     jw_u8(out, JW_V_I64);
     jw_i64(out, s->id);
     jw_u8(out, JW_V_STR);
@@ -56,6 +58,7 @@ void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
       jw_str(out, s->fields[f], strlen(s->fields[f]));
     }
     jw_u8(out, s->subscribed ? JW_V_TRUE : JW_V_FALSE);
+    jvm_write_local_routes(out, rt, s);
   }
   jw_json(out, comp->conf);
 }
@@ -280,6 +283,28 @@ static gboolean apply_metric(jr *r, gust_collector *out, const char *label, GErr
   return TRUE;
 }
 
+/* A LOCAL_EMITS or LOCAL_COUNTS record: what went over local routes
+ * (jvm_local.c), counted in the statistics. */
+static gboolean apply_local_counts(jr *r, uint8_t kind, rt_component *comp, gust_collector *out,
+                                   const char *label, GError **error)
+{
+  int32_t stream, n[3] = {0, 0, 0};
+  if (!jr_i32(r, &stream) || !jr_i32(r, &n[0]) ||
+      (kind == JW_LOCAL_COUNTS && (!jr_i32(r, &n[1]) || !jr_i32(r, &n[2]))))
+    return broken(label, r->error, error);
+  if (stream < 0 || (guint)stream >= comp->rt->streams->len || n[0] < 0 || n[1] < 0 || n[2] < 0)
+    return broken(label, "a local count names an unknown stream", error);
+  const rt_stream *s = g_ptr_array_index(comp->rt->streams, stream);
+  if (!s->jvm_local || (kind == JW_LOCAL_EMITS) != (s->comp == comp))
+    return broken(label, "a local count names a stream that is not the task's local one", error);
+  if (!out) return TRUE;
+  if (kind == JW_LOCAL_EMITS)
+    rt_count_local_emits(out, s, (uint64_t)n[0]);
+  else
+    rt_count_local_inputs(out, s, (uint64_t)n[0], (uint64_t)n[1], (uint64_t)n[2]);
+  return TRUE;
+}
+
 gboolean jvm_apply_answer(jvm_conn *c, jr *r, rt_component *comp, gust_collector *out,
                           fc_arena *arena, const jvm_answer_ops *ops, void *host, GError **error)
 {
@@ -328,6 +353,16 @@ gboolean jvm_apply_answer(jvm_conn *c, jr *r, rt_component *comp, gust_collector
       if (decode) since = jvm_ticks();
       break;
     }
+    case JW_ACK_FAILED_TREE: {
+      int64_t id;
+      if (!jr_i64(r, &id) || !ops->fail_tree)
+        return broken(label, "a stray ack of a failed local tree", error);
+      if (decode) *decode += jvm_ticks() - since;
+      ops->fail_tree(host, (uint64_t)id);
+      ops->settle(host, (uint64_t)id, TRUE);
+      if (decode) since = jvm_ticks();
+      break;
+    }
     case JW_RESET_TIMEOUT: {
       int64_t id;
       if (!jr_i64(r, &id) || !ops->reset_timeout)
@@ -355,6 +390,10 @@ gboolean jvm_apply_answer(jvm_conn *c, jr *r, rt_component *comp, gust_collector
         rt_count_unrouted_emits(out, g_ptr_array_index(comp->rt->streams, stream), (uint64_t)n);
       break;
     }
+    case JW_LOCAL_EMITS:
+    case JW_LOCAL_COUNTS:
+      if (!apply_local_counts(r, kind, comp, out, label, error)) return FALSE;
+      break;
     default:
       return broken(label, "unknown record kind", error);
     }

@@ -14,6 +14,7 @@
  *   jvm_boundary.c  what crossing the boundary costs (GUST_JVM_BOUNDARY_STATS)
  *   jvm_grouping.c  custom groupings: an emitting task asks the JVM where
  *                   each tuple goes
+ *   jvm_local.c     which streams the JVM routes between its Java bolts
  *
  * Wire format (Wire.java is the Java side).  A frame is a little-endian
  * u32 byte count and that many bytes: records, each a one-byte kind and
@@ -29,6 +30,13 @@
  * message id on a stream nobody subscribes to (they would reach no task;
  * their task ids are the empty list): its answer counts them per stream in
  * an UNROUTED record instead, for the emitted statistics.
+ *
+ * A stream gust marks local (jvm_local.c) lists, as a sixth item, its
+ * local subscriptions [consumer component, grouping, field indexes]; its
+ * emits never reach gust: the emitting task hands each tuple to the
+ * consumer task in the JVM and counts it (LOCAL_EMITS), the consumer counts
+ * what it executed, acked and failed (LOCAL_COUNTS).  A stream that is not
+ * local lists none.
  *
  * Threads.  A connection belongs to its task: it is used only on the
  * task's turn (and by open/close, on the thread the engine runs them on).
@@ -66,25 +74,32 @@ enum {
   JW_ACTIVATE = 'a',
   JW_DEACTIVATE = 'd',
   JW_CLOSE = 'C',
+  JW_FLUSH = 'f', /* nothing to call: the answer brings what waits (local routes' counts and
+                     settles, other threads' emits) */
 };
 
 /* records task -> gust */
 enum {
-  JW_READY = 'K',         /* the task opened: JVM pid i64, groupings (jvm_read_task_groupings) */
-  JW_OPEN_FAILED = 'X',   /* text */
-  JW_EMIT = 'E',          /* stream i32, direct task i32 (-1), key i64 (spouts; 0: unreliable),
-                             n anchors u32, anchor ids u64..., n u32, values, and on a
-                             custom-grouped stream the choices (jvm_read_choices) */
-  JW_EMIT_AGAIN = 'e',    /* n u32, values (choices as EMIT's): an emit with the stream, direct
-                             task, key and anchors of the frame's last EMIT (one with at most
-                             one anchor) */
-  JW_ACK = 'A',           /* tuple id u64 */
-  JW_FAIL = 'F',          /* tuple id u64 */
-  JW_ERROR = 'R',         /* text: a reported error or an exception with its stack trace */
-  JW_METRIC = 'M',        /* name, value: a registered metric's reading (a number or a map) */
-  JW_RESET_TIMEOUT = 't', /* tuple id u64: OutputCollector.resetTimeout */
-  JW_ACK_RUN = 'B',       /* first tuple id u64, n u32: acks of ids first .. first + n - 1 */
-  JW_UNROUTED = 'U',      /* stream i32, n u32: emits the task dropped itself (below) */
+  JW_READY = 'K',           /* the task opened: JVM pid i64, groupings (jvm_read_task_groupings) */
+  JW_OPEN_FAILED = 'X',     /* text */
+  JW_EMIT = 'E',            /* stream i32, direct task i32 (-1), key i64 (spouts; 0: unreliable),
+                               n anchors u32, anchor ids u64..., n u32, values, and on a
+                               custom-grouped stream the choices (jvm_read_choices) */
+  JW_EMIT_AGAIN = 'e',      /* n u32, values (choices as EMIT's): an emit with the stream, direct
+                               task, key and anchors of the frame's last EMIT (one with at most
+                               one anchor) */
+  JW_ACK = 'A',             /* tuple id u64 */
+  JW_FAIL = 'F',            /* tuple id u64 */
+  JW_ERROR = 'R',           /* text: a reported error or an exception with its stack trace */
+  JW_METRIC = 'M',          /* name, value: a registered metric's reading (a number or a map) */
+  JW_RESET_TIMEOUT = 't',   /* tuple id u64: OutputCollector.resetTimeout */
+  JW_ACK_RUN = 'B',         /* first tuple id u64, n u32: acks of ids first .. first + n - 1 */
+  JW_UNROUTED = 'U',        /* stream i32, n u32: emits the task dropped itself (below) */
+  JW_LOCAL_EMITS = 'l',     /* stream i32, n u32: emits delivered over local routes (below) */
+  JW_LOCAL_COUNTS = 'L',    /* stream i32, executed u32, acked u32, failed u32: tuples of that
+                               stream this task got over local routes */
+  JW_ACK_FAILED_TREE = 'G', /* tuple id u64: the bolt acked it, but a tuple it sent over a
+                               local route failed: counted acked, its trees fail */
 };
 
 /* the task ids an emit went to, asked in the middle of a call */
@@ -288,11 +303,18 @@ typedef struct {
                    GError **error);
   void (*settle)(void *host, uint64_t id, gboolean acked);
   void (*reset_timeout)(void *host, uint64_t id); /* NULL: not for this kind of task */
+  void (*fail_tree)(void *host, uint64_t id);     /* its trees fail (NULL: as reset_timeout) */
 } jvm_answer_ops;
 gboolean jvm_apply_answer(jvm_conn *c, jr *answer, rt_component *comp, gust_collector *out,
                           fc_arena *arena, const jvm_answer_ops *ops, void *host, GError **error);
 /* The socket path and answer timeout for comp's tasks. */
 int64_t jvm_timeout_ms(const rt_component *comp);
+
+/* ---- local routes (jvm_local.c) ---- */
+
+/* The local subscriptions of s, as OPEN's sixth item of a stream (an
+ * empty list when s is not local).  Can't fail. */
+void jvm_write_local_routes(GString *out, const gust_runtime *rt, const rt_stream *s);
 
 /* ---- a task whose JVM died (jvm_open.c) ---- */
 

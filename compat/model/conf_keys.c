@@ -93,6 +93,11 @@ static const gust_conf_key conf_keys[] = {
      .default_value = "at_least_once",
      .choices = checkpoint_modes,
      .meaning = "exactly_once aligns checkpoint barriers; at_least_once does not wait for them"},
+    {.key = "topology.gust.jvm.local.routing",
+     .type = GUST_CONF_BOOL,
+     .default_value = "true",
+     .meaning = "Java bolts fed only by Java bolts (shuffle, fields, local-or-shuffle or none) "
+                "get their tuples in the JVM, not through gust"},
     {.key = "topology.gust.checkpoint.at.max.pending",
      .type = GUST_CONF_BOOL,
      .default_value = "true",

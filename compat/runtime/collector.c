@@ -336,6 +336,20 @@ void rt_count_unrouted_emits(gust_collector *c, const rt_stream *s, uint64_t n)
   if (emitted) rt_stat_add(emitted, n);
 }
 
+void rt_count_local_emits(gust_collector *c, const rt_stream *s, uint64_t n)
+{
+  rt_stream_add(c->comp, c->stats, s->id, RT_STAT_EMITTED, n);
+  rt_stream_add(c->comp, c->stats, s->id, RT_STAT_TRANSFERRED, n);
+}
+
+void rt_count_local_inputs(gust_collector *c, const rt_stream *s, uint64_t executed, uint64_t acked,
+                           uint64_t failed)
+{
+  rt_stream_add(c->comp, c->stats, s->id, RT_STAT_EXECUTED, executed);
+  rt_stream_add(c->comp, c->stats, s->id, RT_STAT_ACKED, acked);
+  rt_stream_add(c->comp, c->stats, s->id, RT_STAT_FAILED, failed);
+}
+
 /* A custom grouping could not choose where an anchored emit goes
  * (jvm_grouping.c reported why): the anchors' trees fail, as when the
  * bolt fails its input. */
@@ -458,6 +472,11 @@ void gust_ack(gust_collector *out, const gust_tuple *input)
 void gust_fail(gust_collector *out, const gust_tuple *input)
 {
   rt_stream_add(out->comp, out->stats, input->stream->id, RT_STAT_FAILED, 1);
+  rt_collector_fail_tree(out, input);
+}
+
+void rt_collector_fail_tree(gust_collector *out, const gust_tuple *input)
+{
   if (out->rt->reliability == RELIABILITY_CHECKPOINT) {
     fail_to_owners(out, input);
     return;

@@ -233,6 +233,7 @@ static fc_graph *build_graph(gust_runtime *rt)
       fc_graph_add_edge(g, src->vertex, c->vertex, &spec);
     }
   }
+  rt_jvm_local_setup(rt);
   if (rt->reliability == RELIABILITY_ACKER) {
     rt->acker_vertex =
         fc_graph_add_vertex(g, "__acker", rt->n_ackers, &rt_acker_operator, rt, NULL);

@@ -93,6 +93,7 @@ typedef struct {
   guint n_fields;
   bool direct;
   bool subscribed; /* some component subscribes to it (set as the graph is built) */
+  bool jvm_local;  /* its emitters route it in the JVM (compat/jvm/jvm_local.c) */
 } rt_stream;
 
 struct rt_component {
@@ -135,6 +136,9 @@ struct rt_component {
   _Atomic uint64_t errors;  /* any thread may report one: a shared counter */
   rt_error_log error_log;
   GPtrArray *custom_out; /* rt_custom_grouping* of the custom-grouped streams it emits, or NULL */
+  /* Java bolts (compat/jvm/jvm_local.c): every input comes over local
+   * routes in the JVM; some stream it emits is routed there */
+  bool jvm_locally_fed, jvm_local_out;
 };
 
 /* The JVM boundary's costs, summed over Java tasks' connections (see
@@ -251,6 +255,10 @@ rt_jvm_boundary *rt_jvm_boundary_new(void);
 /* Logs the sums (when a Java task made any call) and frees b (NULL: nothing). */
 void rt_jvm_boundary_free(rt_jvm_boundary *b);
 extern const fc_operator rt_jvm_bolt_operator;
+/* Decides which streams Java bolts route in the JVM (rt_stream.jvm_local,
+ * rt_component.jvm_locally_fed and jvm_local_out), once the graph's
+ * subscriptions are known.  Can't fail. */
+void rt_jvm_local_setup(gust_runtime *rt);
 extern const gust_component_def rt_jvm_spout_def;
 void rt_jvm_spout_watch(void *state, gust_collector *out);
 
@@ -384,6 +392,9 @@ void rt_collector_hold(gust_collector *c, const gust_tuple *input, int delta);
  * nothing in the other modes.  Can't fail. */
 void rt_collector_reset_timeout(gust_collector *c, const gust_tuple *input);
 void rt_collector_post_holds(gust_collector *c);
+/* The input's trees fail (the spouts see fail), as gust_fail does, without
+ * counting a fail for this task.  Can't fail. */
+void rt_collector_fail_tree(gust_collector *c, const gust_tuple *input);
 const rt_stream *rt_stream_of(const rt_component *comp, const char *name); /* NULL: unknown */
 
 /* heap copies of values, for message ids kept across callbacks */
@@ -424,6 +435,13 @@ void rt_report_metric(gust_collector *out, const char *name, const json_t *value
  * it, made and dropped where the component runs (the JVM host): counted as
  * emitted, transferred to none, as if each had been emitted here. */
 void rt_count_unrouted_emits(gust_collector *out, const rt_stream *s, uint64_t n);
+/* n emits on stream s that the JVM host delivered to their one consumer
+ * itself (a local route): emitted and transferred. */
+void rt_count_local_emits(gust_collector *out, const rt_stream *s, uint64_t n);
+/* Tuples of stream s that reached this task over a local route: executed,
+ * acked and failed as the JVM host counted them. */
+void rt_count_local_inputs(gust_collector *out, const rt_stream *s, uint64_t executed,
+                           uint64_t acked, uint64_t failed);
 
 /* The counter x of stream in a task's block (NULL: a stream the
  * component has no slot for). */

@@ -136,7 +136,6 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(failed, {n for n in range(emitted) if n % 5 == 0 or n % 7 == 0 or n % 11 == 0})
         rows = summary(r.stdout)
         self.assertEqual(rows["numbers"]["acked"], len(acked))
-        return r
         self.assertEqual(rows["numbers"]["failed"], len(failed))
         booms = [n for n in range(emitted) if n % 11 == 0 and n % 5 and n % 7]
         self.assertEqual(rows["sink"]["errors"], len(booms))
@@ -144,6 +143,7 @@ class GustJarTest(unittest.TestCase):
         self.assertRegex(r.stderr, r"sink \(task \d+\) reported an error: execute threw "
                                    r"java.lang.IllegalStateException: boom at \d+\n"
                                    r"\s+at gust.tests.AckFailTopology\$Sink.execute")
+        return r
 
     def test_acking_tree_across_java_and_multilang_in_acker_mode(self):
         self.check_ack_fail("acker", relay=True)
@@ -485,6 +485,60 @@ class GustJarTest(unittest.TestCase):
         # never sent to gust, yet counted: 40 emits on each of default, nobody and single
         self.assertEqual(summary(out)["source"]["emitted"], 120, out)
         self.assertEqual(summary(out)["source"]["errors"], 0, r.stderr)
+
+    def check_local_routes(self, reliability, local):
+        """LocalRoutesTopology: relay -> sink (fields) and tally (shuffle), all
+        Java; routed in the JVM unless local is "false".  Either way every
+        spout tuple is settled as its tree says: failed when sink failed or
+        threw on its copy, else acked once both consumers acked (sink's held
+        tuples only on its next tick); the statistics count what each
+        component did."""
+        args = ["--local", TESTS_JAR, "gust.tests.LocalRoutesTopology", "2000", reliability]
+        if local is not None:
+            args.append(local)
+        r = gust_jar(*args, "--local-ttl", "5")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        routed_in_jvm = re.search(r"Java bolts fed inside the JVM \(local routes\): sink, tally$",
+                                  r.stderr, re.M)
+        self.assertEqual(routed_in_jvm is not None, local != "false", r.stderr[-3000:])
+        emitted = int(re.search(r"^numbers emitted (\d+)$", r.stdout, re.M).group(1))
+        self.assertEqual(emitted, 2000)
+        acked, failed = id_set(r.stdout, "acked"), id_set(r.stdout, "failed")
+        expected_failed = {n for n in range(emitted) if n % 5 == 0 or n % 11 == 0}
+        self.assertEqual(failed, expected_failed)
+        self.assertEqual(acked, set(range(emitted)) - expected_failed)
+        self.assertNotIn("bad receivers", r.stdout)
+        # the fields grouping: each key went to one sink task, every key somewhere
+        keys = [set(map(int, re.findall(r"\d+", k)))
+                for k in re.findall(r"^sink task \d+ keys \[(.*)\]$", r.stdout, re.M)]
+        self.assertEqual(len(keys), 3, r.stdout)
+        self.assertEqual(sorted(k for ks in keys for k in ks), list(range(13)))
+        tallies = re.findall(r"^tally task \d+ counted (\d+)$", r.stdout, re.M)
+        self.assertEqual(sum(map(int, tallies)), emitted)
+        rows = summary(r.stdout)
+        self.assertEqual((rows["relay"]["emitted"], rows["relay"]["acked"], rows["relay"]["failed"]),
+                         (emitted, emitted, 0))
+        self.assertEqual((rows["sink"]["acked"], rows["sink"]["failed"]),
+                         (len(acked), len(expected_failed)))
+        self.assertGreaterEqual(rows["sink"]["executed"], emitted)  # and its ticks
+        self.assertEqual((rows["tally"]["executed"], rows["tally"]["acked"]), (emitted, emitted))
+        booms = [n for n in range(emitted) if n % 11 == 0 and n % 5]
+        self.assertEqual(rows["sink"]["errors"], len(booms))
+        self.assertRegex(r.stderr, r"sink \(task \d+\) reported an error: execute threw "
+                                   r"java.lang.IllegalStateException: boom at \d+\n"
+                                   r"\s+at gust.tests.LocalRoutesTopology\$Sink.execute")
+        self.assertEqual((rows["numbers"]["acked"], rows["numbers"]["failed"]),
+                         (len(acked), len(failed)))
+
+    def test_local_routes_settle_spout_tuples_as_their_trees_say_in_checkpoint_mode(self):
+        self.check_local_routes("checkpoint", None)
+
+    def test_local_routes_settle_spout_tuples_as_their_trees_say_in_acker_mode(self):
+        self.check_local_routes("acker", None)
+
+    def test_the_same_topology_routed_through_gust_settles_the_same_tuples(self):
+        self.check_local_routes("acker", "false")
+        self.check_local_routes("checkpoint", "false")
 
     def test_emits_return_the_task_ids_of_every_grouping_in_acker_mode(self):
         self.check_task_ids("acker")

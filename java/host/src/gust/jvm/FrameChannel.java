@@ -69,14 +69,19 @@ final class FrameChannel {
     /* Sends the frame written into o after a 4-byte room for its length,
      * and leaves o holding that room again. */
     void send(Wire.Out o) throws IOException {
-        ByteBuffer b = o.buf;
+        send(o.buf);
+        o.buf.putInt(0);
+    }
+
+    /* Sends the frame written into b after a 4-byte room for its length,
+     * and leaves b cleared. */
+    void send(ByteBuffer b) throws IOException {
         b.putInt(0, b.position() - 4);
         b.flip();
         while (b.hasRemaining()) {
             channel.write(b);
         }
         b.clear();
-        b.putInt(0);
     }
 
     void close() {

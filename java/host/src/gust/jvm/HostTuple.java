@@ -1,5 +1,7 @@
 /* A tuple a Java bolt receives from gust: its values, the engine's id for
- * it (0 for ticks: nothing to ack), its source task and stream. */
+ * it (0 for ticks: nothing to ack), its source task and stream; once a
+ * local route carries a tuple anchored to it, what its ack waits for
+ * (LocalOrigin).  LocalTuple is one that came over a local route. */
 package gust.jvm;
 
 import java.util.ArrayList;
@@ -11,13 +13,14 @@ import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.MessageId;
 import org.apache.storm.tuple.Tuple;
 
-final class HostTuple implements Tuple {
+class HostTuple implements Tuple {
     final long id;
     final int sourceTask;
     final StreamTable.Stream stream;
     final Object[] values; /* getValues() copies them into a list */
     final GeneralTopologyContext context;
     boolean settled;
+    LocalOrigin origin; /* set once a local route carries a tuple anchored to it (see LocalOrigin) */
 
     HostTuple(long id, int sourceTask, StreamTable.Stream stream, Object[] values,
         GeneralTopologyContext context) {

@@ -1,6 +1,7 @@
 /* The engine's stream numbers (as the OPEN record lists them): each
- * number's component, name, fields and whether anybody subscribes to it,
- * and this task's own streams by name.  Filled while the task opens, read
+ * number's component, name, fields, whether anybody subscribes to it and
+ * which subscriptions are local (LocalRoute), and this task's own streams
+ * by name.  Filled while the task opens, read
  * after by the task's threads. */
 package gust.jvm;
 
@@ -20,6 +21,13 @@ final class StreamTable {
         /* own streams: their custom groupings in OPEN's order, null for one
          * that could not be built; null: none (filled while the task opens) */
         UserGrouping[] groupings;
+        /* own streams: the subscriptions of Java bolts of this JVM that
+         * take its tuples directly (null: none; then gust routes them all) */
+        LocalRoute[] local;
+        /* guarded by the task's out: own streams, emits that went over
+         * local routes since the last answer; input streams, the local
+         * tuples this task executed, acked and failed since then */
+        int localEmitted, localExecuted, localAcked, localFailed;
 
         Stream(int number, String component, String name, Fields fields, boolean subscribed) {
             this.number = number;

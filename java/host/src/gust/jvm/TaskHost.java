@@ -31,7 +31,14 @@
  * then), so that thread may read its list whenever it likes.  A list of
  * the task's thread first read after the call that emitted it was
  * answered (kept for a later call), or read in open/prepare, cannot be
- * resolved any more: it throws IllegalStateException saying so. */
+ * resolved any more: it throws IllegalStateException saying so.
+ *
+ * Local routes (LocalOut): emits on a stream gust marked local go straight
+ * to the consumer task in this JVM, executed on the emitting thread under
+ * the consumer's execLock (which its own thread takes too for every bolt
+ * call); the answers then carry counts (LOCAL_EMITS, LOCAL_COUNTS) instead
+ * of the emits, and an input's ack waits for its local tree (LocalOrigin).
+ * Such an emit returns its receivers at once. */
 package gust.jvm;
 
 import gust.api.SingleAnchorEmitter;
@@ -52,6 +59,7 @@ import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.IBolt;
 import org.apache.storm.task.IOutputCollector;
 import org.apache.storm.task.OutputCollector;
+import org.apache.storm.task.GeneralTopologyContext;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.task.WorkerTopologyContext;
 import org.apache.storm.tuple.Fields;
@@ -84,6 +92,11 @@ final class TaskHost implements Runnable {
     private long ackFirst;
     private int ackRun;
     private ByteBuffer reply = ByteBuffer.allocate(1 << 12);
+    /* the buffer the next answer is written into while one is sent (the task's thread only) */
+    private ByteBuffer spare = ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /* ERROR records in the answer being written, and those left out past ERRORS_PER_ANSWER (guarded by out) */
+    private static final int ERRORS_PER_ANSWER = 1000;
+    private int errorsWritten, errorsLeftOut;
     private Thread taskThread;
     private boolean serving; /* gust waits for this call's answer (guarded by out) */
     /* the task ids of emits; all guarded by out */
@@ -100,6 +113,12 @@ final class TaskHost implements Runnable {
     private int lastEmitStream = -1, lastEmitDirect;
     private long lastEmitKey;
     private Tuple lastEmitAnchor; /* its one anchor; null: none */
+    /* the bolt's calls: on the task's thread, and on the threads of the
+     * tasks that deliver it local tuples (LocalOut) */
+    private final Object execLock = new Object();
+    private LocalOut local; /* this task's emits over local routes (null: it has none) */
+    /* streams this task received local tuples on, whose counts the next answer carries (guarded by out) */
+    private final List<StreamTable.Stream> localInputs = new ArrayList<>();
 
     TaskHost(SocketChannel channel) {
         this.channel = new FrameChannel(channel, new Wire.Strings());
@@ -137,20 +156,40 @@ final class TaskHost implements Runnable {
     }
 
     /* Sends what the calls produced as the call's answer; the emits of the
-     * call that nobody asked about cannot be resolved any more. */
+     * call that nobody asked about cannot be resolved any more.  The frame
+     * is taken out of out (a spare buffer takes its place) and written
+     * after out's lock is let go: the write may wait for gust to read, and
+     * other tasks' threads take this out meanwhile (local routes), which
+     * must not wait for gust in turn.  Nothing else writes to the socket
+     * between calls (an exchange needs serving). */
     private void answer() throws IOException {
+        ByteBuffer frame;
         synchronized (out) {
             writeAcks();
             writeUnrouted();
+            writeLocalCounts();
+            if (errorsLeftOut > 0) {
+                writeError(errorsLeftOut + " more error(s) of this task since the last answer were left out (at most "
+                    + ERRORS_PER_ANSWER + " are written an answer)");
+                errorsLeftOut = 0;
+            }
+            errorsWritten = 0;
             if (broken != null) {
                 throw broken;
             }
             unresolvable("its call was answered before it was read");
-            send();
+            frame = out.buf;
+            spare.clear();
+            spare.putInt(0); /* the next frame's length */
+            out.buf = spare;
+            lastEmitStream = -1; /* a new frame: its first emit is written whole */
             serving = false;
             batch++;
             emitIndex = 0;
         }
+        channel.send(frame);
+        frame.clear();
+        spare = frame;
     }
 
     /* Ends a call: resolves what other threads emitted or wait for, then
@@ -199,6 +238,7 @@ final class TaskHost implements Runnable {
                 table.addTask((String) e.getKey(), ((Long) t).intValue());
             }
         }
+        List<LocalRoute> localRoutes = new ArrayList<>();
         for (Object o : streamList) {
             List<Object> s = (List<Object>) o;
             List<String> names = new ArrayList<>();
@@ -212,8 +252,15 @@ final class TaskHost implements Runnable {
             if (!comp.startsWith("__")) {
                 table.addStream(comp, stream.name, stream.fields);
             }
+            if (component.equals(comp) && s.size() > 5 && !((List<Object>) s.get(5)).isEmpty()) {
+                stream.local = localRoutes((List<Object>) s.get(5), table);
+                localRoutes.addAll(Arrays.asList(stream.local));
+            }
         }
         context = new TopologyContext(table, taskId, metrics);
+        if (!localRoutes.isEmpty()) {
+            local = new LocalOut(this, out, context, localRoutes, callTimeoutMs(conf));
+        }
         String[] groupingFailures = buildGroupings(table, groupingSpecs);
         try {
             ComponentSpec spec = Submission.component(component);
@@ -238,6 +285,9 @@ final class TaskHost implements Runnable {
             return false;
         }
         metrics.seal();
+        if (bolt != null) {
+            LocalTasks.register(taskId, this);
+        }
         synchronized (out) {
             out.u8(Wire.READY);
             out.i64(ProcessHandle.current().pid()); /* killed by gust when a call hangs */
@@ -307,6 +357,8 @@ final class TaskHost implements Runnable {
                 case Wire.DEACTIVATE:
                     call(spout::deactivate, "deactivate");
                     break;
+                case Wire.FLUSH:
+                    break; /* the answer carries what waits */
                 case Wire.CLOSE:
                     closeQuietly();
                     open = false;
@@ -315,6 +367,9 @@ final class TaskHost implements Runnable {
                 default:
                     throw new IOException("unknown record kind " + kind);
             }
+        }
+        if (local != null) {
+            local.flush();
         }
         if (open && !metrics.isEmpty()) {
             metrics.due(System.nanoTime(), metricSink);
@@ -386,8 +441,10 @@ final class TaskHost implements Runnable {
             if (Boundary.ON) {
                 decodeNs += Boundary.threadCpu() - start;
             }
-            for (int i = 0; i < run.size(); i++) {
-                execute(run.get(i));
+            synchronized (execLock) {
+                for (int i = 0; i < run.size(); i++) {
+                    execute(run.get(i));
+                }
             }
             run.clear();
         }
@@ -473,42 +530,198 @@ final class TaskHost implements Runnable {
     }
 
     private void closeQuietly() {
-        if (spout != null) {
-            call(spout::close, "close");
-            spout = null;
-        }
-        if (bolt != null) {
-            call(bolt::cleanup, "cleanup");
-            bolt = null;
+        LocalTasks.unregister(taskId, this);
+        synchronized (execLock) {
+            if (spout != null) {
+                call(spout::close, "close");
+                spout = null;
+            }
+            if (bolt != null) {
+                call(bolt::cleanup, "cleanup");
+                bolt = null;
+            }
         }
     }
 
     private void report(String call, Throwable t) {
+        reportText(call + " threw " + StackTraces.of(t));
+    }
+
+    /* An ERROR record in the next answer: at most ERRORS_PER_ANSWER, the
+     * rest counted (a bolt fed over local routes may throw for every tuple
+     * between two calls of gust). */
+    void reportText(String text) {
         synchronized (out) {
-            out.u8(Wire.ERROR);
-            out.str(call + " threw " + StackTraces.of(t));
+            if (errorsWritten >= ERRORS_PER_ANSWER) {
+                errorsLeftOut++;
+                return;
+            }
+            errorsWritten++;
+            writeError(text);
         }
     }
 
+    private void writeError(String text) {
+        out.u8(Wire.ERROR);
+        out.str(text);
+    }
+
     private void record(int kind, HostTuple tuple) {
+        if (tuple instanceof LocalTuple) {
+            settleLocal((LocalTuple) tuple, kind == Wire.FAIL);
+            return;
+        }
         tuple.settled = true;
         if (tuple.id == 0) {
             return; /* a tick */
         }
         synchronized (out) {
-            if (kind == Wire.ACK && ackRun > 0 && tuple.id == ackFirst + ackRun) {
-                ackRun++;
-                return;
+            LocalOrigin o = tuple.origin;
+            if (o != null && !o.reported) {
+                if (kind == Wire.ACK && !o.failed && o.pending > 0) {
+                    o.deferred = kind; /* acked towards gust once its local tree is */
+                    return;
+                }
+                o.reported = true;
+                if (o.failed && kind == Wire.ACK) {
+                    kind = Wire.ACK_FAILED_TREE;
+                }
             }
-            writeAcks();
-            if (kind == Wire.ACK) {
-                ackFirst = tuple.id;
-                ackRun = 1;
-                return;
-            }
-            out.u8(kind);
-            out.i64(tuple.id);
+            writeSettle(kind, tuple.id);
         }
+    }
+
+    /* An ack or fail (or ACK_FAILED_TREE) of a tuple from gust, in the
+     * answer (holds out). */
+    private void writeSettle(int kind, long id) {
+        if (kind == Wire.ACK && ackRun > 0 && id == ackFirst + ackRun) {
+            ackRun++;
+            return;
+        }
+        writeAcks();
+        if (kind == Wire.ACK) {
+            ackFirst = id;
+            ackRun = 1;
+            return;
+        }
+        out.u8(kind);
+        out.i64(id);
+    }
+
+    /* A local tuple this task received was acked or failed: counted, and
+     * its origins learn it (once). */
+    private void settleLocal(LocalTuple t, boolean failed) {
+        synchronized (out) {
+            if (t.settled) {
+                return;
+            }
+            t.settled = true;
+            StreamTable.Stream s = localInput(t);
+            if (failed) {
+                s.localFailed++;
+            } else {
+                s.localAcked++;
+            }
+        }
+        settleOrigins(t, failed);
+    }
+
+    /* One descendant less for each of t's origins, at their owners. */
+    static void settleOrigins(LocalTuple t, boolean failed) {
+        for (HostTuple o : t.origins) {
+            o.origin.owner.originSettled(o, failed);
+        }
+    }
+
+    /* One local descendant of origin o (a tuple this task received) was
+     * settled (see LocalOrigin): once the bolt acked o, o goes to gust as
+     * soon as its tree is decided: when a descendant fails, or when none is
+     * pending any more. */
+    private void originSettled(HostTuple o, boolean failed) {
+        synchronized (out) {
+            LocalOrigin s = o.origin;
+            s.pending--;
+            s.failed |= failed;
+            if (!s.reported && s.deferred == Wire.ACK && (s.failed || s.pending == 0)) {
+                s.reported = true;
+                writeSettle(s.failed ? Wire.ACK_FAILED_TREE : Wire.ACK, o.id);
+            }
+        }
+    }
+
+    /* This task's own copy of the stream a local tuple came on, noted for
+     * the next answer's counts (holds out). */
+    private StreamTable.Stream localInput(LocalTuple t) {
+        StreamTable.Stream s = streams.get(t.stream.number);
+        if (s.localExecuted == 0 && s.localAcked == 0 && s.localFailed == 0 && !localInputs.contains(s)) {
+            localInputs.add(s);
+        }
+        return s;
+    }
+
+    /* Executes local tuples from another task's emits (one batch, all of
+     * one stream), on the calling thread; false if this task is closed
+     * (the caller fails them). */
+    boolean executeLocal(List<LocalTuple> batch) {
+        synchronized (execLock) {
+            if (bolt == null) {
+                return false;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                execute(batch.get(i));
+            }
+        }
+        synchronized (out) {
+            localInput(batch.get(0)).localExecuted += batch.size();
+        }
+        return true;
+    }
+
+    GeneralTopologyContext context() {
+        return context;
+    }
+
+    /* The counts of local inputs since the last answer (holds out). */
+    private void writeLocalCounts() {
+        for (StreamTable.Stream s : localInputs) {
+            out.u8(Wire.LOCAL_COUNTS);
+            out.i32(s.number);
+            out.i32(s.localExecuted);
+            out.i32(s.localAcked);
+            out.i32(s.localFailed);
+            s.localExecuted = s.localAcked = s.localFailed = 0;
+        }
+        localInputs.clear();
+    }
+
+    /* The local routes OPEN lists for one of this task's streams: each
+     * [consumer component, grouping, field indexes]. */
+    @SuppressWarnings("unchecked")
+    private LocalRoute[] localRoutes(List<Object> specs, TaskTable table) {
+        LocalRoute[] routes = new LocalRoute[specs.size()];
+        for (int i = 0; i < routes.length; i++) {
+            List<Object> spec = (List<Object>) specs.get(i);
+            String consumer = (String) spec.get(0);
+            List<Object> indexes = (List<Object>) spec.get(2);
+            int[] fields = new int[indexes.size()];
+            for (int f = 0; f < fields.length; f++) {
+                fields[f] = ((Long) indexes.get(f)).intValue();
+            }
+            routes[i] = new LocalRoute(consumer, ((Long) spec.get(1)).intValue(), fields,
+                table.componentTasks.get(consumer), taskId);
+        }
+        return routes;
+    }
+
+    /* How long a delivery waits for a consumer task still opening: gust's
+     * answer timeout for the task (topology.subprocess.timeout.secs, else
+     * supervisor.worker.timeout.secs), a fifth of it. */
+    private static long callTimeoutMs(Map<String, Object> conf) {
+        Object secs = conf.get("topology.subprocess.timeout.secs");
+        if (!(secs instanceof Number)) {
+            secs = conf.get("supervisor.worker.timeout.secs");
+        }
+        return secs instanceof Number ? ((Number) secs).longValue() * 1000 / 5 : 6000;
     }
 
     /* Writes the acks held back as one record (caller holds out's lock).
@@ -527,16 +740,21 @@ final class TaskHost implements Runnable {
         ackRun = 0;
     }
 
-    /* Writes the counts of the emits dropped for want of subscribers
-     * (caller holds out's lock). */
+    /* Writes the counts of the emits dropped for want of subscribers and
+     * of those that went over local routes (caller holds out's lock). */
     private void writeUnrouted() {
         for (StreamTable.Stream s : streams.own()) {
-            if (s.unrouted > 0) {
-                out.u8(Wire.UNROUTED);
-                out.i32(s.number);
-                out.i32(s.unrouted);
-                s.unrouted = 0;
-            }
+            writeCount(Wire.UNROUTED, s.number, s.unrouted);
+            writeCount(Wire.LOCAL_EMITS, s.number, s.localEmitted);
+            s.unrouted = s.localEmitted = 0;
+        }
+    }
+
+    private void writeCount(int kind, int stream, int n) {
+        if (n > 0) {
+            out.u8(kind);
+            out.i32(stream);
+            out.i32(n);
         }
     }
 
@@ -544,12 +762,15 @@ final class TaskHost implements Runnable {
      * direct emit).  A non-direct emit without a message id on a stream
      * nobody subscribes to reaches no task: it is only counted (see
      * writeUnrouted), and its list is empty. */
-    private TaskIdList emit(String streamId, int directTask, long key, Tuple anchor, Collection<Tuple> anchors,
+    private List<Integer> emit(String streamId, int directTask, long key, Tuple anchor, Collection<Tuple> anchors,
         List<Object> values) {
         StreamTable.Stream stream = streams.own(streamId == null ? Utils.DEFAULT_STREAM_ID : streamId, component);
         if (values.size() != stream.fields.size()) {
             throw new IllegalArgumentException("component '" + component + "' emits " + values.size()
                 + " values on stream '" + stream.name + "', declared with fields " + stream.fields);
+        }
+        if (stream.local != null && directTask < 0 && key == 0) {
+            return local.emit(stream, taskId, anchor, anchors, values);
         }
         if (!stream.subscribed && directTask < 0 && key == 0) {
             synchronized (out) {
@@ -826,6 +1047,16 @@ final class TaskHost implements Runnable {
         out.notifyAll();
     }
 
+    /* A local tuple's origin o (a tuple this task received) is reset. */
+    private void resetTimeoutOf(HostTuple o) {
+        synchronized (out) {
+            if (!o.origin.reported) {
+                out.u8(Wire.RESET_TIMEOUT);
+                out.i64(o.id);
+            }
+        }
+    }
+
     private final class BoltCollector implements IOutputCollector, SingleAnchorEmitter {
         @Override
         public List<Integer> emit(String streamId, Collection<Tuple> anchors, List<Object> tuple) {
@@ -860,6 +1091,14 @@ final class TaskHost implements Runnable {
         @Override
         public void resetTimeout(Tuple input) {
             HostTuple t = (HostTuple) input;
+            if (t instanceof LocalTuple) {
+                if (!t.settled) {
+                    for (HostTuple o : ((LocalTuple) t).origins) {
+                        o.origin.owner.resetTimeoutOf(o);
+                    }
+                }
+                return;
+            }
             if (t.id != 0 && !t.settled) {
                 synchronized (out) {
                     out.u8(Wire.RESET_TIMEOUT);

@@ -42,10 +42,11 @@ public final class Wire {
         V_LIST = 7, V_MAP = 8;
     /* gust -> task */
     static final int OPEN = 'O', TUPLE = 'T', TUPLE_NEXT = 'P', NEXT = 'N', SPOUT_ACK = 'A', SPOUT_FAIL = 'F',
-        ACTIVATE = 'a', DEACTIVATE = 'd', CLOSE = 'C';
+        ACTIVATE = 'a', DEACTIVATE = 'd', CLOSE = 'C', FLUSH = 'f';
     /* task -> gust */
     static final int READY = 'K', OPEN_FAILED = 'X', EMIT = 'E', EMIT_AGAIN = 'e', ACK = 'A', FAIL = 'F',
-        ERROR = 'R', METRIC = 'M', RESET_TIMEOUT = 't', TASK_IDS_QUERY = 'W', ACK_RUN = 'B', UNROUTED = 'U';
+        ERROR = 'R', METRIC = 'M', RESET_TIMEOUT = 't', TASK_IDS_QUERY = 'W', ACK_RUN = 'B', UNROUTED = 'U',
+        LOCAL_EMITS = 'l', LOCAL_COUNTS = 'L', ACK_FAILED_TREE = 'G';
     /* gust -> task, in the middle of a call: the answer to TASK_IDS_QUERY */
     static final int TASK_IDS = 'w';
 

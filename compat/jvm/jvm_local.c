@@ -1,0 +1,178 @@
+/* jvm_local.c — which streams the JVM routes itself: local routes
+ * between Java bolts of the one JVM that hosts every Java task of the
+ * process (a gust worker runs the whole topology, so every consumer task
+ * is there).
+ *
+ * A Java bolt is fed locally when every input it has comes from another
+ * Java bolt with a shuffle, fields (some fields), local-or-shuffle or none
+ * grouping, nobody subscribes to its own streams, and every other
+ * subscriber of those inputs' streams is fed locally too (decided to a
+ * fixed point).  Such a stream is local: its emitting tasks pick the
+ * consumer task and hand the tuple over in the JVM (java/host LocalOut,
+ * LocalRoute), and gust's engine carries nothing on its edges but
+ * barriers and the end of input.  The emitter's answers count the emits
+ * (LOCAL_EMITS), the consumer's its executes, acks and fails
+ * (LOCAL_COUNTS); an input tuple of the emitter is acked to gust only
+ * once the local tuples anchored to it are settled, so the reliability
+ * of both modes and the holds at barriers stay gust's.  Spouts never emit
+ * locally (their pending messages are gust's), nor do components under
+ * topology.debug (gust logs every emit), and
+ * topology.gust.jvm.local.routing false turns it all off.
+ *
+ * Decided when the job's graph is built (rt_make_job, any restart
+ * again), before any task opens; read by the tasks' threads after. */
+#include "jvm_private.h"
+
+static bool groups_locally(const gust_grouping *g)
+{
+  guint n = 0;
+  switch (gust_grouping_get_kind(g)) {
+  case GUST_GROUPING_SHUFFLE:
+  case GUST_GROUPING_LOCAL_OR_SHUFFLE:
+  case GUST_GROUPING_NONE:
+    return true;
+  case GUST_GROUPING_FIELDS:
+    gust_grouping_fields(g, &n);
+    return n > 0;
+  default:
+    return false;
+  }
+}
+
+static bool is_java_bolt(const rt_component *c)
+{
+  const gust_impl *impl = gust_component_impl(c->model);
+  return !c->is_spout && impl && impl->kind == GUST_IMPL_JVM && !c->debug;
+}
+
+static const rt_stream *input_stream(const gust_runtime *rt, const gust_input *in)
+{
+  const rt_component *src = g_hash_table_lookup(rt->comp_by_id, gust_input_source(in));
+  return src ? rt_stream_of(src, gust_input_stream(in)) : NULL;
+}
+
+/* A candidate by itself (before its inputs' other subscribers are known). */
+static bool may_be_fed_locally(const gust_runtime *rt, const rt_component *c)
+{
+  guint n = gust_component_n_inputs(c->model);
+  if (!is_java_bolt(c) || n == 0) return false;
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, c->streams);
+  while (g_hash_table_iter_next(&it, NULL, &value))
+    if (((const rt_stream *)value)->subscribed) return false;
+  for (guint k = 0; k < n; k++) {
+    const gust_input *in = gust_component_input(c->model, k);
+    const rt_stream *s = input_stream(rt, in);
+    if (!s || !s->comp || s->comp == c || !is_java_bolt(s->comp) ||
+        !groups_locally(gust_input_grouping(in)))
+      return false;
+  }
+  return true;
+}
+
+/* Every subscriber of s is fed locally. */
+static bool all_subscribers_local(const gust_runtime *rt, const rt_stream *s)
+{
+  for (guint i = 0; i < rt->n_comps; i++) {
+    const rt_component *c = &rt->comps[i];
+    for (guint k = 0; k < gust_component_n_inputs(c->model); k++)
+      if (input_stream(rt, gust_component_input(c->model, k)) == s && !c->jvm_locally_fed)
+        return false;
+  }
+  return true;
+}
+
+void rt_jvm_local_setup(gust_runtime *rt)
+{
+  bool on = rt->jvm_socket && gust_conf_bool(rt->conf, "topology.gust.jvm.local.routing");
+  for (guint i = 0; i < rt->n_comps; i++)
+    rt->comps[i].jvm_locally_fed = on && may_be_fed_locally(rt, &rt->comps[i]);
+  bool changed = true;
+  while (changed) { /* a bolt that shares an input with one not fed locally is not either */
+    changed = false;
+    for (guint i = 0; i < rt->n_comps; i++) {
+      rt_component *c = &rt->comps[i];
+      for (guint k = 0; c->jvm_locally_fed && k < gust_component_n_inputs(c->model); k++)
+        if (!all_subscribers_local(rt, input_stream(rt, gust_component_input(c->model, k)))) {
+          c->jvm_locally_fed = false;
+          changed = true;
+        }
+    }
+  }
+  for (guint i = 0; i < rt->streams->len; i++) {
+    rt_stream *s = g_ptr_array_index(rt->streams, i);
+    s->jvm_local = s->comp && s->subscribed && all_subscribers_local(rt, s);
+  }
+  g_autoptr(GString) fed = g_string_new(NULL);
+  for (guint i = 0; i < rt->n_comps; i++)
+    if (rt->comps[i].jvm_locally_fed)
+      g_string_append_printf(fed, "%s%s", fed->len ? ", " : "", rt->comps[i].id);
+  if (fed->len)
+    g_message("topology %s: Java bolts fed inside the JVM (local routes): %s",
+              gust_topology_name(rt->topology), fed->str);
+  for (guint i = 0; i < rt->n_comps; i++) {
+    rt_component *c = &rt->comps[i];
+    c->jvm_local_out = false;
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, c->streams);
+    while (g_hash_table_iter_next(&it, NULL, &value))
+      if (((const rt_stream *)value)->jvm_local) c->jvm_local_out = true;
+  }
+}
+
+/* The grouping of a local route on the wire (java/host LocalRoute). */
+enum { ROUTE_SHUFFLE = 0, ROUTE_FIELDS = 1, ROUTE_LOCAL_OR_SHUFFLE = 2, ROUTE_NONE = 3 };
+
+static int route_kind(const gust_grouping *g)
+{
+  switch (gust_grouping_get_kind(g)) {
+  case GUST_GROUPING_FIELDS:
+    return ROUTE_FIELDS;
+  case GUST_GROUPING_LOCAL_OR_SHUFFLE:
+    return ROUTE_LOCAL_OR_SHUFFLE;
+  case GUST_GROUPING_NONE:
+    return ROUTE_NONE;
+  default:
+    return ROUTE_SHUFFLE;
+  }
+}
+
+void jvm_write_local_routes(GString *out, const gust_runtime *rt, const rt_stream *s)
+{
+  guint n = 0;
+  for (guint i = 0; s->jvm_local && i < rt->n_comps; i++)
+    for (guint k = 0; k < gust_component_n_inputs(rt->comps[i].model); k++)
+      if (input_stream(rt, gust_component_input(rt->comps[i].model, k)) == s) n++;
+  jw_u8(out, JW_V_LIST);
+  jw_i32(out, (int32_t)n);
+  for (guint i = 0; n && i < rt->n_comps; i++) {
+    const rt_component *c = &rt->comps[i];
+    for (guint k = 0; k < gust_component_n_inputs(c->model); k++) {
+      const gust_input *in = gust_component_input(c->model, k);
+      if (input_stream(rt, in) != s) continue;
+      const gust_grouping *g = gust_input_grouping(in);
+      guint n_fields = 0;
+      const char *const *fields = gust_grouping_fields(g, &n_fields);
+      if (route_kind(g) != ROUTE_FIELDS) n_fields = 0;
+      g_autofree int64_t *indexes = g_new0(int64_t, n_fields + 1);
+      guint n_indexes = 0;
+      for (guint f = 0; f < n_fields; f++)
+        for (guint j = 0; j < s->n_fields; j++)
+          if (!strcmp(s->fields[j], fields[f])) indexes[n_indexes++] = j;
+      jw_u8(out, JW_V_LIST);
+      jw_i32(out, 3);
+      jw_u8(out, JW_V_STR);
+      jw_str(out, c->id, strlen(c->id));
+      jw_u8(out, JW_V_I64);
+      jw_i64(out, route_kind(g));
+      jw_u8(out, JW_V_LIST);
+      jw_i32(out, (int32_t)n_indexes);
+      for (guint f = 0; f < n_indexes; f++) {
+        jw_u8(out, JW_V_I64);
+        jw_i64(out, indexes[f]);
+      }
+    }
+  }
+}

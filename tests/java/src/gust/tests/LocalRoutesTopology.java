@@ -1,0 +1,163 @@
+/* Java bolts fed by Java bolts only, which gust routes in the JVM (local
+ * routes), with everything that decides when a spout tuple is acked:
+ *
+ *   numbers (RecordingSpout): reliable emits of 0..N-1
+ *   relay   (Java rich bolt, 2 tasks): emits [n, n % 13] anchored, acks
+ *           n; prints the task ids an emit returned that are not sink's
+ *           or tally's tasks ("relay: bad receivers ...")
+ *   sink    (Java rich bolt, 3 tasks, fields grouping on key): fails
+ *           n % 5 == 0; throws for n % 11 == 0 ("boom at n"); holds
+ *           n % 7 == 0 and acks what it holds on its next tick tuple (its
+ *           own thread, after the relay's call ended); acks the rest; at
+ *           cleanup prints the keys it saw ("sink task T keys [...]")
+ *   tally   (Java basic bolt, 2 tasks, shuffle): counts; prints its count
+ *           ("tally task T counted C")
+ *
+ * Arguments: N RELIABILITY [LOCAL] (LOCAL: topology.gust.jvm.local.routing,
+ * true by default).  A spout tuple is acked only when both consumers
+ * acked its copy; failed when sink failed it or threw. */
+package gust.tests;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.storm.Config;
+import org.apache.storm.StormSubmitter;
+import org.apache.storm.task.OutputCollector;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.BasicOutputCollector;
+import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.topology.TopologyBuilder;
+import org.apache.storm.topology.base.BaseBasicBolt;
+import org.apache.storm.topology.base.BaseRichBolt;
+import org.apache.storm.tuple.Fields;
+import org.apache.storm.tuple.Tuple;
+import org.apache.storm.tuple.Values;
+import org.apache.storm.utils.TupleUtils;
+
+public class LocalRoutesTopology {
+    public static class Relay extends BaseRichBolt {
+        private static final long serialVersionUID = 1L;
+        private transient OutputCollector collector;
+        private transient TopologyContext context;
+
+        @Override
+        public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
+            this.collector = collector;
+            this.context = context;
+        }
+
+        @Override
+        public void execute(Tuple input) {
+            long n = input.getLongByField("n");
+            List<Integer> receivers = collector.emit(input, new Values(n, n % 13));
+            List<Integer> sinks = context.getComponentTasks("sink");
+            List<Integer> tallies = context.getComponentTasks("tally");
+            boolean right = receivers.size() == 2
+                && (sinks.contains(receivers.get(0)) && tallies.contains(receivers.get(1))
+                    || tallies.contains(receivers.get(0)) && sinks.contains(receivers.get(1)));
+            if (!right) {
+                System.out.println("relay: bad receivers " + receivers + " for " + n);
+            }
+            collector.ack(input);
+        }
+
+        @Override
+        public void declareOutputFields(OutputFieldsDeclarer declarer) {
+            declarer.declare(new Fields("n", "key"));
+        }
+    }
+
+    public static class Sink extends BaseRichBolt {
+        private static final long serialVersionUID = 1L;
+        private transient OutputCollector collector;
+        private transient List<Tuple> held;
+        private transient TreeSet<Long> keys;
+        private transient int task;
+
+        @Override
+        public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
+            this.collector = collector;
+            this.held = new ArrayList<>();
+            this.keys = new TreeSet<>();
+            this.task = context.getThisTaskId();
+        }
+
+        @Override
+        public void execute(Tuple input) {
+            if (TupleUtils.isTick(input)) {
+                for (Tuple t : held) {
+                    collector.ack(t);
+                }
+                held.clear();
+                return;
+            }
+            long n = input.getLongByField("n");
+            keys.add(input.getLongByField("key"));
+            if (n % 5 == 0) {
+                collector.fail(input);
+            } else if (n % 11 == 0) {
+                throw new IllegalStateException("boom at " + n);
+            } else if (n % 7 == 0) {
+                held.add(input);
+            } else {
+                collector.ack(input);
+            }
+        }
+
+        @Override
+        public void cleanup() {
+            System.out.println("sink task " + task + " keys " + keys);
+        }
+
+        @Override
+        public void declareOutputFields(OutputFieldsDeclarer declarer) {
+        }
+
+        @Override
+        public Map<String, Object> getComponentConfiguration() {
+            return TupleUtils.putTickFrequencyIntoComponentConfig(null, 1);
+        }
+    }
+
+    public static class Tally extends BaseBasicBolt {
+        private static final long serialVersionUID = 1L;
+        private transient int task;
+        private long counted;
+
+        @Override
+        public void prepare(Map<String, Object> conf, TopologyContext context) {
+            task = context.getThisTaskId();
+        }
+
+        @Override
+        public void execute(Tuple input, BasicOutputCollector collector) {
+            counted++;
+        }
+
+        @Override
+        public void cleanup() {
+            System.out.println("tally task " + task + " counted " + counted);
+        }
+
+        @Override
+        public void declareOutputFields(OutputFieldsDeclarer declarer) {
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        TopologyBuilder builder = new TopologyBuilder();
+        builder.setSpout("numbers", RecordingSpout.numbers(Long.parseLong(args[0])));
+        builder.setBolt("relay", new Relay(), 2).shuffleGrouping("numbers");
+        builder.setBolt("sink", new Sink(), 3).fieldsGrouping("relay", new Fields("key"));
+        builder.setBolt("tally", new Tally(), 2).shuffleGrouping("relay");
+        Config conf = new Config();
+        conf.put("topology.gust.reliability", args[1]);
+        if (args.length > 2) {
+            conf.put("topology.gust.jvm.local.routing", Boolean.parseBoolean(args[2]));
+        }
+        conf.setMessageTimeoutSecs(120);
+        StormSubmitter.submitTopology("local-routes", conf, builder.createTopology());
+    }
+}
