@@ -20,6 +20,9 @@ For each Java run it prints, all measured in that run:
   took (the serial collector: its CPU);
 - the JVM's share of the CPU and its peak resident memory (sampled from
   /proc every 0.2 s);
+- which bolts gust feeds inside the JVM (local routes: by default the
+  count bolt, fed by the split bolt there, so the words do not cross the
+  boundary; the sentences do, to the split bolt and back as its acks);
 then the native WordCount's words/s in the same modes and the ratios.
 
 Usage: java_wordcount_bench.py [SECONDS] (default 10), from the repository
@@ -40,6 +43,7 @@ TICK = re.compile(r"CountBolt - (count:\d+): (\d+) words")
 BOUNDARY = re.compile(r"(gust|JVM) boundary: encode ([0-9.]+) s, transfer ([0-9.]+) s, "
                       r"decode ([0-9.]+) s")
 GC = re.compile(r"JVM boundary: .*; garbage collection ([0-9.]+) s")
+LOCAL = re.compile(r"Java bolts fed inside the JVM \(local routes\): (.*)$")
 
 
 def children(pid):
@@ -80,6 +84,7 @@ class Run:
         self.totals = {}  # count task -> words, from its last report
         self.boundary = {}  # "gust" / "JVM" -> (encode, transfer, decode) s
         self.gc_s = None  # the JVM's garbage collections, as it reports them
+        self.local = "none"  # the bolts fed over local routes, as gust logs them
         self.jvm = None
 
     def cpu_now(self, pid):
@@ -99,6 +104,9 @@ class Run:
             m = GC.search(line)
             if m:
                 self.gc_s = float(m.group(1))
+            m = LOCAL.search(line)
+            if m:
+                self.local = m.group(1)
 
     def run(self):
         cmd = [os.path.join(BUILD, "tools", "gust"), "jar", "--local",
@@ -144,6 +152,7 @@ class Run:
         label = {"checkpoint": "checkpoint mode", "acker": "acker mode (1 acker)"}[self.mode]
         print("Java WordCount, gust jar --local, %s, acked: %.2f M words/s over %.1f s"
               % (label, self.words / self.secs / 1e6, self.secs))
+        print("  bolts fed inside the JVM (local routes): %s" % self.local)
         print("  CPU (gust + JVM): %.2f s, %.3f us per word over the whole run, %.0f %% of it in the JVM"
               % (self.cpu, 1e6 * self.cpu / self.words, 100 * self.jvm_cpu / self.cpu))
         t0 = next((t for t in self.ticks if t[0] - self.ticks[0][0] >= WARMUP), None)

@@ -13,15 +13,20 @@
  *   tally   (Java basic bolt, 2 tasks, shuffle): counts; prints its count
  *           ("tally task T counted C")
  *
- * Arguments: N RELIABILITY [LOCAL] (LOCAL: topology.gust.jvm.local.routing,
- * true by default).  A spout tuple is acked only when both consumers
- * acked its copy; failed when sink failed it or threw. */
+ * Arguments: N RELIABILITY [LOCAL [VARIANT]] (LOCAL:
+ * topology.gust.jvm.local.routing, true by default).  A spout tuple is
+ * acked only when both consumers acked its copy; failed when sink failed
+ * it or threw.  VARIANT "thread": relay emits and acks from a thread of
+ * its own (after execute returned); "keep": sink never acks what it holds
+ * (the message timeout is then 4 s). */
 package gust.tests;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.storm.Config;
 import org.apache.storm.StormSubmitter;
 import org.apache.storm.task.OutputCollector;
@@ -39,17 +44,39 @@ import org.apache.storm.utils.TupleUtils;
 public class LocalRoutesTopology {
     public static class Relay extends BaseRichBolt {
         private static final long serialVersionUID = 1L;
+        private final boolean ownThread;
         private transient OutputCollector collector;
         private transient TopologyContext context;
+        private transient ExecutorService thread;
+
+        public Relay(boolean ownThread) {
+            this.ownThread = ownThread;
+        }
 
         @Override
         public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
             this.collector = collector;
             this.context = context;
+            this.thread = ownThread ? Executors.newSingleThreadExecutor() : null;
         }
 
         @Override
         public void execute(Tuple input) {
+            if (thread != null) {
+                thread.execute(() -> relay(input));
+            } else {
+                relay(input);
+            }
+        }
+
+        @Override
+        public void cleanup() {
+            if (thread != null) {
+                thread.shutdown();
+            }
+        }
+
+        private void relay(Tuple input) {
             long n = input.getLongByField("n");
             List<Integer> receivers = collector.emit(input, new Values(n, n % 13));
             List<Integer> sinks = context.getComponentTasks("sink");
@@ -71,10 +98,15 @@ public class LocalRoutesTopology {
 
     public static class Sink extends BaseRichBolt {
         private static final long serialVersionUID = 1L;
+        private final boolean keep;
         private transient OutputCollector collector;
         private transient List<Tuple> held;
         private transient TreeSet<Long> keys;
         private transient int task;
+
+        public Sink(boolean keep) {
+            this.keep = keep;
+        }
 
         @Override
         public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
@@ -87,6 +119,9 @@ public class LocalRoutesTopology {
         @Override
         public void execute(Tuple input) {
             if (TupleUtils.isTick(input)) {
+                if (keep) {
+                    return;
+                }
                 for (Tuple t : held) {
                     collector.ack(t);
                 }
@@ -149,15 +184,16 @@ public class LocalRoutesTopology {
     public static void main(String[] args) throws Exception {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout("numbers", RecordingSpout.numbers(Long.parseLong(args[0])));
-        builder.setBolt("relay", new Relay(), 2).shuffleGrouping("numbers");
-        builder.setBolt("sink", new Sink(), 3).fieldsGrouping("relay", new Fields("key"));
+        String variant = args.length > 3 ? args[3] : "plain";
+        builder.setBolt("relay", new Relay(variant.equals("thread")), 2).shuffleGrouping("numbers");
+        builder.setBolt("sink", new Sink(variant.equals("keep")), 3).fieldsGrouping("relay", new Fields("key"));
         builder.setBolt("tally", new Tally(), 2).shuffleGrouping("relay");
         Config conf = new Config();
         conf.put("topology.gust.reliability", args[1]);
         if (args.length > 2) {
             conf.put("topology.gust.jvm.local.routing", Boolean.parseBoolean(args[2]));
         }
-        conf.setMessageTimeoutSecs(120);
+        conf.setMessageTimeoutSecs(variant.equals("keep") ? 4 : 120);
         StormSubmitter.submitTopology("local-routes", conf, builder.createTopology());
     }
 }
