@@ -700,7 +700,21 @@ class ZooKeeperTestCase(unittest.TestCase):
 
     def daemon(self, daemon, stop_timeout=40):
         self.addCleanup(daemon.stop, stop_timeout)
+        self.addCleanup(self._tell_logs_if_failed, daemon)  # runs first: the logs as they were
         return daemon
+
+    def _tell_logs_if_failed(self, daemon):
+        """A test that failed leaves the ends of the daemon's log and of the
+        worker logs under its directories on stderr (they are removed)."""
+        result = getattr(getattr(self, "_outcome", None), "result", None)
+        if result is None or not any(test is self for test, _ in result.failures + result.errors):
+            return
+        logs = [daemon.log]
+        for where in {daemon.dir, daemon.conf.get("storm.local.dir") or daemon.dir}:
+            for top, _dirs, files in os.walk(where):
+                logs += [os.path.join(top, f) for f in files if f == "worker.log"]
+        for log in logs:
+            sys.stderr.write("--- the end of %s:\n%s\n" % (log, _tail(log)))
 
 
 def _main(argv):
