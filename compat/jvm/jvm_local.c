@@ -122,6 +122,22 @@ void rt_jvm_local_setup(gust_runtime *rt)
   }
 }
 
+char *jvm_local_consumers(const rt_component *comp)
+{
+  GString *names = g_string_new(NULL);
+  for (guint i = 0; comp->jvm_local_out && i < comp->rt->n_comps; i++) {
+    const rt_component *c = &comp->rt->comps[i];
+    for (guint k = 0; c->jvm_locally_fed && k < gust_component_n_inputs(c->model); k++) {
+      const rt_stream *s = input_stream(comp->rt, gust_component_input(c->model, k));
+      if (s && s->comp == comp) {
+        g_string_append_printf(names, "%s%s", names->len ? ", " : "", c->id);
+        break;
+      }
+    }
+  }
+  return g_string_free(names, names->len == 0);
+}
+
 /* The grouping of a local route on the wire (java/host LocalRoute). */
 enum { ROUTE_SHUFFLE = 0, ROUTE_FIELDS = 1, ROUTE_LOCAL_OR_SHUFFLE = 2, ROUTE_NONE = 3 };
 

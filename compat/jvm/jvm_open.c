@@ -114,12 +114,19 @@ void jvm_task_lost(jvm_conn *c, rt_component *comp, int task_index, const GError
                    guint n_failed)
 {
   const char *what = jvm_conn_end_hung(c);
+  /* a bolt fed over local routes runs on its feeder's thread: its hang is the feeder's call's */
+  g_autofree char *consumers = *what ? jvm_local_consumers(comp) : NULL;
+  g_autofree char *hint =
+      consumers ? g_strdup_printf("; %s runs the execute of the bolts it feeds inside the JVM "
+                                  "(%s): the hang may be theirs",
+                                  comp->id, consumers)
+                : g_strdup("");
   g_autofree char *report = g_strdup_printf(
-      comp->is_spout ? "%s%s; the instance's %u pending message(s) are dropped with it; the task "
+      comp->is_spout ? "%s%s%s; the instance's %u pending message(s) are dropped with it; the task "
                        "opens again in the JVM gust starts next"
-                     : "%s%s; %u in-flight tuple(s) failed; the task opens again in the JVM gust "
+                     : "%s%s%s; %u in-flight tuple(s) failed; the task opens again in the JVM gust "
                        "starts next",
-      error->message, what, n_failed);
+      error->message, what, hint, n_failed);
   rt_report_error(comp, comp->storm_task_ids[task_index], report);
   g_warning("Java %s %s", comp->is_spout ? "spout" : "bolt", report);
   if (c->fd >= 0) close(c->fd);

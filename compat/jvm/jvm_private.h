@@ -315,6 +315,9 @@ int64_t jvm_timeout_ms(const rt_component *comp);
 /* The local subscriptions of s, as OPEN's sixth item of a stream (an
  * empty list when s is not local).  Can't fail. */
 void jvm_write_local_routes(GString *out, const gust_runtime *rt, const rt_stream *s);
+/* The ids of the bolts comp feeds over local routes, ", "-separated (to
+ * g_free), or NULL when none. */
+char *jvm_local_consumers(const rt_component *comp);
 
 /* ---- a task whose JVM died (jvm_open.c) ---- */
 

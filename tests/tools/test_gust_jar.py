@@ -296,6 +296,14 @@ class GustJarTest(unittest.TestCase):
                                r"\(topology.subprocess.timeout.secs\); the JVM hung: gust killed it",
                                "was killed by signal 9")
 
+    def test_a_bolt_fed_inside_the_jvm_that_hangs_is_reported_by_the_task_feeding_it(self):
+        self.check_jvm_failure("sink-hang", "acker",
+                               r"the JVM host did not answer within 3000 ms "
+                               r"\(topology.subprocess.timeout.secs\); the JVM hung: gust killed it "
+                               r"\(SIGKILL\); crash runs the execute of the bolts it feeds inside the JVM "
+                               r"\(sink\): the hang may be theirs",
+                               "was killed by signal 9")
+
     def test_a_jvm_out_of_memory_exits_and_is_started_again(self):
         # filling the heap first takes a few collections: more time, so that a
         # loaded machine still sees tuples through the restarted JVM

@@ -10,8 +10,11 @@
  *            MODE says: exit (System.exit(5)), halt (Runtime.halt(7)),
  *            hang (never returns; topology.subprocess.timeout.secs is 3),
  *            oom (allocates until OutOfMemoryError; run with a small -Xmx)
- *   sink    (Java basic bolt): prints "sink N" for every n; a sink (and a
- *            crash bolt) prepared once MARKER exists prints "prepared again"
+ *   sink    (Java basic bolt, fed by crash inside the JVM: a local route):
+ *            prints "sink N" for every n; a sink (and a crash bolt)
+ *            prepared once MARKER exists prints "prepared again"; in MODE
+ *            sink-hang it is the sink that hangs, the first time it sees
+ *            n >= 20 (on the crash bolt's thread, which runs its execute)
  *
  * Arguments: MODE RELIABILITY MARKER COMMAND... (RELIABILITY: acker or
  * checkpoint; COMMAND runs the Python spout). */
@@ -80,14 +83,14 @@ public class JvmFailureTopology {
         @Override
         public void execute(Tuple input) {
             long n = input.getLong(0);
-            if (n >= 20 && firstTime()) {
+            if (n >= 20 && !mode.equals("sink-hang") && firstTime(marker)) {
                 fail();
             }
             collector.emit(input, new Values(n));
             collector.ack(input);
         }
 
-        private boolean firstTime() {
+        static boolean firstTime(String marker) {
             try {
                 return new File(marker).createNewFile();
             } catch (IOException e) {
@@ -106,9 +109,7 @@ public class JvmFailureTopology {
                     Runtime.getRuntime().halt(7);
                     break;
                 case "hang":
-                    while (true) {
-                        Utils.sleep(1000);
-                    }
+                    hang();
                 case "oom":
                     List<long[]> hog = new ArrayList<>();
                     while (true) {
@@ -116,6 +117,12 @@ public class JvmFailureTopology {
                     }
                 default:
                     throw new IllegalArgumentException("unknown mode " + mode);
+            }
+        }
+
+        static void hang() {
+            while (true) {
+                Utils.sleep(1000);
             }
         }
 
@@ -127,9 +134,11 @@ public class JvmFailureTopology {
 
     public static class Sink extends BaseBasicBolt {
         private static final long serialVersionUID = 1L;
+        private final String mode;
         private final String marker;
 
-        public Sink(String marker) {
+        public Sink(String mode, String marker) {
+            this.mode = mode;
             this.marker = marker;
         }
 
@@ -142,7 +151,13 @@ public class JvmFailureTopology {
 
         @Override
         public void execute(Tuple input, BasicOutputCollector collector) {
-            System.out.println("sink " + input.getLong(0));
+            long n = input.getLong(0);
+            if (n >= 20 && mode.equals("sink-hang") && Crash.firstTime(marker)) {
+                System.out.println("crash: " + mode);
+                System.out.flush();
+                Crash.hang();
+            }
+            System.out.println("sink " + n);
         }
 
         @Override
@@ -155,12 +170,12 @@ public class JvmFailureTopology {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout("numbers", new Numbers(Arrays.copyOfRange(args, 3, args.length)));
         builder.setBolt("crash", new Crash(mode, args[2])).shuffleGrouping("numbers");
-        builder.setBolt("sink", new Sink(args[2])).shuffleGrouping("crash");
+        builder.setBolt("sink", new Sink(mode, args[2])).shuffleGrouping("crash");
         Config conf = new Config();
         conf.put("topology.gust.reliability", args[1]);
         conf.setMessageTimeoutSecs(120);
         conf.setMaxSpoutPending(50);
-        if (mode.equals("hang")) {
+        if (mode.endsWith("hang")) {
             conf.put("topology.subprocess.timeout.secs", 3);
         }
         StormSubmitter.submitTopology("jvm-failure", conf, builder.createTopology());
