@@ -5,9 +5,10 @@
  *
  * A Java bolt is fed locally when every input it has comes from another
  * Java bolt with a shuffle, fields (some fields), local-or-shuffle or none
- * grouping, nobody subscribes to its own streams, and every other
- * subscriber of those inputs' streams is fed locally too (decided to a
- * fixed point).  Such a stream is local: its emitting tasks pick the
+ * grouping, every other subscriber of those inputs' streams is fed
+ * locally too, so is every subscriber of its own streams (a chain of such
+ * bolts stays in the JVM), and no local route leads back to it (decided
+ * to a fixed point).  Such a stream is local: its emitting tasks pick the
  * consumer task and hand the tuple over in the JVM (java/host LocalOut,
  * LocalRoute), and gust's engine carries nothing on its edges but
  * barriers and the end of input.  The emitter's answers count the emits
@@ -51,16 +52,12 @@ static const rt_stream *input_stream(const gust_runtime *rt, const gust_input *i
   return src ? rt_stream_of(src, gust_input_stream(in)) : NULL;
 }
 
-/* A candidate by itself (before its inputs' other subscribers are known). */
+/* A candidate by itself (before the other subscribers of its streams are
+ * known). */
 static bool may_be_fed_locally(const gust_runtime *rt, const rt_component *c)
 {
   guint n = gust_component_n_inputs(c->model);
   if (!is_java_bolt(c) || n == 0) return false;
-  GHashTableIter it;
-  gpointer value;
-  g_hash_table_iter_init(&it, c->streams);
-  while (g_hash_table_iter_next(&it, NULL, &value))
-    if (((const rt_stream *)value)->subscribed) return false;
   for (guint k = 0; k < n; k++) {
     const gust_input *in = gust_component_input(c->model, k);
     const rt_stream *s = input_stream(rt, in);
@@ -83,21 +80,67 @@ static bool all_subscribers_local(const gust_runtime *rt, const rt_stream *s)
   return true;
 }
 
+/* Every stream c emits that somebody subscribes to goes to bolts fed
+ * locally only. */
+static bool outputs_local(const gust_runtime *rt, const rt_component *c)
+{
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, c->streams);
+  while (g_hash_table_iter_next(&it, NULL, &value)) {
+    const rt_stream *s = value;
+    if (s->subscribed && !all_subscribers_local(rt, s)) return false;
+  }
+  return true;
+}
+
+/* from feeds to over local routes, directly or through other bolts fed
+ * locally (seen: components visited, by index). */
+static bool feeds_locally(const gust_runtime *rt, const rt_component *from, const rt_component *to,
+                          bool *seen)
+{
+  for (guint i = 0; i < rt->n_comps; i++) {
+    const rt_component *c = &rt->comps[i];
+    if (!c->jvm_locally_fed || seen[i]) continue;
+    for (guint k = 0; k < gust_component_n_inputs(c->model); k++) {
+      const rt_stream *s = input_stream(rt, gust_component_input(c->model, k));
+      if (s && s->comp == from) {
+        seen[i] = true;
+        if (c == to || feeds_locally(rt, c, to, seen)) return true;
+        break;
+      }
+    }
+  }
+  return false;
+}
+
+/* c stays fed locally: all it gets and all it sends stays in the JVM, and
+ * no local route leads back to it (the emitting thread runs the consumer,
+ * which must not run its feeder again). */
+static bool stays_local(const gust_runtime *rt, const rt_component *c)
+{
+  for (guint k = 0; k < gust_component_n_inputs(c->model); k++)
+    if (!all_subscribers_local(rt, input_stream(rt, gust_component_input(c->model, k))))
+      return false;
+  if (!outputs_local(rt, c)) return false;
+  g_autofree bool *seen = g_new0(bool, rt->n_comps);
+  return !feeds_locally(rt, c, c, seen);
+}
+
 void rt_jvm_local_setup(gust_runtime *rt)
 {
   bool on = rt->jvm_socket && gust_conf_bool(rt->conf, "topology.gust.jvm.local.routing");
   for (guint i = 0; i < rt->n_comps; i++)
     rt->comps[i].jvm_locally_fed = on && may_be_fed_locally(rt, &rt->comps[i]);
   bool changed = true;
-  while (changed) { /* a bolt that shares an input with one not fed locally is not either */
+  while (changed) { /* dropping one may drop those it shares streams with */
     changed = false;
     for (guint i = 0; i < rt->n_comps; i++) {
       rt_component *c = &rt->comps[i];
-      for (guint k = 0; c->jvm_locally_fed && k < gust_component_n_inputs(c->model); k++)
-        if (!all_subscribers_local(rt, input_stream(rt, gust_component_input(c->model, k)))) {
-          c->jvm_locally_fed = false;
-          changed = true;
-        }
+      if (c->jvm_locally_fed && !stays_local(rt, c)) {
+        c->jvm_locally_fed = false;
+        changed = true;
+      }
     }
   }
   for (guint i = 0; i < rt->streams->len; i++) {

@@ -505,7 +505,8 @@ class GustJarTest(unittest.TestCase):
                 local or "true", variant]
         r = gust_jar(*args, "--local-ttl", str(ttl))
         self.assertEqual(r.returncode, 0, r.stderr)
-        routed_in_jvm = re.search(r"Java bolts fed inside the JVM \(local routes\): sink, tally$",
+        fed = "mid, sink, tally" if variant == "chain" else "sink, tally"
+        routed_in_jvm = re.search(r"Java bolts fed inside the JVM \(local routes\): %s$" % fed,
                                   r.stderr, re.M)
         self.assertEqual(routed_in_jvm is not None, local != "false", r.stderr[-3000:])
         emitted = int(re.search(r"^numbers emitted (\d+)$", r.stdout, re.M).group(1))
@@ -525,6 +526,9 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(sum(map(int, tallies)), emitted)
         rows = summary(r.stdout)
         self.assertEqual((rows["relay"]["emitted"], rows["relay"]["failed"]), (emitted, 0))
+        if variant == "chain":
+            self.assertEqual((rows["mid"]["executed"], rows["mid"]["emitted"], rows["mid"]["acked"],
+                              rows["mid"]["failed"]), (emitted, emitted, emitted, 0))
         kept = {n for n in range(emitted) if variant == "keep" and n % 7 == 0 and n % 5 and n % 11}
         # an ack of relay whose local tree never completes stays with it (counted when it goes)
         self.assertEqual(rows["relay"]["acked"], emitted - len(kept))
@@ -539,6 +543,7 @@ class GustJarTest(unittest.TestCase):
                                    r"\s+at gust.tests.LocalRoutesTopology\$Sink.execute")
         self.assertEqual((rows["numbers"]["acked"], rows["numbers"]["failed"]),
                          (len(acked), len(failed)))
+        return r
 
     def test_local_routes_settle_spout_tuples_as_their_trees_say_in_checkpoint_mode(self):
         self.check_local_routes("checkpoint", None)
@@ -548,6 +553,18 @@ class GustJarTest(unittest.TestCase):
 
     def test_local_routes_carry_what_a_bolt_emits_and_acks_from_its_own_thread(self):
         self.check_local_routes("checkpoint", None, "thread")
+
+    def test_a_chain_of_bolts_fed_inside_the_jvm_settles_spout_tuples_as_their_trees_say(self):
+        self.check_local_routes("acker", None, "chain")
+        self.check_local_routes("checkpoint", None, "chain")
+
+    def test_a_loop_of_java_bolts_stays_routed_by_gust_and_feeds_bolts_inside_the_jvm(self):
+        r = self.check_local_routes("acker", None, "cycle")
+        rows = summary(r.stdout)
+        for loop in ("ping", "pong"):
+            self.assertEqual(rows[loop]["failed"], 0)
+        self.assertEqual(rows["ping"]["executed"], 4000)  # each tuple twice: from relay, from pong
+        self.assertEqual(rows["pong"]["executed"], 2000)
 
     def test_a_tuple_a_local_consumer_never_acks_fails_its_spout_tuple_by_timeout(self):
         self.check_local_routes("acker", None, "keep", ttl=8)

@@ -13,11 +13,12 @@
  * task that is not open (it failed to open, or closed) fails what was
  * meant for it, reported once as an error of the emitting task.
  *
- * Locks: the batches and the origins' counts are guarded by the emitting
- * task's out; delivering takes the consumer's execLock (never while
- * holding an out), and emitters are never consumers themselves (gust
- * routes locally only to bolts whose own streams nobody subscribes to), so
- * the lock order is emitter's execLock, consumer's execLock, an out. */
+ * Locks: the batches are guarded by the emitting task's out, an origin's
+ * count by its owner's out (taken inside the emitter's when the emitter
+ * is fed locally itself: a chain); delivering takes the consumer's
+ * execLock, never while holding an out.  No local route leads back to
+ * its emitter (gust sees to it), so the execLocks are taken in the order
+ * of the chain, then outs: an emitter's before its origins' owners'. */
 package gust.jvm;
 
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ final class LocalOut {
             for (LocalRoute r : stream.local) {
                 int i = r.choose(values);
                 for (HostTuple o : origins) {
-                    o.origin.pending++;
+                    o.origin.owner.addPending(o);
                 }
                 List<LocalTuple> batch = r.pending[i];
                 batch.add(new LocalTuple(emitterTask, stream, vals, context, origins, r.tasks[i]));

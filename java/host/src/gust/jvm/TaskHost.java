@@ -633,6 +633,13 @@ final class TaskHost implements Runnable {
         }
     }
 
+    /* One more local descendant of origin o (a tuple this task received). */
+    void addPending(HostTuple o) {
+        synchronized (out) {
+            o.origin.pending++;
+        }
+    }
+
     /* One local descendant of origin o (a tuple this task received) was
      * settled (see LocalOrigin): once the bolt acked o, o goes to gust as
      * soon as its tree is decided: when a descendant fails, or when none is
@@ -673,6 +680,9 @@ final class TaskHost implements Runnable {
         }
         synchronized (out) {
             localInput(batch.get(0)).localExecuted += batch.size();
+        }
+        if (local != null) {
+            local.flush(); /* a chain: what the batch emitted over this task's own local routes */
         }
         return true;
     }

@@ -3,8 +3,16 @@
  *
  *   numbers (RecordingSpout): reliable emits of 0..N-1
  *   relay   (Java rich bolt, 2 tasks): emits [n, n % 13] anchored, acks
- *           n; prints the task ids an emit returned that are not sink's
- *           or tally's tasks ("relay: bad receivers ...")
+ *           n; prints the task ids an emit returned that are not one task
+ *           of each consumer ("relay: bad receivers ...")
+ *   mid     (VARIANT "chain" only: Java rich bolt, 3 tasks, shuffle from
+ *           relay): passes the tuple on as relay does; sink and tally
+ *           then subscribe to mid instead
+ *   ping, pong (VARIANT "cycle" only: Java rich bolts in a loop): ping
+ *           sends relay's tuples to pong, pong sends them back, and ping
+ *           then passes them to sink and tally; a loop stays routed by
+ *           gust (the emitting thread runs its consumer), sink and tally
+ *           are still fed inside the JVM
  *   sink    (Java rich bolt, 3 tasks, fields grouping on key): fails
  *           n % 5 == 0; throws for n % 11 == 0 ("boom at n"); holds
  *           n % 7 == 0 and acks what it holds on its next tick tuple (its
@@ -18,7 +26,9 @@
  * acked only when both consumers acked its copy; failed when sink failed
  * it or threw.  VARIANT "thread": relay emits and acks from a thread of
  * its own (after execute returned); "keep": sink never acks what it holds
- * (the message timeout is then 4 s). */
+ * (the message timeout is then 4 s); "chain": relay feeds mid, which feeds
+ * sink and tally; "cycle": relay feeds the ping-pong loop, whose ping
+ * feeds sink and tally. */
 package gust.tests;
 
 import java.util.ArrayList;
@@ -45,12 +55,14 @@ public class LocalRoutesTopology {
     public static class Relay extends BaseRichBolt {
         private static final long serialVersionUID = 1L;
         private final boolean ownThread;
+        private final String[] consumers;
         private transient OutputCollector collector;
         private transient TopologyContext context;
         private transient ExecutorService thread;
 
-        public Relay(boolean ownThread) {
+        public Relay(boolean ownThread, String... consumers) {
             this.ownThread = ownThread;
+            this.consumers = consumers;
         }
 
         @Override
@@ -79,13 +91,13 @@ public class LocalRoutesTopology {
         private void relay(Tuple input) {
             long n = input.getLongByField("n");
             List<Integer> receivers = collector.emit(input, new Values(n, n % 13));
-            List<Integer> sinks = context.getComponentTasks("sink");
-            List<Integer> tallies = context.getComponentTasks("tally");
-            boolean right = receivers.size() == 2
-                && (sinks.contains(receivers.get(0)) && tallies.contains(receivers.get(1))
-                    || tallies.contains(receivers.get(0)) && sinks.contains(receivers.get(1)));
+            boolean right = receivers.size() == consumers.length;
+            for (String consumer : consumers) {
+                List<Integer> tasks = context.getComponentTasks(consumer);
+                right &= receivers.stream().filter(tasks::contains).count() == 1;
+            }
             if (!right) {
-                System.out.println("relay: bad receivers " + receivers + " for " + n);
+                System.out.println(context.getThisComponentId() + ": bad receivers " + receivers + " for " + n);
             }
             collector.ack(input);
         }
@@ -93,6 +105,41 @@ public class LocalRoutesTopology {
         @Override
         public void declareOutputFields(OutputFieldsDeclarer declarer) {
             declarer.declare(new Fields("n", "key"));
+        }
+    }
+
+    /* ping (back false): relay's tuples go to pong on stream "out", what
+     * comes back on "back" goes on on "default"; pong (back true): what
+     * comes goes back on "back". */
+    public static class Loop extends BaseRichBolt {
+        private static final long serialVersionUID = 1L;
+        private final boolean back;
+        private transient OutputCollector collector;
+
+        public Loop(boolean back) {
+            this.back = back;
+        }
+
+        @Override
+        public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
+            this.collector = collector;
+        }
+
+        @Override
+        public void execute(Tuple input) {
+            String stream = back ? "back" : input.getSourceStreamId().equals("back") ? "default" : "out";
+            collector.emit(stream, input, new Values(input.getLongByField("n"), input.getLongByField("key")));
+            collector.ack(input);
+        }
+
+        @Override
+        public void declareOutputFields(OutputFieldsDeclarer declarer) {
+            if (back) {
+                declarer.declareStream("back", new Fields("n", "key"));
+            } else {
+                declarer.declare(new Fields("n", "key"));
+                declarer.declareStream("out", new Fields("n", "key"));
+            }
         }
     }
 
@@ -185,9 +232,21 @@ public class LocalRoutesTopology {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout("numbers", RecordingSpout.numbers(Long.parseLong(args[0])));
         String variant = args.length > 3 ? args[3] : "plain";
-        builder.setBolt("relay", new Relay(variant.equals("thread")), 2).shuffleGrouping("numbers");
-        builder.setBolt("sink", new Sink(variant.equals("keep")), 3).fieldsGrouping("relay", new Fields("key"));
-        builder.setBolt("tally", new Tally(), 2).shuffleGrouping("relay");
+        String last = "relay";
+        if (variant.equals("chain")) {
+            builder.setBolt("relay", new Relay(false, "mid"), 2).shuffleGrouping("numbers");
+            builder.setBolt("mid", new Relay(false, "sink", "tally"), 3).shuffleGrouping("relay");
+            last = "mid";
+        } else if (variant.equals("cycle")) {
+            builder.setBolt("relay", new Relay(false, "ping"), 2).shuffleGrouping("numbers");
+            builder.setBolt("ping", new Loop(false), 2).shuffleGrouping("relay").shuffleGrouping("pong", "back");
+            builder.setBolt("pong", new Loop(true), 2).shuffleGrouping("ping", "out");
+            last = "ping";
+        } else {
+            builder.setBolt("relay", new Relay(variant.equals("thread"), "sink", "tally"), 2).shuffleGrouping("numbers");
+        }
+        builder.setBolt("sink", new Sink(variant.equals("keep")), 3).fieldsGrouping(last, new Fields("key"));
+        builder.setBolt("tally", new Tally(), 2).shuffleGrouping(last);
         Config conf = new Config();
         conf.put("topology.gust.reliability", args[1]);
         if (args.length > 2) {
