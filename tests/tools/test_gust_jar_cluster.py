@@ -37,7 +37,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_cluster_end_to_end as e2e  # noqa: E402
-from cluster_harness import GUST, storm_yaml  # noqa: E402
+from cluster_harness import GUST, storm_yaml, wait_for_leader  # noqa: E402
 from fake_nimbus import AlreadyAliveException, FakeNimbus  # noqa: E402
 from nimbus_client import Client  # noqa: E402
 from nimbus_wire import T_I32, T_STRING, decode_message, recv_frame  # noqa: E402
@@ -415,6 +415,9 @@ class AgainstARealNimbus(e2e.EndToEnd):
         with open(EXAMPLES_JAR, "rb") as f, \
                 open(os.path.join(stormdist, topology_id, "stormjar.jar"), "rb") as stored:
             self.assertEqual(stored.read(), f.read())
+        # (a loaded machine may cost the leader its ZooKeeper session for a moment: the second
+        # submission is meant to meet the topology, not a cluster between two leaders)
+        wait_for_leader(self.zk, self.nimbuses, e2e.HANG_BOUND_S, root=self.root)
         again = gust_jar(EXAMPLES_JAR, WORDCOUNT, home=home, cwd=self.work)
         self.assertEqual(again.returncode, 1)
         self.assertIn("Topology name java-word-count is either not allowed or it already exists on "
