@@ -11,7 +11,9 @@
  * (LocalOrigin) before the tuple is queued, and one less when the tuple
  * is settled, so the origin's ack waits for its local tree.  A consumer
  * task that is not open (it failed to open, or closed) fails what was
- * meant for it, reported once as an error of the emitting task.
+ * meant for it, reported once as an error of the emitting task; one still
+ * opening is waited for, once (later batches for it fail at once until it
+ * is open).
  *
  * Locks: the batches are guarded by the emitting task's out, an origin's
  * count by its owner's out (taken inside the emitter's when the emitter
@@ -23,7 +25,9 @@ package gust.jvm;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.storm.task.GeneralTopologyContext;
 import org.apache.storm.tuple.Tuple;
 
@@ -36,6 +40,8 @@ final class LocalOut {
     private final List<LocalRoute> routes;
     private final long openWaitMs;
     private boolean missingReported;
+    /* consumer tasks found not open: not waited for again while they are not (guarded by lock) */
+    private final Set<Integer> missing = new HashSet<>();
 
     LocalOut(TaskHost host, Object lock, GeneralTopologyContext context, List<LocalRoute> routes, long openWaitMs) {
         this.host = host;
@@ -146,9 +152,20 @@ final class LocalOut {
 
     private void deliver(List<LocalTuple> batch) {
         int task = batch.get(0).consumerTask;
-        TaskHost consumer = LocalTasks.await(task, openWaitMs);
-        if (consumer == null || !consumer.executeLocal(batch)) {
+        boolean waited;
+        synchronized (lock) {
+            waited = missing.contains(task);
+        }
+        TaskHost consumer = LocalTasks.await(task, waited ? 0 : openWaitMs);
+        if (consumer != null && consumer.executeLocal(batch)) {
+            if (waited) {
+                synchronized (lock) {
+                    missing.remove(task);
+                }
+            }
+        } else {
             synchronized (lock) {
+                missing.add(task);
                 if (!missingReported) {
                     missingReported = true;
                     host.reportText("local delivery: the consumer task " + task + " is not open in this JVM: "

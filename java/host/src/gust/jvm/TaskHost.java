@@ -46,6 +46,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,7 +94,7 @@ final class TaskHost implements Runnable {
     private int ackRun;
     private ByteBuffer reply = ByteBuffer.allocate(1 << 12);
     /* the buffer the next answer is written into while one is sent (the task's thread only) */
-    private ByteBuffer spare = ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private ByteBuffer spare = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     /* ERROR records in the answer being written, and those left out past ERRORS_PER_ANSWER (guarded by out) */
     private static final int ERRORS_PER_ANSWER = 1000;
     private int errorsWritten, errorsLeftOut;
