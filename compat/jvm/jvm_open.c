@@ -1,8 +1,8 @@
 /* jvm_open.c — what Java spouts and bolts share: opening a task in the
  * JVM host (the OPEN record: the topology's name, the component and task
  * id, every component's task ids, every stream's number, component, name,
- * fields, whether anybody subscribes to it and its local routes
- * (jvm_local.c), the component's configuration, the custom groupings of
+ * fields, whether anybody subscribes to it, its local routes
+ * (jvm_local.c) and its subscriptions, the component's configuration, the custom groupings of
  * its streams; answered READY or OPEN_FAILED with the Java stack trace),
  * and reading an answer's emits, acks, fails, errors and counts.  Runs on
  * the task's thread. */
@@ -16,6 +16,48 @@ int64_t jvm_timeout_ms(const rt_component *comp)
   if (!gust_conf_lookup_int(comp->conf, "topology.subprocess.timeout.secs", &secs))
     secs = gust_conf_int(comp->conf, "supervisor.worker.timeout.secs");
   return (int64_t)secs * 1000;
+}
+
+static void write_string_value(GString *out, const char *s)
+{
+  jw_u8(out, JW_V_STR);
+  jw_str(out, s, strlen(s));
+}
+
+/* Who subscribes to s and how (Storm's getSources and getTargets): a list
+ * of [component, grouping kind name, fields]. */
+static void write_subscriptions(GString *out, const gust_runtime *rt, const rt_stream *s)
+{
+  guint n = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1) {
+      jw_u8(out, JW_V_LIST);
+      jw_i32(out, (int32_t)n);
+    }
+    for (guint i = 0; s->comp && i < rt->n_comps; i++) {
+      const gust_component *model = rt->comps[i].model;
+      for (guint k = 0; k < gust_component_n_inputs(model); k++) {
+        const gust_input *in = gust_component_input(model, k);
+        if (strcmp(gust_input_source(in), s->comp->id) || strcmp(gust_input_stream(in), s->name))
+          continue;
+        if (pass == 0) {
+          n++;
+          continue;
+        }
+        const gust_grouping *g = gust_input_grouping(in);
+        guint n_fields = 0;
+        const char *const *fields = gust_grouping_fields(g, &n_fields);
+        jw_u8(out, JW_V_LIST);
+        jw_i32(out, 3);
+        write_string_value(out, rt->comps[i].id);
+        write_string_value(out, gust_grouping_kind_name(gust_grouping_get_kind(g)));
+        jw_u8(out, JW_V_LIST);
+        jw_i32(out, (int32_t)n_fields);
+        for (guint f = 0; f < n_fields; f++)
+          write_string_value(out, fields[f]);
+      }
+    }
+  }
 }
 
 void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
@@ -44,7 +86,7 @@ void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
     const rt_stream *s = g_ptr_array_index(rt->streams, i);
     const char *owner = s->comp ? s->comp->id : "__system";
     jw_u8(out, JW_V_LIST);
-    jw_i32(out, 6);
+    jw_i32(out, 7);
     jw_u8(out, JW_V_I64);
     jw_i64(out, s->id);
     jw_u8(out, JW_V_STR);
@@ -59,6 +101,7 @@ void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
     }
     jw_u8(out, s->subscribed ? JW_V_TRUE : JW_V_FALSE);
     jvm_write_local_routes(out, rt, s);
+    write_subscriptions(out, rt, s);
   }
   jw_json(out, comp->conf);
 }

@@ -25,11 +25,15 @@
  * went to (Java's emit returns them), gust answers with a TASK_IDS frame,
  * and the JVM's next frame goes on with the same call.
  *
- * OPEN lists every stream as [number, component, name, fields, subscribed];
+ * OPEN lists every stream as [number, component, name, fields, subscribed,
+ * local routes, subscriptions];
  * a task does not write the EMIT records of its non-direct emits without a
  * message id on a stream nobody subscribes to (they would reach no task;
  * their task ids are the empty list): its answer counts them per stream in
  * an UNROUTED record instead, for the emitted statistics.
+ *
+ * Each stream's seventh item lists who subscribes to it: [component,
+ * grouping kind name ("SHUFFLE", "FIELDS", ...), fields].
  *
  * A stream gust marks local (jvm_local.c) lists, as a sixth item, its
  * local subscriptions [consumer component, grouping, field indexes]; its

@@ -517,6 +517,15 @@ class GustJarTest(unittest.TestCase):
         self.assertEqual(failed, expected_failed)
         self.assertEqual(acked, set(range(emitted)) - expected_failed)
         self.assertNotIn("bad receivers", r.stdout)
+        # TopologyContext's view of the subscriptions (tally's given as a Thrift Grouping)
+        feeder = {"chain": "mid", "cycle": "ping"}.get(variant, "relay")
+        if variant != "cycle":
+            self.assertIn("%s targets {default>sink=fields[key], default>tally=shuffle}" % feeder, r.stdout)
+        self.assertIn("tally sources {%s:default=shuffle}" % feeder, r.stdout)
+        self.assertIn("sink input fields {%s={default=[n, key]%s}}"
+                      % (feeder, ", out=[n, key]" if variant == "cycle" else ""), r.stdout)
+        if variant == "chain":
+            self.assertIn("relay targets {default>mid=shuffle}", r.stdout)
         # the fields grouping: each key went to one sink task, every key somewhere
         keys = [set(map(int, re.findall(r"\d+", k)))
                 for k in re.findall(r"^sink task \d+ keys \[(.*)\]$", r.stdout, re.M)]

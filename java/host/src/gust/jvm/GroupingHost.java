@@ -92,6 +92,7 @@ final class GroupingHost {
             }
             if (!comp.startsWith("__")) {
                 table.addStream(comp, (String) s.get(2), new Fields(fields));
+                table.addSubscriptions(comp, (String) s.get(2), (List<Object>) s.get(6));
             }
             if (((Long) s.get(0)).intValue() == spec.stream) {
                 streamName = (String) s.get(2);

@@ -252,6 +252,7 @@ final class TaskHost implements Runnable {
             streams.add(stream, component.equals(comp));
             if (!comp.startsWith("__")) {
                 table.addStream(comp, stream.name, stream.fields);
+                table.addSubscriptions(comp, stream.name, (List<Object>) s.get(6));
             }
             if (component.equals(comp) && s.size() > 5 && !((List<Object>) s.get(5)).isEmpty()) {
                 stream.local = localRoutes((List<Object>) s.get(5), table);

@@ -18,8 +18,11 @@
  *           n % 7 == 0 and acks what it holds on its next tick tuple (its
  *           own thread, after the relay's call ended); acks the rest; at
  *           cleanup prints the keys it saw ("sink task T keys [...]")
- *   tally   (Java basic bolt, 2 tasks, shuffle): counts; prints its count
- *           ("tally task T counted C")
+ *   tally   (Java basic bolt, 2 tasks, shuffle given as Storm's Thrift
+ *           Grouping): counts; prints its count ("tally task T counted C")
+ *
+ * Task 0 of relay (and mid) prints its targets, sink its input fields and
+ * tally its sources, as TopologyContext tells them.
  *
  * Arguments: N RELIABILITY [LOCAL [VARIANT]] (LOCAL:
  * topology.gust.jvm.local.routing, true by default).  A spout tuple is
@@ -34,11 +37,15 @@ package gust.tests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.storm.Config;
 import org.apache.storm.StormSubmitter;
+import org.apache.storm.generated.GlobalStreamId;
+import org.apache.storm.generated.Grouping;
+import org.apache.storm.generated.NullStruct;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.BasicOutputCollector;
@@ -70,6 +77,15 @@ public class LocalRoutesTopology {
             this.collector = collector;
             this.context = context;
             this.thread = ownThread ? Executors.newSingleThreadExecutor() : null;
+            if (context.getThisTaskIndex() == 0) {
+                TreeMap<String, String> targets = new TreeMap<>();
+                for (Map.Entry<String, Map<String, Grouping>> s : context.getThisTargets().entrySet()) {
+                    for (Map.Entry<String, Grouping> c : s.getValue().entrySet()) {
+                        targets.put(s.getKey() + ">" + c.getKey(), describe(c.getValue()));
+                    }
+                }
+                System.out.println(context.getThisComponentId() + " targets " + targets);
+            }
         }
 
         @Override
@@ -106,6 +122,11 @@ public class LocalRoutesTopology {
         public void declareOutputFields(OutputFieldsDeclarer declarer) {
             declarer.declare(new Fields("n", "key"));
         }
+    }
+
+    /* A grouping as "shuffle", "fields[key]", ... */
+    static String describe(Grouping g) {
+        return g.getSetField().getFieldName() + (g.is_set_fields() ? g.get_fields().toString() : "");
     }
 
     /* ping (back false): relay's tuples go to pong on stream "out", what
@@ -161,6 +182,9 @@ public class LocalRoutesTopology {
             this.held = new ArrayList<>();
             this.keys = new TreeSet<>();
             this.task = context.getThisTaskId();
+            if (context.getThisTaskIndex() == 0) {
+                System.out.println("sink input fields " + new TreeMap<>(context.getThisInputFields()));
+            }
         }
 
         @Override
@@ -211,6 +235,13 @@ public class LocalRoutesTopology {
         @Override
         public void prepare(Map<String, Object> conf, TopologyContext context) {
             task = context.getThisTaskId();
+            if (context.getThisTaskIndex() == 0) {
+                TreeMap<String, String> sources = new TreeMap<>();
+                for (Map.Entry<GlobalStreamId, Grouping> e : context.getThisSources().entrySet()) {
+                    sources.put(e.getKey().get_componentId() + ":" + e.getKey().get_streamId(), describe(e.getValue()));
+                }
+                System.out.println("tally sources " + sources);
+            }
         }
 
         @Override
@@ -246,7 +277,9 @@ public class LocalRoutesTopology {
             builder.setBolt("relay", new Relay(variant.equals("thread"), "sink", "tally"), 2).shuffleGrouping("numbers");
         }
         builder.setBolt("sink", new Sink(variant.equals("keep")), 3).fieldsGrouping(last, new Fields("key"));
-        builder.setBolt("tally", new Tally(), 2).shuffleGrouping(last);
+        /* as Storm's Thrift grouping: InputDeclarer.grouping */
+        builder.setBolt("tally", new Tally(), 2).grouping(new GlobalStreamId(last, "default"),
+            Grouping.shuffle(new NullStruct()));
         Config conf = new Config();
         conf.put("topology.gust.reliability", args[1]);
         if (args.length > 2) {

@@ -1,16 +1,19 @@
 /* What any task may ask about the topology: the component of a task, the
- * tasks of a component, the fields of every stream, the configuration. */
+ * tasks of a component, the fields of every stream, who subscribes to
+ * which stream and how, the configuration. */
 package org.apache.storm.task;
 
 import gust.jvm.TaskTable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.storm.Constants;
 import org.apache.storm.generated.GlobalStreamId;
+import org.apache.storm.generated.Grouping;
 import org.apache.storm.tuple.Fields;
 
 public class GeneralTopologyContext {
@@ -53,6 +56,26 @@ public class GeneralTopologyContext {
                 + componentId + ":" + streamId);
         }
         return fields;
+    }
+
+    /* The streams componentId subscribes to and how. */
+    public Map<GlobalStreamId, Grouping> getSources(String componentId) {
+        Map<GlobalStreamId, Grouping> sources = table.sources.get(componentId);
+        return sources == null ? new HashMap<>() : new HashMap<>(sources);
+    }
+
+    /* Who subscribes to componentId's streams and how: stream -> component -> grouping. */
+    public Map<String, Map<String, Grouping>> getTargets(String componentId) {
+        Map<String, Map<String, Grouping>> targets = new HashMap<>();
+        for (Map.Entry<String, Map<GlobalStreamId, Grouping>> c : table.sources.entrySet()) {
+            for (Map.Entry<GlobalStreamId, Grouping> in : c.getValue().entrySet()) {
+                if (in.getKey().get_componentId().equals(componentId)) {
+                    targets.computeIfAbsent(in.getKey().get_streamId(), k -> new HashMap<>())
+                        .put(c.getKey(), in.getValue());
+                }
+            }
+        }
+        return targets;
     }
 
     public Set<String> getComponentIds() {

@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.storm.generated.GlobalStreamId;
+import org.apache.storm.generated.Grouping;
 import org.apache.storm.metric.api.CombinedMetric;
 import org.apache.storm.metric.api.ICombiner;
 import org.apache.storm.metric.api.IMetric;
@@ -67,6 +69,30 @@ public class TopologyContext extends WorkerTopologyContext implements IMetricsCo
         Map<String, List<String>> fields = new HashMap<>();
         for (String stream : getThisStreams()) {
             fields.put(stream, getThisOutputFields(stream).toList());
+        }
+        return fields;
+    }
+
+    /* The streams this component subscribes to and how. */
+    public Map<GlobalStreamId, Grouping> getThisSources() {
+        return getSources(getThisComponentId());
+    }
+
+    /* Who subscribes to this component's streams and how. */
+    public Map<String, Map<String, Grouping>> getThisTargets() {
+        return getTargets(getThisComponentId());
+    }
+
+    /* The fields of every stream of every component this one subscribes
+     * to: source -> stream -> fields. */
+    public Map<String, Map<String, List<String>>> getThisInputFields() {
+        Map<String, Map<String, List<String>>> fields = new HashMap<>();
+        for (GlobalStreamId source : getThisSources().keySet()) {
+            String component = source.get_componentId();
+            for (String stream : getComponentStreams(component)) {
+                fields.computeIfAbsent(component, k -> new HashMap<>())
+                    .put(stream, getComponentOutputFields(component, stream).toList());
+            }
         }
         return fields;
     }

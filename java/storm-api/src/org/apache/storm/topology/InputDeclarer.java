@@ -1,6 +1,8 @@
 /* A bolt's subscriptions to other components' streams, with their groupings. */
 package org.apache.storm.topology;
 
+import org.apache.storm.generated.GlobalStreamId;
+import org.apache.storm.generated.Grouping;
 import org.apache.storm.grouping.CustomStreamGrouping;
 import org.apache.storm.tuple.Fields;
 
@@ -40,4 +42,7 @@ public interface InputDeclarer<T extends InputDeclarer> {
     T customGrouping(String componentId, CustomStreamGrouping grouping);
 
     T customGrouping(String componentId, String streamId, CustomStreamGrouping grouping);
+
+    /* A subscription given as Storm's Thrift grouping (see Grouping). */
+    T grouping(GlobalStreamId id, Grouping grouping);
 }

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
+import org.apache.storm.generated.GlobalStreamId;
+import org.apache.storm.generated.Grouping;
 import org.apache.storm.generated.SharedMemory;
 import org.apache.storm.generated.StormTopology;
 import org.apache.storm.grouping.CustomStreamGrouping;
@@ -262,6 +264,37 @@ public class TopologyBuilder {
             }
             entry.customGroupings.put(componentId + '\0' + streamId, Utils.javaSerialize(grouping));
             return input(componentId, streamId, "CUSTOM", null, grouping.getClass().getName());
+        }
+
+        @Override
+        public BoltDecl grouping(GlobalStreamId id, Grouping grouping) {
+            String source = id.get_componentId();
+            String stream = id.get_streamId();
+            if (grouping.getSetField() == null) {
+                throw new IllegalArgumentException("a grouping of " + source + ":" + stream + " with no member set");
+            }
+            switch (grouping.getSetField()) {
+                case FIELDS:
+                    List<String> fields = grouping.get_fields();
+                    return fields.isEmpty() ? globalGrouping(source, stream)
+                        : fieldsGrouping(source, stream, new Fields(fields));
+                case SHUFFLE:
+                    return shuffleGrouping(source, stream);
+                case ALL:
+                    return allGrouping(source, stream);
+                case NONE:
+                    return noneGrouping(source, stream);
+                case DIRECT:
+                    return directGrouping(source, stream);
+                case LOCAL_OR_SHUFFLE:
+                    return localOrShuffleGrouping(source, stream);
+                case CUSTOM_SERIALIZED:
+                    return customGrouping(source, stream,
+                        Utils.javaDeserialize(grouping.get_custom_serialized(), CustomStreamGrouping.class));
+                default:
+                    throw new IllegalArgumentException("a " + grouping.getSetField().getFieldName() + " grouping of "
+                        + source + ":" + stream + " is not supported by gust (use customGrouping)");
+            }
         }
 
         private BoltDecl withFields(List<String> fields) {
