@@ -582,6 +582,38 @@ class GustJarTest(unittest.TestCase):
         self.check_local_routes("acker", "false")
         self.check_local_routes("checkpoint", "false")
 
+    def check_task_hooks(self, reliability):
+        """TaskHooksTopology: a hook from topology.auto.task.hooks on every task
+        and one the gate bolt adds in prepare hear every emit (with the tasks
+        it went to), execute, ack and fail of their task, and the spout's
+        acks and fails."""
+        r = gust_jar("--local", TESTS_JAR, "gust.tests.TaskHooksTopology", "500", reliability,
+                     "--local-ttl", "4")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        heard = {}
+        for kind, component, counts in re.findall(r"^hook (\w+) (\w+):\d+ (.*)$", r.stdout, re.M):
+            numbers = dict(zip(counts.split()[::2], map(int, counts.split()[1::2])))
+            total = heard.setdefault((kind, component), {})
+            for k, v in numbers.items():
+                total[k] = total.get(k, 0) + v
+        self.assertEqual(sorted(heard), [("added", "gate"), ("auto", "gate"), ("auto", "numbers"),
+                                         ("auto", "sink")], r.stdout)
+        failed = len(id_set(r.stdout, "failed"))
+        self.assertEqual(failed, 100)
+        self.assertEqual(heard[("auto", "numbers")],
+                         dict(emit=500, execute=0, ack=0, fail=0, spoutAck=400, spoutFail=100, badEmit=0))
+        for kind in ("auto", "added"):
+            self.assertEqual(heard[(kind, "gate")],
+                             dict(emit=400, execute=500, ack=400, fail=100, spoutAck=0, spoutFail=0, badEmit=0))
+        self.assertEqual(heard[("auto", "sink")],
+                         dict(emit=0, execute=400, ack=400, fail=0, spoutAck=0, spoutFail=0, badEmit=0))
+
+    def test_task_hooks_hear_what_their_tasks_do_in_checkpoint_mode(self):
+        self.check_task_hooks("checkpoint")
+
+    def test_task_hooks_hear_what_their_tasks_do_in_acker_mode(self):
+        self.check_task_hooks("acker")
+
     def test_emits_return_the_task_ids_of_every_grouping_in_acker_mode(self):
         self.check_task_ids("acker")
 

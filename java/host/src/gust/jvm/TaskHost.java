@@ -54,6 +54,13 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.storm.hooks.ITaskHook;
+import org.apache.storm.hooks.info.BoltAckInfo;
+import org.apache.storm.hooks.info.BoltExecuteInfo;
+import org.apache.storm.hooks.info.BoltFailInfo;
+import org.apache.storm.hooks.info.EmitInfo;
+import org.apache.storm.hooks.info.SpoutAckInfo;
+import org.apache.storm.hooks.info.SpoutFailInfo;
 import org.apache.storm.spout.ISpout;
 import org.apache.storm.spout.ISpoutOutputCollector;
 import org.apache.storm.spout.SpoutOutputCollector;
@@ -270,6 +277,7 @@ final class TaskHost implements Runnable {
                 throw new IllegalStateException("no Java component '" + component + "' was submitted to this JVM");
             }
             Object instance = ComponentInputStream.readComponent(spec.serialized);
+            addAutoHooks(conf);
             if (instance instanceof ISpout) {
                 spout = (ISpout) instance;
                 spout.open(conf, context, new SpoutOutputCollector(new SpoutCollector()));
@@ -304,6 +312,20 @@ final class TaskHost implements Runnable {
         }
         answer();
         return true;
+    }
+
+    /* The hooks topology.auto.task.hooks names, one instance each for this
+     * task, added (prepared) before the component opens, as Storm's tasks
+     * do.  Throws when one cannot be made: the task does not open. */
+    private void addAutoHooks(Map<String, Object> conf) throws ReflectiveOperationException {
+        Object names = conf.get("topology.auto.task.hooks");
+        if (!(names instanceof List)) {
+            return;
+        }
+        for (Object name : (List<?>) names) {
+            Class<?> c = Class.forName(String.valueOf(name), true, Thread.currentThread().getContextClassLoader());
+            context.addTaskHook((ITaskHook) c.getDeclaredConstructor().newInstance());
+        }
     }
 
     /* Builds and prepares the custom groupings of this task's streams, in
@@ -482,7 +504,13 @@ final class TaskHost implements Runnable {
 
     private void execute(HostTuple tuple) {
         try {
-            bolt.execute(tuple);
+            if (context.getHooks().isEmpty()) {
+                bolt.execute(tuple);
+            } else {
+                long start = System.nanoTime();
+                bolt.execute(tuple);
+                new BoltExecuteInfo(tuple, taskId, (System.nanoTime() - start) / 1_000_000).applyOn(context);
+            }
         } catch (Throwable t) {
             report("execute", t);
             if (!tuple.settled) {
@@ -515,8 +543,14 @@ final class TaskHost implements Runnable {
         call(() -> {
             if (acked) {
                 spout.ack(msgId);
+                if (!context.getHooks().isEmpty()) {
+                    new SpoutAckInfo(msgId, taskId, null).applyOn(context);
+                }
             } else {
                 spout.fail(msgId);
+                if (!context.getHooks().isEmpty()) {
+                    new SpoutFailInfo(msgId, taskId, null).applyOn(context);
+                }
             }
         }, acked ? "ack" : "fail");
     }
@@ -534,6 +568,7 @@ final class TaskHost implements Runnable {
     private void closeQuietly() {
         LocalTasks.unregister(taskId, this);
         synchronized (execLock) {
+            boolean wasOpen = spout != null || bolt != null;
             if (spout != null) {
                 call(spout::close, "close");
                 spout = null;
@@ -541,6 +576,11 @@ final class TaskHost implements Runnable {
             if (bolt != null) {
                 call(bolt::cleanup, "cleanup");
                 bolt = null;
+            }
+            if (wasOpen) {
+                for (ITaskHook hook : context.getHooks()) {
+                    call(hook::cleanup, "a task hook's cleanup");
+                }
             }
         }
     }
@@ -775,6 +815,17 @@ final class TaskHost implements Runnable {
      * nobody subscribes to reaches no task: it is only counted (see
      * writeUnrouted), and its list is empty. */
     private List<Integer> emit(String streamId, int directTask, long key, Tuple anchor, Collection<Tuple> anchors,
+        List<Object> values) {
+        List<Integer> receivers = route(streamId, directTask, key, anchor, anchors, values);
+        if (!context.getHooks().isEmpty()) {
+            new EmitInfo(values, streamId == null ? Utils.DEFAULT_STREAM_ID : streamId, taskId,
+                receivers != null ? receivers : List.of(directTask)).applyOn(context);
+        }
+        return receivers;
+    }
+
+    /* The emit itself: see emit. */
+    private List<Integer> route(String streamId, int directTask, long key, Tuple anchor, Collection<Tuple> anchors,
         List<Object> values) {
         StreamTable.Stream stream = streams.own(streamId == null ? Utils.DEFAULT_STREAM_ID : streamId, component);
         if (values.size() != stream.fields.size()) {
@@ -1093,11 +1144,17 @@ final class TaskHost implements Runnable {
         @Override
         public void ack(Tuple input) {
             record(Wire.ACK, (HostTuple) input);
+            if (!context.getHooks().isEmpty()) {
+                new BoltAckInfo(input, taskId, null).applyOn(context);
+            }
         }
 
         @Override
         public void fail(Tuple input) {
             record(Wire.FAIL, (HostTuple) input);
+            if (!context.getHooks().isEmpty()) {
+                new BoltFailInfo(input, taskId, null).applyOn(context);
+            }
         }
 
         @Override

@@ -13,12 +13,14 @@ import com.codahale.metrics.Timer;
 import gust.jvm.MetricsV2;
 import gust.jvm.TaskMetrics;
 import gust.jvm.TaskTable;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.storm.generated.GlobalStreamId;
 import org.apache.storm.generated.Grouping;
+import org.apache.storm.hooks.ITaskHook;
 import org.apache.storm.metric.api.CombinedMetric;
 import org.apache.storm.metric.api.ICombiner;
 import org.apache.storm.metric.api.IMetric;
@@ -31,6 +33,7 @@ public class TopologyContext extends WorkerTopologyContext implements IMetricsCo
     private final Map<String, IMetric> metrics = new HashMap<>();
     private final TaskMetrics reported;
     private final MetricsV2 metricsV2;
+    private final List<ITaskHook> hooks = new ArrayList<>();
 
     public TopologyContext(TaskTable table, int taskId) {
         this(table, taskId, new TaskMetrics());
@@ -71,6 +74,17 @@ public class TopologyContext extends WorkerTopologyContext implements IMetricsCo
             fields.put(stream, getThisOutputFields(stream).toList());
         }
         return fields;
+    }
+
+    /* Prepares hook and adds it: it hears of this task's emits, executes,
+     * acks and fails from then on (see ITaskHook). */
+    public void addTaskHook(ITaskHook hook) {
+        hook.prepare(getConf(), this);
+        hooks.add(hook);
+    }
+
+    public List<ITaskHook> getHooks() {
+        return hooks;
     }
 
     /* The streams this component subscribes to and how. */
