@@ -94,6 +94,16 @@ static bool outputs_local(const gust_runtime *rt, const rt_component *c)
   return true;
 }
 
+/* c subscribes to some stream of from. */
+static bool fed_by(const gust_runtime *rt, const rt_component *c, const rt_component *from)
+{
+  for (guint k = 0; k < gust_component_n_inputs(c->model); k++) {
+    const rt_stream *s = input_stream(rt, gust_component_input(c->model, k));
+    if (s && s->comp == from) return true;
+  }
+  return false;
+}
+
 /* from feeds to over local routes, directly or through other bolts fed
  * locally (seen: components visited, by index). */
 static bool feeds_locally(const gust_runtime *rt, const rt_component *from, const rt_component *to,
@@ -101,15 +111,9 @@ static bool feeds_locally(const gust_runtime *rt, const rt_component *from, cons
 {
   for (guint i = 0; i < rt->n_comps; i++) {
     const rt_component *c = &rt->comps[i];
-    if (!c->jvm_locally_fed || seen[i]) continue;
-    for (guint k = 0; k < gust_component_n_inputs(c->model); k++) {
-      const rt_stream *s = input_stream(rt, gust_component_input(c->model, k));
-      if (s && s->comp == from) {
-        seen[i] = true;
-        if (c == to || feeds_locally(rt, c, to, seen)) return true;
-        break;
-      }
-    }
+    if (!c->jvm_locally_fed || seen[i] || !fed_by(rt, c, from)) continue;
+    seen[i] = true;
+    if (c == to || feeds_locally(rt, c, to, seen)) return true;
   }
   return false;
 }
@@ -170,68 +174,8 @@ char *jvm_local_consumers(const rt_component *comp)
   GString *names = g_string_new(NULL);
   for (guint i = 0; comp->jvm_local_out && i < comp->rt->n_comps; i++) {
     const rt_component *c = &comp->rt->comps[i];
-    for (guint k = 0; c->jvm_locally_fed && k < gust_component_n_inputs(c->model); k++) {
-      const rt_stream *s = input_stream(comp->rt, gust_component_input(c->model, k));
-      if (s && s->comp == comp) {
-        g_string_append_printf(names, "%s%s", names->len ? ", " : "", c->id);
-        break;
-      }
-    }
+    if (c->jvm_locally_fed && fed_by(comp->rt, c, comp))
+      g_string_append_printf(names, "%s%s", names->len ? ", " : "", c->id);
   }
   return g_string_free(names, names->len == 0);
-}
-
-/* The grouping of a local route on the wire (java/host LocalRoute). */
-enum { ROUTE_SHUFFLE = 0, ROUTE_FIELDS = 1, ROUTE_LOCAL_OR_SHUFFLE = 2, ROUTE_NONE = 3 };
-
-static int route_kind(const gust_grouping *g)
-{
-  switch (gust_grouping_get_kind(g)) {
-  case GUST_GROUPING_FIELDS:
-    return ROUTE_FIELDS;
-  case GUST_GROUPING_LOCAL_OR_SHUFFLE:
-    return ROUTE_LOCAL_OR_SHUFFLE;
-  case GUST_GROUPING_NONE:
-    return ROUTE_NONE;
-  default:
-    return ROUTE_SHUFFLE;
-  }
-}
-
-void jvm_write_local_routes(GString *out, const gust_runtime *rt, const rt_stream *s)
-{
-  guint n = 0;
-  for (guint i = 0; s->jvm_local && i < rt->n_comps; i++)
-    for (guint k = 0; k < gust_component_n_inputs(rt->comps[i].model); k++)
-      if (input_stream(rt, gust_component_input(rt->comps[i].model, k)) == s) n++;
-  jw_u8(out, JW_V_LIST);
-  jw_i32(out, (int32_t)n);
-  for (guint i = 0; n && i < rt->n_comps; i++) {
-    const rt_component *c = &rt->comps[i];
-    for (guint k = 0; k < gust_component_n_inputs(c->model); k++) {
-      const gust_input *in = gust_component_input(c->model, k);
-      if (input_stream(rt, in) != s) continue;
-      const gust_grouping *g = gust_input_grouping(in);
-      guint n_fields = 0;
-      const char *const *fields = gust_grouping_fields(g, &n_fields);
-      if (route_kind(g) != ROUTE_FIELDS) n_fields = 0;
-      g_autofree int64_t *indexes = g_new0(int64_t, n_fields + 1);
-      guint n_indexes = 0;
-      for (guint f = 0; f < n_fields; f++)
-        for (guint j = 0; j < s->n_fields; j++)
-          if (!strcmp(s->fields[j], fields[f])) indexes[n_indexes++] = j;
-      jw_u8(out, JW_V_LIST);
-      jw_i32(out, 3);
-      jw_u8(out, JW_V_STR);
-      jw_str(out, c->id, strlen(c->id));
-      jw_u8(out, JW_V_I64);
-      jw_i64(out, route_kind(g));
-      jw_u8(out, JW_V_LIST);
-      jw_i32(out, (int32_t)n_indexes);
-      for (guint f = 0; f < n_indexes; f++) {
-        jw_u8(out, JW_V_I64);
-        jw_i64(out, indexes[f]);
-      }
-    }
-  }
 }

@@ -1,8 +1,8 @@
 /* jvm_open.c — what Java spouts and bolts share: opening a task in the
  * JVM host (the OPEN record: the topology's name, the component and task
  * id, every component's task ids, every stream's number, component, name,
- * fields, whether anybody subscribes to it, its local routes
- * (jvm_local.c) and its subscriptions, the component's configuration, the custom groupings of
+ * fields, whether anybody subscribes to it, whether it is routed in the
+ * JVM (jvm_local.c) and its subscriptions, the component's configuration, the custom groupings of
  * its streams; answered READY or OPEN_FAILED with the Java stack trace),
  * and reading an answer's emits, acks, fails, errors and counts.  Runs on
  * the task's thread. */
@@ -100,7 +100,7 @@ void jvm_write_task_context(GString *out, rt_component *comp, int task_index)
       jw_str(out, s->fields[f], strlen(s->fields[f]));
     }
     jw_u8(out, s->subscribed ? JW_V_TRUE : JW_V_FALSE);
-    jvm_write_local_routes(out, rt, s);
+    jw_u8(out, s->jvm_local ? JW_V_TRUE : JW_V_FALSE);
     write_subscriptions(out, rt, s);
   }
   jw_json(out, comp->conf);

@@ -26,7 +26,7 @@
  * and the JVM's next frame goes on with the same call.
  *
  * OPEN lists every stream as [number, component, name, fields, subscribed,
- * local routes, subscriptions];
+ * local, subscriptions];
  * a task does not write the EMIT records of its non-direct emits without a
  * message id on a stream nobody subscribes to (they would reach no task;
  * their task ids are the empty list): its answer counts them per stream in
@@ -35,12 +35,11 @@
  * Each stream's seventh item lists who subscribes to it: [component,
  * grouping kind name ("SHUFFLE", "FIELDS", ...), fields].
  *
- * A stream gust marks local (jvm_local.c) lists, as a sixth item, its
- * local subscriptions [consumer component, grouping, field indexes]; its
- * emits never reach gust: the emitting task hands each tuple to the
+ * A stream's sixth item says whether it is local (jvm_local.c): its
+ * emitting tasks route it themselves, to the subscribers the seventh item
+ * lists, and its emits never reach gust: the emitting task hands each tuple to the
  * consumer task in the JVM and counts it (LOCAL_EMITS), the consumer counts
- * what it executed, acked and failed (LOCAL_COUNTS).  A stream that is not
- * local lists none.
+ * what it executed, acked and failed (LOCAL_COUNTS).
  *
  * Threads.  A connection belongs to its task: it is used only on the
  * task's turn (and by open/close, on the thread the engine runs them on).
@@ -316,9 +315,6 @@ int64_t jvm_timeout_ms(const rt_component *comp);
 
 /* ---- local routes (jvm_local.c) ---- */
 
-/* The local subscriptions of s, as OPEN's sixth item of a stream (an
- * empty list when s is not local).  Can't fail. */
-void jvm_write_local_routes(GString *out, const gust_runtime *rt, const rt_stream *s);
 /* The ids of the bolts comp feeds over local routes, ", "-separated (to
  * g_free), or NULL when none. */
 char *jvm_local_consumers(const rt_component *comp);

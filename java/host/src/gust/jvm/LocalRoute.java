@@ -1,7 +1,8 @@
 /* One local subscription of a stream: a Java bolt of this JVM that gets
  * the stream's tuples from the emitting task directly, without a trip
- * through gust (gust decides which subscriptions are local and lists them
- * in OPEN; see compat/jvm/jvm_local.c for when).  The emitting task picks
+ * through gust (gust decides which streams are local and says so in OPEN,
+ * beside each stream's subscriptions; see compat/jvm/jvm_local.c for
+ * when).  The emitting task picks
  * the consumer task as Storm's groupings do: shuffle, local-or-shuffle and
  * none go round the consumer's tasks from a place set by the emitting
  * task's id; fields hashes the grouping fields' values as Storm's
@@ -17,9 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 
 final class LocalRoute {
-    static final int SHUFFLE = 0, FIELDS = 1, LOCAL_OR_SHUFFLE = 2, NONE = 3;
     final String consumer;
-    final int kind;
+    final boolean byFields; /* a fields grouping; else one that goes round the tasks */
     final int[] fieldIndexes;
     final int[] tasks;
     /* per consumer task: the list an emit that went there returns, and the
@@ -29,15 +29,19 @@ final class LocalRoute {
     private int next;
 
     @SuppressWarnings("unchecked")
-    LocalRoute(String consumer, int kind, int[] fieldIndexes, List<Integer> consumerTasks, int emitterTask) {
+    /* grouping: gust's name of the subscription's grouping kind (SHUFFLE,
+     * FIELDS, LOCAL_OR_SHUFFLE or NONE: the kinds gust routes locally). */
+    LocalRoute(String consumer, String grouping, int[] fieldIndexes, List<Integer> consumerTasks, int emitterTask) {
         if (consumerTasks == null || consumerTasks.isEmpty()) {
             throw new IllegalStateException("the local consumer '" + consumer + "' has no tasks");
         }
-        if (kind < SHUFFLE || kind > NONE || (kind == FIELDS && fieldIndexes.length == 0)) {
-            throw new IllegalStateException("a local route with grouping " + kind);
+        boolean byFields = grouping.equals("FIELDS");
+        if (!byFields && !List.of("SHUFFLE", "LOCAL_OR_SHUFFLE", "NONE").contains(grouping)
+            || byFields && fieldIndexes.length == 0) {
+            throw new IllegalStateException("a local route with grouping " + grouping);
         }
         this.consumer = consumer;
-        this.kind = kind;
+        this.byFields = byFields;
         this.fieldIndexes = fieldIndexes;
         this.tasks = new int[consumerTasks.size()];
         this.receivers = new List[tasks.length];
@@ -55,7 +59,7 @@ final class LocalRoute {
         if (tasks.length == 1) {
             return 0;
         }
-        if (kind != FIELDS) {
+        if (!byFields) {
             int i = next;
             next = i + 1 == tasks.length ? 0 : i + 1;
             return i;

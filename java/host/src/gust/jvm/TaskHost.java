@@ -261,8 +261,8 @@ final class TaskHost implements Runnable {
                 table.addStream(comp, stream.name, stream.fields);
                 table.addSubscriptions(comp, stream.name, (List<Object>) s.get(6));
             }
-            if (component.equals(comp) && s.size() > 5 && !((List<Object>) s.get(5)).isEmpty()) {
-                stream.local = localRoutes((List<Object>) s.get(5), table);
+            if (component.equals(comp) && Boolean.TRUE.equals(s.get(5))) {
+                stream.local = localRoutes((List<Object>) s.get(6), stream.fields, table);
                 localRoutes.addAll(Arrays.asList(stream.local));
             }
         }
@@ -702,7 +702,7 @@ final class TaskHost implements Runnable {
      * the next answer's counts (holds out). */
     private StreamTable.Stream localInput(LocalTuple t) {
         StreamTable.Stream s = streams.get(t.stream.number);
-        if (s.localExecuted == 0 && s.localAcked == 0 && s.localFailed == 0 && !localInputs.contains(s)) {
+        if (!localInputs.contains(s)) {
             localInputs.add(s);
         }
         return s;
@@ -746,21 +746,22 @@ final class TaskHost implements Runnable {
         localInputs.clear();
     }
 
-    /* The local routes OPEN lists for one of this task's streams: each
-     * [consumer component, grouping, field indexes]. */
+    /* The local routes of one of this task's streams, gust marked local:
+     * one per subscription OPEN lists, [consumer component, grouping kind,
+     * grouping fields]. */
     @SuppressWarnings("unchecked")
-    private LocalRoute[] localRoutes(List<Object> specs, TaskTable table) {
-        LocalRoute[] routes = new LocalRoute[specs.size()];
+    private LocalRoute[] localRoutes(List<Object> subscriptions, Fields streamFields, TaskTable table) {
+        LocalRoute[] routes = new LocalRoute[subscriptions.size()];
         for (int i = 0; i < routes.length; i++) {
-            List<Object> spec = (List<Object>) specs.get(i);
-            String consumer = (String) spec.get(0);
-            List<Object> indexes = (List<Object>) spec.get(2);
-            int[] fields = new int[indexes.size()];
+            List<Object> sub = (List<Object>) subscriptions.get(i);
+            String consumer = (String) sub.get(0);
+            List<Object> names = (List<Object>) sub.get(2);
+            int[] fields = new int[names.size()];
             for (int f = 0; f < fields.length; f++) {
-                fields[f] = ((Long) indexes.get(f)).intValue();
+                fields[f] = streamFields.fieldIndex((String) names.get(f));
             }
-            routes[i] = new LocalRoute(consumer, ((Long) spec.get(1)).intValue(), fields,
-                table.componentTasks.get(consumer), taskId);
+            routes[i] = new LocalRoute(consumer, (String) sub.get(1), fields, table.componentTasks.get(consumer),
+                taskId);
         }
         return routes;
     }
